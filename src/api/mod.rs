@@ -1,0 +1,9 @@
+//! A thin layer over k8s-openapi: resource types, the stored `Object`, label selectors.
+
+pub mod kinds;
+pub mod object;
+pub mod selector;
+
+pub use kinds::ResourceType;
+pub use object::{GenericObject, Object};
+pub use selector::{Labels, Requirement, Selector};

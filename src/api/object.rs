@@ -1,0 +1,160 @@
+//! `Object`: one stored API object. Simulated kinds are k8s-openapi types; every
+//! other kind is kept as JSON with its metadata, listed and printed but not simulated.
+
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::core::v1::{Endpoints, Event, Namespace, Node, Pod, Service};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::kinds::{self, ResourceType};
+
+/// A kind the playground stores but does not simulate (ConfigMap, Ingress, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GenericObject {
+    pub kind: &'static ResourceType,
+    pub metadata: ObjectMeta,
+    /// The whole object as written, minus `metadata` (which lives above).
+    pub body: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Object {
+    Namespace(Namespace),
+    Node(Node),
+    Pod(Pod),
+    Service(Service),
+    Endpoints(Endpoints),
+    EndpointSlice(EndpointSlice),
+    Deployment(Deployment),
+    ReplicaSet(ReplicaSet),
+    Event(Event),
+    Generic(GenericObject),
+}
+
+impl Object {
+    pub fn meta(&self) -> &ObjectMeta {
+        match self {
+            Object::Namespace(o) => &o.metadata,
+            Object::Node(o) => &o.metadata,
+            Object::Pod(o) => &o.metadata,
+            Object::Service(o) => &o.metadata,
+            Object::Endpoints(o) => &o.metadata,
+            Object::EndpointSlice(o) => &o.metadata,
+            Object::Deployment(o) => &o.metadata,
+            Object::ReplicaSet(o) => &o.metadata,
+            Object::Event(o) => &o.metadata,
+            Object::Generic(o) => &o.metadata,
+        }
+    }
+
+    pub fn meta_mut(&mut self) -> &mut ObjectMeta {
+        match self {
+            Object::Namespace(o) => &mut o.metadata,
+            Object::Node(o) => &mut o.metadata,
+            Object::Pod(o) => &mut o.metadata,
+            Object::Service(o) => &mut o.metadata,
+            Object::Endpoints(o) => &mut o.metadata,
+            Object::EndpointSlice(o) => &mut o.metadata,
+            Object::Deployment(o) => &mut o.metadata,
+            Object::ReplicaSet(o) => &mut o.metadata,
+            Object::Event(o) => &mut o.metadata,
+            Object::Generic(o) => &mut o.metadata,
+        }
+    }
+
+    pub fn resource_type(&self) -> &'static ResourceType {
+        let kind = match self {
+            Object::Namespace(_) => "Namespace",
+            Object::Node(_) => "Node",
+            Object::Pod(_) => "Pod",
+            Object::Service(_) => "Service",
+            Object::Endpoints(_) => "Endpoints",
+            Object::EndpointSlice(_) => "EndpointSlice",
+            Object::Deployment(_) => "Deployment",
+            Object::ReplicaSet(_) => "ReplicaSet",
+            Object::Event(_) => "Event",
+            Object::Generic(g) => return g.kind,
+        };
+        // The table lists every simulated kind; a missing row is a programming error
+        // caught by the unit test below, so fall back to the first row rather than panic.
+        kinds::by_kind_name(kind).unwrap_or(&kinds::RESOURCE_TYPES[0])
+    }
+
+    pub fn kind(&self) -> &'static str {
+        self.resource_type().kind
+    }
+
+    pub fn name(&self) -> &str {
+        self.meta().name.as_deref().unwrap_or("")
+    }
+
+    pub fn namespace(&self) -> &str {
+        self.meta().namespace.as_deref().unwrap_or("")
+    }
+
+    /// The object as JSON with apiVersion and kind first-class, as the API server returns it.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = match self {
+            Object::Namespace(o) => serde_json::to_value(o),
+            Object::Node(o) => serde_json::to_value(o),
+            Object::Pod(o) => serde_json::to_value(o),
+            Object::Service(o) => serde_json::to_value(o),
+            Object::Endpoints(o) => serde_json::to_value(o),
+            Object::EndpointSlice(o) => serde_json::to_value(o),
+            Object::Deployment(o) => serde_json::to_value(o),
+            Object::ReplicaSet(o) => serde_json::to_value(o),
+            Object::Event(o) => serde_json::to_value(o),
+            Object::Generic(g) => {
+                let mut m = g.body.clone();
+                m.insert("apiVersion".into(), g.kind.api_version().into());
+                m.insert("kind".into(), g.kind.kind.into());
+                m.insert(
+                    "metadata".into(),
+                    serde_json::to_value(&g.metadata).unwrap_or_default(),
+                );
+                Ok(serde_json::Value::Object(m))
+            }
+        }
+        .unwrap_or(serde_json::Value::Null);
+        // k8s-openapi always writes apiVersion/kind; nothing to add.
+        if let serde_json::Value::Object(m) = &mut v {
+            m.entry("metadata")
+                .or_insert_with(|| serde_json::json!({}));
+        }
+        v
+    }
+
+    pub fn labels(&self) -> Option<&std::collections::BTreeMap<String, String>> {
+        self.meta().labels.as_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_simulated_kind_is_in_the_table() {
+        for kind in [
+            "Namespace",
+            "Node",
+            "Pod",
+            "Service",
+            "Endpoints",
+            "EndpointSlice",
+            "Deployment",
+            "ReplicaSet",
+            "Event",
+        ] {
+            assert!(kinds::by_kind_name(kind).is_some(), "{kind}");
+        }
+    }
+
+    #[test]
+    fn json_has_kind_and_api_version() {
+        let o = Object::Deployment(Deployment::default());
+        let v = o.to_json();
+        assert_eq!(v["kind"], "Deployment");
+        assert_eq!(v["apiVersion"], "apps/v1");
+    }
+}

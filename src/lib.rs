@@ -1,0 +1,13 @@
+//! kubeplay: a Kubernetes Services playground. Everything outside `ui` is a
+//! deterministic simulation in plain Rust; see ARCHITECTURE.md.
+
+pub mod api;
+pub mod cluster;
+pub mod dns;
+pub mod manifest;
+pub mod net;
+pub mod scenario;
+pub mod term;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,1 @@
+//! The Yew app (wasm32 only).
