@@ -1,10 +1,23 @@
 //! Text -> objects + diagnostics: multi-document YAML and JSON, `kind: List`,
 //! strict unknown-field detection, defaulting, validation with the API server's
 //! messages, and kubectl-style YAML/JSON output.
-//!
-//! (Initial version: the public API below is the contract the rest of the crate uses.)
 
 use crate::api::{kinds, GenericObject, Object};
+use serde_json::Value;
+
+mod decode;
+pub mod defaults;
+pub mod gofmt;
+pub mod output;
+pub mod validate;
+mod yamlconv;
+
+pub use decode::ignored_path;
+
+/// Largest text `parse` accepts (issue 3, point 10).
+pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
+/// Most documents (after `kind: List` flattening) `parse` accepts.
+pub const MAX_DOCUMENTS: usize = 2000;
 
 /// Why one document could not become an object. The message is exactly what kubectl
 /// prints (without the trailing newline); `line` is a 1-based line in the whole text
@@ -12,19 +25,30 @@ use crate::api::{kinds, GenericObject, Object};
 #[derive(Debug, Clone, PartialEq)]
 pub enum DocError {
     /// YAML/JSON syntax error: kubectl stops at this document.
-    Syntax { message: String, line: Option<usize> },
+    Syntax {
+        message: String,
+        line: Option<usize>,
+    },
     /// Client-side problems kubectl reports for this document (kind/apiVersion not set,
-    /// no mapping for the kind). kubectl reports them and goes on with the other documents.
-    Client { message: String, line: Option<usize> },
+    /// no mapping for the kind, undecodable metadata). kubectl reports them and goes on
+    /// with the other documents. Also used for the playground's input limits.
+    Client {
+        message: String,
+        line: Option<usize>,
+    },
     /// The object decodes but carries fields its schema lacks: the API server rejects it
     /// with a strict decoding error (BadRequest). `fields` are paths like `spec.ports[0].targetport`.
+    /// Format with [`strict_decoding_message`].
     UnknownFields {
         object: Box<Object>,
         fields: Vec<String>,
         line: Option<usize>,
     },
     /// The document decodes into the kind's schema but a value has the wrong type
-    /// (BadRequest from the server: `... cannot be handled as a Service: ...`).
+    /// (BadRequest from the server). `message` is the whole server message, e.g.
+    /// `Service in version "v1" cannot be handled as a Service: json: cannot unmarshal
+    /// string into Go struct field ServicePort.spec.ports.port of type int32`, i.e. what
+    /// kubectl prints after `error when creating "STDIN": `.
     Decode {
         kind: String,
         name: String,
@@ -32,6 +56,18 @@ pub enum DocError {
         message: String,
         line: Option<usize>,
     },
+}
+
+impl DocError {
+    /// The 1-based line in the whole text to mark, when known.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            DocError::Syntax { line, .. }
+            | DocError::Client { line, .. }
+            | DocError::UnknownFields { line, .. }
+            | DocError::Decode { line, .. } => *line,
+        }
+    }
 }
 
 /// One document of the input, in order.
@@ -42,72 +78,439 @@ pub struct Document {
     pub result: Result<Object, DocError>,
 }
 
+/// The server's strict decoding message, the part kubectl prints after
+/// `error when creating "STDIN": ` (REFERENCE.md section 1):
+/// `Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.ports[0].targetport"`.
+pub fn strict_decoding_message(kind: &str, api_version: &str, fields: &[String]) -> String {
+    let list: Vec<String> = fields
+        .iter()
+        .map(|f| format!("unknown field \"{f}\""))
+        .collect();
+    format!(
+        "{} cannot be handled as a {kind}: strict decoding error: {}",
+        handled_prefix(kind, api_version),
+        list.join(", ")
+    )
+}
+
+fn handled_prefix(kind: &str, api_version: &str) -> String {
+    format!("{kind} in version \"{}\"", version_of(api_version))
+}
+
+/// `apps/v1` -> `v1` (the server names the version without the group).
+fn version_of(api_version: &str) -> &str {
+    api_version.rsplit('/').next().unwrap_or(api_version)
+}
+
+/// One chunk of text between kubectl's `---` separators.
+struct Chunk<'a> {
+    text: &'a str,
+    /// 1-based line of the chunk's first line in the whole text.
+    first_line: usize,
+}
+
+/// Splits like apimachinery's `YAMLReader.Read`: a line starting with `---` ends a
+/// document; only spaces or a comment may follow it. Empty chunks are dropped.
+fn split_yaml(text: &str) -> Result<Vec<Chunk<'_>>, (String, usize)> {
+    let mut chunks = Vec::new();
+    let mut start: Option<(usize, usize)> = None; // byte offset, line
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let lineno = i + 1;
+        if let Some(rest) = line.strip_prefix("---") {
+            let trimmed = rest.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                return Err((
+                    format!("invalid Yaml document separator: {trimmed}"),
+                    lineno,
+                ));
+            }
+            if let Some((s, l)) = start.take() {
+                chunks.push(Chunk {
+                    text: text.get(s..offset).unwrap_or(""),
+                    first_line: l,
+                });
+            }
+        } else if start.is_none() {
+            start = Some((offset, lineno));
+        }
+        offset += line.len();
+    }
+    if let Some((s, l)) = start {
+        chunks.push(Chunk {
+            text: text.get(s..).unwrap_or(""),
+            first_line: l,
+        });
+    }
+    Ok(chunks)
+}
+
+fn line_of_offset(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    1 + text
+        .as_bytes()
+        .iter()
+        .take(end)
+        .filter(|b| **b == b'\n')
+        .count()
+}
+
+/// Decoded top-level values with their start lines, or a syntax error after them.
+struct Raw {
+    values: Vec<(usize, Value)>,
+    error: Option<DocError>,
+}
+
+fn syntax(source: &str, detail: &str, line: Option<usize>) -> DocError {
+    DocError::Syntax {
+        message: format!("error: error parsing {source}: {detail}"),
+        line,
+    }
+}
+
+fn read_json_stream(text: &str, source: &str) -> Raw {
+    let mut values = Vec::new();
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    let mut last = 0;
+    loop {
+        let before = last;
+        match stream.next() {
+            None => break,
+            Some(Ok(v)) => {
+                last = stream.byte_offset();
+                let skipped = text
+                    .get(before..)
+                    .map(|s| s.len() - s.trim_start().len())
+                    .unwrap_or(0);
+                values.push((line_of_offset(text, before + skipped), v));
+            }
+            Some(Err(e)) => {
+                let line = Some(e.line());
+                let detail = if e.is_eof() {
+                    // Verified with kubectl.1.33 (`label --local -f -`) on a truncated object.
+                    "unexpected EOF".to_string()
+                } else {
+                    // Go's encoding/json SyntaxError: offset just past the bad byte.
+                    let off = offset_of(text, e.line(), e.column());
+                    let c = text
+                        .get(off..)
+                        .and_then(|s| s.chars().next())
+                        .unwrap_or(' ');
+                    let m = e.to_string();
+                    let ctx = if m.contains("key must be a string") {
+                        "looking for beginning of object key string"
+                    } else if m.contains("expected `,` or `}`") {
+                        "after object key:value pair"
+                    } else if m.contains("expected `,` or `]`") {
+                        "after array element"
+                    } else if m.contains("expected `:`") {
+                        "after object key"
+                    } else {
+                        "looking for beginning of value"
+                    };
+                    format!("json: offset {}: invalid character '{c}' {ctx}", off + 1)
+                };
+                return Raw {
+                    values,
+                    error: Some(syntax(source, &detail, line)),
+                };
+            }
+        }
+    }
+    Raw {
+        values,
+        error: None,
+    }
+}
+
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut off = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return off + column.saturating_sub(1);
+        }
+        off += l.len();
+    }
+    off
+}
+
+fn read_yaml(text: &str, source: &str) -> Raw {
+    let mut values = Vec::new();
+    let chunks = match split_yaml(text) {
+        Ok(c) => c,
+        Err((detail, line)) => {
+            return Raw {
+                values,
+                error: Some(syntax(source, &detail, Some(line))),
+            }
+        }
+    };
+    for chunk in chunks {
+        // go-yaml decodes only the first document of a chunk.
+        let first = serde_yaml::Deserializer::from_str(chunk.text).next();
+        let Some(de) = first else { continue };
+        match <yamlconv::GoValue as serde::Deserialize>::deserialize(de) {
+            Ok(yamlconv::GoValue(Value::Null)) => continue,
+            Ok(yamlconv::GoValue(v)) => values.push((chunk.first_line, v)),
+            Err(e) => {
+                let ye = yamlconv::go_yaml_error(&e);
+                let line = ye
+                    .doc_line
+                    .map(|l| chunk.first_line + l.saturating_sub(1))
+                    .or(Some(chunk.first_line));
+                let detail = format!("error converting YAML to JSON: yaml: {}", ye.message);
+                return Raw {
+                    values,
+                    error: Some(syntax(source, &detail, line)),
+                };
+            }
+        }
+    }
+    Raw {
+        values,
+        error: None,
+    }
+}
+
 /// Splits and decodes `text`. Documents after a syntax error are not returned (kubectl
 /// stops there). `source` is how kubectl names the input in errors (`STDIN`, a file name).
+/// Never panics; over [`MAX_TEXT_BYTES`] or [`MAX_DOCUMENTS`] it returns a single
+/// `DocError::Client` and nothing else.
 pub fn parse(text: &str, source: &str) -> Vec<Document> {
-    let _ = source;
+    if text.len() > MAX_TEXT_BYTES {
+        return vec![limit_error(format!(
+            "error: the input is {} bytes; the playground accepts at most 1 MiB ({MAX_TEXT_BYTES} bytes) per apply",
+            text.len()
+        ))];
+    }
+    // apimachinery `YAMLOrJSONDecoder`: a stream whose first non-space byte is `{` is JSON.
+    let raw = if text.trim_start().starts_with('{') {
+        read_json_stream(text, source)
+    } else {
+        read_yaml(text, source)
+    };
     let mut docs = Vec::new();
-    for (i, de) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        let value: Result<serde_json::Value, _> = serde::Deserialize::deserialize(de);
-        let result = match value {
-            Err(e) => {
-                docs.push(Document {
-                    start_line: 1,
-                    result: Err(DocError::Syntax {
-                        message: format!("error: error parsing STDIN: error converting YAML to JSON: yaml: {e}"),
-                        line: e.location().map(|l| l.line()),
-                    }),
-                });
-                break;
-            }
-            Ok(serde_json::Value::Null) => continue,
-            Ok(v) => decode(v),
-        };
-        let _ = i;
+    for (line, v) in raw.values {
+        flatten(v, line, source, &mut docs);
+        if docs.len() > MAX_DOCUMENTS {
+            break;
+        }
+    }
+    if docs.len() > MAX_DOCUMENTS {
+        return vec![limit_error(format!(
+            "error: the input has more than {MAX_DOCUMENTS} documents; the playground accepts at most {MAX_DOCUMENTS} per apply"
+        ))];
+    }
+    if let Some(e) = raw.error {
+        let line = e.line().unwrap_or(1);
         docs.push(Document {
-            start_line: 1,
-            result,
+            start_line: line,
+            result: Err(e),
         });
     }
     docs
 }
 
-fn decode(v: serde_json::Value) -> Result<Object, DocError> {
-    let kind = v["kind"].as_str().unwrap_or("").to_string();
-    let api_version = v["apiVersion"].as_str().unwrap_or("").to_string();
-    let name = v["metadata"]["name"].as_str().unwrap_or("").to_string();
-    let Some(t) = kinds::by_kind(&kind, &api_version) else {
-        return Err(DocError::Client {
-            message: format!("error: resource mapping not found for name: \"{name}\" namespace: \"\" from \"STDIN\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first"),
+fn limit_error(message: String) -> Document {
+    Document {
+        start_line: 1,
+        result: Err(DocError::Client {
+            message,
             line: None,
-        });
+        }),
+    }
+}
+
+fn flatten(v: Value, line: usize, source: &str, out: &mut Vec<Document>) {
+    if out.len() > MAX_DOCUMENTS {
+        return;
+    }
+    // kubectl flattens `kind: List` (and any `*List` with items).
+    let is_list = v
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| k.ends_with("List"))
+        && v.get("items").is_some_and(Value::is_array);
+    if is_list {
+        if let Some(Value::Array(items)) = v.get("items") {
+            for item in items.clone() {
+                flatten(item, line, source, out);
+            }
+        }
+        return;
+    }
+    out.push(Document {
+        start_line: line,
+        result: decode_object(v, source, line),
+    });
+}
+
+fn client(message: String, line: usize) -> DocError {
+    DocError::Client {
+        message,
+        line: Some(line),
+    }
+}
+
+fn str_field<'a>(v: &'a Value, path: &[&str]) -> &'a str {
+    let mut cur = v;
+    for p in path {
+        match cur.get(p) {
+            Some(x) => cur = x,
+            None => return "",
+        }
+    }
+    cur.as_str().unwrap_or("")
+}
+
+/// Decodes one object (not a List) into its typed form.
+pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocError> {
+    let Value::Object(map) = &v else {
+        // Verified with kubectl.1.33 `label --local -f -` on `hello` and `- a`.
+        let t = match v {
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Bool(_) => "bool",
+            _ => "number",
+        };
+        return Err(client(
+            format!("error: unable to decode \"{source}\": json: cannot unmarshal {t} into Go value of type unstructured.detector"),
+            line,
+        ));
     };
-    let decode_err = |e: serde_json::Error| DocError::Decode {
+    // kubectl `pkg/validation` getObjectKind: both problems are collected.
+    let mut missing = Vec::new();
+    match map.get("apiVersion") {
+        None | Some(Value::Null) => missing.push("apiVersion not set"),
+        Some(Value::String(_)) => {}
+        Some(_) => missing.push("apiVersion isn't string type"),
+    }
+    match map.get("kind") {
+        None | Some(Value::Null) => missing.push("kind not set"),
+        Some(Value::String(_)) => {}
+        Some(_) => missing.push("kind isn't string type"),
+    }
+    if !missing.is_empty() {
+        let what = if missing.len() == 1 {
+            missing.join("")
+        } else {
+            format!("[{}]", missing.join(", "))
+        };
+        return Err(client(
+            format!("error: error validating \"{source}\": error validating data: {what}; if you choose to ignore these errors, turn validation off with --validate=false"),
+            line,
+        ));
+    }
+    let kind = str_field(&v, &["kind"]).to_string();
+    let api_version = str_field(&v, &["apiVersion"]).to_string();
+    // Metadata is decoded client-side into ObjectMeta (verified with kubectl.1.33:
+    // `error: unable to decode "STDIN": json: cannot unmarshal number into Go struct
+    // field ObjectMeta.metadata.name of type string`).
+    if let Some(meta) = map.get("metadata") {
+        let check = |m: &Value| -> Option<String> {
+            serde_json::from_value::<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>(
+                m.clone(),
+            )
+            .err()
+            .map(|e| e.to_string())
+        };
+        if let Some(err) = check(meta) {
+            let wrapped = serde_json::json!({ "metadata": meta });
+            let check_wrapped = |w: &Value| -> Option<String> {
+                match w.get("metadata") {
+                    Some(m) => check(m),
+                    None => None,
+                }
+            };
+            let msg = decode::go_type_error("ObjectMeta", &wrapped, &check_wrapped, &err).replace(
+                "Go struct field ObjectMeta.metadata.",
+                "Go struct field ObjectMeta.metadata.",
+            );
+            return Err(client(
+                format!("error: unable to decode \"{source}\": {msg}"),
+                line,
+            ));
+        }
+    }
+    let name = str_field(&v, &["metadata", "name"]).to_string();
+    let namespace = str_field(&v, &["metadata", "namespace"]).to_string();
+    let Some(t) = kinds::by_kind(&kind, &api_version) else {
+        // cli-runtime mapper.go + apimachinery meta/errors.go (REFERENCE.md section 1).
+        return Err(client(
+            format!("error: resource mapping not found for name: \"{name}\" namespace: \"{namespace}\" from \"{source}\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first"),
+            line,
+        ));
+    };
+    let mut v = v;
+    decode::prefill(t.kind, &mut v);
+    let decode_err = |message: String| DocError::Decode {
         kind: kind.clone(),
         name: name.clone(),
-        namespace: String::new(),
-        message: e.to_string(),
-        line: None,
+        namespace: namespace.clone(),
+        message: format!(
+            "{} cannot be handled as a {kind}: {message}",
+            handled_prefix(&kind, &api_version)
+        ),
+        line: Some(line),
     };
-    Ok(match t.kind {
-        "Deployment" => Object::Deployment(serde_json::from_value(v).map_err(decode_err)?),
-        "Service" => Object::Service(serde_json::from_value(v).map_err(decode_err)?),
-        "Pod" => Object::Pod(serde_json::from_value(v).map_err(decode_err)?),
-        "ReplicaSet" => Object::ReplicaSet(serde_json::from_value(v).map_err(decode_err)?),
-        "Namespace" => Object::Namespace(serde_json::from_value(v).map_err(decode_err)?),
+    macro_rules! typed {
+        ($ty:ty, $variant:ident) => {{
+            match decode::strict::<$ty>(v.clone()) {
+                Ok((o, unknown)) => (Object::$variant(o), unknown),
+                Err(e) => {
+                    let check = |x: &Value| decode::strict::<$ty>(x.clone()).err();
+                    return Err(decode_err(decode::go_type_error(&kind, &v, &check, &e)));
+                }
+            }
+        }};
+    }
+    use k8s_openapi::api::apps::v1 as apps;
+    use k8s_openapi::api::core::v1 as core;
+    let (obj, unknown) = match t.kind {
+        "Deployment" => typed!(apps::Deployment, Deployment),
+        "ReplicaSet" => typed!(apps::ReplicaSet, ReplicaSet),
+        "Service" => typed!(core::Service, Service),
+        "Pod" => typed!(core::Pod, Pod),
+        "Namespace" => typed!(core::Namespace, Namespace),
+        "Node" => typed!(core::Node, Node),
+        "Endpoints" => typed!(core::Endpoints, Endpoints),
+        "Event" => typed!(core::Event, Event),
+        "EndpointSlice" => typed!(
+            k8s_openapi::api::discovery::v1::EndpointSlice,
+            EndpointSlice
+        ),
         _ => {
             let mut body = match v {
-                serde_json::Value::Object(m) => m,
-                _ => Default::default(),
+                Value::Object(m) => m,
+                _ => serde_json::Map::new(),
             };
-            let meta = body.remove("metadata").unwrap_or_default();
+            let meta = body.remove("metadata").unwrap_or(Value::Null);
             body.remove("apiVersion");
             body.remove("kind");
-            Object::Generic(GenericObject {
-                kind: t,
-                metadata: serde_json::from_value(meta).map_err(decode_err)?,
-                body,
-            })
+            let metadata = if meta.is_null() {
+                Default::default()
+            } else {
+                serde_json::from_value(meta).unwrap_or_default()
+            };
+            (
+                Object::Generic(GenericObject {
+                    kind: t,
+                    metadata,
+                    body,
+                }),
+                vec![],
+            )
         }
-    })
+    };
+    if !unknown.is_empty() {
+        return Err(DocError::UnknownFields {
+            object: Box::new(obj),
+            fields: unknown,
+            line: Some(line),
+        });
+    }
+    Ok(obj)
 }
+
+#[cfg(test)]
+mod tests;

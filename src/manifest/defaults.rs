@@ -1,0 +1,235 @@
+//! Defaulting as the API server applies it on create/update (k/k
+//! `pkg/apis/core/v1/defaults.go`, `pkg/apis/apps/v1/defaults.go`; REFERENCE.md 2.2),
+//! plus the few registry/admission fields every stored object shows.
+
+use crate::api::Object;
+use k8s_openapi::api::apps::v1::{
+    Deployment, DeploymentStrategy, ReplicaSet, RollingUpdateDeployment,
+};
+use k8s_openapi::api::core::v1::{
+    ClientIPConfig, Container, Namespace, NamespaceSpec, NamespaceStatus, Pod, PodSecurityContext,
+    PodSpec, Probe, ResourceRequirements, Service, ServiceStatus, SessionAffinityConfig,
+};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// `v1.DefaultClientIPServiceAffinitySeconds`.
+pub const DEFAULT_CLIENT_IP_TIMEOUT: i32 = 10800;
+
+/// Applies the API server's defaults in place. Idempotent.
+pub fn apply_defaults(obj: &mut Object) {
+    match obj {
+        Object::Service(s) => service(s),
+        Object::Pod(p) => pod(p),
+        Object::Deployment(d) => deployment(d),
+        Object::ReplicaSet(r) => replica_set(r),
+        Object::Namespace(n) => namespace(n),
+        _ => {}
+    }
+}
+
+fn set<T>(slot: &mut Option<T>, v: T) {
+    if slot.is_none() {
+        *slot = Some(v);
+    }
+}
+
+fn set_str(slot: &mut Option<String>, v: &str) {
+    if slot.as_deref().unwrap_or("").is_empty() {
+        *slot = Some(v.to_string());
+    }
+}
+
+/// `SetDefaults_Service` + the IP family fields the registry fills (`initIPFamilyFields`
+/// in k/k `pkg/registry/core/service/storage/alloc.go`, single-stack IPv4 cluster).
+pub fn service(s: &mut Service) {
+    let spec = s.spec.get_or_insert_with(Default::default);
+    set_str(&mut spec.session_affinity, "None");
+    if spec.session_affinity.as_deref() == Some("None") {
+        spec.session_affinity_config = None;
+    }
+    if spec.session_affinity.as_deref() == Some("ClientIP") {
+        let has_timeout = spec
+            .session_affinity_config
+            .as_ref()
+            .and_then(|c| c.client_ip.as_ref())
+            .and_then(|c| c.timeout_seconds)
+            .is_some();
+        if !has_timeout {
+            spec.session_affinity_config = Some(SessionAffinityConfig {
+                client_ip: Some(ClientIPConfig {
+                    timeout_seconds: Some(DEFAULT_CLIENT_IP_TIMEOUT),
+                }),
+            });
+        }
+    }
+    set_str(&mut spec.type_, "ClusterIP");
+    let ty = spec.type_.clone().unwrap_or_default();
+    for p in spec.ports.iter_mut().flatten() {
+        set_str(&mut p.protocol, "TCP");
+        let unset = match &p.target_port {
+            None => true,
+            Some(IntOrString::Int(0)) => true,
+            Some(IntOrString::String(s)) => s.is_empty(),
+            Some(_) => false,
+        };
+        if unset {
+            p.target_port = Some(IntOrString::Int(p.port));
+        }
+    }
+    let external = ty == "NodePort" || ty == "LoadBalancer";
+    if external {
+        set_str(&mut spec.external_traffic_policy, "Cluster");
+    }
+    if spec.internal_traffic_policy.is_none() && (external || ty == "ClusterIP") {
+        spec.internal_traffic_policy = Some("Cluster".into());
+    }
+    if ty == "LoadBalancer" {
+        set(&mut spec.allocate_load_balancer_node_ports, true);
+    }
+    if ty != "ExternalName" {
+        let headless = spec.cluster_ip.as_deref() == Some("None");
+        let selectorless = spec.selector.as_ref().is_none_or(|m| m.is_empty());
+        if spec.ip_family_policy.is_none() {
+            // Headless Services without a selector default to RequireDualStack.
+            let policy = if headless && selectorless {
+                "RequireDualStack"
+            } else {
+                "SingleStack"
+            };
+            spec.ip_family_policy = Some(policy.into());
+        }
+        if spec.ip_families.as_ref().is_none_or(|f| f.is_empty()) {
+            spec.ip_families = Some(vec!["IPv4".into()]);
+        }
+    }
+    let status = s.status.get_or_insert_with(ServiceStatus::default);
+    set(&mut status.load_balancer, Default::default());
+}
+
+fn probe(p: &mut Probe) {
+    set(&mut p.timeout_seconds, 1);
+    set(&mut p.period_seconds, 10);
+    set(&mut p.success_threshold, 1);
+    set(&mut p.failure_threshold, 3);
+    if let Some(h) = p.http_get.as_mut() {
+        set_str(&mut h.path, "/");
+        set_str(&mut h.scheme, "HTTP");
+    }
+}
+
+/// `Always` for `:latest` or no tag (digests count as a tag), else `IfNotPresent`.
+pub fn default_pull_policy(image: &str) -> &'static str {
+    if image.contains('@') {
+        return "IfNotPresent";
+    }
+    // The tag follows the last ':' after the last '/' (a registry port is not a tag).
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.rsplit_once(':') {
+        Some((_, "latest")) | None => "Always",
+        Some(_) => "IfNotPresent",
+    }
+}
+
+fn container(c: &mut Container) {
+    let image = c.image.clone().unwrap_or_default();
+    set_str(&mut c.image_pull_policy, default_pull_policy(&image));
+    set_str(&mut c.termination_message_path, "/dev/termination-log");
+    set_str(&mut c.termination_message_policy, "File");
+    set(&mut c.resources, ResourceRequirements::default());
+    for p in c.ports.iter_mut().flatten() {
+        set_str(&mut p.protocol, "TCP");
+    }
+    for pr in [
+        c.liveness_probe.as_mut(),
+        c.readiness_probe.as_mut(),
+        c.startup_probe.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        probe(pr);
+    }
+}
+
+/// `SetDefaults_PodSpec` and container defaults; used for pods and pod templates.
+pub fn pod_spec(spec: &mut PodSpec) {
+    set_str(&mut spec.dns_policy, "ClusterFirst");
+    set_str(&mut spec.restart_policy, "Always");
+    set(&mut spec.termination_grace_period_seconds, 30);
+    set(&mut spec.security_context, PodSecurityContext::default());
+    set_str(&mut spec.scheduler_name, "default-scheduler");
+    set(&mut spec.enable_service_links, true);
+    for c in spec.containers.iter_mut() {
+        container(c);
+    }
+    for c in spec.init_containers.iter_mut().flatten() {
+        container(c);
+    }
+}
+
+/// Pod defaults plus what admission adds to every pod in a default cluster
+/// (ServiceAccount: `serviceAccountName: default`; Priority: `priority: 0`,
+/// `preemptionPolicy: PreemptLowerPriority`; DefaultTolerationSeconds: not-ready and
+/// unreachable tolerations for 300 s). The projected token volume is the cluster's job.
+pub fn pod(p: &mut Pod) {
+    let spec = p.spec.get_or_insert_with(Default::default);
+    pod_spec(spec);
+    set_str(&mut spec.service_account_name, "default");
+    set_str(&mut spec.service_account, "default");
+    set(&mut spec.priority, 0);
+    set_str(&mut spec.preemption_policy, "PreemptLowerPriority");
+    let tolerations = spec.tolerations.get_or_insert_with(Vec::new);
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
+        if !tolerations.iter().any(|t| t.key.as_deref() == Some(key)) {
+            tolerations.push(k8s_openapi::api::core::v1::Toleration {
+                effect: Some("NoExecute".into()),
+                key: Some(key.into()),
+                operator: Some("Exists".into()),
+                toleration_seconds: Some(300),
+                value: None,
+            });
+        }
+    }
+}
+
+/// apps/v1 `SetDefaults_Deployment`.
+pub fn deployment(d: &mut Deployment) {
+    let spec = d.spec.get_or_insert_with(Default::default);
+    set(&mut spec.replicas, 1);
+    let strategy = spec
+        .strategy
+        .get_or_insert_with(DeploymentStrategy::default);
+    set_str(&mut strategy.type_, "RollingUpdate");
+    if strategy.type_.as_deref() == Some("RollingUpdate") {
+        let ru = strategy
+            .rolling_update
+            .get_or_insert_with(RollingUpdateDeployment::default);
+        set(&mut ru.max_unavailable, IntOrString::String("25%".into()));
+        set(&mut ru.max_surge, IntOrString::String("25%".into()));
+    }
+    set(&mut spec.revision_history_limit, 10);
+    set(&mut spec.progress_deadline_seconds, 600);
+    if let Some(ps) = spec.template.spec.as_mut() {
+        pod_spec(ps);
+    }
+}
+
+/// apps/v1 `SetDefaults_ReplicaSet`.
+pub fn replica_set(r: &mut ReplicaSet) {
+    let spec = r.spec.get_or_insert_with(Default::default);
+    set(&mut spec.replicas, 1);
+    if let Some(ps) = spec.template.as_mut().and_then(|t| t.spec.as_mut()) {
+        pod_spec(ps);
+    }
+}
+
+/// Namespace registry: `spec.finalizers: [kubernetes]`, `status.phase: Active`.
+pub fn namespace(n: &mut Namespace) {
+    let spec = n.spec.get_or_insert_with(NamespaceSpec::default);
+    set(&mut spec.finalizers, vec!["kubernetes".into()]);
+    let status = n.status.get_or_insert_with(NamespaceStatus::default);
+    set_str(&mut status.phase, "Active");
+}

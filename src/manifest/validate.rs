@@ -1,0 +1,987 @@
+//! API-server validation with the exact messages (k/k `pkg/apis/core/validation/validation.go`,
+//! `pkg/apis/apps/validation/validation.go`, apimachinery `pkg/util/validation`;
+//! REFERENCE.md sections 1-3). Objects are expected to be defaulted first.
+
+use super::gofmt::{self, quote};
+use crate::api::Object;
+use k8s_openapi::api::apps::v1::DeploymentStrategy;
+use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec, Service};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One `field.Error`: `field` is the path (`spec.ports[0].port`), `body` is `ErrorBody()`
+/// (`Invalid value: 70000: must be between 1 and 65535, inclusive`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cause {
+    pub field: String,
+    pub body: String,
+}
+
+fn cause(field: impl Into<String>, body: impl Into<String>) -> Cause {
+    Cause {
+        field: field.into(),
+        body: body.into(),
+    }
+}
+
+fn required(field: impl Into<String>, detail: &str) -> Cause {
+    if detail.is_empty() {
+        cause(field, "Required value")
+    } else {
+        cause(field, format!("Required value: {detail}"))
+    }
+}
+
+fn forbidden(field: impl Into<String>, detail: &str) -> Cause {
+    cause(field, format!("Forbidden: {detail}"))
+}
+
+/// `value` is already rendered (`quote(s)`, a number, or a `%#v` form).
+fn invalid(field: impl Into<String>, value: &str, detail: &str) -> Cause {
+    if detail.is_empty() {
+        cause(field, format!("Invalid value: {value}"))
+    } else {
+        cause(field, format!("Invalid value: {value}: {detail}"))
+    }
+}
+
+fn unsupported(field: impl Into<String>, value: &str, supported: &[&str]) -> Cause {
+    let list: Vec<String> = supported.iter().map(|s| quote(s)).collect();
+    cause(
+        field,
+        format!(
+            "Unsupported value: {}: supported values: {}",
+            quote(value),
+            list.join(", ")
+        ),
+    )
+}
+
+fn duplicate(field: impl Into<String>, value: &str) -> Cause {
+    cause(field, format!("Duplicate value: {value}"))
+}
+
+/// kubectl's rendering of a 422 (REFERENCE.md section 1): one cause inline, several as a
+/// list under a header with a trailing space; duplicates removed, server order kept.
+pub fn format_invalid(kind: &str, name: &str, causes: &[Cause]) -> String {
+    let mut seen = BTreeSet::new();
+    let lines: Vec<String> = causes
+        .iter()
+        .map(|c| format!("{}: {}", c.field, c.body))
+        .filter(|l| seen.insert(l.clone()))
+        .collect();
+    let header = format!("The {kind} {} is invalid: ", quote(name));
+    match lines.as_slice() {
+        [] => header.trim_end().to_string(),
+        [one] => format!("{header}{one}"),
+        many => {
+            let items: Vec<String> = many.iter().map(|l| format!("* {l}")).collect();
+            format!("{header}\n{}", items.join("\n"))
+        }
+    }
+}
+
+// ---------------------------------------------------------------- name rules
+// apimachinery `pkg/util/validation/validation.go`.
+
+const DNS1123_LABEL_ERR: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const DNS1123_SUBDOMAIN_ERR: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const DNS1035_LABEL_ERR: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+const LABEL_VALUE_ERR: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+const QUALIFIED_NAME_ERR: &str = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+const QUALIFIED_NAME_FULL_ERR: &str = "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
+
+fn lower_alnum(c: u8) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit()
+}
+
+fn is_dns1123_label_fmt(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.first().copied().is_some_and(lower_alnum)
+        && b.last().copied().is_some_and(lower_alnum)
+        && b.iter().all(|c| lower_alnum(*c) || *c == b'-')
+}
+
+pub fn dns1123_label(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if s.len() > 63 {
+        out.push("must be no more than 63 characters".to_string());
+    }
+    if !is_dns1123_label_fmt(s) {
+        out.push(DNS1123_LABEL_ERR.to_string());
+    }
+    out
+}
+
+pub fn dns1123_subdomain(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if s.len() > 253 {
+        out.push("must be no more than 253 characters".to_string());
+    }
+    if s.is_empty() || !s.split('.').all(is_dns1123_label_fmt) {
+        out.push(DNS1123_SUBDOMAIN_ERR.to_string());
+    }
+    out
+}
+
+pub fn dns1035_label(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if s.len() > 63 {
+        out.push("must be no more than 63 characters".to_string());
+    }
+    let ok = is_dns1123_label_fmt(s) && s.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
+    if !ok {
+        out.push(DNS1035_LABEL_ERR.to_string());
+    }
+    out
+}
+
+fn label_value_fmt(s: &str) -> bool {
+    if s.is_empty() {
+        return true;
+    }
+    let b = s.as_bytes();
+    b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+}
+
+pub fn label_value(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if s.len() > 63 {
+        out.push("must be no more than 63 characters".to_string());
+    }
+    if !label_value_fmt(s) {
+        out.push(LABEL_VALUE_ERR.to_string());
+    }
+    out
+}
+
+/// `IsQualifiedName` (label keys).
+pub fn qualified_name(s: &str) -> Vec<String> {
+    let parts: Vec<&str> = s.split('/').collect();
+    let (prefix, name) = match parts.as_slice() {
+        [n] => (None, *n),
+        [p, n] => (Some(*p), *n),
+        _ => return vec![QUALIFIED_NAME_FULL_ERR.to_string()],
+    };
+    let mut out = Vec::new();
+    if let Some(p) = prefix {
+        if p.is_empty() {
+            out.push("prefix part must be non-empty".to_string());
+        } else {
+            for m in dns1123_subdomain(p) {
+                out.push(format!("prefix part {m}"));
+            }
+        }
+    }
+    if name.is_empty() {
+        out.push("name part must be non-empty".to_string());
+    } else if name.len() > 63 {
+        out.push("name part must be no more than 63 characters".to_string());
+    }
+    if !name.is_empty() && !label_value_fmt(name) {
+        out.push(QUALIFIED_NAME_ERR.to_string());
+    }
+    out
+}
+
+/// `IsValidPortName` (IANA_SVC_NAME), one message per failed rule.
+pub fn port_name(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if s.len() > 15 {
+        out.push("must be no more than 15 characters".to_string());
+    }
+    if !s.bytes().all(|c| lower_alnum(c) || c == b'-') {
+        out.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".into());
+    }
+    if !s.bytes().any(|c| c.is_ascii_lowercase()) {
+        out.push("must contain at least one letter (a-z)".into());
+    }
+    if s.contains("--") {
+        out.push("must not contain consecutive hyphens".into());
+    }
+    if s.starts_with('-') || s.ends_with('-') {
+        out.push("must not begin or end with a hyphen".into());
+    }
+    out
+}
+
+const PORT_RANGE: &str = "must be between 1 and 65535, inclusive";
+
+fn labels(m: Option<&BTreeMap<String, String>>, field: &str, out: &mut Vec<Cause>) {
+    for (k, v) in m.into_iter().flatten() {
+        for msg in qualified_name(k) {
+            out.push(invalid(field, &quote(k), &msg));
+        }
+        for msg in label_value(v) {
+            out.push(invalid(field, &quote(v), &msg));
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum NameRule {
+    Dns1035,
+    Subdomain,
+    Label,
+}
+
+fn object_meta(meta: &ObjectMeta, rule: NameRule, out: &mut Vec<Cause>) {
+    let name = meta.name.as_deref().unwrap_or("");
+    if name.is_empty() {
+        if meta.generate_name.as_deref().unwrap_or("").is_empty() {
+            out.push(required(
+                "metadata.name",
+                "name or generateName is required",
+            ));
+        }
+    } else {
+        let msgs = match rule {
+            NameRule::Dns1035 => dns1035_label(name),
+            NameRule::Subdomain => dns1123_subdomain(name),
+            NameRule::Label => dns1123_label(name),
+        };
+        for m in msgs {
+            out.push(invalid("metadata.name", &quote(name), &m));
+        }
+    }
+    labels(meta.labels.as_ref(), "metadata.labels", out);
+}
+
+// ---------------------------------------------------------------- entry points
+
+/// Validation on create (`Validate` of the registry strategy).
+pub fn validate(obj: &Object) -> Vec<Cause> {
+    let mut out = Vec::new();
+    match obj {
+        Object::Service(s) => service(s, &mut out),
+        Object::Pod(p) => {
+            object_meta(&p.metadata, NameRule::Subdomain, &mut out);
+            if let Some(spec) = &p.spec {
+                pod_spec(spec, "spec", &mut out);
+            }
+        }
+        Object::Deployment(d) => {
+            object_meta(&d.metadata, NameRule::Subdomain, &mut out);
+            if let Some(spec) = &d.spec {
+                nonneg(spec.replicas.unwrap_or(1), "spec.replicas", &mut out);
+                let sel_ok = selector(Some(&spec.selector), "spec.selector", &mut out);
+                template(
+                    Some(&spec.template),
+                    &spec.selector,
+                    sel_ok,
+                    "spec.template",
+                    &mut out,
+                );
+                if let Some(st) = &spec.strategy {
+                    strategy(st, &mut out);
+                }
+                let min_ready = spec.min_ready_seconds.unwrap_or(0);
+                nonneg(min_ready, "spec.minReadySeconds", &mut out);
+                if let Some(r) = spec.revision_history_limit {
+                    nonneg(r, "spec.revisionHistoryLimit", &mut out);
+                }
+                if let Some(p) = spec.progress_deadline_seconds {
+                    nonneg(p, "spec.progressDeadlineSeconds", &mut out);
+                    if p <= min_ready {
+                        out.push(invalid(
+                            "spec.progressDeadlineSeconds",
+                            &p.to_string(),
+                            "must be greater than minReadySeconds",
+                        ));
+                    }
+                }
+            }
+        }
+        Object::ReplicaSet(r) => {
+            object_meta(&r.metadata, NameRule::Subdomain, &mut out);
+            if let Some(spec) = &r.spec {
+                nonneg(spec.replicas.unwrap_or(1), "spec.replicas", &mut out);
+                nonneg(
+                    spec.min_ready_seconds.unwrap_or(0),
+                    "spec.minReadySeconds",
+                    &mut out,
+                );
+                let sel_ok = selector(Some(&spec.selector), "spec.selector", &mut out);
+                template(
+                    spec.template.as_ref(),
+                    &spec.selector,
+                    sel_ok,
+                    "spec.template",
+                    &mut out,
+                );
+            }
+        }
+        Object::Namespace(n) => object_meta(&n.metadata, NameRule::Label, &mut out),
+        _ => object_meta(obj.meta(), NameRule::Subdomain, &mut out),
+    }
+    out
+}
+
+/// Validation on update: the update-only rules first (immutable clusterIP), then the
+/// create rules on the new object, then immutable selectors (apps/v1 strategy order).
+pub fn validate_update(old: &Object, new: &Object) -> Vec<Cause> {
+    let mut out = Vec::new();
+    match (old, new) {
+        (Object::Service(o), Object::Service(n)) => {
+            let ty = |s: &Service| {
+                s.spec
+                    .as_ref()
+                    .and_then(|x| x.type_.clone())
+                    .unwrap_or_default()
+            };
+            if ty(o) != "ExternalName" && ty(n) != "ExternalName" {
+                let (oi, ni) = (cluster_ips(o), cluster_ips(n));
+                if let (Some(a), Some(b)) = (oi.first(), ni.first()) {
+                    if a != b {
+                        out.push(invalid(
+                            "spec.clusterIPs[0]",
+                            &gofmt::string_slice(Some(&ni)),
+                            "may not change once set",
+                        ));
+                    }
+                }
+            }
+            out.extend(validate(new));
+        }
+        (Object::Deployment(o), Object::Deployment(n)) => {
+            out.extend(validate(new));
+            if let (Some(os), Some(ns)) = (&o.spec, &n.spec) {
+                if os.selector != ns.selector {
+                    out.push(invalid(
+                        "spec.selector",
+                        &gofmt::label_selector(&ns.selector),
+                        "field is immutable",
+                    ));
+                }
+            }
+        }
+        (Object::ReplicaSet(o), Object::ReplicaSet(n)) => {
+            out.extend(validate(new));
+            if let (Some(os), Some(ns)) = (&o.spec, &n.spec) {
+                if os.selector != ns.selector {
+                    out.push(invalid(
+                        "spec.selector",
+                        &gofmt::label_selector(&ns.selector),
+                        "field is immutable",
+                    ));
+                }
+            }
+        }
+        (Object::Pod(o), Object::Pod(n)) => {
+            out.extend(validate(new));
+            if pod_spec_mutable_part(o) != pod_spec_mutable_part(n) {
+                // k/k ValidatePodUpdate; the real message continues with a cmp.Diff of
+                // the specs, which is not reproduced [unverified: diff omitted].
+                out.push(forbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"));
+            }
+        }
+        _ => out.extend(validate(new)),
+    }
+    out
+}
+
+fn pod_spec_mutable_part(p: &k8s_openapi::api::core::v1::Pod) -> Option<PodSpec> {
+    let mut s = p.spec.clone()?;
+    for c in s.containers.iter_mut() {
+        c.image = None;
+    }
+    for c in s.init_containers.iter_mut().flatten() {
+        c.image = None;
+    }
+    s.active_deadline_seconds = None;
+    s.tolerations = None;
+    s.termination_grace_period_seconds = None;
+    Some(s)
+}
+
+fn nonneg(v: i32, field: &str, out: &mut Vec<Cause>) {
+    if v < 0 {
+        out.push(invalid(
+            field,
+            &v.to_string(),
+            "must be greater than or equal to 0",
+        ));
+    }
+}
+
+// ---------------------------------------------------------------- Service
+
+/// `clusterIPs`, or `[clusterIP]` when only the singular is set (storage normalizes).
+fn cluster_ips(s: &Service) -> Vec<String> {
+    let Some(spec) = &s.spec else { return vec![] };
+    match &spec.cluster_ips {
+        Some(v) if !v.is_empty() => v.clone(),
+        _ => spec
+            .cluster_ip
+            .iter()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect(),
+    }
+}
+
+fn service(s: &Service, out: &mut Vec<Cause>) {
+    object_meta(&s.metadata, NameRule::Dns1035, out);
+    let default_spec = Default::default();
+    let spec = s.spec.as_ref().unwrap_or(&default_spec);
+    let ips = cluster_ips(s);
+    let headless = ips.first().map(String::as_str) == Some("None");
+    let ty = spec.type_.as_deref().unwrap_or("");
+    let ports = spec.ports.as_deref().unwrap_or(&[]);
+    if ports.is_empty() && !headless && ty != "ExternalName" {
+        out.push(required("spec.ports", ""));
+    }
+    match ty {
+        "LoadBalancer" | "NodePort" if headless => out.push(invalid(
+            "spec.clusterIPs[0]",
+            &quote("None"),
+            &format!("may not be set to 'None' for {ty} services"),
+        )),
+        "ExternalName" => {
+            if !ips.is_empty() {
+                out.push(forbidden(
+                    "spec.clusterIPs",
+                    "may not be set for ExternalName services",
+                ));
+            }
+            if spec.ip_families.as_ref().is_some_and(|f| !f.is_empty()) {
+                out.push(forbidden(
+                    "spec.ipFamilies",
+                    "may not be set for ExternalName services",
+                ));
+            }
+            if spec.ip_family_policy.is_some() {
+                out.push(forbidden(
+                    "spec.ipFamilyPolicy",
+                    "may not be set for ExternalName services",
+                ));
+            }
+            let cname = spec.external_name.as_deref().unwrap_or("");
+            let cname = cname.strip_suffix('.').unwrap_or(cname);
+            if cname.is_empty() {
+                out.push(required("spec.externalName", ""));
+            } else {
+                for m in dns1123_subdomain(cname) {
+                    out.push(invalid("spec.externalName", &quote(cname), &m));
+                }
+            }
+        }
+        _ => {}
+    }
+    let mut names = BTreeSet::new();
+    for (i, p) in ports.iter().enumerate() {
+        let f = format!("spec.ports[{i}]");
+        let name = p.name.as_deref().unwrap_or("");
+        if ports.len() > 1 && name.is_empty() {
+            out.push(required(format!("{f}.name"), ""));
+        } else if !name.is_empty() {
+            for m in dns1123_label(name) {
+                out.push(invalid(format!("{f}.name"), &quote(name), &m));
+            }
+            if !names.insert(name.to_string()) {
+                out.push(duplicate(format!("{f}.name"), &quote(name)));
+            }
+        }
+        if !(1..=65535).contains(&p.port) {
+            out.push(invalid(
+                format!("{f}.port"),
+                &p.port.to_string(),
+                PORT_RANGE,
+            ));
+        }
+        protocol(p.protocol.as_deref(), &format!("{f}.protocol"), out);
+        port_num_or_name(p.target_port.as_ref(), &format!("{f}.targetPort"), out);
+    }
+    if let Some(sel) = &spec.selector {
+        labels(Some(sel), "spec.selector", out);
+    }
+    match spec.session_affinity.as_deref().unwrap_or("") {
+        "" => out.push(required("spec.sessionAffinity", "")),
+        "ClientIP" => {
+            let f = "spec.sessionAffinityConfig";
+            match spec.session_affinity_config.as_ref() {
+                None => out.push(required(f, "when session affinity type is ClientIP")),
+                Some(c) => match c.client_ip.as_ref() {
+                    None => out.push(required(
+                        format!("{f}.clientIP"),
+                        "when session affinity type is ClientIP",
+                    )),
+                    Some(ip) => match ip.timeout_seconds {
+                        None => out.push(required(
+                            format!("{f}.clientIP.timeoutSeconds"),
+                            "when session affinity type is ClientIP",
+                        )),
+                        Some(t) if t <= 0 || t > 86400 => out.push(invalid(
+                            format!("{f}.clientIP.timeoutSeconds"),
+                            &t.to_string(),
+                            "must be greater than 0 and less than 86400",
+                        )),
+                        Some(_) => {}
+                    },
+                },
+            }
+        }
+        "None" => {
+            if spec.session_affinity_config.is_some() {
+                out.push(forbidden(
+                    "spec.sessionAffinityConfig",
+                    "must not be set when session affinity is None",
+                ));
+            }
+        }
+        other => out.push(unsupported(
+            "spec.sessionAffinity",
+            other,
+            &["ClientIP", "None"],
+        )),
+    }
+    // ValidateServiceClusterIPsRelatedFields (format only; allocation is the cluster's job).
+    for (i, ip) in ips.iter().enumerate() {
+        if ip == "None" && i == 0 {
+            continue;
+        }
+        if ip.parse::<std::net::IpAddr>().is_err() {
+            out.push(invalid(
+                format!("spec.clusterIPs[{i}]"),
+                &quote(ip),
+                "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+            ));
+        }
+    }
+    if let Some(p) = spec.ip_family_policy.as_deref() {
+        if !["PreferDualStack", "RequireDualStack", "SingleStack"].contains(&p) {
+            out.push(unsupported(
+                "spec.ipFamilyPolicy",
+                p,
+                &["PreferDualStack", "RequireDualStack", "SingleStack"],
+            ));
+        }
+    }
+    for (i, f) in spec.ip_families.iter().flatten().enumerate() {
+        if f != "IPv4" && f != "IPv6" {
+            out.push(unsupported(
+                format!("spec.ipFamilies[{i}]"),
+                f,
+                &["IPv4", "IPv6"],
+            ));
+        }
+    }
+    match ty {
+        "" => out.push(required("spec.type", "")),
+        "ClusterIP" | "ExternalName" | "LoadBalancer" | "NodePort" => {}
+        other => out.push(unsupported(
+            "spec.type",
+            other,
+            &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"],
+        )),
+    }
+    if ty == "ClusterIP" {
+        for (i, p) in ports.iter().enumerate() {
+            if p.node_port.unwrap_or(0) != 0 {
+                out.push(forbidden(
+                    format!("spec.ports[{i}].nodePort"),
+                    "may not be used when `type` is 'ClusterIP'",
+                ));
+            }
+        }
+    }
+    let mut node_ports = BTreeSet::new();
+    for (i, p) in ports.iter().enumerate() {
+        let np = p.node_port.unwrap_or(0);
+        if np == 0 {
+            continue;
+        }
+        if !node_ports.insert((p.protocol.clone(), np)) {
+            out.push(duplicate(
+                format!("spec.ports[{i}].nodePort"),
+                &np.to_string(),
+            ));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (i, p) in ports.iter().enumerate() {
+        if !seen.insert((p.protocol.clone(), p.port)) {
+            let key = k8s_openapi::api::core::v1::ServicePort {
+                protocol: p.protocol.clone(),
+                port: p.port,
+                ..Default::default()
+            };
+            out.push(duplicate(
+                format!("spec.ports[{i}]"),
+                &gofmt::service_port(&key),
+            ));
+        }
+    }
+    if ty != "LoadBalancer" {
+        if spec
+            .load_balancer_source_ranges
+            .as_ref()
+            .is_some_and(|r| !r.is_empty())
+        {
+            out.push(forbidden(
+                "spec.loadBalancerSourceRanges",
+                "may only be used when `type` is 'LoadBalancer'",
+            ));
+        }
+        if spec.allocate_load_balancer_node_ports.is_some() {
+            out.push(forbidden(
+                "spec.allocateLoadBalancerNodePorts",
+                "may only be used when `type` is 'LoadBalancer'",
+            ));
+        }
+    }
+    let externally = ty == "LoadBalancer"
+        || ty == "NodePort"
+        || (ty == "ClusterIP" && spec.external_ips.as_ref().is_some_and(|e| !e.is_empty()));
+    let etp = spec.external_traffic_policy.as_deref().unwrap_or("");
+    if !externally {
+        if !etp.is_empty() {
+            out.push(invalid(
+                "spec.externalTrafficPolicy",
+                &quote(etp),
+                "may only be set for externally-accessible services",
+            ));
+        }
+    } else if etp.is_empty() {
+        out.push(required("spec.externalTrafficPolicy", ""));
+    } else if etp != "Cluster" && etp != "Local" {
+        out.push(unsupported(
+            "spec.externalTrafficPolicy",
+            etp,
+            &["Cluster", "Local"],
+        ));
+    }
+    match spec.internal_traffic_policy.as_deref() {
+        None if ty == "NodePort" || ty == "LoadBalancer" || ty == "ClusterIP" => {
+            out.push(required("spec.internalTrafficPolicy", ""));
+        }
+        Some(p) if p != "Cluster" && p != "Local" => {
+            out.push(unsupported(
+                "spec.internalTrafficPolicy",
+                p,
+                &["Cluster", "Local"],
+            ));
+        }
+        _ => {}
+    }
+}
+
+fn protocol(p: Option<&str>, field: &str, out: &mut Vec<Cause>) {
+    match p.unwrap_or("") {
+        "" => out.push(required(field, "")),
+        "TCP" | "UDP" | "SCTP" => {}
+        other => out.push(unsupported(field, other, &["SCTP", "TCP", "UDP"])),
+    }
+}
+
+fn port_num_or_name(p: Option<&IntOrString>, field: &str, out: &mut Vec<Cause>) {
+    match p {
+        Some(IntOrString::Int(n)) => {
+            if !(1..=65535).contains(n) {
+                out.push(invalid(field, &n.to_string(), PORT_RANGE));
+            }
+        }
+        Some(IntOrString::String(s)) => {
+            for m in port_name(s) {
+                out.push(invalid(field, &quote(s), &m));
+            }
+        }
+        None => {}
+    }
+}
+
+// ---------------------------------------------------------------- selectors, templates
+
+/// `ValidateLabelSelector` + the empty-selector rule; returns whether
+/// `LabelSelectorAsSelector` would succeed.
+fn selector(sel: Option<&LabelSelector>, field: &str, out: &mut Vec<Cause>) -> bool {
+    let Some(sel) = sel else {
+        out.push(required(field, ""));
+        return false;
+    };
+    let empty_labels = sel.match_labels.as_ref().is_none_or(|m| m.is_empty());
+    let exprs = sel.match_expressions.as_deref().unwrap_or(&[]);
+    // k8s-openapi cannot tell a missing selector from `{}`: both decode to an empty
+    // LabelSelector. A selector with neither field is reported as missing (the common
+    // mistake); `matchLabels: {}` gets the empty-selector message.
+    if sel.match_labels.is_none() && sel.match_expressions.is_none() {
+        out.push(required(field, ""));
+        return false;
+    }
+    let mut ok = true;
+    let before = out.len();
+    labels(
+        sel.match_labels.as_ref(),
+        &format!("{field}.matchLabels"),
+        out,
+    );
+    for (i, r) in exprs.iter().enumerate() {
+        let f = format!("{field}.matchExpressions[{i}]");
+        let n = r.values.as_ref().map_or(0, Vec::len);
+        match r.operator.as_str() {
+            "In" | "NotIn" => {
+                if n == 0 {
+                    out.push(required(
+                        format!("{f}.values"),
+                        "must be specified when `operator` is 'In' or 'NotIn'",
+                    ));
+                }
+            }
+            "Exists" | "DoesNotExist" => {
+                if n > 0 {
+                    out.push(forbidden(
+                        format!("{f}.values"),
+                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                    ));
+                }
+            }
+            other => out.push(invalid(
+                format!("{f}.operator"),
+                &quote(other),
+                "not a valid selector operator",
+            )),
+        }
+        for m in qualified_name(&r.key) {
+            out.push(invalid(format!("{f}.key"), &quote(&r.key), &m));
+        }
+        for (j, v) in r.values.iter().flatten().enumerate() {
+            for m in label_value(v) {
+                out.push(invalid(format!("{f}.values[{j}]"), &quote(v), &m));
+            }
+        }
+    }
+    if out.len() > before {
+        ok = false;
+    }
+    if empty_labels && exprs.is_empty() {
+        out.push(invalid(
+            field,
+            &gofmt::label_selector(sel),
+            "empty selector is invalid for deployment",
+        ));
+    }
+    if !ok {
+        out.push(invalid(
+            field,
+            &gofmt::label_selector(sel),
+            "invalid label selector",
+        ));
+    }
+    ok
+}
+
+fn template(
+    t: Option<&PodTemplateSpec>,
+    sel: &LabelSelector,
+    sel_ok: bool,
+    field: &str,
+    out: &mut Vec<Cause>,
+) {
+    let Some(t) = t else {
+        out.push(required(field, ""));
+        return;
+    };
+    let tlabels = t.metadata.as_ref().and_then(|m| m.labels.clone());
+    let nothing = sel.match_labels.is_none() && sel.match_expressions.is_none();
+    let everything = !nothing
+        && sel.match_labels.as_ref().is_none_or(|m| m.is_empty())
+        && sel.match_expressions.as_ref().is_none_or(|m| m.is_empty());
+    if sel_ok || nothing {
+        let matches = !nothing && selector_matches(sel, tlabels.as_ref());
+        if !everything && !matches {
+            out.push(invalid(
+                format!("{field}.metadata.labels"),
+                &gofmt::string_map(Some(&tlabels.clone().unwrap_or_default())),
+                "`selector` does not match template `labels`",
+            ));
+        }
+    }
+    // ValidatePodTemplateSpec: labels (path as in k/k: `<template>.labels`) [unverified path].
+    labels(tlabels.as_ref(), &format!("{field}.labels"), out);
+    let default_spec = PodSpec::default();
+    let spec = t.spec.as_ref().unwrap_or(&default_spec);
+    pod_spec(spec, &format!("{field}.spec"), out);
+    let rp = spec.restart_policy.as_deref().unwrap_or("");
+    if rp != "Always" {
+        out.push(unsupported(
+            format!("{field}.spec.restartPolicy"),
+            rp,
+            &["Always"],
+        ));
+    }
+    if spec.active_deadline_seconds.is_some() {
+        out.push(forbidden(
+            format!("{field}.spec.activeDeadlineSeconds"),
+            "activeDeadlineSeconds in ReplicaSet is not Supported",
+        ));
+    }
+}
+
+fn selector_matches(sel: &LabelSelector, labels: Option<&BTreeMap<String, String>>) -> bool {
+    let empty = BTreeMap::new();
+    let labels = labels.unwrap_or(&empty);
+    for (k, v) in sel.match_labels.iter().flatten() {
+        if labels.get(k) != Some(v) {
+            return false;
+        }
+    }
+    for r in sel.match_expressions.iter().flatten() {
+        let vals = r.values.as_deref().unwrap_or(&[]);
+        let have = labels.get(&r.key);
+        let ok = match r.operator.as_str() {
+            "In" => have.is_some_and(|h| vals.contains(h)),
+            "NotIn" => have.is_none_or(|h| !vals.contains(h)),
+            "Exists" => have.is_some(),
+            "DoesNotExist" => have.is_none(),
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+fn strategy(st: &DeploymentStrategy, out: &mut Vec<Cause>) {
+    match st.type_.as_deref().unwrap_or("") {
+        "Recreate" => {
+            if st.rolling_update.is_some() {
+                out.push(forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"));
+            }
+        }
+        "RollingUpdate" => {
+            if let Some(ru) = &st.rolling_update {
+                let zero = |v: &Option<IntOrString>| match v {
+                    Some(IntOrString::Int(0)) | None => true,
+                    Some(IntOrString::String(s)) => s == "0%" || s == "0",
+                    _ => false,
+                };
+                if zero(&ru.max_unavailable) && zero(&ru.max_surge) {
+                    out.push(invalid(
+                        "spec.strategy.rollingUpdate.maxUnavailable",
+                        &gofmt::int_or_string(ru.max_unavailable.as_ref()),
+                        "may not be 0 when `maxSurge` is 0",
+                    ));
+                }
+            }
+        }
+        other => out.push(cause(
+            "spec.strategy",
+            // [unverified] NotSupported with the whole strategy struct as the value.
+            format!(
+                "Unsupported value: apps.DeploymentStrategy{{Type:{}, RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}}: supported values: \"Recreate\", \"RollingUpdate\"",
+                quote(other)
+            ),
+        )),
+    }
+}
+
+// ---------------------------------------------------------------- Pod spec
+
+fn pod_spec(spec: &PodSpec, field: &str, out: &mut Vec<Cause>) {
+    let f = format!("{field}.containers");
+    let mut names = BTreeSet::new();
+    if spec.containers.is_empty() {
+        out.push(required(&f, ""));
+    }
+    for (i, c) in spec.containers.iter().enumerate() {
+        let p = format!("{f}[{i}]");
+        container(c, &p, out);
+        if !names.insert(c.name.clone()) {
+            out.push(duplicate(format!("{p}.name"), &quote(&c.name)));
+        }
+    }
+    for (i, c) in spec.init_containers.iter().flatten().enumerate() {
+        let p = format!("{field}.initContainers[{i}]");
+        container(c, &p, out);
+        if !names.insert(c.name.clone()) {
+            out.push(duplicate(format!("{p}.name"), &quote(&c.name)));
+        }
+    }
+    match spec.restart_policy.as_deref().unwrap_or("") {
+        "Always" | "OnFailure" | "Never" => {}
+        "" => out.push(required(format!("{field}.restartPolicy"), "")),
+        other => out.push(unsupported(
+            format!("{field}.restartPolicy"),
+            other,
+            &["Always", "OnFailure", "Never"],
+        )),
+    }
+    match spec.dns_policy.as_deref().unwrap_or("") {
+        "ClusterFirstWithHostNet" | "ClusterFirst" | "Default" | "None" => {}
+        "" => out.push(required(format!("{field}.dnsPolicy"), "")),
+        other => out.push(unsupported(
+            format!("{field}.dnsPolicy"),
+            other,
+            &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"],
+        )),
+    }
+    labels(
+        spec.node_selector.as_ref(),
+        &format!("{field}.nodeSelector"),
+        out,
+    );
+    for (name, v) in [("hostname", &spec.hostname), ("subdomain", &spec.subdomain)] {
+        if let Some(h) = v.as_deref().filter(|h| !h.is_empty()) {
+            for m in dns1123_label(h) {
+                out.push(invalid(format!("{field}.{name}"), &quote(h), &m));
+            }
+        }
+    }
+}
+
+fn container(c: &Container, p: &str, out: &mut Vec<Cause>) {
+    if c.name.is_empty() {
+        out.push(required(format!("{p}.name"), ""));
+    } else {
+        for m in dns1123_label(&c.name) {
+            out.push(invalid(format!("{p}.name"), &quote(&c.name), &m));
+        }
+    }
+    if c.image.as_deref().unwrap_or("").is_empty() {
+        out.push(required(format!("{p}.image"), ""));
+    }
+    match c.image_pull_policy.as_deref().unwrap_or("") {
+        "Always" | "IfNotPresent" | "Never" => {}
+        "" => out.push(required(format!("{p}.imagePullPolicy"), "")),
+        other => out.push(unsupported(
+            format!("{p}.imagePullPolicy"),
+            other,
+            &["Always", "IfNotPresent", "Never"],
+        )),
+    }
+    let mut names = BTreeSet::new();
+    for (i, port) in c.ports.iter().flatten().enumerate() {
+        let f = format!("{p}.ports[{i}]");
+        if let Some(n) = port.name.as_deref().filter(|n| !n.is_empty()) {
+            let msgs = port_name(n);
+            if !msgs.is_empty() {
+                for m in msgs {
+                    out.push(invalid(format!("{f}.name"), &quote(n), &m));
+                }
+            } else if !names.insert(n.to_string()) {
+                out.push(duplicate(format!("{f}.name"), &quote(n)));
+            }
+        }
+        if port.container_port == 0 {
+            out.push(required(format!("{f}.containerPort"), ""));
+        } else if !(1..=65535).contains(&port.container_port) {
+            out.push(invalid(
+                format!("{f}.containerPort"),
+                &port.container_port.to_string(),
+                PORT_RANGE,
+            ));
+        }
+        if let Some(h) = port.host_port.filter(|h| *h != 0) {
+            if !(1..=65535).contains(&h) {
+                out.push(invalid(format!("{f}.hostPort"), &h.to_string(), PORT_RANGE));
+            }
+        }
+        protocol(port.protocol.as_deref(), &format!("{f}.protocol"), out);
+    }
+}

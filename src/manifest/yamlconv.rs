@@ -1,0 +1,195 @@
+//! YAML text -> `serde_json::Value` the way sigs.k8s.io/yaml (go-yaml v2 + YAMLToJSON)
+//! converts it: duplicate keys keep the last value, non-string keys are stringified,
+//! `<<` merge keys are expanded. Errors are rendered as go-yaml prints them.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+use std::fmt;
+
+/// A YAML value converted to JSON.
+pub(crate) struct GoValue(pub Value);
+
+impl<'de> Deserialize<'de> for GoValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(GoVisitor).map(GoValue)
+    }
+}
+
+struct GoVisitor;
+
+fn float(f: f64) -> Value {
+    Number::from_f64(f)
+        .map(Value::Number)
+        .unwrap_or(Value::Null)
+}
+
+fn key_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Null => Some("null".to_string()),
+        _ => None,
+    }
+}
+
+impl<'de> Visitor<'de> for GoVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(GoVisitor)
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(GoVisitor)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(GoValue(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        let mut merges: Vec<Value> = Vec::new();
+        while let Some(GoValue(k)) = map.next_key()? {
+            let GoValue(v) = map.next_value()?;
+            let Some(key) = key_string(&k) else {
+                return Err(de::Error::custom("invalid map key"));
+            };
+            if key == "<<" {
+                merges.push(v);
+                continue;
+            }
+            // go-yaml v2 (non-strict) keeps the last value of a duplicated key;
+            // verified with kubectl.1.33 `label --local -f -` on `name: a` / `name: b`.
+            out.insert(key, v);
+        }
+        for m in merges {
+            let list = match m {
+                Value::Array(items) => items,
+                other => vec![other],
+            };
+            for item in list {
+                if let Value::Object(src) = item {
+                    for (k, v) in src {
+                        out.entry(k).or_insert(v);
+                    }
+                } else {
+                    return Err(de::Error::custom(
+                        "map merge requires map or sequence of maps as the value",
+                    ));
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // A custom tag (`!foo bar`): go-yaml ignores unknown local tags and keeps the value.
+        use de::VariantAccess;
+        let (_tag, variant): (String, _) = data.variant()?;
+        let GoValue(v) = variant.newtype_variant()?;
+        Ok(v)
+    }
+}
+
+/// A YAML error the way go-yaml v2 prints it (without the `yaml: ` prefix handling
+/// done by the caller): `line N: problem` or just `problem`, plus the 1-based line
+/// in the document where it happened (for the page).
+pub(crate) struct YamlError {
+    pub message: String,
+    pub doc_line: Option<usize>,
+}
+
+/// libyaml scanner problems: go-yaml adds one to the 0-based line for these.
+const SCANNER_PROBLEMS: &[&str] = &[
+    "block sequence entries are not allowed in this context",
+    "could not find expected ':'",
+    "could not find expected directive name",
+    "did not find expected '!'",
+    "did not find expected comment or line break",
+    "did not find expected digit or '.' character",
+    "did not find expected version number",
+    "did not find expected whitespace or line break",
+    "did not find the expected '>'",
+    "found a tab character that violates indentation",
+    "found a tab character where an indentation space is expected",
+    "found an indentation indicator equal to 0",
+    "found character that cannot start any token",
+    "found extremely long version number",
+    "found unexpected ':'",
+    "found unexpected document indicator",
+    "found unexpected end of stream",
+    "found unexpected non-alphabetical character",
+    "found unknown directive name",
+    "mapping keys are not allowed in this context",
+    "mapping values are not allowed in this context",
+];
+
+/// Renders a serde_yaml error as go-yaml v2 would (`yaml: line N: ...`).
+///
+/// go-yaml's `parser.fail()`: when the problem mark's 0-based line is not 0, it prints
+/// that line, plus one for scanner errors; otherwise no line at all (verified with
+/// kubectl.1.33: `a: b: c` prints `yaml: mapping values are not allowed in this context`).
+pub(crate) fn go_yaml_error(e: &serde_yaml::Error) -> YamlError {
+    let display = e.to_string();
+    let loc_line = e.location().map(|l| l.line());
+    let cut = |s: &str| -> String {
+        let mut end = s.len();
+        for pat in [" at line ", " at position ", ", while "] {
+            if let Some(i) = s.find(pat) {
+                end = end.min(i);
+            }
+        }
+        s.get(..end).unwrap_or(s).to_string()
+    };
+    let problem = cut(&display);
+    let context = display
+        .find(", while ")
+        .and_then(|i| display.get(i + 2..))
+        .map(cut)
+        .unwrap_or_default();
+    let scanner = context.starts_with("while scanning") || SCANNER_PROBLEMS.contains(&&*problem);
+    let problem = match problem.as_str() {
+        // serde_yaml's own wording for an alias to an undefined anchor.
+        p if p.starts_with("unknown anchor") => "unknown anchor referenced".to_string(),
+        _ => problem,
+    };
+    let line0 = loc_line.map(|l| l.saturating_sub(1)).unwrap_or(0);
+    let message = if line0 != 0 {
+        let n = if scanner { line0 + 1 } else { line0 };
+        format!("line {n}: {problem}")
+    } else {
+        problem
+    };
+    YamlError {
+        message,
+        doc_line: loc_line,
+    }
+}
