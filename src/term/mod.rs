@@ -1,1 +1,3 @@
 //! See ARCHITECTURE.md.
+pub mod shell;
+pub mod tools;

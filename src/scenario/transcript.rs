@@ -1,0 +1,1 @@
+//! Transcript files (see TRANSCRIPTS.md).
