@@ -253,7 +253,7 @@ fn read_yaml(text: &str, source: &str) -> Raw {
             Ok(yamlconv::GoValue(Value::Null)) => continue,
             Ok(yamlconv::GoValue(v)) => values.push((chunk.first_line, v)),
             Err(e) => {
-                let ye = yamlconv::go_yaml_error(&e);
+                let ye = yamlconv::go_yaml_error(&e, chunk.text);
                 let line = ye
                     .doc_line
                     .map(|l| chunk.first_line + l.saturating_sub(1))

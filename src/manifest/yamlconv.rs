@@ -157,7 +157,7 @@ const SCANNER_PROBLEMS: &[&str] = &[
 /// go-yaml's `parser.fail()`: when the problem mark's 0-based line is not 0, it prints
 /// that line, plus one for scanner errors; otherwise no line at all (verified with
 /// kubectl.1.33: `a: b: c` prints `yaml: mapping values are not allowed in this context`).
-pub(crate) fn go_yaml_error(e: &serde_yaml::Error) -> YamlError {
+pub(crate) fn go_yaml_error(e: &serde_yaml::Error, text: &str) -> YamlError {
     let display = e.to_string();
     let loc_line = e.location().map(|l| l.line());
     let cut = |s: &str| -> String {
@@ -178,7 +178,25 @@ pub(crate) fn go_yaml_error(e: &serde_yaml::Error) -> YamlError {
     let scanner = context.starts_with("while scanning") || SCANNER_PROBLEMS.contains(&&*problem);
     let problem = match problem.as_str() {
         // serde_yaml's own wording for an alias to an undefined anchor.
-        p if p.starts_with("unknown anchor") => "unknown anchor referenced".to_string(),
+        // go-yaml: `unknown anchor 'x' referenced` (verified with kubectl.1.33).
+        p if p.starts_with("unknown anchor") => {
+            let name = e
+                .location()
+                .and_then(|l| {
+                    text.lines()
+                        .nth(l.line().saturating_sub(1))
+                        .map(|s| (s, l.column()))
+                })
+                .and_then(|(line, col)| line.get(col.saturating_sub(1)..))
+                .and_then(|rest| rest.strip_prefix('*'))
+                .map(|rest| {
+                    rest.chars()
+                        .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
+                        .collect::<String>()
+                })
+                .unwrap_or_default();
+            format!("unknown anchor '{name}' referenced")
+        }
         _ => problem,
     };
     let line0 = loc_line.map(|l| l.saturating_sub(1)).unwrap_or(0);
