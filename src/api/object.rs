@@ -124,6 +124,38 @@ impl Object {
         v
     }
 
+    /// Decodes API JSON of a known type into an `Object` (the inverse of `to_json`).
+    pub fn from_json(
+        rt: &'static ResourceType,
+        value: serde_json::Value,
+    ) -> Result<Object, serde_json::Error> {
+        Ok(match rt.kind {
+            "Namespace" => Object::Namespace(serde_json::from_value(value)?),
+            "Node" => Object::Node(serde_json::from_value(value)?),
+            "Pod" => Object::Pod(serde_json::from_value(value)?),
+            "Service" => Object::Service(serde_json::from_value(value)?),
+            "Endpoints" => Object::Endpoints(serde_json::from_value(value)?),
+            "EndpointSlice" => Object::EndpointSlice(serde_json::from_value(value)?),
+            "Deployment" => Object::Deployment(serde_json::from_value(value)?),
+            "ReplicaSet" => Object::ReplicaSet(serde_json::from_value(value)?),
+            "Event" => Object::Event(serde_json::from_value(value)?),
+            _ => {
+                let mut body = match value {
+                    serde_json::Value::Object(m) => m,
+                    _ => serde_json::Map::new(),
+                };
+                let meta = body.remove("metadata").unwrap_or_default();
+                body.remove("apiVersion");
+                body.remove("kind");
+                Object::Generic(GenericObject {
+                    kind: rt,
+                    metadata: serde_json::from_value(meta)?,
+                    body,
+                })
+            }
+        })
+    }
+
     pub fn labels(&self) -> Option<&std::collections::BTreeMap<String, String>> {
         self.meta().labels.as_ref()
     }

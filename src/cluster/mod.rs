@@ -1,1 +1,278 @@
-//! See ARCHITECTURE.md.
+//! The simulated control plane: the object store, the clock, a seeded RNG, the
+//! allocators and the controllers (Deployment, ReplicaSet, scheduler, kubelet,
+//! EndpointSlice/Endpoints, garbage collector, load-balancer controller).
+//!
+//! Time is an argument: nothing here reads a wall clock. `advance(dt)` runs every
+//! timer that falls due in order, so advancing by a then b equals advancing by a+b.
+
+pub mod alloc;
+pub mod api_ops;
+pub mod bootstrap;
+pub mod controllers;
+pub mod events;
+pub mod images;
+pub mod kubelet;
+pub mod store;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+pub use api_ops::{ApiError, ApplyOutcome};
+pub use store::{Key, Store};
+
+/// Milliseconds since the simulation epoch.
+pub type Millis = i64;
+
+/// Wall-clock instant of `Millis` 0 (2026-01-01T00:00:00Z): only used to print timestamps.
+pub const EPOCH_SECONDS: i64 = 1_767_225_600;
+/// The cluster exists for a while before the learner arrives, as a fresh kind cluster would.
+pub const START: Millis = 5 * 60 * 1000;
+
+pub const CLUSTER_DOMAIN: &str = "cluster.local";
+pub const SERVICE_CIDR: &str = "10.96.0.0/12";
+pub const DNS_SERVICE_IP: &str = "10.96.0.10";
+pub const NODE_PORT_MIN: i32 = 30000;
+pub const NODE_PORT_MAX: i32 = 32767;
+
+/// How kube-proxy programs the data plane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProxyMode {
+    #[default]
+    Iptables,
+    Ipvs,
+    Nftables,
+}
+
+impl ProxyMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProxyMode::Iptables => "iptables",
+            ProxyMode::Ipvs => "ipvs",
+            ProxyMode::Nftables => "nftables",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ProxyMode> {
+        match s {
+            "iptables" => Some(ProxyMode::Iptables),
+            "ipvs" => Some(ProxyMode::Ipvs),
+            "nftables" => Some(ProxyMode::Nftables),
+            _ => None,
+        }
+    }
+}
+
+/// Cluster-wide switches a learner can flip (each change is a step).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Settings {
+    /// A MetalLB-like controller assigns LoadBalancer IPs (off by default, as on kind).
+    pub load_balancer_controller: bool,
+    pub proxy_mode: ProxyMode,
+}
+
+/// Why the cluster wakes up at a time.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Timer {
+    /// The kubelet has something to do for this pod.
+    Pod(Key),
+}
+
+/// Decides a readiness/liveness probe. Installed by the data plane, which answers
+/// probes through the same `connect()` that serves the terminal; the default is a
+/// stand-in that passes every probe.
+/// `Err` carries the kubelet's failure text (`HTTP probe failed with statuscode: 404`).
+pub type Prober = fn(
+    &mut Cluster,
+    &k8s_openapi::api::core::v1::Pod,
+    &k8s_openapi::api::core::v1::Container,
+    &k8s_openapi::api::core::v1::Probe,
+) -> Result<(), String>;
+
+fn always_passes(
+    _: &mut Cluster,
+    _: &k8s_openapi::api::core::v1::Pod,
+    _: &k8s_openapi::api::core::v1::Container,
+    _: &k8s_openapi::api::core::v1::Probe,
+) -> Result<(), String> {
+    Ok(())
+}
+
+#[derive(Clone)]
+pub struct Cluster {
+    pub now: Millis,
+    pub store: Store,
+    pub settings: Settings,
+    rng: ChaCha8Rng,
+    timers: BTreeSet<(Millis, Timer)>,
+    /// Per pod, what the kubelet keeps in memory (not in the API object).
+    pub(crate) pods: BTreeMap<Key, kubelet::PodRuntime>,
+    pub alloc: alloc::Allocators,
+    pub prober: Prober,
+    /// Per node name, the last host octet handed out from its pod CIDR.
+    pub(crate) next_pod_ip: BTreeMap<String, u32>,
+    /// Changes waiting for the controllers.
+    pub(crate) dirty: bool,
+}
+
+impl std::fmt::Debug for Cluster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cluster")
+            .field("now", &self.now)
+            .field("objects", &self.store.len())
+            .finish()
+    }
+}
+
+impl PartialEq for Cluster {
+    fn eq(&self, other: &Self) -> bool {
+        self.now == other.now
+            && self.store == other.store
+            && self.settings == other.settings
+            && self.timers == other.timers
+            && self.pods == other.pods
+    }
+}
+
+impl Cluster {
+    /// The default kind-like cluster (DESIGN.md "The default cluster"), settled.
+    pub fn new(seed: u64) -> Cluster {
+        let mut c = Cluster {
+            now: 0,
+            store: Store::default(),
+            settings: Settings::default(),
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            timers: BTreeSet::new(),
+            pods: BTreeMap::new(),
+            alloc: alloc::Allocators::default(),
+            prober: always_passes,
+            next_pod_ip: BTreeMap::new(),
+            dirty: true,
+        };
+        bootstrap::install(&mut c);
+        c.reconcile();
+        c.advance_to(START);
+        c
+    }
+
+    // ---- time ----
+
+    pub fn time(&self, at: Millis) -> Time {
+        let ms = EPOCH_SECONDS * 1000 + at;
+        Time(k8s_openapi::jiff::Timestamp::from_millisecond(ms).unwrap_or_default())
+    }
+
+    pub fn now_time(&self) -> Time {
+        self.time(self.now)
+    }
+
+    /// Milliseconds since the epoch for a stored timestamp (inverse of `time`).
+    pub fn millis_of(t: &Time) -> Millis {
+        t.0.as_millisecond() - EPOCH_SECONDS * 1000
+    }
+
+    /// Advances the clock by `dt` ms, running every timer that falls due, in order.
+    pub fn advance(&mut self, dt: Millis) {
+        let target = self.now.saturating_add(dt.max(0));
+        self.advance_to(target);
+    }
+
+    pub fn advance_to(&mut self, target: Millis) {
+        while let Some((at, _)) = self.timers.first() {
+            if *at > target {
+                break;
+            }
+            let at = *at;
+            self.now = self.now.max(at);
+            // Everything due at this instant, then the controllers once.
+            while let Some(first) = self.timers.first() {
+                if first.0 != at {
+                    break;
+                }
+                let (_, timer) = self.timers.pop_first().unwrap_or((at, Timer::Pod(Key::new("Pod", "", ""))));
+                match timer {
+                    Timer::Pod(key) => kubelet::wake(self, &key),
+                }
+            }
+            self.reconcile();
+        }
+        self.now = self.now.max(target);
+    }
+
+    /// When the next timer falls due, if any.
+    pub fn next_timer(&self) -> Option<Millis> {
+        self.timers.first().map(|(t, _)| *t)
+    }
+
+    /// Advances in timer-sized jumps until `done` holds or `cap` ms have passed. Returns
+    /// whether the condition held. This is how blocking commands fast-forward the clock.
+    pub fn run_until(&mut self, cap: Millis, mut done: impl FnMut(&Cluster) -> bool) -> bool {
+        let deadline = self.now.saturating_add(cap);
+        loop {
+            if done(self) {
+                return true;
+            }
+            match self.next_timer() {
+                Some(t) if t <= deadline => self.advance_to(t),
+                _ => {
+                    self.advance_to(deadline);
+                    return done(self);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn schedule(&mut self, at: Millis, timer: Timer) {
+        self.timers.insert((at, timer));
+    }
+
+    pub(crate) fn unschedule_pod(&mut self, key: &Key) {
+        self.timers.retain(|(_, t)| !matches!(t, Timer::Pod(k) if k == key));
+    }
+
+    // ---- randomness ----
+
+    pub fn rand_u32(&mut self) -> u32 {
+        self.rng.next_u32()
+    }
+
+    /// Uniform in 0..n (n > 0), without modulo bias worth worrying about for small n.
+    pub fn rand_below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            return 0;
+        }
+        ((self.rng.next_u64() as u128 * n as u128) >> 64) as u64
+    }
+
+    /// A uniform float in [0, 1).
+    pub fn rand_unit(&mut self) -> f64 {
+        (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// The suffix generator Kubernetes uses for generateName (`utilrand.String`):
+    /// consonants and digits that cannot spell words.
+    pub fn rand_suffix(&mut self, len: usize) -> String {
+        const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+        (0..len)
+            .map(|_| ALPHABET[self.rand_below(ALPHABET.len() as u64) as usize] as char)
+            .collect()
+    }
+
+    // ---- controllers ----
+
+    /// Runs the controllers until nothing changes (bounded: a controller bug must not hang the page).
+    pub fn reconcile(&mut self) {
+        for _ in 0..16 {
+            let before = self.store.revision();
+            controllers::run_all(self);
+            if self.store.revision() == before {
+                break;
+            }
+        }
+        self.dirty = false;
+    }
+}
+
+#[cfg(test)]
+mod tests;

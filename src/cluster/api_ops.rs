@@ -1,0 +1,747 @@
+//! What the API server does with a write: defaulting, allocation, validation,
+//! bookkeeping, and kubectl apply's three-way merge. Every change a learner makes goes
+//! through these functions, whichever way it arrives (editor, terminal, share link).
+
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde_json::Value;
+
+use super::{Cluster, Key, Millis};
+use crate::api::{kinds, Object};
+use crate::manifest::defaults::apply_defaults;
+use crate::manifest::validate::{format_invalid, validate, validate_update, Cause};
+
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// An error the API server returns, printed the way kubectl prints it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    Invalid {
+        kind: String,
+        name: String,
+        causes: Vec<Cause>,
+    },
+    /// `resource` is the qualified plural (`deployments.apps`).
+    NotFound { resource: String, name: String },
+    AlreadyExists { resource: String, name: String },
+    BadRequest(String),
+    Forbidden(String),
+    /// The store's own object limit.
+    TooManyObjects,
+}
+
+impl ApiError {
+    /// kubectl's rendering; `context` is `("creating", "STDIN")` when kubectl read a file.
+    pub fn render(&self, context: Option<(&str, &str)>) -> String {
+        let src = |msg: String| match context {
+            Some((verb, source)) => format!("error when {verb} \"{source}\": {msg}"),
+            None => msg,
+        };
+        match self {
+            ApiError::Invalid { kind, name, causes } => format_invalid(kind, name, causes),
+            ApiError::NotFound { resource, name } => format!(
+                "Error from server (NotFound): {}",
+                src(format!("{resource} \"{name}\" not found"))
+            ),
+            ApiError::AlreadyExists { resource, name } => format!(
+                "Error from server (AlreadyExists): {}",
+                src(format!("{resource} \"{name}\" already exists"))
+            ),
+            ApiError::BadRequest(m) => format!("Error from server (BadRequest): {}", src(m.clone())),
+            ApiError::Forbidden(m) => format!("Error from server (Forbidden): {}", src(m.clone())),
+            ApiError::TooManyObjects => format!(
+                "Error from server (Forbidden): {}",
+                src(format!(
+                    "the playground holds at most {} objects; delete some first",
+                    super::store::MAX_OBJECTS
+                ))
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyOutcome {
+    Created,
+    Configured,
+    Unchanged,
+}
+
+impl ApplyOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplyOutcome::Created => "created",
+            ApplyOutcome::Configured => "configured",
+            ApplyOutcome::Unchanged => "unchanged",
+        }
+    }
+}
+
+fn invalid(obj: &Object, causes: Vec<Cause>) -> ApiError {
+    ApiError::Invalid {
+        kind: obj.kind().to_string(),
+        name: obj.name().to_string(),
+        causes,
+    }
+}
+
+fn cause(field: &str, body: String) -> Cause {
+    Cause {
+        field: field.to_string(),
+        body,
+    }
+}
+
+impl Cluster {
+    pub fn get(&self, kind: &'static str, namespace: &str, name: &str) -> Option<&Object> {
+        self.store.get(&Key::new(kind, namespace, name))
+    }
+
+    fn not_found(rt: &'static kinds::ResourceType, name: &str) -> ApiError {
+        ApiError::NotFound {
+            resource: rt.qualified_plural(),
+            name: name.to_string(),
+        }
+    }
+
+    /// Fills the namespace of a namespaced object and checks that it exists.
+    fn place(&self, obj: &mut Object, default_ns: &str) -> Result<(), ApiError> {
+        let rt = obj.resource_type();
+        if rt.namespaced {
+            if obj.namespace().is_empty() {
+                obj.meta_mut().namespace = Some(default_ns.to_string());
+            }
+            let ns = obj.namespace().to_string();
+            match self.get("Namespace", "", &ns) {
+                None => {
+                    return Err(ApiError::NotFound {
+                        resource: "namespaces".into(),
+                        name: ns,
+                    })
+                }
+                Some(n) if n.meta().deletion_timestamp.is_some() => {
+                    return Err(ApiError::Forbidden(format!(
+                        "{} \"{}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                        rt.qualified_plural(),
+                        obj.name()
+                    )))
+                }
+                _ => {}
+            }
+        } else {
+            obj.meta_mut().namespace = None;
+        }
+        Ok(())
+    }
+
+    /// POST: creates an object (kubectl create, run, expose, and apply of a new object).
+    pub fn create(&mut self, mut obj: Object, default_ns: &str) -> Result<Object, ApiError> {
+        self.place(&mut obj, default_ns)?;
+        if obj.name().is_empty() {
+            if let Some(prefix) = obj.meta().generate_name.clone() {
+                let name = format!("{prefix}{}", self.rand_suffix(5));
+                obj.meta_mut().name = Some(name);
+            }
+        }
+        if self.store.len() >= super::store::MAX_OBJECTS {
+            return Err(ApiError::TooManyObjects);
+        }
+        let key = Key::of(&obj);
+        if self.store.contains(&key) {
+            return Err(ApiError::AlreadyExists {
+                resource: obj.resource_type().qualified_plural(),
+                name: obj.name().to_string(),
+            });
+        }
+        apply_defaults(&mut obj);
+        // The Service allocator runs before validation (BeginCreate), so its errors come alone.
+        if let Object::Service(svc) = &mut obj {
+            svc.status = Some(empty_lb_status());
+            if let Err(c) = self.allocate_service(svc, None) {
+                return Err(invalid(&obj, vec![c]));
+            }
+        }
+        let causes = validate(&obj);
+        if !causes.is_empty() {
+            if let Object::Service(svc) = &obj {
+                self.release_service(svc);
+            }
+            return Err(invalid(&obj, causes));
+        }
+        let now = self.now_time();
+        let uid = self.store.new_uid();
+        let meta = obj.meta_mut();
+        meta.uid = Some(uid);
+        meta.creation_timestamp = Some(now);
+        meta.generate_name = meta.generate_name.take();
+        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_)) {
+            obj.meta_mut().generation = Some(1);
+        }
+        if let Object::Pod(pod) = &mut obj {
+            pod.status = Some(k8s_openapi::api::core::v1::PodStatus {
+                phase: Some("Pending".into()),
+                qos_class: Some("BestEffort".into()),
+                ..Default::default()
+            });
+        }
+        self.store.put(obj.clone());
+        self.reconcile();
+        Ok(self.store.get(&key).cloned().unwrap_or(obj))
+    }
+
+    /// PUT: replaces an existing object, keeping what the server owns (status, uid, ...).
+    pub fn update(&mut self, mut obj: Object) -> Result<(Object, bool), ApiError> {
+        let key = Key::of(&obj);
+        let Some(old) = self.store.get(&key).cloned() else {
+            return Err(Self::not_found(obj.resource_type(), obj.name()));
+        };
+        apply_defaults(&mut obj);
+        {
+            let om = old.meta();
+            let m = obj.meta_mut();
+            m.uid = om.uid.clone();
+            m.creation_timestamp = om.creation_timestamp.clone();
+            m.resource_version = om.resource_version.clone();
+            m.generation = om.generation;
+            m.deletion_timestamp = om.deletion_timestamp.clone();
+            m.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
+            if m.owner_references.is_none() {
+                m.owner_references = om.owner_references.clone();
+            }
+        }
+        // Status belongs to the controllers.
+        match (&mut obj, &old) {
+            (Object::Pod(n), Object::Pod(o)) => {
+                n.status = o.status.clone();
+                if n.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_none() {
+                    if let (Some(ns), Some(os)) = (n.spec.as_mut(), o.spec.as_ref()) {
+                        ns.node_name = os.node_name.clone();
+                    }
+                }
+            }
+            (Object::Deployment(n), Object::Deployment(o)) => n.status = o.status.clone(),
+            (Object::ReplicaSet(n), Object::ReplicaSet(o)) => n.status = o.status.clone(),
+            (Object::Node(n), Object::Node(o)) => n.status = o.status.clone(),
+            (Object::Namespace(n), Object::Namespace(o)) => n.status = o.status.clone(),
+            _ => {}
+        }
+        if let (Object::Service(n), Object::Service(o)) = (&mut obj, &old) {
+            n.status = o.status.clone();
+            patch_allocated_values(n, o);
+        }
+        let causes = validate_update(&old, &obj);
+        if !causes.is_empty() {
+            return Err(invalid(&obj, causes));
+        }
+        if let (Object::Service(n), Object::Service(o)) = (&mut obj, &old) {
+            if let Err(c) = self.reallocate_service(n, o) {
+                return Err(invalid(&Object::Service(n.clone()), vec![c]));
+            }
+        }
+        // generation counts spec changes.
+        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_)) {
+            let spec_of = |o: &Object| o.to_json().get("spec").cloned();
+            if spec_of(&obj) != spec_of(&old) {
+                obj.meta_mut().generation = Some(old.meta().generation.unwrap_or(1) + 1);
+            }
+        }
+        let changed = self.store.put(obj);
+        self.reconcile();
+        let stored = self.store.get(&key).cloned().unwrap_or(old);
+        Ok((stored, changed))
+    }
+
+    /// kubectl apply: create, or three-way merge of (last applied, new, live) then update.
+    pub fn apply(&mut self, mut obj: Object, default_ns: &str) -> Result<(Object, ApplyOutcome, bool), ApiError> {
+        self.place(&mut obj, default_ns)?;
+        let mut config = obj.to_json();
+        strip_server_fields(&mut config);
+        if let Some(m) = config
+            .get_mut("metadata")
+            .and_then(|m| m.get_mut("annotations"))
+            .and_then(|a| a.as_object_mut())
+        {
+            m.remove(LAST_APPLIED);
+        }
+        prune_empty_annotations(&mut config);
+        let annotation = format!("{}\n", serde_json::to_string(&config).unwrap_or_default());
+        let key = Key::of(&obj);
+        let Some(live) = self.store.get(&key).cloned() else {
+            obj.meta_mut()
+                .annotations
+                .get_or_insert_with(Default::default)
+                .insert(LAST_APPLIED.into(), annotation);
+            let created = self.create(obj, default_ns)?;
+            return Ok((created, ApplyOutcome::Created, false));
+        };
+        let missing_annotation = live
+            .meta()
+            .annotations
+            .as_ref()
+            .is_none_or(|a| !a.contains_key(LAST_APPLIED));
+        let original: Option<Value> = live
+            .meta()
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(LAST_APPLIED))
+            .and_then(|s| serde_json::from_str(s).ok());
+        let current = live.to_json();
+        let mut merged = three_way(original.as_ref(), &config, &current, "");
+        if let Some(meta) = merged.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+            let ann = meta
+                .entry("annotations")
+                .or_insert_with(|| Value::Object(Default::default()));
+            if let Some(a) = ann.as_object_mut() {
+                a.insert(LAST_APPLIED.into(), Value::String(annotation));
+            }
+        }
+        let new_obj = Object::from_json(live.resource_type(), merged)
+            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let (stored, changed) = self.update(new_obj)?;
+        let outcome = if changed {
+            ApplyOutcome::Configured
+        } else {
+            ApplyOutcome::Unchanged
+        };
+        Ok((stored, outcome, missing_annotation))
+    }
+
+    /// DELETE. Pods terminate gracefully (the kubelet removes them); other objects go at
+    /// once and the garbage collector removes what they owned.
+    pub fn delete(
+        &mut self,
+        kind: &'static str,
+        namespace: &str,
+        name: &str,
+        grace_seconds: Option<i64>,
+    ) -> Result<Object, ApiError> {
+        let key = Key::new(kind, namespace, name);
+        let Some(obj) = self.store.get(&key).cloned() else {
+            let rt = kinds::by_kind_name(kind).unwrap_or(&kinds::RESOURCE_TYPES[0]);
+            return Err(Self::not_found(rt, name));
+        };
+        match &obj {
+            Object::Pod(_) => self.delete_pod(&key, grace_seconds),
+            Object::Namespace(_) => {
+                if matches!(name, "default" | "kube-system" | "kube-public" | "kube-node-lease") {
+                    return Err(ApiError::Forbidden(format!(
+                        "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
+                    )));
+                }
+                let now = self.now_time();
+                let mut ns = obj.clone();
+                ns.meta_mut().deletion_timestamp = Some(now);
+                if let Object::Namespace(n) = &mut ns {
+                    n.status.get_or_insert_with(Default::default).phase = Some("Terminating".into());
+                }
+                self.store.put(ns);
+                let contents: Vec<Key> = self
+                    .store
+                    .all()
+                    .filter(|o| o.namespace() == name)
+                    .map(Key::of)
+                    .collect();
+                for k in contents {
+                    if k.kind == "Pod" {
+                        self.delete_pod(&k, None);
+                    } else {
+                        self.remove_object(&k);
+                    }
+                }
+            }
+            _ => self.remove_object(&key),
+        }
+        self.reconcile();
+        Ok(obj)
+    }
+
+    /// Removes an object from the store, releasing what it held.
+    pub(crate) fn remove_object(&mut self, key: &Key) {
+        if let Some(Object::Service(svc)) = self.store.remove(key) {
+            self.release_service(&svc);
+        }
+        if key.kind == "Pod" {
+            self.pods.remove(key);
+            self.unschedule_pod(key);
+        }
+    }
+
+    /// Starts a pod's graceful termination (or removes it at once with grace 0 / not running).
+    pub fn delete_pod(&mut self, key: &Key, grace_seconds: Option<i64>) {
+        let Some(Object::Pod(mut pod)) = self.store.get(key).cloned() else {
+            return;
+        };
+        if pod.metadata.deletion_timestamp.is_some() && grace_seconds != Some(0) {
+            return;
+        }
+        let grace = grace_seconds.unwrap_or_else(|| {
+            pod.spec
+                .as_ref()
+                .and_then(|s| s.termination_grace_period_seconds)
+                .unwrap_or(30)
+        });
+        let scheduled = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
+        if grace == 0 || !scheduled {
+            self.remove_object(key);
+            return;
+        }
+        pod.metadata.deletion_timestamp = Some(self.time(self.now + grace * 1000));
+        pod.metadata.deletion_grace_period_seconds = Some(grace);
+        self.store.put(Object::Pod(pod));
+        super::kubelet::begin_termination(self, key, grace);
+    }
+
+    // ---- Service allocation ----
+
+    /// Allocates ClusterIP(s) and node ports for a new Service, or a type change.
+    fn allocate_service(&mut self, svc: &mut Service, old: Option<&Service>) -> Result<(), Cause> {
+        let spec = svc.spec.get_or_insert_with(Default::default);
+        let ty = spec.type_.clone().unwrap_or_else(|| "ClusterIP".into());
+        let old_ip = old
+            .and_then(|o| o.spec.as_ref())
+            .and_then(|s| s.cluster_ip.clone())
+            .filter(|ip| ip != "None" && !ip.is_empty());
+        if ty != "ExternalName" && old_ip.is_none() {
+            let requested = spec
+                .cluster_ip
+                .clone()
+                .or_else(|| spec.cluster_ips.as_ref().and_then(|v| v.first().cloned()))
+                .filter(|s| !s.is_empty());
+            match requested.as_deref() {
+                Some("None") => {
+                    spec.cluster_ip = Some("None".into());
+                    spec.cluster_ips = Some(vec!["None".into()]);
+                }
+                Some(ip) => {
+                    if crate::cluster::alloc::parse_ipv4(ip).is_none() {
+                        return Err(cause(
+                            "spec.clusterIPs[0]",
+                            format!("Invalid value: {ip:?}: must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"),
+                        ));
+                    }
+                    let mut a = std::mem::take(&mut self.alloc);
+                    let res = a.allocate_ip(Some(ip), &mut |n| n / 2);
+                    self.alloc = a;
+                    if let Err(e) = res {
+                        return Err(cause(
+                            "spec.clusterIPs",
+                            format!("Invalid value: []string{{{ip:?}}}: {}", e.detail()),
+                        ));
+                    }
+                    let spec = svc.spec.get_or_insert_with(Default::default);
+                    spec.cluster_ip = Some(ip.to_string());
+                    spec.cluster_ips = Some(vec![ip.to_string()]);
+                }
+                None => {
+                    let mut a = std::mem::take(&mut self.alloc);
+                    let mut r = |n| self.rand_below(n);
+                    let res = a.allocate_ip(None, &mut r);
+                    self.alloc = a;
+                    let ip = res.map_err(|e| cause("spec.clusterIPs", format!("Internal error: {}", e.detail())))?;
+                    let spec = svc.spec.get_or_insert_with(Default::default);
+                    spec.cluster_ip = Some(ip.clone());
+                    spec.cluster_ips = Some(vec![ip]);
+                }
+            }
+        }
+        let spec = svc.spec.get_or_insert_with(Default::default);
+        if matches!(ty.as_str(), "NodePort" | "LoadBalancer")
+            && spec.allocate_load_balancer_node_ports != Some(false)
+        {
+            let mut ports = spec.ports.clone().unwrap_or_default();
+            // Same port number on two protocols shares one node port.
+            let mut by_port: Vec<(i32, i32)> = Vec::new();
+            for (i, p) in ports.iter_mut().enumerate() {
+                let old_np = old.and_then(|o| o.spec.as_ref()).and_then(|s| s.ports.as_ref()).and_then(|ps| {
+                    ps.iter().find(|op| op.port == p.port && op.node_port.is_some()).and_then(|op| op.node_port)
+                });
+                if let Some(np) = p.node_port.filter(|n| *n != 0) {
+                    if old_np == Some(np) {
+                        continue;
+                    }
+                    if let Some((_, shared)) = by_port.iter().find(|(port, _)| *port == p.port) {
+                        if *shared == np {
+                            continue;
+                        }
+                    }
+                    let mut a = std::mem::take(&mut self.alloc);
+                    let res = a.allocate_port(Some(np), &mut |n| n / 2);
+                    self.alloc = a;
+                    match res {
+                        Ok(_) => by_port.push((p.port, np)),
+                        Err(e) => {
+                            self.release_ports_of(&ports[..i]);
+                            return Err(cause(
+                                &format!("spec.ports[{i}].nodePort"),
+                                format!("Invalid value: {np}: {}", e.detail()),
+                            ));
+                        }
+                    }
+                } else if let Some(np) = old_np {
+                    p.node_port = Some(np);
+                } else if let Some((_, shared)) = by_port.iter().find(|(port, _)| *port == p.port) {
+                    p.node_port = Some(*shared);
+                } else {
+                    let mut a = std::mem::take(&mut self.alloc);
+                    let mut r = |n| self.rand_below(n);
+                    let res = a.allocate_port(None, &mut r);
+                    self.alloc = a;
+                    match res {
+                        Ok(np) => {
+                            p.node_port = Some(np);
+                            by_port.push((p.port, np));
+                        }
+                        Err(e) => {
+                            return Err(cause(
+                                &format!("spec.ports[{i}].nodePort"),
+                                format!("Internal error: {}", e.detail()),
+                            ))
+                        }
+                    }
+                }
+            }
+            svc.spec.get_or_insert_with(Default::default).ports = Some(ports);
+        }
+        Ok(())
+    }
+
+    fn release_ports_of(&mut self, ports: &[k8s_openapi::api::core::v1::ServicePort]) {
+        for p in ports {
+            if let Some(np) = p.node_port {
+                self.alloc.release_port(np);
+            }
+        }
+    }
+
+    pub(crate) fn release_service(&mut self, svc: &Service) {
+        if let Some(spec) = &svc.spec {
+            if let Some(ip) = &spec.cluster_ip {
+                self.alloc.release_ip(ip);
+            }
+            if let Some(ports) = &spec.ports {
+                self.release_ports_of(ports);
+            }
+        }
+    }
+
+    /// A Service update: type changes release or allocate addresses and ports
+    /// (k/k storage `dropTypeDependentFields`, alloc.go `txnUpdateNodePorts`).
+    fn reallocate_service(&mut self, new: &mut Service, old: &Service) -> Result<(), Cause> {
+        let ty = |s: &Service| {
+            s.spec
+                .as_ref()
+                .and_then(|s| s.type_.clone())
+                .unwrap_or_else(|| "ClusterIP".into())
+        };
+        let (new_ty, old_ty) = (ty(new), ty(old));
+        let spec = new.spec.get_or_insert_with(Default::default);
+        if new_ty == "ExternalName" {
+            if let Some(ip) = old.spec.as_ref().and_then(|s| s.cluster_ip.clone()) {
+                self.alloc.release_ip(&ip);
+            }
+            spec.cluster_ip = None;
+            spec.cluster_ips = None;
+            spec.ip_families = None;
+            spec.ip_family_policy = None;
+        }
+        let had_ports = matches!(old_ty.as_str(), "NodePort" | "LoadBalancer");
+        let wants_ports = matches!(new_ty.as_str(), "NodePort" | "LoadBalancer");
+        // Release node ports no longer used.
+        let old_nps: Vec<i32> = old
+            .spec
+            .as_ref()
+            .and_then(|s| s.ports.clone())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| p.node_port)
+            .collect();
+        if had_ports && !wants_ports {
+            for np in &old_nps {
+                self.alloc.release_port(*np);
+            }
+            if let Some(ports) = spec.ports.as_mut() {
+                for p in ports {
+                    p.node_port = None;
+                }
+            }
+        }
+        let old_for_alloc = if new_ty == "ExternalName" { None } else { Some(old) };
+        if new_ty != "ExternalName" || wants_ports {
+            self.allocate_service(new, old_for_alloc)?;
+        }
+        if had_ports && wants_ports {
+            let keep: Vec<i32> = new
+                .spec
+                .as_ref()
+                .and_then(|s| s.ports.clone())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p| p.node_port)
+                .collect();
+            for np in old_nps {
+                if !keep.contains(&np) {
+                    self.alloc.release_port(np);
+                }
+            }
+        }
+        if new_ty != "LoadBalancer" {
+            new.status = Some(empty_lb_status());
+        }
+        Ok(())
+    }
+
+    pub fn now_millis(&self) -> Millis {
+        self.now
+    }
+}
+
+/// Every Service carries `status: {loadBalancer: {}}` until a load balancer is assigned.
+fn empty_lb_status() -> k8s_openapi::api::core::v1::ServiceStatus {
+    k8s_openapi::api::core::v1::ServiceStatus {
+        load_balancer: Some(Default::default()),
+        ..Default::default()
+    }
+}
+
+/// k/k `patchAllocatedValues`: an update that omits clusterIP or a nodePort keeps the allocated one.
+fn patch_allocated_values(new: &mut Service, old: &Service) {
+    let (Some(ns), Some(os)) = (new.spec.as_mut(), old.spec.as_ref()) else {
+        return;
+    };
+    let new_ty = ns.type_.clone().unwrap_or_else(|| "ClusterIP".into());
+    if new_ty != "ExternalName" {
+        if ns.cluster_ip.as_deref().is_none_or(str::is_empty) {
+            ns.cluster_ip = os.cluster_ip.clone();
+        }
+        if ns.cluster_ips.as_ref().is_none_or(|v| v.is_empty()) {
+            if let Some(ip) = &ns.cluster_ip {
+                ns.cluster_ips = Some(vec![ip.clone()]);
+            }
+        } else if let (Some(ip), Some(ips)) = (&ns.cluster_ip, ns.cluster_ips.as_mut()) {
+            // normalizeClusterIPs: the singular field wins.
+            if let Some(first) = ips.first_mut() {
+                *first = ip.clone();
+            }
+        }
+    }
+    if matches!(new_ty.as_str(), "NodePort" | "LoadBalancer") {
+        if let (Some(nps), Some(ops)) = (ns.ports.as_mut(), os.ports.as_ref()) {
+            for p in nps {
+                if p.node_port.is_none_or(|n| n == 0) {
+                    if let Some(op) = ops.iter().find(|op| op.port == p.port && op.protocol == p.protocol) {
+                        p.node_port = op.node_port;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Server-owned fields that are not part of what the learner applied.
+fn strip_server_fields(v: &mut Value) {
+    if let Some(m) = v.as_object_mut() {
+        m.remove("status");
+        if let Some(meta) = m.get_mut("metadata").and_then(|x| x.as_object_mut()) {
+            for k in ["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink"] {
+                meta.remove(k);
+            }
+        }
+    }
+}
+
+fn prune_empty_annotations(v: &mut Value) {
+    if let Some(meta) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+        if meta.get("annotations").and_then(|a| a.as_object()).is_some_and(|a| a.is_empty()) {
+            meta.remove("annotations");
+        }
+    }
+}
+
+/// The strategic-merge merge key for a list field, by its name.
+fn merge_key(field: &str) -> Option<&'static str> {
+    match field {
+        "containers" | "initContainers" | "env" | "volumes" | "imagePullSecrets" => Some("name"),
+        "volumeMounts" => Some("mountPath"),
+        _ => None,
+    }
+}
+
+/// kubectl apply's three-way merge (original = last applied, modified = new config,
+/// current = live), computed straight to the result. Maps merge key by key and drop
+/// what the previous apply set but the new one omits; lists with a merge key merge
+/// item by item; Service and container `ports` merge by port number; other lists are
+/// replaced.
+pub fn three_way(original: Option<&Value>, modified: &Value, current: &Value, field: &str) -> Value {
+    match (modified, current) {
+        (Value::Object(m), Value::Object(c)) => {
+            let mut out = c.clone();
+            for (k, mv) in m {
+                let ov = original.and_then(|o| o.get(k));
+                let merged = match c.get(k) {
+                    Some(cv) => three_way(ov, mv, cv, k),
+                    None => mv.clone(),
+                };
+                out.insert(k.clone(), merged);
+            }
+            if let Some(Value::Object(o)) = original {
+                for k in o.keys() {
+                    if !m.contains_key(k) {
+                        out.remove(k);
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        (Value::Array(m), Value::Array(c)) => {
+            let key = merge_key(field).or_else(|| {
+                if field == "ports" {
+                    if m.iter().all(|x| x.get("containerPort").is_some()) {
+                        Some("containerPort")
+                    } else if m.iter().all(|x| x.get("port").is_some()) {
+                        Some("port")
+                    } else {
+                        None
+                    }
+                } else {
+                    None
+                }
+            });
+            let Some(key) = key else {
+                return modified.clone();
+            };
+            let find = |list: &Vec<Value>, item: &Value| -> Option<Value> {
+                let id = item.get(key)?;
+                let proto = item.get("protocol");
+                list.iter()
+                    .find(|x| x.get(key) == Some(id) && (proto.is_none() || x.get("protocol") == proto || x.get("protocol").is_none()))
+                    .cloned()
+            };
+            let orig_list = original.and_then(|o| o.as_array()).cloned().unwrap_or_default();
+            Value::Array(
+                m.iter()
+                    .map(|mi| {
+                        let oi = find(&orig_list, mi);
+                        match find(c, mi) {
+                            Some(ci) => three_way(oi.as_ref(), mi, &ci, ""),
+                            None => mi.clone(),
+                        }
+                    })
+                    .collect(),
+            )
+        }
+        _ => modified.clone(),
+    }
+}
+
+/// A fresh ObjectMeta with name and namespace.
+pub fn meta(name: &str, namespace: &str) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(name.to_string()),
+        namespace: if namespace.is_empty() {
+            None
+        } else {
+            Some(namespace.to_string())
+        },
+        ..Default::default()
+    }
+}

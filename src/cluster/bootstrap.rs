@@ -1,0 +1,528 @@
+//! The default cluster a fresh page shows (DESIGN.md "The default cluster"): a
+//! kind-like cluster `kubeplay` with one control-plane node and two workers.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerPort, EndpointAddress, EndpointPort, EndpointSubset, Endpoints,
+    HTTPGetAction, Namespace, NamespaceSpec, NamespaceStatus, Node, NodeAddress, NodeCondition,
+    NodeSpec, NodeStatus, NodeSystemInfo, Pod, PodSpec, PodTemplateSpec, Probe, Service,
+    ServicePort, ServiceSpec, Taint, Toleration,
+};
+use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointSlice};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta, OwnerReference};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::api_ops::meta;
+use super::Cluster;
+use crate::api::{kinds, GenericObject, Object};
+
+pub const CLUSTER_NAME: &str = "kubeplay";
+pub const KUBERNETES_VERSION: &str = "v1.33.1";
+pub const APISERVER_IP: &str = "172.18.0.2";
+
+/// (name, internal IP, pod CIDR, control plane)
+pub const NODES: &[(&str, &str, &str, bool)] = &[
+    ("kubeplay-control-plane", "172.18.0.2", "10.244.0.0/24", true),
+    ("kubeplay-worker", "172.18.0.3", "10.244.1.0/24", false),
+    ("kubeplay-worker2", "172.18.0.4", "10.244.2.0/24", false),
+];
+
+fn labels(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
+    Some(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    )
+}
+
+fn put(c: &mut Cluster, mut obj: Object) {
+    let uid = c.store.new_uid();
+    let now = c.now_time();
+    let m = obj.meta_mut();
+    m.uid = Some(uid);
+    m.creation_timestamp = Some(now);
+    if matches!(obj, Object::Deployment(_)) {
+        obj.meta_mut().generation = Some(1);
+    }
+    c.store.put(obj);
+}
+
+pub fn node(name: &str, ip: &str, cidr: &str, control_plane: bool) -> Node {
+    let mut l = vec![
+        ("beta.kubernetes.io/arch", "amd64"),
+        ("beta.kubernetes.io/os", "linux"),
+        ("kubernetes.io/arch", "amd64"),
+        ("kubernetes.io/hostname", name),
+        ("kubernetes.io/os", "linux"),
+    ];
+    if control_plane {
+        l.push(("node-role.kubernetes.io/control-plane", ""));
+        l.push(("node.kubernetes.io/exclude-from-external-load-balancers", ""));
+    }
+    let q = |s: &str| Quantity(s.to_string());
+    let resources: BTreeMap<String, Quantity> = [
+        ("cpu", q("2")),
+        ("ephemeral-storage", q("263112772Ki")),
+        ("hugepages-2Mi", q("0")),
+        ("memory", q("8129300Ki")),
+        ("pods", q("110")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    Node {
+        metadata: ObjectMeta {
+            name: Some(name.to_string()),
+            labels: labels(&l),
+            annotations: labels(&[
+                ("kubeadm.alpha.kubernetes.io/cri-socket", "unix:///run/containerd/containerd.sock"),
+                ("node.alpha.kubernetes.io/ttl", "0"),
+                ("volumes.kubernetes.io/controller-managed-attach-detach", "true"),
+            ]),
+            ..Default::default()
+        },
+        spec: Some(NodeSpec {
+            pod_cidr: Some(cidr.to_string()),
+            pod_cidrs: Some(vec![cidr.to_string()]),
+            provider_id: Some(format!("kind://docker/{CLUSTER_NAME}/{name}")),
+            taints: control_plane.then(|| {
+                vec![Taint {
+                    effect: "NoSchedule".into(),
+                    key: "node-role.kubernetes.io/control-plane".into(),
+                    ..Default::default()
+                }]
+            }),
+            ..Default::default()
+        }),
+        status: Some(NodeStatus {
+            addresses: Some(vec![
+                NodeAddress {
+                    address: ip.to_string(),
+                    type_: "InternalIP".into(),
+                },
+                NodeAddress {
+                    address: name.to_string(),
+                    type_: "Hostname".into(),
+                },
+            ]),
+            allocatable: Some(resources.clone()),
+            capacity: Some(resources),
+            conditions: Some(vec![
+                cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+            ]),
+            node_info: Some(NodeSystemInfo {
+                architecture: "amd64".into(),
+                boot_id: format!("{:08x}-0000-4000-8000-000000000000", ip.len()),
+                container_runtime_version: "containerd://2.1.1".into(),
+                kernel_version: "6.8.0-1027-gcp".into(),
+                kube_proxy_version: String::new(),
+                kubelet_version: KUBERNETES_VERSION.into(),
+                machine_id: format!("{:032x}", name.len()),
+                operating_system: "linux".into(),
+                os_image: "Debian GNU/Linux 12 (bookworm)".into(),
+                system_uuid: format!("{:08x}-0000-4000-8000-000000000001", name.len()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+    }
+}
+
+fn cond(type_: &str, status: &str, reason: &str, message: &str) -> NodeCondition {
+    NodeCondition {
+        type_: type_.into(),
+        status: status.into(),
+        reason: Some(reason.into()),
+        message: Some(message.into()),
+        ..Default::default()
+    }
+}
+
+fn namespace(name: &str) -> Namespace {
+    Namespace {
+        metadata: ObjectMeta {
+            name: Some(name.to_string()),
+            labels: labels(&[("kubernetes.io/metadata.name", name)]),
+            ..Default::default()
+        },
+        spec: Some(NamespaceSpec {
+            finalizers: Some(vec!["kubernetes".into()]),
+        }),
+        status: Some(NamespaceStatus {
+            phase: Some("Active".into()),
+            ..Default::default()
+        }),
+    }
+}
+
+fn container(name: &str, image: &str, command: &[&str]) -> Container {
+    Container {
+        name: name.into(),
+        image: Some(image.into()),
+        command: if command.is_empty() {
+            None
+        } else {
+            Some(command.iter().map(|s| s.to_string()).collect())
+        },
+        ..Default::default()
+    }
+}
+
+/// A static or DaemonSet pod pinned to a node, on the host network.
+fn host_pod(name: &str, ns: &str, node: &str, c: Container, pod_labels: &[(&str, &str)], owner: Option<OwnerReference>) -> Pod {
+    Pod {
+        metadata: ObjectMeta {
+            name: Some(name.to_string()),
+            namespace: Some(ns.to_string()),
+            labels: labels(pod_labels),
+            owner_references: owner.map(|o| vec![o]),
+            ..Default::default()
+        },
+        spec: Some(PodSpec {
+            containers: vec![c],
+            node_name: Some(node.to_string()),
+            host_network: Some(true),
+            priority_class_name: Some("system-node-critical".into()),
+            tolerations: Some(vec![Toleration {
+                operator: Some("Exists".into()),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }),
+        status: None,
+    }
+}
+
+pub fn install(c: &mut Cluster) {
+    for ns in ["default", "kube-node-lease", "kube-public", "kube-system", "local-path-storage"] {
+        put(c, Object::Namespace(namespace(ns)));
+    }
+    for (name, ip, cidr, cp) in NODES {
+        put(c, Object::Node(node(name, ip, cidr, *cp)));
+    }
+    let cidr = kinds::by_kind_name("ServiceCIDR").unwrap_or(&kinds::RESOURCE_TYPES[0]);
+    let mut body = serde_json::Map::new();
+    body.insert("spec".into(), serde_json::json!({"cidrs": [super::SERVICE_CIDR]}));
+    body.insert(
+        "status".into(),
+        serde_json::json!({"conditions": [{"type": "Ready", "status": "True", "reason": "", "message": "Kubernetes Service CIDR is ready", "lastTransitionTime": null}]}),
+    );
+    put(
+        c,
+        Object::Generic(GenericObject {
+            kind: cidr,
+            metadata: ObjectMeta {
+                name: Some("kubernetes".into()),
+                ..Default::default()
+            },
+            body,
+        }),
+    );
+
+    // default/kubernetes: selectorless, endpoints maintained by the API server.
+    let _ = c.alloc.allocate_ip(Some("10.96.0.1"), &mut |n| n / 2);
+    let _ = c.alloc.allocate_ip(Some(super::DNS_SERVICE_IP), &mut |n| n / 2);
+    let mut svc = Service {
+        metadata: ObjectMeta {
+            name: Some("kubernetes".into()),
+            namespace: Some("default".into()),
+            labels: labels(&[("component", "apiserver"), ("provider", "kubernetes")]),
+            ..Default::default()
+        },
+        spec: Some(ServiceSpec {
+            cluster_ip: Some("10.96.0.1".into()),
+            cluster_ips: Some(vec!["10.96.0.1".into()]),
+            ports: Some(vec![ServicePort {
+                name: Some("https".into()),
+                port: 443,
+                protocol: Some("TCP".into()),
+                target_port: Some(IntOrString::Int(6443)),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }),
+        status: None,
+    };
+    let mut o = Object::Service(svc.clone());
+    crate::manifest::defaults::apply_defaults(&mut o);
+    if let Object::Service(s) = o {
+        svc = s;
+    }
+    put(c, Object::Service(svc));
+    put(
+        c,
+        Object::Endpoints(Endpoints {
+            metadata: ObjectMeta {
+                labels: labels(&[("endpointslice.kubernetes.io/skip-mirror", "true")]),
+                ..meta("kubernetes", "default")
+            },
+            subsets: Some(vec![EndpointSubset {
+                addresses: Some(vec![EndpointAddress {
+                    ip: APISERVER_IP.into(),
+                    ..Default::default()
+                }]),
+                ports: Some(vec![EndpointPort {
+                    name: Some("https".into()),
+                    port: 6443,
+                    protocol: Some("TCP".into()),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }]),
+        }),
+    );
+    put(
+        c,
+        Object::EndpointSlice(EndpointSlice {
+            metadata: ObjectMeta {
+                labels: labels(&[("kubernetes.io/service-name", "kubernetes")]),
+                ..meta("kubernetes", "default")
+            },
+            address_type: "IPv4".into(),
+            endpoints: vec![Endpoint {
+                addresses: vec![APISERVER_IP.into()],
+                conditions: Some(EndpointConditions {
+                    ready: Some(true),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+            ports: Some(vec![k8s_openapi::api::discovery::v1::EndpointPort {
+                name: Some("https".into()),
+                port: Some(6443),
+                protocol: Some("TCP".into()),
+                ..Default::default()
+            }]),
+        }),
+    );
+
+    // kube-system/kube-dns in front of the CoreDNS Deployment (kubeadm's manifests).
+    let mut dns = Object::Service(Service {
+        metadata: ObjectMeta {
+            name: Some("kube-dns".into()),
+            namespace: Some("kube-system".into()),
+            labels: labels(&[
+                ("k8s-app", "kube-dns"),
+                ("kubernetes.io/cluster-service", "true"),
+                ("kubernetes.io/name", "CoreDNS"),
+            ]),
+            annotations: labels(&[("prometheus.io/port", "9153"), ("prometheus.io/scrape", "true")]),
+            ..Default::default()
+        },
+        spec: Some(ServiceSpec {
+            cluster_ip: Some(super::DNS_SERVICE_IP.into()),
+            cluster_ips: Some(vec![super::DNS_SERVICE_IP.into()]),
+            selector: labels(&[("k8s-app", "kube-dns")]),
+            ports: Some(vec![
+                svc_port("dns", 53, "UDP"),
+                svc_port("dns-tcp", 53, "TCP"),
+                svc_port("metrics", 9153, "TCP"),
+            ]),
+            ..Default::default()
+        }),
+        status: None,
+    });
+    crate::manifest::defaults::apply_defaults(&mut dns);
+    put(c, dns);
+
+    let mut coredns = container("coredns", "registry.k8s.io/coredns/coredns:v1.12.0", &[]);
+    coredns.args = Some(vec!["-conf".into(), "/etc/coredns/Corefile".into()]);
+    coredns.ports = Some(vec![
+        cport("dns", 53, "UDP"),
+        cport("dns-tcp", 53, "TCP"),
+        cport("metrics", 9153, "TCP"),
+    ]);
+    coredns.readiness_probe = Some(Probe {
+        http_get: Some(HTTPGetAction {
+            path: Some("/ready".into()),
+            port: IntOrString::Int(8181),
+            scheme: Some("HTTP".into()),
+            ..Default::default()
+        }),
+        period_seconds: Some(10),
+        ..Default::default()
+    });
+    let mut dep = Object::Deployment(Deployment {
+        metadata: ObjectMeta {
+            labels: labels(&[("k8s-app", "kube-dns")]),
+            ..meta("coredns", "kube-system")
+        },
+        spec: Some(DeploymentSpec {
+            replicas: Some(2),
+            selector: LabelSelector {
+                match_labels: labels(&[("k8s-app", "kube-dns")]),
+                ..Default::default()
+            },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: labels(&[("k8s-app", "kube-dns")]),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![coredns],
+                    dns_policy: Some("Default".into()),
+                    priority_class_name: Some("system-cluster-critical".into()),
+                    node_selector: labels(&[("kubernetes.io/os", "linux")]),
+                    tolerations: Some(vec![
+                        Toleration {
+                            key: Some("CriticalAddonsOnly".into()),
+                            operator: Some("Exists".into()),
+                            ..Default::default()
+                        },
+                        Toleration {
+                            effect: Some("NoSchedule".into()),
+                            key: Some("node-role.kubernetes.io/control-plane".into()),
+                            ..Default::default()
+                        },
+                    ]),
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
+        status: None,
+    });
+    crate::manifest::defaults::apply_defaults(&mut dep);
+    put(c, dep);
+
+    let mut lpp = Object::Deployment(Deployment {
+        metadata: meta("local-path-provisioner", "local-path-storage"),
+        spec: Some(DeploymentSpec {
+            replicas: Some(1),
+            selector: LabelSelector {
+                match_labels: labels(&[("app", "local-path-provisioner")]),
+                ..Default::default()
+            },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: labels(&[("app", "local-path-provisioner")]),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![container(
+                        "local-path-provisioner",
+                        "docker.io/kindest/local-path-provisioner:v20250214-acbabc1a",
+                        &["local-path-provisioner", "--debug", "start"],
+                    )],
+                    node_selector: labels(&[("kubernetes.io/os", "linux")]),
+                    tolerations: Some(vec![Toleration {
+                        effect: Some("NoSchedule".into()),
+                        key: Some("node-role.kubernetes.io/control-plane".into()),
+                        operator: Some("Equal".into()),
+                        ..Default::default()
+                    }]),
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
+        status: None,
+    });
+    crate::manifest::defaults::apply_defaults(&mut lpp);
+    put(c, lpp);
+
+    // Static pods on the control plane.
+    let cp = NODES[0].0;
+    for (component, image) in [
+        ("etcd", "registry.k8s.io/etcd:3.5.21-0"),
+        ("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.33.1"),
+        ("kube-controller-manager", "registry.k8s.io/kube-controller-manager:v1.33.1"),
+        ("kube-scheduler", "registry.k8s.io/kube-scheduler:v1.33.1"),
+    ] {
+        let mut p = Object::Pod(host_pod(
+            &format!("{component}-{cp}"),
+            "kube-system",
+            cp,
+            container(component, image, &[component]),
+            &[("component", component), ("tier", "control-plane")],
+            None,
+        ));
+        crate::manifest::defaults::apply_defaults(&mut p);
+        put(c, p);
+    }
+    // DaemonSets kube-proxy and kindnet: stored (not simulated as controllers), one pod per node.
+    for (ds, image, label) in [
+        ("kindnet", "docker.io/kindest/kindnetd:v20250512-df8de77b", ("app", "kindnet")),
+        ("kube-proxy", "registry.k8s.io/kube-proxy:v1.33.1", ("k8s-app", "kube-proxy")),
+    ] {
+        let rt = kinds::by_kind_name("DaemonSet").unwrap_or(&kinds::RESOURCE_TYPES[0]);
+        let mut body = serde_json::Map::new();
+        body.insert(
+            "spec".into(),
+            serde_json::json!({
+                "selector": {"matchLabels": {label.0: label.1}},
+                "template": {"metadata": {"labels": {label.0: label.1}},
+                             "spec": {"containers": [{"name": ds, "image": image}], "hostNetwork": true}}
+            }),
+        );
+        body.insert(
+            "status".into(),
+            serde_json::json!({"currentNumberScheduled": 3, "desiredNumberScheduled": 3, "numberAvailable": 3, "numberReady": 3, "updatedNumberScheduled": 3, "numberMisscheduled": 0}),
+        );
+        let uid = c.store.new_uid();
+        let ds_obj = Object::Generic(GenericObject {
+            kind: rt,
+            metadata: ObjectMeta {
+                labels: labels(&[label]),
+                uid: Some(uid.clone()),
+                creation_timestamp: Some(c.now_time()),
+                generation: Some(1),
+                ..meta(ds, "kube-system")
+            },
+            body,
+        });
+        c.store.put(ds_obj);
+        for (node_name, _, _, _) in NODES {
+            let name = format!("{ds}-{}", c.rand_suffix(5));
+            let owner = OwnerReference {
+                api_version: "apps/v1".into(),
+                kind: "DaemonSet".into(),
+                name: ds.into(),
+                uid: uid.clone(),
+                controller: Some(true),
+                block_owner_deletion: Some(true),
+            };
+            let mut p = Object::Pod(host_pod(
+                &name,
+                "kube-system",
+                node_name,
+                container(ds, image, &[ds]),
+                &[label, ("pod-template-generation", "1")],
+                Some(owner),
+            ));
+            crate::manifest::defaults::apply_defaults(&mut p);
+            put(c, p);
+        }
+    }
+    // Pods created here start through the kubelet like any other.
+    let keys: Vec<super::Key> = c.store.list("Pod").map(super::Key::of).collect();
+    for k in keys {
+        super::kubelet::pod_bound(c, &k);
+    }
+}
+
+fn svc_port(name: &str, port: i32, proto: &str) -> ServicePort {
+    ServicePort {
+        name: Some(name.into()),
+        port,
+        protocol: Some(proto.into()),
+        target_port: Some(IntOrString::Int(port)),
+        ..Default::default()
+    }
+}
+
+fn cport(name: &str, port: i32, proto: &str) -> ContainerPort {
+    ContainerPort {
+        name: Some(name.into()),
+        container_port: port,
+        protocol: Some(proto.into()),
+        ..Default::default()
+    }
+}

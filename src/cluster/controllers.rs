@@ -1,0 +1,1209 @@
+//! The controllers, each a function from the store to writes. `run_all` is called
+//! by `Cluster::reconcile` until the store stops changing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::apps::v1::{
+    Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet, ReplicaSetSpec,
+    ReplicaSetStatus,
+};
+use k8s_openapi::api::core::v1::{
+    EndpointAddress, EndpointPort, EndpointSubset, Endpoints, LoadBalancerIngress,
+    LoadBalancerStatus, ObjectReference, Pod, Service, ServiceStatus,
+};
+use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointSlice};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::{kubelet, Cluster, Key};
+use crate::api::{Object, Selector};
+
+pub const POD_TEMPLATE_HASH: &str = "pod-template-hash";
+pub const REVISION: &str = "deployment.kubernetes.io/revision";
+const MANAGED_BY: &str = "endpointslice.kubernetes.io/managed-by";
+const SERVICE_NAME: &str = "kubernetes.io/service-name";
+
+pub fn run_all(c: &mut Cluster) {
+    deployments(c);
+    replicasets(c);
+    garbage_collect(c);
+    schedule(c);
+    endpoints(c);
+    load_balancers(c);
+    namespaces(c);
+}
+
+// ---------- helpers ----------
+
+pub fn is_pod_ready(pod: &Pod) -> bool {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
+pub fn is_terminating(obj_meta: &ObjectMeta) -> bool {
+    obj_meta.deletion_timestamp.is_some()
+}
+
+fn is_terminal(pod: &Pod) -> bool {
+    matches!(
+        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+        Some("Succeeded") | Some("Failed")
+    )
+}
+
+fn controller_uid(m: &ObjectMeta) -> Option<&str> {
+    m.owner_references
+        .as_ref()?
+        .iter()
+        .find(|o| o.controller == Some(true))
+        .map(|o| o.uid.as_str())
+}
+
+fn owner_ref(kind: &str, api_version: &str, m: &ObjectMeta) -> OwnerReference {
+    OwnerReference {
+        api_version: api_version.into(),
+        kind: kind.into(),
+        name: m.name.clone().unwrap_or_default(),
+        uid: m.uid.clone().unwrap_or_default(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }
+}
+
+fn pods_in<'a>(c: &'a Cluster, ns: &str) -> impl Iterator<Item = &'a Pod> + 'a {
+    c.store.list_ns("Pod", ns).filter_map(|o| match o {
+        Object::Pod(p) => Some(p),
+        _ => None,
+    })
+}
+
+/// FNV-1a over the template's JSON, printed like `rand.SafeEncodeString` prints the
+/// real hash (so it looks like `7c5ddbdf54`).
+pub fn template_hash(template: &serde_json::Value) -> String {
+    let text = serde_json::to_string(template).unwrap_or_default();
+    let mut h: u32 = 0x811c_9dc5;
+    for b in text.bytes() {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    h.to_string()
+        .bytes()
+        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
+        .collect()
+}
+
+/// 25% style values against a total (`intstr.GetScaledValueFromIntOrPercent`).
+fn scaled(v: Option<&IntOrString>, total: i32, round_up: bool, default: &str) -> i32 {
+    let v = v.cloned().unwrap_or(IntOrString::String(default.into()));
+    match v {
+        IntOrString::Int(n) => n,
+        IntOrString::String(s) => {
+            let pct: i64 = s.trim_end_matches('%').parse().unwrap_or(25);
+            let num = pct * total as i64;
+            (if round_up { (num + 99) / 100 } else { num / 100 }) as i32
+        }
+    }
+}
+
+// ---------- Deployment ----------
+
+fn deployments(c: &mut Cluster) {
+    let deps: Vec<Deployment> = c
+        .store
+        .list("Deployment")
+        .filter_map(|o| match o {
+            Object::Deployment(d) => Some(d.clone()),
+            _ => None,
+        })
+        .collect();
+    for d in deps {
+        if is_terminating(&d.metadata) {
+            continue;
+        }
+        sync_deployment(c, d);
+    }
+}
+
+fn owned_replicasets(c: &Cluster, ns: &str, uid: &str) -> Vec<ReplicaSet> {
+    c.store
+        .list_ns("ReplicaSet", ns)
+        .filter_map(|o| match o {
+            Object::ReplicaSet(rs) if controller_uid(&rs.metadata) == Some(uid) => Some(rs.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn revision_of(m: &ObjectMeta) -> i64 {
+    m.annotations
+        .as_ref()
+        .and_then(|a| a.get(REVISION))
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0)
+}
+
+fn sync_deployment(c: &mut Cluster, d: Deployment) {
+    let ns = d.metadata.namespace.clone().unwrap_or_default();
+    let name = d.metadata.name.clone().unwrap_or_default();
+    let uid = d.metadata.uid.clone().unwrap_or_default();
+    let Some(spec) = d.spec.clone() else { return };
+    let replicas = spec.replicas.unwrap_or(1);
+    let mut template = spec.template.clone();
+    // The hash is computed over the template without the hash label itself.
+    let hash = template_hash(&serde_json::to_value(&template).unwrap_or_default());
+    let rss = owned_replicasets(c, &ns, &uid);
+    let max_rev = rss.iter().map(|r| revision_of(&r.metadata)).max().unwrap_or(0);
+    let existing_new = rss.iter().find(|rs| {
+        rs.metadata.labels.as_ref().and_then(|l| l.get(POD_TEMPLATE_HASH)) == Some(&hash)
+    });
+    let paused = spec.paused == Some(true);
+    let mut new_rs = match existing_new {
+        Some(rs) => rs.clone(),
+        None => {
+            if paused {
+                return;
+            }
+            let rs_name = format!("{name}-{hash}");
+            let meta = template.metadata.get_or_insert_with(Default::default);
+            meta.labels
+                .get_or_insert_with(Default::default)
+                .insert(POD_TEMPLATE_HASH.into(), hash.clone());
+            let mut selector = spec.selector.clone();
+            selector
+                .match_labels
+                .get_or_insert_with(Default::default)
+                .insert(POD_TEMPLATE_HASH.into(), hash.clone());
+            let mut labels = template.metadata.as_ref().and_then(|m| m.labels.clone()).unwrap_or_default();
+            labels.insert(POD_TEMPLATE_HASH.into(), hash.clone());
+            let mut annotations = BTreeMap::new();
+            annotations.insert("deployment.kubernetes.io/desired-replicas".into(), replicas.to_string());
+            annotations.insert(
+                "deployment.kubernetes.io/max-replicas".into(),
+                (replicas + max_surge(&d, replicas)).to_string(),
+            );
+            annotations.insert(REVISION.into(), (max_rev + 1).to_string());
+            let rs = ReplicaSet {
+                metadata: ObjectMeta {
+                    name: Some(rs_name.clone()),
+                    namespace: Some(ns.clone()),
+                    labels: Some(labels),
+                    annotations: Some(annotations),
+                    owner_references: Some(vec![owner_ref("Deployment", "apps/v1", &d.metadata)]),
+                    uid: Some(c.store.new_uid()),
+                    creation_timestamp: Some(c.now_time()),
+                    generation: Some(1),
+                    ..Default::default()
+                },
+                spec: Some(ReplicaSetSpec {
+                    replicas: Some(0),
+                    min_ready_seconds: spec.min_ready_seconds,
+                    selector,
+                    template: Some(template.clone()),
+                }),
+                status: Some(ReplicaSetStatus {
+                    replicas: 0,
+                    ..Default::default()
+                }),
+            };
+            let obj = Object::Deployment(d.clone());
+            c.record_event(
+                &obj,
+                "Normal",
+                "ScalingReplicaSet",
+                &format!("Scaled up replica set {rs_name} from 0 to {}", initial_new_replicas(&d, replicas, &rss)),
+                "deployment-controller",
+                None,
+            );
+            c.store.put(Object::ReplicaSet(rs.clone()));
+            rs
+        }
+    };
+    // A rollback to an old template makes that ReplicaSet the newest revision.
+    if existing_new.is_some() && revision_of(&new_rs.metadata) < max_rev && !paused {
+        new_rs
+            .metadata
+            .annotations
+            .get_or_insert_with(Default::default)
+            .insert(REVISION.into(), (max_rev + 1).to_string());
+    }
+    let new_uid = new_rs.metadata.uid.clone().unwrap_or_default();
+    let mut olds: Vec<ReplicaSet> = owned_replicasets(c, &ns, &uid)
+        .into_iter()
+        .filter(|rs| rs.metadata.uid.as_deref() != Some(new_uid.as_str()))
+        .collect();
+    olds.sort_by_key(|rs| revision_of(&rs.metadata));
+    let rs_replicas = |rs: &ReplicaSet| rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0);
+    let available = |rs: &ReplicaSet| rs.status.as_ref().and_then(|s| s.available_replicas).unwrap_or(0);
+
+    let recreate = spec.strategy.as_ref().and_then(|s| s.type_.as_deref()) == Some("Recreate");
+    let mut desired_new = rs_replicas(&new_rs);
+    let mut old_targets: Vec<i32> = olds.iter().map(rs_replicas).collect();
+    if paused {
+        // Paused: only scaling of the current ReplicaSet.
+    } else if recreate {
+        old_targets.iter_mut().for_each(|t| *t = 0);
+        let old_pods_left = olds.iter().any(|rs| {
+            let u = rs.metadata.uid.clone().unwrap_or_default();
+            pods_in(c, &ns).any(|p| controller_uid(&p.metadata) == Some(u.as_str()))
+        });
+        desired_new = if old_pods_left { 0 } else { replicas };
+    } else if olds.iter().all(|rs| rs_replicas(rs) == 0) {
+        desired_new = replicas;
+    } else {
+        let surge = max_surge(&d, replicas);
+        let mut unavailable = scaled(
+            spec.strategy.as_ref().and_then(|s| s.rolling_update.as_ref()).and_then(|r| r.max_unavailable.as_ref()),
+            replicas,
+            false,
+            "25%",
+        );
+        if surge == 0 && unavailable == 0 {
+            unavailable = 1;
+        }
+        let total: i32 = rs_replicas(&new_rs) + old_targets.iter().sum::<i32>();
+        if desired_new < replicas {
+            let room = (replicas + surge - total).max(0);
+            desired_new = (desired_new + room).min(replicas);
+        } else if desired_new > replicas {
+            desired_new = replicas;
+        }
+        let min_available = replicas - unavailable;
+        let all_available: i32 = available(&new_rs) + olds.iter().map(available).sum::<i32>();
+        // Old pods that are not available can go at once; available ones as the budget allows.
+        let mut budget = (all_available - min_available).max(0);
+        for (i, rs) in olds.iter().enumerate() {
+            let unavailable_old = (rs_replicas(rs) - available(rs)).max(0);
+            let cut = unavailable_old.min(old_targets[i]);
+            old_targets[i] -= cut;
+            let more = budget.min(old_targets[i]);
+            old_targets[i] -= more;
+            budget -= more;
+        }
+    }
+    // Write the ReplicaSets that change.
+    if rs_replicas(&new_rs) != desired_new || existing_new.is_some() {
+        let from = rs_replicas(&new_rs);
+        if from != desired_new {
+            let verb = if desired_new > from { "up" } else { "down" };
+            if existing_new.is_some() || from != 0 {
+                let obj = Object::Deployment(d.clone());
+                c.record_event(
+                    &obj,
+                    "Normal",
+                    "ScalingReplicaSet",
+                    &format!("Scaled {verb} replica set {} from {from} to {desired_new}", new_rs.metadata.name.clone().unwrap_or_default()),
+                    "deployment-controller",
+                    None,
+                );
+            }
+        }
+        let mut rs = new_rs.clone();
+        if let Some(s) = rs.spec.as_mut() {
+            s.replicas = Some(desired_new);
+        }
+        let ann = rs.metadata.annotations.get_or_insert_with(Default::default);
+        ann.insert("deployment.kubernetes.io/desired-replicas".into(), replicas.to_string());
+        ann.insert("deployment.kubernetes.io/max-replicas".into(), (replicas + max_surge(&d, replicas)).to_string());
+        c.store.put(Object::ReplicaSet(rs.clone()));
+        new_rs = rs;
+    }
+    for (rs, target) in olds.iter().zip(old_targets.iter()) {
+        if rs_replicas(rs) != *target {
+            let obj = Object::Deployment(d.clone());
+            c.record_event(
+                &obj,
+                "Normal",
+                "ScalingReplicaSet",
+                &format!("Scaled down replica set {} from {} to {target}", rs.metadata.name.clone().unwrap_or_default(), rs_replicas(rs)),
+                "deployment-controller",
+                None,
+            );
+            let mut rs = rs.clone();
+            if let Some(s) = rs.spec.as_mut() {
+                s.replicas = Some(*target);
+            }
+            c.store.put(Object::ReplicaSet(rs));
+        }
+    }
+    // Revision history limit: drop the oldest empty old ReplicaSets beyond the limit.
+    let limit = spec.revision_history_limit.unwrap_or(10).max(0) as usize;
+    let empty_olds: Vec<&ReplicaSet> = olds
+        .iter()
+        .filter(|rs| rs_replicas(rs) == 0 && rs.status.as_ref().is_none_or(|s| s.replicas == 0))
+        .collect();
+    if empty_olds.len() > limit {
+        for rs in &empty_olds[..empty_olds.len() - limit] {
+            let k = Key::new("ReplicaSet", &ns, rs.metadata.name.as_deref().unwrap_or(""));
+            c.remove_object(&k);
+        }
+    }
+    // Status.
+    let all: Vec<ReplicaSet> = owned_replicasets(c, &ns, &uid);
+    let st = |rs: &ReplicaSet| rs.status.clone().unwrap_or_default();
+    let total_replicas: i32 = all.iter().map(|rs| st(rs).replicas).sum();
+    let ready: i32 = all.iter().map(|rs| st(rs).ready_replicas.unwrap_or(0)).sum();
+    let avail: i32 = all.iter().map(|rs| st(rs).available_replicas.unwrap_or(0)).sum();
+    let updated = st(&new_rs).replicas;
+    let mut dep = d.clone();
+    let old_status = d.status.clone().unwrap_or_default();
+    let now = c.now_time();
+    let unavailable_allowed = if recreate {
+        replicas
+    } else {
+        scaled(
+            spec.strategy.as_ref().and_then(|s| s.rolling_update.as_ref()).and_then(|r| r.max_unavailable.as_ref()),
+            replicas,
+            false,
+            "25%",
+        )
+    };
+    let min_avail_ok = avail >= replicas - unavailable_allowed;
+    let mut conds = old_status.conditions.clone().unwrap_or_default();
+    let set = |conds: &mut Vec<DeploymentCondition>, type_: &str, status: &str, reason: &str, message: String| {
+        if let Some(c0) = conds.iter_mut().find(|c| c.type_ == type_) {
+            if c0.status != status {
+                c0.last_transition_time = Some(now.clone());
+            }
+            if c0.status != status || c0.reason.as_deref() != Some(reason) || c0.message.as_deref() != Some(message.as_str()) {
+                c0.last_update_time = Some(now.clone());
+            }
+            c0.status = status.into();
+            c0.reason = Some(reason.into());
+            c0.message = Some(message);
+        } else {
+            conds.push(DeploymentCondition {
+                type_: type_.into(),
+                status: status.into(),
+                reason: Some(reason.into()),
+                message: Some(message),
+                last_transition_time: Some(now.clone()),
+                last_update_time: Some(now.clone()),
+            });
+        }
+    };
+    if min_avail_ok {
+        set(&mut conds, "Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.".into());
+    } else {
+        set(&mut conds, "Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.".into());
+    }
+    let rs_name = new_rs.metadata.name.clone().unwrap_or_default();
+    let complete = updated == replicas && avail == replicas && total_replicas == replicas;
+    if complete {
+        set(&mut conds, "Progressing", "True", "NewReplicaSetAvailable", format!("ReplicaSet \"{rs_name}\" has successfully progressed."));
+    } else if existing_new.is_none() {
+        set(&mut conds, "Progressing", "True", "NewReplicaSetCreated", format!("Created new replica set \"{rs_name}\""));
+    } else {
+        set(&mut conds, "Progressing", "True", "ReplicaSetUpdated", format!("ReplicaSet \"{rs_name}\" is progressing."));
+    }
+    // kubectl lists Available before Progressing.
+    conds.sort_by_key(|c| if c.type_ == "Available" { 0 } else { 1 });
+    dep.status = Some(DeploymentStatus {
+        observed_generation: d.metadata.generation,
+        replicas: Some(total_replicas).filter(|n| *n > 0),
+        updated_replicas: Some(updated).filter(|n| *n > 0),
+        ready_replicas: Some(ready).filter(|n| *n > 0),
+        available_replicas: Some(avail).filter(|n| *n > 0),
+        unavailable_replicas: Some((replicas - avail).max(0)).filter(|n| *n > 0),
+        conditions: Some(conds),
+        ..Default::default()
+    });
+    let rev = revision_of(&new_rs.metadata);
+    if rev > 0 {
+        dep.metadata.annotations.get_or_insert_with(Default::default).insert(REVISION.into(), rev.to_string());
+    }
+    c.store.put(Object::Deployment(dep));
+}
+
+fn max_surge(d: &Deployment, replicas: i32) -> i32 {
+    let spec = d.spec.as_ref();
+    if spec.and_then(|s| s.strategy.as_ref()).and_then(|s| s.type_.as_deref()) == Some("Recreate") {
+        return 0;
+    }
+    scaled(
+        spec.and_then(|s| s.strategy.as_ref())
+            .and_then(|s| s.rolling_update.as_ref())
+            .and_then(|r| r.max_surge.as_ref()),
+        replicas,
+        true,
+        "25%",
+    )
+}
+
+fn initial_new_replicas(d: &Deployment, replicas: i32, olds: &[ReplicaSet]) -> i32 {
+    let old_total: i32 = olds.iter().map(|rs| rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0)).sum();
+    if old_total == 0 {
+        return replicas;
+    }
+    if d.spec.as_ref().and_then(|s| s.strategy.as_ref()).and_then(|s| s.type_.as_deref()) == Some("Recreate") {
+        return 0;
+    }
+    let room = (replicas + max_surge(d, replicas) - old_total).max(0);
+    room.min(replicas)
+}
+
+// ---------- ReplicaSet ----------
+
+fn replicasets(c: &mut Cluster) {
+    let rss: Vec<ReplicaSet> = c
+        .store
+        .list("ReplicaSet")
+        .filter_map(|o| match o {
+            Object::ReplicaSet(r) => Some(r.clone()),
+            _ => None,
+        })
+        .collect();
+    for rs in rss {
+        if is_terminating(&rs.metadata) {
+            continue;
+        }
+        sync_replicaset(c, rs);
+    }
+}
+
+fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
+    let ns = rs.metadata.namespace.clone().unwrap_or_default();
+    let uid = rs.metadata.uid.clone().unwrap_or_default();
+    let Some(spec) = rs.spec.clone() else { return };
+    let selector = Selector::from_label_selector(&spec.selector);
+    let want = spec.replicas.unwrap_or(1).max(0);
+    // Adopt orphans that match the selector (pod-template-hash keeps a Deployment's RS from adopting bare pods).
+    let orphans: Vec<Pod> = pods_in(c, &ns)
+        .filter(|p| controller_uid(&p.metadata).is_none() && !is_terminating(&p.metadata))
+        .filter(|p| selector.matches(p.metadata.labels.as_ref().unwrap_or(&BTreeMap::new())))
+        .cloned()
+        .collect();
+    for mut p in orphans {
+        p.metadata
+            .owner_references
+            .get_or_insert_with(Default::default)
+            .push(owner_ref("ReplicaSet", "apps/v1", &rs.metadata));
+        c.store.put(Object::Pod(p));
+    }
+    let owned: Vec<Pod> = pods_in(c, &ns)
+        .filter(|p| controller_uid(&p.metadata) == Some(uid.as_str()))
+        .cloned()
+        .collect();
+    let active: Vec<&Pod> = owned
+        .iter()
+        .filter(|p| !is_terminating(&p.metadata) && !is_terminal(p))
+        .collect();
+    let have = active.len() as i32;
+    if have < want {
+        let rs_obj = Object::ReplicaSet(rs.clone());
+        for _ in 0..(want - have).min(500) {
+            let template = spec.template.clone().unwrap_or_default();
+            let base = rs.metadata.name.clone().unwrap_or_default();
+            let mut name = format!("{base}-{}", c.rand_suffix(5));
+            while c.get("Pod", &ns, &name).is_some() {
+                name = format!("{base}-{}", c.rand_suffix(5));
+            }
+            let tmeta = template.metadata.clone().unwrap_or_default();
+            let pod = Pod {
+                metadata: ObjectMeta {
+                    name: Some(name.clone()),
+                    generate_name: Some(format!("{base}-")),
+                    namespace: Some(ns.clone()),
+                    labels: tmeta.labels.clone(),
+                    annotations: tmeta.annotations.clone(),
+                    owner_references: Some(vec![owner_ref("ReplicaSet", "apps/v1", &rs.metadata)]),
+                    uid: Some(c.store.new_uid()),
+                    creation_timestamp: Some(c.now_time()),
+                    ..Default::default()
+                },
+                spec: template.spec.clone(),
+                status: Some(k8s_openapi::api::core::v1::PodStatus {
+                    phase: Some("Pending".into()),
+                    qos_class: Some("BestEffort".into()),
+                    ..Default::default()
+                }),
+            };
+            c.store.put(Object::Pod(pod));
+            c.record_event(&rs_obj, "Normal", "SuccessfulCreate", &format!("Created pod: {name}"), "replicaset-controller", None);
+        }
+    } else if have > want {
+        // Delete the least useful first: unscheduled, pending, not ready, then newest.
+        let mut ranked: Vec<&Pod> = active.clone();
+        ranked.sort_by_key(|p| {
+            let scheduled = p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
+            let running = p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running");
+            let ready = is_pod_ready(p);
+            let created = p.metadata.creation_timestamp.as_ref().map(Cluster::millis_of).unwrap_or(0);
+            (scheduled, running, ready, -created)
+        });
+        let rs_obj = Object::ReplicaSet(rs.clone());
+        for p in ranked.into_iter().take((have - want) as usize) {
+            let name = p.metadata.name.clone().unwrap_or_default();
+            c.delete_pod(&Key::new("Pod", &ns, &name), None);
+            c.record_event(&rs_obj, "Normal", "SuccessfulDelete", &format!("Deleted pod: {name}"), "replicaset-controller", None);
+        }
+    }
+    // Status counts active pods.
+    let active: Vec<Pod> = pods_in(c, &ns)
+        .filter(|p| controller_uid(&p.metadata) == Some(uid.as_str()) && !is_terminating(&p.metadata) && !is_terminal(p))
+        .cloned()
+        .collect();
+    let ready = active.iter().filter(|p| is_pod_ready(p)).count() as i32;
+    let labeled = active
+        .iter()
+        .filter(|p| {
+            spec.template
+                .as_ref()
+                .and_then(|t| t.metadata.as_ref())
+                .and_then(|m| m.labels.as_ref())
+                .is_none_or(|tl| tl.iter().all(|(k, v)| p.metadata.labels.as_ref().and_then(|l| l.get(k)) == Some(v)))
+        })
+        .count() as i32;
+    let mut rs2 = match c.get("ReplicaSet", &ns, rs.metadata.name.as_deref().unwrap_or("")) {
+        Some(Object::ReplicaSet(r)) => r.clone(),
+        _ => return,
+    };
+    rs2.status = Some(ReplicaSetStatus {
+        replicas: active.len() as i32,
+        ready_replicas: Some(ready).filter(|n| *n > 0),
+        available_replicas: Some(ready).filter(|n| *n > 0),
+        fully_labeled_replicas: Some(labeled).filter(|n| *n > 0),
+        observed_generation: rs2.metadata.generation,
+        terminating_replicas: None,
+        conditions: None,
+    });
+    c.store.put(Object::ReplicaSet(rs2));
+}
+
+// ---------- garbage collector ----------
+
+fn garbage_collect(c: &mut Cluster) {
+    let uids: BTreeSet<String> = c.store.all().filter_map(|o| o.meta().uid.clone()).collect();
+    let orphans: Vec<(Key, bool)> = c
+        .store
+        .all()
+        .filter(|o| {
+            o.meta().owner_references.as_ref().is_some_and(|refs| {
+                !refs.is_empty() && refs.iter().all(|r| !uids.contains(&r.uid))
+            })
+        })
+        .map(|o| (Key::of(o), o.meta().deletion_timestamp.is_some()))
+        .collect();
+    for (k, terminating) in orphans {
+        if k.kind == "Pod" {
+            if !terminating {
+                c.delete_pod(&k, None);
+            }
+        } else {
+            c.remove_object(&k);
+        }
+    }
+}
+
+// ---------- scheduler ----------
+
+fn tolerates(pod: &Pod, taint: &k8s_openapi::api::core::v1::Taint) -> bool {
+    pod.spec.as_ref().and_then(|s| s.tolerations.as_ref()).is_some_and(|ts| {
+        ts.iter().any(|t| {
+            let key_ok = match t.key.as_deref() {
+                None | Some("") => t.operator.as_deref() == Some("Exists"),
+                Some(k) => k == taint.key,
+            };
+            let op_ok = match t.operator.as_deref() {
+                Some("Exists") => true,
+                _ => t.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or(""),
+            };
+            let effect_ok = t.effect.as_deref().is_none_or(|e| e.is_empty() || e == taint.effect);
+            key_ok && op_ok && effect_ok
+        })
+    })
+}
+
+fn schedule(c: &mut Cluster) {
+    let pending: Vec<Key> = c
+        .store
+        .list("Pod")
+        .filter_map(|o| match o {
+            Object::Pod(p)
+                if p.spec.as_ref().is_some_and(|s| s.node_name.is_none())
+                    && !is_terminating(&p.metadata) =>
+            {
+                Some(Key::of(o))
+            }
+            _ => None,
+        })
+        .collect();
+    for key in pending {
+        schedule_one(c, &key);
+    }
+    // Pods created with spec.nodeName set skip the scheduler but still need the kubelet.
+    let unstarted: Vec<Key> = c
+        .store
+        .list("Pod")
+        .filter(|o| match o {
+            Object::Pod(p) => p.spec.as_ref().is_some_and(|s| s.node_name.is_some()) && !is_terminating(&p.metadata),
+            _ => false,
+        })
+        .map(Key::of)
+        .filter(|k| !c.pods.contains_key(k))
+        .collect();
+    for key in unstarted {
+        kubelet::pod_bound(c, &key);
+    }
+}
+
+fn schedule_one(c: &mut Cluster, key: &Key) {
+    let Some(Object::Pod(pod)) = c.store.get(key).cloned() else { return };
+    let nodes: Vec<k8s_openapi::api::core::v1::Node> = c
+        .store
+        .list("Node")
+        .filter_map(|o| match o {
+            Object::Node(n) => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut fits = Vec::new();
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    let node_selector = pod.spec.as_ref().and_then(|s| s.node_selector.clone()).unwrap_or_default();
+    for n in &nodes {
+        let nl = n.metadata.labels.clone().unwrap_or_default();
+        if let Some(t) = n
+            .spec
+            .as_ref()
+            .and_then(|s| s.taints.as_ref())
+            .and_then(|ts| ts.iter().find(|t| matches!(t.effect.as_str(), "NoSchedule" | "NoExecute") && !tolerates(&pod, t)))
+        {
+            *reasons
+                .entry(format!("had untolerated taint {{{}: {}}}", t.key, t.value.clone().unwrap_or_default()))
+                .or_default() += 1;
+            continue;
+        }
+        if !node_selector.iter().all(|(k, v)| nl.get(k) == Some(v)) {
+            *reasons.entry("didn't match Pod's node affinity/selector".into()).or_default() += 1;
+            continue;
+        }
+        if n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true) {
+            *reasons.entry("were unschedulable".into()).or_default() += 1;
+            continue;
+        }
+        fits.push(n.metadata.name.clone().unwrap_or_default());
+    }
+    let obj = Object::Pod(pod.clone());
+    if fits.is_empty() {
+        let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} node(s) {r}")).collect();
+        parts.sort();
+        let total = nodes.len();
+        let msg = format!(
+            "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.",
+            parts.join(", ")
+        );
+        let already = c.events_for(&obj).iter().any(|e| e.reason.as_deref() == Some("FailedScheduling"));
+        let mut p = pod.clone();
+        let status = p.status.get_or_insert_with(Default::default);
+        status.phase = Some("Pending".into());
+        status.conditions = Some(vec![k8s_openapi::api::core::v1::PodCondition {
+            type_: "PodScheduled".into(),
+            status: "False".into(),
+            reason: Some("Unschedulable".into()),
+            message: Some(msg.clone()),
+            last_transition_time: Some(c.now_time()),
+            ..Default::default()
+        }]);
+        if !already {
+            c.record_event(&obj, "Warning", "FailedScheduling", &msg, "default-scheduler", None);
+            c.store.put(Object::Pod(p));
+        }
+        return;
+    }
+    // Spread pods of the same owner (default topology spreading), then fewest pods, then random.
+    let owner = controller_uid(&pod.metadata).map(str::to_string);
+    let mut best: Vec<(usize, usize, String)> = fits
+        .iter()
+        .map(|n| {
+            let on_node: Vec<&Pod> = c
+                .store
+                .list("Pod")
+                .filter_map(|o| match o {
+                    Object::Pod(p) if p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(n.as_str()) && !is_terminating(&p.metadata) => Some(p),
+                    _ => None,
+                })
+                .collect();
+            let same = on_node
+                .iter()
+                .filter(|p| owner.is_some() && controller_uid(&p.metadata).map(str::to_string) == owner)
+                .count();
+            (same, on_node.len(), n.clone())
+        })
+        .collect();
+    best.sort();
+    let top = (best[0].0, best[0].1);
+    let ties: Vec<&String> = best.iter().filter(|b| (b.0, b.1) == top).map(|b| &b.2).collect();
+    let pick = ties[c.rand_below(ties.len() as u64) as usize].clone();
+    let mut p = pod;
+    if let Some(s) = p.spec.as_mut() {
+        s.node_name = Some(pick.clone());
+    }
+    c.store.put(Object::Pod(p.clone()));
+    let obj = Object::Pod(p);
+    c.record_event(
+        &obj,
+        "Normal",
+        "Scheduled",
+        &format!("Successfully assigned {}/{} to {pick}", key.namespace, key.name),
+        "default-scheduler",
+        None,
+    );
+    kubelet::pod_bound(c, key);
+}
+
+// ---------- EndpointSlice and Endpoints ----------
+
+/// A Service port resolved against one pod: (service port, target port number).
+fn resolve_target(pod: &Pod, sp: &k8s_openapi::api::core::v1::ServicePort) -> Option<i32> {
+    let proto = sp.protocol.clone().unwrap_or_else(|| "TCP".into());
+    match sp.target_port.clone().unwrap_or(IntOrString::Int(sp.port)) {
+        IntOrString::Int(n) => Some(if n == 0 { sp.port } else { n }),
+        IntOrString::String(name) => {
+            if let Ok(n) = name.parse::<i32>() {
+                return Some(n);
+            }
+            pod.spec.as_ref()?.containers.iter().find_map(|ct| {
+                ct.ports.as_ref()?.iter().find_map(|p| {
+                    (p.name.as_deref() == Some(name.as_str())
+                        && p.protocol.clone().unwrap_or_else(|| "TCP".into()) == proto)
+                        .then_some(p.container_port)
+                })
+            })
+        }
+    }
+}
+
+fn endpoints(c: &mut Cluster) {
+    let services: Vec<Service> = c
+        .store
+        .list("Service")
+        .filter_map(|o| match o {
+            Object::Service(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut live: BTreeSet<(String, String)> = BTreeSet::new();
+    for svc in &services {
+        let ns = svc.metadata.namespace.clone().unwrap_or_default();
+        let name = svc.metadata.name.clone().unwrap_or_default();
+        live.insert((ns.clone(), name.clone()));
+        let spec = svc.spec.clone().unwrap_or_default();
+        if spec.type_.as_deref() == Some("ExternalName") {
+            continue;
+        }
+        match &spec.selector {
+            Some(sel) if !sel.is_empty() => sync_service_endpoints(c, svc, sel),
+            _ => mirror_endpoints(c, svc),
+        }
+    }
+    // Endpoints of deleted Services with selectors go with them (endpoints controller).
+    let stale: Vec<Key> = c
+        .store
+        .list("Endpoints")
+        .filter(|o| {
+            !live.contains(&(o.namespace().to_string(), o.name().to_string()))
+                && o.meta().annotations.as_ref().is_some_and(|a| a.contains_key("endpoints.kubernetes.io/managed-by-playground"))
+        })
+        .map(Key::of)
+        .collect();
+    for k in stale {
+        c.remove_object(&k);
+    }
+}
+
+struct PodEndpoint {
+    ip: String,
+    ready: bool,
+    serving: bool,
+    terminating: bool,
+    node: Option<String>,
+    name: String,
+    uid: Option<String>,
+    hostname: Option<String>,
+    ports: Vec<Option<i32>>,
+}
+
+fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String, String>) {
+    let ns = svc.metadata.namespace.clone().unwrap_or_default();
+    let name = svc.metadata.name.clone().unwrap_or_default();
+    let spec = svc.spec.clone().unwrap_or_default();
+    let ports = spec.ports.clone().unwrap_or_default();
+    let publish = spec.publish_not_ready_addresses == Some(true);
+    let selector = Selector::from_map(sel);
+    let mut eps: Vec<PodEndpoint> = pods_in(c, &ns)
+        .filter(|p| selector.matches(p.metadata.labels.as_ref().unwrap_or(&BTreeMap::new())))
+        .filter(|p| !is_terminal(p))
+        .filter_map(|p| {
+            let ip = p.status.as_ref()?.pod_ip.clone()?;
+            let ready = is_pod_ready(p);
+            let terminating = is_terminating(&p.metadata);
+            let hostname = p.spec.as_ref().and_then(|s| {
+                (s.subdomain.as_deref() == Some(name.as_str())).then(|| s.hostname.clone()).flatten()
+            });
+            Some(PodEndpoint {
+                ip,
+                ready: publish || (ready && !terminating),
+                serving: ready,
+                terminating,
+                node: p.spec.as_ref().and_then(|s| s.node_name.clone()),
+                name: p.metadata.name.clone().unwrap_or_default(),
+                uid: p.metadata.uid.clone(),
+                hostname,
+                ports: ports.iter().map(|sp| resolve_target(p, sp)).collect(),
+            })
+        })
+        .collect();
+    eps.sort_by(|a, b| a.name.cmp(&b.name));
+
+    // --- EndpointSlices: one per distinct resolved port set. ---
+    let mut groups: BTreeMap<Vec<Option<i32>>, Vec<&PodEndpoint>> = BTreeMap::new();
+    for e in &eps {
+        groups.entry(e.ports.clone()).or_default().push(e);
+    }
+    let existing: Vec<EndpointSlice> = c
+        .store
+        .list_ns("EndpointSlice", &ns)
+        .filter_map(|o| match o {
+            Object::EndpointSlice(s)
+                if s.metadata.labels.as_ref().and_then(|l| l.get(SERVICE_NAME)) == Some(&name)
+                    && s.metadata.labels.as_ref().and_then(|l| l.get(MANAGED_BY)).map(String::as_str)
+                        == Some("endpointslice-controller.k8s.io") =>
+            {
+                Some(s.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let mut labels: BTreeMap<String, String> = svc.metadata.labels.clone().unwrap_or_default();
+    labels.insert(SERVICE_NAME.into(), name.clone());
+    labels.insert(MANAGED_BY.into(), "endpointslice-controller.k8s.io".into());
+    if spec.cluster_ip.as_deref() == Some("None") {
+        labels.insert("service.kubernetes.io/headless".into(), String::new());
+    }
+    let mut desired: Vec<(Option<Vec<k8s_openapi::api::discovery::v1::EndpointPort>>, Vec<Endpoint>)> = Vec::new();
+    for (port_set, members) in &groups {
+        let slice_ports: Vec<k8s_openapi::api::discovery::v1::EndpointPort> = ports
+            .iter()
+            .zip(port_set.iter())
+            .filter_map(|(sp, tp)| {
+                tp.map(|n| k8s_openapi::api::discovery::v1::EndpointPort {
+                    name: Some(sp.name.clone().unwrap_or_default()),
+                    port: Some(n),
+                    protocol: Some(sp.protocol.clone().unwrap_or_else(|| "TCP".into())),
+                    app_protocol: sp.app_protocol.clone(),
+                })
+            })
+            .collect();
+        let endpoints: Vec<Endpoint> = members
+            .iter()
+            .map(|e| Endpoint {
+                addresses: vec![e.ip.clone()],
+                conditions: Some(EndpointConditions {
+                    ready: Some(e.ready),
+                    serving: Some(e.serving),
+                    terminating: Some(e.terminating),
+                }),
+                hostname: e.hostname.clone(),
+                node_name: e.node.clone(),
+                target_ref: Some(ObjectReference {
+                    kind: Some("Pod".into()),
+                    name: Some(e.name.clone()),
+                    namespace: Some(ns.clone()),
+                    uid: e.uid.clone(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .collect();
+        desired.push((Some(slice_ports), endpoints));
+    }
+    if desired.is_empty() {
+        // The placeholder slice: no ports, no endpoints.
+        desired.push((None, Vec::new()));
+    }
+    let mut reuse = existing.clone();
+    for (slice_ports, endpoints) in desired {
+        let slot = reuse
+            .iter()
+            .position(|s| s.ports == slice_ports)
+            .or(if reuse.is_empty() { None } else { Some(0) });
+        let mut slice = match slot {
+            Some(i) => reuse.remove(i),
+            None => EndpointSlice {
+                metadata: ObjectMeta {
+                    name: Some(format!("{name}-{}", c.rand_suffix(5))),
+                    generate_name: Some(format!("{name}-")),
+                    namespace: Some(ns.clone()),
+                    owner_references: Some(vec![owner_ref("Service", "v1", &svc.metadata)]),
+                    uid: Some(c.store.new_uid()),
+                    creation_timestamp: Some(c.now_time()),
+                    generation: Some(1),
+                    ..Default::default()
+                },
+                address_type: "IPv4".into(),
+                endpoints: Vec::new(),
+                ports: None,
+            },
+        };
+        slice.metadata.labels = Some(labels.clone());
+        let changed = slice.endpoints != endpoints || slice.ports != slice_ports;
+        slice.endpoints = endpoints;
+        slice.ports = slice_ports;
+        if changed && slot.is_some() {
+            slice.metadata.generation = Some(slice.metadata.generation.unwrap_or(1) + 1);
+        }
+        c.store.put(Object::EndpointSlice(slice));
+    }
+    for s in reuse {
+        c.remove_object(&Key::new("EndpointSlice", &ns, s.metadata.name.as_deref().unwrap_or("")));
+    }
+
+    // --- v1 Endpoints: ready and not-ready addresses, terminating dropped, repacked by port set. ---
+    let mut subsets: BTreeMap<Vec<(String, i32, String)>, (Vec<EndpointAddress>, Vec<EndpointAddress>)> = BTreeMap::new();
+    for e in &eps {
+        if e.terminating && !publish {
+            continue;
+        }
+        let eports: Vec<(String, i32, String)> = ports
+            .iter()
+            .zip(e.ports.iter())
+            .filter_map(|(sp, tp)| tp.map(|n| (sp.name.clone().unwrap_or_default(), n, sp.protocol.clone().unwrap_or_else(|| "TCP".into()))))
+            .collect();
+        if eports.is_empty() && !ports.is_empty() {
+            continue;
+        }
+        let addr = EndpointAddress {
+            ip: e.ip.clone(),
+            hostname: e.hostname.clone(),
+            node_name: e.node.clone(),
+            target_ref: Some(ObjectReference {
+                kind: Some("Pod".into()),
+                name: Some(e.name.clone()),
+                namespace: Some(ns.clone()),
+                uid: e.uid.clone(),
+                ..Default::default()
+            }),
+        };
+        let entry = subsets.entry(eports).or_default();
+        if e.ready {
+            entry.0.push(addr);
+        } else {
+            entry.1.push(addr);
+        }
+    }
+    let subsets: Vec<EndpointSubset> = subsets
+        .into_iter()
+        .map(|(ps, (mut ready, mut not_ready))| {
+            ready.sort_by(|a, b| a.ip.cmp(&b.ip));
+            not_ready.sort_by(|a, b| a.ip.cmp(&b.ip));
+            EndpointSubset {
+                addresses: (!ready.is_empty()).then_some(ready),
+                not_ready_addresses: (!not_ready.is_empty()).then_some(not_ready),
+                ports: Some(
+                    ps.into_iter()
+                        .map(|(n, p, proto)| EndpointPort {
+                            name: (!n.is_empty()).then_some(n),
+                            port: p,
+                            protocol: Some(proto),
+                            app_protocol: None,
+                        })
+                        .collect(),
+                ),
+            }
+        })
+        .collect();
+    let mut ep_labels = svc.metadata.labels.clone().unwrap_or_default();
+    if spec.cluster_ip.as_deref() == Some("None") {
+        ep_labels.insert("service.kubernetes.io/headless".into(), String::new());
+    }
+    let key = Key::new("Endpoints", &ns, &name);
+    let mut ep = match c.store.get(&key) {
+        Some(Object::Endpoints(e)) => e.clone(),
+        _ => Endpoints {
+            metadata: ObjectMeta {
+                name: Some(name.clone()),
+                namespace: Some(ns.clone()),
+                uid: Some(c.store.new_uid()),
+                creation_timestamp: Some(c.now_time()),
+                ..Default::default()
+            },
+            subsets: None,
+        },
+    };
+    ep.metadata.labels = (!ep_labels.is_empty()).then_some(ep_labels);
+    ep.metadata
+        .annotations
+        .get_or_insert_with(Default::default)
+        .insert("endpoints.kubernetes.io/managed-by-playground".into(), "true".into());
+    ep.subsets = (!subsets.is_empty()).then_some(subsets);
+    c.store.put(Object::Endpoints(ep));
+}
+
+/// Selectorless Service with hand-written Endpoints: the mirroring controller copies them into slices.
+fn mirror_endpoints(c: &mut Cluster, svc: &Service) {
+    let ns = svc.metadata.namespace.clone().unwrap_or_default();
+    let name = svc.metadata.name.clone().unwrap_or_default();
+    let ep = match c.get("Endpoints", &ns, &name) {
+        Some(Object::Endpoints(e)) => e.clone(),
+        _ => return,
+    };
+    if ep.metadata.labels.as_ref().and_then(|l| l.get("endpointslice.kubernetes.io/skip-mirror")).map(String::as_str) == Some("true") {
+        return;
+    }
+    let mut endpoints = Vec::new();
+    let mut ports = None;
+    for s in ep.subsets.clone().unwrap_or_default() {
+        for (a, ready) in s
+            .addresses
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| (a, true))
+            .chain(s.not_ready_addresses.clone().unwrap_or_default().into_iter().map(|a| (a, false)))
+        {
+            endpoints.push(Endpoint {
+                addresses: vec![a.ip.clone()],
+                conditions: Some(EndpointConditions {
+                    ready: Some(ready),
+                    ..Default::default()
+                }),
+                hostname: a.hostname.clone(),
+                node_name: a.node_name.clone(),
+                target_ref: a.target_ref.clone(),
+                ..Default::default()
+            });
+        }
+        if ports.is_none() {
+            ports = s.ports.as_ref().map(|ps| {
+                ps.iter()
+                    .map(|p| k8s_openapi::api::discovery::v1::EndpointPort {
+                        name: Some(p.name.clone().unwrap_or_default()),
+                        port: Some(p.port),
+                        protocol: Some(p.protocol.clone().unwrap_or_else(|| "TCP".into())),
+                        app_protocol: p.app_protocol.clone(),
+                    })
+                    .collect()
+            });
+        }
+    }
+    let existing = c.store.list_ns("EndpointSlice", &ns).find_map(|o| match o {
+        Object::EndpointSlice(s)
+            if s.metadata.labels.as_ref().and_then(|l| l.get(SERVICE_NAME)) == Some(&name)
+                && s.metadata.labels.as_ref().and_then(|l| l.get(MANAGED_BY)).map(String::as_str)
+                    == Some("endpointslicemirroring-controller.k8s.io") =>
+        {
+            Some(s.clone())
+        }
+        _ => None,
+    });
+    let mut slice = match existing {
+        Some(s) => s,
+        None => EndpointSlice {
+            metadata: ObjectMeta {
+                name: Some(format!("{name}-{}", c.rand_suffix(5))),
+                generate_name: Some(format!("{name}-")),
+                namespace: Some(ns.clone()),
+                owner_references: Some(vec![owner_ref("Endpoints", "v1", &ep.metadata)]),
+                uid: Some(c.store.new_uid()),
+                creation_timestamp: Some(c.now_time()),
+                generation: Some(1),
+                ..Default::default()
+            },
+            address_type: "IPv4".into(),
+            endpoints: Vec::new(),
+            ports: None,
+        },
+    };
+    let mut labels = ep.metadata.labels.clone().unwrap_or_default();
+    labels.insert(SERVICE_NAME.into(), name.clone());
+    labels.insert(MANAGED_BY.into(), "endpointslicemirroring-controller.k8s.io".into());
+    slice.metadata.labels = Some(labels);
+    slice.endpoints = endpoints;
+    slice.ports = ports;
+    c.store.put(Object::EndpointSlice(slice));
+}
+
+// ---------- load balancers ----------
+
+const LB_POOL_FIRST: u32 = 200;
+const LB_POOL_LAST: u32 = 250;
+
+fn load_balancers(c: &mut Cluster) {
+    let svcs: Vec<Service> = c
+        .store
+        .list("Service")
+        .filter_map(|o| match o {
+            Object::Service(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    let used: BTreeSet<String> = svcs
+        .iter()
+        .filter_map(|s| s.status.as_ref()?.load_balancer.as_ref()?.ingress.as_ref())
+        .flatten()
+        .filter_map(|i| i.ip.clone())
+        .collect();
+    let mut used = used;
+    for mut svc in svcs {
+        let is_lb = svc.spec.as_ref().and_then(|s| s.type_.as_deref()) == Some("LoadBalancer");
+        let has = svc
+            .status
+            .as_ref()
+            .and_then(|s| s.load_balancer.as_ref())
+            .and_then(|l| l.ingress.as_ref())
+            .is_some_and(|i| !i.is_empty());
+        if is_lb && c.settings.load_balancer_controller && !has {
+            let requested = svc.spec.as_ref().and_then(|s| s.load_balancer_ip.clone());
+            let ip = requested.or_else(|| {
+                (LB_POOL_FIRST..=LB_POOL_LAST)
+                    .map(|n| format!("172.18.255.{n}"))
+                    .find(|ip| !used.contains(ip))
+            });
+            let Some(ip) = ip else { continue };
+            used.insert(ip.clone());
+            svc.status = Some(ServiceStatus {
+                load_balancer: Some(LoadBalancerStatus {
+                    ingress: Some(vec![LoadBalancerIngress {
+                        ip: Some(ip.clone()),
+                        ip_mode: Some("VIP".into()),
+                        ..Default::default()
+                    }]),
+                }),
+                ..Default::default()
+            });
+            let obj = Object::Service(svc.clone());
+            c.record_event(&obj, "Normal", "IPAllocated", &format!("Assigned IP [\"{ip}\"]"), "metallb-controller", None);
+            c.store.put(obj);
+        } else if has && (!is_lb || !c.settings.load_balancer_controller) {
+            svc.status = Some(ServiceStatus {
+                load_balancer: Some(LoadBalancerStatus::default()),
+                ..Default::default()
+            });
+            c.store.put(Object::Service(svc));
+        } else if is_lb && svc.status.is_none() {
+            svc.status = Some(ServiceStatus {
+                load_balancer: Some(LoadBalancerStatus::default()),
+                ..Default::default()
+            });
+            c.store.put(Object::Service(svc));
+        }
+    }
+}
+
+// ---------- namespaces ----------
+
+fn namespaces(c: &mut Cluster) {
+    let terminating: Vec<String> = c
+        .store
+        .list("Namespace")
+        .filter(|o| o.meta().deletion_timestamp.is_some())
+        .map(|o| o.name().to_string())
+        .collect();
+    for ns in terminating {
+        if c.store.all().all(|o| o.namespace() != ns) {
+            c.remove_object(&Key::new("Namespace", "", &ns));
+        }
+    }
+}

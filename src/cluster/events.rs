@@ -1,0 +1,113 @@
+//! Events, as the components record them (`kubectl describe`, `kubectl get events`).
+//! A repeat of the same reason and message for the same object bumps its count.
+
+use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
+
+use super::Cluster;
+use crate::api::Object;
+
+impl Cluster {
+    pub fn record_event(
+        &mut self,
+        involved: &Object,
+        type_: &str,
+        reason: &str,
+        message: &str,
+        component: &str,
+        host: Option<&str>,
+    ) {
+        let ns = match involved.namespace() {
+            "" => "default".to_string(),
+            n => n.to_string(),
+        };
+        let uid = involved.meta().uid.clone();
+        let now = self.now_time();
+        // Same object, reason and message: the recorder aggregates into one event.
+        let existing = self
+            .store
+            .list_ns("Event", &ns)
+            .filter_map(|o| match o {
+                Object::Event(e) => Some(e),
+                _ => None,
+            })
+            .find(|e| {
+                e.involved_object.uid == uid
+                    && e.reason.as_deref() == Some(reason)
+                    && e.message.as_deref() == Some(message)
+            })
+            .cloned();
+        if let Some(mut e) = existing {
+            e.count = Some(e.count.unwrap_or(1) + 1);
+            e.last_timestamp = Some(now);
+            self.store.put(Object::Event(e));
+            return;
+        }
+        let rt = involved.resource_type();
+        let name = format!("{}.{:016x}", involved.name(), self.rng_u64());
+        let event = Event {
+            metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+                name: Some(name),
+                namespace: Some(ns.clone()),
+                uid: Some(self.store.new_uid()),
+                creation_timestamp: Some(now.clone()),
+                ..Default::default()
+            },
+            involved_object: ObjectReference {
+                api_version: Some(rt.api_version()),
+                kind: Some(rt.kind.to_string()),
+                name: Some(involved.name().to_string()),
+                namespace: if involved.namespace().is_empty() {
+                    None
+                } else {
+                    Some(involved.namespace().to_string())
+                },
+                uid,
+                resource_version: involved.meta().resource_version.clone(),
+                ..Default::default()
+            },
+            reason: Some(reason.to_string()),
+            message: Some(message.to_string()),
+            type_: Some(type_.to_string()),
+            count: Some(1),
+            first_timestamp: Some(now.clone()),
+            last_timestamp: Some(now),
+            source: Some(EventSource {
+                component: Some(component.to_string()),
+                host: host.map(str::to_string),
+            }),
+            reporting_component: Some(component.to_string()),
+            reporting_instance: Some(host.unwrap_or(component).to_string()),
+            ..Default::default()
+        };
+        self.store.put(Object::Event(event));
+    }
+
+    /// Events about one object, oldest first.
+    pub fn events_for<'a>(&'a self, obj: &Object) -> Vec<&'a Event> {
+        let ns = match obj.namespace() {
+            "" => "default",
+            n => n,
+        };
+        let uid = obj.meta().uid.as_deref();
+        let mut v: Vec<&Event> = self
+            .store
+            .list_ns("Event", ns)
+            .filter_map(|o| match o {
+                Object::Event(e) => Some(e),
+                _ => None,
+            })
+            .filter(|e| e.involved_object.uid.as_deref() == uid && uid.is_some())
+            .collect();
+        v.sort_by_key(|e| {
+            e.first_timestamp
+                .as_ref()
+                .map(Cluster::millis_of)
+                .unwrap_or_default()
+        });
+        v
+    }
+
+    pub(crate) fn rng_u64(&mut self) -> u64 {
+        ((self.rand_u32() as u64) << 32) | self.rand_u32() as u64
+    }
+}

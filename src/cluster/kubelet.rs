@@ -1,0 +1,648 @@
+//! The kubelet: a pod bound to a node is created (ContainerCreating), its image pulled
+//! (or not), its containers started; readiness probes run on their period; processes
+//! that exit are restarted with back-off; deletion honours the grace period and whether
+//! the process stops on SIGTERM. All of it on the simulated clock.
+
+use k8s_openapi::api::core::v1::{
+    ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
+    ContainerStatus, HostIP, Pod, PodCondition, PodIP,
+};
+
+use super::images;
+use super::{Cluster, Key, Millis, Timer};
+use crate::api::Object;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stage {
+    /// Sandbox and containers being created.
+    Creating,
+    /// The image cannot be pulled; `attempt` counts pulls.
+    PullFailing { attempt: u32, backing_off: bool },
+    Running,
+    /// The container exited and waits out its restart back-off.
+    CrashBackOff,
+    /// restartPolicy Never/OnFailure and the container finished.
+    Finished,
+    Terminating { kill_at: Millis },
+}
+
+/// What the kubelet keeps in memory about one pod.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodRuntime {
+    pub stage: Stage,
+    pub restarts: i32,
+    pub ready: bool,
+    pub probe_successes: i32,
+    pub probe_failures: i32,
+    pub started_at: Option<Millis>,
+    /// Service links captured when the containers started (only Services existing then).
+    pub env: Vec<(String, String)>,
+}
+
+fn pod_of(c: &Cluster, key: &Key) -> Option<Pod> {
+    match c.store.get(key) {
+        Some(Object::Pod(p)) => Some(p.clone()),
+        _ => None,
+    }
+}
+
+fn condition(type_: &str, status: bool, at: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time) -> PodCondition {
+    PodCondition {
+        type_: type_.into(),
+        status: if status { "True" } else { "False" }.into(),
+        last_transition_time: Some(at.clone()),
+        ..Default::default()
+    }
+}
+
+/// Keeps a condition's lastTransitionTime when its status did not change.
+fn set_condition(conds: &mut Vec<PodCondition>, new: PodCondition) {
+    if let Some(old) = conds.iter_mut().find(|c| c.type_ == new.type_) {
+        if old.status != new.status || old.reason != new.reason {
+            *old = new;
+        }
+    } else {
+        conds.push(new);
+    }
+}
+
+pub fn node_ip(c: &Cluster, node: &str) -> Option<String> {
+    match c.get("Node", "", node) {
+        Some(Object::Node(n)) => n
+            .status
+            .as_ref()?
+            .addresses
+            .as_ref()?
+            .iter()
+            .find(|a| a.type_ == "InternalIP")
+            .map(|a| a.address.clone()),
+        _ => None,
+    }
+}
+
+fn node_pod_cidr_base(c: &Cluster, node: &str) -> Option<String> {
+    match c.get("Node", "", node) {
+        Some(Object::Node(n)) => {
+            let cidr = n.spec.as_ref()?.pod_cidr.clone()?;
+            let net = cidr.split('/').next()?.to_string();
+            let parts: Vec<&str> = net.split('.').collect();
+            (parts.len() == 4).then(|| format!("{}.{}.{}", parts[0], parts[1], parts[2]))
+        }
+        _ => None,
+    }
+}
+
+/// Called once the scheduler (or a manifest's nodeName) bound the pod to a node.
+pub fn pod_bound(c: &mut Cluster, key: &Key) {
+    let Some(mut pod) = pod_of(c, key) else { return };
+    let node = pod.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap_or_default();
+    let now = c.now_time();
+    let host_ip = node_ip(c, &node);
+    let status = pod.status.get_or_insert_with(Default::default);
+    status.phase = Some("Pending".into());
+    status.host_ip = host_ip.clone();
+    status.host_ips = host_ip.map(|ip| vec![HostIP { ip }]);
+    status.start_time = Some(now.clone());
+    let mut conds = status.conditions.take().unwrap_or_default();
+    set_condition(&mut conds, condition("PodReadyToStartContainers", false, &now));
+    set_condition(&mut conds, condition("Initialized", true, &now));
+    let mut ready = condition("Ready", false, &now);
+    ready.reason = Some("ContainersNotReady".into());
+    let names: Vec<String> = pod.spec.as_ref().map(|s| s.containers.iter().map(|c| c.name.clone()).collect()).unwrap_or_default();
+    ready.message = Some(format!("containers with unready status: [{}]", names.join(" ")));
+    let mut cready = ready.clone();
+    cready.type_ = "ContainersReady".into();
+    set_condition(&mut conds, ready);
+    set_condition(&mut conds, cready);
+    set_condition(&mut conds, condition("PodScheduled", true, &now));
+    let status = pod.status.get_or_insert_with(Default::default);
+    status.conditions = Some(order_conditions(conds));
+    status.container_statuses = Some(
+        pod.spec
+            .as_ref()
+            .map(|s| {
+                s.containers
+                    .iter()
+                    .map(|ct| waiting_status(ct, "ContainerCreating", None, 0))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    );
+    c.store.put(Object::Pod(pod));
+    c.pods.insert(
+        key.clone(),
+        PodRuntime {
+            stage: Stage::Creating,
+            restarts: 0,
+            ready: false,
+            probe_successes: 0,
+            probe_failures: 0,
+            started_at: None,
+            env: Vec::new(),
+        },
+    );
+    let delay = 1000 + c.rand_below(1000) as Millis;
+    c.schedule(c.now + delay, Timer::Pod(key.clone()));
+}
+
+fn order_conditions(mut conds: Vec<PodCondition>) -> Vec<PodCondition> {
+    let rank = |t: &str| match t {
+        "PodReadyToStartContainers" => 0,
+        "Initialized" => 1,
+        "Ready" => 2,
+        "ContainersReady" => 3,
+        "PodScheduled" => 4,
+        _ => 5,
+    };
+    conds.sort_by_key(|c| rank(&c.type_));
+    conds
+}
+
+fn waiting_status(ct: &k8s_openapi::api::core::v1::Container, reason: &str, message: Option<String>, restarts: i32) -> ContainerStatus {
+    ContainerStatus {
+        name: ct.name.clone(),
+        image: ct.image.clone().unwrap_or_default(),
+        image_id: String::new(),
+        ready: false,
+        restart_count: restarts,
+        started: Some(false),
+        state: Some(ContainerState {
+            waiting: Some(ContainerStateWaiting {
+                reason: Some(reason.into()),
+                message,
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// Whether the container's main process stops on SIGTERM. `sleep`/`sh` as PID 1 ignore it.
+pub fn exits_on_sigterm(ct: &k8s_openapi::api::core::v1::Container) -> bool {
+    let image = ct.image.as_deref().unwrap_or("");
+    if let Some(cmd) = ct.command.as_ref().and_then(|c| c.first()) {
+        let base = cmd.rsplit('/').next().unwrap_or(cmd);
+        return !matches!(base, "sleep" | "sh" | "bash" | "ash" | "tail");
+    }
+    images::profile(image).exits_on_sigterm
+}
+
+/// Whether the container's process ends by itself right after starting.
+pub fn exits_at_once(ct: &k8s_openapi::api::core::v1::Container) -> bool {
+    let image = ct.image.as_deref().unwrap_or("");
+    let has_cmd = ct.command.as_ref().is_some_and(|c| !c.is_empty())
+        || ct.args.as_ref().is_some_and(|a| !a.is_empty());
+    if has_cmd {
+        let first = ct
+            .command
+            .as_ref()
+            .and_then(|c| c.first())
+            .or_else(|| ct.args.as_ref().and_then(|a| a.first()))
+            .map(String::as_str)
+            .unwrap_or("");
+        let base = first.rsplit('/').next().unwrap_or(first);
+        return matches!(base, "true" | "false" | "echo" | "date" | "env" | "printenv" | "hostname" | "exit");
+    }
+    images::profile(image).exits_without_command
+}
+
+fn pod_image_pull_fails(pod: &Pod) -> Option<String> {
+    pod.spec.as_ref()?.containers.iter().find_map(|ct| {
+        let image = ct.image.clone().unwrap_or_default();
+        images::profile(&image).pull_fails.then_some(image)
+    })
+}
+
+/// The kubelet's work for one pod at the current instant.
+pub fn wake(c: &mut Cluster, key: &Key) {
+    let Some(rt) = c.pods.get(key).cloned() else { return };
+    let Some(pod) = pod_of(c, key) else {
+        c.pods.remove(key);
+        return;
+    };
+    match rt.stage {
+        Stage::Terminating { kill_at } => {
+            if c.now >= kill_at {
+                c.remove_object(key);
+            }
+        }
+        Stage::Creating => match pod_image_pull_fails(&pod) {
+            Some(image) => pull_failed(c, key, pod, rt, image, 1),
+            None => start_containers(c, key, pod, rt),
+        },
+        Stage::PullFailing { attempt, backing_off } => {
+            let image = pod_image_pull_fails(&pod).unwrap_or_default();
+            if backing_off {
+                pull_failed(c, key, pod, rt, image, attempt + 1);
+            } else {
+                // ErrImagePull shown for a moment, then the back-off.
+                let mut pod = pod;
+                let msg = format!("Back-off pulling image \"{image}\"");
+                set_waiting_all(&mut pod, "ImagePullBackOff", Some(msg.clone()), 0);
+                let obj = Object::Pod(pod);
+                c.record_event(&obj, "Normal", "BackOff", &msg, "kubelet", node_of(&obj).as_deref());
+                c.store.put(obj);
+                let backoff = (10_000i64 << (attempt.min(5) - 1).min(5)).min(300_000);
+                update_rt(c, key, |r| r.stage = Stage::PullFailing { attempt, backing_off: true });
+                c.schedule(c.now + backoff, Timer::Pod(key.clone()));
+            }
+        }
+        Stage::Running => running_tick(c, key, pod, rt),
+        Stage::CrashBackOff => start_containers(c, key, pod, rt),
+        Stage::Finished => {}
+    }
+}
+
+fn node_of(obj: &Object) -> Option<String> {
+    match obj {
+        Object::Pod(p) => p.spec.as_ref()?.node_name.clone(),
+        _ => None,
+    }
+}
+
+fn update_rt(c: &mut Cluster, key: &Key, f: impl FnOnce(&mut PodRuntime)) {
+    if let Some(r) = c.pods.get_mut(key) {
+        f(r);
+    }
+}
+
+fn set_waiting_all(pod: &mut Pod, reason: &str, message: Option<String>, restarts: i32) {
+    let cts: Vec<_> = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
+    let status = pod.status.get_or_insert_with(Default::default);
+    status.container_statuses = Some(cts.iter().map(|ct| waiting_status(ct, reason, message.clone(), restarts)).collect());
+}
+
+fn pull_failed(c: &mut Cluster, key: &Key, mut pod: Pod, _rt: PodRuntime, image: String, attempt: u32) {
+    let repo = image.split([':', '@']).next().unwrap_or(&image).to_string();
+    let repo_full = if repo.contains('/') { repo.clone() } else { format!("docker.io/library/{repo}") };
+    let reference = if image.contains('/') { image.clone() } else { format!("docker.io/library/{image}") };
+    let reference = if reference.rsplit('/').next().is_some_and(|l| l.contains(':')) { reference } else { format!("{reference}:latest") };
+    let detail = format!(
+        "failed to pull and unpack image \"{reference}\": failed to resolve reference \"{reference}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
+    );
+    let _ = repo_full;
+    set_waiting_all(&mut pod, "ErrImagePull", Some(detail.clone()), 0);
+    let obj = Object::Pod(pod);
+    let node = node_of(&obj);
+    c.record_event(&obj, "Normal", "Pulling", &format!("Pulling image \"{image}\""), "kubelet", node.as_deref());
+    c.record_event(&obj, "Warning", "Failed", &format!("Failed to pull image \"{image}\": {detail}"), "kubelet", node.as_deref());
+    c.record_event(&obj, "Warning", "Failed", "Error: ErrImagePull", "kubelet", node.as_deref());
+    c.store.put(obj);
+    update_rt(c, key, |r| r.stage = Stage::PullFailing { attempt, backing_off: false });
+    c.schedule(c.now + 1500, Timer::Pod(key.clone()));
+}
+
+fn next_pod_ip(c: &mut Cluster, pod: &Pod) -> Option<String> {
+    let spec = pod.spec.as_ref()?;
+    let node = spec.node_name.clone()?;
+    if spec.host_network == Some(true) {
+        return node_ip(c, &node);
+    }
+    let base = node_pod_cidr_base(c, &node)?;
+    let n = c.next_pod_ip.entry(node).or_insert(1);
+    *n = if *n >= 254 { 2 } else { *n + 1 };
+    Some(format!("{base}.{n}"))
+}
+
+fn start_containers(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
+    let now = c.now_time();
+    let first_start = rt.started_at.is_none() && rt.restarts == 0;
+    let restarts = if matches!(rt.stage, Stage::CrashBackOff) { rt.restarts + 1 } else { rt.restarts };
+    if pod.status.as_ref().and_then(|s| s.pod_ip.as_ref()).is_none() {
+        if let Some(ip) = next_pod_ip(c, &pod) {
+            let status = pod.status.get_or_insert_with(Default::default);
+            status.pod_ip = Some(ip.clone());
+            status.pod_ips = Some(vec![PodIP { ip }]);
+        }
+    }
+    let cts: Vec<_> = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
+    let has_readiness = cts.iter().any(|ct| ct.readiness_probe.is_some());
+    let status = pod.status.get_or_insert_with(Default::default);
+    let last_states: Vec<Option<ContainerState>> = status
+        .container_statuses
+        .as_ref()
+        .map(|v| v.iter().map(|s| s.last_state.clone()).collect())
+        .unwrap_or_default();
+    status.phase = Some("Running".into());
+    status.container_statuses = Some(
+        cts.iter()
+            .enumerate()
+            .map(|(i, ct)| ContainerStatus {
+                name: ct.name.clone(),
+                image: ct.image.clone().map(|i| full_image(&i)).unwrap_or_default(),
+                image_id: format!("{}@sha256:{:064x}", full_image(ct.image.as_deref().unwrap_or("")).split(':').next().unwrap_or(""), ct.name.len()),
+                container_id: Some(format!("containerd://{:064x}", (i as u64 + 1) * 0x9e37_79b9_7f4a_7c15u64 ^ (c.now as u64))),
+                ready: ct.readiness_probe.is_none(),
+                restart_count: restarts,
+                started: Some(true),
+                last_state: last_states.get(i).cloned().flatten(),
+                state: Some(ContainerState {
+                    running: Some(ContainerStateRunning {
+                        started_at: Some(now.clone()),
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .collect(),
+    );
+    let mut conds = status.conditions.take().unwrap_or_default();
+    set_condition(&mut conds, condition("PodReadyToStartContainers", true, &now));
+    let all_ready = !has_readiness;
+    set_ready(&mut conds, all_ready, &now, &cts);
+    status.conditions = Some(order_conditions(conds));
+    let env = service_env(c, key.namespace.as_str(), &pod);
+    let obj = Object::Pod(pod);
+    let node = node_of(&obj);
+    for ct in &cts {
+        let image = ct.image.clone().unwrap_or_default();
+        if first_start {
+            c.record_event(&obj, "Normal", "Pulled", &format!("Container image \"{image}\" already present on machine"), "kubelet", node.as_deref());
+        }
+        c.record_event(&obj, "Normal", "Created", &format!("Created container: {}", ct.name), "kubelet", node.as_deref());
+        c.record_event(&obj, "Normal", "Started", &format!("Started container {}", ct.name), "kubelet", node.as_deref());
+    }
+    c.store.put(obj);
+    let now_ms = c.now;
+    update_rt(c, key, |r| {
+        r.stage = Stage::Running;
+        r.restarts = restarts;
+        r.ready = all_ready;
+        r.probe_failures = 0;
+        r.probe_successes = 0;
+        r.started_at = Some(now_ms);
+        if first_start {
+            r.env = env;
+        }
+    });
+    if cts.iter().any(exits_at_once) {
+        c.schedule(c.now + 1000, Timer::Pod(key.clone()));
+    } else if has_readiness {
+        let delay = cts
+            .iter()
+            .filter_map(|ct| ct.readiness_probe.as_ref())
+            .map(|p| p.initial_delay_seconds.unwrap_or(0) as Millis * 1000)
+            .min()
+            .unwrap_or(0);
+        c.schedule(c.now + delay.max(500), Timer::Pod(key.clone()));
+    }
+}
+
+/// `nginx:1.27` -> `docker.io/library/nginx:1.27`, as containerd reports it.
+fn full_image(image: &str) -> String {
+    let with_tag = if image.rsplit('/').next().is_some_and(|l| l.contains(':') || l.contains('@')) {
+        image.to_string()
+    } else {
+        format!("{image}:latest")
+    };
+    let first = with_tag.split('/').next().unwrap_or("");
+    if !with_tag.contains('/') {
+        format!("docker.io/library/{with_tag}")
+    } else if first.contains('.') || first.contains(':') || first == "localhost" {
+        with_tag
+    } else {
+        format!("docker.io/{with_tag}")
+    }
+}
+
+fn set_ready(conds: &mut Vec<PodCondition>, ready: bool, now: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time, cts: &[k8s_openapi::api::core::v1::Container]) {
+    let mut r = condition("Ready", ready, now);
+    if !ready {
+        r.reason = Some("ContainersNotReady".into());
+        r.message = Some(format!(
+            "containers with unready status: [{}]",
+            cts.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(" ")
+        ));
+    }
+    let mut cr = r.clone();
+    cr.type_ = "ContainersReady".into();
+    set_condition(conds, r);
+    set_condition(conds, cr);
+}
+
+fn running_tick(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
+    let cts: Vec<_> = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
+    if cts.iter().any(exits_at_once) {
+        return container_exited(c, key, pod, rt);
+    }
+    // Readiness probes (the first container with a probe decides its own readiness; pod = all).
+    let mut all_pass = true;
+    let mut failure = None;
+    let mut period = 10;
+    for ct in &cts {
+        if let Some(probe) = &ct.readiness_probe {
+            period = probe.period_seconds.unwrap_or(10).max(1);
+            if let Err(e) = (c.prober)(c, &pod, ct, probe) {
+                all_pass = false;
+                failure = Some(e);
+            }
+        }
+    }
+    let success_threshold = cts.iter().filter_map(|c| c.readiness_probe.as_ref()).map(|p| p.success_threshold.unwrap_or(1)).max().unwrap_or(1);
+    let failure_threshold = cts.iter().filter_map(|c| c.readiness_probe.as_ref()).map(|p| p.failure_threshold.unwrap_or(3)).max().unwrap_or(3);
+    let mut r = rt.clone();
+    if all_pass {
+        r.probe_successes += 1;
+        r.probe_failures = 0;
+        if !r.ready && r.probe_successes >= success_threshold {
+            r.ready = true;
+        }
+    } else {
+        r.probe_failures += 1;
+        r.probe_successes = 0;
+        if r.ready && r.probe_failures >= failure_threshold {
+            r.ready = false;
+        }
+    }
+    if let Some(msg) = &failure {
+        let obj = Object::Pod(pod.clone());
+        let node = node_of(&obj);
+        c.record_event(&obj, "Warning", "Unhealthy", &format!("Readiness probe failed: {msg}"), "kubelet", node.as_deref());
+    }
+    if r.ready != rt.ready {
+        let now = c.now_time();
+        let status = pod.status.get_or_insert_with(Default::default);
+        if let Some(css) = status.container_statuses.as_mut() {
+            for cs in css {
+                cs.ready = r.ready;
+            }
+        }
+        let mut conds = status.conditions.take().unwrap_or_default();
+        set_ready(&mut conds, r.ready, &now, &cts);
+        status.conditions = Some(order_conditions(conds));
+        c.store.put(Object::Pod(pod));
+    }
+    c.pods.insert(key.clone(), r);
+    c.schedule(c.now + period as Millis * 1000, Timer::Pod(key.clone()));
+}
+
+fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
+    let now = c.now_time();
+    let policy = pod.spec.as_ref().and_then(|s| s.restart_policy.clone()).unwrap_or_else(|| "Always".into());
+    let started = rt.started_at.map(|t| c.time(t));
+    let terminated = ContainerState {
+        terminated: Some(ContainerStateTerminated {
+            exit_code: 0,
+            reason: Some("Completed".into()),
+            started_at: started,
+            finished_at: Some(now.clone()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let cts: Vec<_> = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
+    let status = pod.status.get_or_insert_with(Default::default);
+    let mut conds = status.conditions.take().unwrap_or_default();
+    set_ready(&mut conds, false, &now, &cts);
+    status.conditions = Some(order_conditions(conds));
+    if policy == "Always" {
+        // Completed for a moment, then CrashLoopBackOff with doubling back-off (10 s .. 5 min).
+        let backoff = (10_000i64 << rt.restarts.clamp(0, 5)).min(300_000);
+        status.container_statuses = Some(
+            cts.iter()
+                .map(|ct| ContainerStatus {
+                    last_state: Some(terminated.clone()),
+                    state: Some(ContainerState {
+                        waiting: Some(ContainerStateWaiting {
+                            reason: Some("CrashLoopBackOff".into()),
+                            message: Some(format!(
+                                "back-off {} restarting failed container={} pod={}_{}({})",
+                                go_duration(backoff),
+                                ct.name,
+                                key.name,
+                                key.namespace,
+                                pod.metadata.uid.clone().unwrap_or_default()
+                            )),
+                        }),
+                        ..Default::default()
+                    }),
+                    ..waiting_status(ct, "CrashLoopBackOff", None, rt.restarts)
+                })
+                .collect(),
+        );
+        let obj = Object::Pod(pod);
+        let node = node_of(&obj);
+        c.record_event(&obj, "Warning", "BackOff", &format!("Back-off restarting failed container {} in pod {}_{}({})", cts.first().map(|c| c.name.as_str()).unwrap_or(""), key.name, key.namespace, obj.meta().uid.clone().unwrap_or_default()), "kubelet", node.as_deref());
+        c.store.put(obj);
+        update_rt(c, key, |r| {
+            r.stage = Stage::CrashBackOff;
+            r.ready = false;
+        });
+        c.schedule(c.now + backoff, Timer::Pod(key.clone()));
+    } else {
+        status.phase = Some("Succeeded".into());
+        status.container_statuses = Some(
+            cts.iter()
+                .map(|ct| ContainerStatus {
+                    state: Some(terminated.clone()),
+                    ..waiting_status(ct, "", None, rt.restarts)
+                })
+                .collect(),
+        );
+        c.store.put(Object::Pod(pod));
+        update_rt(c, key, |r| {
+            r.stage = Stage::Finished;
+            r.ready = false;
+        });
+    }
+}
+
+fn go_duration(ms: Millis) -> String {
+    let s = ms / 1000;
+    if s >= 60 {
+        format!("{}m{}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// Deletion began: SIGTERM now, SIGKILL after the grace period.
+pub fn begin_termination(c: &mut Cluster, key: &Key, grace: i64) {
+    let Some(pod) = pod_of(c, key) else { return };
+    let running = matches!(c.pods.get(key).map(|r| &r.stage), Some(Stage::Running));
+    let cts: Vec<_> = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
+    let prompt = cts.iter().all(exits_on_sigterm);
+    let kill_at = if !running {
+        c.now + 500
+    } else if prompt {
+        c.now + 500 + c.rand_below(500) as Millis
+    } else {
+        c.now + grace * 1000
+    };
+    let obj = Object::Pod(pod);
+    let node = node_of(&obj);
+    if running {
+        for ct in &cts {
+            c.record_event(&obj, "Normal", "Killing", &format!("Stopping container {}", ct.name), "kubelet", node.as_deref());
+        }
+    }
+    c.unschedule_pod(key);
+    let rt = c.pods.entry(key.clone()).or_insert(PodRuntime {
+        stage: Stage::Creating,
+        restarts: 0,
+        ready: false,
+        probe_successes: 0,
+        probe_failures: 0,
+        started_at: None,
+        env: Vec::new(),
+    });
+    rt.stage = Stage::Terminating { kill_at };
+    c.schedule(kill_at, Timer::Pod(key.clone()));
+}
+
+/// `{SVC}_SERVICE_HOST`, `{SVC}_PORT_80_TCP`, ... for Services that exist when the pod starts
+/// (kubelet `getServiceEnvVarMap`, docker-links style), plus the `kubernetes` Service.
+fn service_env(c: &Cluster, ns: &str, pod: &Pod) -> Vec<(String, String)> {
+    if pod.spec.as_ref().and_then(|s| s.enable_service_links) == Some(false) {
+        // The master service's variables are always present.
+    }
+    let links = pod.spec.as_ref().and_then(|s| s.enable_service_links) != Some(false);
+    let mut out = Vec::new();
+    for obj in c.store.list("Service") {
+        let Object::Service(svc) = obj else { continue };
+        let sns = obj.namespace();
+        let is_master = sns == "default" && obj.name() == "kubernetes";
+        if !(is_master || (links && sns == ns)) {
+            continue;
+        }
+        let Some(spec) = &svc.spec else { continue };
+        let ip = spec.cluster_ip.clone().unwrap_or_default();
+        if ip.is_empty() || ip == "None" {
+            continue;
+        }
+        let prefix = obj.name().to_ascii_uppercase().replace('-', "_");
+        let ports = spec.ports.clone().unwrap_or_default();
+        let Some(first) = ports.first() else { continue };
+        out.push((format!("{prefix}_SERVICE_HOST"), ip.clone()));
+        out.push((format!("{prefix}_SERVICE_PORT"), first.port.to_string()));
+        for p in &ports {
+            if let Some(name) = &p.name {
+                if !name.is_empty() {
+                    out.push((format!("{prefix}_SERVICE_PORT_{}", name.to_ascii_uppercase().replace('-', "_")), p.port.to_string()));
+                }
+            }
+        }
+        let proto = first.protocol.clone().unwrap_or_else(|| "TCP".into());
+        out.push((format!("{prefix}_PORT"), format!("{}://{ip}:{}", proto.to_ascii_lowercase(), first.port)));
+        for p in &ports {
+            let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
+            let base = format!("{prefix}_PORT_{}_{}", p.port, proto);
+            out.push((base.clone(), format!("{}://{ip}:{}", proto.to_ascii_lowercase(), p.port)));
+            out.push((format!("{base}_PROTO"), proto.to_ascii_lowercase()));
+            out.push((format!("{base}_PORT"), p.port.to_string()));
+            out.push((format!("{base}_ADDR"), ip.clone()));
+        }
+    }
+    out
+}
+
+impl Cluster {
+    /// The environment a container sees: service links, then the container's own `env`.
+    pub fn container_env(&self, key: &Key) -> Vec<(String, String)> {
+        self.pods.get(key).map(|r| r.env.clone()).unwrap_or_default()
+    }
+
+    pub fn pod_runtime(&self, key: &Key) -> Option<&PodRuntime> {
+        self.pods.get(key)
+    }
+}

@@ -1,0 +1,119 @@
+use super::*;
+use crate::api::Object;
+use crate::manifest;
+
+const NGINX: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        ports:
+        - containerPort: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+spec:
+  selector:
+    app: nginx
+  ports:
+  - port: 80
+    targetPort: 80
+";
+
+pub fn apply_text(c: &mut Cluster, text: &str) -> Vec<ApplyOutcome> {
+    manifest::parse(text, "STDIN")
+        .into_iter()
+        .map(|d| {
+            let obj = d.result.expect("test manifests parse");
+            c.apply(obj, "default").expect("test manifests apply").1
+        })
+        .collect()
+}
+
+fn ready_pods(c: &Cluster, ns: &str) -> Vec<String> {
+    c.store
+        .list_ns("Pod", ns)
+        .filter_map(|o| match o {
+            Object::Pod(p) if controllers::is_pod_ready(p) => Some(o.name().to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn default_cluster_is_settled() {
+    let c = Cluster::new(1);
+    assert_eq!(c.store.list("Node").count(), 3);
+    let ns: Vec<&str> = c.store.list("Namespace").map(|o| o.name()).collect();
+    assert_eq!(ns, ["default", "kube-node-lease", "kube-public", "kube-system", "local-path-storage"]);
+    let sys = ready_pods(&c, "kube-system");
+    assert_eq!(sys.iter().filter(|n| n.starts_with("coredns-")).count(), 2, "{sys:?}");
+    assert_eq!(sys.iter().filter(|n| n.starts_with("kube-proxy-")).count(), 3);
+    assert!(sys.contains(&"etcd-kubeplay-control-plane".to_string()));
+    match c.get("Service", "kube-system", "kube-dns") {
+        Some(Object::Service(s)) => {
+            assert_eq!(s.spec.as_ref().unwrap().cluster_ip.as_deref(), Some("10.96.0.10"))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn deployment_and_service_converge() {
+    let mut c = Cluster::new(7);
+    let out = apply_text(&mut c, NGINX);
+    assert_eq!(out, [ApplyOutcome::Created, ApplyOutcome::Created]);
+    c.advance(10_000);
+    assert_eq!(ready_pods(&c, "default").len(), 3);
+    let Some(Object::Endpoints(ep)) = c.get("Endpoints", "default", "nginx") else { panic!() };
+    let addrs = ep.subsets.as_ref().unwrap()[0].addresses.as_ref().unwrap();
+    assert_eq!(addrs.len(), 3);
+    // Pods spread over the two workers, never on the tainted control plane.
+    for o in c.store.list_ns("Pod", "default") {
+        let Object::Pod(p) = o else { continue };
+        let node = p.spec.as_ref().unwrap().node_name.clone().unwrap();
+        assert_ne!(node, "kubeplay-control-plane");
+    }
+    // Re-applying the same text changes nothing.
+    assert_eq!(apply_text(&mut c, NGINX), [ApplyOutcome::Unchanged, ApplyOutcome::Unchanged]);
+}
+
+#[test]
+fn killed_pod_is_replaced_and_endpoints_follow() {
+    let mut c = Cluster::new(3);
+    apply_text(&mut c, NGINX);
+    c.advance(10_000);
+    let victim = ready_pods(&c, "default")[0].clone();
+    c.delete("Pod", "default", &victim, None).unwrap();
+    c.advance(10_000);
+    let now = ready_pods(&c, "default");
+    assert_eq!(now.len(), 3);
+    assert!(!now.contains(&victim));
+}
+
+#[test]
+fn advance_is_additive() {
+    let mut a = Cluster::new(11);
+    let mut b = Cluster::new(11);
+    apply_text(&mut a, NGINX);
+    apply_text(&mut b, NGINX);
+    a.advance(1234);
+    a.advance(5678);
+    b.advance(1234 + 5678);
+    assert!(a == b);
+}
+
