@@ -1,0 +1,189 @@
+//! kubectl v1.33, as far as a Services lesson needs it, printing what the real
+//! client prints (REFERENCE.md sections 1 and 8).
+
+pub mod args;
+pub mod describe;
+pub mod exec;
+pub mod get;
+pub mod mutate;
+pub mod printers;
+pub mod wait;
+
+use super::shell::Output;
+use super::Terminal;
+use crate::api::{kinds, Object, ResourceType};
+use crate::cluster::{Cluster, Key};
+pub use args::Args;
+
+/// Everything a kubectl command works with.
+pub struct Ctx<'a> {
+    pub cluster: &'a mut Cluster,
+    pub term: &'a mut Terminal,
+    pub stdin: &'a str,
+}
+
+impl Ctx<'_> {
+    /// `-n NS`, else the context's namespace.
+    pub fn namespace(&self, a: &Args) -> String {
+        a.value(&["-n", "--namespace"])
+            .map(str::to_string)
+            .unwrap_or_else(|| self.term.namespace.clone())
+    }
+}
+
+/// Writes a kubectl-side error (`error: ...`) and returns exit code 1.
+pub fn fail(out: &mut Output, msg: &str) -> i32 {
+    out.err(&format!("error: {msg}\n"));
+    1
+}
+
+pub fn run(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
+    let a = match Args::parse(argv) {
+        Ok(a) => a,
+        Err(e) => return fail(out, &e),
+    };
+    let Some(verb) = a.positional.first().cloned() else {
+        out.out(USAGE);
+        return 0;
+    };
+    match verb.as_str() {
+        "get" => get::get(ctx, &a, out),
+        "describe" => describe::describe(ctx, &a, out),
+        "apply" => mutate::apply(ctx, &a, out),
+        "create" => mutate::create(ctx, &a, out),
+        "delete" => mutate::delete(ctx, &a, out),
+        "run" => mutate::run(ctx, &a, out),
+        "expose" => mutate::expose(ctx, &a, out),
+        "scale" => mutate::scale(ctx, &a, out),
+        "label" => mutate::label(ctx, &a, out, "labels"),
+        "annotate" => mutate::label(ctx, &a, out, "annotations"),
+        "patch" => mutate::patch(ctx, &a, out),
+        "set" => mutate::set(ctx, &a, out),
+        "edit" => fail(out, "kubectl edit opens the object in the page's editor; in this terminal use kubectl apply or kubectl patch"),
+        "rollout" => wait::rollout(ctx, &a, out),
+        "wait" => wait::wait(ctx, &a, out),
+        "exec" => exec::exec(ctx, &a, out),
+        "logs" => exec::logs(ctx, &a, out),
+        "port-forward" => exec::port_forward(ctx, &a, out),
+        "config" => mutate::config(ctx, &a, out),
+        "version" => {
+            out.out("Client Version: v1.33.1\nKustomize Version: v5.6.0\nServer Version: v1.33.1\n");
+            0
+        }
+        "cluster-info" => {
+            out.out("\u{1b}[0;32mKubernetes control plane\u{1b}[0m is running at \u{1b}[0;33mhttps://127.0.0.1:6443\u{1b}[0m\n\u{1b}[0;32mCoreDNS\u{1b}[0m is running at \u{1b}[0;33mhttps://127.0.0.1:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\u{1b}[0m\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");
+            0
+        }
+        "api-resources" => get::api_resources(ctx, &a, out),
+        "explain" => describe::explain(ctx, &a, out),
+        _ => {
+            out.err(&format!(
+                "error: unknown command \"{verb}\" for \"kubectl\"\n\nDid you mean this?\n{}\n",
+                suggest(&verb)
+            ));
+            1
+        }
+    }
+}
+
+fn suggest(verb: &str) -> String {
+    const VERBS: &[&str] = &["get", "describe", "apply", "create", "delete", "run", "expose", "scale", "label", "annotate", "patch", "set", "edit", "rollout", "wait", "exec", "logs", "port-forward", "config", "version", "cluster-info", "api-resources", "explain"];
+    VERBS
+        .iter()
+        .filter(|v| v.starts_with(&verb[..verb.len().min(2)]))
+        .map(|v| format!("\t{v}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const USAGE: &str = "kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nBasic Commands (Beginner):\n  create          Create a resource from a file or from stdin\n  expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service\n  run             Run a particular image on the cluster\n  set             Set specific features on objects\n\nBasic Commands (Intermediate):\n  explain         Get documentation for a resource\n  get             Display one or many resources\n  edit            Edit a resource on the server\n  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector\n\nUse \"kubectl <command> --help\" for more information about a given command.\n";
+
+/// One resolved target of a command: a resource type and, optionally, a name.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub rt: &'static ResourceType,
+    pub name: Option<String>,
+}
+
+/// Parses `TYPE`, `TYPE NAME...`, `TYPE/NAME ...`, `TYPE1,TYPE2` (and `all`) the way kubectl's
+/// resource builder does. Errors are kubectl's (`the server doesn't have a resource type "svcs"`).
+pub fn parse_targets(words: &[String]) -> Result<Vec<Target>, String> {
+    let mut out = Vec::new();
+    if words.is_empty() {
+        return Ok(out);
+    }
+    if words.iter().any(|w| w.contains('/')) {
+        for w in words {
+            let Some((t, n)) = w.split_once('/') else {
+                return Err("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
+            };
+            let rt = lookup_type(t)?;
+            out.push(Target {
+                rt,
+                name: Some(n.to_string()),
+            });
+        }
+        return Ok(out);
+    }
+    let types: Vec<&'static ResourceType> = expand_types(&words[0])?;
+    let names = &words[1..];
+    if names.is_empty() {
+        for rt in types {
+            out.push(Target { rt, name: None });
+        }
+    } else {
+        for rt in &types {
+            for n in names {
+                out.push(Target {
+                    rt,
+                    name: Some(n.clone()),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn lookup_type(t: &str) -> Result<&'static ResourceType, String> {
+    kinds::lookup(t).ok_or_else(|| format!("the server doesn't have a resource type \"{t}\""))
+}
+
+/// `deploy,svc` and `all` (pods, services, daemonsets, deployments, replicasets, statefulsets, jobs, cronjobs).
+pub fn expand_types(spec: &str) -> Result<Vec<&'static ResourceType>, String> {
+    let mut v = Vec::new();
+    for t in spec.split(',').filter(|s| !s.is_empty()) {
+        if t == "all" {
+            for k in ["Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet", "Job", "CronJob"] {
+                if let Some(rt) = kinds::by_kind_name(k) {
+                    v.push(rt);
+                }
+            }
+        } else {
+            v.push(lookup_type(t)?);
+        }
+    }
+    Ok(v)
+}
+
+/// Objects of a type in a namespace ("" = all namespaces for namespaced types).
+pub fn list_objects<'a>(c: &'a Cluster, rt: &'static ResourceType, ns: Option<&str>) -> Vec<&'a Object> {
+    let all: Vec<&Object> = c.store.list(rt.kind).collect();
+    match (rt.namespaced, ns) {
+        (true, Some(ns)) => all.into_iter().filter(|o| o.namespace() == ns).collect(),
+        _ => all,
+    }
+}
+
+pub fn find<'a>(c: &'a Cluster, rt: &'static ResourceType, ns: &str, name: &str) -> Option<&'a Object> {
+    let ns = if rt.namespaced { ns } else { "" };
+    c.store.get(&Key::new(rt.kind, ns, name))
+}
+
+/// `Error from server (NotFound): pods "x" not found`.
+pub fn not_found(rt: &ResourceType, name: &str) -> String {
+    format!("Error from server (NotFound): {} \"{name}\" not found", rt.qualified_plural())
+}
+
+/// The deprecation warning the v1.33 API server attaches to every v1 Endpoints read or write.
+pub const ENDPOINTS_WARNING: &str =
+    "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n";
