@@ -2500,3 +2500,317 @@ fn lower(c: char) -> char {
 fn upper(c: char) -> char {
     c.to_uppercase().next().unwrap_or(c)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(cmd: &[&str], stdin: &str) -> ToolResult {
+        let argv: Vec<String> = cmd.iter().map(|s| s.to_string()).collect();
+        run_tool(&argv, stdin).expect("a text tool")
+    }
+
+    const SAMPLE: &str = "x1 a\nb a,3\nb a,3\n10 c,1\n\n";
+
+    #[test]
+    fn not_a_tool() {
+        assert!(run_tool(&["kubectl".to_string()], "").is_none());
+        assert!(run_tool(&[], "").is_none());
+    }
+
+    /// Outputs checked against busybox 1.35 (Debian) on the same input.
+    #[test]
+    fn busybox_outputs() {
+        let cases: &[(&[&str], &str, &str)] = &[
+            (&["seq", "3"], "", "1\n2\n3\n"),
+            (&["seq", "2", "4"], "", "2\n3\n4\n"),
+            (&["seq", "10", "-3", "1"], "", "10\n7\n4\n1\n"),
+            (&["seq", "5", "1"], "", ""),
+            (&["seq", "1", "0.5", "2"], "", "1.0\n1.5\n2.0\n"),
+            (&["seq", "0", "0.1", "0.3"], "", "0.0\n0.1\n0.2\n"),
+            (&["seq", "1.5", "3"], "", "1.5\n2.5\n"),
+            (&["seq", "-w", "8", "10"], "", "08\n09\n10\n"),
+            (&["seq", "-s,", "3"], "", "1,2,3\n"),
+            (
+                &["seq", "-s", ":", "-w", "1", "10"],
+                "",
+                "01:02:03:04:05:06:07:08:09:10\n",
+            ),
+            (
+                &["uniq", "-c"],
+                SAMPLE,
+                "      1 x1 a\n      2 b a,3\n      1 10 c,1\n      1 \n",
+            ),
+            (&["uniq", "-d"], SAMPLE, "b a,3\n"),
+            (&["uniq", "-u"], SAMPLE, "x1 a\n10 c,1\n\n"),
+            (&["uniq"], "a\na\nb\na\n", "a\nb\na\n"),
+            (&["wc"], "a b\nc\n", "        2         3         6\n"),
+            (&["wc", "-l"], "a b\nc\n", "2\n"),
+            (&["wc", "-lw"], "a b\nc\n", "        2         3\n"),
+            (&["wc", "-c"], "a\n\n", "3\n"),
+            (&["wc", "-w"], "", "0\n"),
+            (&["sort"], "b\na\nc\n", "a\nb\nc\n"),
+            (&["sort", "-r"], "b\na\n", "b\na\n"),
+            (&["sort", "-u"], SAMPLE, "\n10 c,1\nb a,3\nx1 a\n"),
+            (&["sort", "-n"], SAMPLE, "\nb a,3\nb a,3\nx1 a\n10 c,1\n"),
+            (&["sort", "-rn"], SAMPLE, "10 c,1\nx1 a\nb a,3\nb a,3\n\n"),
+            (
+                &["sort", "-t,", "-k2,2n"],
+                SAMPLE,
+                "\nx1 a\n10 c,1\nb a,3\nb a,3\n",
+            ),
+            (
+                &["sort", "-k2", "-n"],
+                "b 2\na 10\nc 1\n",
+                "c 1\nb 2\na 10\n",
+            ),
+            (&["head", "-n", "2"], SAMPLE, "x1 a\nb a,3\n"),
+            (&["head", "-2"], SAMPLE, "x1 a\nb a,3\n"),
+            (
+                &["head", "-n", "-1"],
+                SAMPLE,
+                "x1 a\nb a,3\nb a,3\n10 c,1\n",
+            ),
+            (&["head", "-c", "3"], SAMPLE, "x1 "),
+            (&["tail", "-n", "2"], SAMPLE, "10 c,1\n\n"),
+            (&["tail", "-2"], SAMPLE, "10 c,1\n\n"),
+            (&["tail", "-n", "+2"], SAMPLE, "b a,3\nb a,3\n10 c,1\n\n"),
+            (&["tail", "-n", "1"], "no newline", "no newline"),
+            (&["grep", "a"], SAMPLE, "x1 a\nb a,3\nb a,3\n"),
+            (&["grep", "-v", "a"], SAMPLE, "10 c,1\n\n"),
+            (&["grep", "-c", "a"], SAMPLE, "3\n"),
+            (&["grep", "-n", "a"], SAMPLE, "1:x1 a\n2:b a,3\n3:b a,3\n"),
+            (&["grep", "-i", "A"], SAMPLE, "x1 a\nb a,3\nb a,3\n"),
+            (
+                &["grep", "-E", "a|c"],
+                SAMPLE,
+                "x1 a\nb a,3\nb a,3\n10 c,1\n",
+            ),
+            (&["grep", "a\\|c"], SAMPLE, "x1 a\nb a,3\nb a,3\n10 c,1\n"),
+            (&["grep", "-e", "x", "-e", "c"], SAMPLE, "x1 a\n10 c,1\n"),
+            (&["grep", "-o", "[0-9]*"], SAMPLE, "1\n3\n3\n10\n1\n"),
+            (&["grep", "-o", "-E", "[a-z]+"], "abc def\n", "abc\ndef\n"),
+            (&["grep", "-x", "x1"], SAMPLE, ""),
+            (&["grep", "-x", "x1 a"], SAMPLE, "x1 a\n"),
+            (&["grep", "-w", "a"], SAMPLE, "x1 a\nb a,3\nb a,3\n"),
+            (&["grep", "-w", "b"], "ab\nb c\n", "b c\n"),
+            (&["grep", "-F", "a.b"], "a.b\naxb\n", "a.b\n"),
+            (&["grep", "a.b"], "a.b\naxb\n", "a.b\naxb\n"),
+            (&["grep", "^b.*3$"], SAMPLE, "b a,3\nb a,3\n"),
+            (&["grep", "-E", "^[0-9]{2} "], SAMPLE, "10 c,1\n"),
+            (&["grep", "[[:digit:]]\\{2\\}"], SAMPLE, "10 c,1\n"),
+            (&["grep", "-E", "(ab)+c"], "ababc\nac\n", "ababc\n"),
+            (
+                &["grep", "-E", "colou?r"],
+                "color\ncolour\ncolr\n",
+                "color\ncolour\n",
+            ),
+            (&["grep", "[^a-z]"], "abc\nab1\n", "ab1\n"),
+            (&["grep", "-E", "*a"], SAMPLE, "x1 a\nb a,3\nb a,3\n"),
+            (&["grep", "-m", "1", "a"], SAMPLE, "x1 a\n"),
+            (&["cut", "-d,", "-f2"], SAMPLE, "x1 a\n3\n3\n1\n\n"),
+            (&["cut", "-d,", "-f2", "-s"], SAMPLE, "3\n3\n1\n"),
+            (&["cut", "-c1-2"], SAMPLE, "x1\nb \nb \n10\n\n"),
+            (&["cut", "-c2-"], "abc\n", "bc\n"),
+            (&["cut", "-b1,3"], "abc\n", "ac\n"),
+            (&["cut", "-f2"], "a\tb\n", "b\n"),
+            (&["cut", "-d", " ", "-f", "1,3"], "a b c d\n", "a c\n"),
+            (&["tr", "a-z", "A-Z"], "abc\n", "ABC\n"),
+            (&["tr", "abc", "x"], "abc\n", "xxx\n"),
+            (&["tr", "-d", "a"], "banana\n", "bnn\n"),
+            (&["tr", "-s", " "], "a  b   c\n", "a b c\n"),
+            (&["tr", "-c", "l", "x"], "hello\n", "xxllxx"),
+            (&["tr", "-dc", "l\\n"], "hello\n", "ll\n"),
+            (&["tr", "[:lower:]", "[:upper:]"], "hi\n", "HI\n"),
+            (&["tr", "\\n", " "], "a\nb\n", "a b "),
+            (&["cat"], "as is", "as is"),
+            (&["cat", "-n"], "a\nb\n", "     1\ta\n     2\tb\n"),
+            (&["base64"], "hi\n", "aGkK\n"),
+            (&["base64", "-d"], "aGkK\n", "hi\n"),
+            (&["echo", "-n", "a", "b"], "", "a b"),
+            (&["echo", "-e", "a\\tb\\c", "x"], "", "a\tb"),
+            (&["echo", "-x"], "", "-x\n"),
+            (
+                &["printf", "%s-%d|%5s|%-3d|\\n", "a", "12", "b", "3"],
+                "",
+                "a-12|    b|3  |\n",
+            ),
+            (
+                &["printf", "%x %o %c %%\\n", "255", "8", "hello"],
+                "",
+                "ff 10 h %\n",
+            ),
+            (&["printf", "%.2f\\n", "3.14159"], "", "3.14\n"),
+            (&["basename", "/a/b/c.txt", ".txt"], "", "c\n"),
+            (&["dirname", "/a/b/c"], "", "/a/b\n"),
+            (&["dirname", "c"], "", ".\n"),
+            (&["tee"], "x\n", "x\n"),
+        ];
+        for (cmd, stdin, want) in cases {
+            let (o, e, st) = t(cmd, stdin);
+            assert_eq!(o, *want, "{cmd:?}");
+            assert_eq!(e, "", "{cmd:?}");
+            let want_st = if cmd[0] == "grep" && want.is_empty() {
+                1
+            } else {
+                0
+            };
+            assert_eq!(st, want_st, "{cmd:?}");
+        }
+    }
+
+    #[test]
+    fn exit_codes_and_errors() {
+        let cases: &[(&[&str], &str, &str, i32)] = &[
+            (&["grep", "-q", "a"], "a\n", "", 0),
+            (&["grep", "-q", "z"], "a\n", "", 1),
+            (&["grep", "-E", "a("], "a\n", "grep: bad regex 'a('\n", 2),
+            (&["grep", "\\("], "a\n", "grep: bad regex '\\('\n", 2),
+            (
+                &["grep", "a", "/nofile"],
+                "",
+                "grep: /nofile: No such file or directory\n",
+                2,
+            ),
+            (
+                &["head", "-n", "abc"],
+                "",
+                "head: invalid number 'abc'\n",
+                1,
+            ),
+            (&["tail", "-n", "x"], "", "tail: invalid number 'x'\n", 1),
+            (&["cut", "-f", "a"], "", "cut: invalid number 'a'\n", 1),
+            (
+                &["cut", "-d,"],
+                "",
+                "cut: expected a list of bytes, characters, or fields\n",
+                1,
+            ),
+            (
+                &["cat", "/nofile"],
+                "",
+                "cat: can't open '/nofile': No such file or directory\n",
+                1,
+            ),
+            (
+                &["wc", "-l", "nofile"],
+                "",
+                "wc: nofile: No such file or directory\n",
+                1,
+            ),
+            (
+                &["sort", "x"],
+                "",
+                "sort: x: No such file or directory\n",
+                2,
+            ),
+            (&["seq", "a"], "", "seq: invalid number 'a'\n", 1),
+            (&["test", "1", "-eq", "a"], "", "test: a: bad number\n", 2),
+            (&["[", "a", "=", "a"], "", "[: missing ]\n", 2),
+            (&["false"], "", "", 1),
+        ];
+        for (cmd, stdin, err, st) in cases {
+            let r = t(cmd, stdin);
+            assert_eq!(r.1, *err, "{cmd:?}");
+            assert_eq!(r.2, *st, "{cmd:?}");
+        }
+        let (o, e, st) = t(&["wc", "-x"], "");
+        assert_eq!(o, "");
+        assert!(
+            e.starts_with("wc: invalid option -- 'x'\nBusyBox v1.36.1"),
+            "{e}"
+        );
+        assert!(e.contains("Usage: wc [-cmlwL] [FILE]..."));
+        assert_eq!(st, 1);
+        let (_, e, st) = t(&["seq"], "");
+        assert!(e.contains("Usage: seq [-w] [-s SEP] [FIRST [INC]] LAST"));
+        assert_eq!(st, 1);
+    }
+
+    #[test]
+    fn files_through_reader() {
+        let mut read = |p: &str| -> Result<String, String> {
+            match p {
+                "/etc/hosts" => Ok("127.0.0.1 localhost\n10.244.1.5 debug\n".to_string()),
+                _ => Err("No such file or directory".to_string()),
+            }
+        };
+        let argv = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let r = run_tool_with_files(&argv(&["grep", "debug", "/etc/hosts"]), "", &mut read);
+        assert_eq!(
+            r,
+            Some(("10.244.1.5 debug\n".to_string(), String::new(), 0))
+        );
+        let r = run_tool_with_files(&argv(&["wc", "-l", "/etc/hosts"]), "", &mut read);
+        assert_eq!(r.unwrap().0, "2 /etc/hosts\n");
+        let r = run_tool_with_files(
+            &argv(&["wc", "-l", "/etc/hosts", "/etc/hosts"]),
+            "",
+            &mut read,
+        );
+        assert_eq!(
+            r.unwrap().0,
+            "        2 /etc/hosts\n        2 /etc/hosts\n        4 total\n"
+        );
+        let r = run_tool_with_files(
+            &argv(&["grep", "local", "/etc/hosts", "-"]),
+            "localx\n",
+            &mut read,
+        );
+        assert_eq!(
+            r.unwrap().0,
+            "/etc/hosts:127.0.0.1 localhost\n(standard input):localx\n"
+        );
+        let r = run_tool_with_files(
+            &argv(&["head", "-n", "1", "/etc/hosts", "/etc/hosts"]),
+            "",
+            &mut read,
+        );
+        assert_eq!(
+            r.unwrap().0,
+            "==> /etc/hosts <==\n127.0.0.1 localhost\n\n==> /etc/hosts <==\n127.0.0.1 localhost\n"
+        );
+    }
+
+    #[test]
+    fn test_builtin() {
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(test(&s(&["-z", ""]), false), Ok(true));
+        assert_eq!(test(&s(&["-n", ""]), false), Ok(false));
+        assert_eq!(test(&s(&["abc"]), false), Ok(true));
+        assert_eq!(test(&s(&[""]), false), Ok(false));
+        assert_eq!(test(&s(&[]), false), Ok(false));
+        assert_eq!(test(&s(&["!", "a", "=", "b"]), false), Ok(true));
+        assert_eq!(test(&s(&["2", "-lt", "10"]), false), Ok(true));
+        assert_eq!(
+            test(
+                &s(&["(", "1", "-eq", "1", ")", "-o", "x", "=", "y", "]"]),
+                true
+            ),
+            Ok(true)
+        );
+        assert_eq!(test(&s(&["-f", "/etc/hosts"]), false), Ok(false));
+    }
+
+    #[test]
+    fn regex_is_linear_and_bounded() {
+        // classic exponential-backtracking pattern
+        let r = Regex::new("(a*)*b", true, false).unwrap();
+        let text = "a".repeat(5000);
+        assert!(!r.is_match(&text));
+        assert!(Regex::new(&"(".repeat(100), true, false).is_err());
+        assert!(Regex::new("a{1000}{1000}", true, false).is_err());
+        assert!(Regex::new("[z-a]", true, false).is_err());
+        assert!(Regex::new("[abc", false, false).is_err());
+        let r = Regex::new("x*", false, false).unwrap();
+        assert!(r.find_all(&"y".repeat(3000)).is_empty());
+        let (o, _, _) = t(&["seq", "1", "0", "5"], "");
+        assert!(o.len() <= MAX_TOOL_OUTPUT);
+        let (o, e, st) = t(&["seq", "100000000"], "");
+        assert!(o.len() <= MAX_TOOL_OUTPUT);
+        assert!(!e.is_empty());
+        assert_eq!(st, 1);
+        let (o, _, _) = t(&["printf", "%99999999d", "1"], "");
+        assert!(o.len() <= 20_000);
+    }
+}

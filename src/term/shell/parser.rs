@@ -283,7 +283,7 @@ impl Parser {
     fn nonempty_list(&mut self, terms: &[&'static str]) -> Result<List, SyntaxError> {
         let l = self.list(terms)?;
         if l.items.is_empty() {
-            return Err(self.unexpected(terms.first().copied()));
+            return Err(self.unexpected(terms.last().copied()));
         }
         Ok(l)
     }
