@@ -12,3 +12,19 @@ pub fn curl_from_outside(cluster: &mut Cluster, term: &mut Terminal, args: &[Str
     out.err("curl: (7) Failed to connect\n");
     7
 }
+
+/// Runs `argv` inside a pod's container as `kubectl exec` does and returns its exit code
+/// (REQUIRED API: `kubectl run -i --rm` in src/term/kubectl/mutate.rs calls it).
+pub fn run_in_pod(
+    cluster: &mut Cluster,
+    term: &mut Terminal,
+    pod: &crate::cluster::Key,
+    container: Option<&str>,
+    argv: &[String],
+    stdin: &str,
+    out: &mut Output,
+) -> i32 {
+    let _ = (cluster, term, pod, container, argv, stdin);
+    out.err("error: exec is not available yet\n");
+    1
+}

@@ -1,22 +1,1031 @@
 //! Commands that change the cluster: apply, create, delete, run, expose, scale,
-//! label/annotate, patch, set, config.
+//! label/annotate, patch, set image, config. Output and errors as kubectl v1.33
+//! prints them (REFERENCE.md sections 1 and 8).
 
-use super::{Args, Ctx};
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerPort, EnvVar, Namespace, Pod, PodSpec, PodTemplateSpec, Service,
+    ServicePort, ServiceSpec,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use serde_json::Value;
+
+use super::{fail, find, not_found, parse_targets, Args, Ctx, ENDPOINTS_WARNING};
+use crate::api::{kinds, Object, ResourceType, Selector};
+use crate::cluster::api_ops::three_way;
+use crate::cluster::{ApiError, ApplyOutcome, Cluster, Key};
+use crate::manifest::{self, DocError};
 use crate::term::shell::Output;
 
-macro_rules! todo_cmd {
-    ($($name:ident),*) => {$(
-        pub fn $name(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
-            let _ = (ctx, a);
-            out.err("error: not implemented yet\n");
+const MISSING_ANNOTATION: &str = "Warning: resource {res} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n";
+
+/// `deployment.apps/nginx`
+pub fn ref_name(obj: &Object) -> String {
+    format!("{}/{}", obj.resource_type().qualified_singular(), obj.name())
+}
+
+/// Reads `-f` inputs: only `-` (stdin) exists in the playground's terminal.
+fn read_files<'a>(ctx: &Ctx<'a>, a: &Args) -> Result<Vec<(String, String)>, String> {
+    let files = a.values(&["-f", "--filename"]);
+    if files.is_empty() {
+        return Err("must specify one of -f and -k".into());
+    }
+    let mut v = Vec::new();
+    for f in files {
+        if f == "-" {
+            v.push(("STDIN".to_string(), ctx.stdin.to_string()));
+        } else {
+            return Err(format!("the path \"{f}\" does not exist"));
+        }
+    }
+    Ok(v)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Apply,
+    Create,
+}
+
+fn dry_run(a: &Args) -> Option<&'static str> {
+    a.flags.iter().rev().find(|(k, _)| k == "--dry-run").map(|(_, v)| match v.as_deref() {
+        Some("server") => " (server dry run)",
+        Some("none") => "",
+        _ => " (dry run)",
+    }).filter(|s| !s.is_empty())
+}
+
+/// The namespace check kubectl does before sending: an object's own namespace must
+/// match an explicit `-n`.
+fn namespace_conflict(obj: &Object, a: &Args) -> Option<String> {
+    let explicit = a.value(&["-n", "--namespace"])?;
+    let own = obj.meta().namespace.as_deref()?;
+    (obj.resource_type().namespaced && own != explicit).then(|| {
+        format!("error: the namespace from the provided object \"{own}\" does not match the namespace \"{explicit}\". You must pass '--namespace={own}' to perform this operation.")
+    })
+}
+
+fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32 {
+    let files = match read_files(ctx, a) {
+        Ok(f) => f,
+        Err(e) => return fail(out, &e),
+    };
+    let ns = ctx.namespace(a);
+    let suffix = dry_run(a);
+    let mut sandbox;
+    let cluster: &mut Cluster = if suffix.is_some() {
+        sandbox = ctx.cluster.clone();
+        &mut sandbox
+    } else {
+        ctx.cluster
+    };
+    let mut errors: Vec<String> = Vec::new();
+    let mut warned_endpoints = false;
+    for (source, text) in files {
+        for doc in manifest::parse(&text, &source) {
+            let obj = match doc.result {
+                Ok(o) => o,
+                Err(DocError::Syntax { message, .. }) | Err(DocError::Client { message, .. }) => {
+                    errors.push(message);
+                    continue;
+                }
+                Err(DocError::UnknownFields { object, fields, .. }) => {
+                    let rt = object.resource_type();
+                    errors.push(format!(
+                        "Error from server (BadRequest): error when creating \"{source}\": {}",
+                        manifest::strict_decoding_message(rt.kind, &rt.api_version(), &fields)
+                    ));
+                    continue;
+                }
+                Err(DocError::Decode { message, .. }) => {
+                    errors.push(format!("Error from server (BadRequest): error when creating \"{source}\": {message}"));
+                    continue;
+                }
+            };
+            if let Some(e) = namespace_conflict(&obj, a) {
+                errors.push(e);
+                continue;
+            }
+            if obj.kind() == "Endpoints" && !warned_endpoints {
+                out.err(ENDPOINTS_WARNING);
+                warned_endpoints = true;
+            }
+            if obj.kind() == "Node" {
+                let name = obj.name().to_string();
+                errors.push(format!("Error from server (Forbidden): error when creating \"{source}\": nodes \"{name}\" is forbidden: the playground's nodes are fixed"));
+                continue;
+            }
+            let refn = ref_name(&obj);
+            let result = match mode {
+                Mode::Apply => cluster.apply(obj, &ns).map(|(_, outcome, missing)| (outcome, missing)),
+                Mode::Create => cluster.create(obj, &ns).map(|_| (ApplyOutcome::Created, false)),
+            };
+            match result {
+                Ok((outcome, missing)) => {
+                    if missing {
+                        let res = format!("{}/{}", refn.split('/').next().map(plural_of).unwrap_or_default(), refn.split('/').nth(1).unwrap_or(""));
+                        out.err(&MISSING_ANNOTATION.replace("{res}", &res));
+                    }
+                    out.out(&format!("{refn} {}{}\n", outcome.as_str(), suffix.unwrap_or("")));
+                }
+                Err(e) => {
+                    let verb = if mode == Mode::Create { "creating" } else { "creating" };
+                    errors.push(e.render(Some((verb, &source))));
+                }
+            }
+        }
+    }
+    for e in &errors {
+        out.err(&format!("{e}\n"));
+    }
+    i32::from(!errors.is_empty())
+}
+
+/// `deployment.apps` -> `deployments.apps` for warnings that name the resource.
+fn plural_of(singular_qualified: &str) -> String {
+    let (s, g) = singular_qualified.split_once('.').unwrap_or((singular_qualified, ""));
+    match kinds::RESOURCE_TYPES.iter().find(|t| t.singular == s) {
+        Some(t) if g.is_empty() => t.plural.to_string(),
+        Some(t) => format!("{}.{g}", t.plural),
+        None => s.to_string(),
+    }
+}
+
+pub fn apply(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    apply_or_create(ctx, a, out, Mode::Apply)
+}
+
+fn labels_of(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
+    Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+}
+
+/// `nginx:1.27` -> `nginx`; `registry.k8s.io/e2e-test-images/agnhost:2.39` -> `agnhost`.
+fn container_name_from_image(image: &str) -> String {
+    crate::cluster::images::parse_image(image).0
+}
+
+/// Writes a newly made object and prints `kind/name created`.
+fn create_one(ctx: &mut Ctx, a: &Args, out: &mut Output, obj: Object, verb: &str) -> i32 {
+    let ns = ctx.namespace(a);
+    let refn = ref_name(&obj);
+    if let Some(s) = dry_run(a) {
+        out.out(&format!("{refn} {verb}{s}\n"));
+        return 0;
+    }
+    match ctx.cluster.create(obj, &ns) {
+        Ok(_) => {
+            out.out(&format!("{refn} {verb}\n"));
+            0
+        }
+        Err(e) => {
+            out.err(&format!("{}\n", e.render(None)));
             1
         }
-    )*};
+    }
 }
-todo_cmd!(apply, create, delete, run, expose, scale, patch, set, config);
 
-pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
-    let _ = (ctx, a, field);
-    out.err("error: not implemented yet\n");
-    1
+pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    if !a.values(&["-f", "--filename"]).is_empty() {
+        return apply_or_create(ctx, a, out, Mode::Create);
+    }
+    let rest = a.rest(1);
+    let what = rest.first().map(String::as_str).unwrap_or("");
+    match what {
+        "namespace" | "ns" => {
+            let Some(name) = rest.get(1) else {
+                return fail(out, "exactly one NAME is required, got 0");
+            };
+            let obj = Object::Namespace(Namespace {
+                metadata: ObjectMeta {
+                    name: Some(name.clone()),
+                    ..Default::default()
+                },
+                ..Default::default()
+            });
+            create_one(ctx, a, out, obj, "created")
+        }
+        "deployment" | "deploy" => {
+            let Some(name) = rest.get(1) else {
+                return fail(out, "exactly one NAME is required, got 0");
+            };
+            let images = a.values(&["--image"]);
+            if images.is_empty() {
+                return fail(out, "required flag(s) \"image\" not set");
+            }
+            let replicas: i32 = match a.value(&["--replicas", "-r"]).map(str::parse).transpose() {
+                Ok(r) => r.unwrap_or(1),
+                Err(_) => return fail(out, "invalid argument for --replicas"),
+            };
+            let port: Option<i32> = a.value(&["--port"]).and_then(|p| p.parse().ok());
+            let labels = labels_of(&[("app", name)]);
+            let containers = images
+                .iter()
+                .map(|img| Container {
+                    name: container_name_from_image(img),
+                    image: Some(img.to_string()),
+                    ports: port.map(|p| {
+                        vec![ContainerPort {
+                            container_port: p,
+                            ..Default::default()
+                        }]
+                    }),
+                    command: (!a.command.is_empty()).then(|| a.command.clone()),
+                    ..Default::default()
+                })
+                .collect();
+            let obj = Object::Deployment(Deployment {
+                metadata: ObjectMeta {
+                    name: Some(name.clone()),
+                    labels: labels.clone(),
+                    ..Default::default()
+                },
+                spec: Some(DeploymentSpec {
+                    replicas: Some(replicas),
+                    selector: LabelSelector {
+                        match_labels: labels.clone(),
+                        ..Default::default()
+                    },
+                    template: PodTemplateSpec {
+                        metadata: Some(ObjectMeta {
+                            labels,
+                            ..Default::default()
+                        }),
+                        spec: Some(PodSpec {
+                            containers,
+                            ..Default::default()
+                        }),
+                    },
+                    ..Default::default()
+                }),
+                status: None,
+            });
+            create_one(ctx, a, out, obj, "created")
+        }
+        "service" | "svc" => create_service(ctx, a, out, rest),
+        "" => fail(out, "must specify one of -f and -k"),
+        other => fail(out, &format!("unknown resource type \"{other}\" for kubectl create in this playground")),
+    }
 }
+
+fn create_service(ctx: &mut Ctx, a: &Args, out: &mut Output, rest: &[String]) -> i32 {
+    let ty = match rest.get(1).map(String::as_str) {
+        Some("clusterip") => "ClusterIP",
+        Some("nodeport") => "NodePort",
+        Some("loadbalancer") => "LoadBalancer",
+        Some("externalname") => "ExternalName",
+        _ => return fail(out, "Create a service using a specified subcommand."),
+    };
+    let Some(name) = rest.get(2) else {
+        return fail(out, "exactly one NAME is required, got 0");
+    };
+    let mut ports = Vec::new();
+    for spec in a.values(&["--tcp"]) {
+        for pair in spec.split(',') {
+            let (p, t) = pair.split_once(':').unwrap_or((pair, pair));
+            let (Ok(port), tp) = (p.parse::<i32>(), t) else {
+                return fail(out, &format!("invalid port: {pair}"));
+            };
+            let target = match tp.parse::<i32>() {
+                Ok(n) => IntOrString::Int(n),
+                Err(_) => IntOrString::String(tp.to_string()),
+            };
+            ports.push(ServicePort {
+                name: Some(format!("{p}-{t}")),
+                port,
+                protocol: Some("TCP".into()),
+                target_port: Some(target),
+                node_port: a.value(&["--node-port"]).and_then(|n| n.parse().ok()).filter(|n| *n != 0),
+                ..Default::default()
+            });
+        }
+    }
+    if ty != "ExternalName" && ports.is_empty() && a.value(&["--clusterip"]) != Some("None") {
+        return fail(out, "at least one tcp port specifier must be provided");
+    }
+    let labels = labels_of(&[("app", name)]);
+    let obj = Object::Service(Service {
+        metadata: ObjectMeta {
+            name: Some(name.clone()),
+            labels: labels.clone(),
+            ..Default::default()
+        },
+        spec: Some(ServiceSpec {
+            type_: Some(ty.into()),
+            selector: if ty == "ExternalName" { None } else { labels },
+            ports: (!ports.is_empty()).then_some(ports),
+            external_name: a.value(&["--external-name"]).map(str::to_string),
+            cluster_ip: a.value(&["--clusterip"]).map(str::to_string),
+            ..Default::default()
+        }),
+        status: None,
+    });
+    create_one(ctx, a, out, obj, "created")
+}
+
+pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let Some(name) = a.rest(1).first().cloned() else {
+        return fail(out, "NAME is required for run");
+    };
+    let Some(image) = a.value(&["--image"]).map(str::to_string) else {
+        return fail(out, "required flag(s) \"image\" not set");
+    };
+    let labels: BTreeMap<String, String> = match a.value(&["--labels", "-l"]) {
+        Some(l) => l
+            .split(',')
+            .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+            .collect(),
+        None => [("run".to_string(), name.clone())].into_iter().collect(),
+    };
+    let restart = a.value(&["--restart"]).unwrap_or("Always").to_string();
+    if !matches!(restart.as_str(), "Always" | "OnFailure" | "Never") {
+        return fail(out, &format!("invalid restart policy: {restart}"));
+    }
+    let mut cmd = a.command.clone();
+    if a.has_dashdash && cmd.is_empty() {
+        cmd = Vec::new();
+    }
+    // Positional words after NAME are arguments too (`kubectl run x --image=busybox sleep 10`).
+    cmd.splice(0..0, a.rest(2).iter().cloned());
+    let use_command = a.has(&["--command"]);
+    let env: Vec<EnvVar> = a
+        .values(&["--env"])
+        .iter()
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| EnvVar {
+            name: k.into(),
+            value: Some(v.into()),
+            ..Default::default()
+        })
+        .collect();
+    let container = Container {
+        name: name.clone(),
+        image: Some(image),
+        args: (!cmd.is_empty() && !use_command).then(|| cmd.clone()),
+        command: (!cmd.is_empty() && use_command).then(|| cmd.clone()),
+        ports: a.value(&["--port"]).and_then(|p| p.parse().ok()).map(|p| {
+            vec![ContainerPort {
+                container_port: p,
+                ..Default::default()
+            }]
+        }),
+        env: (!env.is_empty()).then_some(env),
+        stdin: a.has(&["-i", "--stdin"]).then_some(true),
+        tty: a.has(&["-t", "--tty"]).then_some(true),
+        ..Default::default()
+    };
+    let pod = Object::Pod(Pod {
+        metadata: ObjectMeta {
+            name: Some(name.clone()),
+            labels: Some(labels),
+            ..Default::default()
+        },
+        spec: Some(PodSpec {
+            containers: vec![container],
+            restart_policy: Some(restart),
+            ..Default::default()
+        }),
+        status: None,
+    });
+    let interactive = a.has(&["-i", "--stdin"]) || a.has(&["--attach"]);
+    if !interactive {
+        return create_one(ctx, a, out, pod, "created");
+    }
+    // `kubectl run -i [--rm] ... -- cmd`: start the pod, attach, stream its output, clean up.
+    let ns = ctx.namespace(a);
+    if let Err(e) = ctx.cluster.create(pod, &ns) {
+        out.err(&format!("{}\n", e.render(None)));
+        return 1;
+    }
+    let key = Key::new("Pod", &ns, &name);
+    let started = ctx.cluster.run_until(300_000, |c| match c.store.get(&key) {
+        Some(Object::Pod(p)) => p.status.as_ref().and_then(|s| s.phase.as_deref()) != Some("Pending"),
+        _ => true,
+    });
+    if a.has(&["-t", "--tty"]) {
+        out.err("If you don't see a command prompt, try pressing enter.\n");
+    }
+    let mut code = 0;
+    if started && !cmd.is_empty() {
+        let stdin = ctx.stdin.to_string();
+        code = crate::term::pod::run_in_pod(ctx.cluster, ctx.term, &key, None, &cmd, &stdin, out);
+    }
+    if a.has(&["--rm"]) {
+        let _ = ctx.cluster.delete("Pod", &ns, &name, None);
+        ctx.cluster.run_until(600_000, |c| c.store.get(&key).is_none());
+        out.out(&format!("pod \"{name}\" deleted\n"));
+    }
+    code
+}
+
+/// kubectl delete: by name, `TYPE/NAME`, `-f -`, `-l`, `--all`.
+pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let ns = ctx.namespace(a);
+    let all_ns = a.has(&["-A", "--all-namespaces"]);
+    let ignore = a.has(&["--ignore-not-found"]);
+    let force = a.has(&["--force"]);
+    let grace: Option<i64> = if a.has(&["--now"]) {
+        Some(1)
+    } else {
+        a.value(&["--grace-period"]).and_then(|g| g.parse::<i64>().ok()).filter(|g| *g >= 0)
+    };
+    let grace = if force && grace.is_none() { Some(0) } else { grace };
+    let wait = a.value(&["--wait"]).is_none_or(|w| w != "false");
+    let mut targets: Vec<(Key, String)> = Vec::new(); // key, ref for messages
+    let mut errors: Vec<String> = Vec::new();
+    let mut from_file = false;
+    if !a.values(&["-f", "--filename"]).is_empty() {
+        from_file = true;
+        let files = match read_files(ctx, a) {
+            Ok(f) => f,
+            Err(e) => return fail(out, &e),
+        };
+        for (source, text) in files {
+            for doc in manifest::parse(&text, &source) {
+                match doc.result {
+                    Ok(obj) => {
+                        let rt = obj.resource_type();
+                        let ons = if rt.namespaced { obj.meta().namespace.clone().unwrap_or_else(|| ns.clone()) } else { String::new() };
+                        let key = Key::new(rt.kind, &ons, obj.name());
+                        if ctx.cluster.store.contains(&key) {
+                            targets.push((key, source.clone()));
+                        } else if !ignore {
+                            errors.push(format!(
+                                "Error from server (NotFound): error when deleting \"{source}\": {} \"{}\" not found",
+                                rt.qualified_plural(),
+                                obj.name()
+                            ));
+                        }
+                    }
+                    Err(DocError::Syntax { message, .. }) | Err(DocError::Client { message, .. }) => errors.push(message),
+                    Err(DocError::UnknownFields { object, .. }) => {
+                        let rt = object.resource_type();
+                        let ons = object.meta().namespace.clone().unwrap_or_else(|| ns.clone());
+                        let key = Key::new(rt.kind, if rt.namespaced { &ons } else { "" }, object.name());
+                        if ctx.cluster.store.contains(&key) {
+                            targets.push((key, source.clone()));
+                        }
+                    }
+                    Err(DocError::Decode { message, .. }) => errors.push(message),
+                }
+            }
+        }
+    } else {
+        let words = a.rest(1);
+        let selector = a.value(&["-l", "--selector"]);
+        let all = a.has(&["--all"]);
+        let parsed = match parse_targets(words) {
+            Ok(t) => t,
+            Err(e) => return fail(out, &e),
+        };
+        if parsed.is_empty() {
+            return fail(out, "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        }
+        let sel = match selector.map(Selector::parse).transpose() {
+            Ok(s) => s,
+            Err(e) => return fail(out, &e),
+        };
+        for t in &parsed {
+            match &t.name {
+                Some(name) => {
+                    let key = Key::new(t.rt.kind, if t.rt.namespaced { &ns } else { "" }, name);
+                    if ctx.cluster.store.contains(&key) {
+                        targets.push((key, String::new()));
+                    } else if !ignore {
+                        errors.push(not_found(t.rt, name));
+                    }
+                }
+                None => {
+                    if sel.is_none() && !all {
+                        return fail(out, "resource(s) were provided, but no name was specified");
+                    }
+                    let found: Vec<Key> = super::list_objects(ctx.cluster, t.rt, if all_ns { None } else { Some(&ns) })
+                        .into_iter()
+                        .filter(|o| sel.as_ref().is_none_or(|s| s.matches(o.labels().unwrap_or(&BTreeMap::new()))))
+                        .filter(|o| !(t.rt.kind == "Service" && o.name() == "kubernetes" && o.namespace() == "default" && sel.is_some()))
+                        .map(Key::of)
+                        .collect();
+                    targets.extend(found.into_iter().map(|k| (k, String::new())));
+                }
+            }
+        }
+        if targets.is_empty() && errors.is_empty() && !ignore {
+            if all_ns || parsed.iter().all(|t| !t.rt.namespaced) {
+                out.err("No resources found\n");
+            } else {
+                out.err(&format!("No resources found in {ns} namespace.\n"));
+            }
+            return 0;
+        }
+    }
+    let _ = from_file;
+    if force && grace == Some(0) {
+        out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
+    }
+    let mut deleted = Vec::new();
+    for (key, _) in &targets {
+        let rt = kinds::by_kind_name(key.kind).unwrap_or(&kinds::RESOURCE_TYPES[0]);
+        if rt.kind == "Endpoints" {
+            out.err(ENDPOINTS_WARNING);
+        }
+        match ctx.cluster.delete(key.kind, &key.namespace, &key.name, grace) {
+            Ok(_) => {
+                let word = if force && grace == Some(0) { "force deleted" } else { "deleted" };
+                out.out(&format!("{} \"{}\" {word}\n", rt.qualified_singular(), key.name));
+                deleted.push(key.clone());
+            }
+            Err(ApiError::NotFound { .. }) if ignore => {}
+            Err(e) => errors.push(e.render(None)),
+        }
+    }
+    if wait {
+        let keys = deleted.clone();
+        ctx.cluster.run_until(600_000, |c| keys.iter().all(|k| !c.store.contains(k)));
+    }
+    for e in &errors {
+        out.err(&format!("{e}\n"));
+    }
+    i32::from(!errors.is_empty())
+}
+
+/// Finds the single object a command names (`TYPE NAME` or `TYPE/NAME`).
+fn one_target(ctx: &Ctx, a: &Args, words: &[String]) -> Result<Object, String> {
+    let ns = ctx.namespace(a);
+    let targets = parse_targets(words).map_err(|e| format!("error: {e}"))?;
+    let t = targets.first().ok_or_else(|| "error: you must specify the type of resource to act on".to_string())?;
+    let name = t.name.clone().ok_or_else(|| "error: resource name may not be empty".to_string())?;
+    find(ctx.cluster, t.rt, &ns, &name)
+        .cloned()
+        .ok_or_else(|| not_found(t.rt, &name))
+}
+
+pub fn expose(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let obj = match one_target(ctx, a, a.rest(1)) {
+        Ok(o) => o,
+        Err(e) => {
+            out.err(&format!("{e}\n"));
+            return 1;
+        }
+    };
+    let (selector, labels, ports): (Option<BTreeMap<String, String>>, Option<BTreeMap<String, String>>, Vec<(i32, String)>) = match &obj {
+        Object::Deployment(d) => {
+            let spec = d.spec.clone().unwrap_or_default();
+            if spec.selector.match_expressions.as_ref().is_some_and(|e| !e.is_empty()) {
+                return fail(out, "couldn't retrieve selectors via --selector flag or introspection: the deployment uses match expressions, which cannot be converted to a service selector");
+            }
+            (spec.selector.match_labels.clone(), d.metadata.labels.clone(), container_ports(spec.template.spec.as_ref()))
+        }
+        Object::ReplicaSet(r) => {
+            let spec = r.spec.clone().unwrap_or_default();
+            (spec.selector.match_labels.clone(), r.metadata.labels.clone(), container_ports(spec.template.as_ref().and_then(|t| t.spec.as_ref())))
+        }
+        Object::Pod(p) => (p.metadata.labels.clone(), p.metadata.labels.clone(), container_ports(p.spec.as_ref())),
+        Object::Service(s) => {
+            let spec = s.spec.clone().unwrap_or_default();
+            (spec.selector.clone(), s.metadata.labels.clone(), spec.ports.unwrap_or_default().iter().map(|p| (p.port, p.protocol.clone().unwrap_or_else(|| "TCP".into()))).collect())
+        }
+        other => return fail(out, &format!("cannot expose a {}", other.kind())),
+    };
+    let Some(selector) = selector.filter(|s| !s.is_empty()) else {
+        return fail(out, &format!("couldn't retrieve selectors via --selector flag or introspection: the {} has no labels", obj.kind().to_lowercase()));
+    };
+    let protocol = a.value(&["--protocol"]).map(str::to_string);
+    let svc_ports: Vec<ServicePort> = match a.value(&["--port"]) {
+        Some(p) => {
+            let Ok(port) = p.parse::<i32>() else {
+                return fail(out, &format!("invalid port: {p}"));
+            };
+            vec![ServicePort {
+                port,
+                protocol: Some(protocol.clone().unwrap_or_else(|| "TCP".into())),
+                target_port: Some(target_port(a.value(&["--target-port"]), port)),
+                ..Default::default()
+            }]
+        }
+        None => {
+            if ports.is_empty() {
+                return fail(out, "couldn't find port via --port flag or introspection");
+            }
+            let many = ports.len() > 1;
+            ports
+                .iter()
+                .enumerate()
+                .map(|(i, (p, proto))| ServicePort {
+                    name: many.then(|| format!("port-{}", i + 1)),
+                    port: *p,
+                    protocol: Some(protocol.clone().unwrap_or_else(|| proto.clone())),
+                    target_port: Some(target_port(a.value(&["--target-port"]), *p)),
+                    ..Default::default()
+                })
+                .collect()
+        }
+    };
+    let name = a.value(&["--name"]).unwrap_or(obj.name()).to_string();
+    let svc = Object::Service(Service {
+        metadata: ObjectMeta {
+            name: Some(name),
+            labels,
+            ..Default::default()
+        },
+        spec: Some(ServiceSpec {
+            selector: Some(selector),
+            ports: Some(svc_ports),
+            type_: a.value(&["--type"]).map(str::to_string),
+            cluster_ip: a.value(&["--cluster-ip"]).map(str::to_string),
+            session_affinity: a.value(&["--session-affinity"]).map(str::to_string),
+            load_balancer_ip: a.value(&["--load-balancer-ip"]).map(str::to_string),
+            ..Default::default()
+        }),
+        status: None,
+    });
+    create_one(ctx, a, out, svc, "exposed")
+}
+
+fn target_port(flag: Option<&str>, port: i32) -> IntOrString {
+    match flag {
+        Some(t) => match t.parse::<i32>() {
+            Ok(n) => IntOrString::Int(n),
+            Err(_) => IntOrString::String(t.to_string()),
+        },
+        None => IntOrString::Int(port),
+    }
+}
+
+fn container_ports(spec: Option<&PodSpec>) -> Vec<(i32, String)> {
+    spec.map(|s| {
+        s.containers
+            .iter()
+            .flat_map(|c| c.ports.clone().unwrap_or_default())
+            .map(|p| (p.container_port, p.protocol.unwrap_or_else(|| "TCP".into())))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+pub fn scale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let Some(replicas) = a.value(&["--replicas"]) else {
+        return fail(out, "required flag(s) \"replicas\" not set");
+    };
+    let Ok(replicas) = replicas.parse::<i32>() else {
+        return fail(out, &format!("invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": invalid syntax"));
+    };
+    if replicas < 0 {
+        return fail(out, "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
+    }
+    let obj = match one_target(ctx, a, a.rest(1)) {
+        Ok(o) => o,
+        Err(e) => {
+            out.err(&format!("{e}\n"));
+            return 1;
+        }
+    };
+    let refn = ref_name(&obj);
+    let mut obj = obj;
+    match &mut obj {
+        Object::Deployment(d) => d.spec.get_or_insert_with(Default::default).replicas = Some(replicas),
+        Object::ReplicaSet(r) => r.spec.get_or_insert_with(Default::default).replicas = Some(replicas),
+        other => return fail(out, &format!("cannot scale a {}", other.kind())),
+    }
+    match ctx.cluster.update(obj) {
+        Ok(_) => {
+            out.out(&format!("{refn} scaled\n"));
+            0
+        }
+        Err(e) => {
+            out.err(&format!("{}\n", e.render(None)));
+            1
+        }
+    }
+}
+
+/// kubectl label / annotate: `k=v` sets, `k-` removes; existing keys need --overwrite.
+pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
+    let words = a.rest(1);
+    let (targets_words, changes): (Vec<String>, Vec<String>) = words
+        .iter()
+        .cloned()
+        .partition(|w| !(w.contains('=') || w.ends_with('-')));
+    if changes.is_empty() {
+        return fail(out, &format!("at least one {} update is required", if field == "labels" { "label" } else { "annotation" }));
+    }
+    let ns = ctx.namespace(a);
+    let targets = match parse_targets(&targets_words) {
+        Ok(t) => t,
+        Err(e) => return fail(out, &e),
+    };
+    let mut objects = Vec::new();
+    let sel = a.value(&["-l", "--selector"]).map(Selector::parse).transpose();
+    let Ok(sel) = sel else {
+        return fail(out, "unable to parse selector");
+    };
+    for t in &targets {
+        match &t.name {
+            Some(n) => match find(ctx.cluster, t.rt, &ns, n) {
+                Some(o) => objects.push(o.clone()),
+                None => {
+                    out.err(&format!("{}\n", not_found(t.rt, n)));
+                    return 1;
+                }
+            },
+            None => objects.extend(
+                super::list_objects(ctx.cluster, t.rt, Some(&ns))
+                    .into_iter()
+                    .filter(|o| sel.as_ref().is_none_or(|s| s.matches(o.labels().unwrap_or(&BTreeMap::new()))))
+                    .cloned(),
+            ),
+        }
+    }
+    let overwrite = a.has(&["--overwrite"]);
+    let (done, not_done) = if field == "labels" { ("labeled", "not labeled") } else { ("annotated", "not annotated") };
+    for mut obj in objects {
+        let refn = ref_name(&obj);
+        let map = if field == "labels" {
+            obj.meta_mut().labels.get_or_insert_with(Default::default)
+        } else {
+            obj.meta_mut().annotations.get_or_insert_with(Default::default)
+        };
+        let before = map.clone();
+        for ch in &changes {
+            if let Some((k, v)) = ch.split_once('=') {
+                if let Some(old) = map.get(k) {
+                    if old != v && !overwrite {
+                        out.err(&format!("error: '{k}' already has a value ({old}), and --overwrite is false\n"));
+                        return 1;
+                    }
+                }
+                map.insert(k.to_string(), v.to_string());
+            } else if let Some(k) = ch.strip_suffix('-') {
+                map.remove(k);
+            }
+        }
+        let changed = *map != before;
+        if map.is_empty() {
+            if field == "labels" {
+                obj.meta_mut().labels = None;
+            } else {
+                obj.meta_mut().annotations = None;
+            }
+        }
+        if !changed {
+            out.out(&format!("{refn} {not_done}\n"));
+            continue;
+        }
+        match ctx.cluster.update(obj) {
+            Ok(_) => out.out(&format!("{refn} {done}\n")),
+            Err(e) => {
+                out.err(&format!("{}\n", e.render(None)));
+                return 1;
+            }
+        }
+    }
+    0
+}
+
+/// kubectl patch: strategic merge (default), merge, or json patch.
+pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let Some(text) = a.value(&["-p", "--patch"]) else {
+        return fail(out, "must specify --patch or --patch-file containing the contents of the patch");
+    };
+    let obj = match one_target(ctx, a, a.rest(1)) {
+        Ok(o) => o,
+        Err(e) => {
+            out.err(&format!("{e}\n"));
+            return 1;
+        }
+    };
+    let patch: Value = match serde_json::from_str(text).or_else(|_| serde_yaml::from_str(text)) {
+        Ok(v) => v,
+        Err(e) => return fail(out, &format!("unable to parse \"{text}\": {e}")),
+    };
+    let refn = ref_name(&obj);
+    let current = obj.to_json();
+    let ty = a.value(&["--type"]).unwrap_or("strategic");
+    let merged = match ty {
+        "json" => match json_patch(&current, &patch) {
+            Ok(v) => v,
+            Err(e) => {
+                out.err(&format!("Error from server (UnprocessableEntity): {e}\n"));
+                return 1;
+            }
+        },
+        "merge" => {
+            let mut v = current.clone();
+            merge_patch(&mut v, &patch);
+            v
+        }
+        "strategic" => {
+            // Strategic merge: like a merge patch, but lists with merge keys merge by key and `null` deletes.
+            let mut v = three_way(None, &patch, &current, "");
+            strip_nulls(&mut v);
+            v
+        }
+        other => return fail(out, &format!("--type must be one of [json merge strategic], not \"{other}\"")),
+    };
+    let new_obj = match Object::from_json(obj.resource_type(), merged) {
+        Ok(o) => o,
+        Err(e) => {
+            out.err(&format!("Error from server (BadRequest): {e}\n"));
+            return 1;
+        }
+    };
+    match ctx.cluster.update(new_obj) {
+        Ok((_, changed)) => {
+            out.out(&format!("{refn} patched{}\n", if changed { "" } else { " (no change)" }));
+            0
+        }
+        Err(e) => {
+            out.err(&format!("{}\n", e.render(None)));
+            1
+        }
+    }
+}
+
+fn strip_nulls(v: &mut Value) {
+    if let Value::Object(m) = v {
+        m.retain(|_, x| !x.is_null());
+        for x in m.values_mut() {
+            strip_nulls(x);
+        }
+    } else if let Value::Array(items) = v {
+        for x in items {
+            strip_nulls(x);
+        }
+    }
+}
+
+/// RFC 7386 JSON merge patch.
+pub fn merge_patch(target: &mut Value, patch: &Value) {
+    if let Value::Object(p) = patch {
+        if !target.is_object() {
+            *target = Value::Object(Default::default());
+        }
+        if let Value::Object(t) = target {
+            for (k, v) in p {
+                if v.is_null() {
+                    t.remove(k);
+                } else {
+                    merge_patch(t.entry(k.clone()).or_insert(Value::Null), v);
+                }
+            }
+        }
+    } else {
+        *target = patch.clone();
+    }
+}
+
+/// RFC 6902 JSON patch: add, remove, replace (the operations learners use).
+fn json_patch(doc: &Value, ops: &Value) -> Result<Value, String> {
+    let mut doc = doc.clone();
+    let Some(ops) = ops.as_array() else {
+        return Err("json patch must be a list of operations".into());
+    };
+    for op in ops {
+        let kind = op.get("op").and_then(Value::as_str).unwrap_or("");
+        let path = op.get("path").and_then(Value::as_str).unwrap_or("");
+        let parts: Vec<String> = path.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
+        let Some((last, parents)) = parts.split_last() else {
+            return Err(format!("invalid path {path:?}"));
+        };
+        let mut cur = &mut doc;
+        for p in parents {
+            cur = match cur {
+                Value::Object(m) => m.get_mut(p).ok_or_else(|| format!("doc is missing path: \"{path}\": missing value"))?,
+                Value::Array(v) => {
+                    let i: usize = p.parse().map_err(|_| format!("invalid index in {path}"))?;
+                    v.get_mut(i).ok_or_else(|| format!("doc is missing path: \"{path}\": missing value"))?
+                }
+                _ => return Err(format!("doc is missing path: \"{path}\": missing value")),
+            };
+        }
+        let value = op.get("value").cloned().unwrap_or(Value::Null);
+        match (kind, cur) {
+            ("add" | "replace", Value::Object(m)) => {
+                if kind == "replace" && !m.contains_key(last) {
+                    return Err(format!("doc is missing key: {path}: missing value"));
+                }
+                m.insert(last.clone(), value);
+            }
+            ("remove", Value::Object(m)) => {
+                m.remove(last).ok_or_else(|| format!("doc is missing key: {path}: missing value"))?;
+            }
+            ("add", Value::Array(v)) => {
+                if last == "-" {
+                    v.push(value);
+                } else {
+                    let i: usize = last.parse().map_err(|_| format!("invalid index in {path}"))?;
+                    if i > v.len() {
+                        return Err(format!("index out of bounds in {path}"));
+                    }
+                    v.insert(i, value);
+                }
+            }
+            ("replace" | "remove", Value::Array(v)) => {
+                let i: usize = last.parse().map_err(|_| format!("invalid index in {path}"))?;
+                if i >= v.len() {
+                    return Err(format!("index out of bounds in {path}"));
+                }
+                if kind == "replace" {
+                    v[i] = value;
+                } else {
+                    v.remove(i);
+                }
+            }
+            _ => return Err(format!("unsupported json patch operation {kind:?} at {path}")),
+        }
+    }
+    Ok(doc)
+}
+
+/// `kubectl set image deployment/nginx nginx=nginx:1.28`.
+pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let rest = a.rest(1);
+    if rest.first().map(String::as_str) != Some("image") {
+        return fail(out, "only `kubectl set image` is available in the playground");
+    }
+    let words = &rest[1..];
+    let (target_words, pairs): (Vec<String>, Vec<String>) = words.iter().cloned().partition(|w| !w.contains('='));
+    let obj = match one_target(ctx, a, &target_words) {
+        Ok(o) => o,
+        Err(e) => {
+            out.err(&format!("{e}\n"));
+            return 1;
+        }
+    };
+    let refn = ref_name(&obj);
+    let mut obj = obj;
+    let containers: Option<&mut Vec<Container>> = match &mut obj {
+        Object::Deployment(d) => d.spec.as_mut().and_then(|s| s.template.spec.as_mut()).map(|s| &mut s.containers),
+        Object::ReplicaSet(r) => r.spec.as_mut().and_then(|s| s.template.as_mut()).and_then(|t| t.spec.as_mut()).map(|s| &mut s.containers),
+        Object::Pod(p) => p.spec.as_mut().map(|s| &mut s.containers),
+        _ => None,
+    };
+    let Some(containers) = containers else {
+        return fail(out, "this resource has no containers");
+    };
+    for pair in &pairs {
+        let Some((cname, image)) = pair.split_once('=') else { continue };
+        let mut hit = false;
+        for c in containers.iter_mut() {
+            if cname == "*" || c.name == cname {
+                c.image = Some(image.to_string());
+                hit = true;
+            }
+        }
+        if !hit {
+            return fail(out, &format!("unable to find container named \"{cname}\""));
+        }
+    }
+    match ctx.cluster.update(obj) {
+        Ok(_) => {
+            out.out(&format!("{refn} image updated\n"));
+            0
+        }
+        Err(e) => {
+            out.err(&format!("{}\n", e.render(None)));
+            1
+        }
+    }
+}
+
+pub const CONTEXT: &str = "kind-kubeplay";
+
+pub fn config(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let rest = a.rest(1);
+    match rest.first().map(String::as_str) {
+        Some("current-context") => {
+            out.out(&format!("{CONTEXT}\n"));
+            0
+        }
+        Some("set-context") => {
+            if let Some(ns) = a.value(&["--namespace", "-n"]) {
+                ctx.term.namespace = ns.to_string();
+            }
+            out.out(&format!("Context \"{CONTEXT}\" modified.\n"));
+            0
+        }
+        Some("get-contexts") => {
+            out.out(&format!(
+                "CURRENT   NAME            CLUSTER         AUTHINFO        NAMESPACE\n*         {CONTEXT}   {CONTEXT}   {CONTEXT}   {}\n",
+                ctx.term.namespace
+            ));
+            0
+        }
+        Some("view") => {
+            let ns_line = if ctx.term.namespace == "default" {
+                String::new()
+            } else {
+                format!("    namespace: {}\n", ctx.term.namespace)
+            };
+            out.out(&format!(
+                "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n    server: https://127.0.0.1:6443\n  name: {CONTEXT}\ncontexts:\n- context:\n    cluster: {CONTEXT}\n{ns_line}    user: {CONTEXT}\n  name: {CONTEXT}\ncurrent-context: {CONTEXT}\nkind: Config\npreferences: {{}}\nusers:\n- name: {CONTEXT}\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED\n"
+            ));
+            0
+        }
+        _ => fail(out, "unknown config subcommand; try current-context, set-context --current --namespace=NS, get-contexts, view"),
+    }
+}
+
+#[allow(dead_code)]
+fn _unused(_: &ResourceType) {}
