@@ -7,7 +7,8 @@ use serde_json::Value;
 /// Fields k8s-openapi requires but the API server only checks in validation: they are
 /// filled with zero values before decoding so validation can report them
 /// (`spec.containers[0].name: Required value`, ...). Paths use `*` for every array item.
-const REQUIRED: &[(&str, &str, fn() -> Value)] = &[
+type Filler = fn() -> Value;
+const REQUIRED: &[(&str, &str, Filler)] = &[
     ("Pod", "spec.containers", || Value::Array(vec![])),
     ("Pod", "spec.containers.*.name", || Value::from("")),
     ("Pod", "spec.containers.*.ports.*.containerPort", || {
@@ -135,7 +136,7 @@ pub(crate) fn find_culprit(
         return vec![];
     };
     let mut path = Vec::new();
-    let mut cur = v.clone();
+    let cur = v.clone();
     let mut ptr: Vec<Seg> = Vec::new();
     for _ in 0..depth {
         let node = get(&cur, &ptr);
@@ -161,8 +162,6 @@ pub(crate) fn find_culprit(
         }
     }
     path.extend(ptr);
-    cur = Value::Null;
-    let _ = cur;
     path
 }
 
@@ -206,10 +205,8 @@ fn remove(v: &mut Value, path: &[Seg]) {
         (Value::Object(m), Seg::Key(k)) => {
             m.remove(k);
         }
-        (Value::Array(a), Seg::Idx(i)) => {
-            if *i < a.len() {
-                a.remove(*i);
-            }
+        (Value::Array(a), Seg::Idx(i)) if *i < a.len() => {
+            a.remove(*i);
         }
         _ => {}
     }

@@ -422,10 +422,7 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
                     None => None,
                 }
             };
-            let msg = decode::go_type_error("ObjectMeta", &wrapped, &check_wrapped, &err).replace(
-                "Go struct field ObjectMeta.metadata.",
-                "Go struct field ObjectMeta.metadata.",
-            );
+            let msg = decode::go_type_error("ObjectMeta", &wrapped, &check_wrapped, &err);
             return Err(client(
                 format!("error: unable to decode \"{source}\": {msg}"),
                 line,
@@ -514,3 +511,9 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod output_tests;
+
+#[cfg(test)]
+mod validate_tests;

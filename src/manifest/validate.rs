@@ -681,11 +681,10 @@ fn protocol(p: Option<&str>, field: &str, out: &mut Vec<Cause>) {
 
 fn port_num_or_name(p: Option<&IntOrString>, field: &str, out: &mut Vec<Cause>) {
     match p {
-        Some(IntOrString::Int(n)) => {
-            if !(1..=65535).contains(n) {
-                out.push(invalid(field, &n.to_string(), PORT_RANGE));
-            }
+        Some(IntOrString::Int(n)) if !(1..=65535).contains(n) => {
+            out.push(invalid(field, &n.to_string(), PORT_RANGE));
         }
+        Some(IntOrString::Int(_)) => {}
         Some(IntOrString::String(s)) => {
             for m in port_name(s) {
                 out.push(invalid(field, &quote(s), &m));
