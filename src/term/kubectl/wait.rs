@@ -1,16 +1,368 @@
-//! Commands that block until the cluster reaches a state: wait, rollout status.
+//! Commands that block until the cluster reaches a state (`kubectl wait`, `rollout
+//! status`) fast-forward the simulated clock until it does, and the rollout verbs.
 
-use super::{Args, Ctx};
+use std::collections::BTreeMap;
+
+use super::mutate::ref_name;
+use super::{fail, find, list_objects, not_found, parse_targets, Args, Ctx};
+use crate::api::{Object, Selector};
+use crate::cluster::controllers::REVISION;
+use crate::cluster::{Cluster, Key, Millis};
 use crate::term::shell::Output;
 
+/// `30s`, `1m`, `2m30s`, `500ms`, `0` (Go durations as kubectl flags take them).
+pub fn parse_duration(s: &str) -> Option<Millis> {
+    if let Ok(n) = s.parse::<f64>() {
+        return Some((n * 1000.0) as Millis);
+    }
+    let mut total = 0f64;
+    let mut num = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(ch) = chars.next() {
+        if ch.is_ascii_digit() || ch == '.' {
+            num.push(ch);
+            continue;
+        }
+        let mut unit = ch.to_string();
+        if ch == 'm' && chars.peek() == Some(&'s') {
+            unit.push('s');
+            chars.next();
+        }
+        let n: f64 = num.parse().ok()?;
+        num.clear();
+        total += n * match unit.as_str() {
+            "ms" => 0.001,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return None,
+        };
+    }
+    if !num.is_empty() {
+        return None;
+    }
+    Some((total * 1000.0) as Millis)
+}
+
+fn condition_status(obj: &Object, cond: &str) -> Option<String> {
+    let v = obj.to_json();
+    let conds = v.get("status")?.get("conditions")?.as_array()?;
+    conds
+        .iter()
+        .find(|c| c.get("type").and_then(|t| t.as_str()).is_some_and(|t| t.eq_ignore_ascii_case(cond)))
+        .and_then(|c| c.get("status")?.as_str().map(str::to_string))
+}
+
+/// A tiny JSONPath for `--for=jsonpath='{.status.phase}'=Running`.
+fn jsonpath_value(obj: &Object, path: &str) -> Option<String> {
+    let p = path.trim_matches('\'').trim_start_matches('{').trim_end_matches('}');
+    let mut v = obj.to_json();
+    for part in p.trim_start_matches('.').split('.') {
+        if part.is_empty() {
+            continue;
+        }
+        let (name, idx) = match part.split_once('[') {
+            Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        v = v.get(name)?.clone();
+        if let Some(i) = idx {
+            v = v.get(i)?.clone();
+        }
+    }
+    Some(match v {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    })
+}
+
 pub fn wait(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
-    let _ = (ctx, a);
-    out.err("error: not implemented yet\n");
-    1
+    let Some(for_) = a.value(&["--for"]).map(str::to_string) else {
+        return fail(out, "--for must be specified");
+    };
+    let timeout = match a.value(&["--timeout"]) {
+        Some(t) => match parse_duration(t) {
+            Some(ms) => ms,
+            None => return fail(out, &format!("invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\"")),
+        },
+        None => 30_000,
+    };
+    let ns = ctx.namespace(a);
+    let targets = match parse_targets(a.rest(1)) {
+        Ok(t) => t,
+        Err(e) => return fail(out, &e),
+    };
+    if targets.is_empty() {
+        return fail(out, "resource(s) were provided, but no name was specified");
+    }
+    let sel = match a.value(&["-l", "--selector"]).map(Selector::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => return fail(out, &e),
+    };
+    let all = a.has(&["--all"]);
+    let mut keys: Vec<(Key, String)> = Vec::new();
+    for t in &targets {
+        match &t.name {
+            Some(n) => {
+                let key = Key::new(t.rt.kind, if t.rt.namespaced { &ns } else { "" }, n);
+                match ctx.cluster.store.get(&key) {
+                    Some(o) => keys.push((key, ref_name(o))),
+                    None if for_ == "delete" => {}
+                    None => {
+                        out.err(&format!("{}\n", not_found(t.rt, n)));
+                        return 1;
+                    }
+                }
+            }
+            None => {
+                if sel.is_none() && !all {
+                    return fail(out, "resource(s) were provided, but no name was specified");
+                }
+                for o in list_objects(ctx.cluster, t.rt, Some(&ns)) {
+                    if sel.as_ref().is_none_or(|s| s.matches(o.labels().unwrap_or(&BTreeMap::new()))) {
+                        keys.push((Key::of(o), ref_name(o)));
+                    }
+                }
+            }
+        }
+    }
+    if keys.is_empty() {
+        out.err("error: no matching resources found\n");
+        return 1;
+    }
+    let check: Box<dyn Fn(&Cluster, &Key) -> bool> = if for_ == "delete" {
+        Box::new(|c: &Cluster, k: &Key| !c.store.contains(k))
+    } else if let Some(cond) = for_.strip_prefix("condition=") {
+        let (name, want) = match cond.split_once('=') {
+            Some((n, v)) => (n.to_string(), v.to_string()),
+            None => (cond.to_string(), "True".to_string()),
+        };
+        Box::new(move |c: &Cluster, k: &Key| {
+            c.store.get(k).and_then(|o| condition_status(o, &name)).is_some_and(|s| s.eq_ignore_ascii_case(&want))
+        })
+    } else if let Some(jp) = for_.strip_prefix("jsonpath=") {
+        let (path, want) = match jp.rsplit_once('=') {
+            Some((p, v)) if !p.ends_with('}') && !p.ends_with("}'") => (jp.to_string(), None),
+            Some((p, v)) => (p.to_string(), Some(v.to_string())),
+            None => (jp.to_string(), None),
+        };
+        Box::new(move |c: &Cluster, k: &Key| {
+            c.store.get(k).and_then(|o| jsonpath_value(o, &path)).is_some_and(|v| want.as_ref().is_none_or(|w| *w == v))
+        })
+    } else {
+        return fail(out, &format!("unrecognized condition: \"{for_}\""));
+    };
+    let mut code = 0;
+    for (key, refn) in keys {
+        let met = ctx.cluster.run_until(timeout, |c| check(c, &key));
+        if met {
+            out.out(&format!("{refn} condition met\n"));
+        } else {
+            let plural = crate::api::kinds::by_kind_name(key.kind).map(|t| t.qualified_plural()).unwrap_or_default();
+            out.err(&format!("error: timed out waiting for the condition on {plural}/{}\n", key.name));
+            code = 1;
+        }
+    }
+    code
+}
+
+/// The message kubectl's DeploymentStatusViewer prints, and whether the rollout is done.
+fn deployment_status(obj: &Object) -> (String, bool) {
+    let Object::Deployment(d) = obj else {
+        return (String::new(), true);
+    };
+    let name = d.metadata.name.clone().unwrap_or_default();
+    let spec_replicas = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+    let st = d.status.clone().unwrap_or_default();
+    if d.metadata.generation.unwrap_or(0) > st.observed_generation.unwrap_or(0) {
+        return ("Waiting for deployment spec update to be observed...\n".into(), false);
+    }
+    let updated = st.updated_replicas.unwrap_or(0);
+    let replicas = st.replicas.unwrap_or(0);
+    let available = st.available_replicas.unwrap_or(0);
+    if updated < spec_replicas {
+        return (format!("Waiting for deployment \"{name}\" rollout to finish: {updated} out of {spec_replicas} new replicas have been updated...\n"), false);
+    }
+    if replicas > updated {
+        return (format!("Waiting for deployment \"{name}\" rollout to finish: {} old replicas are pending termination...\n", replicas - updated), false);
+    }
+    if available < updated {
+        return (format!("Waiting for deployment \"{name}\" rollout to finish: {available} of {updated} updated replicas are available...\n"), false);
+    }
+    (format!("deployment \"{name}\" successfully rolled out\n"), true)
 }
 
 pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
-    let _ = (ctx, a);
-    out.err("error: not implemented yet\n");
-    1
+    let sub = a.rest(1).first().cloned().unwrap_or_default();
+    let words = a.rest(2).to_vec();
+    let ns = ctx.namespace(a);
+    let targets = match parse_targets(&words) {
+        Ok(t) => t,
+        Err(e) => return fail(out, &e),
+    };
+    let Some(t) = targets.first() else {
+        return fail(out, "required resource not specified");
+    };
+    let Some(name) = t.name.clone() else {
+        return fail(out, "required resource not specified");
+    };
+    if t.rt.kind != "Deployment" {
+        return fail(out, &format!("no status viewer has been implemented for {}", t.rt.kind));
+    }
+    let Some(obj) = find(ctx.cluster, t.rt, &ns, &name).cloned() else {
+        out.err(&format!("{}\n", not_found(t.rt, &name)));
+        return 1;
+    };
+    let key = Key::of(&obj);
+    match sub.as_str() {
+        "status" => {
+            let timeout = a.value(&["--timeout"]).and_then(parse_duration).filter(|t| *t > 0).unwrap_or(600_000);
+            let mut last = String::new();
+            let deadline = ctx.cluster.now + timeout;
+            loop {
+                let Some(obj) = ctx.cluster.store.get(&key).cloned() else {
+                    out.err(&format!("{}\n", not_found(t.rt, &name)));
+                    return 1;
+                };
+                let (msg, done) = deployment_status(&obj);
+                if done {
+                    out.out(&msg);
+                    return 0;
+                }
+                if msg != last {
+                    out.out(&msg);
+                    last = msg;
+                }
+                match ctx.cluster.next_timer() {
+                    Some(next) if next <= deadline => ctx.cluster.advance_to(next),
+                    _ => {
+                        out.err("error: timed out waiting for the condition\n");
+                        return 1;
+                    }
+                }
+            }
+        }
+        "restart" => {
+            let Object::Deployment(mut d) = obj else { return 1 };
+            let stamp = ctx.cluster.now_time().0.to_string();
+            if let Some(spec) = d.spec.as_mut() {
+                spec.template
+                    .metadata
+                    .get_or_insert_with(Default::default)
+                    .annotations
+                    .get_or_insert_with(Default::default)
+                    .insert("kubectl.kubernetes.io/restartedAt".into(), stamp);
+            }
+            let refn = ref_name(&Object::Deployment(d.clone()));
+            match ctx.cluster.update(Object::Deployment(d)) {
+                Ok(_) => {
+                    out.out(&format!("{refn} restarted\n"));
+                    0
+                }
+                Err(e) => {
+                    out.err(&format!("{}\n", e.render(None)));
+                    1
+                }
+            }
+        }
+        "history" => {
+            let uid = obj.meta().uid.clone().unwrap_or_default();
+            let mut revs: Vec<(i64, String)> = ctx
+                .cluster
+                .store
+                .list_ns("ReplicaSet", &ns)
+                .filter(|o| o.meta().owner_references.as_ref().is_some_and(|r| r.iter().any(|r| r.uid == uid)))
+                .filter_map(|o| {
+                    let rev = o.meta().annotations.as_ref()?.get(REVISION)?.parse().ok()?;
+                    let cause = o.meta().annotations.as_ref().and_then(|a| a.get("kubernetes.io/change-cause").cloned()).unwrap_or_else(|| "<none>".into());
+                    Some((rev, cause))
+                })
+                .collect();
+            revs.sort();
+            let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
+            for (r, c) in revs {
+                rows.push(vec![r.to_string(), c]);
+            }
+            out.out(&format!("{} \n", ref_name(&obj)));
+            out.out(&tab2(&rows));
+            out.out("\n");
+            0
+        }
+        "undo" => {
+            let uid = obj.meta().uid.clone().unwrap_or_default();
+            let Object::Deployment(mut d) = obj.clone() else { return 1 };
+            let current = obj.meta().annotations.as_ref().and_then(|a| a.get(REVISION)).and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
+            let want: Option<i64> = a.value(&["--to-revision"]).and_then(|r| r.parse().ok()).filter(|r| *r > 0);
+            let mut rss: Vec<(i64, k8s_openapi::api::apps::v1::ReplicaSet)> = ctx
+                .cluster
+                .store
+                .list_ns("ReplicaSet", &ns)
+                .filter_map(|o| match o {
+                    Object::ReplicaSet(rs) if rs.metadata.owner_references.as_ref().is_some_and(|r| r.iter().any(|r| r.uid == uid)) => {
+                        let rev = rs.metadata.annotations.as_ref()?.get(REVISION)?.parse().ok()?;
+                        Some((rev, rs.clone()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            rss.sort_by_key(|r| r.0);
+            let target = match want {
+                Some(w) => rss.iter().find(|r| r.0 == w),
+                None => rss.iter().rev().find(|r| r.0 < current),
+            };
+            let Some((_, rs)) = target else {
+                return match want {
+                    Some(w) => fail(out, &format!("unable to find specified revision {w} in history")),
+                    None => fail(out, "no rollout history found for deployment \"".to_string().as_str()).max(1),
+                };
+            };
+            let mut template = rs.spec.as_ref().and_then(|s| s.template.clone()).unwrap_or_default();
+            if let Some(l) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
+                l.remove(crate::cluster::controllers::POD_TEMPLATE_HASH);
+            }
+            if let Some(spec) = d.spec.as_mut() {
+                spec.template = template;
+            }
+            let refn = ref_name(&obj);
+            match ctx.cluster.update(Object::Deployment(d)) {
+                Ok(_) => {
+                    out.out(&format!("{refn} rolled back\n"));
+                    0
+                }
+                Err(e) => {
+                    out.err(&format!("{}\n", e.render(None)));
+                    1
+                }
+            }
+        }
+        "pause" | "resume" => {
+            let Object::Deployment(mut d) = obj.clone() else { return 1 };
+            let pause = sub == "pause";
+            let already = d.spec.as_ref().and_then(|s| s.paused).unwrap_or(false) == pause;
+            let refn = ref_name(&obj);
+            if already {
+                return fail(out, &format!("{refn} is already {}", if pause { "paused" } else { "resumed" }));
+            }
+            if let Some(s) = d.spec.as_mut() {
+                s.paused = if pause { Some(true) } else { None };
+            }
+            match ctx.cluster.update(Object::Deployment(d)) {
+                Ok(_) => {
+                    out.out(&format!("{refn} {}\n", if pause { "paused" } else { "resumed" }));
+                    0
+                }
+                Err(e) => {
+                    out.err(&format!("{}\n", e.render(None)));
+                    1
+                }
+            }
+        }
+        _ => fail(out, &format!("unknown command \"{sub}\" for \"kubectl rollout\"")),
+    }
+}
+
+/// kubectl's history table: tabwriter with padding 2.
+fn tab2(rows: &[Vec<String>]) -> String {
+    let w = rows.iter().map(|r| r[0].len()).max().unwrap_or(0) + 2;
+    rows.iter().map(|r| format!("{:<w$}{}\n", r[0], r[1], w = w)).collect()
 }
