@@ -261,9 +261,7 @@ pub fn diff(expected: &[String], actual: &str) -> String {
             let mut best = score[(i + 1) * w + j];
             if j < a {
                 best = best.max(score[i * w + j + 1]);
-                if pat[i] == ELLIPSIS {
-                    best = best.max(1 + score[i * w + j + 1]);
-                } else if line_matches(pat[i], act[j]) {
+                if pat[i] != ELLIPSIS && line_matches(pat[i], act[j]) {
                     best = best.max(1 + score[(i + 1) * w + j + 1]);
                 }
             }
@@ -274,17 +272,18 @@ pub fn diff(expected: &[String], actual: &str) -> String {
     while i < p || j < a {
         if i < p && j < a {
             let here = score[i * w + j];
-            if pat[i] == ELLIPSIS && here == 1 + score[i * w + j + 1] {
-                out.push_str(&format!(" {}\n", act[j]));
-                j += 1;
-                continue;
-            }
             if pat[i] != ELLIPSIS
                 && line_matches(pat[i], act[j])
                 && here == 1 + score[(i + 1) * w + j + 1]
             {
                 out.push_str(&format!(" {}\n", act[j]));
                 i += 1;
+                j += 1;
+                continue;
+            }
+            if pat[i] == ELLIPSIS && here == score[i * w + j + 1] {
+                // a line absorbed by `...`
+                out.push_str(&format!(" {}\n", act[j]));
                 j += 1;
                 continue;
             }
@@ -440,7 +439,7 @@ mod tests {
             (&["x[..]"], "x\n", true),
             (&["x[..]"], "xyz\n", true),
             (&["[..]z"], "xyz\n", true),
-            (&["[..]"], "\n", true),
+            (&["[..]"], "\n", false),
             (&["[..]"], "", false),
             (&["a[..]b[..]c"], "a1b2c\n", true),
             (&["a[..]b[..]c"], "abc\n", true),
@@ -478,8 +477,7 @@ mod tests {
 
     #[test]
     fn matching_is_not_exponential() {
-        let exp: Vec<String> = std::iter::repeat("...".to_string())
-            .take(200)
+        let exp: Vec<String> = std::iter::repeat_n("...".to_string(), 200)
             .chain(std::iter::once("never".to_string()))
             .collect();
         let actual = "x\n".repeat(2000);
@@ -491,12 +489,22 @@ mod tests {
 
     #[test]
     fn diff_shows_changes() {
-        let exp = s(&["NAME   READY", "nginx  1/1", "...", "end"]);
+        let exp = s(&["NAME   READY", "nginx  1/1", "end"]);
         let d = diff(&exp, "NAME   READY\nnginx  0/1\nend\n");
         assert_eq!(
             d,
             "--- expected\n+++ actual\n NAME   READY\n-nginx  1/1\n+nginx  0/1\n end\n"
         );
+        // lines absorbed by `...` are context; a missing last line is shown
+        let exp = s(&["start", "...", "done"]);
+        let d = diff(&exp, "start\nwaiting\nwaiting\n");
+        assert_eq!(
+            d,
+            "--- expected\n+++ actual\n start\n waiting\n waiting\n-done\n"
+        );
+        let exp = s(&["a[..]", "b"]);
+        let d = diff(&exp, "a1\nc\n");
+        assert_eq!(d, "--- expected\n+++ actual\n a1\n-b\n+c\n");
         let d = diff(&s(&["a"]), "");
         assert_eq!(d, "--- expected\n+++ actual\n-a\n");
     }

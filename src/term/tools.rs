@@ -1786,7 +1786,7 @@ fn grep(
         } else {
             match Regex::new(p, extended, icase) {
                 Ok(r) => r,
-                Err(()) => return (String::new(), format!("grep: bad regex '{p}'\n"), 2),
+                Err(BadRegex) => return (String::new(), format!("grep: bad regex '{p}'\n"), 2),
             }
         };
         regexes.push(r);
@@ -1953,6 +1953,10 @@ enum Inst {
     Match,
 }
 
+/// A pattern that does not compile (grep prints `bad regex`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BadRegex;
+
 /// A POSIX-style regular expression (BRE or ERE) run by a Thompson NFA
 /// simulation: time linear in the text for a fixed pattern.
 #[derive(Clone, Debug)]
@@ -1980,10 +1984,10 @@ impl RegexParser {
             && self.c.get(self.pos + 1).map(|c| c.to_string()).as_deref() == Some(s)
     }
 
-    fn alt(&mut self) -> Result<Node, ()> {
+    fn alt(&mut self) -> Result<Node, BadRegex> {
         self.depth += 1;
         if self.depth > 64 {
-            return Err(());
+            return Err(BadRegex);
         }
         let mut alts = vec![self.concat()?];
         loop {
@@ -2004,11 +2008,10 @@ impl RegexParser {
         })
     }
 
-    fn concat(&mut self) -> Result<Node, ()> {
+    fn concat(&mut self) -> Result<Node, BadRegex> {
         let mut items: Vec<Node> = Vec::new();
         let start = self.pos;
-        loop {
-            let Some(ch) = self.peek() else { break };
+        while let Some(ch) = self.peek() {
             if self.ere && (ch == '|' || ch == ')') {
                 if ch == ')' && self.depth <= 1 {
                     // unmatched ')' in ERE is literal
@@ -2059,24 +2062,26 @@ impl RegexParser {
                     self.pos += 1;
                     let n = self.alt()?;
                     if self.peek() != Some(')') {
-                        return Err(());
+                        return Err(BadRegex);
                     }
                     self.pos += 1;
                     n
                 }
                 '\\' => {
                     self.pos += 1;
-                    let Some(e) = self.peek() else { return Err(()) };
+                    let Some(e) = self.peek() else {
+                        return Err(BadRegex);
+                    };
                     self.pos += 1;
                     if !self.ere && e == '(' {
                         let n = self.alt()?;
                         if !self.at_bre(")") {
-                            return Err(());
+                            return Err(BadRegex);
                         }
                         self.pos += 2;
                         n
                     } else if !self.ere && e == '{' {
-                        return Err(());
+                        return Err(BadRegex);
                     } else {
                         match e {
                             'n' => Node::Char('\n'),
@@ -2091,7 +2096,7 @@ impl RegexParser {
                             ),
                             's' => Node::Class(vec![(' ', ' '), ('\t', '\r')], false),
                             'S' => Node::Class(vec![(' ', ' '), ('\t', '\r')], true),
-                            c if c.is_ascii_digit() => return Err(()),
+                            c if c.is_ascii_digit() => return Err(BadRegex),
                             c => Node::Char(c),
                         }
                     }
@@ -2118,7 +2123,7 @@ impl RegexParser {
             || (self.c.get(n) == Some(&'\\') && matches!(self.c.get(n + 1), Some(')') | Some('|')))
     }
 
-    fn quantifiers(&mut self, mut atom: Node) -> Result<Node, ()> {
+    fn quantifiers(&mut self, mut atom: Node) -> Result<Node, BadRegex> {
         loop {
             let (min, max) = match self.peek() {
                 Some('*') => {
@@ -2155,7 +2160,7 @@ impl RegexParser {
         }
     }
 
-    fn interval(&mut self) -> Result<(usize, Option<usize>), ()> {
+    fn interval(&mut self) -> Result<(usize, Option<usize>), BadRegex> {
         let num = |p: &mut RegexParser| -> Option<usize> {
             let st = p.pos;
             while p.peek().is_some_and(|c| c.is_ascii_digit()) {
@@ -2164,7 +2169,7 @@ impl RegexParser {
             let s: String = p.c[st..p.pos].iter().collect();
             s.parse().ok()
         };
-        let min = num(self).ok_or(())?;
+        let min = num(self).ok_or(BadRegex)?;
         let max = if self.peek() == Some(',') {
             self.pos += 1;
             num(self)
@@ -2173,22 +2178,22 @@ impl RegexParser {
         };
         if self.ere {
             if self.peek() != Some('}') {
-                return Err(());
+                return Err(BadRegex);
             }
             self.pos += 1;
         } else {
             if !self.at_bre("}") {
-                return Err(());
+                return Err(BadRegex);
             }
             self.pos += 2;
         }
         if max.is_some_and(|m| m < min) || min > 1000 || max.is_some_and(|m| m > 1000) {
-            return Err(());
+            return Err(BadRegex);
         }
         Ok((min, max))
     }
 
-    fn bracket(&mut self) -> Result<Node, ()> {
+    fn bracket(&mut self) -> Result<Node, BadRegex> {
         self.pos += 1; // [
         let mut neg = false;
         if self.peek() == Some('^') {
@@ -2199,7 +2204,7 @@ impl RegexParser {
         let mut first = true;
         loop {
             let Some(ch) = self.peek() else {
-                return Err(());
+                return Err(BadRegex);
             };
             if ch == ']' && !first {
                 self.pos += 1;
@@ -2210,11 +2215,11 @@ impl RegexParser {
                 let kind = self.c[self.pos + 1];
                 let rest: String = self.c[self.pos + 2..].iter().collect();
                 let close = format!("{kind}]");
-                let end = rest.find(&close).ok_or(())?;
+                let end = rest.find(&close).ok_or(BadRegex)?;
                 let name = &rest[..end];
                 self.pos += 2 + name.chars().count() + 2;
                 if kind == ':' {
-                    let f = class_fn(name).ok_or(())?;
+                    let f = class_fn(name).ok_or(BadRegex)?;
                     for b in 0u8..128 {
                         if f(b as char) {
                             ranges.push((b as char, b as char));
@@ -2232,7 +2237,7 @@ impl RegexParser {
                 let hi = self.c[self.pos + 1];
                 self.pos += 2;
                 if hi < ch {
-                    return Err(());
+                    return Err(BadRegex);
                 }
                 ranges.push((ch, hi));
             } else {
@@ -2245,7 +2250,7 @@ impl RegexParser {
 
 impl Regex {
     /// Compiles a BRE (`ere` false) or ERE pattern.
-    pub fn new(pattern: &str, ere: bool, icase: bool) -> Result<Regex, ()> {
+    pub fn new(pattern: &str, ere: bool, icase: bool) -> Result<Regex, BadRegex> {
         let mut p = RegexParser {
             c: pattern.chars().collect(),
             pos: 0,
@@ -2254,7 +2259,7 @@ impl Regex {
         };
         let node = p.alt()?;
         if p.pos < p.c.len() {
-            return Err(());
+            return Err(BadRegex);
         }
         let mut r = Regex {
             prog: Vec::new(),
@@ -2280,9 +2285,9 @@ impl Regex {
         }
     }
 
-    fn compile(&mut self, n: &Node, depth: usize) -> Result<(), ()> {
+    fn compile(&mut self, n: &Node, depth: usize) -> Result<(), BadRegex> {
         if self.prog.len() > MAX_PROG || depth > 200 {
-            return Err(());
+            return Err(BadRegex);
         }
         match n {
             Node::Char(c) => self
@@ -2326,7 +2331,7 @@ impl Regex {
                 for _ in 0..*min {
                     self.compile(x, depth + 1)?;
                     if self.prog.len() > MAX_PROG {
-                        return Err(());
+                        return Err(BadRegex);
                     }
                 }
                 match max {
@@ -2346,7 +2351,7 @@ impl Regex {
                             self.prog.push(Inst::Split(0, 0));
                             self.compile(x, depth + 1)?;
                             if self.prog.len() > MAX_PROG {
-                                return Err(());
+                                return Err(BadRegex);
                             }
                         }
                         let end = self.prog.len();
@@ -2812,5 +2817,82 @@ mod tests {
         assert_eq!(st, 1);
         let (o, _, _) = t(&["printf", "%99999999d", "1"], "");
         assert!(o.len() <= 20_000);
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+
+    /// Deterministic fuzzing of every tool with odd arguments and input.
+    #[test]
+    fn tools_never_panic() {
+        const ARGS: &[&str] = &[
+            "-n",
+            "-c",
+            "-k",
+            "2",
+            "-t",
+            ",",
+            "-d",
+            "-f",
+            "1-",
+            "-1",
+            "+0",
+            "0",
+            "-s",
+            "[",
+            "]",
+            "\\",
+            "\\x",
+            "%",
+            "%*d",
+            "%.*s",
+            "%-",
+            "a-",
+            "-z",
+            "(",
+            "*",
+            "a{2,1}",
+            "[:alpha:]",
+            "é",
+            "-E",
+            "-o",
+            "-w",
+            "-x",
+            "-i",
+            "-v",
+            "^",
+            "$",
+            "a|",
+            "\\(",
+            "1.5",
+            "-w",
+            "x\\c",
+            "%b",
+            "-e",
+            "'",
+            "9999999999999999999999",
+            "-r",
+            "-u",
+            "-b1-",
+        ];
+        const INPUTS: &[&str] = &["", "\n", "a b\n\tc\n", "é,ü\nx", "1\n10\n2\n", ",,,\n"];
+        let mut state: u64 = 0x9E3779B97F4A7C15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..4000 {
+            let tool = TOOLS[(next() % TOOLS.len() as u64) as usize];
+            let mut argv = vec![tool.to_string()];
+            for _ in 0..(next() % 5) {
+                argv.push(ARGS[(next() % ARGS.len() as u64) as usize].to_string());
+            }
+            let input = INPUTS[(next() % INPUTS.len() as u64) as usize];
+            let _ = run_tool(&argv, input);
+        }
     }
 }

@@ -7,6 +7,9 @@ use super::parser::{
 use super::{Dialect, Host, Output, Shell, Stream, MAX_DEPTH, MAX_LOOP};
 use crate::term::tools::{self, PrintfChunk, TestError};
 
+/// Longest word an expansion may produce.
+const MAX_WORD: usize = 1 << 20;
+
 /// Nested shells (`sh -c` inside `sh -c` ...) allowed.
 const MAX_SHELL_DEPTH: usize = 16;
 
@@ -1057,6 +1060,15 @@ impl Exec<'_> {
                 Part::Arith { src, quoted } => (self.arith(src, out)?, *quoted),
             };
             if !self.charge(value.len() as u64 / 1024, out) {
+                return Err(ExpandFailed);
+            }
+            if cur.len() + value.len() > MAX_WORD {
+                out.err(&format!(
+                    "{}: out of memory: word longer than {MAX_WORD} bytes\n",
+                    self.name()
+                ));
+                self.aborted = true;
+                self.set_status(2);
                 return Err(ExpandFailed);
             }
             if quoted || !split {

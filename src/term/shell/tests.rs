@@ -592,7 +592,10 @@ fn hostile_inputs_do_not_hang_or_panic() {
     assert_eq!(st, 1);
     let (out, _) = run("while true; do :; done");
     assert!(out.contains("too many iterations"), "{out}");
-    let (out, _) = run("x=a; while true; do x=$x$x; done");
+    let (out, st) = run("x=a; while true; do x=$x$x; done");
+    assert_eq!(out, "bash: out of memory: word longer than 1048576 bytes\n");
+    assert_eq!(st, 1);
+    let (out, _) = run("for i in $(seq 9000); do for j in $(seq 9000); do :; done; done");
     assert!(out.contains("too much work"), "{out}");
     let (out, st) = run("echo $((1/0))");
     assert_eq!(out, "bash: 1/0: division by 0\n");
@@ -621,4 +624,38 @@ fn output_api() {
     assert_eq!(o.stdout_text(), "abd");
     assert_eq!(o.stderr_text(), "c");
     assert_eq!(o.combined(), "abcd");
+}
+
+/// Deterministic fuzzing: random scripts built from shell fragments must never
+/// panic, and must finish.
+#[test]
+fn fuzz_scripts_never_panic() {
+    const FRAGS: &[&str] = &[
+        "echo", " ", "a", "'", "\"", "$", "(", ")", "{", "}", "`", "\\", "|", "||", "&&", ";",
+        ";;", "&", "<", ">", ">>", "2>&1", "<<", "EOF", "\n", "#", "$(", "${", "$((", "))", "x",
+        "=", "for", "in", "do", "done", "if", "then", "else", "fi", "while", "seq 3", "wc -l",
+        "sort", "grep a", "sh -c", "!", "-", "[", "]", "*", ":-", "}", "%", "printf", "%d", "read",
+        "exit", "break", "é", "\t", "1", "0",
+    ];
+    let mut state: u64 = 0x2545F4914F6CDD1D;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..1500 {
+        let n = (next() % 24) as usize + 1;
+        let mut script = String::new();
+        for _ in 0..n {
+            script.push_str(FRAGS[(next() % FRAGS.len() as u64) as usize]);
+        }
+        let d = if next() % 2 == 0 {
+            Dialect::Bash
+        } else {
+            Dialect::BusyboxAsh
+        };
+        let _ = run_d(d, &script);
+        let _ = Shell::needs_more_input(&script);
+    }
 }
