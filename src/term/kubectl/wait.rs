@@ -142,7 +142,7 @@ pub fn wait(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         })
     } else if let Some(jp) = for_.strip_prefix("jsonpath=") {
         let (path, want) = match jp.rsplit_once('=') {
-            Some((p, v)) if !p.ends_with('}') && !p.ends_with("}'") => (jp.to_string(), None),
+            Some((p, _)) if !p.ends_with('}') && !p.ends_with("}'") => (jp.to_string(), None),
             Some((p, v)) => (p.to_string(), Some(v.to_string())),
             None => (jp.to_string(), None),
         };
