@@ -90,6 +90,7 @@ pub type Prober = fn(
     &k8s_openapi::api::core::v1::Probe,
 ) -> Result<(), String>;
 
+#[allow(dead_code)]
 fn always_passes(
     _: &mut Cluster,
     _: &k8s_openapi::api::core::v1::Pod,
@@ -114,6 +115,8 @@ pub struct Cluster {
     pub(crate) next_pod_ip: BTreeMap<String, u32>,
     /// Changes waiting for the controllers.
     pub(crate) dirty: bool,
+    /// Data-plane memory (ipvs counters, ClientIP affinity, app logs): see `net::NetState`.
+    pub net: crate::net::NetState,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -146,9 +149,10 @@ impl Cluster {
             timers: BTreeSet::new(),
             pods: BTreeMap::new(),
             alloc: alloc::Allocators::default(),
-            prober: always_passes,
+            prober: crate::net::probe,
             next_pod_ip: BTreeMap::new(),
             dirty: true,
+            net: crate::net::NetState::default(),
         };
         bootstrap::install(&mut c);
         c.reconcile();

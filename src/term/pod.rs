@@ -1,30 +1,1828 @@
-//! Programs inside a pod (busybox-style tools) and curl on the learner's machine.
-//! (Filled in by the data-plane work.)
+//! Programs inside a pod (busybox-style tools, curl where the image has it) and curl on
+//! the learner's machine. Every packet goes through `net::connect`, every name through
+//! `dns`. Output follows the real tools: busybox 1.36 `networking/wget.c`,
+//! `networking/nslookup.c`, `networking/ping.c`; curl 8.11 (`lib/connect.c`,
+//! `lib/multi.c`, `lib/strerror.c`, `src/tool_writeout.c`).
 
-use super::shell::{Env, Output};
+use k8s_openapi::api::core::v1::{Container, Pod};
+
+use super::shell::{Dialect, Env, Host, Output, Shell};
 use super::Terminal;
-use crate::cluster::Cluster;
+use crate::api::Object;
+use crate::cluster::images::{parse_image, profile};
+use crate::cluster::{Cluster, Key};
+use crate::dns::{self, RType, Rcode, ResolvConf};
+use crate::net::apps::{HttpRequest, HttpResponse};
+use crate::net::{self, Hop, Outcome, Proto, Source};
 
-/// `curl` typed at the top prompt: the learner's machine reaches node IPs, NodePorts,
-/// LoadBalancer IPs and port-forwarded localhost ports.
-pub fn curl_from_outside(cluster: &mut Cluster, term: &mut Terminal, args: &[String], env: &Env, out: &mut Output) -> i32 {
-    let _ = (cluster, term, args, env);
-    out.err("curl: (7) Failed to connect\n");
-    7
+pub const CURL_VERSION: &str = "8.11.1";
+const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// Which userland an image ships.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Userland {
+    /// busybox applets (alpine, busybox, curlimages/curl, agnhost).
+    Busybox,
+    /// Debian: dash as sh, coreutils, no wget/nslookup/ping (nginx, httpd).
+    Debian,
+    /// A single static binary, nothing else (http-echo, whoami, pause, coredns).
+    Distroless,
 }
 
-/// Runs `argv` inside a pod's container as `kubectl exec` does and returns its exit code
-/// (REQUIRED API: `kubectl run -i --rm` in src/term/kubectl/mutate.rs calls it).
+fn userland(image: &str) -> Userland {
+    let p = profile(image);
+    if p.has_busybox {
+        Userland::Busybox
+    } else if p.has_shell {
+        Userland::Debian
+    } else {
+        Userland::Distroless
+    }
+}
+
+/// The programs an image has (besides the shell).
+fn has_program(image: &str, prog: &str) -> bool {
+    let prog = prog.rsplit('/').next().unwrap_or(prog);
+    let p = profile(image);
+    let (repo, _) = parse_image(image);
+    match userland(image) {
+        Userland::Busybox => {
+            matches!(
+                prog,
+                "sh" | "ash"
+                    | "wget"
+                    | "nslookup"
+                    | "ping"
+                    | "nc"
+                    | "ip"
+                    | "ifconfig"
+                    | "cat"
+                    | "hostname"
+                    | "printenv"
+                    | "env"
+                    | "sleep"
+                    | "ls"
+                    | "echo"
+                    | "date"
+                    | "uname"
+                    | "id"
+                    | "whoami"
+                    | "true"
+                    | "false"
+                    | "seq"
+                    | "sort"
+                    | "uniq"
+                    | "wc"
+                    | "head"
+                    | "tail"
+                    | "grep"
+                    | "egrep"
+                    | "fgrep"
+                    | "cut"
+                    | "tr"
+                    | "base64"
+                    | "tee"
+                    | "printf"
+                    | "test"
+                    | "["
+                    | "basename"
+                    | "dirname"
+                    | "pwd"
+                    | "traceroute"
+                    | "netstat"
+                    | "route"
+            ) || (prog == "curl" && p.has_curl)
+                || (prog == "agnhost" && repo == "agnhost")
+        }
+        Userland::Debian => {
+            matches!(
+                prog,
+                "sh" | "bash"
+                    | "dash"
+                    | "cat"
+                    | "hostname"
+                    | "printenv"
+                    | "env"
+                    | "sleep"
+                    | "ls"
+                    | "echo"
+                    | "date"
+                    | "uname"
+                    | "id"
+                    | "whoami"
+                    | "true"
+                    | "false"
+                    | "seq"
+                    | "sort"
+                    | "uniq"
+                    | "wc"
+                    | "head"
+                    | "tail"
+                    | "grep"
+                    | "egrep"
+                    | "fgrep"
+                    | "cut"
+                    | "tr"
+                    | "base64"
+                    | "tee"
+                    | "printf"
+                    | "test"
+                    | "["
+                    | "basename"
+                    | "dirname"
+                    | "pwd"
+            ) || (prog == "curl" && p.has_curl)
+                || (prog == "nginx" && repo == "nginx")
+                || (prog == "httpd" && repo == "httpd")
+        }
+        Userland::Distroless => matches!(
+            (repo.as_str(), prog),
+            ("http-echo", "http-echo") | ("whoami", "whoami") | ("coredns", "coredns")
+        ),
+    }
+}
+
+/// Whether `prog` (a bare name or a path) exists in the image.
+pub fn image_has_program(image: &str, prog: &str) -> bool {
+    has_program(image, prog)
+}
+
+fn get_pod(c: &Cluster, key: &Key) -> Option<Pod> {
+    match c.store.get(key) {
+        Some(Object::Pod(p)) => Some(p.clone()),
+        _ => None,
+    }
+}
+
+/// The pod's hostname (`spec.hostname` or the pod name, cut to 63 characters).
+pub fn pod_hostname(pod: &Pod) -> String {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.hostname.clone())
+        .unwrap_or_else(|| {
+            pod.metadata
+                .name
+                .clone()
+                .unwrap_or_default()
+                .chars()
+                .take(63)
+                .collect()
+        })
+}
+
+/// The environment of a container: image defaults, HOSTNAME, the spec's `env`, the
+/// service links captured at start, HOME (what `env` prints; order as containerd builds it).
+pub fn container_env(
+    c: &Cluster,
+    key: &Key,
+    pod: &Pod,
+    ct: &Container,
+    tty: bool,
+) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = vec![
+        ("PATH".into(), PATH.into()),
+        ("HOSTNAME".into(), pod_hostname(pod)),
+    ];
+    if tty {
+        v.push(("TERM".into(), "xterm".into()));
+    }
+    let (repo, _) = parse_image(ct.image.as_deref().unwrap_or(""));
+    if repo == "nginx" {
+        for (k, val) in [
+            ("NGINX_VERSION", net::apps::NGINX_VERSION),
+            ("NJS_VERSION", "0.8.10"),
+            ("NJS_RELEASE", "1~bookworm"),
+            ("PKG_RELEASE", "1~bookworm"),
+            ("DYNPKG_RELEASE", "1~bookworm"),
+        ] {
+            v.push((k.into(), val.into()));
+        }
+    }
+    if repo == "curl" {
+        v.push(("CURL_CA_BUNDLE".into(), "/cacert.pem".into()));
+    }
+    let status = pod.status.clone().unwrap_or_default();
+    for e in ct.env.iter().flatten() {
+        let val = if let Some(val) = &e.value {
+            val.clone()
+        } else if let Some(f) = e.value_from.as_ref().and_then(|vf| vf.field_ref.as_ref()) {
+            match f.field_path.as_str() {
+                "status.podIP" => status.pod_ip.clone().unwrap_or_default(),
+                "status.hostIP" => status.host_ip.clone().unwrap_or_default(),
+                "metadata.name" => pod.metadata.name.clone().unwrap_or_default(),
+                "metadata.namespace" => pod.metadata.namespace.clone().unwrap_or_default(),
+                "spec.nodeName" => pod
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.clone())
+                    .unwrap_or_default(),
+                "spec.serviceAccountName" => pod
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.service_account_name.clone())
+                    .unwrap_or_else(|| "default".into()),
+                "metadata.uid" => pod.metadata.uid.clone().unwrap_or_default(),
+                _ => String::new(),
+            }
+        } else {
+            String::new()
+        };
+        v.retain(|(k, _)| *k != e.name);
+        v.push((e.name.clone(), val));
+    }
+    for (k, val) in c.container_env(key) {
+        if !v.iter().any(|(x, _)| *x == k) {
+            v.push((k, val));
+        }
+    }
+    v.push(("HOME".into(), "/root".into()));
+    v
+}
+
+/// /etc/hosts as the kubelet writes it (pkg/kubelet/kubelet_pods.go `managedHostsFileContent`).
+pub fn hosts_file(pod: &Pod) -> String {
+    let mut s = String::from("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n");
+    let host = pod_hostname(pod);
+    let ip = net::pod_ip(pod).unwrap_or("");
+    let sub = pod.spec.as_ref().and_then(|s| s.subdomain.clone());
+    let ns = pod.metadata.namespace.clone().unwrap_or_default();
+    match sub {
+        Some(sub) if !sub.is_empty() => {
+            s.push_str(&format!(
+                "{ip}\t{host}.{sub}.{ns}.svc.cluster.local\t{host}\n"
+            ));
+        }
+        _ => s.push_str(&format!("{ip}\t{host}\n")),
+    }
+    let aliases = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.host_aliases.clone())
+        .unwrap_or_default();
+    if !aliases.is_empty() {
+        s.push_str("\n# Entries added by HostAliases.\n");
+        for a in aliases {
+            s.push_str(&format!(
+                "{}\t{}\n",
+                a.ip,
+                a.hostnames.unwrap_or_default().join("\t")
+            ));
+        }
+    }
+    s
+}
+
+fn hosts_entries(pod: &Pod) -> Vec<(String, Vec<String>)> {
+    hosts_file(pod)
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut it = l.split_whitespace();
+            let ip = it.next()?.to_string();
+            Some((ip, it.map(str::to_string).collect()))
+        })
+        .collect()
+}
+
+/// Runs `cmd` in a pod's container (`None` = the first) and appends its output
+/// (for `kubectl run -i`). Returns the exit code.
 pub fn run_in_pod(
-    cluster: &mut Cluster,
+    c: &mut Cluster,
     term: &mut Terminal,
-    pod: &crate::cluster::Key,
+    key: &Key,
     container: Option<&str>,
-    argv: &[String],
+    cmd: &[String],
     stdin: &str,
     out: &mut Output,
 ) -> i32 {
-    let _ = (cluster, term, pod, container, argv, stdin);
-    out.err("error: exec is not available yet\n");
-    1
+    let _ = term;
+    let Some(pod) = get_pod(c, key) else { return 1 };
+    let name = match container {
+        Some(n) => n.to_string(),
+        None => match pod.spec.as_ref().and_then(|s| s.containers.first()) {
+            Some(ct) => ct.name.clone(),
+            None => return 1,
+        },
+    };
+    let (o, code) = exec_in_pod(c, key, &name, cmd, stdin, false);
+    out.append(o);
+    code
+}
+
+/// Runs `argv` in a pod's container, as `kubectl exec` and exec probes do.
+/// The pod must exist; the caller checks that it runs.
+pub fn exec_in_pod(
+    c: &mut Cluster,
+    key: &Key,
+    container: &str,
+    argv: &[String],
+    stdin: &str,
+    tty: bool,
+) -> (Output, i32) {
+    let mut out = Output::new();
+    let Some(pod) = get_pod(c, key) else {
+        return (out, 1);
+    };
+    let Some(ct) = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.containers.iter().find(|x| x.name == container).cloned())
+    else {
+        return (out, 1);
+    };
+    let envv = container_env(c, key, &pod, &ct, tty);
+    let image = ct.image.clone().unwrap_or_default();
+    let mut host = PodHost {
+        cluster: c,
+        pod: key.clone(),
+        image,
+        env_order: envv.iter().map(|(k, _)| k.clone()).collect(),
+    };
+    let mut env = Env::new();
+    for (k, v) in &envv {
+        env.set_exported(k, v);
+    }
+    let code = host.run(argv, stdin, &env, &mut out);
+    (out, code)
+}
+
+/// The shell-and-tools world inside one container.
+pub struct PodHost<'a> {
+    pub cluster: &'a mut Cluster,
+    pub pod: Key,
+    pub image: String,
+    env_order: Vec<String>,
+}
+
+impl PodHost<'_> {
+    fn pod(&self) -> Option<Pod> {
+        get_pod(self.cluster, &self.pod)
+    }
+
+    fn ul(&self) -> Userland {
+        userland(&self.image)
+    }
+
+    fn read(&self, path: &str) -> Result<String, String> {
+        let pod = self
+            .pod()
+            .ok_or_else(|| "No such file or directory".to_string())?;
+        match path {
+            "/etc/resolv.conf" => Ok(ResolvConf::for_namespace(&self.pod.namespace).render()),
+            "/etc/hosts" => Ok(hosts_file(&pod)),
+            "/etc/hostname" => Ok(format!("{}\n", pod_hostname(&pod))),
+            "/etc/os-release" => Ok(match self.ul() {
+                Userland::Busybox => "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.22.1\nPRETTY_NAME=\"Alpine Linux v3.22\"\nHOME_URL=\"https://alpinelinux.org/\"\nBUG_REPORT_URL=\"https://gitlab.alpinelinux.org/alpine/aports/-/issues\"\n".into(),
+                _ => "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL=\"https://www.debian.org/\"\nSUPPORT_URL=\"https://www.debian.org/support\"\nBUG_REPORT_URL=\"https://bugs.debian.org/\"\n".into(),
+            }),
+            "/usr/share/nginx/html/index.html" if parse_image(&self.image).0 == "nginx" => {
+                Ok(net::apps::NGINX_WELCOME.to_string())
+            }
+            _ => self
+                .cluster
+                .net
+                .files
+                .get(&(self.pod.clone(), path.to_string()))
+                .cloned()
+                .ok_or_else(|| "No such file or directory".to_string()),
+        }
+    }
+
+    fn source(&self) -> Source {
+        Source::Pod(self.pod.clone())
+    }
+
+    fn not_found(&self, prog: &str, out: &mut Output) -> i32 {
+        match self.ul() {
+            Userland::Debian => out.err(&format!("sh: 1: {prog}: not found\n")),
+            _ => out.err(&format!("sh: {prog}: not found\n")),
+        }
+        127
+    }
+
+    fn print_env(&self, env: &Env, names: &[String], out: &mut Output) -> i32 {
+        if names.is_empty() {
+            let vars = env.exported_vars();
+            for k in &self.env_order {
+                if let Some((_, v)) = vars.iter().find(|(x, _)| x == k) {
+                    out.out(&format!("{k}={v}\n"));
+                }
+            }
+            for (k, v) in &vars {
+                if !self.env_order.contains(k) {
+                    out.out(&format!("{k}={v}\n"));
+                }
+            }
+            return 0;
+        }
+        let mut code = 0;
+        for n in names {
+            match env.get(n).filter(|_| env.is_exported(n)) {
+                Some(v) => out.out(&format!("{v}\n")),
+                None => code = 1,
+            }
+        }
+        code
+    }
+
+    fn shell(&mut self, args: &[String], stdin: &str, env: &Env, out: &mut Output) -> i32 {
+        let mut sh = Shell::child_of(env, Dialect::BusyboxAsh);
+        let mut i = 0;
+        let mut script: Option<String> = None;
+        while i < args.len() {
+            let a = &args[i];
+            if a == "-c" {
+                let Some(s) = args.get(i + 1) else {
+                    out.err("sh: -c requires an argument\n");
+                    return 2;
+                };
+                script = Some(s.clone());
+                i += 2;
+                break;
+            } else if a.starts_with('-') && a.len() > 1 {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        match script {
+            Some(s) => {
+                let rest = &args[i.min(args.len())..];
+                if let Some(a0) = rest.first() {
+                    sh.env.arg0 = a0.clone();
+                    sh.env.positional = rest[1..].to_vec();
+                } else {
+                    sh.env.arg0 = "sh".into();
+                }
+                sh.run_script_with_stdin(&s, stdin, self, out)
+            }
+            None => {
+                if let Some(file) = args.get(i) {
+                    match self.read(file) {
+                        Ok(text) => sh.run_script_with_stdin(&text, "", self, out),
+                        Err(_) => {
+                            out.err(&format!(
+                                "sh: can't open '{file}': No such file or directory\n"
+                            ));
+                            2
+                        }
+                    }
+                } else {
+                    // Commands from stdin (`kubectl exec -i POD -- sh <<EOF`).
+                    sh.run_script_with_stdin(stdin, "", self, out)
+                }
+            }
+        }
+    }
+}
+
+impl Host for PodHost<'_> {
+    fn run(&mut self, argv: &[String], stdin: &str, env: &Env, out: &mut Output) -> i32 {
+        let Some(prog0) = argv.first() else { return 0 };
+        let prog = prog0.rsplit('/').next().unwrap_or(prog0).to_string();
+        let args = &argv[1..];
+        if !has_program(&self.image, &prog) {
+            return self.not_found(prog0, out);
+        }
+        match prog.as_str() {
+            "sh" | "ash" | "bash" | "dash" => self.shell(args, stdin, env, out),
+            "wget" => wget(self, args, out),
+            "nslookup" => nslookup(self, args, out),
+            "curl" => {
+                let src = self.source();
+                let pod = self.pod();
+                curl(
+                    self.cluster,
+                    &src,
+                    pod.as_ref(),
+                    &self.pod.namespace.clone(),
+                    None,
+                    args,
+                    out,
+                )
+            }
+            "ping" => ping(self, args, out),
+            "nc" => nc(self, args, out),
+            "ip" | "ifconfig" => ip_cmd(self, &prog, args, out),
+            "hostname" => {
+                let Some(pod) = self.pod() else { return 1 };
+                if args.first().map(String::as_str) == Some("-i") {
+                    out.out(&format!("{}\n", net::pod_ip(&pod).unwrap_or("")));
+                } else {
+                    out.out(&format!("{}\n", pod_hostname(&pod)));
+                }
+                0
+            }
+            "printenv" => self.print_env(env, args, out),
+            "env" => {
+                if args.is_empty() {
+                    self.print_env(env, &[], out)
+                } else {
+                    // env VAR=x cmd ...
+                    let mut e = env.clone();
+                    let mut i = 0;
+                    while i < args.len() && args[i].contains('=') && !args[i].starts_with('=') {
+                        if let Some((k, v)) = args[i].split_once('=') {
+                            e.set_exported(k, v);
+                        }
+                        i += 1;
+                    }
+                    if i >= args.len() {
+                        return self.print_env(&e, &[], out);
+                    }
+                    self.run(&args[i..], stdin, &e, out)
+                }
+            }
+            "sleep" => match crate::term::host::parse_sleep(args) {
+                Ok(ms) => {
+                    self.cluster.advance(ms);
+                    0
+                }
+                Err(_) => {
+                    out.err(&format!(
+                        "sleep: invalid number '{}'\n",
+                        args.first().map(String::as_str).unwrap_or("")
+                    ));
+                    1
+                }
+            },
+            "whoami" => {
+                out.out("root\n");
+                0
+            }
+            "id" => {
+                out.out("uid=0(root) gid=0(root) groups=0(root),1(bin),2(daemon),3(sys),4(adm),6(disk),10(wheel),11(floppy),20(dialout),26(tape),27(video)\n");
+                0
+            }
+            "uname" => {
+                if args.iter().any(|a| a == "-a") {
+                    let host = self.pod().map(|p| pod_hostname(&p)).unwrap_or_default();
+                    out.out(&format!("Linux {host} 6.8.0-1021-azure #25-Ubuntu SMP Wed Jan 15 20:45:09 UTC 2025 x86_64 Linux\n"));
+                } else {
+                    out.out("Linux\n");
+                }
+                0
+            }
+            "date" => {
+                let (y, mo, d, h, mi, s, wd) = net::apps::civil(self.cluster.now);
+                const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+                const MONTHS: [&str; 12] = [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ];
+                out.out(&format!(
+                    "{} {} {:2} {:02}:{:02}:{:02} UTC {}\n",
+                    DAYS[wd],
+                    MONTHS[mo - 1],
+                    d,
+                    h,
+                    mi,
+                    s,
+                    y
+                ));
+                0
+            }
+            "ls" => {
+                let path = args
+                    .iter()
+                    .find(|a| !a.starts_with('-'))
+                    .cloned()
+                    .unwrap_or_else(|| "/".into());
+                let listing = match path.trim_end_matches('/') {
+                    "" => "bin\ndev\netc\nhome\nlib\nmedia\nmnt\nopt\nproc\nroot\nrun\nsbin\nsrv\nsys\ntmp\nusr\nvar\n".to_string(),
+                    "/etc" => "hostname\nhosts\nos-release\nresolv.conf\n".to_string(),
+                    _ => {
+                        let files: Vec<String> = self
+                            .cluster
+                            .net
+                            .files
+                            .keys()
+                            .filter(|(k, p)| *k == self.pod && p.starts_with(&format!("{}/", path.trim_end_matches('/'))))
+                            .map(|(_, p)| p.rsplit('/').next().unwrap_or("").to_string())
+                            .collect();
+                        if files.is_empty() && self.read(&path).is_err() && path != "/tmp" {
+                            out.err(&format!("ls: {path}: No such file or directory\n"));
+                            return 1;
+                        }
+                        if files.is_empty() && self.read(&path).is_ok() {
+                            format!("{path}\n")
+                        } else {
+                            files.iter().map(|f| format!("{f}\n")).collect()
+                        }
+                    }
+                };
+                out.out(&listing);
+                0
+            }
+            "agnhost" | "nginx" | "httpd" | "http-echo" | "coredns" => {
+                // Running a second server process is out of scope; print its usage-free exit.
+                0
+            }
+            "pwd" => {
+                out.out(&format!("{}\n", env.get("PWD").unwrap_or("/")));
+                0
+            }
+            _ => {
+                let mut reader = |p: &str| self.read(p);
+                let argv2: Vec<String> = std::iter::once(prog.clone())
+                    .chain(args.iter().cloned())
+                    .collect();
+                match super::tools::run_tool_with_files(&argv2, stdin, &mut reader) {
+                    Some((o, e, code)) => {
+                        out.out(&o);
+                        out.err(&e);
+                        code
+                    }
+                    None => self.not_found(prog0, out),
+                }
+            }
+        }
+    }
+
+    fn read_file(&mut self, path: &str) -> Result<String, String> {
+        self.read(path)
+    }
+
+    fn write_file(&mut self, path: &str, data: &str, append: bool) -> Result<(), String> {
+        if path == "/dev/null" {
+            return Ok(());
+        }
+        if path.starts_with("/proc/") || path.starts_with("/sys/") {
+            return Err("Permission denied".into());
+        }
+        let k = (self.pod.clone(), path.to_string());
+        let files = &mut self.cluster.net.files;
+        if files.len() > 1000 && !files.contains_key(&k) {
+            return Err("No space left on device".into());
+        }
+        let entry = files.entry(k).or_default();
+        if !append {
+            entry.clear();
+        }
+        if entry.len() + data.len() > 1 << 20 {
+            return Err("No space left on device".into());
+        }
+        entry.push_str(data);
+        Ok(())
+    }
+
+    fn is_dir(&mut self, path: &str) -> bool {
+        matches!(
+            path.trim_end_matches('/'),
+            "" | "/tmp" | "/etc" | "/root" | "/usr" | "/var" | "/bin" | "/home"
+        )
+    }
+}
+
+// ------------------------------------------------------------------ URL and resolving
+
+struct Url {
+    scheme: String,
+    /// host as written, with `:port` if written.
+    host_port: String,
+    host: String,
+    port: i32,
+    path: String,
+}
+
+fn parse_url(u: &str) -> Option<Url> {
+    let (scheme, rest) = match u.split_once("://") {
+        Some((s, r)) => (s.to_ascii_lowercase(), r),
+        None => ("http".to_string(), u),
+    };
+    let (hp, path) = match rest.find(['/', '?']) {
+        Some(i) if rest.as_bytes()[i] == b'/' => (&rest[..i], rest[i..].to_string()),
+        Some(i) => (&rest[..i], format!("/{}", &rest[i..])),
+        None => (rest, "/".to_string()),
+    };
+    let hp = hp.rsplit('@').next().unwrap_or(hp);
+    let default_port = match scheme.as_str() {
+        "https" => 443,
+        "ftp" => 21,
+        _ => 80,
+    };
+    let (host, port) = match hp.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') || h.ends_with(']') => {
+            (h.to_string(), p.parse::<i32>().ok()?)
+        }
+        _ => (hp.to_string(), default_port),
+    };
+    let path = path.split('#').next().unwrap_or("/").to_string();
+    Some(Url {
+        scheme,
+        host_port: hp.to_string(),
+        host,
+        port,
+        path,
+    })
+}
+
+/// Resolves a name the way a musl program in the pod does; None = not found.
+/// Also sends the DNS traffic through the data plane (to kube-dns).
+fn resolve_in_pod(
+    c: &mut Cluster,
+    src: &Source,
+    pod: Option<&Pod>,
+    ns: &str,
+    name: &str,
+    trace: &mut Vec<Hop>,
+) -> Result<Vec<String>, ResolveError> {
+    if dns::is_ipv4(name) {
+        return Ok(vec![name.to_string()]);
+    }
+    let hosts = pod.map(hosts_entries).unwrap_or_default();
+    let lname = name.to_ascii_lowercase();
+    if let Some((ip, _)) = hosts
+        .iter()
+        .find(|(ip, ns)| dns::is_ipv4(ip) && ns.iter().any(|n| n.eq_ignore_ascii_case(&lname)))
+    {
+        return Ok(vec![ip.clone()]);
+    }
+    let rc = ResolvConf::for_namespace(ns);
+    if !dns_reachable(c, src, &rc, trace) {
+        return Err(ResolveError::Timeout);
+    }
+    let mut asked = Vec::new();
+    let r = dns::resolve_musl(c, &rc, &hosts, name, &mut asked);
+    for a in asked {
+        trace.push(Hop::Dns {
+            name: a.name,
+            qtype: a.qtype.as_str().into(),
+            answer: if a.reply.rcode == Rcode::NoError {
+                a.reply.addresses().join(",")
+            } else {
+                a.reply.rcode.as_str().into()
+            },
+        });
+    }
+    r.ok_or(ResolveError::NotFound)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ResolveError {
+    NotFound,
+    Timeout,
+}
+
+/// Whether the pod's nameserver answers (kube-dns through the data plane).
+fn dns_reachable(c: &mut Cluster, src: &Source, rc: &ResolvConf, trace: &mut Vec<Hop>) -> bool {
+    let conn = net::connect(c, src, &rc.nameserver, 53, Proto::Udp);
+    let ok = matches!(conn.outcome, Outcome::Connected(_));
+    if !ok {
+        trace.extend(conn.trace);
+    }
+    ok
+}
+
+// ------------------------------------------------------------------ wget
+
+/// busybox wget's progress line at 100% (libbb/progress.c, 80-column default width).
+fn wget_progress(name: &str, size: usize) -> String {
+    let shown: String = name.chars().take(20).collect();
+    let sz = if size < 100_000 {
+        format!("{size:>6}")
+    } else {
+        format!("{:>5}k", size / 1024)
+    };
+    format!("{shown:<20} 100% |********************************| {sz}  0:00:00 ETA\n")
+}
+
+fn wget(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
+    let mut quiet = false;
+    let mut out_name: Option<String> = None;
+    let mut timeout: i64 = 900;
+    let mut spider = false;
+    let mut server_resp = false;
+    let mut ua = "Wget".to_string();
+    let mut urls = Vec::new();
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut post: Option<String> = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        let take = |i: &mut usize| -> Option<String> {
+            *i += 1;
+            args.get(*i).cloned()
+        };
+        if let Some(long) = a.strip_prefix("--") {
+            let (k, v) = match long.split_once('=') {
+                Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                None => (long.to_string(), None),
+            };
+            let needs = matches!(
+                k.as_str(),
+                "output-document"
+                    | "timeout"
+                    | "user-agent"
+                    | "header"
+                    | "post-data"
+                    | "tries"
+                    | "output-file"
+                    | "directory-prefix"
+            );
+            let val = if needs {
+                v.or_else(|| take(&mut i))
+            } else {
+                None
+            };
+            match k.as_str() {
+                "quiet" => quiet = true,
+                "spider" => spider = true,
+                "server-response" => server_resp = true,
+                "output-document" => out_name = val,
+                "timeout" => timeout = val.and_then(|v| v.parse().ok()).unwrap_or(900),
+                "user-agent" => ua = val.unwrap_or_default(),
+                "header" => {
+                    if let Some((hk, hv)) = val.unwrap_or_default().split_once(':') {
+                        headers.push((hk.trim().to_string(), hv.trim().to_string()));
+                    }
+                }
+                "post-data" => post = val,
+                _ => {}
+            }
+        } else if a.len() > 1 && a.starts_with('-') {
+            let chars: Vec<char> = a[1..].chars().collect();
+            let mut j = 0;
+            while j < chars.len() {
+                let ch = chars[j];
+                let rest: String = chars[j + 1..].iter().collect();
+                let val = |i: &mut usize| {
+                    if rest.is_empty() {
+                        take(i)
+                    } else {
+                        Some(rest.clone())
+                    }
+                };
+                match ch {
+                    'q' => quiet = true,
+                    'S' => server_resp = true,
+                    'c' | 's' => {}
+                    'O' | 'T' | 'U' | 'o' | 'P' | 'Y' | 't' => {
+                        let v = val(&mut i);
+                        match ch {
+                            'O' => out_name = v,
+                            'T' => match v.as_deref().map(str::parse::<i64>) {
+                                Some(Ok(n)) if n >= 0 => timeout = n,
+                                _ => {
+                                    out.err(&format!(
+                                        "wget: invalid number '{}'\n",
+                                        v.unwrap_or_default()
+                                    ));
+                                    return 1;
+                                }
+                            },
+                            'U' => ua = v.unwrap_or_default(),
+                            _ => {}
+                        }
+                        break;
+                    }
+                    _ => {
+                        out.err(&format!("wget: unrecognized option '{a}'\n"));
+                        out.err(WGET_USAGE);
+                        return 1;
+                    }
+                }
+                j += 1;
+            }
+        } else {
+            urls.push(a.clone());
+        }
+        i += 1;
+    }
+    if urls.is_empty() {
+        out.err(WGET_USAGE);
+        return 1;
+    }
+    let mut code = 0;
+    for u in urls {
+        code = wget_one(
+            h,
+            &u,
+            quiet,
+            out_name.as_deref(),
+            timeout,
+            spider,
+            server_resp,
+            &ua,
+            &headers,
+            post.as_deref(),
+            out,
+        );
+        if code != 0 {
+            return code;
+        }
+    }
+    code
+}
+
+const WGET_USAGE: &str = "BusyBox v1.37.0 (2025-01-17 18:12:01 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[--no-check-certificate] [-P DIR] [-U AGENT] [-T SEC] URL...\n\nRetrieve files via HTTP or FTP\n\n\t--spider\tOnly check URL existence: $? is 0 if exists\n\t--header STR\tAdd STR (of form 'header: value') to headers\n\t--post-data STR\tSend STR using POST method\n\t--post-file FILE\tSend FILE using POST method\n\t--no-check-certificate\tDon't validate the server's certificate\n\t-c\t\tContinue retrieval of aborted transfer\n\t-q\t\tQuiet\n\t-P DIR\t\tSave to DIR (default .)\n\t-S    \t\tShow server response\n\t-T SEC\t\tNetwork read timeout is SEC seconds\n\t-O FILE\t\tSave to FILE ('-' for stdout)\n\t-o LOGFILE\tLog messages to FILE\n\t-U STR\t\tUse STR for User-Agent header\n\t-Y on/off\tUse proxy\n";
+
+#[allow(clippy::too_many_arguments)]
+fn wget_one(
+    h: &mut PodHost,
+    url: &str,
+    quiet: bool,
+    out_name: Option<&str>,
+    timeout: i64,
+    spider: bool,
+    server_resp: bool,
+    ua: &str,
+    headers: &[(String, String)],
+    post: Option<&str>,
+    out: &mut Output,
+) -> i32 {
+    let Some(u) = parse_url(url) else {
+        out.err(&format!("wget: bad address '{url}'\n"));
+        return 1;
+    };
+    if u.scheme != "http" && u.scheme != "https" && u.scheme != "ftp" {
+        out.err(&format!("wget: not an http or ftp url: {url}\n"));
+        return 1;
+    }
+    let src = h.source();
+    let pod = h.pod();
+    let ns = h.pod.namespace.clone();
+    let mut trace = Vec::new();
+    let ips = match resolve_in_pod(h.cluster, &src, pod.as_ref(), &ns, &u.host, &mut trace) {
+        Ok(ips) => ips,
+        Err(ResolveError::NotFound) => {
+            out.err(&format!("wget: bad address '{}'\n", u.host_port));
+            return 1;
+        }
+        Err(ResolveError::Timeout) => {
+            h.cluster.advance(10_000);
+            out.err(&format!("wget: bad address '{}'\n", u.host_port));
+            return 1;
+        }
+    };
+    let ip = ips.first().cloned().unwrap_or_default();
+    if !quiet {
+        out.err(&format!(
+            "Connecting to {} ({}:{})\n",
+            u.host_port, ip, u.port
+        ));
+    }
+    let conn = net::connect(h.cluster, &src, &ip, u.port, Proto::Tcp);
+    let peer = match conn.outcome {
+        Outcome::Connected(p) => p,
+        Outcome::Refused => {
+            out.err(&format!(
+                "wget: can't connect to remote host ({ip}): Connection refused\n"
+            ));
+            return 1;
+        }
+        Outcome::Unreachable => {
+            out.err(&format!(
+                "wget: can't connect to remote host ({ip}): Host is unreachable\n"
+            ));
+            return 1;
+        }
+        Outcome::TimedOut => {
+            h.cluster.advance(timeout.saturating_mul(1000));
+            out.err("wget: download timed out\n");
+            return 1;
+        }
+    };
+    if u.scheme == "https" {
+        // TLS to the simulated servers is not modelled: nothing here serves HTTPS.
+        out.err("wget: TLS error from peer (alert code 80): 80\nwget: error getting response: Connection reset by peer\n");
+        return 1;
+    }
+    let req = HttpRequest {
+        method: if post.is_some() {
+            "POST".into()
+        } else {
+            "GET".into()
+        },
+        path: u.path.clone(),
+        host: u.host_port.clone(),
+        user_agent: ua.to_string(),
+        headers: headers.to_vec(),
+    };
+    let resp = net::apps::http(h.cluster, &peer, &req);
+    if server_resp {
+        out.err(&format!("  {}\n", resp.status_line()));
+        for (k, v) in &resp.headers {
+            out.err(&format!("  {k}: {v}\n"));
+        }
+    }
+    let ok = matches!(resp.status, 200..=204 | 300..=303 | 307 | 308);
+    if !ok {
+        out.err(&format!(
+            "wget: server returned error: {}\n",
+            resp.status_line()
+        ));
+        return 1;
+    }
+    if spider {
+        if !quiet {
+            out.err("remote file exists\n");
+        }
+        return 0;
+    }
+    let fname = match out_name {
+        Some(n) => n.to_string(),
+        None => {
+            let p = u.path.split('?').next().unwrap_or("/");
+            let last = p.rsplit('/').next().unwrap_or("");
+            if last.is_empty() {
+                "index.html".to_string()
+            } else {
+                last.to_string()
+            }
+        }
+    };
+    let to_stdout = fname == "-";
+    if !quiet {
+        if to_stdout {
+            out.err("writing to stdout\n");
+        } else {
+            out.err(&format!("saving to '{fname}'\n"));
+        }
+    }
+    if to_stdout {
+        out.out(&resp.body);
+    } else {
+        if out_name.is_none() && h.read(&abs_path(&fname)).is_ok() {
+            out.err(&format!("wget: can't open '{fname}': File exists\n"));
+            return 1;
+        }
+        if let Err(e) = h.write_file(&abs_path(&fname), &resp.body, false) {
+            out.err(&format!("wget: can't open '{fname}': {e}\n"));
+            return 1;
+        }
+    }
+    if !quiet {
+        let shown = if to_stdout {
+            "-".to_string()
+        } else {
+            fname.rsplit('/').next().unwrap_or(&fname).to_string()
+        };
+        out.err(&wget_progress(&shown, resp.body.len()));
+        if to_stdout {
+            out.err("written to stdout\n");
+        } else {
+            out.err(&format!("'{fname}' saved\n"));
+        }
+    }
+    0
+}
+
+fn abs_path(p: &str) -> String {
+    if p.starts_with('/') {
+        p.to_string()
+    } else {
+        format!("/{p}")
+    }
+}
+
+// ------------------------------------------------------------------ nslookup
+
+fn nslookup(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
+    let mut types = Vec::new();
+    let mut rest: Vec<&String> = Vec::new();
+    for a in args {
+        if let Some(opt) = a.strip_prefix('-').filter(|_| rest.is_empty()) {
+            let (k, v) = opt.split_once('=').unwrap_or((opt, ""));
+            match k {
+                "type" | "querytype" | "query" | "q" | "ty" => match RType::parse(v) {
+                    Some(t) => types.push(t),
+                    None => {
+                        out.err(&format!("nslookup: invalid query type \"{v}\"\n"));
+                        return 1;
+                    }
+                },
+                "debug" | "port" | "retry" | "t" | "timeout" => {}
+                _ => {
+                    out.err(NSLOOKUP_USAGE);
+                    return 1;
+                }
+            }
+        } else {
+            rest.push(a);
+        }
+    }
+    let Some(name) = rest.first().map(|s| s.to_string()) else {
+        out.err(NSLOOKUP_USAGE);
+        return 1;
+    };
+    if rest.len() > 2 {
+        out.err(NSLOOKUP_USAGE);
+        return 1;
+    }
+    let mut rc = ResolvConf::for_namespace(&h.pod.namespace);
+    if let Some(server) = rest.get(1) {
+        rc.nameserver = server.to_string();
+    }
+    let src = h.source();
+    let conn = net::connect(h.cluster, &src, &rc.nameserver.clone(), 53, Proto::Udp);
+    if !matches!(conn.outcome, Outcome::Connected(_)) {
+        // default timeout 5 s
+        h.cluster.advance(5_000);
+        out.out(";; connection timed out; no servers could be reached\n\n");
+        return 1;
+    }
+    let queries = dns::nslookup_queries(&rc, &name, &types);
+    out.out(&format!(
+        "Server:\t\t{}\nAddress:\t{}:53\n\n",
+        rc.nameserver, rc.nameserver
+    ));
+    let mut code = 0;
+    for (qname, t) in queries {
+        let reply = dns::query(h.cluster, &qname, t);
+        if reply.rcode != Rcode::NoError {
+            code = 1;
+        }
+        out.out(&dns::nslookup_format(&qname, &reply));
+    }
+    code
+}
+
+const NSLOOKUP_USAGE: &str = "BusyBox v1.37.0 (2025-01-17 18:12:01 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n";
+
+// ------------------------------------------------------------------ ping / nc / ip
+
+fn ping(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
+    let mut count: u32 = 4;
+    let mut wait: Option<i64> = None;
+    let mut target = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        match a.as_str() {
+            "-c" => {
+                i += 1;
+                count = args
+                    .get(i)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(1)
+                    .clamp(1, 100);
+            }
+            "-W" | "-w" => {
+                i += 1;
+                wait = args.get(i).and_then(|v| v.parse().ok());
+            }
+            "-q" | "-4" => {}
+            s if s.starts_with("-c") => count = s[2..].parse().unwrap_or(1).clamp(1, 100),
+            s if s.starts_with("-w") || s.starts_with("-W") => wait = s[2..].parse().ok(),
+            _ => target = Some(a.clone()),
+        }
+        i += 1;
+    }
+    let Some(t) = target else {
+        out.err("BusyBox v1.37.0 (2025-01-17 18:12:01 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n");
+        return 1;
+    };
+    let src = h.source();
+    let pod = h.pod();
+    let ns = h.pod.namespace.clone();
+    let mut trace = Vec::new();
+    let ip = match resolve_in_pod(h.cluster, &src, pod.as_ref(), &ns, &t, &mut trace) {
+        Ok(v) => v.first().cloned().unwrap_or_default(),
+        Err(_) => {
+            out.err(&format!("ping: bad address '{t}'\n"));
+            return 1;
+        }
+    };
+    out.out(&format!("PING {t} ({ip}): 56 data bytes\n"));
+    let reply = net::ping(h.cluster, &src, &ip);
+    let n = match wait {
+        Some(w) if w > 0 => count.min(w as u32),
+        _ => count,
+    };
+    if reply {
+        let mut times = Vec::new();
+        for seq in 0..n {
+            let t_us = 40 + h.cluster.rand_below(120);
+            times.push(t_us);
+            out.out(&format!(
+                "64 bytes from {ip}: seq={seq} ttl={} time=0.{:03} ms\n",
+                if ip.starts_with("10.244.") { 63 } else { 64 },
+                t_us
+            ));
+            if seq + 1 < n {
+                h.cluster.advance(1000);
+            }
+        }
+        let min = times.iter().min().copied().unwrap_or(0);
+        let max = times.iter().max().copied().unwrap_or(0);
+        let avg = times.iter().sum::<u64>() / times.len().max(1) as u64;
+        out.out(&format!(
+            "\n--- {t} ping statistics ---\n{n} packets transmitted, {n} packets received, 0% packet loss\nround-trip min/avg/max = 0.{min:03}/0.{avg:03}/0.{max:03} ms\n"
+        ));
+        0
+    } else {
+        h.cluster.advance(i64::from(n) * 1000 + 1000);
+        out.out(&format!("\n--- {t} ping statistics ---\n{n} packets transmitted, 0 packets received, 100% packet loss\n"));
+        1
+    }
+}
+
+fn nc(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
+    let mut zero = false;
+    let mut verbose = false;
+    let mut udp = false;
+    let mut wait: Option<i64> = None;
+    let mut pos = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a.starts_with('-') && a.len() > 1 {
+            for (j, ch) in a[1..].chars().enumerate() {
+                match ch {
+                    'z' => zero = true,
+                    'v' => verbose = true,
+                    'u' => udp = true,
+                    'n' => {}
+                    'w' => {
+                        let rest = &a[2 + j..];
+                        wait = if rest.is_empty() {
+                            i += 1;
+                            args.get(i).and_then(|v| v.parse().ok())
+                        } else {
+                            rest.parse().ok()
+                        };
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            pos.push(a.clone());
+        }
+        i += 1;
+    }
+    let (Some(host), Some(port)) = (pos.first(), pos.get(1).and_then(|p| p.parse::<i32>().ok()))
+    else {
+        out.err("BusyBox v1.37.0 (2025-01-17 18:12:01 UTC) multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT  - connect\nnc [OPTIONS] -l -p PORT [HOST] [PORT]  - listen\n");
+        return 1;
+    };
+    let src = h.source();
+    let pod = h.pod();
+    let ns = h.pod.namespace.clone();
+    let mut trace = Vec::new();
+    let ip = match resolve_in_pod(h.cluster, &src, pod.as_ref(), &ns, host, &mut trace) {
+        Ok(v) => v.first().cloned().unwrap_or_default(),
+        Err(_) => {
+            out.err(&format!("nc: bad address '{host}'\n"));
+            return 1;
+        }
+    };
+    let proto = if udp { Proto::Udp } else { Proto::Tcp };
+    let conn = net::connect(h.cluster, &src, &ip, port, proto);
+    match conn.outcome {
+        Outcome::Connected(_) => {
+            if verbose {
+                out.err(&format!("{host} ({ip}:{port}) open\n"));
+            }
+            let _ = zero;
+            0
+        }
+        Outcome::Refused => {
+            out.err(&format!("nc: {host} ({ip}:{port}): Connection refused\n"));
+            1
+        }
+        Outcome::Unreachable => {
+            out.err(&format!("nc: {host} ({ip}:{port}): Host is unreachable\n"));
+            1
+        }
+        Outcome::TimedOut => {
+            h.cluster.advance(wait.unwrap_or(75).max(1) * 1000);
+            out.err(&format!("nc: {host} ({ip}:{port}): Operation timed out\n"));
+            1
+        }
+    }
+}
+
+fn ip_cmd(h: &mut PodHost, prog: &str, args: &[String], out: &mut Output) -> i32 {
+    let Some(pod) = h.pod() else { return 1 };
+    let ip = net::pod_ip(&pod).unwrap_or("").to_string();
+    let octets: Vec<u32> = ip.split('.').filter_map(|p| p.parse().ok()).collect();
+    let mac = if octets.len() == 4 {
+        format!(
+            "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+            0x2e,
+            0x4a,
+            octets[1] & 0xff,
+            octets[2] & 0xff,
+            octets[3] & 0xff,
+            (octets[3] * 7) & 0xff
+        )
+    } else {
+        "2e:4a:00:00:00:00".into()
+    };
+    let bcast = if octets.len() == 4 {
+        format!("{}.{}.{}.255", octets[0], octets[1], octets[2])
+    } else {
+        String::new()
+    };
+    if prog == "ifconfig" {
+        out.out(&format!("eth0      Link encap:Ethernet  HWaddr {}  \n          inet addr:{ip}  Bcast:{bcast}  Mask:255.255.255.0\n          UP BROADCAST RUNNING MULTICAST  MTU:1500  Metric:1\n\nlo        Link encap:Local Loopback  \n          inet addr:127.0.0.1  Mask:255.0.0.0\n          UP LOOPBACK RUNNING  MTU:65536  Metric:1\n\n", mac.to_ascii_uppercase()));
+        return 0;
+    }
+    let sub = args.first().map(String::as_str).unwrap_or("");
+    match sub {
+        "a" | "addr" | "address" => {
+            out.out(&format!("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n    inet6 ::1/128 scope host \n       valid_lft forever preferred_lft forever\n2: eth0@if{}: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue state UP \n    link/ether {mac} brd ff:ff:ff:ff:ff:ff\n    inet {ip}/24 brd {bcast} scope global eth0\n       valid_lft forever preferred_lft forever\n", octets.get(3).copied().unwrap_or(2) + 3));
+            0
+        }
+        "r" | "route" => {
+            let gw = if octets.len() == 4 {
+                format!("{}.{}.{}.1", octets[0], octets[1], octets[2])
+            } else {
+                String::new()
+            };
+            let net_ = if octets.len() == 4 {
+                format!("{}.{}.{}.0", octets[0], octets[1], octets[2])
+            } else {
+                String::new()
+            };
+            out.out(&format!("default via {gw} dev eth0 \n{net_}/24 via {gw} dev eth0  src {ip} \n{gw} dev eth0 scope link  src {ip} \n"));
+            0
+        }
+        _ => {
+            out.err("BusyBox v1.37.0 (2025-01-17 18:12:01 UTC) multi-call binary.\n\nUsage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n");
+            1
+        }
+    }
+}
+
+// ------------------------------------------------------------------ curl
+
+/// How a port-forward maps a local port: (namespace, pod, pod port).
+fn forwarded(term: Option<&Terminal>, port: i32) -> Option<(String, String, i32)> {
+    term?
+        .port_forwards
+        .iter()
+        .find(|f| f.0 == port)
+        .map(|f| (f.1.clone(), f.2.clone(), f.3))
+}
+
+struct CurlOpts {
+    silent: bool,
+    show_error: bool,
+    verbose: bool,
+    head: bool,
+    include: bool,
+    fail: bool,
+    output: Option<String>,
+    write_out: Option<String>,
+    max_time: Option<f64>,
+    connect_timeout: Option<f64>,
+    method: Option<String>,
+    headers: Vec<(String, String)>,
+    data: Option<String>,
+    user_agent: String,
+    urls: Vec<String>,
+}
+
+fn parse_secs(v: Option<&String>) -> Option<f64> {
+    v.and_then(|s| s.parse::<f64>().ok())
+        .filter(|x| x.is_finite() && *x >= 0.0)
+}
+
+fn curl_opts(args: &[String], out: &mut Output) -> Result<CurlOpts, i32> {
+    let mut o = CurlOpts {
+        silent: false,
+        show_error: false,
+        verbose: false,
+        head: false,
+        include: false,
+        fail: false,
+        output: None,
+        write_out: None,
+        max_time: None,
+        connect_timeout: None,
+        method: None,
+        headers: Vec::new(),
+        data: None,
+        user_agent: format!("curl/{CURL_VERSION}"),
+        urls: Vec::new(),
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].clone();
+        let mut next = |i: &mut usize| -> Result<String, i32> {
+            *i += 1;
+            args.get(*i).cloned().ok_or_else(|| {
+                out.err(&format!("curl: option {a}: requires parameter\ncurl: try 'curl --help' or 'curl --manual' for more information\n"));
+                2
+            })
+        };
+        match a.as_str() {
+            "-s" | "--silent" => o.silent = true,
+            "-S" | "--show-error" => o.show_error = true,
+            "-v" | "--verbose" => o.verbose = true,
+            "-I" | "--head" => o.head = true,
+            "-i" | "--include" => o.include = true,
+            "-f" | "--fail" => o.fail = true,
+            "-L" | "--location" | "-k" | "--insecure" | "-4" | "--ipv4" | "--no-progress-meter" => {
+            }
+            "-o" | "--output" => o.output = Some(next(&mut i)?),
+            "-w" | "--write-out" => o.write_out = Some(next(&mut i)?),
+            "-m" | "--max-time" => {
+                let v = next(&mut i)?;
+                o.max_time = parse_secs(Some(&v));
+            }
+            "--connect-timeout" => {
+                let v = next(&mut i)?;
+                o.connect_timeout = parse_secs(Some(&v));
+            }
+            "-X" | "--request" => o.method = Some(next(&mut i)?),
+            "-H" | "--header" => {
+                let v = next(&mut i)?;
+                if let Some((k, val)) = v.split_once(':') {
+                    o.headers
+                        .push((k.trim().to_string(), val.trim().to_string()));
+                }
+            }
+            "-A" | "--user-agent" => o.user_agent = next(&mut i)?,
+            "-d" | "--data" | "--data-raw" => o.data = Some(next(&mut i)?),
+            s if s.starts_with("--") => {
+                out.err(&format!("curl: option {s}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n"));
+                return Err(2);
+            }
+            s if s.starts_with('-') && s.len() > 1 => {
+                // combined short flags: -sS, -sv, -so file
+                let chars: Vec<char> = s[1..].chars().collect();
+                for (j, ch) in chars.iter().enumerate() {
+                    match ch {
+                        's' => o.silent = true,
+                        'S' => o.show_error = true,
+                        'v' => o.verbose = true,
+                        'I' => o.head = true,
+                        'i' => o.include = true,
+                        'f' => o.fail = true,
+                        'L' | 'k' | '4' => {}
+                        'o' | 'w' | 'm' | 'X' | 'H' | 'A' | 'd' => {
+                            let rest: String = chars[j + 1..].iter().collect();
+                            let v = if rest.is_empty() { next(&mut i)? } else { rest };
+                            match ch {
+                                'o' => o.output = Some(v),
+                                'w' => o.write_out = Some(v),
+                                'm' => o.max_time = parse_secs(Some(&v)),
+                                'X' => o.method = Some(v),
+                                'H' => {
+                                    if let Some((k, val)) = v.split_once(':') {
+                                        o.headers
+                                            .push((k.trim().to_string(), val.trim().to_string()));
+                                    }
+                                }
+                                'A' => o.user_agent = v,
+                                _ => o.data = Some(v),
+                            }
+                            break;
+                        }
+                        _ => {
+                            out.err(&format!("curl: option -{ch}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n"));
+                            return Err(2);
+                        }
+                    }
+                }
+            }
+            _ => o.urls.push(a.clone()),
+        }
+        i += 1;
+    }
+    Ok(o)
+}
+
+/// curl. `pod` is the pod it runs in (None on the learner's machine, where `term`
+/// supplies port-forwards).
+pub fn curl(
+    c: &mut Cluster,
+    src: &Source,
+    pod: Option<&Pod>,
+    ns: &str,
+    term: Option<&Terminal>,
+    args: &[String],
+    out: &mut Output,
+) -> i32 {
+    let o = match curl_opts(args, out) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    if o.urls.is_empty() {
+        out.err("curl: no URL specified\ncurl: try 'curl --help' or 'curl --manual' for more information\n");
+        return 2;
+    }
+    let mut code = 0;
+    for url in &o.urls {
+        code = curl_one(c, src, pod, ns, term, &o, url, out);
+    }
+    code
+}
+
+fn curl_err(o: &CurlOpts, out: &mut Output, code: i32, msg: &str) -> i32 {
+    if !o.silent || o.show_error {
+        out.err(&format!("curl: ({code}) {msg}\n"));
+    }
+    code
+}
+
+#[allow(clippy::too_many_arguments)]
+fn curl_one(
+    c: &mut Cluster,
+    src: &Source,
+    pod: Option<&Pod>,
+    ns: &str,
+    term: Option<&Terminal>,
+    o: &CurlOpts,
+    url: &str,
+    out: &mut Output,
+) -> i32 {
+    let Some(u) = parse_url(url) else {
+        return curl_err(o, out, 3, "URL rejected: Malformed input to a URL function");
+    };
+    if !matches!(u.scheme.as_str(), "http" | "https") {
+        return curl_err(
+            o,
+            out,
+            1,
+            &format!("Protocol \"{}\" not supported", u.scheme),
+        );
+    }
+    let start = c.now;
+    let mut trace = Vec::new();
+    let outside = matches!(src, Source::Outside);
+    let host_l = u.host.to_ascii_lowercase();
+    // Where the TCP connection goes.
+    let (ip, conn_src, dest_port) = if outside {
+        if host_l == "localhost" || host_l == "127.0.0.1" || host_l == "[::1]" {
+            match forwarded(term, u.port) {
+                Some((fns, fpod, fport)) => {
+                    let k = Key::new("Pod", &fns, &fpod);
+                    let pip = get_pod(c, &k).and_then(|p| net::pod_ip(&p).map(str::to_string));
+                    match pip {
+                        // kubectl port-forward connects to the pod's localhost port.
+                        Some(_) => ("127.0.0.1".to_string(), Source::Pod(k), fport),
+                        None => {
+                            return curl_err(o, out, 52, "Empty reply from server");
+                        }
+                    }
+                }
+                None => {
+                    let ms = 0;
+                    return curl_err(o, out, 7, &format!("Failed to connect to {} port {} after {ms} ms: Could not connect to server", u.host, u.port));
+                }
+            }
+        } else if dns::is_ipv4(&u.host) {
+            (u.host.clone(), Source::Outside, u.port)
+        } else {
+            // The learner's resolver knows the public internet only.
+            let r = dns::query(c, &u.host, RType::A);
+            match r.addresses().first() {
+                Some(ip) if !u.host.ends_with(".cluster.local") => {
+                    (ip.clone(), Source::Outside, u.port)
+                }
+                _ => return curl_err(o, out, 6, &format!("Could not resolve host: {}", u.host)),
+            }
+        }
+    } else {
+        match resolve_in_pod(c, src, pod, ns, &u.host, &mut trace) {
+            Ok(ips) => (
+                ips.first().cloned().unwrap_or_default(),
+                src.clone(),
+                u.port,
+            ),
+            Err(ResolveError::NotFound) => {
+                return curl_err(o, out, 6, &format!("Could not resolve host: {}", u.host))
+            }
+            Err(ResolveError::Timeout) => {
+                c.advance(10_000);
+                return curl_err(o, out, 6, &format!("Could not resolve host: {}", u.host));
+            }
+        }
+    };
+    if o.verbose {
+        out.err(&format!(
+            "* Host {}:{} was resolved.\n* IPv6: (none)\n* IPv4: {ip}\n*   Trying {ip}:{}...\n",
+            u.host, u.port, u.port
+        ));
+    }
+    let conn = net::connect(c, &conn_src, &ip, dest_port, Proto::Tcp);
+    let peer = match conn.outcome {
+        Outcome::Connected(p) => p,
+        Outcome::Refused | Outcome::Unreachable => {
+            let ms = c.now - start + 1 + c.rand_below(3) as i64;
+            if o.verbose {
+                out.err(&format!(
+                    "* connect to {ip} port {} from {} port {} failed: Connection refused\n",
+                    u.port,
+                    net::source_addr(c, src).0,
+                    30000 + c.rand_below(30000)
+                ));
+            }
+            let code = curl_err(
+                o,
+                out,
+                7,
+                &format!(
+                    "Failed to connect to {} port {} after {ms} ms: Could not connect to server",
+                    u.host, u.port
+                ),
+            );
+            write_out(o, out, 0, &ip, code, url);
+            return code;
+        }
+        Outcome::TimedOut => {
+            let limit = match (o.connect_timeout, o.max_time) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let code = match limit {
+                Some(secs) => {
+                    let ms = (secs * 1000.0) as i64;
+                    c.advance(ms);
+                    let shown = c.now - start + 1 + c.rand_below(2) as i64;
+                    curl_err(
+                        o,
+                        out,
+                        28,
+                        &format!("Connection timed out after {shown} milliseconds"),
+                    )
+                }
+                None => {
+                    // Linux gives up after tcp_syn_retries=6 (about 2 min 15 s).
+                    let ms = 134_000 + c.rand_below(1000) as i64;
+                    c.advance(ms);
+                    curl_err(
+                        o,
+                        out,
+                        28,
+                        &format!(
+                            "Failed to connect to {} port {} after {ms} ms: Timeout was reached",
+                            u.host, u.port
+                        ),
+                    )
+                }
+            };
+            write_out(o, out, 0, &ip, code, url);
+            return code;
+        }
+    };
+    if o.verbose {
+        out.err(&format!(
+            "* Connected to {} ({ip}) port {} \n* using HTTP/1.x\n",
+            u.host, u.port
+        ));
+    }
+    if u.scheme == "https" {
+        let code = curl_err(
+            o,
+            out,
+            35,
+            "OpenSSL/3.3.2: error:0A00010B:SSL routines::wrong version number",
+        );
+        write_out(o, out, 0, &ip, code, url);
+        return code;
+    }
+    let method = o.method.clone().unwrap_or_else(|| {
+        if o.head {
+            "HEAD".into()
+        } else if o.data.is_some() {
+            "POST".into()
+        } else {
+            "GET".into()
+        }
+    });
+    let mut headers = vec![("Accept".to_string(), "*/*".to_string())];
+    headers.extend(o.headers.iter().cloned());
+    let req = HttpRequest {
+        method: method.clone(),
+        path: u.path.clone(),
+        host: if u.port == 80 && !u.host_port.contains(':') {
+            u.host.clone()
+        } else {
+            u.host_port.clone()
+        },
+        user_agent: o.user_agent.clone(),
+        headers: headers.clone(),
+    };
+    if o.verbose {
+        out.err(&format!(
+            "> {method} {} HTTP/1.1\n> Host: {}\n> User-Agent: {}\n",
+            u.path, req.host, req.user_agent
+        ));
+        for (k, v) in &headers {
+            out.err(&format!("> {k}: {v}\n"));
+        }
+        out.err("> \n* Request completely sent off\n");
+    }
+    let resp: HttpResponse = net::apps::http(c, &peer, &req);
+    let head_text = {
+        let mut s = format!("{}\r\n", resp.status_line());
+        for (k, v) in &resp.headers {
+            s.push_str(&format!("{k}: {v}\r\n"));
+        }
+        s.push_str("\r\n");
+        s
+    };
+    if o.verbose {
+        out.err(&format!("< {}\n", resp.status_line()));
+        for (k, v) in &resp.headers {
+            out.err(&format!("< {k}: {v}\n"));
+        }
+        out.err("< \n");
+    }
+    if o.fail && resp.status >= 400 {
+        let code = curl_err(
+            o,
+            out,
+            22,
+            &format!("The requested URL returned error: {}", resp.status),
+        );
+        write_out(o, out, resp.status, &ip, code, url);
+        return code;
+    }
+    let mut body = String::new();
+    if o.head || o.include {
+        body.push_str(&head_text);
+    }
+    if !o.head {
+        body.push_str(&resp.body);
+    }
+    match o.output.as_deref() {
+        None | Some("-") => out.out(&body),
+        Some("/dev/null") => {}
+        Some(path) => {
+            if let Some(p) = pod {
+                let k = Key::new(
+                    "Pod",
+                    p.metadata.namespace.as_deref().unwrap_or(""),
+                    p.metadata.name.as_deref().unwrap_or(""),
+                );
+                c.net.files.insert((k, abs_path(path)), body.clone());
+            }
+        }
+    }
+    if o.verbose {
+        out.err(&format!("* Connection #0 to host {} left intact\n", u.host));
+    }
+    write_out(o, out, resp.status, &ip, 0, url);
+    0
+}
+
+fn write_out(o: &CurlOpts, out: &mut Output, status: u16, ip: &str, exit: i32, url: &str) {
+    let Some(fmt) = &o.write_out else { return };
+    let mut s = String::new();
+    let mut rest = fmt.as_str();
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("%{") {
+            if let Some(end) = r.find('}') {
+                let var = &r[..end];
+                let val = match var {
+                    "http_code" | "response_code" => format!("{status:03}"),
+                    "remote_ip" => {
+                        if status == 0 && exit != 0 {
+                            String::new()
+                        } else {
+                            ip.to_string()
+                        }
+                    }
+                    "exitcode" => exit.to_string(),
+                    "url_effective" | "url" => url.to_string(),
+                    "time_total" | "time_connect" | "time_namelookup" => "0.003000".into(),
+                    "size_download" => "0".into(),
+                    _ => String::new(),
+                };
+                s.push_str(&val);
+                rest = &r[end + 1..];
+                continue;
+            }
+        }
+        if let Some(r) = rest.strip_prefix("\\n") {
+            s.push('\n');
+            rest = r;
+            continue;
+        }
+        if let Some(r) = rest.strip_prefix("\\t") {
+            s.push('\t');
+            rest = r;
+            continue;
+        }
+        if let Some(r) = rest.strip_prefix("%%") {
+            s.push('%');
+            rest = r;
+            continue;
+        }
+        let ch = rest.chars().next().unwrap_or(' ');
+        s.push(ch);
+        rest = &rest[ch.len_utf8()..];
+    }
+    out.out(&s);
+}
+
+/// `curl` typed at the top prompt: the learner's machine reaches node IPs, NodePorts,
+/// LoadBalancer IPs and port-forwarded localhost ports.
+pub fn curl_from_outside(
+    cluster: &mut Cluster,
+    term: &mut Terminal,
+    args: &[String],
+    env: &Env,
+    out: &mut Output,
+) -> i32 {
+    let _ = env;
+    let ns = term.namespace.clone();
+    curl(cluster, &Source::Outside, None, &ns, Some(term), args, out)
 }

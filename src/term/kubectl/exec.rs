@@ -1,22 +1,459 @@
 //! kubectl exec, logs and port-forward (the data-plane side lives in `term::pod`).
+//! Messages: kubectl `pkg/cmd/exec/exec.go`, `pkg/cmd/logs/logs.go`,
+//! `pkg/cmd/portforward/portforward.go`, `pkg/cmd/util/podcmd`; client-go
+//! `tools/remotecommand`; kubelet/containerd exec errors (REFERENCE.md section 10).
 
-use super::{Args, Ctx};
+use k8s_openapi::api::core::v1::{Container, Pod};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::{fail, not_found, Args, Ctx};
+use crate::api::{kinds, Object, Selector};
+use crate::cluster::kubelet::Stage;
+use crate::cluster::{Cluster, Key};
+use crate::term::pod::exec_in_pod;
 use crate::term::shell::Output;
 
-pub fn exec(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
-    let _ = (ctx, a);
-    out.err("error: not implemented yet\n");
-    1
+/// Resolves `POD` or `TYPE/NAME` to a pod, the way kubectl's `AttachablePodForObject` does.
+/// Err is the full stderr text (ending in a newline) and the exit code.
+fn resolve_pod(
+    c: &Cluster,
+    ns: &str,
+    target: &str,
+    out: &mut Output,
+    announce: bool,
+) -> Result<Pod, String> {
+    let (ty, name) = match target.split_once('/') {
+        Some((t, n)) => (t, n),
+        None => ("pod", target),
+    };
+    let Some(rt) = kinds::lookup(ty) else {
+        return Err(format!(
+            "error: the server doesn't have a resource type \"{ty}\"\n"
+        ));
+    };
+    let Some(obj) = c.store.get(&Key::new(
+        rt.kind,
+        if rt.namespaced { ns } else { "" },
+        name,
+    )) else {
+        return Err(format!("{}\n", not_found(rt, name)));
+    };
+    match obj {
+        Object::Pod(p) => Ok(p.clone()),
+        _ => {
+            let sel = selector_of(obj).ok_or_else(|| {
+                format!(
+                    "error: cannot attach to {}: selector for {} not implemented\n",
+                    rt.kind, rt.kind
+                )
+            })?;
+            let mut pods: Vec<&Pod> = c
+                .store
+                .list_ns("Pod", ns)
+                .filter_map(|o| match o {
+                    Object::Pod(p)
+                        if p.metadata.labels.as_ref().is_some_and(|l| sel.matches(l)) =>
+                    {
+                        Some(p)
+                    }
+                    _ => None,
+                })
+                .collect();
+            // ActivePods ordering: running and ready first, then by name.
+            pods.sort_by_key(|p| {
+                (
+                    p.metadata.deletion_timestamp.is_some(),
+                    p.status.as_ref().and_then(|s| s.phase.as_deref()) != Some("Running"),
+                    !crate::cluster::controllers::is_pod_ready(p),
+                    p.metadata.name.clone(),
+                )
+            });
+            match pods.first() {
+                Some(p) => {
+                    if announce && pods.len() > 1 {
+                        out.err(&format!(
+                            "Found {} pods, using pod/{}\n",
+                            pods.len(),
+                            p.metadata.name.clone().unwrap_or_default()
+                        ));
+                    }
+                    Ok((*p).clone())
+                }
+                None => Err("error: timed out waiting for the condition\n".into()),
+            }
+        }
+    }
 }
+
+fn selector_of(obj: &Object) -> Option<Selector> {
+    let v = obj.to_json();
+    let spec = v.get("spec")?;
+    if obj.kind() == "Service" {
+        let m = spec.get("selector")?.as_object()?;
+        let s: Vec<String> = m
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+            .collect();
+        return Selector::parse(&s.join(",")).ok();
+    }
+    let sel = spec.get("selector")?;
+    let ml = sel
+        .get("matchLabels")
+        .and_then(|m| m.as_object())
+        .or_else(|| sel.as_object())?;
+    let s: Vec<String> = ml
+        .iter()
+        .filter(|(k, _)| *k != "matchExpressions" && *k != "matchLabels")
+        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+        .collect();
+    Selector::parse(&s.join(",")).ok()
+}
+
+fn containers(p: &Pod) -> Vec<Container> {
+    p.spec
+        .as_ref()
+        .map(|s| s.containers.clone())
+        .unwrap_or_default()
+}
+
+/// The container kubectl picks: `-c`, else the default-container annotation, else the first
+/// (printing `Defaulted container "a" out of: a, b` when there are several).
+fn pick_container(p: &Pod, a: &Args, out: &mut Output) -> Option<String> {
+    if let Some(c) = a.value(&["-c", "--container"]) {
+        return Some(c.to_string());
+    }
+    let cts = containers(p);
+    if let Some(d) = p
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|an| an.get("kubectl.kubernetes.io/default-container"))
+    {
+        if cts.iter().any(|c| &c.name == d) {
+            return Some(d.clone());
+        }
+    }
+    let first = cts.first()?.name.clone();
+    if cts.len() > 1 && !a.has(&["-q", "--quiet"]) {
+        let names: Vec<String> = cts.iter().map(|c| c.name.clone()).collect();
+        out.err(&format!(
+            "Defaulted container \"{first}\" out of: {}\n",
+            names.join(", ")
+        ));
+    }
+    Some(first)
+}
+
+fn key_of(p: &Pod) -> Key {
+    Key::new(
+        "Pod",
+        p.metadata.namespace.as_deref().unwrap_or(""),
+        p.metadata.name.as_deref().unwrap_or(""),
+    )
+}
+
+fn phase(p: &Pod) -> &str {
+    p.status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("Pending")
+}
+
+fn container_running(c: &Cluster, key: &Key) -> bool {
+    matches!(
+        c.pod_runtime(key).map(|r| &r.stage),
+        Some(Stage::Running) | Some(Stage::Terminating { .. })
+    ) && c
+        .store
+        .get(key)
+        .is_some_and(|o| matches!(o, Object::Pod(p) if p.status.as_ref().and_then(|s| s.container_statuses.as_ref()).is_some_and(|cs| cs.iter().any(|s| s.state.as_ref().and_then(|st| st.running.as_ref()).is_some()))))
+}
+
+fn exec_id(c: &mut Cluster) -> String {
+    (0..8).map(|_| format!("{:08x}", c.rand_u32())).collect()
+}
+
+pub fn exec(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let ns = ctx.namespace(a);
+    let rest = a.rest(1);
+    if a.value(&["-f", "--filename"]).is_none() && rest.is_empty() {
+        return fail(out, "pod, type/name or --filename must be specified");
+    }
+    if !a.has_dashdash && rest.len() > 1 {
+        return fail(
+            out,
+            "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead",
+        );
+    }
+    if a.command.is_empty() {
+        return fail(
+            out,
+            "you must specify at least one command for the container",
+        );
+    }
+    let target = rest[0].clone();
+    let pod = match resolve_pod(ctx.cluster, &ns, &target, out, false) {
+        Ok(p) => p,
+        Err(e) => {
+            out.err(&e);
+            return 1;
+        }
+    };
+    let ph = phase(&pod).to_string();
+    if ph == "Succeeded" || ph == "Failed" {
+        return fail(
+            out,
+            &format!("cannot exec into a container in a completed pod; current phase is {ph}"),
+        );
+    }
+    let Some(cname) = pick_container(&pod, a, out) else {
+        return fail(out, "pod has no containers");
+    };
+    let key = key_of(&pod);
+    let Some(ct) = containers(&pod).into_iter().find(|c| c.name == cname) else {
+        return fail(
+            out,
+            &format!("unable to upgrade connection: container not found (\"{cname}\")"),
+        );
+    };
+    if !container_running(ctx.cluster, &key) {
+        return fail(
+            out,
+            &format!("unable to upgrade connection: container not found (\"{cname}\")"),
+        );
+    }
+    let stdin_flag = a.has(&["-i", "--stdin"]);
+    let tty = a.has(&["-t", "--tty"]);
+    let stdin = if stdin_flag {
+        ctx.stdin.to_string()
+    } else {
+        String::new()
+    };
+    if tty && stdin_flag && !ctx.stdin.is_empty() {
+        out.err("Unable to use a TTY - input is not a terminal or the right kind of file\n");
+    }
+    // The program must exist in the image (containerd's exec error otherwise).
+    let prog = a.command[0].clone();
+    let image = ct.image.clone().unwrap_or_default();
+    if !program_exists(&image, &prog) {
+        let id = exec_id(ctx.cluster);
+        return fail(
+            out,
+            &format!(
+                "Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"{id}\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"{prog}\": executable file not found in $PATH: unknown"
+            ),
+        );
+    }
+    let (o, code) = exec_in_pod(
+        ctx.cluster,
+        &key,
+        &cname,
+        &a.command,
+        &stdin,
+        tty && stdin_flag && ctx.stdin.is_empty(),
+    );
+    out.append(o);
+    if code != 0 {
+        out.err(&format!("command terminated with exit code {code}\n"));
+    }
+    code
+}
+
+/// Whether `prog` can be exec'd directly in the image (absolute paths included).
+fn program_exists(image: &str, prog: &str) -> bool {
+    crate::term::pod::image_has_program(image, prog)
+}
+
+// ------------------------------------------------------------------ logs
 
 pub fn logs(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
-    let _ = (ctx, a);
-    out.err("error: not implemented yet\n");
-    1
+    let ns = ctx.namespace(a);
+    let rest = a.rest(1);
+    let Some(target) = rest.first().cloned() else {
+        return fail(out, "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
+    };
+    let pod = match resolve_pod(ctx.cluster, &ns, &target, out, true) {
+        Ok(p) => p,
+        Err(e) => {
+            out.err(&e);
+            return 1;
+        }
+    };
+    let cname = match rest.get(1) {
+        Some(c) => c.clone(),
+        None => match pick_container(&pod, a, out) {
+            Some(c) => c,
+            None => return fail(out, "pod has no containers"),
+        },
+    };
+    let pname = pod.metadata.name.clone().unwrap_or_default();
+    let cts = containers(&pod);
+    let Some(ct) = cts.iter().find(|c| c.name == cname).cloned() else {
+        out.err(&format!(
+            "error: container {cname} is not valid for pod {pname}\n"
+        ));
+        return 1;
+    };
+    let status = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .and_then(|cs| cs.iter().find(|s| s.name == cname).cloned());
+    let started = status
+        .as_ref()
+        .and_then(|s| s.state.as_ref())
+        .and_then(|st| {
+            st.running
+                .as_ref()
+                .and_then(|r| r.started_at.clone())
+                .or_else(|| st.terminated.as_ref().and_then(|t| t.started_at.clone()))
+        });
+    let Some(started) = started else {
+        let reason = status
+            .as_ref()
+            .and_then(|s| s.state.as_ref())
+            .and_then(|st| st.waiting.as_ref())
+            .and_then(|w| w.reason.clone())
+            .unwrap_or_else(|| "ContainerCreating".into());
+        let reason = match reason.as_str() {
+            "ImagePullBackOff" | "ErrImagePull" => "trying and failing to pull image".to_string(),
+            r => r.to_string(),
+        };
+        out.err(&format!("Error from server (BadRequest): container \"{cname}\" in pod \"{pname}\" is waiting to start: {reason}\n"));
+        return 1;
+    };
+    let started_ms = Cluster::millis_of(&started);
+    let key = key_of(&pod);
+    let mut lines: Vec<(i64, String)> = crate::net::apps::startup_log(&ct, started_ms)
+        .into_iter()
+        .map(|l| (started_ms, l))
+        .collect();
+    if let Some(v) = ctx.cluster.net.logs.get(&key) {
+        lines.extend(v.iter().filter(|(t, _)| *t >= started_ms).cloned());
+    }
+    if let Some(t) = a.value(&["--tail"]) {
+        match t.parse::<i64>() {
+            Ok(n) if n >= 0 => {
+                let n = n as usize;
+                if lines.len() > n {
+                    lines.drain(..lines.len() - n);
+                }
+            }
+            Ok(_) => {}
+            Err(_) => {
+                out.err(&format!("error: invalid argument \"{t}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{t}\": invalid syntax\nSee 'kubectl logs --help' for usage.\n"));
+                return 1;
+            }
+        }
+    }
+    let stamps = a.has(&["--timestamps"]);
+    for (t, l) in lines {
+        if stamps {
+            let ts = ctx.cluster.time(t);
+            out.out(&format!("{} {l}\n", ts.0.strftime("%Y-%m-%dT%H:%M:%S.%fZ")));
+        } else {
+            out.out(&format!("{l}\n"));
+        }
+    }
+    0
 }
 
+// ------------------------------------------------------------------ port-forward
+
 pub fn port_forward(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
-    let _ = (ctx, a);
-    out.err("error: not implemented yet\n");
-    1
+    let ns = ctx.namespace(a);
+    let rest = a.rest(1);
+    if rest.len() < 2 {
+        return fail(out, "TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples");
+    }
+    let target = rest[0].clone();
+    let pod = match resolve_pod(ctx.cluster, &ns, &target, out, false) {
+        Ok(p) => p,
+        Err(e) => {
+            out.err(&e);
+            return 1;
+        }
+    };
+    let svc = match target.split_once('/') {
+        Some((t, n)) if kinds::lookup(t).is_some_and(|rt| rt.kind == "Service") => {
+            match ctx.cluster.get("Service", &ns, n) {
+                Some(Object::Service(s)) => Some(s.clone()),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let mut pairs = Vec::new();
+    for spec in &rest[1..] {
+        let (local, remote) = match spec.split_once(':') {
+            Some((l, r)) => (l.to_string(), r.to_string()),
+            None => (spec.clone(), spec.clone()),
+        };
+        let Ok(remote_n) = remote.parse::<i32>() else {
+            return fail(out, &format!("Error parsing remote port number: strconv.ParseUint: parsing \"{remote}\": invalid syntax"));
+        };
+        let local_n = if local.is_empty() {
+            32768 + ctx.cluster.rand_below(28231) as i32
+        } else {
+            match local.parse::<i32>() {
+                Ok(n) => n,
+                Err(_) => return fail(out, &format!("Error parsing local port number: strconv.ParseUint: parsing \"{local}\": invalid syntax")),
+            }
+        };
+        // A Service port maps to the pod's targetPort.
+        let pod_port = match &svc {
+            Some(s) => {
+                let sp = s
+                    .spec
+                    .as_ref()
+                    .and_then(|sp| sp.ports.as_ref())
+                    .and_then(|ps| ps.iter().find(|p| p.port == remote_n).cloned());
+                let Some(sp) = sp else {
+                    let sname = s.metadata.name.clone().unwrap_or_default();
+                    return fail(
+                        out,
+                        &format!("Service {sname} does not have a service port {remote_n}"),
+                    );
+                };
+                match sp.target_port {
+                    Some(IntOrString::Int(n)) => n,
+                    Some(IntOrString::String(name)) => containers(&pod)
+                        .iter()
+                        .flat_map(|c| c.ports.clone().unwrap_or_default())
+                        .find(|cp| cp.name.as_deref() == Some(name.as_str()))
+                        .map(|cp| cp.container_port)
+                        .unwrap_or(remote_n),
+                    None => sp.port,
+                }
+            }
+            None => remote_n,
+        };
+        pairs.push((local_n, pod_port));
+    }
+    let ph = phase(&pod).to_string();
+    if ph != "Running" {
+        return fail(
+            out,
+            &format!("unable to forward port because pod is not running. Current status={ph}"),
+        );
+    }
+    let pname = pod.metadata.name.clone().unwrap_or_default();
+    for (l, r) in &pairs {
+        if ctx.term.port_forwards.iter().any(|f| f.0 == *l) {
+            out.err(&format!("Unable to listen on port {l}: Listeners failed to create with the following errors: [unable to create listener: Error listen tcp4 127.0.0.1:{l}: bind: address already in use unable to create listener: Error listen tcp6 [::1]:{l}: bind: address already in use]\n"));
+            return fail(
+                out,
+                &format!("unable to listen on any of the requested ports: [{{{l} {r}}}]"),
+            );
+        }
+    }
+    for (l, r) in pairs {
+        out.out(&format!(
+            "Forwarding from 127.0.0.1:{l} -> {r}\nForwarding from [::1]:{l} -> {r}\n"
+        ));
+        ctx.term
+            .port_forwards
+            .push((l, ns.clone(), pname.clone(), r));
+    }
+    0
 }

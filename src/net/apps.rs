@@ -1,0 +1,650 @@
+//! Simulated applications, keyed by image: what a container listens on and how it
+//! answers HTTP. Sources: nginx `docs/html/index.html` and
+//! `src/http/ngx_http_special_response.c`; k/k `test/images/agnhost/netexec/netexec.go`;
+//! hashicorp/http-echo `main.go`; traefik/whoami `app.go`; httpd `htdocs/index.html`.
+
+use k8s_openapi::api::core::v1::{Container, Pod};
+
+use super::{Peer, PeerKind, Proto};
+use crate::cluster::images::parse_image;
+use crate::cluster::kubelet::Stage;
+use crate::cluster::{Cluster, Key, Millis, EPOCH_SECONDS};
+
+pub const NGINX_VERSION: &str = "1.27.5";
+
+/// nginx's welcome page (nginx `docs/html/index.html`, 615 bytes; REFERENCE.md 9.1).
+pub const NGINX_WELCOME: &str = "<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href=\"http://nginx.org/\">nginx.org</a>.<br/>
+Commercial support is available at
+<a href=\"http://nginx.com/\">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+";
+
+pub const HTTPD_WORKS: &str = "<html><body><h1>It works!</h1></body></html>\n";
+
+const HTTPD_404: &str = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n";
+
+const EXAMPLE_PAGE: &str = "<!doctype html>\n<html>\n<head>\n    <title>Example Domain</title>\n</head>\n<body>\n<div>\n    <h1>Example Domain</h1>\n    <p>This domain is for use in illustrative examples in documents. You may use this\n    domain in literature without prior coordination or asking for permission.</p>\n    <p><a href=\"https://www.iana.org/domains/example\">More information...</a></p>\n</div>\n</body>\n</html>\n";
+
+/// What a container runs, as far as the network is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum App {
+    Nginx,
+    Httpd,
+    /// agnhost netexec with its HTTP and UDP ports.
+    Netexec {
+        http: i32,
+        udp: Option<i32>,
+    },
+    /// agnhost serve-hostname.
+    ServeHostname {
+        port: i32,
+    },
+    HttpEcho {
+        text: String,
+        port: i32,
+    },
+    Whoami {
+        port: i32,
+    },
+    CoreDns,
+    ApiServer,
+}
+
+impl App {
+    pub fn listens(&self, port: i32, proto: Proto) -> bool {
+        match (self, proto) {
+            (App::Nginx | App::Httpd, Proto::Tcp) => port == 80,
+            (App::Netexec { http, .. }, Proto::Tcp) => port == *http,
+            (App::Netexec { udp, .. }, Proto::Udp) => Some(port) == *udp,
+            (App::ServeHostname { port: p }, Proto::Tcp) => port == *p,
+            (App::HttpEcho { port: p, .. }, Proto::Tcp) => port == *p,
+            (App::Whoami { port: p }, Proto::Tcp) => port == *p,
+            (App::CoreDns, Proto::Udp) => port == 53,
+            (App::CoreDns, Proto::Tcp) => matches!(port, 53 | 8080 | 8181 | 9153),
+            (App::ApiServer, Proto::Tcp) => port == 6443,
+            _ => false,
+        }
+    }
+}
+
+fn flag_value(words: &[String], names: &[&str]) -> Option<String> {
+    for (i, w) in words.iter().enumerate() {
+        for n in names {
+            if let Some(v) = w.strip_prefix(&format!("{n}=")) {
+                return Some(v.to_string());
+            }
+            if w == n {
+                return words.get(i + 1).cloned();
+            }
+        }
+    }
+    None
+}
+
+/// The app a container runs, from its image, command and args.
+pub fn app_of(ct: &Container) -> Option<App> {
+    let image = ct.image.as_deref().unwrap_or("");
+    let (repo, _) = parse_image(image);
+    let cmd: Vec<String> = ct.command.clone().unwrap_or_default();
+    let args: Vec<String> = ct.args.clone().unwrap_or_default();
+    let words: Vec<String> = cmd.iter().chain(args.iter()).cloned().collect();
+    let first_base = |w: &[String]| {
+        w.first()
+            .map(|s| s.rsplit('/').next().unwrap_or(s).to_string())
+            .unwrap_or_default()
+    };
+    match repo.as_str() {
+        "nginx" => (cmd.is_empty()
+            || first_base(&cmd) == "nginx"
+            || first_base(&cmd) == "/docker-entrypoint.sh")
+            .then_some(App::Nginx),
+        "httpd" => (cmd.is_empty() || first_base(&cmd).starts_with("httpd")).then_some(App::Httpd),
+        "agnhost" => {
+            let mut w = words.clone();
+            if first_base(&w) == "agnhost" {
+                w.remove(0);
+            }
+            match w.first().map(String::as_str) {
+                Some("netexec") => {
+                    let http = flag_value(&w, &["--http-port", "-http-port"])
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(8080);
+                    let udp = flag_value(&w, &["--udp-port", "-udp-port"])
+                        .and_then(|v| v.parse::<i32>().ok())
+                        .unwrap_or(8081);
+                    Some(App::Netexec {
+                        http,
+                        udp: (udp > 0).then_some(udp),
+                    })
+                }
+                Some("serve-hostname") => Some(App::ServeHostname {
+                    port: flag_value(&w, &["--port", "-port"])
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(9376),
+                }),
+                _ => None,
+            }
+        }
+        "http-echo" => {
+            if !cmd.is_empty() && first_base(&cmd) != "http-echo" {
+                return None;
+            }
+            let text = flag_value(&words, &["-text", "--text"]).unwrap_or_default();
+            let listen =
+                flag_value(&words, &["-listen", "--listen"]).unwrap_or_else(|| ":5678".into());
+            let port = listen
+                .rsplit(':')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(5678);
+            Some(App::HttpEcho { text, port })
+        }
+        "whoami" => {
+            if !cmd.is_empty() && first_base(&cmd) != "whoami" {
+                return None;
+            }
+            let env_port = ct
+                .env
+                .iter()
+                .flatten()
+                .find(|e| e.name == "WHOAMI_PORT_NUMBER")
+                .and_then(|e| e.value.as_deref())
+                .and_then(|v| v.parse().ok());
+            let port = flag_value(&words, &["--port", "-port"])
+                .and_then(|v| v.parse().ok())
+                .or(env_port)
+                .unwrap_or(80);
+            Some(App::Whoami { port })
+        }
+        "coredns" => Some(App::CoreDns),
+        "kube-apiserver" => Some(App::ApiServer),
+        _ => None,
+    }
+}
+
+/// The app listening on `port/proto` in a running pod, with its container.
+pub fn listening(
+    c: &Cluster,
+    key: &Key,
+    pod: &Pod,
+    port: i32,
+    proto: Proto,
+) -> Option<(App, Container)> {
+    let rt = c.pod_runtime(key)?;
+    match rt.stage {
+        Stage::Running => {}
+        Stage::Terminating { .. } => {
+            let cts = pod
+                .spec
+                .as_ref()
+                .map(|s| s.containers.clone())
+                .unwrap_or_default();
+            // Processes that stop on SIGTERM are gone; the others keep serving until killed.
+            if cts.iter().all(crate::cluster::kubelet::exits_on_sigterm) {
+                return None;
+            }
+        }
+        _ => return None,
+    }
+    pod.spec.as_ref()?.containers.iter().find_map(|ct| {
+        let app = app_of(ct)?;
+        app.listens(port, proto).then(|| (app, ct.clone()))
+    })
+}
+
+/// An HTTP request as a client sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: String,
+    /// Path with query (`/echo?msg=hi`).
+    pub path: String,
+    /// Host header as sent.
+    pub host: String,
+    pub user_agent: String,
+    /// Further headers, in the order sent.
+    pub headers: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// `HTTP/1.1`
+    pub version: &'static str,
+    pub status: u16,
+    pub reason: &'static str,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl HttpResponse {
+    pub fn status_line(&self) -> String {
+        format!("{} {} {}", self.version, self.status, self.reason)
+    }
+}
+
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}
+
+/// `Thu, 01 Jan 2026 00:06:01 GMT`
+pub fn http_date(at: Millis) -> String {
+    let (y, mo, d, h, mi, s, wd) = civil(at);
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    let _ = y;
+    format!(
+        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
+        DAYS[wd],
+        d,
+        MONTHS[mo - 1],
+        y,
+        h,
+        mi,
+        s
+    )
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// (year, month, day, hour, minute, second, weekday index from Thursday 1970-01-01).
+pub fn civil(at: Millis) -> (i64, usize, i64, i64, i64, i64, usize) {
+    let secs = EPOCH_SECONDS + at.div_euclid(1000);
+    let days = secs.div_euclid(86400);
+    let rem = secs.rem_euclid(86400);
+    // Howard Hinnant's days_from_civil inverse.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    (
+        y,
+        m as usize,
+        d,
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60,
+        days.rem_euclid(7) as usize,
+    )
+}
+
+/// nginx `$time_local`: `01/Jan/2026:00:06:01 +0000`.
+fn time_local(at: Millis) -> String {
+    let (y, mo, d, h, mi, s, _) = civil(at);
+    format!("{d:02}/{}/{y}:{h:02}:{mi:02}:{s:02} +0000", MONTHS[mo - 1])
+}
+
+/// nginx error-log time: `2026/01/01 00:05:03`.
+fn nginx_time(at: Millis) -> String {
+    let (y, mo, d, h, mi, s, _) = civil(at);
+    format!("{y}/{mo:02}/{d:02} {h:02}:{mi:02}:{s:02}")
+}
+
+/// klog header time: `I0101 00:05:03.000000`.
+fn klog_time(at: Millis) -> String {
+    let (_, mo, d, h, mi, s, _) = civil(at);
+    format!(
+        "{mo:02}{d:02} {h:02}:{mi:02}:{s:02}.{:06}",
+        at.rem_euclid(1000) * 1000
+    )
+}
+
+fn hostname_of(pod: &Pod, key: &Key) -> String {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.hostname.clone())
+        .unwrap_or_else(|| key.name.chars().take(63).collect())
+}
+
+fn resp(status: u16, server: Option<&str>, ctype: &str, body: String, now: Millis) -> HttpResponse {
+    let mut headers = Vec::new();
+    if let Some(s) = server {
+        headers.push(("Server".to_string(), s.to_string()));
+    }
+    headers.push(("Date".into(), http_date(now)));
+    headers.push(("Content-Type".into(), ctype.to_string()));
+    headers.push(("Content-Length".into(), body.len().to_string()));
+    HttpResponse {
+        version: "HTTP/1.1",
+        status,
+        reason: reason(status),
+        headers,
+        body,
+    }
+}
+
+fn nginx_error_page(status: u16) -> String {
+    format!(
+        "<html>\r\n<head><title>{status} {r}</title></head>\r\n<body>\r\n<center><h1>{status} {r}</h1></center>\r\n<hr><center>nginx/{NGINX_VERSION}</center>\r\n</body>\r\n</html>\r\n",
+        r = reason(status)
+    )
+}
+
+fn query_param(path: &str, key: &str) -> Option<String> {
+    let q = path.split_once('?')?.1;
+    q.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        (k == key).then(|| percent_decode(v))
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => {
+                let h = std::str::from_utf8(&b[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match h {
+                    Some(v) => {
+                        out.push(v);
+                        i += 3;
+                    }
+                    None => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            x => {
+                out.push(x);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Answers an HTTP request on an established connection. Records access-log lines
+/// (nginx) in the cluster's data-plane state.
+pub fn http(c: &mut Cluster, peer: &Peer, req: &HttpRequest) -> HttpResponse {
+    let now = c.now;
+    let path_only = req.path.split('?').next().unwrap_or("/").to_string();
+    match &peer.kind {
+        PeerKind::Internet(host) => {
+            let mut r = resp(200, None, "text/html", EXAMPLE_PAGE.to_string(), now);
+            if host != "example.com" && host != "www.example.com" {
+                r.body = format!("<html><body>{host}</body></html>\n");
+                r.headers.retain(|(k, _)| k != "Content-Length");
+                r.headers
+                    .push(("Content-Length".into(), r.body.len().to_string()));
+            }
+            r
+        }
+        PeerKind::ApiServer => {
+            // Go's TLS server answering plain HTTP (crypto/tls, net/http server.go).
+            HttpResponse {
+                version: "HTTP/1.0",
+                status: 400,
+                reason: "Bad Request",
+                headers: Vec::new(),
+                body: "Client sent an HTTP request to an HTTPS server.\n".into(),
+            }
+        }
+        PeerKind::Pod(key) => {
+            let Some(crate::api::Object::Pod(pod)) = c.store.get(key).cloned() else {
+                return resp(503, None, "text/plain", String::new(), now);
+            };
+            let Some((app, _ct)) = listening(c, key, &pod, peer.port, Proto::Tcp) else {
+                return resp(503, None, "text/plain", String::new(), now);
+            };
+            let head = req.method == "HEAD";
+            let mut r = match app {
+                App::Nginx => {
+                    let server = format!("nginx/{NGINX_VERSION}");
+                    let mut r = if req.method != "GET" && req.method != "HEAD" {
+                        resp(405, Some(&server), "text/html", nginx_error_page(405), now)
+                    } else if path_only == "/" || path_only == "/index.html" {
+                        let mut r = resp(200, Some(&server), "text/html", NGINX_WELCOME.to_string(), now);
+                        r.headers.push(("Last-Modified".into(), "Wed, 16 Apr 2025 12:01:11 GMT".into()));
+                        r.headers.push(("Connection".into(), "keep-alive".into()));
+                        r.headers.push(("ETag".into(), "\"67ff9c07-267\"".into()));
+                        r.headers.push(("Accept-Ranges".into(), "bytes".into()));
+                        r
+                    } else {
+                        resp(404, Some(&server), "text/html", nginx_error_page(404), now)
+                    };
+                    let sent = if head { 0 } else { r.body.len() };
+                    let line = format!(
+                        "{} - - [{}] \"{} {} HTTP/1.1\" {} {} \"-\" \"{}\" \"-\"",
+                        peer.client_ip,
+                        time_local(now),
+                        req.method,
+                        req.path,
+                        r.status,
+                        sent,
+                        req.user_agent
+                    );
+                    c.net.logs.entry(key.clone()).or_default().push((now, line));
+                    if r.status == 404 {
+                        let err = format!(
+                            "{} [error] 29#29: *{} open() \"/usr/share/nginx/html{}\" failed (2: No such file or directory), client: {}, server: localhost, request: \"{} {} HTTP/1.1\", host: \"{}\"",
+                            nginx_time(now),
+                            c.net.logs.get(key).map_or(1, Vec::len),
+                            path_only,
+                            peer.client_ip,
+                            req.method,
+                            req.path,
+                            req.host
+                        );
+                        if let Some(v) = c.net.logs.get_mut(key) {
+                            let last = v.pop();
+                            v.push((now, err));
+                            if let Some(l) = last {
+                                v.push(l);
+                            }
+                        }
+                    }
+                    r.headers.retain(|(k, _)| k != "Connection" || r.status == 200);
+                    r
+                }
+                App::Httpd => {
+                    if path_only == "/" || path_only == "/index.html" {
+                        resp(200, Some("Apache/2.4.65 (Unix)"), "text/html", HTTPD_WORKS.into(), now)
+                    } else {
+                        resp(404, Some("Apache/2.4.65 (Unix)"), "text/html; charset=iso-8859-1", HTTPD_404.into(), now)
+                    }
+                }
+                App::Netexec { .. } => {
+                    let client = format!("{}:{}", peer.client_ip, 32768 + c.rand_below(28231));
+                    let body = match path_only.as_str() {
+                        "/" => Some(format!("NOW: {}", go_time(now))),
+                        "/hostname" => Some(hostname_of(&pod, key)),
+                        "/clientip" => Some(client),
+                        "/echo" => Some(query_param(&req.path, "msg").unwrap_or_default()),
+                        "/healthz" => Some(String::new()),
+                        "/header" => Some(
+                            query_param(&req.path, "key")
+                                .and_then(|k| req.headers.iter().find(|(h, _)| h.eq_ignore_ascii_case(&k)).map(|(_, v)| v.clone()))
+                                .unwrap_or_default(),
+                        ),
+                        _ => None,
+                    };
+                    match body {
+                        Some(b) => resp(200, None, "text/plain; charset=utf-8", b, now),
+                        None => resp(404, None, "text/plain; charset=utf-8", "404 page not found\n".into(), now),
+                    }
+                }
+                App::ServeHostname { .. } => resp(200, None, "text/plain; charset=utf-8", hostname_of(&pod, key), now),
+                App::HttpEcho { text, .. } => {
+                    if path_only == "/health" {
+                        resp(200, None, "application/json", "{\"status\":\"ok\"}".into(), now)
+                    } else {
+                        let mut r = resp(200, None, "text/plain; charset=utf-8", format!("{text}\n"), now);
+                        r.headers.insert(0, ("X-App-Name".into(), "http-echo".into()));
+                        r.headers.insert(1, ("X-App-Version".into(), "1.0.0".into()));
+                        r
+                    }
+                }
+                App::Whoami { .. } => {
+                    let ip = super::pod_ip(&pod).unwrap_or("").to_string();
+                    let mut b = String::new();
+                    b.push_str(&format!("Hostname: {}\n", hostname_of(&pod, key)));
+                    b.push_str("IP: 127.0.0.1\nIP: ::1\n");
+                    b.push_str(&format!("IP: {ip}\n"));
+                    b.push_str(&format!("IP: {}\n", link_local(&ip)));
+                    b.push_str(&format!("RemoteAddr: {}:{}\n", peer.client_ip, 32768 + c.rand_below(28231)));
+                    b.push_str(&format!("{} {} HTTP/1.1\r\n", req.method, req.path));
+                    b.push_str(&format!("Host: {}\r\n", req.host));
+                    b.push_str(&format!("User-Agent: {}\r\n", req.user_agent));
+                    let mut hs = req.headers.clone();
+                    hs.sort_by(|a, b| a.0.cmp(&b.0));
+                    for (k, v) in hs {
+                        b.push_str(&format!("{k}: {v}\r\n"));
+                    }
+                    b.push_str("\r\n");
+                    resp(200, None, "text/plain; charset=utf-8", b, now)
+                }
+                App::CoreDns => match path_only.as_str() {
+                    "/health" => resp(200, None, "text/plain; charset=utf-8", "OK".into(), now),
+                    "/ready" => resp(200, None, "text/plain; charset=utf-8", "OK".into(), now),
+                    "/metrics" => resp(200, None, "text/plain; version=0.0.4", "# HELP coredns_build_info A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{goversion=\"go1.23.3\",revision=\"51e11f1\",version=\"1.12.0\"} 1\n".into(), now),
+                    _ => resp(404, None, "text/plain; charset=utf-8", "404 page not found\n".into(), now),
+                },
+                App::ApiServer => HttpResponse {
+                    version: "HTTP/1.0",
+                    status: 400,
+                    reason: "Bad Request",
+                    headers: Vec::new(),
+                    body: "Client sent an HTTP request to an HTTPS server.\n".into(),
+                },
+            };
+            if head {
+                r.body.clear();
+            }
+            r
+        }
+    }
+}
+
+fn link_local(ip: &str) -> String {
+    let parts: Vec<u32> = ip.split('.').filter_map(|p| p.parse().ok()).collect();
+    if parts.len() != 4 {
+        return "fe80::1".into();
+    }
+    format!(
+        "fe80::{:x}:{:x}ff:fe{:02x}:{:02x}{:02x}",
+        0x4c00 + parts[1],
+        parts[2],
+        parts[3],
+        parts[2] & 0xff,
+        parts[3] & 0xff
+    )
+}
+
+/// Go's `time.Time.String()` for UTC: `2026-01-01 00:06:01.123 +0000 UTC`.
+fn go_time(at: Millis) -> String {
+    let (y, mo, d, h, mi, s, _) = civil(at);
+    let ms = at.rem_euclid(1000);
+    if ms == 0 {
+        format!("{y}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} +0000 UTC")
+    } else {
+        format!(
+            "{y}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{:03} +0000 UTC",
+            ms
+        )
+    }
+}
+
+/// What a container printed when it started (before any request), as `kubectl logs` shows it.
+pub fn startup_log(ct: &Container, started: Millis) -> Vec<String> {
+    let Some(app) = app_of(ct) else {
+        return Vec::new();
+    };
+    let t = nginx_time(started);
+    match app {
+        App::Nginx => {
+            let mut v: Vec<String> = [
+                "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
+                "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
+                "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
+                "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
+                "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
+                "/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh",
+                "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
+                "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh",
+                "/docker-entrypoint.sh: Configuration complete; ready for start up",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            for l in [
+                "using the \"epoll\" event method".to_string(),
+                format!("nginx/{NGINX_VERSION}"),
+                "built by gcc 12.2.0 (Debian 12.2.0-14) ".into(),
+                "OS: Linux 6.8.0-1021-azure".into(),
+                "getrlimit(RLIMIT_NOFILE): 1048576:1048576".into(),
+                "start worker processes".into(),
+                "start worker process 29".into(),
+                "start worker process 30".into(),
+            ] {
+                v.push(format!("{t} [notice] 1#1: {l}"));
+            }
+            v
+        }
+        App::Netexec { http, udp } => {
+            let mut v = vec![format!("I{}       1 log.go:245] Started HTTP server on port {http}", klog_time(started))];
+            if let Some(u) = udp {
+                v.push(format!("I{}       1 log.go:245] Started UDP server on port  {u}", klog_time(started)));
+            }
+            v
+        }
+        App::ServeHostname { port } => vec![format!("I{}       1 log.go:245] Serving on port {port}.", klog_time(started))],
+        App::HttpEcho { port, .. } => vec![format!("{t} [INFO] server is listening on :{port}")],
+        App::Whoami { port } => vec![format!("{t} Starting up on port {port}")],
+        App::Httpd => vec![
+            "AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using 10.244.1.2. Set the 'ServerName' directive globally to suppress this message".into(),
+        ],
+        App::CoreDns => vec![
+            ".:53".into(),
+            "[INFO] plugin/reload: Running configuration SHA512 = 1b226df79860026c6a52e67daa10d7f0d57ec5b023288ec00c5e05f93523c894564e15b91770d3a07ae1cfbe861d15b37d4a0027e69c546ab112970993a3b03b".into(),
+            "CoreDNS-1.12.0".into(),
+            "linux/amd64, go1.23.3, 51e11f1".into(),
+        ],
+        App::ApiServer => Vec::new(),
+    }
+}
