@@ -1,16 +1,2464 @@
-//! kubectl describe and explain.
+//! kubectl describe and explain (kubectl `pkg/describe/describe.go`; explain's
+//! plaintext template, `pkg/explain/v2/templates/plaintext.tmpl`).
 
-use super::{Args, Ctx};
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerState, ContainerStatus, Endpoints, Event, Namespace, Node, Pod,
+    PodTemplateSpec, Probe, Service, Toleration, Volume,
+};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::get::kind_prefix;
+use super::printers::{self, human_duration, rfc1123z, selector_string, since};
+use super::{fail, find, list_objects, not_found, parse_targets, Args, Ctx, ENDPOINTS_WARNING};
+use crate::api::selector::{format_label_selector, format_labels};
+use crate::api::{GenericObject, Object, Selector};
+use crate::cluster::{Cluster, Millis};
 use crate::term::shell::Output;
 
+/// `last-applied-configuration` is never shown (describe.go `skipAnnotations`).
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// The text a describer writes before the tabwriter, flushed in blocks the way
+/// `DescribeEvents` flushes before its table.
+#[derive(Default)]
+struct W {
+    done: String,
+    buf: String,
+}
+
+impl W {
+    /// `PrefixWriter.Write(level, ...)`: two spaces per level.
+    fn w(&mut self, level: usize, text: &str) {
+        for _ in 0..level {
+            self.buf.push_str("  ");
+        }
+        self.buf.push_str(text);
+    }
+    fn flush(&mut self) {
+        let b = std::mem::take(&mut self.buf);
+        self.done.push_str(&printers::tabbed(&b));
+    }
+    fn finish(mut self) -> String {
+        self.flush();
+        self.done
+    }
+}
+
+fn or_none(s: &str) -> String {
+    if s.is_empty() {
+        "<none>".into()
+    } else {
+        s.to_string()
+    }
+}
+
+/// `printLabelsMultilineWithIndent`.
+fn labels_multiline(
+    w: &mut W,
+    initial: &str,
+    title: &str,
+    labels: Option<&BTreeMap<String, String>>,
+) {
+    w.w(0, &format!("{initial}{title}:\t"));
+    let Some(l) = labels.filter(|l| !l.is_empty()) else {
+        w.w(0, "<none>\n");
+        return;
+    };
+    for (i, (k, v)) in l.iter().enumerate() {
+        if i != 0 {
+            w.w(0, &format!("{initial}\t"));
+        }
+        w.w(0, &format!("{k}={v}\n"));
+    }
+}
+
+/// `printAnnotationsMultiline` (140-character limit, multi-line values indented).
+fn annotations_multiline(w: &mut W, title: &str, ann: Option<&BTreeMap<String, String>>) {
+    w.w(0, &format!("{title}:\t"));
+    let keys: Vec<(&String, &String)> = ann
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| k.as_str() != LAST_APPLIED)
+        .collect();
+    if keys.is_empty() {
+        w.w(0, "<none>\n");
+        return;
+    }
+    for (i, (k, v)) in keys.iter().enumerate() {
+        if i != 0 {
+            w.w(0, "\t");
+        }
+        let value = v.strip_suffix('\n').unwrap_or(v);
+        if value.len() + k.len() + 2 > 140 || value.contains('\n') {
+            w.w(0, &format!("{k}:\n"));
+            for s in value.split('\n') {
+                let short = if s.len() > 138 {
+                    let mut cut = 138;
+                    while !s.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    format!("{}...", &s[..cut])
+                } else {
+                    s.to_string()
+                };
+                w.w(0, &format!("\t  {short}\n"));
+            }
+        } else {
+            w.w(0, &format!("{k}: {value}\n"));
+        }
+    }
+}
+
+fn meta_name(m: &ObjectMeta) -> &str {
+    m.name.as_deref().unwrap_or("")
+}
+
+fn meta_ns(m: &ObjectMeta) -> &str {
+    m.namespace.as_deref().unwrap_or("")
+}
+
+/// `printController`.
+fn controlled_by(m: &ObjectMeta) -> Option<String> {
+    m.owner_references
+        .as_ref()?
+        .iter()
+        .find(|o| o.controller == Some(true))
+        .map(|o| format!("{}/{}", o.kind, o.name))
+}
+
+/// `DescribeEvents` (sorted by last timestamp; Age `10s` or `2m3s (x3 over 5m)`).
+fn describe_events(w: &mut W, events: &[&Event], now: Millis) {
+    if events.is_empty() {
+        w.w(0, "Events:\t<none>\n");
+        return;
+    }
+    w.flush();
+    let mut evs: Vec<&Event> = events.to_vec();
+    evs.sort_by_key(|e| {
+        e.last_timestamp
+            .as_ref()
+            .map(Cluster::millis_of)
+            .unwrap_or_default()
+    });
+    w.w(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
+    w.w(1, "----\t------\t----\t----\t-------\n");
+    for e in evs {
+        let first = match (&e.event_time, &e.first_timestamp) {
+            (Some(mt), _) => {
+                human_duration(now - (mt.0.as_millisecond() - crate::cluster::EPOCH_SECONDS * 1000))
+            }
+            (None, t) => since(now, t.as_ref()),
+        };
+        let count = e.count.unwrap_or(0);
+        let interval = if let Some(s) = &e.series {
+            let last = match &s.last_observed_time {
+                Some(t) => human_duration(
+                    now - (t.0.as_millisecond() - crate::cluster::EPOCH_SECONDS * 1000),
+                ),
+                None => "<unknown>".into(),
+            };
+            format!("{last} (x{} over {first})", s.count.unwrap_or(0))
+        } else if count > 1 {
+            format!(
+                "{} (x{count} over {first})",
+                since(now, e.last_timestamp.as_ref())
+            )
+        } else {
+            first
+        };
+        let source = e
+            .source
+            .as_ref()
+            .and_then(|s| s.component.clone())
+            .filter(|s| !s.is_empty())
+            .or_else(|| e.reporting_component.clone())
+            .unwrap_or_default();
+        let mut message = e.message.clone().unwrap_or_default().trim().to_string();
+        if let Some(fp) = e
+            .involved_object
+            .field_path
+            .as_ref()
+            .filter(|f| !f.is_empty())
+        {
+            message = format!("{fp}: {message}");
+        }
+        w.w(
+            1,
+            &format!(
+                "{}\t{}\t{interval}\t{source}\t{message}\n",
+                e.type_.as_deref().unwrap_or(""),
+                e.reason.as_deref().unwrap_or("")
+            ),
+        );
+    }
+}
+
+// ------------------------------------------------------------------ Service
+
+/// `formatEndpointSlices` (ready endpoints of the port's name, at most 3).
+fn format_endpoint_slices(slices: &[&EndpointSlice], port_name: &str) -> String {
+    if slices.is_empty() {
+        return "<none>".into();
+    }
+    let max = 3;
+    let (mut list, mut more, mut count) = (Vec::<String>::new(), false, 0usize);
+    for s in slices {
+        let ports = s.ports.as_deref().unwrap_or(&[]);
+        if ports.is_empty() {
+            for e in &s.endpoints {
+                if list.len() == max {
+                    more = true;
+                }
+                let ready = e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(true);
+                if !ready {
+                    continue;
+                }
+                if !more {
+                    if let Some(a) = e.addresses.first() {
+                        list.push(a.clone());
+                    }
+                }
+                count += 1;
+            }
+        } else {
+            for p in ports {
+                if p.name.as_deref().unwrap_or("") != port_name {
+                    continue;
+                }
+                for e in &s.endpoints {
+                    if list.len() == max {
+                        more = true;
+                    }
+                    let ready = e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(true);
+                    if !ready {
+                        continue;
+                    }
+                    if !more {
+                        if let Some(a) = e.addresses.first() {
+                            list.push(printers::join_host_port(a, p.port.unwrap_or(0)));
+                        }
+                    }
+                    count += 1;
+                }
+            }
+        }
+    }
+    let ret = list.join(",");
+    if more {
+        format!("{ret} + {} more...", count.saturating_sub(max))
+    } else {
+        ret
+    }
+}
+
+fn describe_service(c: &Cluster, s: &Service, events: &[&Event]) -> String {
+    let mut w = W::default();
+    let m = &s.metadata;
+    let spec = s.spec.clone().unwrap_or_default();
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    w.w(
+        0,
+        &format!("Selector:\t{}\n", format_labels(spec.selector.as_ref())),
+    );
+    w.w(
+        0,
+        &format!("Type:\t{}\n", spec.type_.as_deref().unwrap_or("")),
+    );
+    if let Some(p) = &spec.ip_family_policy {
+        w.w(0, &format!("IP Family Policy:\t{p}\n"));
+    }
+    match spec.ip_families.as_ref().filter(|f| !f.is_empty()) {
+        Some(f) => w.w(0, &format!("IP Families:\t{}\n", f.join(","))),
+        None => w.w(0, "IP Families:\t<none>\n"),
+    }
+    w.w(
+        0,
+        &format!("IP:\t{}\n", spec.cluster_ip.as_deref().unwrap_or("")),
+    );
+    match spec.cluster_ips.as_ref().filter(|f| !f.is_empty()) {
+        Some(f) => w.w(0, &format!("IPs:\t{}\n", f.join(","))),
+        None => w.w(0, "IPs:\t<none>\n"),
+    }
+    if let Some(e) = spec.external_ips.as_ref().filter(|e| !e.is_empty()) {
+        w.w(0, &format!("External IPs:\t{}\n", e.join(",")));
+    }
+    if let Some(ip) = spec.load_balancer_ip.as_ref().filter(|e| !e.is_empty()) {
+        w.w(0, &format!("Desired LoadBalancer IP:\t{ip}\n"));
+    }
+    if let Some(n) = spec.external_name.as_ref().filter(|e| !e.is_empty()) {
+        w.w(0, &format!("External Name:\t{n}\n"));
+    }
+    let ingress = s
+        .status
+        .as_ref()
+        .and_then(|st| st.load_balancer.as_ref())
+        .and_then(|l| l.ingress.clone())
+        .unwrap_or_default();
+    if !ingress.is_empty() {
+        let list: Vec<String> = ingress
+            .iter()
+            .map(|i| match i.ip.as_ref().filter(|ip| !ip.is_empty()) {
+                Some(ip) => match &i.ip_mode {
+                    Some(mode) => format!("{ip} ({mode})"),
+                    None => ip.clone(),
+                },
+                None => i.hostname.clone().unwrap_or_default(),
+            })
+            .collect();
+        w.w(0, &format!("LoadBalancer Ingress:\t{}\n", list.join(", ")));
+    }
+    let ns = meta_ns(m);
+    let svc_name = meta_name(m);
+    let slices: Vec<&EndpointSlice> = c
+        .store
+        .list_ns("EndpointSlice", ns)
+        .filter_map(|o| match o {
+            Object::EndpointSlice(es)
+                if es
+                    .metadata
+                    .labels
+                    .as_ref()
+                    .and_then(|l| l.get("kubernetes.io/service-name"))
+                    .map(String::as_str)
+                    == Some(svc_name) =>
+            {
+                Some(es)
+            }
+            _ => None,
+        })
+        .collect();
+    for p in spec.ports.iter().flatten() {
+        let proto = p.protocol.as_deref().unwrap_or("TCP");
+        let name = p
+            .name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "<unset>".into());
+        w.w(0, &format!("Port:\t{name}\t{}/{proto}\n", p.port));
+        match &p.target_port {
+            Some(IntOrString::String(s)) => w.w(0, &format!("TargetPort:\t{s}/{proto}\n")),
+            Some(IntOrString::Int(n)) => w.w(0, &format!("TargetPort:\t{n}/{proto}\n")),
+            None => w.w(0, &format!("TargetPort:\t0/{proto}\n")),
+        }
+        if let Some(ap) = &p.app_protocol {
+            w.w(0, &format!("AppProtocol:\t{ap}\n"));
+        }
+        if let Some(np) = p.node_port.filter(|n| *n != 0) {
+            w.w(0, &format!("NodePort:\t{name}\t{np}/{proto}\n"));
+        }
+        let pn = p.name.as_deref().unwrap_or("");
+        w.w(
+            0,
+            &format!("Endpoints:\t{}\n", format_endpoint_slices(&slices, pn)),
+        );
+    }
+    w.w(
+        0,
+        &format!(
+            "Session Affinity:\t{}\n",
+            spec.session_affinity.as_deref().unwrap_or("")
+        ),
+    );
+    if let Some(p) = spec
+        .external_traffic_policy
+        .as_ref()
+        .filter(|p| !p.is_empty())
+    {
+        w.w(0, &format!("External Traffic Policy:\t{p}\n"));
+    }
+    if let Some(p) = &spec.internal_traffic_policy {
+        w.w(0, &format!("Internal Traffic Policy:\t{p}\n"));
+    }
+    if let Some(p) = spec.health_check_node_port.filter(|p| *p != 0) {
+        w.w(0, &format!("HealthCheck NodePort:\t{p}\n"));
+    }
+    if let Some(r) = spec
+        .load_balancer_source_ranges
+        .as_ref()
+        .filter(|r| !r.is_empty())
+    {
+        w.w(
+            0,
+            &format!("LoadBalancer Source Ranges:\t{}\n", r.join(",")),
+        );
+    }
+    if let Some(t) = &spec.traffic_distribution {
+        w.w(0, &format!("Traffic Distribution:\t{t}\n"));
+    }
+    describe_events(&mut w, events, c.now);
+    w.finish()
+}
+
+// ------------------------------------------------------------------ Pod
+
+fn int_or_string(v: &IntOrString) -> String {
+    match v {
+        IntOrString::Int(n) => n.to_string(),
+        IntOrString::String(s) => s.clone(),
+    }
+}
+
+/// `DescribeProbe`.
+pub fn describe_probe(p: &Probe) -> String {
+    let attrs = format!(
+        "delay={}s timeout={}s period={}s #success={} #failure={}",
+        p.initial_delay_seconds.unwrap_or(0),
+        p.timeout_seconds.unwrap_or(1),
+        p.period_seconds.unwrap_or(10),
+        p.success_threshold.unwrap_or(1),
+        p.failure_threshold.unwrap_or(3)
+    );
+    if let Some(e) = &p.exec {
+        return format!(
+            "exec [{}] {attrs}",
+            e.command.clone().unwrap_or_default().join(" ")
+        );
+    }
+    if let Some(h) = &p.http_get {
+        let scheme = h.scheme.as_deref().unwrap_or("HTTP").to_lowercase();
+        let port = int_or_string(&h.port);
+        let host = h.host.clone().unwrap_or_default();
+        let hostport = if port.is_empty() {
+            host
+        } else if host.contains(':') {
+            format!("[{host}]:{port}")
+        } else {
+            format!("{host}:{port}")
+        };
+        let mut path = h.path.clone().unwrap_or_default();
+        if !path.is_empty() && !path.starts_with('/') && !hostport.is_empty() {
+            path.insert(0, '/');
+        }
+        return format!("http-get {scheme}://{hostport}{path} {attrs}");
+    }
+    if let Some(t) = &p.tcp_socket {
+        return format!(
+            "tcp-socket {}:{} {attrs}",
+            t.host.clone().unwrap_or_default(),
+            int_or_string(&t.port)
+        );
+    }
+    if let Some(g) = &p.grpc {
+        return format!(
+            "grpc <pod>:{} {} {attrs}",
+            g.port,
+            g.service.clone().unwrap_or_default()
+        );
+    }
+    format!("unknown {attrs}")
+}
+
+fn describe_state(w: &mut W, name: &str, st: Option<&ContainerState>) {
+    let st = st.cloned().unwrap_or_default();
+    if let Some(r) = &st.running {
+        w.w(2, &format!("{name}:\tRunning\n"));
+        let t = r
+            .started_at
+            .as_ref()
+            .map(rfc1123z)
+            .unwrap_or_else(zero_time);
+        w.w(3, &format!("Started:\t{t}\n"));
+    } else if let Some(wt) = &st.waiting {
+        w.w(2, &format!("{name}:\tWaiting\n"));
+        if let Some(r) = wt.reason.as_ref().filter(|r| !r.is_empty()) {
+            w.w(3, &format!("Reason:\t{r}\n"));
+        }
+    } else if let Some(t) = &st.terminated {
+        w.w(2, &format!("{name}:\tTerminated\n"));
+        if let Some(r) = t.reason.as_ref().filter(|r| !r.is_empty()) {
+            w.w(3, &format!("Reason:\t{r}\n"));
+        }
+        if let Some(m) = t.message.as_ref().filter(|r| !r.is_empty()) {
+            w.w(3, &format!("Message:\t{m}\n"));
+        }
+        w.w(3, &format!("Exit Code:\t{}\n", t.exit_code));
+        if let Some(s) = t.signal.filter(|s| *s > 0) {
+            w.w(3, &format!("Signal:\t{s}\n"));
+        }
+        w.w(
+            3,
+            &format!(
+                "Started:\t{}\n",
+                t.started_at
+                    .as_ref()
+                    .map(rfc1123z)
+                    .unwrap_or_else(zero_time)
+            ),
+        );
+        w.w(
+            3,
+            &format!(
+                "Finished:\t{}\n",
+                t.finished_at
+                    .as_ref()
+                    .map(rfc1123z)
+                    .unwrap_or_else(zero_time)
+            ),
+        );
+    } else {
+        w.w(2, &format!("{name}:\tWaiting\n"));
+    }
+}
+
+/// Go's zero `time.Time` in RFC1123Z.
+fn zero_time() -> String {
+    "Mon, 01 Jan 0001 00:00:00 +0000".into()
+}
+
+/// The value `EnvValueRetriever` resolves for a downward-API env var.
+fn field_ref_value(pod: Option<&Pod>, path: &str) -> String {
+    let Some(p) = pod else {
+        return String::new();
+    };
+    let st = p.status.as_ref();
+    match path {
+        "metadata.name" => p.metadata.name.clone().unwrap_or_default(),
+        "metadata.namespace" => p.metadata.namespace.clone().unwrap_or_default(),
+        "metadata.uid" => p.metadata.uid.clone().unwrap_or_default(),
+        "spec.nodeName" => p
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .unwrap_or_default(),
+        "spec.serviceAccountName" => p
+            .spec
+            .as_ref()
+            .and_then(|s| s.service_account_name.clone())
+            .unwrap_or_default(),
+        "status.hostIP" => st.and_then(|s| s.host_ip.clone()).unwrap_or_default(),
+        "status.podIP" => st.and_then(|s| s.pod_ip.clone()).unwrap_or_default(),
+        "status.podIPs" => st
+            .and_then(|s| s.pod_ips.as_ref())
+            .map(|v| v.iter().map(|i| i.ip.clone()).collect::<Vec<_>>().join(","))
+            .unwrap_or_default(),
+        "status.hostIPs" => st
+            .and_then(|s| s.host_ips.as_ref())
+            .map(|v| v.iter().map(|i| i.ip.clone()).collect::<Vec<_>>().join(","))
+            .unwrap_or_default(),
+        _ => {
+            if let Some(k) = path
+                .strip_prefix("metadata.labels['")
+                .and_then(|k| k.strip_suffix("']"))
+            {
+                return p
+                    .metadata
+                    .labels
+                    .as_ref()
+                    .and_then(|l| l.get(k))
+                    .cloned()
+                    .unwrap_or_default();
+            }
+            if let Some(k) = path
+                .strip_prefix("metadata.annotations['")
+                .and_then(|k| k.strip_suffix("']"))
+            {
+                return p
+                    .metadata
+                    .annotations
+                    .as_ref()
+                    .and_then(|l| l.get(k))
+                    .cloned()
+                    .unwrap_or_default();
+            }
+            String::new()
+        }
+    }
+}
+
+/// `describeContainers` (space = "" for pods, "  " in pod templates).
+fn describe_containers(
+    w: &mut W,
+    label: &str,
+    cs: &[Container],
+    statuses: Option<&Vec<ContainerStatus>>,
+    pod: Option<&Pod>,
+    space: &str,
+) {
+    let none = if cs.is_empty() { " <none>" } else { "" };
+    w.w(0, &format!("{space}{label}:{none}\n"));
+    let name_indent = if space.is_empty() { "" } else { " " };
+    for ct in cs {
+        let st = statuses.and_then(|v| v.iter().find(|s| s.name == ct.name));
+        w.w(1, &format!("{name_indent}{}:\n", ct.name));
+        if let Some(s) = st {
+            w.w(
+                2,
+                &format!(
+                    "Container ID:\t{}\n",
+                    s.container_id.clone().unwrap_or_default()
+                ),
+            );
+        }
+        w.w(
+            2,
+            &format!("Image:\t{}\n", ct.image.clone().unwrap_or_default()),
+        );
+        if let Some(s) = st {
+            w.w(2, &format!("Image ID:\t{}\n", s.image_id));
+        }
+        let ports = ct.ports.as_deref().unwrap_or(&[]);
+        let fmt_port = |n: i32, p: &k8s_openapi::api::core::v1::ContainerPort| {
+            let s = format!("{n}/{}", p.protocol.as_deref().unwrap_or("TCP"));
+            match p.name.as_ref().filter(|n| !n.is_empty()) {
+                Some(name) => format!("{s} ({name})"),
+                None => s,
+            }
+        };
+        let ps = ports
+            .iter()
+            .map(|p| fmt_port(p.container_port, p))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if ps.contains(',') {
+            w.w(2, &format!("Ports:\t{ps}\n"));
+        } else {
+            w.w(2, &format!("Port:\t{}\n", or_none(&ps)));
+        }
+        let hs = ports
+            .iter()
+            .map(|p| fmt_port(p.host_port.unwrap_or(0), p))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if hs.contains(',') {
+            w.w(2, &format!("Host Ports:\t{hs}\n"));
+        } else {
+            w.w(2, &format!("Host Port:\t{}\n", or_none(&hs)));
+        }
+        if let Some(cmd) = ct.command.as_ref().filter(|c| !c.is_empty()) {
+            w.w(2, "Command:\n");
+            for c in cmd {
+                for s in c.split('\n') {
+                    w.w(3, &format!("{s}\n"));
+                }
+            }
+        }
+        if let Some(args) = ct.args.as_ref().filter(|c| !c.is_empty()) {
+            w.w(2, "Args:\n");
+            for c in args {
+                for s in c.split('\n') {
+                    w.w(3, &format!("{s}\n"));
+                }
+            }
+        }
+        if let Some(s) = st {
+            describe_state(w, "State", s.state.as_ref());
+            if let Some(ls) = s.last_state.as_ref().filter(|l| l.terminated.is_some()) {
+                describe_state(w, "Last State", Some(ls));
+            }
+            w.w(
+                2,
+                &format!("Ready:\t{}\n", if s.ready { "True" } else { "False" }),
+            );
+            w.w(2, &format!("Restart Count:\t{}\n", s.restart_count));
+        }
+        if let Some(r) = &ct.resources {
+            for (title, list) in [("Limits", &r.limits), ("Requests", &r.requests)] {
+                if let Some(l) = list.as_ref().filter(|l| !l.is_empty()) {
+                    w.w(2, &format!("{title}:\n"));
+                    for (k, v) in l {
+                        w.w(3, &format!("{k}:\t{}\n", v.0));
+                    }
+                }
+            }
+        }
+        for (title, p) in [
+            ("Liveness", &ct.liveness_probe),
+            ("Readiness", &ct.readiness_probe),
+            ("Startup", &ct.startup_probe),
+        ] {
+            if let Some(p) = p {
+                w.w(2, &format!("{title}:\t{}\n", describe_probe(p)));
+            }
+        }
+        if let Some(ef) = ct.env_from.as_ref().filter(|e| !e.is_empty()) {
+            w.w(2, "Environment Variables from:\n");
+            for e in ef {
+                let (from, name, optional) = if let Some(c) = &e.config_map_ref {
+                    ("ConfigMap", c.name.clone(), c.optional.unwrap_or(false))
+                } else if let Some(s) = &e.secret_ref {
+                    ("Secret", s.name.clone(), s.optional.unwrap_or(false))
+                } else {
+                    ("", String::new(), false)
+                };
+                match e.prefix.as_ref().filter(|p| !p.is_empty()) {
+                    None => w.w(3, &format!("{name}\t{from}\tOptional: {optional}\n")),
+                    Some(p) => w.w(
+                        3,
+                        &format!("{name}\t{from} with prefix '{p}'\tOptional: {optional}\n"),
+                    ),
+                }
+            }
+        }
+        let env = ct.env.as_deref().unwrap_or(&[]);
+        w.w(
+            2,
+            &format!(
+                "Environment:{}\n",
+                if env.is_empty() { "\t<none>" } else { "" }
+            ),
+        );
+        for e in env {
+            match &e.value_from {
+                None => {
+                    for (i, s) in e.value.clone().unwrap_or_default().split('\n').enumerate() {
+                        if i == 0 {
+                            w.w(3, &format!("{}:\t{s}\n", e.name));
+                        } else {
+                            w.w(3, &format!("\t{s}\n"));
+                        }
+                    }
+                }
+                Some(vf) => {
+                    if let Some(fr) = &vf.field_ref {
+                        let api = fr.api_version.clone().unwrap_or_else(|| "v1".into());
+                        let v = field_ref_value(pod, &fr.field_path);
+                        w.w(3, &format!("{}:\t{v} ({api}:{})\n", e.name, fr.field_path));
+                    } else if let Some(rf) = &vf.resource_field_ref {
+                        w.w(
+                            3,
+                            &format!("{}:\tnode allocatable ({})\n", e.name, rf.resource),
+                        );
+                    } else if let Some(s) = &vf.secret_key_ref {
+                        w.w(
+                            3,
+                            &format!(
+                                "{}:\t<set to the key '{}' in secret '{}'>\tOptional: {}\n",
+                                e.name,
+                                s.key,
+                                s.name,
+                                s.optional.unwrap_or(false)
+                            ),
+                        );
+                    } else if let Some(s) = &vf.config_map_key_ref {
+                        w.w(
+                            3,
+                            &format!(
+                                "{}:\t<set to the key '{}' of config map '{}'>\tOptional: {}\n",
+                                e.name,
+                                s.key,
+                                s.name,
+                                s.optional.unwrap_or(false)
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        let mut mounts = ct.volume_mounts.clone().unwrap_or_default();
+        w.w(
+            2,
+            &format!(
+                "Mounts:{}\n",
+                if mounts.is_empty() { "\t<none>" } else { "" }
+            ),
+        );
+        mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+        for m in mounts {
+            let mut flags = vec![if m.read_only == Some(true) {
+                "ro".to_string()
+            } else {
+                "rw".to_string()
+            }];
+            if let Some(sp) = m.sub_path.as_ref().filter(|s| !s.is_empty()) {
+                flags.push(format!("path={sp:?}"));
+            }
+            w.w(
+                3,
+                &format!("{} from {} ({})\n", m.mount_path, m.name, flags.join(",")),
+            );
+        }
+    }
+}
+
+/// `describeVolumes`.
+fn describe_volumes(w: &mut W, vols: Option<&Vec<Volume>>, space: &str) {
+    let Some(vols) = vols.filter(|v| !v.is_empty()) else {
+        w.w(0, &format!("{space}Volumes:\t<none>\n"));
+        return;
+    };
+    w.w(0, &format!("{space}Volumes:\n"));
+    let name_indent = if space.is_empty() { "" } else { " " };
+    for v in vols {
+        w.w(1, &format!("{name_indent}{}:\n", v.name));
+        if let Some(p) = &v.projected {
+            w.w(
+                2,
+                "Type:\tProjected (a volume that contains injected data from multiple sources)\n",
+            );
+            for s in p.sources.iter().flatten() {
+                if let Some(sec) = &s.secret {
+                    w.w(
+                        2,
+                        &format!(
+                            "SecretName:\t{}\n    Optional:\t{}\n",
+                            sec.name,
+                            sec.optional.unwrap_or(false)
+                        ),
+                    );
+                } else if s.downward_api.is_some() {
+                    w.w(2, "DownwardAPI:\ttrue\n");
+                } else if let Some(cm) = &s.config_map {
+                    w.w(
+                        2,
+                        &format!(
+                            "ConfigMapName:\t{}\n    Optional:\t{}\n",
+                            cm.name,
+                            cm.optional.unwrap_or(false)
+                        ),
+                    );
+                } else if let Some(t) = &s.service_account_token {
+                    w.w(
+                        2,
+                        &format!(
+                            "TokenExpirationSeconds:\t{}\n",
+                            t.expiration_seconds.unwrap_or(3607)
+                        ),
+                    );
+                }
+            }
+        } else if let Some(e) = &v.empty_dir {
+            let size = e
+                .size_limit
+                .as_ref()
+                .map(|q| q.0.clone())
+                .filter(|s| !s.is_empty() && s != "0")
+                .unwrap_or_else(|| "<unset>".into());
+            w.w(
+                2,
+                &format!(
+                    "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{}\n    SizeLimit:\t{size}\n",
+                    e.medium.clone().unwrap_or_default()
+                ),
+            );
+        } else if let Some(h) = &v.host_path {
+            w.w(
+                2,
+                &format!(
+                    "Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{}\n",
+                    h.path,
+                    h.type_.clone().unwrap_or_else(|| "<none>".into())
+                ),
+            );
+        } else if let Some(cm) = &v.config_map {
+            w.w(
+                2,
+                &format!(
+                    "Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{}\n    Optional:\t{}\n",
+                    cm.name,
+                    cm.optional.unwrap_or(false)
+                ),
+            );
+        } else if let Some(s) = &v.secret {
+            w.w(
+                2,
+                &format!(
+                    "Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{}\n    Optional:\t{}\n",
+                    s.secret_name.clone().unwrap_or_default(),
+                    s.optional.unwrap_or(false)
+                ),
+            );
+        } else if let Some(c) = &v.persistent_volume_claim {
+            w.w(
+                2,
+                &format!(
+                    "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t{}\n    ReadOnly:\t{}\n",
+                    c.claim_name,
+                    c.read_only.unwrap_or(false)
+                ),
+            );
+        } else if let Some(d) = &v.downward_api {
+            w.w(2, "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n");
+            for i in d.items.iter().flatten() {
+                if let Some(f) = &i.field_ref {
+                    w.w(3, &format!("{} -> {}\n", f.field_path, i.path));
+                }
+                if let Some(r) = &i.resource_field_ref {
+                    w.w(3, &format!("{} -> {}\n", r.resource, i.path));
+                }
+            }
+        } else {
+            w.w(1, "<unknown>\n");
+        }
+    }
+}
+
+/// `printTolerationsMultilineWithIndent`.
+fn tolerations_multiline(w: &mut W, initial: &str, title: &str, tols: Option<&Vec<Toleration>>) {
+    w.w(0, &format!("{initial}{title}:\t"));
+    let Some(t) = tols.filter(|t| !t.is_empty()) else {
+        w.w(0, "<none>\n");
+        return;
+    };
+    let mut t = t.clone();
+    t.sort_by(|a, b| a.key.cmp(&b.key));
+    for (i, tol) in t.iter().enumerate() {
+        if i != 0 {
+            w.w(0, &format!("{initial}\t"));
+        }
+        let key = tol.key.clone().unwrap_or_default();
+        let value = tol.value.clone().unwrap_or_default();
+        let effect = tol.effect.clone().unwrap_or_default();
+        let mut s = key.clone();
+        if !value.is_empty() {
+            s.push_str(&format!("={value}"));
+        }
+        if !effect.is_empty() {
+            s.push_str(&format!(":{effect}"));
+        }
+        if tol.operator.as_deref() == Some("Exists") && value.is_empty() {
+            if !key.is_empty() || !effect.is_empty() {
+                s.push_str(" op=Exists");
+            } else {
+                s.push_str("op=Exists");
+            }
+        }
+        if let Some(sec) = tol.toleration_seconds {
+            s.push_str(&format!(" for {sec}s"));
+        }
+        w.w(0, &format!("{s}\n"));
+    }
+}
+
+/// `qos.GetPodQOS`: the status value when set, else computed from requests/limits.
+fn qos_class(p: &Pod) -> String {
+    if let Some(q) = p
+        .status
+        .as_ref()
+        .and_then(|s| s.qos_class.clone())
+        .filter(|q| !q.is_empty())
+    {
+        return q;
+    }
+    let cs = p
+        .spec
+        .as_ref()
+        .map(|s| s.containers.clone())
+        .unwrap_or_default();
+    let mut any = false;
+    let mut guaranteed = true;
+    for c in &cs {
+        let r = c.resources.clone().unwrap_or_default();
+        let req = r.requests.unwrap_or_default();
+        let lim = r.limits.unwrap_or_default();
+        if !req.is_empty() || !lim.is_empty() {
+            any = true;
+        }
+        for k in ["cpu", "memory"] {
+            match (lim.get(k), req.get(k)) {
+                (Some(l), Some(q)) if l == q => {}
+                (Some(_), None) => {}
+                _ => guaranteed = false,
+            }
+        }
+    }
+    if !any {
+        "BestEffort".into()
+    } else if guaranteed {
+        "Guaranteed".into()
+    } else {
+        "Burstable".into()
+    }
+}
+
+fn describe_pod(c: &Cluster, p: &Pod, events: &[&Event]) -> String {
+    let mut w = W::default();
+    let m = &p.metadata;
+    let spec = p.spec.clone().unwrap_or_default();
+    let st = p.status.clone().unwrap_or_default();
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+    if let Some(pr) = spec.priority {
+        w.w(0, &format!("Priority:\t{pr}\n"));
+    }
+    if let Some(pc) = spec.priority_class_name.as_ref().filter(|s| !s.is_empty()) {
+        w.w(0, &format!("Priority Class Name:\t{pc}\n"));
+    }
+    if let Some(rc) = spec.runtime_class_name.as_ref().filter(|s| !s.is_empty()) {
+        w.w(0, &format!("Runtime Class Name:\t{rc}\n"));
+    }
+    if let Some(sa) = spec.service_account_name.as_ref().filter(|s| !s.is_empty()) {
+        w.w(0, &format!("Service Account:\t{sa}\n"));
+    }
+    match spec.node_name.as_ref().filter(|s| !s.is_empty()) {
+        None => w.w(0, "Node:\t<none>\n"),
+        Some(n) => w.w(
+            0,
+            &format!("Node:\t{n}/{}\n", st.host_ip.clone().unwrap_or_default()),
+        ),
+    }
+    if let Some(t) = &st.start_time {
+        w.w(0, &format!("Start Time:\t{}\n", rfc1123z(t)));
+    }
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    let phase = st.phase.clone().unwrap_or_default();
+    match &m.deletion_timestamp {
+        Some(dt) if phase != "Failed" && phase != "Succeeded" => {
+            w.w(
+                0,
+                &format!("Status:\tTerminating (lasts {})\n", since(c.now, Some(dt))),
+            );
+            w.w(
+                0,
+                &format!(
+                    "Termination Grace Period:\t{}s\n",
+                    m.deletion_grace_period_seconds.unwrap_or(0)
+                ),
+            );
+        }
+        _ => w.w(0, &format!("Status:\t{phase}\n")),
+    }
+    if let Some(r) = st.reason.as_ref().filter(|s| !s.is_empty()) {
+        w.w(0, &format!("Reason:\t{r}\n"));
+    }
+    if let Some(r) = st.message.as_ref().filter(|s| !s.is_empty()) {
+        w.w(0, &format!("Message:\t{r}\n"));
+    }
+    w.w(
+        0,
+        &format!("IP:\t{}\n", st.pod_ip.clone().unwrap_or_default()),
+    );
+    match st.pod_ips.as_ref().filter(|v| !v.is_empty()) {
+        None => w.w(0, "IPs:\t<none>\n"),
+        Some(ips) => {
+            w.w(0, "IPs:\n");
+            for ip in ips {
+                w.w(1, &format!("IP:\t{}\n", ip.ip));
+            }
+        }
+    }
+    if let Some(cb) = controlled_by(m) {
+        w.w(0, &format!("Controlled By:\t{cb}\n"));
+    }
+    if let Some(n) = st.nominated_node_name.as_ref().filter(|s| !s.is_empty()) {
+        w.w(0, &format!("NominatedNodeName:\t{n}\n"));
+    }
+    if let Some(ic) = spec.init_containers.as_ref().filter(|v| !v.is_empty()) {
+        describe_containers(
+            &mut w,
+            "Init Containers",
+            ic,
+            st.init_container_statuses.as_ref(),
+            Some(p),
+            "",
+        );
+    }
+    describe_containers(
+        &mut w,
+        "Containers",
+        &spec.containers,
+        st.container_statuses.as_ref(),
+        Some(p),
+        "",
+    );
+    if let Some(g) = spec.readiness_gates.as_ref().filter(|v| !v.is_empty()) {
+        w.w(0, "Readiness Gates:\n  Type\tStatus\n");
+        for gate in g {
+            let status = st
+                .conditions
+                .iter()
+                .flatten()
+                .find(|c| c.type_ == gate.condition_type)
+                .map(|c| c.status.clone())
+                .unwrap_or_else(|| "<none>".into());
+            w.w(1, &format!("{} \t{status} \n", gate.condition_type));
+        }
+    }
+    if let Some(cs) = st.conditions.as_ref().filter(|v| !v.is_empty()) {
+        w.w(0, "Conditions:\n  Type\tStatus\n");
+        for cnd in cs {
+            w.w(1, &format!("{} \t{} \n", cnd.type_, cnd.status));
+        }
+    }
+    describe_volumes(&mut w, spec.volumes.as_ref(), "");
+    w.w(0, &format!("QoS Class:\t{}\n", qos_class(p)));
+    labels_multiline(&mut w, "", "Node-Selectors", spec.node_selector.as_ref());
+    tolerations_multiline(&mut w, "", "Tolerations", spec.tolerations.as_ref());
+    describe_events(&mut w, events, c.now);
+    w.finish()
+}
+
+// ------------------------------------------------------------------ workloads
+
+/// `DescribePodTemplate`.
+fn describe_pod_template(w: &mut W, t: Option<&PodTemplateSpec>) {
+    w.w(0, "Pod Template:\n");
+    let Some(t) = t else {
+        w.w(1, "<unset>");
+        return;
+    };
+    let meta = t.metadata.clone().unwrap_or_default();
+    let spec = t.spec.clone().unwrap_or_default();
+    labels_multiline(w, "", "  Labels", meta.labels.as_ref());
+    if meta.annotations.as_ref().is_some_and(|a| !a.is_empty()) {
+        annotations_multiline(w, "  Annotations", meta.annotations.as_ref());
+    }
+    if let Some(sa) = spec.service_account_name.as_ref().filter(|s| !s.is_empty()) {
+        w.w(1, &format!("Service Account:\t{sa}\n"));
+    }
+    if let Some(ic) = spec.init_containers.as_ref().filter(|v| !v.is_empty()) {
+        describe_containers(w, "Init Containers", ic, None, None, "  ");
+    }
+    describe_containers(w, "Containers", &spec.containers, None, None, "  ");
+    describe_volumes(w, spec.volumes.as_ref(), "  ");
+    if let Some(pc) = spec.priority_class_name.as_ref().filter(|s| !s.is_empty()) {
+        w.w(1, &format!("Priority Class Name:\t{pc}\n"));
+    }
+    labels_multiline(w, "", "  Node-Selectors", spec.node_selector.as_ref());
+    tolerations_multiline(w, "", "  Tolerations", spec.tolerations.as_ref());
+}
+
+/// Pods a controller owns, by phase (`getPodStatusForController`).
+fn pod_phases(
+    c: &Cluster,
+    ns: &str,
+    sel: &Selector,
+    uid: Option<&str>,
+) -> (usize, usize, usize, usize) {
+    let (mut r, mut wt, mut s, mut f) = (0, 0, 0, 0);
+    let empty = BTreeMap::new();
+    for o in c.store.list_ns("Pod", ns) {
+        let Object::Pod(p) = o else { continue };
+        if !sel.matches(p.metadata.labels.as_ref().unwrap_or(&empty)) {
+            continue;
+        }
+        let owner = p
+            .metadata
+            .owner_references
+            .iter()
+            .flatten()
+            .find(|o| o.controller == Some(true))
+            .map(|o| o.uid.as_str());
+        if owner.is_none() || owner != uid {
+            continue;
+        }
+        match p.status.as_ref().and_then(|s| s.phase.as_deref()) {
+            Some("Running") => r += 1,
+            Some("Pending") => wt += 1,
+            Some("Succeeded") => s += 1,
+            Some("Failed") => f += 1,
+            _ => {}
+        }
+    }
+    (r, wt, s, f)
+}
+
+fn describe_replicaset(c: &Cluster, rs: &ReplicaSet, events: &[&Event]) -> String {
+    let mut w = W::default();
+    let m = &rs.metadata;
+    let spec = rs.spec.clone().unwrap_or_default();
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+    w.w(
+        0,
+        &format!(
+            "Selector:\t{}\n",
+            format_label_selector(Some(&spec.selector))
+        ),
+    );
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    if let Some(cb) = controlled_by(m) {
+        w.w(0, &format!("Controlled By:\t{cb}\n"));
+    }
+    w.w(
+        0,
+        &format!(
+            "Replicas:\t{} current / {} desired\n",
+            rs.status.as_ref().map_or(0, |s| s.replicas),
+            spec.replicas.unwrap_or(1)
+        ),
+    );
+    let sel = Selector::from_label_selector(&spec.selector);
+    let (r, wt, s, f) = pod_phases(c, meta_ns(m), &sel, m.uid.as_deref());
+    w.w(0, "Pods Status:\t");
+    w.w(
+        0,
+        &format!("{r} Running / {wt} Waiting / {s} Succeeded / {f} Failed\n"),
+    );
+    describe_pod_template(&mut w, spec.template.as_ref());
+    if let Some(cs) = rs
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .filter(|c| !c.is_empty())
+    {
+        w.w(0, "Conditions:\n  Type\tStatus\tReason\n");
+        w.w(1, "----\t------\t------\n");
+        for cnd in cs {
+            w.w(
+                1,
+                &format!(
+                    "{} \t{}\t{}\n",
+                    cnd.type_,
+                    cnd.status,
+                    cnd.reason.clone().unwrap_or_default()
+                ),
+            );
+        }
+    }
+    describe_events(&mut w, events, c.now);
+    w.finish()
+}
+
+/// A template with the `pod-template-hash` label removed, for comparing an RS to its Deployment.
+fn template_without_hash(t: Option<&PodTemplateSpec>) -> serde_json::Value {
+    let mut t = t.cloned().unwrap_or_default();
+    if let Some(l) = t.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
+        l.remove("pod-template-hash");
+    }
+    serde_json::to_value(t).unwrap_or_default()
+}
+
+fn describe_deployment(c: &Cluster, d: &Deployment, events: &[&Event]) -> String {
+    let mut w = W::default();
+    let m = &d.metadata;
+    let spec = d.spec.clone().unwrap_or_default();
+    let st = d.status.clone().unwrap_or_default();
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+    let ct = m
+        .creation_timestamp
+        .as_ref()
+        .map(rfc1123z)
+        .unwrap_or_else(zero_time);
+    w.w(0, &format!("CreationTimestamp:\t{ct}\n"));
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    w.w(
+        0,
+        &format!("Selector:\t{}\n", selector_string(Some(&spec.selector))),
+    );
+    w.w(
+        0,
+        &format!(
+            "Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable\n",
+            spec.replicas.unwrap_or(1),
+            st.updated_replicas.unwrap_or(0),
+            st.replicas.unwrap_or(0),
+            st.available_replicas.unwrap_or(0),
+            st.unavailable_replicas.unwrap_or(0)
+        ),
+    );
+    let strategy = spec.strategy.clone().unwrap_or_default();
+    w.w(
+        0,
+        &format!(
+            "StrategyType:\t{}\n",
+            strategy.type_.clone().unwrap_or_default()
+        ),
+    );
+    w.w(
+        0,
+        &format!(
+            "MinReadySeconds:\t{}\n",
+            spec.min_ready_seconds.unwrap_or(0)
+        ),
+    );
+    if let Some(ru) = &strategy.rolling_update {
+        let s =
+            |v: &Option<IntOrString>| v.as_ref().map(int_or_string).unwrap_or_else(|| "0".into());
+        w.w(
+            0,
+            &format!(
+                "RollingUpdateStrategy:\t{} max unavailable, {} max surge\n",
+                s(&ru.max_unavailable),
+                s(&ru.max_surge)
+            ),
+        );
+    }
+    describe_pod_template(&mut w, Some(&spec.template));
+    if let Some(cs) = st.conditions.as_ref().filter(|c| !c.is_empty()) {
+        w.w(0, "Conditions:\n  Type\tStatus\tReason\n");
+        w.w(1, "----\t------\t------\n");
+        for cnd in cs {
+            w.w(
+                1,
+                &format!(
+                    "{} \t{}\t{}\n",
+                    cnd.type_,
+                    cnd.status,
+                    cnd.reason.clone().unwrap_or_default()
+                ),
+            );
+        }
+    }
+    // deploymentutil.GetAllReplicaSets: owned ReplicaSets; the new one has the Deployment's template.
+    let want = template_without_hash(Some(&spec.template));
+    let mut old: Vec<&ReplicaSet> = Vec::new();
+    let mut new: Vec<&ReplicaSet> = Vec::new();
+    for o in c.store.list_ns("ReplicaSet", meta_ns(m)) {
+        let Object::ReplicaSet(rs) = o else { continue };
+        let owned = rs
+            .metadata
+            .owner_references
+            .iter()
+            .flatten()
+            .any(|o| o.controller == Some(true) && Some(o.uid.as_str()) == m.uid.as_deref());
+        if !owned {
+            continue;
+        }
+        let t = template_without_hash(rs.spec.as_ref().and_then(|s| s.template.as_ref()));
+        if t == want && new.is_empty() {
+            new.push(rs);
+        } else {
+            old.push(rs);
+        }
+    }
+    let fmt_rs = |v: &[&ReplicaSet]| {
+        let s: Vec<String> = v
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} ({}/{} replicas created)",
+                    meta_name(&r.metadata),
+                    r.status.as_ref().map_or(0, |s| s.replicas),
+                    r.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1)
+                )
+            })
+            .collect();
+        or_none(&s.join(", "))
+    };
+    if !old.is_empty() || !new.is_empty() {
+        w.w(0, &format!("OldReplicaSets:\t{}\n", fmt_rs(&old)));
+        w.w(0, &format!("NewReplicaSet:\t{}\n", fmt_rs(&new)));
+    }
+    describe_events(&mut w, events, c.now);
+    w.finish()
+}
+
+// ------------------------------------------------------------------ discovery
+
+fn describe_endpoints(c: &Cluster, e: &Endpoints, events: &[&Event]) -> String {
+    let mut w = W::default();
+    let m = &e.metadata;
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    w.w(0, "Subsets:\n");
+    for ss in e.subsets.iter().flatten() {
+        let a: Vec<String> = ss
+            .addresses
+            .iter()
+            .flatten()
+            .map(|a| a.ip.clone())
+            .collect();
+        w.w(1, &format!("Addresses:\t{}\n", or_none(&a.join(","))));
+        let n: Vec<String> = ss
+            .not_ready_addresses
+            .iter()
+            .flatten()
+            .map(|a| a.ip.clone())
+            .collect();
+        w.w(
+            1,
+            &format!("NotReadyAddresses:\t{}\n", or_none(&n.join(","))),
+        );
+        if let Some(ports) = ss.ports.as_ref().filter(|p| !p.is_empty()) {
+            w.w(1, "Ports:\n");
+            w.w(2, "Name\tPort\tProtocol\n");
+            w.w(2, "----\t----\t--------\n");
+            for p in ports {
+                let name = p
+                    .name
+                    .clone()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| "<unset>".into());
+                w.w(
+                    2,
+                    &format!(
+                        "{name}\t{}\t{}\n",
+                        p.port,
+                        p.protocol.as_deref().unwrap_or("TCP")
+                    ),
+                );
+            }
+        }
+        w.w(0, "\n");
+    }
+    describe_events(&mut w, events, c.now);
+    w.finish()
+}
+
+fn describe_endpointslice(c: &Cluster, s: &EndpointSlice, events: &[&Event]) -> String {
+    let mut w = W::default();
+    let m = &s.metadata;
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    w.w(0, &format!("AddressType:\t{}\n", s.address_type));
+    match s.ports.as_ref().filter(|p| !p.is_empty()) {
+        None => w.w(0, "Ports: <unset>\n"),
+        Some(ports) => {
+            w.w(0, "Ports:\n");
+            w.w(1, "Name\tPort\tProtocol\n");
+            w.w(1, "----\t----\t--------\n");
+            for p in ports {
+                let name = p
+                    .name
+                    .clone()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| "<unset>".into());
+                let num = p
+                    .port
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "<unset>".into());
+                w.w(
+                    1,
+                    &format!("{name}\t{num}\t{}\n", p.protocol.as_deref().unwrap_or("")),
+                );
+            }
+        }
+    }
+    if s.endpoints.is_empty() {
+        w.w(0, "Endpoints: <none>\n");
+    } else {
+        w.w(0, "Endpoints:\n");
+        for e in &s.endpoints {
+            w.w(
+                1,
+                &format!("- Addresses:\t{}\n", or_none(&e.addresses.join(", "))),
+            );
+            w.w(2, "Conditions:\n");
+            let ready = e
+                .conditions
+                .as_ref()
+                .and_then(|c| c.ready)
+                .map(|b| b.to_string())
+                .unwrap_or_else(|| "<unset>".into());
+            w.w(3, &format!("Ready:\t{ready}\n"));
+            w.w(
+                2,
+                &format!(
+                    "Hostname:\t{}\n",
+                    e.hostname.clone().unwrap_or_else(|| "<unset>".into())
+                ),
+            );
+            if let Some(t) = &e.target_ref {
+                w.w(
+                    2,
+                    &format!(
+                        "TargetRef:\t{}/{}\n",
+                        t.kind.clone().unwrap_or_default(),
+                        t.name.clone().unwrap_or_default()
+                    ),
+                );
+            }
+            w.w(
+                2,
+                &format!(
+                    "NodeName:\t{}\n",
+                    e.node_name.clone().unwrap_or_else(|| "<unset>".into())
+                ),
+            );
+            w.w(
+                2,
+                &format!(
+                    "Zone:\t{}\n",
+                    e.zone.clone().unwrap_or_else(|| "<unset>".into())
+                ),
+            );
+        }
+    }
+    describe_events(&mut w, events, c.now);
+    w.finish()
+}
+
+// ------------------------------------------------------------------ Node, Namespace
+
+/// Millicores of a CPU quantity (`100m`, `2`, `0.5`).
+fn cpu_millis(q: &str) -> i64 {
+    if let Some(m) = q.strip_suffix('m') {
+        return m.parse().unwrap_or(0);
+    }
+    q.parse::<f64>().map(|v| (v * 1000.0) as i64).unwrap_or(0)
+}
+
+/// Bytes of a memory quantity (`70Mi`, `1Gi`, `128974848`, `129M`).
+fn mem_bytes(q: &str) -> i64 {
+    for (suf, mul) in [
+        ("Ki", 1i64 << 10),
+        ("Mi", 1 << 20),
+        ("Gi", 1 << 30),
+        ("Ti", 1 << 40),
+        ("k", 1000),
+        ("M", 1_000_000),
+        ("G", 1_000_000_000),
+    ] {
+        if let Some(n) = q.strip_suffix(suf) {
+            return n
+                .parse::<f64>()
+                .map(|v| (v * mul as f64) as i64)
+                .unwrap_or(0);
+        }
+    }
+    q.parse().unwrap_or(0)
+}
+
+fn fmt_cpu(m: i64) -> String {
+    if m % 1000 == 0 {
+        (m / 1000).to_string()
+    } else {
+        format!("{m}m")
+    }
+}
+
+fn fmt_mem(b: i64) -> String {
+    if b == 0 {
+        return "0".into();
+    }
+    for (suf, mul) in [("Gi", 1i64 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
+        if b % mul == 0 {
+            return format!("{}{suf}", b / mul);
+        }
+    }
+    b.to_string()
+}
+
+fn pod_resources(p: &Pod, which: &str) -> (i64, i64) {
+    let (mut cpu, mut mem) = (0, 0);
+    for c in p.spec.iter().flat_map(|s| s.containers.iter()) {
+        let r = c.resources.clone().unwrap_or_default();
+        let list = if which == "requests" {
+            r.requests.or(r.limits)
+        } else {
+            r.limits
+        };
+        if let Some(l) = list {
+            cpu += l.get("cpu").map_or(0, |q| cpu_millis(&q.0));
+            mem += l.get("memory").map_or(0, |q| mem_bytes(&q.0));
+        }
+    }
+    (cpu, mem)
+}
+
+fn describe_node(c: &Cluster, n: &Node, events: &[&Event]) -> String {
+    let mut w = W::default();
+    let m = &n.metadata;
+    let name = meta_name(m);
+    w.w(0, &format!("Name:\t{name}\n"));
+    let roles = printers::node_roles(n);
+    w.w(0, &format!("Roles:\t{}\n", or_none(&roles.join(","))));
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    let ct = m
+        .creation_timestamp
+        .as_ref()
+        .map(rfc1123z)
+        .unwrap_or_else(zero_time);
+    w.w(0, &format!("CreationTimestamp:\t{ct}\n"));
+    let spec = n.spec.clone().unwrap_or_default();
+    w.w(0, "Taints:\t");
+    let mut taints = spec.taints.clone().unwrap_or_default();
+    if taints.is_empty() {
+        w.w(0, "<none>\n");
+    }
+    taints
+        .sort_by(|a, b| format!("{},{}", a.effect, a.key).cmp(&format!("{},{}", b.effect, b.key)));
+    for (i, t) in taints.iter().enumerate() {
+        if i != 0 {
+            w.w(0, "\t");
+        }
+        let v = t
+            .value
+            .as_ref()
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("={v}"))
+            .unwrap_or_default();
+        w.w(0, &format!("{}{v}:{}\n", t.key, t.effect));
+    }
+    w.w(
+        0,
+        &format!("Unschedulable:\t{}\n", spec.unschedulable.unwrap_or(false)),
+    );
+    w.w(0, "Lease:\n");
+    w.w(1, &format!("HolderIdentity:\t{name}\n"));
+    w.w(1, "AcquireTime:\t<unset>\n");
+    w.w(
+        1,
+        &format!(
+            "RenewTime:\t{}\n",
+            rfc1123z(&c.time(c.now - (c.now % 10_000)))
+        ),
+    );
+    let st = n.status.clone().unwrap_or_default();
+    if let Some(cs) = st.conditions.as_ref().filter(|c| !c.is_empty()) {
+        w.w(
+            0,
+            "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n",
+        );
+        w.w(
+            1,
+            "----\t------\t-----------------\t------------------\t------\t-------\n",
+        );
+        let fallback = m
+            .creation_timestamp
+            .as_ref()
+            .map(rfc1123z)
+            .unwrap_or_else(zero_time);
+        for cnd in cs {
+            let hb = cnd
+                .last_heartbeat_time
+                .as_ref()
+                .map(rfc1123z)
+                .unwrap_or_else(|| fallback.clone());
+            let tr = cnd
+                .last_transition_time
+                .as_ref()
+                .map(rfc1123z)
+                .unwrap_or_else(|| fallback.clone());
+            w.w(
+                1,
+                &format!(
+                    "{} \t{} \t{hb} \t{tr} \t{} \t{}\n",
+                    cnd.type_,
+                    cnd.status,
+                    cnd.reason.clone().unwrap_or_default(),
+                    cnd.message.clone().unwrap_or_default()
+                ),
+            );
+        }
+    }
+    w.w(0, "Addresses:\n");
+    for a in st.addresses.iter().flatten() {
+        w.w(1, &format!("{}:\t{}\n", a.type_, a.address));
+    }
+    for (title, list) in [("Capacity", &st.capacity), ("Allocatable", &st.allocatable)] {
+        if let Some(l) = list.as_ref().filter(|l| !l.is_empty()) {
+            w.w(0, &format!("{title}:\n"));
+            for (k, v) in l {
+                w.w(0, &format!("  {k}:\t{}\n", v.0));
+            }
+        }
+    }
+    let info = st.node_info.clone().unwrap_or_default();
+    w.w(0, "System Info:\n");
+    w.w(0, &format!("  Machine ID:\t{}\n", info.machine_id));
+    w.w(0, &format!("  System UUID:\t{}\n", info.system_uuid));
+    w.w(0, &format!("  Boot ID:\t{}\n", info.boot_id));
+    w.w(0, &format!("  Kernel Version:\t{}\n", info.kernel_version));
+    w.w(0, &format!("  OS Image:\t{}\n", info.os_image));
+    w.w(
+        0,
+        &format!("  Operating System:\t{}\n", info.operating_system),
+    );
+    w.w(0, &format!("  Architecture:\t{}\n", info.architecture));
+    w.w(
+        0,
+        &format!(
+            "  Container Runtime Version:\t{}\n",
+            info.container_runtime_version
+        ),
+    );
+    w.w(
+        0,
+        &format!("  Kubelet Version:\t{}\n", info.kubelet_version),
+    );
+    if let Some(p) = spec.pod_cidr.as_ref().filter(|s| !s.is_empty()) {
+        w.w(0, &format!("PodCIDR:\t{p}\n"));
+    }
+    if let Some(p) = spec.pod_cidrs.as_ref().filter(|s| !s.is_empty()) {
+        w.w(0, &format!("PodCIDRs:\t{}\n", p.join(",")));
+    }
+    if let Some(p) = spec.provider_id.as_ref().filter(|s| !s.is_empty()) {
+        w.w(0, &format!("ProviderID:\t{p}\n"));
+    }
+    let pods: Vec<&Pod> = c
+        .store
+        .list("Pod")
+        .filter_map(|o| match o {
+            Object::Pod(p) => Some(p),
+            _ => None,
+        })
+        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(name))
+        .filter(|p| {
+            !matches!(
+                p.status.as_ref().and_then(|s| s.phase.as_deref()),
+                Some("Succeeded") | Some("Failed")
+            )
+        })
+        .collect();
+    let alloc = st
+        .allocatable
+        .clone()
+        .or(st.capacity.clone())
+        .unwrap_or_default();
+    let acpu = alloc.get("cpu").map_or(0, |q| cpu_millis(&q.0));
+    let amem = alloc.get("memory").map_or(0, |q| mem_bytes(&q.0));
+    let pct = |v: i64, total: i64| {
+        if total == 0 {
+            0
+        } else {
+            (v as f64 / total as f64 * 100.0) as i64
+        }
+    };
+    w.w(
+        0,
+        &format!("Non-terminated Pods:\t({} in total)\n", pods.len()),
+    );
+    w.w(
+        1,
+        "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n",
+    );
+    w.w(
+        1,
+        "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n",
+    );
+    let (mut trc, mut trm, mut tlc, mut tlm) = (0, 0, 0, 0);
+    for p in &pods {
+        let (rc, rm) = pod_resources(p, "requests");
+        let (lc, lm) = pod_resources(p, "limits");
+        trc += rc;
+        trm += rm;
+        tlc += lc;
+        tlm += lm;
+        w.w(
+            1,
+            &format!(
+                "{}\t{}\t\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{}\n",
+                meta_ns(&p.metadata),
+                meta_name(&p.metadata),
+                fmt_cpu(rc),
+                pct(rc, acpu),
+                fmt_cpu(lc),
+                pct(lc, acpu),
+                fmt_mem(rm),
+                pct(rm, amem),
+                fmt_mem(lm),
+                pct(lm, amem),
+                since(c.now, p.metadata.creation_timestamp.as_ref())
+            ),
+        );
+    }
+    w.w(
+        0,
+        "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n",
+    );
+    w.w(1, "Resource\tRequests\tLimits\n");
+    w.w(1, "--------\t--------\t------\n");
+    w.w(
+        1,
+        &format!(
+            "cpu\t{} ({}%)\t{} ({}%)\n",
+            fmt_cpu(trc),
+            pct(trc, acpu),
+            fmt_cpu(tlc),
+            pct(tlc, acpu)
+        ),
+    );
+    w.w(
+        1,
+        &format!(
+            "memory\t{} ({}%)\t{} ({}%)\n",
+            fmt_mem(trm),
+            pct(trm, amem),
+            fmt_mem(tlm),
+            pct(tlm, amem)
+        ),
+    );
+    w.w(1, "ephemeral-storage\t0 (0%)\t0 (0%)\n");
+    for k in alloc.keys().filter(|k| k.starts_with("hugepages-")) {
+        w.w(1, &format!("{k}\t0 (0%)\t0 (0%)\n"));
+    }
+    describe_events(&mut w, events, c.now);
+    w.finish()
+}
+
+fn describe_namespace(n: &Namespace) -> String {
+    let mut w = W::default();
+    let m = &n.metadata;
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    w.w(
+        0,
+        &format!(
+            "Status:\t{}\n",
+            n.status
+                .as_ref()
+                .and_then(|s| s.phase.clone())
+                .unwrap_or_default()
+        ),
+    );
+    w.w(0, "\n");
+    w.w(0, "No resource quota.\n");
+    w.w(0, "\n");
+    w.w(0, "No LimitRange resource.\n");
+    w.finish()
+}
+
+// ------------------------------------------------------------------ generic
+
+/// `smartLabelFor`: `clusterIP` -> `Cluster IP`, `apiVersion` -> `API Version`.
+fn smart_label(field: &str) -> String {
+    if field.chars().any(|c| !c.is_alphabetic() && c != '-') {
+        return field.to_string();
+    }
+    // camelcase.Split: runs of lower, upper, digits.
+    let mut parts: Vec<String> = Vec::new();
+    for c in field.chars() {
+        let new_part = match parts.last().and_then(|p| p.chars().last()) {
+            None => true,
+            Some(prev) => {
+                c.is_uppercase() && !prev.is_uppercase()
+                    || !c.is_uppercase() && prev.is_uppercase() && false
+            }
+        };
+        if new_part {
+            parts.push(c.to_string());
+        } else if let Some(p) = parts.last_mut() {
+            p.push(c);
+        }
+    }
+    // An upper run followed by a lower letter: the last upper starts the next word (HTTPGet -> HTTP Get).
+    let mut fixed: Vec<String> = Vec::new();
+    for p in parts {
+        let chars: Vec<char> = p.chars().collect();
+        let upper_run = chars.iter().take_while(|c| c.is_uppercase()).count();
+        if upper_run > 1 && upper_run < chars.len() {
+            fixed.push(chars[..upper_run - 1].iter().collect());
+            fixed.push(chars[upper_run - 1..].iter().collect());
+        } else {
+            fixed.push(p);
+        }
+    }
+    fixed
+        .into_iter()
+        .map(|p| {
+            if ["API", "URL", "UID", "GUID"].contains(&p.to_uppercase().as_str()) {
+                p.to_uppercase()
+            } else if p.to_lowercase() == p {
+                let mut cs = p.chars();
+                cs.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + cs.as_str())
+                    .unwrap_or_default()
+            } else {
+                p
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn unstructured(w: &mut W, level: usize, content: &serde_json::Map<String, serde_json::Value>) {
+    for (k, v) in content {
+        match v {
+            serde_json::Value::Object(m) => {
+                w.w(level, &format!("{}:\n", smart_label(k)));
+                unstructured(w, level + 1, m);
+            }
+            serde_json::Value::Array(a) => {
+                w.w(level, &format!("{}:\n", smart_label(k)));
+                for item in a {
+                    match item {
+                        serde_json::Value::Object(m) => unstructured(w, level + 1, m),
+                        other => w.w(level + 1, &format!("{}\n", printers::jsonpath::text(other))),
+                    }
+                }
+            }
+            other => w.w(
+                level,
+                &format!("{}:\t{}\n", smart_label(k), printers::jsonpath::text(other)),
+            ),
+        }
+    }
+}
+
+fn describe_generic(c: &Cluster, g: &GenericObject, events: &[&Event]) -> String {
+    let mut w = W::default();
+    let m = &g.metadata;
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    if g.kind.kind == "ConfigMap" {
+        w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+        labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+        annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+        w.w(0, "\nData\n====\n");
+        for (k, v) in g
+            .body
+            .get("data")
+            .and_then(|d| d.as_object())
+            .into_iter()
+            .flatten()
+        {
+            w.w(
+                0,
+                &format!("{k}:\n----\n{}\n\n", printers::jsonpath::text(v)),
+            );
+        }
+        w.w(0, "\nBinaryData\n====\n");
+        for (k, v) in g
+            .body
+            .get("binaryData")
+            .and_then(|d| d.as_object())
+            .into_iter()
+            .flatten()
+        {
+            let n = v.as_str().map_or(0, |s| s.len() * 3 / 4);
+            w.w(0, &format!("{k}: {n} bytes\n"));
+        }
+        w.w(0, "\n");
+        describe_events(&mut w, events, c.now);
+        return w.finish();
+    }
+    if g.kind.kind == "ServiceCIDR" {
+        labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+        annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+        let cidrs: Vec<String> = g
+            .body
+            .get("spec")
+            .and_then(|s| s.get("cidrs"))
+            .and_then(|c| c.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        w.w(0, &format!("CIDRs:\t{}\n", cidrs.join(", ")));
+        describe_events(&mut w, events, c.now);
+        return w.finish();
+    }
+    w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    let mut content = g.body.clone();
+    content.insert("apiVersion".into(), g.kind.api_version().into());
+    content.insert("kind".into(), g.kind.kind.into());
+    let mut meta = serde_json::to_value(m).unwrap_or_default();
+    if let Some(mm) = meta.as_object_mut() {
+        for k in [
+            "managedFields",
+            "name",
+            "namespace",
+            "labels",
+            "annotations",
+        ] {
+            mm.remove(k);
+        }
+    }
+    content.insert("metadata".into(), meta);
+    let sorted: serde_json::Map<String, serde_json::Value> = content.into_iter().collect();
+    unstructured(&mut w, 0, &sorted);
+    describe_events(&mut w, events, c.now);
+    w.finish()
+}
+
+/// The describe text of one object.
+pub fn describe_object(c: &Cluster, obj: &Object) -> String {
+    let events = c.events_for(obj);
+    match obj {
+        Object::Service(s) => describe_service(c, s, &events),
+        Object::Pod(p) => describe_pod(c, p, &events),
+        Object::Deployment(d) => describe_deployment(c, d, &events),
+        Object::ReplicaSet(r) => describe_replicaset(c, r, &events),
+        Object::Endpoints(e) => describe_endpoints(c, e, &events),
+        Object::EndpointSlice(s) => describe_endpointslice(c, s, &events),
+        Object::Node(n) => describe_node(c, n, &events),
+        Object::Namespace(n) => describe_namespace(n),
+        Object::Event(e) => {
+            let g = GenericObject {
+                kind: obj.resource_type(),
+                metadata: e.metadata.clone(),
+                body: match obj.to_json() {
+                    serde_json::Value::Object(mut m) => {
+                        m.remove("metadata");
+                        m.remove("apiVersion");
+                        m.remove("kind");
+                        m
+                    }
+                    _ => serde_json::Map::new(),
+                },
+            };
+            describe_generic(c, &g, &[])
+        }
+        Object::Generic(g) => describe_generic(c, g, &events),
+    }
+}
+
 pub fn describe(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
-    let _ = (ctx, a);
-    out.err("error: not implemented yet\n");
-    1
+    let words = a.rest(1).to_vec();
+    if words.is_empty() {
+        out.err("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl describe -h' for help and examples\n");
+        return 1;
+    }
+    let targets = match parse_targets(&words) {
+        Ok(t) => t,
+        Err(e) => return fail(out, &e),
+    };
+    let ns = ctx.namespace(a);
+    let all_ns = a.has(&["-A", "--all-namespaces"]);
+    let label = match a.value(&["-l", "--selector"]).map(Selector::parse) {
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => return fail(out, &e),
+        None => None,
+    };
+    if targets.iter().any(|t| t.rt.kind == "Endpoints") {
+        out.err(ENDPOINTS_WARNING);
+    }
+    let c: &Cluster = ctx.cluster;
+    let mut objs: Vec<Object> = Vec::new();
+    let mut errs: Vec<String> = Vec::new();
+    let empty = BTreeMap::new();
+    for t in &targets {
+        match &t.name {
+            Some(n) => match find(c, t.rt, &ns, n) {
+                Some(o) => objs.push(o.clone()),
+                None => {
+                    // describe.go DescribeMatchingResources: `describe TYPE PREFIX`.
+                    if words.len() == 2 && !words[0].contains('/') && !words[0].contains(',') {
+                        let scope = if t.rt.namespaced {
+                            Some(ns.as_str())
+                        } else {
+                            None
+                        };
+                        let found: Vec<Object> = list_objects(c, t.rt, scope)
+                            .into_iter()
+                            .filter(|o| o.name().starts_with(n.as_str()))
+                            .cloned()
+                            .collect();
+                        if found.is_empty() {
+                            errs.push(not_found(t.rt, n));
+                        } else {
+                            objs.extend(found);
+                        }
+                    } else {
+                        errs.push(not_found(t.rt, n));
+                    }
+                }
+            },
+            None => {
+                let scope = if all_ns { None } else { Some(ns.as_str()) };
+                objs.extend(
+                    list_objects(c, t.rt, scope)
+                        .into_iter()
+                        .filter(|o| {
+                            label
+                                .as_ref()
+                                .is_none_or(|s| s.matches(o.labels().unwrap_or(&empty)))
+                        })
+                        .cloned(),
+                );
+            }
+        }
+    }
+    let mut first = true;
+    for o in &objs {
+        let s = describe_object(c, o);
+        if first {
+            out.out(&s);
+            first = false;
+        } else {
+            out.out(&format!("\n\n{s}"));
+        }
+    }
+    for e in &errs {
+        out.err(&format!("{e}\n"));
+    }
+    if objs.is_empty() && errs.is_empty() {
+        out.err(&format!("No resources found in {ns} namespace.\n"));
+    }
+    let _ = kind_prefix;
+    if errs.is_empty() {
+        0
+    } else {
+        1
+    }
+}
+
+// ------------------------------------------------------------------ explain
+
+/// One documented field: name, type, description, nested fields.
+type Field = (&'static str, &'static str, &'static str);
+
+const API_VERSION: Field = ("apiVersion", "<string>", "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to internal values, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources");
+const KIND: Field = ("kind", "<string>", "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds");
+const METADATA: Field = ("metadata", "<ObjectMeta>", "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata");
+
+/// (kind, description, fields); nested paths are keyed `Kind.path`.
+fn schema(path: &str) -> Option<(&'static str, &'static str, Vec<Field>)> {
+    Some(match path {
+        "Service" => (
+            "<Service>",
+            "Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.",
+            vec![
+                API_VERSION,
+                KIND,
+                METADATA,
+                ("spec", "<ServiceSpec>", "Spec defines the behavior of a service. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status"),
+                ("status", "<ServiceStatus>", "Most recently observed status of the service. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status"),
+            ],
+        ),
+        "Service.spec" => (
+            "<ServiceSpec>",
+            "Spec defines the behavior of a service. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status\nServiceSpec describes the attributes that a user creates on a service.",
+            vec![
+                ("clusterIP", "<string>", "clusterIP is the IP address of the service and is usually assigned randomly. If an address is specified manually, is in-range (as per system configuration), and is not in use, it will be allocated to the service; otherwise creation of the service will fail. This field may not be changed through updates unless the type field is also being changed to ExternalName (which requires this field to be blank) or the type field is being changed from ExternalName (in which case this field may optionally be specified, as describe above).  Valid values are \"None\", empty string (\"\"), or a valid IP address. Setting this to \"None\" makes a \"headless service\" (no virtual IP), which is useful when direct endpoint connections are preferred and proxying is not required.  Only applies to types ClusterIP, NodePort, and LoadBalancer."),
+                ("externalName", "<string>", "externalName is the external reference that discovery mechanisms will return as an alias for this service (e.g. a DNS CNAME record). No proxying will be involved.  Must be a lowercase RFC-1123 hostname (https://tools.ietf.org/html/rfc1123) and requires `type` to be \"ExternalName\"."),
+                ("externalTrafficPolicy", "<string>", "externalTrafficPolicy describes how nodes distribute service traffic they receive on one of the Service's \"externally-facing\" addresses (NodePorts, ExternalIPs, and LoadBalancer IPs)."),
+                ("internalTrafficPolicy", "<string>", "InternalTrafficPolicy describes how nodes distribute service traffic they receive on the ClusterIP."),
+                ("ports", "<[]ServicePort>", "The list of ports that are exposed by this service."),
+                ("selector", "<map[string]string>", "Route service traffic to pods with label keys and values matching this selector. If empty or not present, the service is assumed to have an external process managing its endpoints, which Kubernetes will not modify. Only applies to types ClusterIP, NodePort, and LoadBalancer. Ignored if type is ExternalName."),
+                ("sessionAffinity", "<string>", "Supports \"ClientIP\" and \"None\". Used to maintain session affinity. Enable client IP based session affinity. Must be ClientIP or None. Defaults to None."),
+                ("type", "<string>", "type determines how the Service is exposed. Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer."),
+            ],
+        ),
+        "Service.spec.ports" => (
+            "<[]ServicePort>",
+            "The list of ports that are exposed by this service.\nServicePort contains information on service's port.",
+            vec![
+                ("appProtocol", "<string>", "The application protocol for this port. This is used as a hint for implementations to offer richer behavior for protocols that they understand."),
+                ("name", "<string>", "The name of this port within the service. This must be a DNS_LABEL. All ports within a ServiceSpec must have unique names."),
+                ("nodePort", "<integer>", "The port on each node on which this service is exposed when type is NodePort or LoadBalancer.  Usually assigned by the system."),
+                ("port", "<integer> -required-", "The port that will be exposed by this service."),
+                ("protocol", "<string>", "The IP protocol for this port. Supports \"TCP\", \"UDP\", and \"SCTP\". Default is TCP."),
+                ("targetPort", "<IntOrString>", "Number or name of the port to access on the pods targeted by the service. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME. If this is a string, it will be looked up as a named port in the target Pod's container ports. If this is not specified, the value of the 'port' field is used (an identity map)."),
+            ],
+        ),
+        "Pod" => (
+            "<Pod>",
+            "Pod is a collection of containers that can run on a host. This resource is created by clients and scheduled onto hosts.",
+            vec![
+                API_VERSION,
+                KIND,
+                METADATA,
+                ("spec", "<PodSpec>", "Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status"),
+                ("status", "<PodStatus>", "Most recently observed status of the pod. This data may not be up to date. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status"),
+            ],
+        ),
+        "Pod.spec" => (
+            "<PodSpec>",
+            "Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status\nPodSpec is a description of a pod.",
+            vec![
+                ("containers", "<[]Container> -required-", "List of containers belonging to the pod. Containers cannot currently be added or removed. There must be at least one container in a Pod. Cannot be updated."),
+                ("hostname", "<string>", "Specifies the hostname of the Pod If not specified, the pod's hostname will be set to a system-defined value."),
+                ("nodeName", "<string>", "NodeName indicates in which node this pod is scheduled."),
+                ("nodeSelector", "<map[string]string>", "NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node."),
+                ("restartPolicy", "<string>", "Restart policy for all containers within the pod. One of Always, OnFailure, Never."),
+                ("subdomain", "<string>", "If specified, the fully qualified Pod hostname will be \"<hostname>.<subdomain>.<pod namespace>.svc.<cluster domain>\". If not specified, the pod will not have a domainname at all."),
+            ],
+        ),
+        "Deployment" => (
+            "<Deployment>",
+            "Deployment enables declarative updates for Pods and ReplicaSets.",
+            vec![
+                API_VERSION,
+                KIND,
+                METADATA,
+                ("spec", "<DeploymentSpec>", "Specification of the desired behavior of the Deployment."),
+                ("status", "<DeploymentStatus>", "Most recently observed status of the Deployment."),
+            ],
+        ),
+        "Deployment.spec" => (
+            "<DeploymentSpec>",
+            "Specification of the desired behavior of the Deployment.\nDeploymentSpec is the specification of the desired behavior of the Deployment.",
+            vec![
+                ("replicas", "<integer>", "Number of desired pods. This is a pointer to distinguish between explicit zero and not specified. Defaults to 1."),
+                ("selector", "<LabelSelector> -required-", "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment. It must match the pod template's labels."),
+                ("strategy", "<DeploymentStrategy>", "The deployment strategy to use to replace existing pods with new ones."),
+                ("template", "<PodTemplateSpec> -required-", "Template describes the pods that will be created. The only allowed template.spec.restartPolicy value is \"Always\"."),
+            ],
+        ),
+        _ => return None,
+    })
+}
+
+/// Word-wraps `text` at 80 columns with a 4-space indent (explain's `wrap 76`).
+fn wrap(text: &str, indent: usize) -> String {
+    let mut out = String::new();
+    let pad = " ".repeat(indent);
+    for para in text.split('\n') {
+        let mut line = String::new();
+        for word in para.split(' ') {
+            if !line.is_empty() && line.len() + 1 + word.len() > 80 - indent {
+                out.push_str(&format!("{pad}{line}\n"));
+                line.clear();
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out.push_str(&format!("{pad}{line}\n"));
+    }
+    out
 }
 
 pub fn explain(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
-    let _ = (ctx, a);
-    out.err("error: not implemented yet\n");
-    1
+    let _ = &ctx;
+    let Some(arg) = a.rest(1).first() else {
+        out.err("You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl explain -h' for help and examples\n");
+        return 1;
+    };
+    let (ty, path) = match arg.split_once('.') {
+        Some((t, p)) if crate::api::kinds::lookup(arg).is_none() => {
+            (t.to_string(), Some(p.to_string()))
+        }
+        _ => (arg.clone(), None),
+    };
+    let Some(rt) = crate::api::kinds::lookup(&ty) else {
+        return fail(
+            out,
+            &format!("the server doesn't have a resource type \"{ty}\""),
+        );
+    };
+    let key = match &path {
+        Some(p) => format!("{}.{p}", rt.kind),
+        None => rt.kind.to_string(),
+    };
+    let mut s = String::new();
+    if !rt.group.is_empty() {
+        s.push_str(&format!("GROUP:      {}\n", rt.group));
+    }
+    s.push_str(&format!(
+        "KIND:       {}\nVERSION:    {}\n\n",
+        rt.kind, rt.version
+    ));
+    let Some((ty_name, desc, fields)) = schema(&key).or_else(|| {
+        path.is_none()
+            .then_some(("", "", vec![API_VERSION, KIND, METADATA]))
+    }) else {
+        let p = path.unwrap_or_default();
+        let last = p.rsplit('.').next().unwrap_or(&p).to_string();
+        return fail(out, &format!("field \"{last}\" does not exist"));
+    };
+    if let Some(p) = &path {
+        let last = p.rsplit('.').next().unwrap_or(p);
+        s.push_str(&format!("FIELD: {last} {ty_name}\n\n"));
+    }
+    s.push_str("DESCRIPTION:\n");
+    if desc.is_empty() {
+        s.push_str(&format!(
+            "    {} is a {} resource; the playground stores it but does not simulate it.\n",
+            rt.kind,
+            rt.api_version()
+        ));
+    } else {
+        s.push_str(&wrap(desc, 4));
+    }
+    s.push_str("    \nFIELDS:\n");
+    for (name, t, d) in fields {
+        s.push_str(&format!("  {name}\t{t}\n"));
+        s.push_str(&wrap(d, 4));
+        s.push('\n');
+    }
+    out.out(&s);
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::get::tests::{cluster_with, run};
+    use super::*;
+    use crate::scenario::transcript::matches;
+
+    const NGINX: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        ports:
+        - containerPort: 80
+        readinessProbe:
+          httpGet:
+            path: /
+            port: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+spec:
+  selector:
+    app: nginx
+  ports:
+  - port: 80
+    targetPort: 80
+";
+
+    fn expect(c: &mut Cluster, line: &str, expected: &str) {
+        let (out, _) = run(c, line);
+        let lines: Vec<String> = expected.lines().map(String::from).collect();
+        assert!(
+            matches(&lines, &out),
+            "{line}\n--- expected\n{expected}\n--- actual\n{out}"
+        );
+    }
+
+    #[test]
+    fn transcript_01_describe_svc() {
+        // /work/shared/transcripts/01-clusterip-basics.txt
+        let mut c = cluster_with(NGINX);
+        expect(
+            &mut c,
+            "describe svc nginx",
+            "Name:                     nginx
+Namespace:                default
+Labels:                   <none>
+Annotations:              <none>
+Selector:                 app=nginx
+Type:                     ClusterIP
+IP Family Policy:         SingleStack
+IP Families:              IPv4
+IP:                       10.[..]
+IPs:                      10.[..]
+Port:                     <unset>  80/TCP
+TargetPort:               80/TCP
+Endpoints:                [..]:80,[..]:80,[..]:80
+Session Affinity:         None
+Internal Traffic Policy:  Cluster
+Events:                   <none>",
+        );
+        // prefix match (describe.go DescribeMatchingResources)
+        let (o, _) = run(&mut c, "describe svc ngi");
+        assert!(o.starts_with("Name:                     nginx\n"), "{o}");
+        let (o, code) = run(&mut c, "describe svc x");
+        assert_eq!(
+            (o.as_str(), code),
+            (
+                "Error from server (NotFound): services \"x\" not found\n",
+                1
+            )
+        );
+        let (o, _) = run(&mut c, "describe svc");
+        assert!(
+            o.contains("Events:                   <none>\n\n\nName:                     nginx"),
+            "{o}"
+        );
+    }
+
+    #[test]
+    fn describe_pod_layout() {
+        let mut c = cluster_with(NGINX);
+        let pod = c
+            .store
+            .list_ns("Pod", "default")
+            .next()
+            .map(|o| o.name().to_string())
+            .unwrap_or_default();
+        let (o, _) = run(&mut c, &format!("describe pod {pod}"));
+        for want in [
+            "Priority:         0\n",
+            "Service Account:  default\n",
+            "Start Time:       Thu, 01 Jan 2026 00:0",
+            "IPs:\n  IP:           10.244.",
+            "Controlled By:  ReplicaSet/nginx-",
+            "Containers:\n  nginx:\n    Container ID:   containerd://",
+            "    Port:           80/TCP\n    Host Port:      0/TCP\n",
+            "    State:          Running\n      Started:      ",
+            "    Readiness:      http-get http://:80/ delay=0s timeout=1s period=10s #success=1 #failure=3\n",
+            "    Environment:    <none>\n",
+            "Conditions:\n  Type                        Status\n  PodReadyToStartContainers   True \n",
+            "QoS Class:                   BestEffort\n",
+            "Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n",
+            "Events:\n  Type    Reason     Age   From               Message\n  ----    ------     ----  ----               -------\n  Normal  Scheduled  ",
+        ] {
+            assert!(o.contains(want), "missing {want:?}\n{o}");
+        }
+    }
+
+    #[test]
+    fn describe_other_kinds() {
+        let mut c = cluster_with(NGINX);
+        let (o, _) = run(&mut c, "describe deploy nginx");
+        assert!(o.contains("Replicas:               3 desired | 3 updated | 3 total | 3 available | 0 unavailable\n"), "{o}");
+        assert!(
+            o.contains("Pod Template:\n  Labels:  app=nginx\n  Containers:\n   nginx:\n    Image:"),
+            "{o}"
+        );
+        assert!(o.contains("NewReplicaSet:   nginx-"), "{o}");
+        let (o, _) = run(&mut c, "describe rs");
+        assert!(
+            o.contains("Pods Status:  3 Running / 0 Waiting / 0 Succeeded / 0 Failed\n"),
+            "{o}"
+        );
+        let (o, _) = run(&mut c, "describe endpoints nginx");
+        assert!(
+            o.starts_with("Warning: v1 Endpoints is deprecated")
+                && o.contains("Subsets:\n  Addresses:          10.244."),
+            "{o}"
+        );
+        let (o, _) = run(&mut c, "describe endpointslices");
+        assert!(o.contains("AddressType:  IPv4\nPorts:\n  Name     Port  Protocol\n  ----     ----  --------\n  <unset>  80    TCP\n"), "{o}");
+        let (o, _) = run(&mut c, "describe node kubeplay-worker");
+        assert!(
+            o.contains("Roles:              <none>\n") && o.contains("Non-terminated Pods:"),
+            "{o}"
+        );
+        let (o, _) = run(&mut c, "describe ns default");
+        assert_eq!(o, "Name:         default\nLabels:       kubernetes.io/metadata.name=default\nAnnotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\nNo LimitRange resource.\n");
+    }
+
+    #[test]
+    fn probe_strings() {
+        use k8s_openapi::api::core::v1::{HTTPGetAction, TCPSocketAction};
+        let p = Probe {
+            http_get: Some(HTTPGetAction {
+                path: Some("/healthz".into()),
+                port: IntOrString::Int(8080),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            describe_probe(&p),
+            "http-get http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3"
+        );
+        let p = Probe {
+            tcp_socket: Some(TCPSocketAction {
+                port: IntOrString::String("http".into()),
+                ..Default::default()
+            }),
+            period_seconds: Some(5),
+            ..Default::default()
+        };
+        assert_eq!(
+            describe_probe(&p),
+            "tcp-socket :http delay=0s timeout=1s period=5s #success=1 #failure=3"
+        );
+    }
+
+    #[test]
+    fn explain_top_level() {
+        let mut c = Cluster::new(1);
+        let mut term = crate::term::Terminal::new();
+        let argv: Vec<String> = ["explain", "svc"].iter().map(|s| s.to_string()).collect();
+        let a = Args::parse(&argv).unwrap_or_default();
+        let mut ctx = Ctx {
+            cluster: &mut c,
+            term: &mut term,
+            stdin: "",
+        };
+        let mut out = Output::new();
+        explain(&mut ctx, &a, &mut out);
+        let o = out.combined();
+        assert!(
+            o.starts_with(
+                "KIND:       Service\nVERSION:    v1\n\nDESCRIPTION:\n    Service is a named"
+            ),
+            "{o}"
+        );
+        assert!(o.contains("FIELDS:\n  apiVersion\t<string>\n"), "{o}");
+    }
 }
