@@ -228,6 +228,7 @@ impl Cluster {
         if let (Object::Service(n), Object::Service(o)) = (&mut obj, &old) {
             n.status = o.status.clone();
             patch_allocated_values(n, o);
+            drop_type_dependent_fields(n, o);
         }
         let causes = validate_update(&old, &obj);
         if !causes.is_empty() {
@@ -592,6 +593,54 @@ impl Cluster {
 
     pub fn now_millis(&self) -> Millis {
         self.now
+    }
+}
+
+/// k/k storage `dropTypeDependentFields`: a type change wipes the fields the new type
+/// cannot have, when the learner left them as they were.
+fn drop_type_dependent_fields(new: &mut Service, old: &Service) {
+    let (Some(ns), Some(os)) = (new.spec.as_mut(), old.spec.as_ref()) else {
+        return;
+    };
+    let new_ty = ns.type_.clone().unwrap_or_else(|| "ClusterIP".into());
+    let old_ty = os.type_.clone().unwrap_or_else(|| "ClusterIP".into());
+    if new_ty == old_ty {
+        return;
+    }
+    if new_ty == "ExternalName" {
+        if ns.cluster_ip == os.cluster_ip {
+            ns.cluster_ip = None;
+        }
+        if ns.cluster_ips == os.cluster_ips {
+            ns.cluster_ips = None;
+        }
+        ns.ip_families = None;
+        ns.ip_family_policy = None;
+        if ns.internal_traffic_policy == os.internal_traffic_policy {
+            ns.internal_traffic_policy = None;
+        }
+    }
+    let external = |t: &str| matches!(t, "NodePort" | "LoadBalancer");
+    if !external(&new_ty) {
+        if ns.external_traffic_policy == os.external_traffic_policy {
+            ns.external_traffic_policy = None;
+        }
+        if let Some(ports) = ns.ports.as_mut() {
+            for p in ports {
+                let same = os.ports.as_ref().is_some_and(|ops| ops.iter().any(|op| op.port == p.port && op.node_port == p.node_port));
+                if same {
+                    p.node_port = None;
+                }
+            }
+        }
+    }
+    if new_ty != "LoadBalancer" {
+        if ns.allocate_load_balancer_node_ports == os.allocate_load_balancer_node_ports {
+            ns.allocate_load_balancer_node_ports = None;
+        }
+        if ns.health_check_node_port == os.health_check_node_port {
+            ns.health_check_node_port = None;
+        }
     }
 }
 
