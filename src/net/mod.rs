@@ -938,4 +938,4 @@ pub fn ping(c: &Cluster, src: &Source, dest_ip: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
