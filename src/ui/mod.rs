@@ -1,1 +1,30 @@
-//! The Yew app (wasm32 only).
+//! The Yew app (wasm32 only): the ONLY place that touches yew, web-sys, gloo and js-sys.
+//!
+//! - [`app`]: page state, the [`app::Action`]s that change it and the reducer.
+//! - [`editor`]: the manifest editor (textarea + Apply).
+//! - [`diagram`]: the SVG drawing of the parsed objects.
+
+pub mod app;
+pub mod diagram;
+pub mod editor;
+
+pub use app::App;
+
+/// Mounts the app into `root` (tests mount it into a detached or fresh `<div>`).
+pub fn mount(root: web_sys::Element) -> yew::AppHandle<App> {
+    yew::Renderer::<App>::with_root(root).render()
+}
+
+/// Starts the page: mounts the app into `#app`, or into `<body>` when there is none.
+pub fn start() {
+    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        d.get_element_by_id("app")
+            .or_else(|| d.body().map(Into::into))
+    });
+    match root {
+        Some(root) => {
+            mount(root);
+        }
+        None => web_sys::console::error_1(&"kubeplay: no document to mount into".into()),
+    }
+}

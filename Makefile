@@ -1,0 +1,90 @@
+# kubeplay: two commands do all the set-up.
+#   make serve   install missing tools, build the release dist/, serve it on http://127.0.0.1:8080
+#   make test    install missing tools (+ chromium, e2e packages), then every check CI runs
+#
+# Tools live in .tools/ (git-ignored), first on PATH; see scripts/setup.sh and TOOLCHAIN.md.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.NOTPARALLEL:
+.DEFAULT_GOAL := help
+
+TOOLS := $(CURDIR)/.tools
+export PATH := $(TOOLS)/bin:$(TOOLS)/node_modules/.bin:$(PATH)
+
+PORT ?= 8080
+SCREENSHOTS := $(CURDIR)/e2e/screenshots
+# wasm-bindgen-test-runner: Debian's chromedriver, generous timeout for a busy 2-core machine.
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT ?= 120
+
+step = @printf '\n\033[1;32m==> %s\033[0m\n' "$(1)"
+
+.PHONY: help setup setup-test serve build dist test checks fmt-check clippy test-native \
+        test-web e2e size bench
+
+help:
+	@echo "make serve   install missing tools, build the release dist/ and serve it on http://127.0.0.1:$(PORT)"
+	@echo "make test    install missing tools, then fmt, clippy, native + browser tests, release build, e2e, sizes"
+	@echo "other targets: setup setup-test build dist fmt-check clippy test-native test-web e2e size bench"
+
+setup:
+	$(call step,setup: checking tools in .tools/)
+	@scripts/setup.sh build
+
+setup-test:
+	$(call step,setup: checking tools in .tools/ + chromium + e2e packages)
+	@scripts/setup.sh test
+
+## make serve: the same release dist/ that make test tests (never trunk's debug server)
+serve: build
+	$(call step,serving dist/)
+	@echo "    kubeplay: http://127.0.0.1:$(PORT)/   (Ctrl-C stops the server)"
+	@python3 -m http.server $(PORT) --bind 127.0.0.1 --directory dist
+
+build: setup dist
+
+dist:
+	$(call step,release build with trunk -> dist/)
+	trunk build --release
+	@test -f dist/kubeplay.js -a -f dist/kubeplay_bg.wasm -a -f dist/boot.js || \
+	  { echo "error: dist/ lacks kubeplay.js, kubeplay_bg.wasm or boot.js (static/boot.js imports them)" >&2; exit 1; }
+
+## make test
+test: setup-test
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory checks; \
+	printf '\n\033[1;32m==> make test passed in %ss\033[0m\n' "$$(( $$(date +%s) - start ))"
+
+checks: fmt-check clippy test-native test-web dist e2e size
+
+fmt-check:
+	$(call step,cargo fmt --check)
+	cargo fmt --check
+
+clippy:
+	$(call step,cargo clippy (native and wasm32))
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+
+test-native:
+	$(call step,native tests)
+	cargo test
+
+test-web:
+	$(call step,browser tests: wasm-bindgen-test in headless Chromium)
+	cargo test --target wasm32-unknown-unknown --test web
+
+e2e:
+	$(call step,end-to-end tests against dist/)
+	@scripts/e2e.sh
+	@echo "    screenshots: $(SCREENSHOTS)"
+
+size:
+	$(call step,bundle sizes)
+	@scripts/size-report.sh dist
+	@echo "    screenshots of the e2e run: $(SCREENSHOTS)"
+
+bench:
+	$(call step,benchmarks)
+	cargo bench

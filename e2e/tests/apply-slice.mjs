@@ -1,0 +1,115 @@
+// The thin slice: the page loads, Apply draws one shape per object, and malformed
+// YAML shows its line number while the text stays in the editor.
+import assert from 'node:assert/strict';
+
+const THREE_OBJECTS = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports:
+        - containerPort: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web-svc
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+    targetPort: 80
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-config
+data:
+  greeting: hello
+`;
+
+// Line 5 has a mapping value where none is allowed.
+const MALFORMED = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: broken
+  labels: app: broken
+data:
+  key: value
+`;
+const MALFORMED_LINE = 5;
+
+async function shapeLabels(page) {
+  return page.locator('svg g[role="img"]').evaluateAll((gs) =>
+    gs.map((g) => g.getAttribute('aria-label')),
+  );
+}
+
+export default async function (t) {
+  const { page } = t;
+
+  t.step('load the page');
+  await page.goto(t.baseUrl, { waitUntil: 'load' });
+  const editor = page.getByRole('textbox', { name: 'Manifest' });
+  const apply = page.getByRole('button', { name: 'Apply' });
+  await editor.waitFor({ state: 'visible' });
+  await apply.waitFor({ state: 'visible' });
+  const initial = await editor.inputValue();
+  assert.match(initial, /kind: Deployment/);
+  assert.match(initial, /image: nginx:1\.27/);
+  assert.match(initial, /replicas: 3/);
+  assert.match(initial, /kind: Service/);
+  await page.getByRole('img', { name: 'Deployment nginx' }).waitFor();
+  await page.getByRole('img', { name: 'Service nginx' }).waitFor();
+  assert.deepEqual(await shapeLabels(page), ['Deployment nginx', 'Service nginx']);
+  await t.screenshot('loaded');
+
+  t.step('replace the text with a Deployment, a Service and a ConfigMap, then Apply');
+  await editor.fill(THREE_OBJECTS);
+  await apply.click();
+  for (const name of ['Deployment web', 'Service web-svc', 'ConfigMap web-config']) {
+    const shape = page.getByRole('img', { name });
+    await shape.waitFor({ state: 'visible' });
+    const [kind, objName] = name.split(' ');
+    const text = await shape.textContent();
+    assert.ok(text.includes(kind) && text.includes(objName), `shape "${name}" shows "${text}"`);
+  }
+  assert.deepEqual(await shapeLabels(page), [
+    'Deployment web',
+    'Service web-svc',
+    'ConfigMap web-config',
+  ]);
+  assert.equal(await page.getByRole('alert').count(), 0, 'no error shown for a valid manifest');
+  await t.screenshot('three-objects');
+
+  t.step('paste malformed YAML and Apply');
+  await editor.fill(MALFORMED);
+  await apply.click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor({ state: 'visible' });
+  const message = await alert.textContent();
+  assert.ok(message.includes(`line ${MALFORMED_LINE}`), `alert names line ${MALFORMED_LINE}: "${message}"`);
+  assert.match(message, /yaml/i);
+  assert.equal(await editor.inputValue(), MALFORMED, 'the text stays in the editor');
+  assert.equal(await editor.getAttribute('aria-invalid'), 'true');
+  await t.screenshot('syntax-error');
+
+  t.step('fix the text and Apply again: the error goes away');
+  await editor.fill(THREE_OBJECTS);
+  await apply.click();
+  await page.getByRole('img', { name: 'ConfigMap web-config' }).waitFor();
+  assert.equal(await page.getByRole('alert').count(), 0);
+}
