@@ -1094,7 +1094,7 @@ pub mod jsonpath {
                     j += 1;
                 }
                 if j >= chars.len() {
-                    return Err(format!("unclosed action"));
+                    return Err("unclosed action".to_string());
                 }
                 let inner: String = chars[i + 1..j].iter().collect();
                 let inner = inner.trim();
