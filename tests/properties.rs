@@ -19,8 +19,16 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        (0..3u8, 0..3u8, 0..5u8).prop_map(|(name, app, replicas)| Op::Deploy { name, app, replicas }),
-        (0..3u8, 0..3u8, any::<bool>()).prop_map(|(name, app, node_port)| Op::Service { name, app, node_port }),
+        (0..3u8, 0..3u8, 0..5u8).prop_map(|(name, app, replicas)| Op::Deploy {
+            name,
+            app,
+            replicas
+        }),
+        (0..3u8, 0..3u8, any::<bool>()).prop_map(|(name, app, node_port)| Op::Service {
+            name,
+            app,
+            node_port
+        }),
         any::<u8>().prop_map(|pick| Op::Kill { pick }),
         (0..3u8, 0..5u8).prop_map(|(name, replicas)| Op::Scale { name, replicas }),
         (0..3u8).prop_map(|name| Op::DeleteService { name }),
@@ -59,7 +67,9 @@ fn check_endpoints(world: &World) -> Result<(), String> {
     let c = &world.cluster;
     for svc in c.store.list_ns("Service", "default") {
         let Object::Service(s) = svc else { continue };
-        let Some(sel) = s.spec.as_ref().and_then(|sp| sp.selector.clone()) else { continue };
+        let Some(sel) = s.spec.as_ref().and_then(|sp| sp.selector.clone()) else {
+            continue;
+        };
         let mut want: BTreeMap<String, (bool, bool)> = BTreeMap::new();
         for p in c.store.list_ns("Pod", "default") {
             let Object::Pod(pod) = p else { continue };
@@ -67,7 +77,9 @@ fn check_endpoints(world: &World) -> Result<(), String> {
             if !sel.iter().all(|(k, v)| labels.get(k) == Some(v)) {
                 continue;
             }
-            let Some(ip) = pod.status.as_ref().and_then(|st| st.pod_ip.clone()) else { continue };
+            let Some(ip) = pod.status.as_ref().and_then(|st| st.pod_ip.clone()) else {
+                continue;
+            };
             let ready = pod
                 .status
                 .as_ref()
@@ -78,19 +90,33 @@ fn check_endpoints(world: &World) -> Result<(), String> {
         }
         let mut got: BTreeMap<String, (bool, bool)> = BTreeMap::new();
         for o in c.store.list_ns("EndpointSlice", "default") {
-            let Object::EndpointSlice(es) = o else { continue };
-            if es.metadata.labels.as_ref().and_then(|l| l.get("kubernetes.io/service-name")) != s.metadata.name.as_ref() {
+            let Object::EndpointSlice(es) = o else {
+                continue;
+            };
+            if es
+                .metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get("kubernetes.io/service-name"))
+                != s.metadata.name.as_ref()
+            {
                 continue;
             }
             for e in &es.endpoints {
                 let cond = e.conditions.clone().unwrap_or_default();
                 for a in &e.addresses {
-                    got.insert(a.clone(), (cond.ready == Some(true), cond.terminating == Some(true)));
+                    got.insert(
+                        a.clone(),
+                        (cond.ready == Some(true), cond.terminating == Some(true)),
+                    );
                 }
             }
         }
         if want != got {
-            return Err(format!("service {:?}: want {want:?} got {got:?}", s.metadata.name));
+            return Err(format!(
+                "service {:?}: want {want:?} got {got:?}",
+                s.metadata.name
+            ));
         }
     }
     Ok(())

@@ -4,7 +4,9 @@
 use std::path::Path;
 
 fn run(name: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/transcripts").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/transcripts")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let result = kubeplay::scenario::run_transcript(&text);
     assert!(result.passed, "{name}\n{}", result.report);
@@ -23,7 +25,9 @@ fn unlisted_transcripts() {
         .collect();
     names.sort();
     for name in names {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/transcripts").join(&name);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/transcripts")
+            .join(&name);
         let text = std::fs::read_to_string(&path).expect("readable transcript");
         let result = kubeplay::scenario::run_transcript(&text);
         if !result.passed {

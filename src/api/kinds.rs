@@ -53,42 +53,321 @@ macro_rules! rt {
 /// Sorted the way `kubectl api-resources` sorts them: core group first, then by group name.
 pub static RESOURCE_TYPES: &[ResourceType] = &[
     rt!("Binding", "bindings", "binding", [], "", "v1", true, false),
-    rt!("ComponentStatus", "componentstatuses", "componentstatus", ["cs"], "", "v1", false, false),
-    rt!("ConfigMap", "configmaps", "configmap", ["cm"], "", "v1", true, false),
-    rt!("Endpoints", "endpoints", "endpoints", ["ep"], "", "v1", true, true),
+    rt!(
+        "ComponentStatus",
+        "componentstatuses",
+        "componentstatus",
+        ["cs"],
+        "",
+        "v1",
+        false,
+        false
+    ),
+    rt!(
+        "ConfigMap",
+        "configmaps",
+        "configmap",
+        ["cm"],
+        "",
+        "v1",
+        true,
+        false
+    ),
+    rt!(
+        "Endpoints",
+        "endpoints",
+        "endpoints",
+        ["ep"],
+        "",
+        "v1",
+        true,
+        true
+    ),
     rt!("Event", "events", "event", ["ev"], "", "v1", true, true),
-    rt!("LimitRange", "limitranges", "limitrange", ["limits"], "", "v1", true, false),
-    rt!("Namespace", "namespaces", "namespace", ["ns"], "", "v1", false, true),
+    rt!(
+        "LimitRange",
+        "limitranges",
+        "limitrange",
+        ["limits"],
+        "",
+        "v1",
+        true,
+        false
+    ),
+    rt!(
+        "Namespace",
+        "namespaces",
+        "namespace",
+        ["ns"],
+        "",
+        "v1",
+        false,
+        true
+    ),
     rt!("Node", "nodes", "node", ["no"], "", "v1", false, true),
-    rt!("PersistentVolumeClaim", "persistentvolumeclaims", "persistentvolumeclaim", ["pvc"], "", "v1", true, false),
-    rt!("PersistentVolume", "persistentvolumes", "persistentvolume", ["pv"], "", "v1", false, false),
+    rt!(
+        "PersistentVolumeClaim",
+        "persistentvolumeclaims",
+        "persistentvolumeclaim",
+        ["pvc"],
+        "",
+        "v1",
+        true,
+        false
+    ),
+    rt!(
+        "PersistentVolume",
+        "persistentvolumes",
+        "persistentvolume",
+        ["pv"],
+        "",
+        "v1",
+        false,
+        false
+    ),
     rt!("Pod", "pods", "pod", ["po"], "", "v1", true, true),
-    rt!("PodTemplate", "podtemplates", "podtemplate", [], "", "v1", true, false),
-    rt!("ReplicationController", "replicationcontrollers", "replicationcontroller", ["rc"], "", "v1", true, false),
-    rt!("ResourceQuota", "resourcequotas", "resourcequota", ["quota"], "", "v1", true, false),
+    rt!(
+        "PodTemplate",
+        "podtemplates",
+        "podtemplate",
+        [],
+        "",
+        "v1",
+        true,
+        false
+    ),
+    rt!(
+        "ReplicationController",
+        "replicationcontrollers",
+        "replicationcontroller",
+        ["rc"],
+        "",
+        "v1",
+        true,
+        false
+    ),
+    rt!(
+        "ResourceQuota",
+        "resourcequotas",
+        "resourcequota",
+        ["quota"],
+        "",
+        "v1",
+        true,
+        false
+    ),
     rt!("Secret", "secrets", "secret", [], "", "v1", true, false),
-    rt!("ServiceAccount", "serviceaccounts", "serviceaccount", ["sa"], "", "v1", true, false),
-    rt!("Service", "services", "service", ["svc"], "", "v1", true, true),
-    rt!("ControllerRevision", "controllerrevisions", "controllerrevision", [], "apps", "v1", true, false),
-    rt!("DaemonSet", "daemonsets", "daemonset", ["ds"], "apps", "v1", true, false),
-    rt!("Deployment", "deployments", "deployment", ["deploy"], "apps", "v1", true, true),
-    rt!("ReplicaSet", "replicasets", "replicaset", ["rs"], "apps", "v1", true, true),
-    rt!("StatefulSet", "statefulsets", "statefulset", ["sts"], "apps", "v1", true, false),
-    rt!("HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", ["hpa"], "autoscaling", "v2", true, false),
-    rt!("CronJob", "cronjobs", "cronjob", ["cj"], "batch", "v1", true, false),
+    rt!(
+        "ServiceAccount",
+        "serviceaccounts",
+        "serviceaccount",
+        ["sa"],
+        "",
+        "v1",
+        true,
+        false
+    ),
+    rt!(
+        "Service",
+        "services",
+        "service",
+        ["svc"],
+        "",
+        "v1",
+        true,
+        true
+    ),
+    rt!(
+        "ControllerRevision",
+        "controllerrevisions",
+        "controllerrevision",
+        [],
+        "apps",
+        "v1",
+        true,
+        false
+    ),
+    rt!(
+        "DaemonSet",
+        "daemonsets",
+        "daemonset",
+        ["ds"],
+        "apps",
+        "v1",
+        true,
+        false
+    ),
+    rt!(
+        "Deployment",
+        "deployments",
+        "deployment",
+        ["deploy"],
+        "apps",
+        "v1",
+        true,
+        true
+    ),
+    rt!(
+        "ReplicaSet",
+        "replicasets",
+        "replicaset",
+        ["rs"],
+        "apps",
+        "v1",
+        true,
+        true
+    ),
+    rt!(
+        "StatefulSet",
+        "statefulsets",
+        "statefulset",
+        ["sts"],
+        "apps",
+        "v1",
+        true,
+        false
+    ),
+    rt!(
+        "HorizontalPodAutoscaler",
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        ["hpa"],
+        "autoscaling",
+        "v2",
+        true,
+        false
+    ),
+    rt!(
+        "CronJob",
+        "cronjobs",
+        "cronjob",
+        ["cj"],
+        "batch",
+        "v1",
+        true,
+        false
+    ),
     rt!("Job", "jobs", "job", [], "batch", "v1", true, false),
-    rt!("EndpointSlice", "endpointslices", "endpointslice", [], "discovery.k8s.io", "v1", true, true),
-    rt!("IPAddress", "ipaddresses", "ipaddress", ["ip"], "networking.k8s.io", "v1", false, false),
-    rt!("IngressClass", "ingressclasses", "ingressclass", [], "networking.k8s.io", "v1", false, false),
-    rt!("Ingress", "ingresses", "ingress", ["ing"], "networking.k8s.io", "v1", true, false),
-    rt!("NetworkPolicy", "networkpolicies", "networkpolicy", ["netpol"], "networking.k8s.io", "v1", true, false),
-    rt!("ServiceCIDR", "servicecidrs", "servicecidr", [], "networking.k8s.io", "v1", false, true),
-    rt!("PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", ["pdb"], "policy", "v1", true, false),
-    rt!("ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", [], "rbac.authorization.k8s.io", "v1", false, false),
-    rt!("ClusterRole", "clusterroles", "clusterrole", [], "rbac.authorization.k8s.io", "v1", false, false),
-    rt!("RoleBinding", "rolebindings", "rolebinding", [], "rbac.authorization.k8s.io", "v1", true, false),
-    rt!("Role", "roles", "role", [], "rbac.authorization.k8s.io", "v1", true, false),
-    rt!("StorageClass", "storageclasses", "storageclass", ["sc"], "storage.k8s.io", "v1", false, false),
+    rt!(
+        "EndpointSlice",
+        "endpointslices",
+        "endpointslice",
+        [],
+        "discovery.k8s.io",
+        "v1",
+        true,
+        true
+    ),
+    rt!(
+        "IPAddress",
+        "ipaddresses",
+        "ipaddress",
+        ["ip"],
+        "networking.k8s.io",
+        "v1",
+        false,
+        false
+    ),
+    rt!(
+        "IngressClass",
+        "ingressclasses",
+        "ingressclass",
+        [],
+        "networking.k8s.io",
+        "v1",
+        false,
+        false
+    ),
+    rt!(
+        "Ingress",
+        "ingresses",
+        "ingress",
+        ["ing"],
+        "networking.k8s.io",
+        "v1",
+        true,
+        false
+    ),
+    rt!(
+        "NetworkPolicy",
+        "networkpolicies",
+        "networkpolicy",
+        ["netpol"],
+        "networking.k8s.io",
+        "v1",
+        true,
+        false
+    ),
+    rt!(
+        "ServiceCIDR",
+        "servicecidrs",
+        "servicecidr",
+        [],
+        "networking.k8s.io",
+        "v1",
+        false,
+        true
+    ),
+    rt!(
+        "PodDisruptionBudget",
+        "poddisruptionbudgets",
+        "poddisruptionbudget",
+        ["pdb"],
+        "policy",
+        "v1",
+        true,
+        false
+    ),
+    rt!(
+        "ClusterRoleBinding",
+        "clusterrolebindings",
+        "clusterrolebinding",
+        [],
+        "rbac.authorization.k8s.io",
+        "v1",
+        false,
+        false
+    ),
+    rt!(
+        "ClusterRole",
+        "clusterroles",
+        "clusterrole",
+        [],
+        "rbac.authorization.k8s.io",
+        "v1",
+        false,
+        false
+    ),
+    rt!(
+        "RoleBinding",
+        "rolebindings",
+        "rolebinding",
+        [],
+        "rbac.authorization.k8s.io",
+        "v1",
+        true,
+        false
+    ),
+    rt!(
+        "Role",
+        "roles",
+        "role",
+        [],
+        "rbac.authorization.k8s.io",
+        "v1",
+        true,
+        false
+    ),
+    rt!(
+        "StorageClass",
+        "storageclasses",
+        "storageclass",
+        ["sc"],
+        "storage.k8s.io",
+        "v1",
+        false,
+        false
+    ),
 ];
 
 /// Finds a type by Kind and apiVersion as written in a manifest (`apps/v1`, `v1`).
@@ -139,9 +418,15 @@ mod tests {
             assert_eq!(lookup(s).map(|t| t.kind), Some("Service"), "{s}");
         }
         assert_eq!(lookup("deploy").map(|t| t.kind), Some("Deployment"));
-        assert_eq!(lookup("deployments.apps").map(|t| t.kind), Some("Deployment"));
+        assert_eq!(
+            lookup("deployments.apps").map(|t| t.kind),
+            Some("Deployment")
+        );
         assert_eq!(lookup("ep").map(|t| t.kind), Some("Endpoints"));
-        assert_eq!(lookup("endpointslice").map(|t| t.kind), Some("EndpointSlice"));
+        assert_eq!(
+            lookup("endpointslice").map(|t| t.kind),
+            Some("EndpointSlice")
+        );
         assert_eq!(lookup("svcs"), None);
         assert_eq!(lookup("services.apps"), None);
     }

@@ -118,8 +118,7 @@ impl Object {
         .unwrap_or(serde_json::Value::Null);
         // k8s-openapi always writes apiVersion/kind; nothing to add.
         if let serde_json::Value::Object(m) = &mut v {
-            m.entry("metadata")
-                .or_insert_with(|| serde_json::json!({}));
+            m.entry("metadata").or_insert_with(|| serde_json::json!({}));
         }
         v
     }

@@ -154,31 +154,22 @@ fn parse_set(rest: &str) -> Option<Vec<String>> {
     )
 }
 
+const GT_LT_ERR: &str =
+    "unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer";
+
 fn parse_requirement(p: &str) -> Result<Requirement, String> {
     if let Some(k) = p.strip_prefix('!') {
         return Ok(Requirement::DoesNotExist(check_key(k.trim())?));
     }
-    for (op, ctor) in [
-        ("!=", 0u8),
-        ("==", 1),
-        ("=", 1),
-        (">", 2),
-        ("<", 3),
-    ] {
+    for (op, ctor) in [("!=", 0u8), ("==", 1), ("=", 1), (">", 2), ("<", 3)] {
         if let Some((k, v)) = p.split_once(op) {
             let k = check_key(k.trim())?;
             let v = v.trim().to_string();
             return Ok(match ctor {
                 0 => Requirement::NotEquals(k, v),
                 1 => Requirement::Equals(k, v),
-                2 => Requirement::GreaterThan(
-                    k,
-                    v.parse().map_err(|_| format!("unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer"))?,
-                ),
-                _ => Requirement::LessThan(
-                    k,
-                    v.parse().map_err(|_| format!("unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer"))?,
-                ),
+                2 => Requirement::GreaterThan(k, v.parse().map_err(|_| GT_LT_ERR.to_string())?),
+                _ => Requirement::LessThan(k, v.parse().map_err(|_| GT_LT_ERR.to_string())?),
             });
         }
     }
@@ -293,7 +284,10 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(format_labels(Some(&labels(&[("b", "2"), ("a", "1")]))), "a=1,b=2");
+        assert_eq!(
+            format_labels(Some(&labels(&[("b", "2"), ("a", "1")]))),
+            "a=1,b=2"
+        );
         assert_eq!(format_labels(None), "<none>");
     }
 }

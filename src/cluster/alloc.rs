@@ -89,7 +89,11 @@ impl Allocators {
         parse_ipv4(ip).is_some_and(|n| self.ips.contains(&n))
     }
 
-    pub fn allocate_ip(&mut self, requested: Option<&str>, rand: &mut dyn FnMut(u64) -> u64) -> Result<String, AllocError> {
+    pub fn allocate_ip(
+        &mut self,
+        requested: Option<&str>,
+        rand: &mut dyn FnMut(u64) -> u64,
+    ) -> Result<String, AllocError> {
         if let Some(req) = requested {
             let ip = parse_ipv4(req).ok_or_else(|| AllocError::IpNotInRange(req.to_string()))?;
             if !in_service_cidr(ip) {
@@ -126,7 +130,11 @@ impl Allocators {
         self.node_ports.contains(&port)
     }
 
-    pub fn allocate_port(&mut self, requested: Option<i32>, rand: &mut dyn FnMut(u64) -> u64) -> Result<i32, AllocError> {
+    pub fn allocate_port(
+        &mut self,
+        requested: Option<i32>,
+        rand: &mut dyn FnMut(u64) -> u64,
+    ) -> Result<i32, AllocError> {
         if let Some(p) = requested {
             if !(NODE_PORT_MIN..=NODE_PORT_MAX).contains(&p) {
                 return Err(AllocError::PortNotInRange);
@@ -170,9 +178,14 @@ mod tests {
     #[test]
     fn explicit_ip_conflicts() {
         let mut a = Allocators::default();
-        assert_eq!(a.allocate_ip(Some("10.96.100.100"), &mut fixed(0)), Ok("10.96.100.100".into()));
         assert_eq!(
-            a.allocate_ip(Some("10.96.100.100"), &mut fixed(0)).unwrap_err().detail(),
+            a.allocate_ip(Some("10.96.100.100"), &mut fixed(0)),
+            Ok("10.96.100.100".into())
+        );
+        assert_eq!(
+            a.allocate_ip(Some("10.96.100.100"), &mut fixed(0))
+                .unwrap_err()
+                .detail(),
             "failed to allocate IP 10.96.100.100: provided IP is already allocated"
         );
         assert!(a.allocate_ip(Some("10.200.0.1"), &mut fixed(0)).is_err());
@@ -193,8 +206,14 @@ mod tests {
     fn node_ports() {
         let mut a = Allocators::default();
         assert_eq!(a.allocate_port(Some(30080), &mut fixed(0)), Ok(30080));
-        assert_eq!(a.allocate_port(Some(30080), &mut fixed(0)), Err(AllocError::PortInUse));
-        assert_eq!(a.allocate_port(Some(80), &mut fixed(0)), Err(AllocError::PortNotInRange));
+        assert_eq!(
+            a.allocate_port(Some(30080), &mut fixed(0)),
+            Err(AllocError::PortInUse)
+        );
+        assert_eq!(
+            a.allocate_port(Some(80), &mut fixed(0)),
+            Err(AllocError::PortNotInRange)
+        );
         assert_eq!(
             AllocError::PortNotInRange.detail(),
             "provided port is not in the valid range. The range of valid ports is 30000-32767"

@@ -22,8 +22,14 @@ pub enum ApiError {
         causes: Vec<Cause>,
     },
     /// `resource` is the qualified plural (`deployments.apps`).
-    NotFound { resource: String, name: String },
-    AlreadyExists { resource: String, name: String },
+    NotFound {
+        resource: String,
+        name: String,
+    },
+    AlreadyExists {
+        resource: String,
+        name: String,
+    },
     BadRequest(String),
     Forbidden(String),
     /// The store's own object limit.
@@ -47,7 +53,9 @@ impl ApiError {
                 "Error from server (AlreadyExists): {}",
                 src(format!("{resource} \"{name}\" already exists"))
             ),
-            ApiError::BadRequest(m) => format!("Error from server (BadRequest): {}", src(m.clone())),
+            ApiError::BadRequest(m) => {
+                format!("Error from server (BadRequest): {}", src(m.clone()))
+            }
             ApiError::Forbidden(m) => format!("Error from server (Forbidden): {}", src(m.clone())),
             ApiError::TooManyObjects => format!(
                 "Error from server (Forbidden): {}",
@@ -253,7 +261,11 @@ impl Cluster {
     }
 
     /// kubectl apply: create, or three-way merge of (last applied, new, live) then update.
-    pub fn apply(&mut self, mut obj: Object, default_ns: &str) -> Result<(Object, ApplyOutcome, bool), ApiError> {
+    pub fn apply(
+        &mut self,
+        mut obj: Object,
+        default_ns: &str,
+    ) -> Result<(Object, ApplyOutcome, bool), ApiError> {
         self.place(&mut obj, default_ns)?;
         let mut config = obj.to_json();
         strip_server_fields(&mut config);
@@ -324,7 +336,10 @@ impl Cluster {
         match &obj {
             Object::Pod(_) => self.delete_pod(&key, grace_seconds),
             Object::Namespace(_) => {
-                if matches!(name, "default" | "kube-system" | "kube-public" | "kube-node-lease") {
+                if matches!(
+                    name,
+                    "default" | "kube-system" | "kube-public" | "kube-node-lease"
+                ) {
                     return Err(ApiError::Forbidden(format!(
                         "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
                     )));
@@ -333,7 +348,8 @@ impl Cluster {
                 let mut ns = obj.clone();
                 ns.meta_mut().deletion_timestamp = Some(now);
                 if let Object::Namespace(n) = &mut ns {
-                    n.status.get_or_insert_with(Default::default).phase = Some("Terminating".into());
+                    n.status.get_or_insert_with(Default::default).phase =
+                        Some("Terminating".into());
                 }
                 self.store.put(ns);
                 let contents: Vec<Key> = self
@@ -381,7 +397,11 @@ impl Cluster {
                 .and_then(|s| s.termination_grace_period_seconds)
                 .unwrap_or(30)
         });
-        let scheduled = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
+        let scheduled = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.as_ref())
+            .is_some();
         if grace == 0 || !scheduled {
             self.remove_object(key);
             return;
@@ -438,7 +458,9 @@ impl Cluster {
                     let mut r = |n| self.rand_below(n);
                     let res = a.allocate_ip(None, &mut r);
                     self.alloc = a;
-                    let ip = res.map_err(|e| cause("spec.clusterIPs", format!("Internal error: {}", e.detail())))?;
+                    let ip = res.map_err(|e| {
+                        cause("spec.clusterIPs", format!("Internal error: {}", e.detail()))
+                    })?;
                     let spec = svc.spec.get_or_insert_with(Default::default);
                     spec.cluster_ip = Some(ip.clone());
                     spec.cluster_ips = Some(vec![ip]);
@@ -453,9 +475,14 @@ impl Cluster {
             // Same port number on two protocols shares one node port.
             let mut by_port: Vec<(i32, i32)> = Vec::new();
             for (i, p) in ports.iter_mut().enumerate() {
-                let old_np = old.and_then(|o| o.spec.as_ref()).and_then(|s| s.ports.as_ref()).and_then(|ps| {
-                    ps.iter().find(|op| op.port == p.port && op.node_port.is_some()).and_then(|op| op.node_port)
-                });
+                let old_np = old
+                    .and_then(|o| o.spec.as_ref())
+                    .and_then(|s| s.ports.as_ref())
+                    .and_then(|ps| {
+                        ps.iter()
+                            .find(|op| op.port == p.port && op.node_port.is_some())
+                            .and_then(|op| op.node_port)
+                    });
                 if let Some(np) = p.node_port.filter(|n| *n != 0) {
                     if old_np == Some(np) {
                         continue;
@@ -566,7 +593,11 @@ impl Cluster {
                 }
             }
         }
-        let old_for_alloc = if new_ty == "ExternalName" { None } else { Some(old) };
+        let old_for_alloc = if new_ty == "ExternalName" {
+            None
+        } else {
+            Some(old)
+        };
         if new_ty != "ExternalName" || wants_ports {
             self.allocate_service(new, old_for_alloc)?;
         }
@@ -627,7 +658,10 @@ fn drop_type_dependent_fields(new: &mut Service, old: &Service) {
         }
         if let Some(ports) = ns.ports.as_mut() {
             for p in ports {
-                let same = os.ports.as_ref().is_some_and(|ops| ops.iter().any(|op| op.port == p.port && op.node_port == p.node_port));
+                let same = os.ports.as_ref().is_some_and(|ops| {
+                    ops.iter()
+                        .any(|op| op.port == p.port && op.node_port == p.node_port)
+                });
                 if same {
                     p.node_port = None;
                 }
@@ -677,7 +711,10 @@ fn patch_allocated_values(new: &mut Service, old: &Service) {
         if let (Some(nps), Some(ops)) = (ns.ports.as_mut(), os.ports.as_ref()) {
             for p in nps {
                 if p.node_port.is_none_or(|n| n == 0) {
-                    if let Some(op) = ops.iter().find(|op| op.port == p.port && op.protocol == p.protocol) {
+                    if let Some(op) = ops
+                        .iter()
+                        .find(|op| op.port == p.port && op.protocol == p.protocol)
+                    {
                         p.node_port = op.node_port;
                     }
                 }
@@ -691,7 +728,14 @@ fn strip_server_fields(v: &mut Value) {
     if let Some(m) = v.as_object_mut() {
         m.remove("status");
         if let Some(meta) = m.get_mut("metadata").and_then(|x| x.as_object_mut()) {
-            for k in ["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink"] {
+            for k in [
+                "uid",
+                "resourceVersion",
+                "creationTimestamp",
+                "generation",
+                "managedFields",
+                "selfLink",
+            ] {
                 meta.remove(k);
             }
         }
@@ -700,7 +744,11 @@ fn strip_server_fields(v: &mut Value) {
 
 fn prune_empty_annotations(v: &mut Value) {
     if let Some(meta) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
-        if meta.get("annotations").and_then(|a| a.as_object()).is_some_and(|a| a.is_empty()) {
+        if meta
+            .get("annotations")
+            .and_then(|a| a.as_object())
+            .is_some_and(|a| a.is_empty())
+        {
             meta.remove("annotations");
         }
     }
@@ -720,7 +768,12 @@ fn merge_key(field: &str) -> Option<&'static str> {
 /// what the previous apply set but the new one omits; lists with a merge key merge
 /// item by item; Service and container `ports` merge by port number; other lists are
 /// replaced.
-pub fn three_way(original: Option<&Value>, modified: &Value, current: &Value, field: &str) -> Value {
+pub fn three_way(
+    original: Option<&Value>,
+    modified: &Value,
+    current: &Value,
+    field: &str,
+) -> Value {
     match (modified, current) {
         (Value::Object(m), Value::Object(c)) => {
             let mut out = c.clone();
@@ -762,10 +815,18 @@ pub fn three_way(original: Option<&Value>, modified: &Value, current: &Value, fi
                 let id = item.get(key)?;
                 let proto = item.get("protocol");
                 list.iter()
-                    .find(|x| x.get(key) == Some(id) && (proto.is_none() || x.get("protocol") == proto || x.get("protocol").is_none()))
+                    .find(|x| {
+                        x.get(key) == Some(id)
+                            && (proto.is_none()
+                                || x.get("protocol") == proto
+                                || x.get("protocol").is_none())
+                    })
                     .cloned()
             };
-            let orig_list = original.and_then(|o| o.as_array()).cloned().unwrap_or_default();
+            let orig_list = original
+                .and_then(|o| o.as_array())
+                .cloned()
+                .unwrap_or_default();
             Value::Array(
                 m.iter()
                     .map(|mi| {

@@ -25,7 +25,12 @@ pub const APISERVER_IP: &str = "172.18.0.2";
 
 /// (name, internal IP, pod CIDR, control plane)
 pub const NODES: &[(&str, &str, &str, bool)] = &[
-    ("kubeplay-control-plane", "172.18.0.2", "10.244.0.0/24", true),
+    (
+        "kubeplay-control-plane",
+        "172.18.0.2",
+        "10.244.0.0/24",
+        true,
+    ),
     ("kubeplay-worker", "172.18.0.3", "10.244.1.0/24", false),
     ("kubeplay-worker2", "172.18.0.4", "10.244.2.0/24", false),
 ];
@@ -61,7 +66,10 @@ pub fn node(name: &str, ip: &str, cidr: &str, control_plane: bool) -> Node {
     ];
     if control_plane {
         l.push(("node-role.kubernetes.io/control-plane", ""));
-        l.push(("node.kubernetes.io/exclude-from-external-load-balancers", ""));
+        l.push((
+            "node.kubernetes.io/exclude-from-external-load-balancers",
+            "",
+        ));
     }
     let q = |s: &str| Quantity(s.to_string());
     let resources: BTreeMap<String, Quantity> = [
@@ -79,9 +87,15 @@ pub fn node(name: &str, ip: &str, cidr: &str, control_plane: bool) -> Node {
             name: Some(name.to_string()),
             labels: labels(&l),
             annotations: labels(&[
-                ("kubeadm.alpha.kubernetes.io/cri-socket", "unix:///run/containerd/containerd.sock"),
+                (
+                    "kubeadm.alpha.kubernetes.io/cri-socket",
+                    "unix:///run/containerd/containerd.sock",
+                ),
                 ("node.alpha.kubernetes.io/ttl", "0"),
-                ("volumes.kubernetes.io/controller-managed-attach-detach", "true"),
+                (
+                    "volumes.kubernetes.io/controller-managed-attach-detach",
+                    "true",
+                ),
             ]),
             ..Default::default()
         },
@@ -112,10 +126,30 @@ pub fn node(name: &str, ip: &str, cidr: &str, control_plane: bool) -> Node {
             allocatable: Some(resources.clone()),
             capacity: Some(resources),
             conditions: Some(vec![
-                cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-                cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+                cond(
+                    "MemoryPressure",
+                    "False",
+                    "KubeletHasSufficientMemory",
+                    "kubelet has sufficient memory available",
+                ),
+                cond(
+                    "DiskPressure",
+                    "False",
+                    "KubeletHasNoDiskPressure",
+                    "kubelet has no disk pressure",
+                ),
+                cond(
+                    "PIDPressure",
+                    "False",
+                    "KubeletHasSufficientPID",
+                    "kubelet has sufficient PID available",
+                ),
+                cond(
+                    "Ready",
+                    "True",
+                    "KubeletReady",
+                    "kubelet is posting ready status",
+                ),
             ]),
             node_info: Some(NodeSystemInfo {
                 architecture: "amd64".into(),
@@ -176,7 +210,14 @@ fn container(name: &str, image: &str, command: &[&str]) -> Container {
 }
 
 /// A static or DaemonSet pod pinned to a node, on the host network.
-fn host_pod(name: &str, ns: &str, node: &str, c: Container, pod_labels: &[(&str, &str)], owner: Option<OwnerReference>) -> Pod {
+fn host_pod(
+    name: &str,
+    ns: &str,
+    node: &str,
+    c: Container,
+    pod_labels: &[(&str, &str)],
+    owner: Option<OwnerReference>,
+) -> Pod {
     Pod {
         metadata: ObjectMeta {
             name: Some(name.to_string()),
@@ -201,7 +242,13 @@ fn host_pod(name: &str, ns: &str, node: &str, c: Container, pod_labels: &[(&str,
 }
 
 pub fn install(c: &mut Cluster) {
-    for ns in ["default", "kube-node-lease", "kube-public", "kube-system", "local-path-storage"] {
+    for ns in [
+        "default",
+        "kube-node-lease",
+        "kube-public",
+        "kube-system",
+        "local-path-storage",
+    ] {
         put(c, Object::Namespace(namespace(ns)));
     }
     for (name, ip, cidr, cp) in NODES {
@@ -209,7 +256,10 @@ pub fn install(c: &mut Cluster) {
     }
     let cidr = kinds::by_kind_name("ServiceCIDR").unwrap_or(&kinds::RESOURCE_TYPES[0]);
     let mut body = serde_json::Map::new();
-    body.insert("spec".into(), serde_json::json!({"cidrs": [super::SERVICE_CIDR]}));
+    body.insert(
+        "spec".into(),
+        serde_json::json!({"cidrs": [super::SERVICE_CIDR]}),
+    );
     body.insert(
         "status".into(),
         serde_json::json!({"conditions": [{"type": "Ready", "status": "True", "reason": "", "message": "Kubernetes Service CIDR is ready", "lastTransitionTime": null}]}),
@@ -228,7 +278,9 @@ pub fn install(c: &mut Cluster) {
 
     // default/kubernetes: selectorless, endpoints maintained by the API server.
     let _ = c.alloc.allocate_ip(Some("10.96.0.1"), &mut |n| n / 2);
-    let _ = c.alloc.allocate_ip(Some(super::DNS_SERVICE_IP), &mut |n| n / 2);
+    let _ = c
+        .alloc
+        .allocate_ip(Some(super::DNS_SERVICE_IP), &mut |n| n / 2);
     let mut svc = Service {
         metadata: ObjectMeta {
             name: Some("kubernetes".into()),
@@ -313,7 +365,10 @@ pub fn install(c: &mut Cluster) {
                 ("kubernetes.io/cluster-service", "true"),
                 ("kubernetes.io/name", "CoreDNS"),
             ]),
-            annotations: labels(&[("prometheus.io/port", "9153"), ("prometheus.io/scrape", "true")]),
+            annotations: labels(&[
+                ("prometheus.io/port", "9153"),
+                ("prometheus.io/scrape", "true"),
+            ]),
             ..Default::default()
         },
         spec: Some(ServiceSpec {
@@ -433,7 +488,10 @@ pub fn install(c: &mut Cluster) {
     for (component, image) in [
         ("etcd", "registry.k8s.io/etcd:3.5.21-0"),
         ("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.33.1"),
-        ("kube-controller-manager", "registry.k8s.io/kube-controller-manager:v1.33.1"),
+        (
+            "kube-controller-manager",
+            "registry.k8s.io/kube-controller-manager:v1.33.1",
+        ),
         ("kube-scheduler", "registry.k8s.io/kube-scheduler:v1.33.1"),
     ] {
         let mut p = Object::Pod(host_pod(
@@ -449,8 +507,16 @@ pub fn install(c: &mut Cluster) {
     }
     // DaemonSets kube-proxy and kindnet: stored (not simulated as controllers), one pod per node.
     for (ds, image, label) in [
-        ("kindnet", "docker.io/kindest/kindnetd:v20250512-df8de77b", ("app", "kindnet")),
-        ("kube-proxy", "registry.k8s.io/kube-proxy:v1.33.1", ("k8s-app", "kube-proxy")),
+        (
+            "kindnet",
+            "docker.io/kindest/kindnetd:v20250512-df8de77b",
+            ("app", "kindnet"),
+        ),
+        (
+            "kube-proxy",
+            "registry.k8s.io/kube-proxy:v1.33.1",
+            ("k8s-app", "kube-proxy"),
+        ),
     ] {
         let rt = kinds::by_kind_name("DaemonSet").unwrap_or(&kinds::RESOURCE_TYPES[0]);
         let mut body = serde_json::Map::new();

@@ -4,8 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::apps::v1::{
-    Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet, ReplicaSetSpec,
-    ReplicaSetStatus,
+    Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus,
 };
 use k8s_openapi::api::core::v1::{
     EndpointAddress, EndpointPort, EndpointSubset, Endpoints, LoadBalancerIngress,
@@ -103,7 +102,11 @@ fn scaled(v: Option<&IntOrString>, total: i32, round_up: bool, default: &str) ->
         IntOrString::String(s) => {
             let pct: i64 = s.trim_end_matches('%').parse().unwrap_or(25);
             let num = pct * total as i64;
-            (if round_up { (num + 99) / 100 } else { num / 100 }) as i32
+            (if round_up {
+                (num + 99) / 100
+            } else {
+                num / 100
+            }) as i32
         }
     }
 }
@@ -155,9 +158,17 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
     // The hash is computed over the template without the hash label itself.
     let hash = template_hash(&serde_json::to_value(&template).unwrap_or_default());
     let rss = owned_replicasets(c, &ns, &uid);
-    let max_rev = rss.iter().map(|r| revision_of(&r.metadata)).max().unwrap_or(0);
+    let max_rev = rss
+        .iter()
+        .map(|r| revision_of(&r.metadata))
+        .max()
+        .unwrap_or(0);
     let existing_new = rss.iter().find(|rs| {
-        rs.metadata.labels.as_ref().and_then(|l| l.get(POD_TEMPLATE_HASH)) == Some(&hash)
+        rs.metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(POD_TEMPLATE_HASH))
+            == Some(&hash)
     });
     let paused = spec.paused == Some(true);
     let mut new_rs = match existing_new {
@@ -176,10 +187,17 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
                 .match_labels
                 .get_or_insert_with(Default::default)
                 .insert(POD_TEMPLATE_HASH.into(), hash.clone());
-            let mut labels = template.metadata.as_ref().and_then(|m| m.labels.clone()).unwrap_or_default();
+            let mut labels = template
+                .metadata
+                .as_ref()
+                .and_then(|m| m.labels.clone())
+                .unwrap_or_default();
             labels.insert(POD_TEMPLATE_HASH.into(), hash.clone());
             let mut annotations = BTreeMap::new();
-            annotations.insert("deployment.kubernetes.io/desired-replicas".into(), replicas.to_string());
+            annotations.insert(
+                "deployment.kubernetes.io/desired-replicas".into(),
+                replicas.to_string(),
+            );
             annotations.insert(
                 "deployment.kubernetes.io/max-replicas".into(),
                 (replicas + max_surge(&d, replicas)).to_string(),
@@ -213,7 +231,10 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
                 &obj,
                 "Normal",
                 "ScalingReplicaSet",
-                &format!("Scaled up replica set {rs_name} from 0 to {}", initial_new_replicas(&d, replicas, &rss)),
+                &format!(
+                    "Scaled up replica set {rs_name} from 0 to {}",
+                    initial_new_replicas(&d, replicas, &rss)
+                ),
                 "deployment-controller",
                 None,
             );
@@ -236,7 +257,12 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
         .collect();
     olds.sort_by_key(|rs| revision_of(&rs.metadata));
     let rs_replicas = |rs: &ReplicaSet| rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0);
-    let available = |rs: &ReplicaSet| rs.status.as_ref().and_then(|s| s.available_replicas).unwrap_or(0);
+    let available = |rs: &ReplicaSet| {
+        rs.status
+            .as_ref()
+            .and_then(|s| s.available_replicas)
+            .unwrap_or(0)
+    };
 
     let recreate = spec.strategy.as_ref().and_then(|s| s.type_.as_deref()) == Some("Recreate");
     let mut desired_new = rs_replicas(&new_rs);
@@ -255,7 +281,10 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
     } else {
         let surge = max_surge(&d, replicas);
         let mut unavailable = scaled(
-            spec.strategy.as_ref().and_then(|s| s.rolling_update.as_ref()).and_then(|r| r.max_unavailable.as_ref()),
+            spec.strategy
+                .as_ref()
+                .and_then(|s| s.rolling_update.as_ref())
+                .and_then(|r| r.max_unavailable.as_ref()),
             replicas,
             false,
             "25%",
@@ -294,7 +323,10 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
                     &obj,
                     "Normal",
                     "ScalingReplicaSet",
-                    &format!("Scaled {verb} replica set {} from {from} to {desired_new}", new_rs.metadata.name.clone().unwrap_or_default()),
+                    &format!(
+                        "Scaled {verb} replica set {} from {from} to {desired_new}",
+                        new_rs.metadata.name.clone().unwrap_or_default()
+                    ),
                     "deployment-controller",
                     None,
                 );
@@ -305,8 +337,14 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
             s.replicas = Some(desired_new);
         }
         let ann = rs.metadata.annotations.get_or_insert_with(Default::default);
-        ann.insert("deployment.kubernetes.io/desired-replicas".into(), replicas.to_string());
-        ann.insert("deployment.kubernetes.io/max-replicas".into(), (replicas + max_surge(&d, replicas)).to_string());
+        ann.insert(
+            "deployment.kubernetes.io/desired-replicas".into(),
+            replicas.to_string(),
+        );
+        ann.insert(
+            "deployment.kubernetes.io/max-replicas".into(),
+            (replicas + max_surge(&d, replicas)).to_string(),
+        );
         c.store.put(Object::ReplicaSet(rs.clone()));
         new_rs = rs;
     }
@@ -317,7 +355,11 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
                 &obj,
                 "Normal",
                 "ScalingReplicaSet",
-                &format!("Scaled down replica set {} from {} to {target}", rs.metadata.name.clone().unwrap_or_default(), rs_replicas(rs)),
+                &format!(
+                    "Scaled down replica set {} from {} to {target}",
+                    rs.metadata.name.clone().unwrap_or_default(),
+                    rs_replicas(rs)
+                ),
                 "deployment-controller",
                 None,
             );
@@ -344,8 +386,14 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
     let all: Vec<ReplicaSet> = owned_replicasets(c, &ns, &uid);
     let st = |rs: &ReplicaSet| rs.status.clone().unwrap_or_default();
     let total_replicas: i32 = all.iter().map(|rs| st(rs).replicas).sum();
-    let ready: i32 = all.iter().map(|rs| st(rs).ready_replicas.unwrap_or(0)).sum();
-    let avail: i32 = all.iter().map(|rs| st(rs).available_replicas.unwrap_or(0)).sum();
+    let ready: i32 = all
+        .iter()
+        .map(|rs| st(rs).ready_replicas.unwrap_or(0))
+        .sum();
+    let avail: i32 = all
+        .iter()
+        .map(|rs| st(rs).available_replicas.unwrap_or(0))
+        .sum();
     let updated = st(&new_rs).replicas;
     let mut dep = d.clone();
     let old_status = d.status.clone().unwrap_or_default();
@@ -354,7 +402,10 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
         replicas
     } else {
         scaled(
-            spec.strategy.as_ref().and_then(|s| s.rolling_update.as_ref()).and_then(|r| r.max_unavailable.as_ref()),
+            spec.strategy
+                .as_ref()
+                .and_then(|s| s.rolling_update.as_ref())
+                .and_then(|r| r.max_unavailable.as_ref()),
             replicas,
             false,
             "25%",
@@ -362,12 +413,19 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
     };
     let min_avail_ok = avail >= replicas - unavailable_allowed;
     let mut conds = old_status.conditions.clone().unwrap_or_default();
-    let set = |conds: &mut Vec<DeploymentCondition>, type_: &str, status: &str, reason: &str, message: String| {
+    let set = |conds: &mut Vec<DeploymentCondition>,
+               type_: &str,
+               status: &str,
+               reason: &str,
+               message: String| {
         if let Some(c0) = conds.iter_mut().find(|c| c.type_ == type_) {
             if c0.status != status {
                 c0.last_transition_time = Some(now.clone());
             }
-            if c0.status != status || c0.reason.as_deref() != Some(reason) || c0.message.as_deref() != Some(message.as_str()) {
+            if c0.status != status
+                || c0.reason.as_deref() != Some(reason)
+                || c0.message.as_deref() != Some(message.as_str())
+            {
                 c0.last_update_time = Some(now.clone());
             }
             c0.status = status.into();
@@ -385,18 +443,48 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
         }
     };
     if min_avail_ok {
-        set(&mut conds, "Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.".into());
+        set(
+            &mut conds,
+            "Available",
+            "True",
+            "MinimumReplicasAvailable",
+            "Deployment has minimum availability.".into(),
+        );
     } else {
-        set(&mut conds, "Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.".into());
+        set(
+            &mut conds,
+            "Available",
+            "False",
+            "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.".into(),
+        );
     }
     let rs_name = new_rs.metadata.name.clone().unwrap_or_default();
     let complete = updated == replicas && avail == replicas && total_replicas == replicas;
     if complete {
-        set(&mut conds, "Progressing", "True", "NewReplicaSetAvailable", format!("ReplicaSet \"{rs_name}\" has successfully progressed."));
+        set(
+            &mut conds,
+            "Progressing",
+            "True",
+            "NewReplicaSetAvailable",
+            format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
+        );
     } else if existing_new.is_none() {
-        set(&mut conds, "Progressing", "True", "NewReplicaSetCreated", format!("Created new replica set \"{rs_name}\""));
+        set(
+            &mut conds,
+            "Progressing",
+            "True",
+            "NewReplicaSetCreated",
+            format!("Created new replica set \"{rs_name}\""),
+        );
     } else {
-        set(&mut conds, "Progressing", "True", "ReplicaSetUpdated", format!("ReplicaSet \"{rs_name}\" is progressing."));
+        set(
+            &mut conds,
+            "Progressing",
+            "True",
+            "ReplicaSetUpdated",
+            format!("ReplicaSet \"{rs_name}\" is progressing."),
+        );
     }
     // kubectl lists Available before Progressing.
     conds.sort_by_key(|c| if c.type_ == "Available" { 0 } else { 1 });
@@ -412,14 +500,21 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
     });
     let rev = revision_of(&new_rs.metadata);
     if rev > 0 {
-        dep.metadata.annotations.get_or_insert_with(Default::default).insert(REVISION.into(), rev.to_string());
+        dep.metadata
+            .annotations
+            .get_or_insert_with(Default::default)
+            .insert(REVISION.into(), rev.to_string());
     }
     c.store.put(Object::Deployment(dep));
 }
 
 fn max_surge(d: &Deployment, replicas: i32) -> i32 {
     let spec = d.spec.as_ref();
-    if spec.and_then(|s| s.strategy.as_ref()).and_then(|s| s.type_.as_deref()) == Some("Recreate") {
+    if spec
+        .and_then(|s| s.strategy.as_ref())
+        .and_then(|s| s.type_.as_deref())
+        == Some("Recreate")
+    {
         return 0;
     }
     scaled(
@@ -433,11 +528,19 @@ fn max_surge(d: &Deployment, replicas: i32) -> i32 {
 }
 
 fn initial_new_replicas(d: &Deployment, replicas: i32, olds: &[ReplicaSet]) -> i32 {
-    let old_total: i32 = olds.iter().map(|rs| rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0)).sum();
+    let old_total: i32 = olds
+        .iter()
+        .map(|rs| rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0))
+        .sum();
     if old_total == 0 {
         return replicas;
     }
-    if d.spec.as_ref().and_then(|s| s.strategy.as_ref()).and_then(|s| s.type_.as_deref()) == Some("Recreate") {
+    if d.spec
+        .as_ref()
+        .and_then(|s| s.strategy.as_ref())
+        .and_then(|s| s.type_.as_deref())
+        == Some("Recreate")
+    {
         return 0;
     }
     let room = (replicas + max_surge(d, replicas) - old_total).max(0);
@@ -521,7 +624,14 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
                 }),
             };
             c.store.put(Object::Pod(pod));
-            c.record_event(&rs_obj, "Normal", "SuccessfulCreate", &format!("Created pod: {name}"), "replicaset-controller", None);
+            c.record_event(
+                &rs_obj,
+                "Normal",
+                "SuccessfulCreate",
+                &format!("Created pod: {name}"),
+                "replicaset-controller",
+                None,
+            );
         }
     } else if have > want {
         // Delete the least useful first: unscheduled, pending, not ready, then newest.
@@ -530,19 +640,35 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
             let scheduled = p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
             let running = p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running");
             let ready = is_pod_ready(p);
-            let created = p.metadata.creation_timestamp.as_ref().map(Cluster::millis_of).unwrap_or(0);
+            let created = p
+                .metadata
+                .creation_timestamp
+                .as_ref()
+                .map(Cluster::millis_of)
+                .unwrap_or(0);
             (scheduled, running, ready, -created)
         });
         let rs_obj = Object::ReplicaSet(rs.clone());
         for p in ranked.into_iter().take((have - want) as usize) {
             let name = p.metadata.name.clone().unwrap_or_default();
             c.delete_pod(&Key::new("Pod", &ns, &name), None);
-            c.record_event(&rs_obj, "Normal", "SuccessfulDelete", &format!("Deleted pod: {name}"), "replicaset-controller", None);
+            c.record_event(
+                &rs_obj,
+                "Normal",
+                "SuccessfulDelete",
+                &format!("Deleted pod: {name}"),
+                "replicaset-controller",
+                None,
+            );
         }
     }
     // Status counts active pods.
     let active: Vec<Pod> = pods_in(c, &ns)
-        .filter(|p| controller_uid(&p.metadata) == Some(uid.as_str()) && !is_terminating(&p.metadata) && !is_terminal(p))
+        .filter(|p| {
+            controller_uid(&p.metadata) == Some(uid.as_str())
+                && !is_terminating(&p.metadata)
+                && !is_terminal(p)
+        })
         .cloned()
         .collect();
     let ready = active.iter().filter(|p| is_pod_ready(p)).count() as i32;
@@ -553,7 +679,10 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
                 .as_ref()
                 .and_then(|t| t.metadata.as_ref())
                 .and_then(|m| m.labels.as_ref())
-                .is_none_or(|tl| tl.iter().all(|(k, v)| p.metadata.labels.as_ref().and_then(|l| l.get(k)) == Some(v)))
+                .is_none_or(|tl| {
+                    tl.iter()
+                        .all(|(k, v)| p.metadata.labels.as_ref().and_then(|l| l.get(k)) == Some(v))
+                })
         })
         .count() as i32;
     let mut rs2 = match c.get("ReplicaSet", &ns, rs.metadata.name.as_deref().unwrap_or("")) {
@@ -576,16 +705,16 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
 
 fn garbage_collect(c: &mut Cluster) {
     let uids: BTreeSet<String> = c.store.all().filter_map(|o| o.meta().uid.clone()).collect();
-    let orphans: Vec<(Key, bool)> = c
-        .store
-        .all()
-        .filter(|o| {
-            o.meta().owner_references.as_ref().is_some_and(|refs| {
-                !refs.is_empty() && refs.iter().all(|r| !uids.contains(&r.uid))
+    let orphans: Vec<(Key, bool)> =
+        c.store
+            .all()
+            .filter(|o| {
+                o.meta().owner_references.as_ref().is_some_and(|refs| {
+                    !refs.is_empty() && refs.iter().all(|r| !uids.contains(&r.uid))
+                })
             })
-        })
-        .map(|o| (Key::of(o), o.meta().deletion_timestamp.is_some()))
-        .collect();
+            .map(|o| (Key::of(o), o.meta().deletion_timestamp.is_some()))
+            .collect();
     for (k, terminating) in orphans {
         if k.kind == "Pod" {
             if !terminating {
@@ -600,20 +729,26 @@ fn garbage_collect(c: &mut Cluster) {
 // ---------- scheduler ----------
 
 fn tolerates(pod: &Pod, taint: &k8s_openapi::api::core::v1::Taint) -> bool {
-    pod.spec.as_ref().and_then(|s| s.tolerations.as_ref()).is_some_and(|ts| {
-        ts.iter().any(|t| {
-            let key_ok = match t.key.as_deref() {
-                None | Some("") => t.operator.as_deref() == Some("Exists"),
-                Some(k) => k == taint.key,
-            };
-            let op_ok = match t.operator.as_deref() {
-                Some("Exists") => true,
-                _ => t.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or(""),
-            };
-            let effect_ok = t.effect.as_deref().is_none_or(|e| e.is_empty() || e == taint.effect);
-            key_ok && op_ok && effect_ok
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.tolerations.as_ref())
+        .is_some_and(|ts| {
+            ts.iter().any(|t| {
+                let key_ok = match t.key.as_deref() {
+                    None | Some("") => t.operator.as_deref() == Some("Exists"),
+                    Some(k) => k == taint.key,
+                };
+                let op_ok = match t.operator.as_deref() {
+                    Some("Exists") => true,
+                    _ => t.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or(""),
+                };
+                let effect_ok = t
+                    .effect
+                    .as_deref()
+                    .is_none_or(|e| e.is_empty() || e == taint.effect);
+                key_ok && op_ok && effect_ok
+            })
         })
-    })
 }
 
 fn schedule(c: &mut Cluster) {
@@ -638,7 +773,10 @@ fn schedule(c: &mut Cluster) {
         .store
         .list("Pod")
         .filter(|o| match o {
-            Object::Pod(p) => p.spec.as_ref().is_some_and(|s| s.node_name.is_some()) && !is_terminating(&p.metadata),
+            Object::Pod(p) => {
+                p.spec.as_ref().is_some_and(|s| s.node_name.is_some())
+                    && !is_terminating(&p.metadata)
+            }
             _ => false,
         })
         .map(Key::of)
@@ -650,7 +788,9 @@ fn schedule(c: &mut Cluster) {
 }
 
 fn schedule_one(c: &mut Cluster, key: &Key) {
-    let Some(Object::Pod(pod)) = c.store.get(key).cloned() else { return };
+    let Some(Object::Pod(pod)) = c.store.get(key).cloned() else {
+        return;
+    };
     let nodes: Vec<k8s_openapi::api::core::v1::Node> = c
         .store
         .list("Node")
@@ -661,22 +801,36 @@ fn schedule_one(c: &mut Cluster, key: &Key) {
         .collect();
     let mut fits = Vec::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    let node_selector = pod.spec.as_ref().and_then(|s| s.node_selector.clone()).unwrap_or_default();
+    let node_selector = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_selector.clone())
+        .unwrap_or_default();
     for n in &nodes {
         let nl = n.metadata.labels.clone().unwrap_or_default();
         if let Some(t) = n
             .spec
             .as_ref()
             .and_then(|s| s.taints.as_ref())
-            .and_then(|ts| ts.iter().find(|t| matches!(t.effect.as_str(), "NoSchedule" | "NoExecute") && !tolerates(&pod, t)))
+            .and_then(|ts| {
+                ts.iter().find(|t| {
+                    matches!(t.effect.as_str(), "NoSchedule" | "NoExecute") && !tolerates(&pod, t)
+                })
+            })
         {
             *reasons
-                .entry(format!("had untolerated taint {{{}: {}}}", t.key, t.value.clone().unwrap_or_default()))
+                .entry(format!(
+                    "had untolerated taint {{{}: {}}}",
+                    t.key,
+                    t.value.clone().unwrap_or_default()
+                ))
                 .or_default() += 1;
             continue;
         }
         if !node_selector.iter().all(|(k, v)| nl.get(k) == Some(v)) {
-            *reasons.entry("didn't match Pod's node affinity/selector".into()).or_default() += 1;
+            *reasons
+                .entry("didn't match Pod's node affinity/selector".into())
+                .or_default() += 1;
             continue;
         }
         if n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true) {
@@ -687,14 +841,20 @@ fn schedule_one(c: &mut Cluster, key: &Key) {
     }
     let obj = Object::Pod(pod.clone());
     if fits.is_empty() {
-        let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} node(s) {r}")).collect();
+        let mut parts: Vec<String> = reasons
+            .iter()
+            .map(|(r, n)| format!("{n} node(s) {r}"))
+            .collect();
         parts.sort();
         let total = nodes.len();
         let msg = format!(
             "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.",
             parts.join(", ")
         );
-        let already = c.events_for(&obj).iter().any(|e| e.reason.as_deref() == Some("FailedScheduling"));
+        let already = c
+            .events_for(&obj)
+            .iter()
+            .any(|e| e.reason.as_deref() == Some("FailedScheduling"));
         let mut p = pod.clone();
         let status = p.status.get_or_insert_with(Default::default);
         status.phase = Some("Pending".into());
@@ -707,7 +867,14 @@ fn schedule_one(c: &mut Cluster, key: &Key) {
             ..Default::default()
         }]);
         if !already {
-            c.record_event(&obj, "Warning", "FailedScheduling", &msg, "default-scheduler", None);
+            c.record_event(
+                &obj,
+                "Warning",
+                "FailedScheduling",
+                &msg,
+                "default-scheduler",
+                None,
+            );
             c.store.put(Object::Pod(p));
         }
         return;
@@ -721,20 +888,32 @@ fn schedule_one(c: &mut Cluster, key: &Key) {
                 .store
                 .list("Pod")
                 .filter_map(|o| match o {
-                    Object::Pod(p) if p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(n.as_str()) && !is_terminating(&p.metadata) => Some(p),
+                    Object::Pod(p)
+                        if p.spec.as_ref().and_then(|s| s.node_name.as_deref())
+                            == Some(n.as_str())
+                            && !is_terminating(&p.metadata) =>
+                    {
+                        Some(p)
+                    }
                     _ => None,
                 })
                 .collect();
             let same = on_node
                 .iter()
-                .filter(|p| owner.is_some() && controller_uid(&p.metadata).map(str::to_string) == owner)
+                .filter(|p| {
+                    owner.is_some() && controller_uid(&p.metadata).map(str::to_string) == owner
+                })
                 .count();
             (same, on_node.len(), n.clone())
         })
         .collect();
     best.sort();
     let top = (best[0].0, best[0].1);
-    let ties: Vec<&String> = best.iter().filter(|b| (b.0, b.1) == top).map(|b| &b.2).collect();
+    let ties: Vec<&String> = best
+        .iter()
+        .filter(|b| (b.0, b.1) == top)
+        .map(|b| &b.2)
+        .collect();
     let pick = ties[c.rand_below(ties.len() as u64) as usize].clone();
     let mut p = pod;
     if let Some(s) = p.spec.as_mut() {
@@ -746,7 +925,10 @@ fn schedule_one(c: &mut Cluster, key: &Key) {
         &obj,
         "Normal",
         "Scheduled",
-        &format!("Successfully assigned {}/{} to {pick}", key.namespace, key.name),
+        &format!(
+            "Successfully assigned {}/{} to {pick}",
+            key.namespace, key.name
+        ),
         "default-scheduler",
         None,
     );
@@ -804,7 +986,9 @@ fn endpoints(c: &mut Cluster) {
         .list("Endpoints")
         .filter(|o| {
             !live.contains(&(o.namespace().to_string(), o.name().to_string()))
-                && o.meta().annotations.as_ref().is_some_and(|a| a.contains_key("endpoints.kubernetes.io/managed-by-playground"))
+                && o.meta().annotations.as_ref().is_some_and(|a| {
+                    a.contains_key("endpoints.kubernetes.io/managed-by-playground")
+                })
         })
         .map(Key::of)
         .collect();
@@ -840,7 +1024,9 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
             let ready = is_pod_ready(p);
             let terminating = is_terminating(&p.metadata);
             let hostname = p.spec.as_ref().and_then(|s| {
-                (s.subdomain.as_deref() == Some(name.as_str())).then(|| s.hostname.clone()).flatten()
+                (s.subdomain.as_deref() == Some(name.as_str()))
+                    .then(|| s.hostname.clone())
+                    .flatten()
             });
             Some(PodEndpoint {
                 ip,
@@ -868,7 +1054,11 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
         .filter_map(|o| match o {
             Object::EndpointSlice(s)
                 if s.metadata.labels.as_ref().and_then(|l| l.get(SERVICE_NAME)) == Some(&name)
-                    && s.metadata.labels.as_ref().and_then(|l| l.get(MANAGED_BY)).map(String::as_str)
+                    && s.metadata
+                        .labels
+                        .as_ref()
+                        .and_then(|l| l.get(MANAGED_BY))
+                        .map(String::as_str)
                         == Some("endpointslice-controller.k8s.io") =>
             {
                 Some(s.clone())
@@ -882,7 +1072,10 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
     if spec.cluster_ip.as_deref() == Some("None") {
         labels.insert("service.kubernetes.io/headless".into(), String::new());
     }
-    let mut desired: Vec<(Option<Vec<k8s_openapi::api::discovery::v1::EndpointPort>>, Vec<Endpoint>)> = Vec::new();
+    let mut desired: Vec<(
+        Option<Vec<k8s_openapi::api::discovery::v1::EndpointPort>>,
+        Vec<Endpoint>,
+    )> = Vec::new();
     for (port_set, members) in &groups {
         let slice_ports: Vec<k8s_openapi::api::discovery::v1::EndpointPort> = ports
             .iter()
@@ -957,11 +1150,18 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
         c.store.put(Object::EndpointSlice(slice));
     }
     for s in reuse {
-        c.remove_object(&Key::new("EndpointSlice", &ns, s.metadata.name.as_deref().unwrap_or("")));
+        c.remove_object(&Key::new(
+            "EndpointSlice",
+            &ns,
+            s.metadata.name.as_deref().unwrap_or(""),
+        ));
     }
 
     // --- v1 Endpoints: ready and not-ready addresses, terminating dropped, repacked by port set. ---
-    let mut subsets: BTreeMap<Vec<(String, i32, String)>, (Vec<EndpointAddress>, Vec<EndpointAddress>)> = BTreeMap::new();
+    let mut subsets: BTreeMap<
+        Vec<(String, i32, String)>,
+        (Vec<EndpointAddress>, Vec<EndpointAddress>),
+    > = BTreeMap::new();
     for e in &eps {
         if e.terminating && !publish {
             continue;
@@ -969,7 +1169,15 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
         let eports: Vec<(String, i32, String)> = ports
             .iter()
             .zip(e.ports.iter())
-            .filter_map(|(sp, tp)| tp.map(|n| (sp.name.clone().unwrap_or_default(), n, sp.protocol.clone().unwrap_or_else(|| "TCP".into()))))
+            .filter_map(|(sp, tp)| {
+                tp.map(|n| {
+                    (
+                        sp.name.clone().unwrap_or_default(),
+                        n,
+                        sp.protocol.clone().unwrap_or_else(|| "TCP".into()),
+                    )
+                })
+            })
             .collect();
         if eports.is_empty() && !ports.is_empty() {
             continue;
@@ -1036,7 +1244,10 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
     ep.metadata
         .annotations
         .get_or_insert_with(Default::default)
-        .insert("endpoints.kubernetes.io/managed-by-playground".into(), "true".into());
+        .insert(
+            "endpoints.kubernetes.io/managed-by-playground".into(),
+            "true".into(),
+        );
     ep.subsets = (!subsets.is_empty()).then_some(subsets);
     c.store.put(Object::Endpoints(ep));
 }
@@ -1049,7 +1260,14 @@ fn mirror_endpoints(c: &mut Cluster, svc: &Service) {
         Some(Object::Endpoints(e)) => e.clone(),
         _ => return,
     };
-    if ep.metadata.labels.as_ref().and_then(|l| l.get("endpointslice.kubernetes.io/skip-mirror")).map(String::as_str) == Some("true") {
+    if ep
+        .metadata
+        .labels
+        .as_ref()
+        .and_then(|l| l.get("endpointslice.kubernetes.io/skip-mirror"))
+        .map(String::as_str)
+        == Some("true")
+    {
         return;
     }
     let mut endpoints = Vec::new();
@@ -1061,7 +1279,13 @@ fn mirror_endpoints(c: &mut Cluster, svc: &Service) {
             .unwrap_or_default()
             .into_iter()
             .map(|a| (a, true))
-            .chain(s.not_ready_addresses.clone().unwrap_or_default().into_iter().map(|a| (a, false)))
+            .chain(
+                s.not_ready_addresses
+                    .clone()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|a| (a, false)),
+            )
         {
             endpoints.push(Endpoint {
                 addresses: vec![a.ip.clone()],
@@ -1091,7 +1315,11 @@ fn mirror_endpoints(c: &mut Cluster, svc: &Service) {
     let existing = c.store.list_ns("EndpointSlice", &ns).find_map(|o| match o {
         Object::EndpointSlice(s)
             if s.metadata.labels.as_ref().and_then(|l| l.get(SERVICE_NAME)) == Some(&name)
-                && s.metadata.labels.as_ref().and_then(|l| l.get(MANAGED_BY)).map(String::as_str)
+                && s.metadata
+                    .labels
+                    .as_ref()
+                    .and_then(|l| l.get(MANAGED_BY))
+                    .map(String::as_str)
                     == Some("endpointslicemirroring-controller.k8s.io") =>
         {
             Some(s.clone())
@@ -1118,7 +1346,10 @@ fn mirror_endpoints(c: &mut Cluster, svc: &Service) {
     };
     let mut labels = ep.metadata.labels.clone().unwrap_or_default();
     labels.insert(SERVICE_NAME.into(), name.clone());
-    labels.insert(MANAGED_BY.into(), "endpointslicemirroring-controller.k8s.io".into());
+    labels.insert(
+        MANAGED_BY.into(),
+        "endpointslicemirroring-controller.k8s.io".into(),
+    );
     slice.metadata.labels = Some(labels);
     slice.endpoints = endpoints;
     slice.ports = ports;
@@ -1174,15 +1405,18 @@ fn load_balancers(c: &mut Cluster) {
                 ..Default::default()
             });
             let obj = Object::Service(svc.clone());
-            c.record_event(&obj, "Normal", "IPAllocated", &format!("Assigned IP [\"{ip}\"]"), "metallb-controller", None);
+            c.record_event(
+                &obj,
+                "Normal",
+                "IPAllocated",
+                &format!("Assigned IP [\"{ip}\"]"),
+                "metallb-controller",
+                None,
+            );
             c.store.put(obj);
-        } else if has && (!is_lb || !c.settings.load_balancer_controller) {
-            svc.status = Some(ServiceStatus {
-                load_balancer: Some(LoadBalancerStatus::default()),
-                ..Default::default()
-            });
-            c.store.put(Object::Service(svc));
-        } else if is_lb && svc.status.is_none() {
+        } else if (has && (!is_lb || !c.settings.load_balancer_controller))
+            || (is_lb && svc.status.is_none())
+        {
             svc.status = Some(ServiceStatus {
                 load_balancer: Some(LoadBalancerStatus::default()),
                 ..Default::default()

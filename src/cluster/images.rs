@@ -32,9 +32,26 @@ pub fn parse_image(image: &str) -> (String, String) {
 }
 
 const KNOWN: &[&str] = &[
-    "nginx", "agnhost", "http-echo", "whoami", "httpd", "busybox", "alpine", "curl", "pause",
-    "coredns", "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler",
-    "kube-proxy", "kindnetd", "local-path-provisioner", "ubuntu", "debian", "netshoot",
+    "nginx",
+    "agnhost",
+    "http-echo",
+    "whoami",
+    "httpd",
+    "busybox",
+    "alpine",
+    "curl",
+    "pause",
+    "coredns",
+    "etcd",
+    "kube-apiserver",
+    "kube-controller-manager",
+    "kube-scheduler",
+    "kube-proxy",
+    "kindnetd",
+    "local-path-provisioner",
+    "ubuntu",
+    "debian",
+    "netshoot",
 ];
 
 /// Levenshtein distance, bounded to short names (image names are short; longer input is

@@ -17,13 +17,18 @@ pub enum Stage {
     /// Sandbox and containers being created.
     Creating,
     /// The image cannot be pulled; `attempt` counts pulls.
-    PullFailing { attempt: u32, backing_off: bool },
+    PullFailing {
+        attempt: u32,
+        backing_off: bool,
+    },
     Running,
     /// The container exited and waits out its restart back-off.
     CrashBackOff,
     /// restartPolicy Never/OnFailure and the container finished.
     Finished,
-    Terminating { kill_at: Millis },
+    Terminating {
+        kill_at: Millis,
+    },
 }
 
 /// What the kubelet keeps in memory about one pod.
@@ -46,7 +51,11 @@ fn pod_of(c: &Cluster, key: &Key) -> Option<Pod> {
     }
 }
 
-fn condition(type_: &str, status: bool, at: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time) -> PodCondition {
+fn condition(
+    type_: &str,
+    status: bool,
+    at: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
+) -> PodCondition {
     PodCondition {
         type_: type_.into(),
         status: if status { "True" } else { "False" }.into(),
@@ -94,8 +103,14 @@ fn node_pod_cidr_base(c: &Cluster, node: &str) -> Option<String> {
 
 /// Called once the scheduler (or a manifest's nodeName) bound the pod to a node.
 pub fn pod_bound(c: &mut Cluster, key: &Key) {
-    let Some(mut pod) = pod_of(c, key) else { return };
-    let node = pod.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap_or_default();
+    let Some(mut pod) = pod_of(c, key) else {
+        return;
+    };
+    let node = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.clone())
+        .unwrap_or_default();
     let now = c.now_time();
     let host_ip = node_ip(c, &node);
     let status = pod.status.get_or_insert_with(Default::default);
@@ -104,12 +119,22 @@ pub fn pod_bound(c: &mut Cluster, key: &Key) {
     status.host_ips = host_ip.map(|ip| vec![HostIP { ip }]);
     status.start_time = Some(now.clone());
     let mut conds = status.conditions.take().unwrap_or_default();
-    set_condition(&mut conds, condition("PodReadyToStartContainers", false, &now));
+    set_condition(
+        &mut conds,
+        condition("PodReadyToStartContainers", false, &now),
+    );
     set_condition(&mut conds, condition("Initialized", true, &now));
     let mut ready = condition("Ready", false, &now);
     ready.reason = Some("ContainersNotReady".into());
-    let names: Vec<String> = pod.spec.as_ref().map(|s| s.containers.iter().map(|c| c.name.clone()).collect()).unwrap_or_default();
-    ready.message = Some(format!("containers with unready status: [{}]", names.join(" ")));
+    let names: Vec<String> = pod
+        .spec
+        .as_ref()
+        .map(|s| s.containers.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default();
+    ready.message = Some(format!(
+        "containers with unready status: [{}]",
+        names.join(" ")
+    ));
     let mut cready = ready.clone();
     cready.type_ = "ContainersReady".into();
     set_condition(&mut conds, ready);
@@ -158,7 +183,12 @@ fn order_conditions(mut conds: Vec<PodCondition>) -> Vec<PodCondition> {
     conds
 }
 
-fn waiting_status(ct: &k8s_openapi::api::core::v1::Container, reason: &str, message: Option<String>, restarts: i32) -> ContainerStatus {
+fn waiting_status(
+    ct: &k8s_openapi::api::core::v1::Container,
+    reason: &str,
+    message: Option<String>,
+    restarts: i32,
+) -> ContainerStatus {
     ContainerStatus {
         name: ct.name.clone(),
         image: ct.image.clone().unwrap_or_default(),
@@ -201,7 +231,10 @@ pub fn exits_at_once(ct: &k8s_openapi::api::core::v1::Container) -> bool {
             .map(String::as_str)
             .unwrap_or("");
         let base = first.rsplit('/').next().unwrap_or(first);
-        return matches!(base, "true" | "false" | "echo" | "date" | "env" | "printenv" | "hostname" | "exit");
+        return matches!(
+            base,
+            "true" | "false" | "echo" | "date" | "env" | "printenv" | "hostname" | "exit"
+        );
     }
     images::profile(image).exits_without_command
 }
@@ -215,7 +248,9 @@ fn pod_image_pull_fails(pod: &Pod) -> Option<String> {
 
 /// The kubelet's work for one pod at the current instant.
 pub fn wake(c: &mut Cluster, key: &Key) {
-    let Some(rt) = c.pods.get(key).cloned() else { return };
+    let Some(rt) = c.pods.get(key).cloned() else {
+        return;
+    };
     let Some(pod) = pod_of(c, key) else {
         c.pods.remove(key);
         return;
@@ -230,7 +265,10 @@ pub fn wake(c: &mut Cluster, key: &Key) {
             Some(image) => pull_failed(c, key, pod, rt, image, 1),
             None => start_containers(c, key, pod, rt),
         },
-        Stage::PullFailing { attempt, backing_off } => {
+        Stage::PullFailing {
+            attempt,
+            backing_off,
+        } => {
             let image = pod_image_pull_fails(&pod).unwrap_or_default();
             if backing_off {
                 pull_failed(c, key, pod, rt, image, attempt + 1);
@@ -240,10 +278,22 @@ pub fn wake(c: &mut Cluster, key: &Key) {
                 let msg = format!("Back-off pulling image \"{image}\"");
                 set_waiting_all(&mut pod, "ImagePullBackOff", Some(msg.clone()), 0);
                 let obj = Object::Pod(pod);
-                c.record_event(&obj, "Normal", "BackOff", &msg, "kubelet", node_of(&obj).as_deref());
+                c.record_event(
+                    &obj,
+                    "Normal",
+                    "BackOff",
+                    &msg,
+                    "kubelet",
+                    node_of(&obj).as_deref(),
+                );
                 c.store.put(obj);
                 let backoff = (10_000i64 << (attempt.min(5) - 1).min(5)).min(300_000);
-                update_rt(c, key, |r| r.stage = Stage::PullFailing { attempt, backing_off: true });
+                update_rt(c, key, |r| {
+                    r.stage = Stage::PullFailing {
+                        attempt,
+                        backing_off: true,
+                    }
+                });
                 c.schedule(c.now + backoff, Timer::Pod(key.clone()));
             }
         }
@@ -267,16 +317,47 @@ fn update_rt(c: &mut Cluster, key: &Key, f: impl FnOnce(&mut PodRuntime)) {
 }
 
 fn set_waiting_all(pod: &mut Pod, reason: &str, message: Option<String>, restarts: i32) {
-    let cts: Vec<_> = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
+    let cts: Vec<_> = pod
+        .spec
+        .as_ref()
+        .map(|s| s.containers.clone())
+        .unwrap_or_default();
     let status = pod.status.get_or_insert_with(Default::default);
-    status.container_statuses = Some(cts.iter().map(|ct| waiting_status(ct, reason, message.clone(), restarts)).collect());
+    status.container_statuses = Some(
+        cts.iter()
+            .map(|ct| waiting_status(ct, reason, message.clone(), restarts))
+            .collect(),
+    );
 }
 
-fn pull_failed(c: &mut Cluster, key: &Key, mut pod: Pod, _rt: PodRuntime, image: String, attempt: u32) {
+fn pull_failed(
+    c: &mut Cluster,
+    key: &Key,
+    mut pod: Pod,
+    _rt: PodRuntime,
+    image: String,
+    attempt: u32,
+) {
     let repo = image.split([':', '@']).next().unwrap_or(&image).to_string();
-    let repo_full = if repo.contains('/') { repo.clone() } else { format!("docker.io/library/{repo}") };
-    let reference = if image.contains('/') { image.clone() } else { format!("docker.io/library/{image}") };
-    let reference = if reference.rsplit('/').next().is_some_and(|l| l.contains(':')) { reference } else { format!("{reference}:latest") };
+    let repo_full = if repo.contains('/') {
+        repo.clone()
+    } else {
+        format!("docker.io/library/{repo}")
+    };
+    let reference = if image.contains('/') {
+        image.clone()
+    } else {
+        format!("docker.io/library/{image}")
+    };
+    let reference = if reference
+        .rsplit('/')
+        .next()
+        .is_some_and(|l| l.contains(':'))
+    {
+        reference
+    } else {
+        format!("{reference}:latest")
+    };
     let detail = format!(
         "failed to pull and unpack image \"{reference}\": failed to resolve reference \"{reference}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
     );
@@ -284,11 +365,37 @@ fn pull_failed(c: &mut Cluster, key: &Key, mut pod: Pod, _rt: PodRuntime, image:
     set_waiting_all(&mut pod, "ErrImagePull", Some(detail.clone()), 0);
     let obj = Object::Pod(pod);
     let node = node_of(&obj);
-    c.record_event(&obj, "Normal", "Pulling", &format!("Pulling image \"{image}\""), "kubelet", node.as_deref());
-    c.record_event(&obj, "Warning", "Failed", &format!("Failed to pull image \"{image}\": {detail}"), "kubelet", node.as_deref());
-    c.record_event(&obj, "Warning", "Failed", "Error: ErrImagePull", "kubelet", node.as_deref());
+    c.record_event(
+        &obj,
+        "Normal",
+        "Pulling",
+        &format!("Pulling image \"{image}\""),
+        "kubelet",
+        node.as_deref(),
+    );
+    c.record_event(
+        &obj,
+        "Warning",
+        "Failed",
+        &format!("Failed to pull image \"{image}\": {detail}"),
+        "kubelet",
+        node.as_deref(),
+    );
+    c.record_event(
+        &obj,
+        "Warning",
+        "Failed",
+        "Error: ErrImagePull",
+        "kubelet",
+        node.as_deref(),
+    );
     c.store.put(obj);
-    update_rt(c, key, |r| r.stage = Stage::PullFailing { attempt, backing_off: false });
+    update_rt(c, key, |r| {
+        r.stage = Stage::PullFailing {
+            attempt,
+            backing_off: false,
+        }
+    });
     c.schedule(c.now + 1500, Timer::Pod(key.clone()));
 }
 
@@ -307,15 +414,28 @@ fn next_pod_ip(c: &mut Cluster, pod: &Pod) -> Option<String> {
 fn start_containers(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
     let now = c.now_time();
     let first_start = rt.started_at.is_none() && rt.restarts == 0;
-    let restarts = if matches!(rt.stage, Stage::CrashBackOff) { rt.restarts + 1 } else { rt.restarts };
-    if pod.status.as_ref().and_then(|s| s.pod_ip.as_ref()).is_none() {
+    let restarts = if matches!(rt.stage, Stage::CrashBackOff) {
+        rt.restarts + 1
+    } else {
+        rt.restarts
+    };
+    if pod
+        .status
+        .as_ref()
+        .and_then(|s| s.pod_ip.as_ref())
+        .is_none()
+    {
         if let Some(ip) = next_pod_ip(c, &pod) {
             let status = pod.status.get_or_insert_with(Default::default);
             status.pod_ip = Some(ip.clone());
             status.pod_ips = Some(vec![PodIP { ip }]);
         }
     }
-    let cts: Vec<_> = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
+    let cts: Vec<_> = pod
+        .spec
+        .as_ref()
+        .map(|s| s.containers.clone())
+        .unwrap_or_default();
     let has_readiness = cts.iter().any(|ct| ct.readiness_probe.is_some());
     let status = pod.status.get_or_insert_with(Default::default);
     let last_states: Vec<Option<ContainerState>> = status
@@ -330,8 +450,18 @@ fn start_containers(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
             .map(|(i, ct)| ContainerStatus {
                 name: ct.name.clone(),
                 image: ct.image.clone().map(|i| full_image(&i)).unwrap_or_default(),
-                image_id: format!("{}@sha256:{:064x}", full_image(ct.image.as_deref().unwrap_or("")).split(':').next().unwrap_or(""), ct.name.len()),
-                container_id: Some(format!("containerd://{:064x}", (i as u64 + 1) * 0x9e37_79b9_7f4a_7c15u64 ^ (c.now as u64))),
+                image_id: format!(
+                    "{}@sha256:{:064x}",
+                    full_image(ct.image.as_deref().unwrap_or(""))
+                        .split(':')
+                        .next()
+                        .unwrap_or(""),
+                    ct.name.len()
+                ),
+                container_id: Some(format!(
+                    "containerd://{:064x}",
+                    ((i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15u64)) ^ (c.now as u64)
+                )),
                 ready: ct.readiness_probe.is_none(),
                 restart_count: restarts,
                 started: Some(true),
@@ -347,7 +477,10 @@ fn start_containers(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
             .collect(),
     );
     let mut conds = status.conditions.take().unwrap_or_default();
-    set_condition(&mut conds, condition("PodReadyToStartContainers", true, &now));
+    set_condition(
+        &mut conds,
+        condition("PodReadyToStartContainers", true, &now),
+    );
     let all_ready = !has_readiness;
     set_ready(&mut conds, all_ready, &now, &cts);
     status.conditions = Some(order_conditions(conds));
@@ -357,10 +490,31 @@ fn start_containers(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
     for ct in &cts {
         let image = ct.image.clone().unwrap_or_default();
         if first_start {
-            c.record_event(&obj, "Normal", "Pulled", &format!("Container image \"{image}\" already present on machine"), "kubelet", node.as_deref());
+            c.record_event(
+                &obj,
+                "Normal",
+                "Pulled",
+                &format!("Container image \"{image}\" already present on machine"),
+                "kubelet",
+                node.as_deref(),
+            );
         }
-        c.record_event(&obj, "Normal", "Created", &format!("Created container: {}", ct.name), "kubelet", node.as_deref());
-        c.record_event(&obj, "Normal", "Started", &format!("Started container {}", ct.name), "kubelet", node.as_deref());
+        c.record_event(
+            &obj,
+            "Normal",
+            "Created",
+            &format!("Created container: {}", ct.name),
+            "kubelet",
+            node.as_deref(),
+        );
+        c.record_event(
+            &obj,
+            "Normal",
+            "Started",
+            &format!("Started container {}", ct.name),
+            "kubelet",
+            node.as_deref(),
+        );
     }
     c.store.put(obj);
     let now_ms = c.now;
@@ -390,7 +544,11 @@ fn start_containers(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
 
 /// `nginx:1.27` -> `docker.io/library/nginx:1.27`, as containerd reports it.
 fn full_image(image: &str) -> String {
-    let with_tag = if image.rsplit('/').next().is_some_and(|l| l.contains(':') || l.contains('@')) {
+    let with_tag = if image
+        .rsplit('/')
+        .next()
+        .is_some_and(|l| l.contains(':') || l.contains('@'))
+    {
         image.to_string()
     } else {
         format!("{image}:latest")
@@ -405,13 +563,21 @@ fn full_image(image: &str) -> String {
     }
 }
 
-fn set_ready(conds: &mut Vec<PodCondition>, ready: bool, now: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time, cts: &[k8s_openapi::api::core::v1::Container]) {
+fn set_ready(
+    conds: &mut Vec<PodCondition>,
+    ready: bool,
+    now: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
+    cts: &[k8s_openapi::api::core::v1::Container],
+) {
     let mut r = condition("Ready", ready, now);
     if !ready {
         r.reason = Some("ContainersNotReady".into());
         r.message = Some(format!(
             "containers with unready status: [{}]",
-            cts.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(" ")
+            cts.iter()
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+                .join(" ")
         ));
     }
     let mut cr = r.clone();
@@ -421,7 +587,11 @@ fn set_ready(conds: &mut Vec<PodCondition>, ready: bool, now: &k8s_openapi::apim
 }
 
 fn running_tick(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
-    let cts: Vec<_> = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
+    let cts: Vec<_> = pod
+        .spec
+        .as_ref()
+        .map(|s| s.containers.clone())
+        .unwrap_or_default();
     if cts.iter().any(exits_at_once) {
         return container_exited(c, key, pod, rt);
     }
@@ -438,8 +608,18 @@ fn running_tick(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
             }
         }
     }
-    let success_threshold = cts.iter().filter_map(|c| c.readiness_probe.as_ref()).map(|p| p.success_threshold.unwrap_or(1)).max().unwrap_or(1);
-    let failure_threshold = cts.iter().filter_map(|c| c.readiness_probe.as_ref()).map(|p| p.failure_threshold.unwrap_or(3)).max().unwrap_or(3);
+    let success_threshold = cts
+        .iter()
+        .filter_map(|c| c.readiness_probe.as_ref())
+        .map(|p| p.success_threshold.unwrap_or(1))
+        .max()
+        .unwrap_or(1);
+    let failure_threshold = cts
+        .iter()
+        .filter_map(|c| c.readiness_probe.as_ref())
+        .map(|p| p.failure_threshold.unwrap_or(3))
+        .max()
+        .unwrap_or(3);
     let mut r = rt.clone();
     if all_pass {
         r.probe_successes += 1;
@@ -457,7 +637,14 @@ fn running_tick(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
     if let Some(msg) = &failure {
         let obj = Object::Pod(pod.clone());
         let node = node_of(&obj);
-        c.record_event(&obj, "Warning", "Unhealthy", &format!("Readiness probe failed: {msg}"), "kubelet", node.as_deref());
+        c.record_event(
+            &obj,
+            "Warning",
+            "Unhealthy",
+            &format!("Readiness probe failed: {msg}"),
+            "kubelet",
+            node.as_deref(),
+        );
     }
     if r.ready != rt.ready {
         let now = c.now_time();
@@ -478,7 +665,11 @@ fn running_tick(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
 
 fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
     let now = c.now_time();
-    let policy = pod.spec.as_ref().and_then(|s| s.restart_policy.clone()).unwrap_or_else(|| "Always".into());
+    let policy = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.restart_policy.clone())
+        .unwrap_or_else(|| "Always".into());
     let started = rt.started_at.map(|t| c.time(t));
     let terminated = ContainerState {
         terminated: Some(ContainerStateTerminated {
@@ -490,7 +681,11 @@ fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
         }),
         ..Default::default()
     };
-    let cts: Vec<_> = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
+    let cts: Vec<_> = pod
+        .spec
+        .as_ref()
+        .map(|s| s.containers.clone())
+        .unwrap_or_default();
     let status = pod.status.get_or_insert_with(Default::default);
     let mut conds = status.conditions.take().unwrap_or_default();
     set_ready(&mut conds, false, &now, &cts);
@@ -522,7 +717,20 @@ fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
         );
         let obj = Object::Pod(pod);
         let node = node_of(&obj);
-        c.record_event(&obj, "Warning", "BackOff", &format!("Back-off restarting failed container {} in pod {}_{}({})", cts.first().map(|c| c.name.as_str()).unwrap_or(""), key.name, key.namespace, obj.meta().uid.clone().unwrap_or_default()), "kubelet", node.as_deref());
+        c.record_event(
+            &obj,
+            "Warning",
+            "BackOff",
+            &format!(
+                "Back-off restarting failed container {} in pod {}_{}({})",
+                cts.first().map(|c| c.name.as_str()).unwrap_or(""),
+                key.name,
+                key.namespace,
+                obj.meta().uid.clone().unwrap_or_default()
+            ),
+            "kubelet",
+            node.as_deref(),
+        );
         c.store.put(obj);
         update_rt(c, key, |r| {
             r.stage = Stage::CrashBackOff;
@@ -560,7 +768,11 @@ fn go_duration(ms: Millis) -> String {
 pub fn begin_termination(c: &mut Cluster, key: &Key, grace: i64) {
     let Some(pod) = pod_of(c, key) else { return };
     let running = matches!(c.pods.get(key).map(|r| &r.stage), Some(Stage::Running));
-    let cts: Vec<_> = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
+    let cts: Vec<_> = pod
+        .spec
+        .as_ref()
+        .map(|s| s.containers.clone())
+        .unwrap_or_default();
     let prompt = cts.iter().all(exits_on_sigterm);
     let kill_at = if !running {
         c.now + 500
@@ -573,7 +785,14 @@ pub fn begin_termination(c: &mut Cluster, key: &Key, grace: i64) {
     let node = node_of(&obj);
     if running {
         for ct in &cts {
-            c.record_event(&obj, "Normal", "Killing", &format!("Stopping container {}", ct.name), "kubelet", node.as_deref());
+            c.record_event(
+                &obj,
+                "Normal",
+                "Killing",
+                &format!("Stopping container {}", ct.name),
+                "kubelet",
+                node.as_deref(),
+            );
         }
     }
     c.unschedule_pod(key);
@@ -618,16 +837,28 @@ fn service_env(c: &Cluster, ns: &str, pod: &Pod) -> Vec<(String, String)> {
         for p in &ports {
             if let Some(name) = &p.name {
                 if !name.is_empty() {
-                    out.push((format!("{prefix}_SERVICE_PORT_{}", name.to_ascii_uppercase().replace('-', "_")), p.port.to_string()));
+                    out.push((
+                        format!(
+                            "{prefix}_SERVICE_PORT_{}",
+                            name.to_ascii_uppercase().replace('-', "_")
+                        ),
+                        p.port.to_string(),
+                    ));
                 }
             }
         }
         let proto = first.protocol.clone().unwrap_or_else(|| "TCP".into());
-        out.push((format!("{prefix}_PORT"), format!("{}://{ip}:{}", proto.to_ascii_lowercase(), first.port)));
+        out.push((
+            format!("{prefix}_PORT"),
+            format!("{}://{ip}:{}", proto.to_ascii_lowercase(), first.port),
+        ));
         for p in &ports {
             let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
             let base = format!("{prefix}_PORT_{}_{}", p.port, proto);
-            out.push((base.clone(), format!("{}://{ip}:{}", proto.to_ascii_lowercase(), p.port)));
+            out.push((
+                base.clone(),
+                format!("{}://{ip}:{}", proto.to_ascii_lowercase(), p.port),
+            ));
             out.push((format!("{base}_PROTO"), proto.to_ascii_lowercase()));
             out.push((format!("{base}_PORT"), p.port.to_string()));
             out.push((format!("{base}_ADDR"), ip.clone()));
@@ -639,7 +870,10 @@ fn service_env(c: &Cluster, ns: &str, pod: &Pod) -> Vec<(String, String)> {
 impl Cluster {
     /// The environment a container sees: service links, then the container's own `env`.
     pub fn container_env(&self, key: &Key) -> Vec<(String, String)> {
-        self.pods.get(key).map(|r| r.env.clone()).unwrap_or_default()
+        self.pods
+            .get(key)
+            .map(|r| r.env.clone())
+            .unwrap_or_default()
     }
 
     pub fn pod_runtime(&self, key: &Key) -> Option<&PodRuntime> {

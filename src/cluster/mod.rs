@@ -194,7 +194,10 @@ impl Cluster {
                 if first.0 != at {
                     break;
                 }
-                let (_, timer) = self.timers.pop_first().unwrap_or((at, Timer::Pod(Key::new("Pod", "", ""))));
+                let (_, timer) = self
+                    .timers
+                    .pop_first()
+                    .unwrap_or((at, Timer::Pod(Key::new("Pod", "", ""))));
                 match timer {
                     Timer::Pod(key) => kubelet::wake(self, &key),
                 }
@@ -232,7 +235,8 @@ impl Cluster {
     }
 
     pub(crate) fn unschedule_pod(&mut self, key: &Key) {
-        self.timers.retain(|(_, t)| !matches!(t, Timer::Pod(k) if k == key));
+        self.timers
+            .retain(|(_, t)| !matches!(t, Timer::Pod(k) if k == key));
     }
 
     // ---- randomness ----

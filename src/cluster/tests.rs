@@ -59,14 +59,33 @@ fn default_cluster_is_settled() {
     let c = Cluster::new(1);
     assert_eq!(c.store.list("Node").count(), 3);
     let ns: Vec<&str> = c.store.list("Namespace").map(|o| o.name()).collect();
-    assert_eq!(ns, ["default", "kube-node-lease", "kube-public", "kube-system", "local-path-storage"]);
+    assert_eq!(
+        ns,
+        [
+            "default",
+            "kube-node-lease",
+            "kube-public",
+            "kube-system",
+            "local-path-storage"
+        ]
+    );
     let sys = ready_pods(&c, "kube-system");
-    assert_eq!(sys.iter().filter(|n| n.starts_with("coredns-")).count(), 2, "{sys:?}");
-    assert_eq!(sys.iter().filter(|n| n.starts_with("kube-proxy-")).count(), 3);
+    assert_eq!(
+        sys.iter().filter(|n| n.starts_with("coredns-")).count(),
+        2,
+        "{sys:?}"
+    );
+    assert_eq!(
+        sys.iter().filter(|n| n.starts_with("kube-proxy-")).count(),
+        3
+    );
     assert!(sys.contains(&"etcd-kubeplay-control-plane".to_string()));
     match c.get("Service", "kube-system", "kube-dns") {
         Some(Object::Service(s)) => {
-            assert_eq!(s.spec.as_ref().unwrap().cluster_ip.as_deref(), Some("10.96.0.10"))
+            assert_eq!(
+                s.spec.as_ref().unwrap().cluster_ip.as_deref(),
+                Some("10.96.0.10")
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -79,7 +98,9 @@ fn deployment_and_service_converge() {
     assert_eq!(out, [ApplyOutcome::Created, ApplyOutcome::Created]);
     c.advance(10_000);
     assert_eq!(ready_pods(&c, "default").len(), 3);
-    let Some(Object::Endpoints(ep)) = c.get("Endpoints", "default", "nginx") else { panic!() };
+    let Some(Object::Endpoints(ep)) = c.get("Endpoints", "default", "nginx") else {
+        panic!()
+    };
     let addrs = ep.subsets.as_ref().unwrap()[0].addresses.as_ref().unwrap();
     assert_eq!(addrs.len(), 3);
     // Pods spread over the two workers, never on the tainted control plane.
@@ -89,7 +110,10 @@ fn deployment_and_service_converge() {
         assert_ne!(node, "kubeplay-control-plane");
     }
     // Re-applying the same text changes nothing.
-    assert_eq!(apply_text(&mut c, NGINX), [ApplyOutcome::Unchanged, ApplyOutcome::Unchanged]);
+    assert_eq!(
+        apply_text(&mut c, NGINX),
+        [ApplyOutcome::Unchanged, ApplyOutcome::Unchanged]
+    );
 }
 
 #[test]
@@ -116,4 +140,3 @@ fn advance_is_additive() {
     b.advance(1234 + 5678);
     assert!(a == b);
 }
-

@@ -25,14 +25,32 @@ pub enum TrafficSource {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     /// The editor's Apply: `kubectl apply -f -` with this text.
-    Apply { text: String },
+    Apply {
+        text: String,
+    },
     /// A terminal command line (with any heredoc body).
-    Command { line: String },
-    KillPod { namespace: String, name: String },
-    Scale { namespace: String, name: String, replicas: i32 },
+    Command {
+        line: String,
+    },
+    KillPod {
+        namespace: String,
+        name: String,
+    },
+    Scale {
+        namespace: String,
+        name: String,
+        replicas: i32,
+    },
     Setting(Setting),
-    SendTraffic { from: TrafficSource, namespace: String, service: String, count: u32 },
-    Advance { ms: Millis },
+    SendTraffic {
+        from: TrafficSource,
+        namespace: String,
+        service: String,
+        count: u32,
+    },
+    Advance {
+        ms: Millis,
+    },
 }
 
 /// What a step printed (for the terminal or the apply results) and its exit code.
@@ -72,21 +90,28 @@ impl World {
                         term: &mut self.terminal,
                         stdin: text,
                     };
-                    let argv: Vec<String> = ["apply", "-f", "-"].iter().map(|s| s.to_string()).collect();
+                    let argv: Vec<String> =
+                        ["apply", "-f", "-"].iter().map(|s| s.to_string()).collect();
                     crate::term::kubectl::run(&mut ctx, &argv, &mut out)
                 };
                 StepResult { output: out, code }
             }
             Step::Command { line } => self.command(line),
-            Step::KillPod { namespace, name } => {
-                self.command(&format!("kubectl delete pod {name} -n {namespace} --wait=false"))
-            }
-            Step::Scale { namespace, name, replicas } => {
-                self.command(&format!("kubectl scale deployment {name} -n {namespace} --replicas={replicas}"))
-            }
+            Step::KillPod { namespace, name } => self.command(&format!(
+                "kubectl delete pod {name} -n {namespace} --wait=false"
+            )),
+            Step::Scale {
+                namespace,
+                name,
+                replicas,
+            } => self.command(&format!(
+                "kubectl scale deployment {name} -n {namespace} --replicas={replicas}"
+            )),
             Step::Setting(s) => {
                 match s {
-                    Setting::LoadBalancerController(on) => self.cluster.settings.load_balancer_controller = *on,
+                    Setting::LoadBalancerController(on) => {
+                        self.cluster.settings.load_balancer_controller = *on
+                    }
                     Setting::ProxyMode(m) => self.cluster.settings.proxy_mode = *m,
                 }
                 self.cluster.reconcile();

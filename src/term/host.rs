@@ -24,11 +24,13 @@ pub fn parse_sleep(args: &[String]) -> Result<i64, String> {
             Some('d') => (&a[..a.len() - 1], 86400.0),
             _ => (a.as_str(), 1.0),
         };
-        let n: f64 = num
-            .parse()
-            .map_err(|_| format!("sleep: invalid time interval '{a}'\nTry 'sleep --help' for more information."))?;
+        let n: f64 = num.parse().map_err(|_| {
+            format!("sleep: invalid time interval '{a}'\nTry 'sleep --help' for more information.")
+        })?;
         if !n.is_finite() || n < 0.0 {
-            return Err(format!("sleep: invalid time interval '{a}'\nTry 'sleep --help' for more information."));
+            return Err(format!(
+                "sleep: invalid time interval '{a}'\nTry 'sleep --help' for more information."
+            ));
         }
         total += n * mult;
     }

@@ -32,7 +32,9 @@ impl Terminal {
         let mut shell = Shell::new(Dialect::Bash);
         shell.env.set_exported("HOME", "/home/learner");
         shell.env.set_exported("USER", "learner");
-        shell.env.set_exported("PATH", "/usr/local/bin:/usr/bin:/bin");
+        shell
+            .env
+            .set_exported("PATH", "/usr/local/bin:/usr/bin:/bin");
         Terminal {
             namespace: "default".into(),
             shell,

@@ -3,15 +3,61 @@
 
 /// Flags that take a value. Everything else starting with `-` is boolean.
 const VALUE_FLAGS: &[&str] = &[
-    "-n", "--namespace", "-o", "--output", "-l", "--selector", "-f", "--filename", "-c",
-    "--container", "-L", "--label-columns", "--sort-by", "--field-selector", "--for",
-    "--timeout", "--replicas", "--image", "--port", "--target-port", "--type", "--name",
-    "--protocol", "--labels", "--env", "--restart", "--grace-period", "-p", "--patch",
-    "--to-revision", "--tcp", "--node-port", "--cluster-ip", "--request-timeout",
-    "--current-replicas", "--overrides", "--external-name", "--selector", "--dry-run",
-    "--tail", "--since", "--field-manager", "--cascade", "--address", "--context",
-    "--session-affinity", "--load-balancer-ip", "--external-ip", "--current", "--image-pull-policy",
-    "--pod-running-timeout", "--kubeconfig", "--validate", "--revision", "--command-timeout",
+    "-n",
+    "--namespace",
+    "-o",
+    "--output",
+    "-l",
+    "--selector",
+    "-f",
+    "--filename",
+    "-c",
+    "--container",
+    "-L",
+    "--label-columns",
+    "--sort-by",
+    "--field-selector",
+    "--for",
+    "--timeout",
+    "--replicas",
+    "--image",
+    "--port",
+    "--target-port",
+    "--type",
+    "--name",
+    "--protocol",
+    "--labels",
+    "--env",
+    "--restart",
+    "--grace-period",
+    "-p",
+    "--patch",
+    "--to-revision",
+    "--tcp",
+    "--node-port",
+    "--cluster-ip",
+    "--request-timeout",
+    "--current-replicas",
+    "--overrides",
+    "--external-name",
+    "--selector",
+    "--dry-run",
+    "--tail",
+    "--since",
+    "--field-manager",
+    "--cascade",
+    "--address",
+    "--context",
+    "--session-affinity",
+    "--load-balancer-ip",
+    "--external-ip",
+    "--current",
+    "--image-pull-policy",
+    "--pod-running-timeout",
+    "--kubeconfig",
+    "--validate",
+    "--revision",
+    "--command-timeout",
 ];
 
 /// Flags whose value is optional when written without `=` (`--dry-run` alone means client).
@@ -56,9 +102,15 @@ impl Args {
                         a.flags.push((name, None));
                     }
                 }
-            } else if w.len() > 1 && w.starts_with('-') && !w[1..].starts_with(|c: char| c.is_ascii_digit()) {
+            } else if w.len() > 1
+                && w.starts_with('-')
+                && !w[1..].starts_with(|c: char| c.is_ascii_digit())
+            {
                 let body = &w[1..];
-                let first = format!("-{}", &body[..body.chars().next().map_or(1, char::len_utf8)]);
+                let first = format!(
+                    "-{}",
+                    &body[..body.chars().next().map_or(1, char::len_utf8)]
+                );
                 if VALUE_FLAGS.contains(&first.as_str()) {
                     let rest = &body[first.len() - 1..];
                     let rest = rest.strip_prefix('=').unwrap_or(rest);
@@ -108,9 +160,9 @@ impl Args {
 
     /// A boolean flag: present without a value, or `=true`.
     pub fn has(&self, names: &[&str]) -> bool {
-        self.flags.iter().any(|(k, v)| {
-            names.contains(&k.as_str()) && v.as_deref().is_none_or(|v| v != "false")
-        })
+        self.flags
+            .iter()
+            .any(|(k, v)| names.contains(&k.as_str()) && v.as_deref().is_none_or(|v| v != "false"))
     }
 
     /// Positional words after the verb (and after a sub-verb when `skip` is 2).

@@ -87,7 +87,31 @@ pub fn run(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
 }
 
 fn suggest(verb: &str) -> String {
-    const VERBS: &[&str] = &["get", "describe", "apply", "create", "delete", "run", "expose", "scale", "label", "annotate", "patch", "set", "edit", "rollout", "wait", "exec", "logs", "port-forward", "config", "version", "cluster-info", "api-resources", "explain"];
+    const VERBS: &[&str] = &[
+        "get",
+        "describe",
+        "apply",
+        "create",
+        "delete",
+        "run",
+        "expose",
+        "scale",
+        "label",
+        "annotate",
+        "patch",
+        "set",
+        "edit",
+        "rollout",
+        "wait",
+        "exec",
+        "logs",
+        "port-forward",
+        "config",
+        "version",
+        "cluster-info",
+        "api-resources",
+        "explain",
+    ];
     VERBS
         .iter()
         .filter(|v| v.starts_with(&verb[..verb.len().min(2)]))
@@ -153,7 +177,16 @@ pub fn expand_types(spec: &str) -> Result<Vec<&'static ResourceType>, String> {
     let mut v = Vec::new();
     for t in spec.split(',').filter(|s| !s.is_empty()) {
         if t == "all" {
-            for k in ["Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet", "Job", "CronJob"] {
+            for k in [
+                "Pod",
+                "Service",
+                "DaemonSet",
+                "Deployment",
+                "ReplicaSet",
+                "StatefulSet",
+                "Job",
+                "CronJob",
+            ] {
                 if let Some(rt) = kinds::by_kind_name(k) {
                     v.push(rt);
                 }
@@ -166,7 +199,11 @@ pub fn expand_types(spec: &str) -> Result<Vec<&'static ResourceType>, String> {
 }
 
 /// Objects of a type in a namespace ("" = all namespaces for namespaced types).
-pub fn list_objects<'a>(c: &'a Cluster, rt: &'static ResourceType, ns: Option<&str>) -> Vec<&'a Object> {
+pub fn list_objects<'a>(
+    c: &'a Cluster,
+    rt: &'static ResourceType,
+    ns: Option<&str>,
+) -> Vec<&'a Object> {
     let all: Vec<&Object> = c.store.list(rt.kind).collect();
     match (rt.namespaced, ns) {
         (true, Some(ns)) => all.into_iter().filter(|o| o.namespace() == ns).collect(),
@@ -174,14 +211,22 @@ pub fn list_objects<'a>(c: &'a Cluster, rt: &'static ResourceType, ns: Option<&s
     }
 }
 
-pub fn find<'a>(c: &'a Cluster, rt: &'static ResourceType, ns: &str, name: &str) -> Option<&'a Object> {
+pub fn find<'a>(
+    c: &'a Cluster,
+    rt: &'static ResourceType,
+    ns: &str,
+    name: &str,
+) -> Option<&'a Object> {
     let ns = if rt.namespaced { ns } else { "" };
     c.store.get(&Key::new(rt.kind, ns, name))
 }
 
 /// `Error from server (NotFound): pods "x" not found`.
 pub fn not_found(rt: &ResourceType, name: &str) -> String {
-    format!("Error from server (NotFound): {} \"{name}\" not found", rt.qualified_plural())
+    format!(
+        "Error from server (NotFound): {} \"{name}\" not found",
+        rt.qualified_plural()
+    )
 }
 
 /// The deprecation warning the v1.33 API server attaches to every v1 Endpoints read or write.

@@ -24,7 +24,11 @@ const MISSING_ANNOTATION: &str = "Warning: resource {res} is missing the kubectl
 
 /// `deployment.apps/nginx`
 pub fn ref_name(obj: &Object) -> String {
-    format!("{}/{}", obj.resource_type().qualified_singular(), obj.name())
+    format!(
+        "{}/{}",
+        obj.resource_type().qualified_singular(),
+        obj.name()
+    )
 }
 
 /// Reads `-f` inputs: only `-` (stdin) exists in the playground's terminal.
@@ -51,11 +55,16 @@ enum Mode {
 }
 
 fn dry_run(a: &Args) -> Option<&'static str> {
-    a.flags.iter().rev().find(|(k, _)| k == "--dry-run").map(|(_, v)| match v.as_deref() {
-        Some("server") => " (server dry run)",
-        Some("none") => "",
-        _ => " (dry run)",
-    }).filter(|s| !s.is_empty())
+    a.flags
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "--dry-run")
+        .map(|(_, v)| match v.as_deref() {
+            Some("server") => " (server dry run)",
+            Some("none") => "",
+            _ => " (dry run)",
+        })
+        .filter(|s| !s.is_empty())
 }
 
 /// The namespace check kubectl does before sending: an object's own namespace must
@@ -120,19 +129,31 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
             }
             let refn = ref_name(&obj);
             let result = match mode {
-                Mode::Apply => cluster.apply(obj, &ns).map(|(_, outcome, missing)| (outcome, missing)),
-                Mode::Create => cluster.create(obj, &ns).map(|_| (ApplyOutcome::Created, false)),
+                Mode::Apply => cluster
+                    .apply(obj, &ns)
+                    .map(|(_, outcome, missing)| (outcome, missing)),
+                Mode::Create => cluster
+                    .create(obj, &ns)
+                    .map(|_| (ApplyOutcome::Created, false)),
             };
             match result {
                 Ok((outcome, missing)) => {
                     if missing {
-                        let res = format!("{}/{}", refn.split('/').next().map(plural_of).unwrap_or_default(), refn.split('/').nth(1).unwrap_or(""));
+                        let res = format!(
+                            "{}/{}",
+                            refn.split('/').next().map(plural_of).unwrap_or_default(),
+                            refn.split('/').nth(1).unwrap_or("")
+                        );
                         out.err(&MISSING_ANNOTATION.replace("{res}", &res));
                     }
-                    out.out(&format!("{refn} {}{}\n", outcome.as_str(), suffix.unwrap_or("")));
+                    out.out(&format!(
+                        "{refn} {}{}\n",
+                        outcome.as_str(),
+                        suffix.unwrap_or("")
+                    ));
                 }
                 Err(e) => {
-                    let verb = if mode == Mode::Create { "creating" } else { "creating" };
+                    let verb = "creating";
                     errors.push(e.render(Some((verb, &source))));
                 }
             }
@@ -146,7 +167,9 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
 
 /// `deployment.apps` -> `deployments.apps` for warnings that name the resource.
 fn plural_of(singular_qualified: &str) -> String {
-    let (s, g) = singular_qualified.split_once('.').unwrap_or((singular_qualified, ""));
+    let (s, g) = singular_qualified
+        .split_once('.')
+        .unwrap_or((singular_qualified, ""));
     match kinds::RESOURCE_TYPES.iter().find(|t| t.singular == s) {
         Some(t) if g.is_empty() => t.plural.to_string(),
         Some(t) => format!("{}.{g}", t.plural),
@@ -159,7 +182,12 @@ pub fn apply(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
 }
 
 fn labels_of(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
-    Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    Some(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    )
 }
 
 /// `nginx:1.27` -> `nginx`; `registry.k8s.io/e2e-test-images/agnhost:2.39` -> `agnhost`.
@@ -266,7 +294,10 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
         "service" | "svc" => create_service(ctx, a, out, rest),
         "" => fail(out, "must specify one of -f and -k"),
-        other => fail(out, &format!("unknown resource type \"{other}\" for kubectl create in this playground")),
+        other => fail(
+            out,
+            &format!("unknown resource type \"{other}\" for kubectl create in this playground"),
+        ),
     }
 }
 
@@ -297,7 +328,10 @@ fn create_service(ctx: &mut Ctx, a: &Args, out: &mut Output, rest: &[String]) ->
                 port,
                 protocol: Some("TCP".into()),
                 target_port: Some(target),
-                node_port: a.value(&["--node-port"]).and_then(|n| n.parse().ok()).filter(|n| *n != 0),
+                node_port: a
+                    .value(&["--node-port"])
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| *n != 0),
                 ..Default::default()
             });
         }
@@ -335,7 +369,10 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let labels: BTreeMap<String, String> = match a.value(&["--labels", "-l"]) {
         Some(l) => l
             .split(',')
-            .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+            .filter_map(|kv| {
+                kv.split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+            })
             .collect(),
         None => [("run".to_string(), name.clone())].into_iter().collect(),
     };
@@ -401,7 +438,9 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     }
     let key = Key::new("Pod", &ns, &name);
     let started = ctx.cluster.run_until(300_000, |c| match c.store.get(&key) {
-        Some(Object::Pod(p)) => p.status.as_ref().and_then(|s| s.phase.as_deref()) != Some("Pending"),
+        Some(Object::Pod(p)) => {
+            p.status.as_ref().and_then(|s| s.phase.as_deref()) != Some("Pending")
+        }
         _ => true,
     });
     if a.has(&["-t", "--tty"]) {
@@ -414,7 +453,8 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     }
     if a.has(&["--rm"]) {
         let _ = ctx.cluster.delete("Pod", &ns, &name, None);
-        ctx.cluster.run_until(600_000, |c| c.store.get(&key).is_none());
+        ctx.cluster
+            .run_until(600_000, |c| c.store.get(&key).is_none());
         out.out(&format!("pod \"{name}\" deleted\n"));
     }
     code
@@ -429,9 +469,15 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let grace: Option<i64> = if a.has(&["--now"]) {
         Some(1)
     } else {
-        a.value(&["--grace-period"]).and_then(|g| g.parse::<i64>().ok()).filter(|g| *g >= 0)
+        a.value(&["--grace-period"])
+            .and_then(|g| g.parse::<i64>().ok())
+            .filter(|g| *g >= 0)
     };
-    let grace = if force && grace.is_none() { Some(0) } else { grace };
+    let grace = if force && grace.is_none() {
+        Some(0)
+    } else {
+        grace
+    };
     let wait = a.value(&["--wait"]).is_none_or(|w| w != "false");
     let mut targets: Vec<(Key, String)> = Vec::new(); // key, ref for messages
     let mut errors: Vec<String> = Vec::new();
@@ -447,7 +493,11 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 match doc.result {
                     Ok(obj) => {
                         let rt = obj.resource_type();
-                        let ons = if rt.namespaced { obj.meta().namespace.clone().unwrap_or_else(|| ns.clone()) } else { String::new() };
+                        let ons = if rt.namespaced {
+                            obj.meta().namespace.clone().unwrap_or_else(|| ns.clone())
+                        } else {
+                            String::new()
+                        };
                         let key = Key::new(rt.kind, &ons, obj.name());
                         if ctx.cluster.store.contains(&key) {
                             targets.push((key, source.clone()));
@@ -459,11 +509,20 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                             ));
                         }
                     }
-                    Err(DocError::Syntax { message, .. }) | Err(DocError::Client { message, .. }) => errors.push(message),
+                    Err(DocError::Syntax { message, .. })
+                    | Err(DocError::Client { message, .. }) => errors.push(message),
                     Err(DocError::UnknownFields { object, .. }) => {
                         let rt = object.resource_type();
-                        let ons = object.meta().namespace.clone().unwrap_or_else(|| ns.clone());
-                        let key = Key::new(rt.kind, if rt.namespaced { &ons } else { "" }, object.name());
+                        let ons = object
+                            .meta()
+                            .namespace
+                            .clone()
+                            .unwrap_or_else(|| ns.clone());
+                        let key = Key::new(
+                            rt.kind,
+                            if rt.namespaced { &ons } else { "" },
+                            object.name(),
+                        );
                         if ctx.cluster.store.contains(&key) {
                             targets.push((key, source.clone()));
                         }
@@ -501,12 +560,24 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                     if sel.is_none() && !all {
                         return fail(out, "resource(s) were provided, but no name was specified");
                     }
-                    let found: Vec<Key> = super::list_objects(ctx.cluster, t.rt, if all_ns { None } else { Some(&ns) })
-                        .into_iter()
-                        .filter(|o| sel.as_ref().is_none_or(|s| s.matches(o.labels().unwrap_or(&BTreeMap::new()))))
-                        .filter(|o| !(t.rt.kind == "Service" && o.name() == "kubernetes" && o.namespace() == "default" && sel.is_some()))
-                        .map(Key::of)
-                        .collect();
+                    let found: Vec<Key> = super::list_objects(
+                        ctx.cluster,
+                        t.rt,
+                        if all_ns { None } else { Some(&ns) },
+                    )
+                    .into_iter()
+                    .filter(|o| {
+                        sel.as_ref()
+                            .is_none_or(|s| s.matches(o.labels().unwrap_or(&BTreeMap::new())))
+                    })
+                    .filter(|o| {
+                        !(t.rt.kind == "Service"
+                            && o.name() == "kubernetes"
+                            && o.namespace() == "default"
+                            && sel.is_some())
+                    })
+                    .map(Key::of)
+                    .collect();
                     targets.extend(found.into_iter().map(|k| (k, String::new())));
                 }
             }
@@ -530,10 +601,21 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         if rt.kind == "Endpoints" {
             out.err(ENDPOINTS_WARNING);
         }
-        match ctx.cluster.delete(key.kind, &key.namespace, &key.name, grace) {
+        match ctx
+            .cluster
+            .delete(key.kind, &key.namespace, &key.name, grace)
+        {
             Ok(_) => {
-                let word = if force && grace == Some(0) { "force deleted" } else { "deleted" };
-                out.out(&format!("{} \"{}\" {word}\n", rt.qualified_singular(), key.name));
+                let word = if force && grace == Some(0) {
+                    "force deleted"
+                } else {
+                    "deleted"
+                };
+                out.out(&format!(
+                    "{} \"{}\" {word}\n",
+                    rt.qualified_singular(),
+                    key.name
+                ));
                 deleted.push(key.clone());
             }
             Err(ApiError::NotFound { .. }) if ignore => {}
@@ -542,7 +624,8 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     }
     if wait {
         let keys = deleted.clone();
-        ctx.cluster.run_until(600_000, |c| keys.iter().all(|k| !c.store.contains(k)));
+        ctx.cluster
+            .run_until(600_000, |c| keys.iter().all(|k| !c.store.contains(k)));
     }
     for e in &errors {
         out.err(&format!("{e}\n"));
@@ -554,8 +637,13 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
 fn one_target(ctx: &Ctx, a: &Args, words: &[String]) -> Result<Object, String> {
     let ns = ctx.namespace(a);
     let targets = parse_targets(words).map_err(|e| format!("error: {e}"))?;
-    let t = targets.first().ok_or_else(|| "error: you must specify the type of resource to act on".to_string())?;
-    let name = t.name.clone().ok_or_else(|| "error: resource name may not be empty".to_string())?;
+    let t = targets
+        .first()
+        .ok_or_else(|| "error: you must specify the type of resource to act on".to_string())?;
+    let name = t
+        .name
+        .clone()
+        .ok_or_else(|| "error: resource name may not be empty".to_string())?;
     find(ctx.cluster, t.rt, &ns, &name)
         .cloned()
         .ok_or_else(|| not_found(t.rt, &name))
@@ -569,22 +657,51 @@ pub fn expose(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             return 1;
         }
     };
-    let (selector, labels, ports): (Option<BTreeMap<String, String>>, Option<BTreeMap<String, String>>, Vec<(i32, String)>) = match &obj {
+    let (selector, labels, ports): (
+        Option<BTreeMap<String, String>>,
+        Option<BTreeMap<String, String>>,
+        Vec<(i32, String)>,
+    ) = match &obj {
         Object::Deployment(d) => {
             let spec = d.spec.clone().unwrap_or_default();
-            if spec.selector.match_expressions.as_ref().is_some_and(|e| !e.is_empty()) {
+            if spec
+                .selector
+                .match_expressions
+                .as_ref()
+                .is_some_and(|e| !e.is_empty())
+            {
                 return fail(out, "couldn't retrieve selectors via --selector flag or introspection: the deployment uses match expressions, which cannot be converted to a service selector");
             }
-            (spec.selector.match_labels.clone(), d.metadata.labels.clone(), container_ports(spec.template.spec.as_ref()))
+            (
+                spec.selector.match_labels.clone(),
+                d.metadata.labels.clone(),
+                container_ports(spec.template.spec.as_ref()),
+            )
         }
         Object::ReplicaSet(r) => {
             let spec = r.spec.clone().unwrap_or_default();
-            (spec.selector.match_labels.clone(), r.metadata.labels.clone(), container_ports(spec.template.as_ref().and_then(|t| t.spec.as_ref())))
+            (
+                spec.selector.match_labels.clone(),
+                r.metadata.labels.clone(),
+                container_ports(spec.template.as_ref().and_then(|t| t.spec.as_ref())),
+            )
         }
-        Object::Pod(p) => (p.metadata.labels.clone(), p.metadata.labels.clone(), container_ports(p.spec.as_ref())),
+        Object::Pod(p) => (
+            p.metadata.labels.clone(),
+            p.metadata.labels.clone(),
+            container_ports(p.spec.as_ref()),
+        ),
         Object::Service(s) => {
             let spec = s.spec.clone().unwrap_or_default();
-            (spec.selector.clone(), s.metadata.labels.clone(), spec.ports.unwrap_or_default().iter().map(|p| (p.port, p.protocol.clone().unwrap_or_else(|| "TCP".into()))).collect())
+            (
+                spec.selector.clone(),
+                s.metadata.labels.clone(),
+                spec.ports
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|p| (p.port, p.protocol.clone().unwrap_or_else(|| "TCP".into())))
+                    .collect(),
+            )
         }
         other => return fail(out, &format!("cannot expose a {}", other.kind())),
     };
@@ -672,7 +789,10 @@ pub fn scale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         return fail(out, &format!("invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": invalid syntax"));
     };
     if replicas < 0 {
-        return fail(out, "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
+        return fail(
+            out,
+            "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
+        );
     }
     let obj = match one_target(ctx, a, a.rest(1)) {
         Ok(o) => o,
@@ -684,8 +804,12 @@ pub fn scale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let refn = ref_name(&obj);
     let mut obj = obj;
     match &mut obj {
-        Object::Deployment(d) => d.spec.get_or_insert_with(Default::default).replicas = Some(replicas),
-        Object::ReplicaSet(r) => r.spec.get_or_insert_with(Default::default).replicas = Some(replicas),
+        Object::Deployment(d) => {
+            d.spec.get_or_insert_with(Default::default).replicas = Some(replicas)
+        }
+        Object::ReplicaSet(r) => {
+            r.spec.get_or_insert_with(Default::default).replicas = Some(replicas)
+        }
         other => return fail(out, &format!("cannot scale a {}", other.kind())),
     }
     match ctx.cluster.update(obj) {
@@ -708,7 +832,17 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
         .cloned()
         .partition(|w| !(w.contains('=') || w.ends_with('-')));
     if changes.is_empty() {
-        return fail(out, &format!("at least one {} update is required", if field == "labels" { "label" } else { "annotation" }));
+        return fail(
+            out,
+            &format!(
+                "at least one {} update is required",
+                if field == "labels" {
+                    "label"
+                } else {
+                    "annotation"
+                }
+            ),
+        );
     }
     let ns = ctx.namespace(a);
     let targets = match parse_targets(&targets_words) {
@@ -716,7 +850,10 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
         Err(e) => return fail(out, &e),
     };
     let mut objects = Vec::new();
-    let sel = a.value(&["-l", "--selector"]).map(Selector::parse).transpose();
+    let sel = a
+        .value(&["-l", "--selector"])
+        .map(Selector::parse)
+        .transpose();
     let Ok(sel) = sel else {
         return fail(out, "unable to parse selector");
     };
@@ -732,26 +869,37 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
             None => objects.extend(
                 super::list_objects(ctx.cluster, t.rt, Some(&ns))
                     .into_iter()
-                    .filter(|o| sel.as_ref().is_none_or(|s| s.matches(o.labels().unwrap_or(&BTreeMap::new()))))
+                    .filter(|o| {
+                        sel.as_ref()
+                            .is_none_or(|s| s.matches(o.labels().unwrap_or(&BTreeMap::new())))
+                    })
                     .cloned(),
             ),
         }
     }
     let overwrite = a.has(&["--overwrite"]);
-    let (done, not_done) = if field == "labels" { ("labeled", "not labeled") } else { ("annotated", "not annotated") };
+    let (done, not_done) = if field == "labels" {
+        ("labeled", "not labeled")
+    } else {
+        ("annotated", "not annotated")
+    };
     for mut obj in objects {
         let refn = ref_name(&obj);
         let map = if field == "labels" {
             obj.meta_mut().labels.get_or_insert_with(Default::default)
         } else {
-            obj.meta_mut().annotations.get_or_insert_with(Default::default)
+            obj.meta_mut()
+                .annotations
+                .get_or_insert_with(Default::default)
         };
         let before = map.clone();
         for ch in &changes {
             if let Some((k, v)) = ch.split_once('=') {
                 if let Some(old) = map.get(k) {
                     if old != v && !overwrite {
-                        out.err(&format!("error: '{k}' already has a value ({old}), and --overwrite is false\n"));
+                        out.err(&format!(
+                            "error: '{k}' already has a value ({old}), and --overwrite is false\n"
+                        ));
                         return 1;
                     }
                 }
@@ -786,7 +934,10 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
 /// kubectl patch: strategic merge (default), merge, or json patch.
 pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let Some(text) = a.value(&["-p", "--patch"]) else {
-        return fail(out, "must specify --patch or --patch-file containing the contents of the patch");
+        return fail(
+            out,
+            "must specify --patch or --patch-file containing the contents of the patch",
+        );
     };
     let obj = match one_target(ctx, a, a.rest(1)) {
         Ok(o) => o,
@@ -821,7 +972,12 @@ pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             strip_nulls(&mut v);
             v
         }
-        other => return fail(out, &format!("--type must be one of [json merge strategic], not \"{other}\"")),
+        other => {
+            return fail(
+                out,
+                &format!("--type must be one of [json merge strategic], not \"{other}\""),
+            )
+        }
     };
     let new_obj = match Object::from_json(obj.resource_type(), merged) {
         Ok(o) => o,
@@ -832,7 +988,10 @@ pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     };
     match ctx.cluster.update(new_obj) {
         Ok((_, changed)) => {
-            out.out(&format!("{refn} patched{}\n", if changed { "" } else { " (no change)" }));
+            out.out(&format!(
+                "{refn} patched{}\n",
+                if changed { "" } else { " (no change)" }
+            ));
             0
         }
         Err(e) => {
@@ -884,17 +1043,24 @@ fn json_patch(doc: &Value, ops: &Value) -> Result<Value, String> {
     for op in ops {
         let kind = op.get("op").and_then(Value::as_str).unwrap_or("");
         let path = op.get("path").and_then(Value::as_str).unwrap_or("");
-        let parts: Vec<String> = path.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
+        let parts: Vec<String> = path
+            .split('/')
+            .skip(1)
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect();
         let Some((last, parents)) = parts.split_last() else {
             return Err(format!("invalid path {path:?}"));
         };
         let mut cur = &mut doc;
         for p in parents {
             cur = match cur {
-                Value::Object(m) => m.get_mut(p).ok_or_else(|| format!("doc is missing path: \"{path}\": missing value"))?,
+                Value::Object(m) => m
+                    .get_mut(p)
+                    .ok_or_else(|| format!("doc is missing path: \"{path}\": missing value"))?,
                 Value::Array(v) => {
                     let i: usize = p.parse().map_err(|_| format!("invalid index in {path}"))?;
-                    v.get_mut(i).ok_or_else(|| format!("doc is missing path: \"{path}\": missing value"))?
+                    v.get_mut(i)
+                        .ok_or_else(|| format!("doc is missing path: \"{path}\": missing value"))?
                 }
                 _ => return Err(format!("doc is missing path: \"{path}\": missing value")),
             };
@@ -908,13 +1074,16 @@ fn json_patch(doc: &Value, ops: &Value) -> Result<Value, String> {
                 m.insert(last.clone(), value);
             }
             ("remove", Value::Object(m)) => {
-                m.remove(last).ok_or_else(|| format!("doc is missing key: {path}: missing value"))?;
+                m.remove(last)
+                    .ok_or_else(|| format!("doc is missing key: {path}: missing value"))?;
             }
             ("add", Value::Array(v)) => {
                 if last == "-" {
                     v.push(value);
                 } else {
-                    let i: usize = last.parse().map_err(|_| format!("invalid index in {path}"))?;
+                    let i: usize = last
+                        .parse()
+                        .map_err(|_| format!("invalid index in {path}"))?;
                     if i > v.len() {
                         return Err(format!("index out of bounds in {path}"));
                     }
@@ -922,7 +1091,9 @@ fn json_patch(doc: &Value, ops: &Value) -> Result<Value, String> {
                 }
             }
             ("replace" | "remove", Value::Array(v)) => {
-                let i: usize = last.parse().map_err(|_| format!("invalid index in {path}"))?;
+                let i: usize = last
+                    .parse()
+                    .map_err(|_| format!("invalid index in {path}"))?;
                 if i >= v.len() {
                     return Err(format!("index out of bounds in {path}"));
                 }
@@ -932,7 +1103,11 @@ fn json_patch(doc: &Value, ops: &Value) -> Result<Value, String> {
                     v.remove(i);
                 }
             }
-            _ => return Err(format!("unsupported json patch operation {kind:?} at {path}")),
+            _ => {
+                return Err(format!(
+                    "unsupported json patch operation {kind:?} at {path}"
+                ))
+            }
         }
     }
     Ok(doc)
@@ -942,10 +1117,14 @@ fn json_patch(doc: &Value, ops: &Value) -> Result<Value, String> {
 pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let rest = a.rest(1);
     if rest.first().map(String::as_str) != Some("image") {
-        return fail(out, "only `kubectl set image` is available in the playground");
+        return fail(
+            out,
+            "only `kubectl set image` is available in the playground",
+        );
     }
     let words = &rest[1..];
-    let (target_words, pairs): (Vec<String>, Vec<String>) = words.iter().cloned().partition(|w| !w.contains('='));
+    let (target_words, pairs): (Vec<String>, Vec<String>) =
+        words.iter().cloned().partition(|w| !w.contains('='));
     let obj = match one_target(ctx, a, &target_words) {
         Ok(o) => o,
         Err(e) => {
@@ -956,8 +1135,17 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let refn = ref_name(&obj);
     let mut obj = obj;
     let containers: Option<&mut Vec<Container>> = match &mut obj {
-        Object::Deployment(d) => d.spec.as_mut().and_then(|s| s.template.spec.as_mut()).map(|s| &mut s.containers),
-        Object::ReplicaSet(r) => r.spec.as_mut().and_then(|s| s.template.as_mut()).and_then(|t| t.spec.as_mut()).map(|s| &mut s.containers),
+        Object::Deployment(d) => d
+            .spec
+            .as_mut()
+            .and_then(|s| s.template.spec.as_mut())
+            .map(|s| &mut s.containers),
+        Object::ReplicaSet(r) => r
+            .spec
+            .as_mut()
+            .and_then(|s| s.template.as_mut())
+            .and_then(|t| t.spec.as_mut())
+            .map(|s| &mut s.containers),
         Object::Pod(p) => p.spec.as_mut().map(|s| &mut s.containers),
         _ => None,
     };
@@ -965,7 +1153,9 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         return fail(out, "this resource has no containers");
     };
     for pair in &pairs {
-        let Some((cname, image)) = pair.split_once('=') else { continue };
+        let Some((cname, image)) = pair.split_once('=') else {
+            continue;
+        };
         let mut hit = false;
         for c in containers.iter_mut() {
             if cname == "*" || c.name == cname {

@@ -49,13 +49,20 @@ fn condition_status(obj: &Object, cond: &str) -> Option<String> {
     let conds = v.get("status")?.get("conditions")?.as_array()?;
     conds
         .iter()
-        .find(|c| c.get("type").and_then(|t| t.as_str()).is_some_and(|t| t.eq_ignore_ascii_case(cond)))
+        .find(|c| {
+            c.get("type")
+                .and_then(|t| t.as_str())
+                .is_some_and(|t| t.eq_ignore_ascii_case(cond))
+        })
         .and_then(|c| c.get("status")?.as_str().map(str::to_string))
 }
 
 /// A tiny JSONPath for `--for=jsonpath='{.status.phase}'=Running`.
 fn jsonpath_value(obj: &Object, path: &str) -> Option<String> {
-    let p = path.trim_matches('\'').trim_start_matches('{').trim_end_matches('}');
+    let p = path
+        .trim_matches('\'')
+        .trim_start_matches('{')
+        .trim_end_matches('}');
     let mut v = obj.to_json();
     for part in p.trim_start_matches('.').split('.') {
         if part.is_empty() {
@@ -95,7 +102,11 @@ pub fn wait(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     if targets.is_empty() {
         return fail(out, "resource(s) were provided, but no name was specified");
     }
-    let sel = match a.value(&["-l", "--selector"]).map(Selector::parse).transpose() {
+    let sel = match a
+        .value(&["-l", "--selector"])
+        .map(Selector::parse)
+        .transpose()
+    {
         Ok(s) => s,
         Err(e) => return fail(out, &e),
     };
@@ -119,7 +130,10 @@ pub fn wait(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                     return fail(out, "resource(s) were provided, but no name was specified");
                 }
                 for o in list_objects(ctx.cluster, t.rt, Some(&ns)) {
-                    if sel.as_ref().is_none_or(|s| s.matches(o.labels().unwrap_or(&BTreeMap::new()))) {
+                    if sel
+                        .as_ref()
+                        .is_none_or(|s| s.matches(o.labels().unwrap_or(&BTreeMap::new())))
+                    {
                         keys.push((Key::of(o), ref_name(o)));
                     }
                 }
@@ -138,7 +152,10 @@ pub fn wait(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             None => (cond.to_string(), "True".to_string()),
         };
         Box::new(move |c: &Cluster, k: &Key| {
-            c.store.get(k).and_then(|o| condition_status(o, &name)).is_some_and(|s| s.eq_ignore_ascii_case(&want))
+            c.store
+                .get(k)
+                .and_then(|o| condition_status(o, &name))
+                .is_some_and(|s| s.eq_ignore_ascii_case(&want))
         })
     } else if let Some(jp) = for_.strip_prefix("jsonpath=") {
         let (path, want) = match jp.rsplit_once('=') {
@@ -147,7 +164,10 @@ pub fn wait(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             None => (jp.to_string(), None),
         };
         Box::new(move |c: &Cluster, k: &Key| {
-            c.store.get(k).and_then(|o| jsonpath_value(o, &path)).is_some_and(|v| want.as_ref().is_none_or(|w| *w == v))
+            c.store
+                .get(k)
+                .and_then(|o| jsonpath_value(o, &path))
+                .is_some_and(|v| want.as_ref().is_none_or(|w| *w == v))
         })
     } else {
         return fail(out, &format!("unrecognized condition: \"{for_}\""));
@@ -158,8 +178,13 @@ pub fn wait(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         if met {
             out.out(&format!("{refn} condition met\n"));
         } else {
-            let plural = crate::api::kinds::by_kind_name(key.kind).map(|t| t.qualified_plural()).unwrap_or_default();
-            out.err(&format!("error: timed out waiting for the condition on {plural}/{}\n", key.name));
+            let plural = crate::api::kinds::by_kind_name(key.kind)
+                .map(|t| t.qualified_plural())
+                .unwrap_or_default();
+            out.err(&format!(
+                "error: timed out waiting for the condition on {plural}/{}\n",
+                key.name
+            ));
             code = 1;
         }
     }
@@ -175,7 +200,10 @@ fn deployment_status(obj: &Object) -> (String, bool) {
     let spec_replicas = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
     let st = d.status.clone().unwrap_or_default();
     if d.metadata.generation.unwrap_or(0) > st.observed_generation.unwrap_or(0) {
-        return ("Waiting for deployment spec update to be observed...\n".into(), false);
+        return (
+            "Waiting for deployment spec update to be observed...\n".into(),
+            false,
+        );
     }
     let updated = st.updated_replicas.unwrap_or(0);
     let replicas = st.replicas.unwrap_or(0);
@@ -189,7 +217,10 @@ fn deployment_status(obj: &Object) -> (String, bool) {
     if available < updated {
         return (format!("Waiting for deployment \"{name}\" rollout to finish: {available} of {updated} updated replicas are available...\n"), false);
     }
-    (format!("deployment \"{name}\" successfully rolled out\n"), true)
+    (
+        format!("deployment \"{name}\" successfully rolled out\n"),
+        true,
+    )
 }
 
 pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
@@ -207,7 +238,10 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         return fail(out, "required resource not specified");
     };
     if t.rt.kind != "Deployment" {
-        return fail(out, &format!("no status viewer has been implemented for {}", t.rt.kind));
+        return fail(
+            out,
+            &format!("no status viewer has been implemented for {}", t.rt.kind),
+        );
     }
     let Some(obj) = find(ctx.cluster, t.rt, &ns, &name).cloned() else {
         out.err(&format!("{}\n", not_found(t.rt, &name)));
@@ -216,7 +250,11 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let key = Key::of(&obj);
     match sub.as_str() {
         "status" => {
-            let timeout = a.value(&["--timeout"]).and_then(parse_duration).filter(|t| *t > 0).unwrap_or(600_000);
+            let timeout = a
+                .value(&["--timeout"])
+                .and_then(parse_duration)
+                .filter(|t| *t > 0)
+                .unwrap_or(600_000);
             let mut last = String::new();
             let deadline = ctx.cluster.now + timeout;
             loop {
@@ -243,7 +281,9 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             }
         }
         "restart" => {
-            let Object::Deployment(mut d) = obj else { return 1 };
+            let Object::Deployment(mut d) = obj else {
+                return 1;
+            };
             let stamp = ctx.cluster.now_time().0.to_string();
             if let Some(spec) = d.spec.as_mut() {
                 spec.template
@@ -271,10 +311,20 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 .cluster
                 .store
                 .list_ns("ReplicaSet", &ns)
-                .filter(|o| o.meta().owner_references.as_ref().is_some_and(|r| r.iter().any(|r| r.uid == uid)))
+                .filter(|o| {
+                    o.meta()
+                        .owner_references
+                        .as_ref()
+                        .is_some_and(|r| r.iter().any(|r| r.uid == uid))
+                })
                 .filter_map(|o| {
                     let rev = o.meta().annotations.as_ref()?.get(REVISION)?.parse().ok()?;
-                    let cause = o.meta().annotations.as_ref().and_then(|a| a.get("kubernetes.io/change-cause").cloned()).unwrap_or_else(|| "<none>".into());
+                    let cause = o
+                        .meta()
+                        .annotations
+                        .as_ref()
+                        .and_then(|a| a.get("kubernetes.io/change-cause").cloned())
+                        .unwrap_or_else(|| "<none>".into());
                     Some((rev, cause))
                 })
                 .collect();
@@ -290,16 +340,39 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
         "undo" => {
             let uid = obj.meta().uid.clone().unwrap_or_default();
-            let Object::Deployment(mut d) = obj.clone() else { return 1 };
-            let current = obj.meta().annotations.as_ref().and_then(|a| a.get(REVISION)).and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
-            let want: Option<i64> = a.value(&["--to-revision"]).and_then(|r| r.parse().ok()).filter(|r| *r > 0);
+            let Object::Deployment(mut d) = obj.clone() else {
+                return 1;
+            };
+            let current = obj
+                .meta()
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(REVISION))
+                .and_then(|r| r.parse::<i64>().ok())
+                .unwrap_or(0);
+            let want: Option<i64> = a
+                .value(&["--to-revision"])
+                .and_then(|r| r.parse().ok())
+                .filter(|r| *r > 0);
             let mut rss: Vec<(i64, k8s_openapi::api::apps::v1::ReplicaSet)> = ctx
                 .cluster
                 .store
                 .list_ns("ReplicaSet", &ns)
                 .filter_map(|o| match o {
-                    Object::ReplicaSet(rs) if rs.metadata.owner_references.as_ref().is_some_and(|r| r.iter().any(|r| r.uid == uid)) => {
-                        let rev = rs.metadata.annotations.as_ref()?.get(REVISION)?.parse().ok()?;
+                    Object::ReplicaSet(rs)
+                        if rs
+                            .metadata
+                            .owner_references
+                            .as_ref()
+                            .is_some_and(|r| r.iter().any(|r| r.uid == uid)) =>
+                    {
+                        let rev = rs
+                            .metadata
+                            .annotations
+                            .as_ref()?
+                            .get(REVISION)?
+                            .parse()
+                            .ok()?;
                         Some((rev, rs.clone()))
                     }
                     _ => None,
@@ -312,11 +385,24 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             };
             let Some((_, rs)) = target else {
                 return match want {
-                    Some(w) => fail(out, &format!("unable to find specified revision {w} in history")),
-                    None => fail(out, "no rollout history found for deployment \"".to_string().as_str()).max(1),
+                    Some(w) => fail(
+                        out,
+                        &format!("unable to find specified revision {w} in history"),
+                    ),
+                    None => fail(
+                        out,
+                        "no rollout history found for deployment \""
+                            .to_string()
+                            .as_str(),
+                    )
+                    .max(1),
                 };
             };
-            let mut template = rs.spec.as_ref().and_then(|s| s.template.clone()).unwrap_or_default();
+            let mut template = rs
+                .spec
+                .as_ref()
+                .and_then(|s| s.template.clone())
+                .unwrap_or_default();
             if let Some(l) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
                 l.remove(crate::cluster::controllers::POD_TEMPLATE_HASH);
             }
@@ -336,19 +422,30 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             }
         }
         "pause" | "resume" => {
-            let Object::Deployment(mut d) = obj.clone() else { return 1 };
+            let Object::Deployment(mut d) = obj.clone() else {
+                return 1;
+            };
             let pause = sub == "pause";
             let already = d.spec.as_ref().and_then(|s| s.paused).unwrap_or(false) == pause;
             let refn = ref_name(&obj);
             if already {
-                return fail(out, &format!("{refn} is already {}", if pause { "paused" } else { "resumed" }));
+                return fail(
+                    out,
+                    &format!(
+                        "{refn} is already {}",
+                        if pause { "paused" } else { "resumed" }
+                    ),
+                );
             }
             if let Some(s) = d.spec.as_mut() {
                 s.paused = if pause { Some(true) } else { None };
             }
             match ctx.cluster.update(Object::Deployment(d)) {
                 Ok(_) => {
-                    out.out(&format!("{refn} {}\n", if pause { "paused" } else { "resumed" }));
+                    out.out(&format!(
+                        "{refn} {}\n",
+                        if pause { "paused" } else { "resumed" }
+                    ));
                     0
                 }
                 Err(e) => {
@@ -357,12 +454,17 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 }
             }
         }
-        _ => fail(out, &format!("unknown command \"{sub}\" for \"kubectl rollout\"")),
+        _ => fail(
+            out,
+            &format!("unknown command \"{sub}\" for \"kubectl rollout\""),
+        ),
     }
 }
 
 /// kubectl's history table: tabwriter with padding 2.
 fn tab2(rows: &[Vec<String>]) -> String {
     let w = rows.iter().map(|r| r[0].len()).max().unwrap_or(0) + 2;
-    rows.iter().map(|r| format!("{:<w$}{}\n", r[0], r[1], w = w)).collect()
+    rows.iter()
+        .map(|r| format!("{:<w$}{}\n", r[0], r[1], w = w))
+        .collect()
 }
