@@ -623,7 +623,9 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
                     ..Default::default()
                 }),
             };
-            c.store.put(Object::Pod(pod));
+            let mut pod = Object::Pod(pod);
+            crate::manifest::defaults::apply_defaults(&mut pod);
+            c.store.put(pod);
             c.record_event(
                 &rs_obj,
                 "Normal",

@@ -43,7 +43,11 @@ impl Cluster {
             return;
         }
         let rt = involved.resource_type();
-        let name = format!("{}.{:016x}", involved.name(), self.rng_u64());
+        // Like the recorder's `%v.%x` of UnixNano: names sort in time order. The store's
+        // revision stands in for the nanoseconds, which keeps same-millisecond events in order.
+        let nanos = (super::EPOCH_SECONDS * 1000 + self.now) as u64 * 1_000_000
+            + self.store.revision() % 1_000_000;
+        let name = format!("{}.{nanos:x}", involved.name());
         let event = Event {
             metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
                 name: Some(name),

@@ -2356,7 +2356,8 @@ Events:                   <none>",
             .unwrap_or_default();
         let (o, _) = run(&mut c, &format!("describe pod {pod}"));
         for want in [
-            "Start Time:   Thu, 01 Jan 2026 00:0",
+            "Start Time:       Thu, 01 Jan 2026 00:0",
+            "Priority:         0\nService Account:  default\n",
             "IPs:\n  IP:           10.244.",
             "Controlled By:  ReplicaSet/nginx-",
             "Containers:\n  nginx:\n    Container ID:   containerd://",

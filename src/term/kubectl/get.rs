@@ -1067,7 +1067,9 @@ spec:
             "get svc -o custom-columns=NAME:.metadata.name,IP:.spec.clusterIP,X:.spec.nope",
         );
         assert!(
-            o.starts_with("NAME         IP") && o.contains("kubernetes   10.96.0.1       <none>"),
+            o.starts_with("NAME         IP")
+                && o.contains("kubernetes   10.96.0.1 ")
+                && o.contains("<none>"),
             "{o}"
         );
         let (o, _) = run(&mut c, "get svc kubernetes -o yaml");
