@@ -110,8 +110,4 @@ impl Cluster {
         });
         v
     }
-
-    pub(crate) fn rng_u64(&mut self) -> u64 {
-        ((self.rand_u32() as u64) << 32) | self.rand_u32() as u64
-    }
 }
