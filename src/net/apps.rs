@@ -182,13 +182,7 @@ pub fn app_of(ct: &Container) -> Option<App> {
 }
 
 /// The app listening on `port/proto` in a running pod, with its container.
-pub fn listening(
-    c: &Cluster,
-    key: &Key,
-    pod: &Pod,
-    port: i32,
-    proto: Proto,
-) -> Option<(App, Container)> {
+pub fn listening(c: &Cluster, key: &Key, pod: &Pod, port: i32, proto: Proto) -> Option<App> {
     let rt = c.pod_runtime(key)?;
     match rt.stage {
         Stage::Running => {}
@@ -207,7 +201,7 @@ pub fn listening(
     }
     pod.spec.as_ref()?.containers.iter().find_map(|ct| {
         let app = app_of(ct)?;
-        app.listens(port, proto).then(|| (app, ct.clone()))
+        app.listens(port, proto).then_some(app)
     })
 }
 
@@ -429,7 +423,7 @@ pub fn http(c: &mut Cluster, peer: &Peer, req: &HttpRequest) -> HttpResponse {
             let Some(crate::api::Object::Pod(pod)) = c.store.get(key).cloned() else {
                 return resp(503, None, "text/plain", String::new(), now);
             };
-            let Some((app, _ct)) = listening(c, key, &pod, peer.port, Proto::Tcp) else {
+            let Some(app) = listening(c, key, &pod, peer.port, Proto::Tcp) else {
                 return resp(503, None, "text/plain", String::new(), now);
             };
             let head = req.method == "HEAD";

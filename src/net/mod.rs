@@ -272,9 +272,29 @@ fn classify<'a>(c: &'a Cluster, ip: &str) -> Target<'a> {
     Target::Nowhere
 }
 
-/// A usable endpoint of a service port.
+/// A usable endpoint of a service port, borrowed from its EndpointSlice.
+#[derive(Debug, Clone, Copy)]
+struct Ep<'a> {
+    ip: &'a str,
+    port: i32,
+    node: Option<&'a str>,
+    /// (namespace, name) of the target pod.
+    pod: Option<(&'a str, &'a str)>,
+}
+
+impl Ep<'_> {
+    fn to_owned(self) -> OwnedEp {
+        OwnedEp {
+            ip: self.ip.to_string(),
+            port: self.port,
+            node: self.node.map(str::to_string),
+            pod: self.pod.map(|(ns, n)| Key::new("Pod", ns, n)),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
-struct Ep {
+struct OwnedEp {
     ip: String,
     port: i32,
     node: Option<String>,
@@ -283,12 +303,39 @@ struct Ep {
 
 /// Endpoints kube-proxy would program for one service port: ready ones, or if none is
 /// ready, the serving-and-terminating ones (pkg/proxy/topology.go CategorizeEndpoints).
-fn endpoints_for(c: &Cluster, svc_obj: &Object, sp: &ServicePort) -> Vec<Ep> {
+/// Calls `f` for each usable endpoint in store order, without allocating; returns how
+/// many there were.
+fn for_each_endpoint(
+    c: &Cluster,
+    svc_obj: &Object,
+    sp: &ServicePort,
+    mut f: impl FnMut(usize, Ep<'_>),
+) -> usize {
     let ns = svc_obj.namespace();
     let name = svc_obj.name();
-    let pname = sp.name.clone().unwrap_or_default();
-    let mut ready = Vec::new();
-    let mut fallback = Vec::new();
+    let pname = sp.name.as_deref().unwrap_or("");
+    let sproto = sp.protocol.as_deref().unwrap_or("TCP");
+    // First pass: are any ready? (kube-proxy falls back only when none is.)
+    let mut any_ready = false;
+    for_each_raw(c, ns, name, pname, sproto, |_, ready, _| any_ready |= ready);
+    let mut n = 0;
+    for_each_raw(c, ns, name, pname, sproto, |ep, ready, fallback| {
+        if (any_ready && ready) || (!any_ready && fallback) {
+            f(n, ep);
+            n += 1;
+        }
+    });
+    n
+}
+
+fn for_each_raw<'a>(
+    c: &'a Cluster,
+    ns: &'a str,
+    name: &str,
+    pname: &str,
+    sproto: &str,
+    mut f: impl FnMut(Ep<'a>, bool, bool),
+) {
     for o in c.store.list_ns("EndpointSlice", ns) {
         let Object::EndpointSlice(sl) = o else {
             continue;
@@ -297,11 +344,10 @@ fn endpoints_for(c: &Cluster, svc_obj: &Object, sp: &ServicePort) -> Vec<Ep> {
             continue;
         }
         let Some(port) = sl.ports.iter().flatten().find_map(|p| {
-            (p.name.clone().unwrap_or_default() == pname
-                && p.protocol.as_deref().unwrap_or("TCP")
-                    == sp.protocol.as_deref().unwrap_or("TCP"))
-            .then_some(p.port)
-            .flatten()
+            (p.name.as_deref().unwrap_or("") == pname
+                && p.protocol.as_deref().unwrap_or("TCP") == sproto)
+                .then_some(p.port)
+                .flatten()
         }) else {
             continue;
         };
@@ -309,34 +355,34 @@ fn endpoints_for(c: &Cluster, svc_obj: &Object, sp: &ServicePort) -> Vec<Ep> {
             let Some(ip) = e.addresses.first() else {
                 continue;
             };
-            let cond = e.conditions.clone().unwrap_or_default();
-            let is_ready = cond.ready.unwrap_or(true);
-            let serving = cond.serving.unwrap_or(is_ready);
-            let terminating = cond.terminating.unwrap_or(false);
+            let cond = e.conditions.as_ref();
+            let is_ready = cond.and_then(|c| c.ready).unwrap_or(true);
+            let serving = cond.and_then(|c| c.serving).unwrap_or(is_ready);
+            let terminating = cond.and_then(|c| c.terminating).unwrap_or(false);
             let ep = Ep {
-                ip: ip.clone(),
+                ip,
                 port,
-                node: e.node_name.clone(),
-                pod: e.target_ref.as_ref().and_then(|r| {
-                    (r.kind.as_deref() == Some("Pod")).then(|| {
-                        Key::new(
-                            "Pod",
+                node: e.node_name.as_deref(),
+                pod: e
+                    .target_ref
+                    .as_ref()
+                    .filter(|r| r.kind.as_deref() == Some("Pod"))
+                    .map(|r| {
+                        (
                             r.namespace.as_deref().unwrap_or(ns),
                             r.name.as_deref().unwrap_or(""),
                         )
-                    })
-                }),
+                    }),
             };
-            if is_ready {
-                ready.push(ep);
-            } else if serving && terminating {
-                fallback.push(ep);
-            }
+            f(ep, is_ready, serving && terminating);
         }
     }
-    let mut v = if ready.is_empty() { fallback } else { ready };
-    v.sort_by(|a, b| (a.ip.as_str(), a.port).cmp(&(b.ip.as_str(), b.port)));
-    v.dedup_by(|a, b| a.ip == b.ip && a.port == b.port);
+}
+
+/// The endpoints as owned values (small services, tests, the diagram).
+fn endpoints_for(c: &Cluster, svc_obj: &Object, sp: &ServicePort) -> Vec<OwnedEp> {
+    let mut v = Vec::new();
+    for_each_endpoint(c, svc_obj, sp, |_, e| v.push(e.to_owned()));
     v
 }
 
@@ -371,7 +417,7 @@ fn pick(
     sp_name: &str,
     affinity: Option<i64>,
     client: &str,
-    eps: &[Ep],
+    eps: &[OwnedEp],
     trace: &mut Vec<Hop>,
 ) -> Option<usize> {
     if eps.is_empty() {
@@ -692,7 +738,7 @@ fn external_entry(
     svc: &str,
     sp: &ServicePort,
     node: Option<&str>,
-    mut eps: Vec<Ep>,
+    mut eps: Vec<OwnedEp>,
     proto: Proto,
     trace: &mut Vec<Hop>,
 ) -> Outcome {
@@ -778,7 +824,7 @@ fn via_endpoints(
     affinity_ip: &str,
     from_node: Option<&str>,
     seen_ip: &str,
-    eps: Vec<Ep>,
+    eps: Vec<OwnedEp>,
     proto: Proto,
     trace: &mut Vec<Hop>,
 ) -> Outcome {

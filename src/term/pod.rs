@@ -364,6 +364,8 @@ impl PodHost<'_> {
     }
 
     fn read(&self, path: &str) -> Result<String, String> {
+        let owned = abs_path(path);
+        let path = owned.as_str();
         let pod = self
             .pod()
             .ok_or_else(|| "No such file or directory".to_string())?;
@@ -650,7 +652,7 @@ impl Host for PodHost<'_> {
         if path.starts_with("/proc/") || path.starts_with("/sys/") {
             return Err("Permission denied".into());
         }
-        let k = (self.pod.clone(), path.to_string());
+        let k = (self.pod.clone(), abs_path(path));
         let files = &mut self.cluster.net.files;
         if files.len() > 1000 && !files.contains_key(&k) {
             return Err("No space left on device".into());
@@ -784,7 +786,7 @@ fn wget_progress(name: &str, size: usize) -> String {
     } else {
         format!("{:>5}k", size / 1024)
     };
-    format!("{shown:<20} 100% |********************************| {sz}  0:00:00 ETA\n")
+    format!("{shown:<20} 100% |********************************|{sz}  0:00:00 ETA\n")
 }
 
 fn wget(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
@@ -1069,6 +1071,7 @@ fn wget_one(
 }
 
 fn abs_path(p: &str) -> String {
+    let p = p.trim_start_matches("./");
     if p.starts_with('/') {
         p.to_string()
     } else {
