@@ -5,9 +5,15 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::diagram::Diagram;
+use std::cell::RefCell;
+
+use gloo::timers::callback::Interval;
+
+use super::diagram::{snapshot, Diagram};
 use super::editor::Editor;
+use super::terminal::Terminal;
 use crate::manifest::{self, DocError};
+use crate::scenario::{Step, World};
 
 /// The lesson's starting manifest: the nginx Deployment and its ClusterIP Service.
 pub const DEFAULT_MANIFEST: &str = "\
@@ -45,13 +51,6 @@ spec:
     targetPort: 80
 ";
 
-/// One parsed object as the diagram draws it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Shape {
-    pub kind: String,
-    pub name: String,
-}
-
 /// One problem found in the manifest, with the 1-based line when known.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -59,15 +58,43 @@ pub struct Problem {
     pub line: Option<usize>,
 }
 
-/// Everything the page shows.
+/// One command run in the terminal and what it printed.
 #[derive(Debug, Clone, PartialEq)]
+pub struct TermEntry {
+    pub line: String,
+    pub output: String,
+}
+
+/// Everything the page shows. The [`World`] is shared behind an `Rc<RefCell>` so a
+/// tick does not copy the cluster; `version` changes whenever the world does.
+#[derive(Debug, Clone)]
 pub struct State {
     /// The editor's text (never discarded, even when it does not parse).
     pub text: String,
-    /// The objects of the last Apply.
-    pub shapes: Vec<Shape>,
     /// The problems of the last Apply.
     pub problems: Vec<Problem>,
+    /// The result lines of the last Apply (`deployment.apps/nginx created`, ...).
+    pub applied: Vec<String>,
+    /// The simulated cluster and terminal.
+    pub world: Rc<RefCell<World>>,
+    /// Bumped on every change of `world`.
+    pub version: u64,
+    /// The terminal's history.
+    pub term: Vec<TermEntry>,
+    /// The pod whose menu is open.
+    pub selected: Option<String>,
+}
+
+impl PartialEq for State {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.world, &other.world)
+            && self.version == other.version
+            && self.text == other.text
+            && self.problems == other.problems
+            && self.applied == other.applied
+            && self.term == other.term
+            && self.selected == other.selected
+    }
 }
 
 /// What can happen on the page.
@@ -75,8 +102,16 @@ pub struct State {
 pub enum Action {
     /// The learner changed the editor's text.
     Edit(String),
-    /// The learner pressed Apply: parse the text.
+    /// The learner pressed Apply: `kubectl apply -f -` with the text.
     Apply,
+    /// The clock: advance the cluster by this many milliseconds.
+    Tick(i64),
+    /// Kill a pod in the default namespace.
+    Kill(String),
+    /// Run a terminal command line.
+    Command(String),
+    /// Open (Some) or close (None) a pod's menu.
+    Select(Option<String>),
 }
 
 impl State {
@@ -84,25 +119,37 @@ impl State {
     pub fn with_text(text: &str) -> Self {
         let mut state = State {
             text: text.to_string(),
-            shapes: Vec::new(),
             problems: Vec::new(),
+            applied: Vec::new(),
+            world: Rc::new(RefCell::new(World::new(1))),
+            version: 0,
+            term: Vec::new(),
+            selected: None,
         };
         state.apply();
         state
     }
 
+    fn run(&mut self, step: &Step) -> String {
+        let result = self.world.borrow_mut().run(step);
+        self.version += 1;
+        result.output.combined()
+    }
+
     fn apply(&mut self) {
-        self.shapes.clear();
         self.problems.clear();
         for doc in manifest::parse(&self.text, "STDIN") {
-            match doc.result {
-                Ok(obj) => self.shapes.push(Shape {
-                    kind: obj.kind().to_string(),
-                    name: obj.name().to_string(),
-                }),
-                Err(err) => self.problems.push(problem(err, doc.start_line)),
+            if let Err(err) = doc.result {
+                self.problems.push(problem(err, doc.start_line));
             }
         }
+        let text = self.text.clone();
+        let out = self.run(&Step::Apply { text });
+        self.applied = out
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect();
     }
 }
 
@@ -121,8 +168,17 @@ fn problem(err: DocError, start_line: usize) -> Problem {
 }
 
 impl Default for State {
+    /// The lesson's starting manifest in the editor and an empty cluster.
     fn default() -> Self {
-        State::with_text(DEFAULT_MANIFEST)
+        State {
+            text: DEFAULT_MANIFEST.to_string(),
+            problems: Vec::new(),
+            applied: Vec::new(),
+            world: Rc::new(RefCell::new(World::new(1))),
+            version: 0,
+            term: Vec::new(),
+            selected: None,
+        }
     }
 }
 
@@ -134,15 +190,42 @@ impl Reducible for State {
         match action {
             Action::Edit(text) => next.text = text,
             Action::Apply => next.apply(),
+            Action::Tick(ms) => {
+                next.run(&Step::Advance { ms });
+            }
+            Action::Kill(name) => {
+                next.run(&Step::KillPod {
+                    namespace: "default".into(),
+                    name,
+                });
+                next.selected = None;
+            }
+            Action::Command(line) => {
+                let output = next.run(&Step::Command { line: line.clone() });
+                next.term.push(TermEntry { line, output });
+            }
+            Action::Select(pod) => next.selected = pod,
         }
         Rc::new(next)
     }
 }
 
-/// The page: editor on the left, diagram on the right.
+/// The clock's period and the simulated time each tick advances.
+const TICK_MS: u32 = 500;
+
+/// The page: editor on the left, diagram on the right, terminal below.
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(State::default);
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let interval = Interval::new(TICK_MS, move || {
+                dispatcher.dispatch(Action::Tick(i64::from(TICK_MS)))
+            });
+            move || drop(interval)
+        });
+    }
     let on_input = {
         let state = state.dispatcher();
         Callback::from(move |text: String| state.dispatch(Action::Edit(text)))
@@ -151,12 +234,27 @@ pub fn app() -> Html {
         let state = state.dispatcher();
         Callback::from(move |()| state.dispatch(Action::Apply))
     };
+    let on_kill = {
+        let state = state.dispatcher();
+        Callback::from(move |name: String| state.dispatch(Action::Kill(name)))
+    };
+    let on_select = {
+        let state = state.dispatcher();
+        Callback::from(move |pod: Option<String>| state.dispatch(Action::Select(pod)))
+    };
+    let on_command = {
+        let state = state.dispatcher();
+        Callback::from(move |line: String| state.dispatch(Action::Command(line)))
+    };
+    let snap = snapshot(&state.world.borrow());
     html! {
         <div class="kp-app">
             <header class="kp-header"><h1>{ "kubeplay" }</h1></header>
             <main class="kp-main">
-                <Editor text={state.text.clone()} problems={state.problems.clone()} {on_input} {on_apply} />
-                <Diagram shapes={state.shapes.clone()} />
+                <Editor text={state.text.clone()} problems={state.problems.clone()}
+                        applied={state.applied.clone()} {on_input} {on_apply} />
+                <Diagram snapshot={snap} selected={state.selected.clone()} {on_kill} {on_select} />
+                <Terminal entries={state.term.clone()} {on_command} />
             </main>
         </div>
     }

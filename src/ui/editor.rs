@@ -10,6 +10,8 @@ use super::app::Problem;
 pub struct EditorProps {
     pub text: String,
     pub problems: Vec<Problem>,
+    /// The result lines of the last Apply.
+    pub applied: Vec<String>,
     pub on_input: Callback<String>,
     pub on_apply: Callback<()>,
 }
@@ -43,6 +45,18 @@ pub fn editor(props: &EditorProps) -> Html {
             <div class="kp-actions">
                 <button type="button" {onclick}>{ "Apply" }</button>
             </div>
+            if !props.applied.is_empty() {
+                <ul class="kp-applied" aria-label="Apply results">
+                    { for props.applied.iter().map(|l| {
+                        let class = if l.starts_with("error") || l.starts_with("Error") {
+                            "kp-applied-error"
+                        } else {
+                            "kp-applied-ok"
+                        };
+                        html! { <li class={class}>{ l.clone() }</li> }
+                    }) }
+                </ul>
+            }
             if has_problems {
                 <div id="kp-problems" class="kp-problems" role="alert">
                     { for props.problems.iter().map(|p| html! {

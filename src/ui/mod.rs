@@ -2,11 +2,13 @@
 //!
 //! - [`app`]: page state, the [`app::Action`]s that change it and the reducer.
 //! - [`editor`]: the manifest editor (textarea + Apply).
-//! - [`diagram`]: the SVG drawing of the parsed objects.
+//! - [`diagram`]: the SVG drawing of nodes, pods and Services.
+//! - [`terminal`]: the terminal (input line + output region).
 
 pub mod app;
 pub mod diagram;
 pub mod editor;
+pub mod terminal;
 
 pub use app::App;
 
