@@ -19,7 +19,7 @@ fn fresh_root() -> web_sys::Element {
 }
 
 #[wasm_bindgen_test]
-async fn app_mounts_with_editor_button_and_shapes() {
+async fn app_mounts_with_editor_apply_and_terminal() {
     let root = fresh_root();
     let _app = kubeplay::ui::mount(root.clone());
     sleep(Duration::from_millis(50)).await;
@@ -41,17 +41,11 @@ async fn app_mounts_with_editor_button_and_shapes() {
         .collect();
     assert!(names.iter().any(|n| n == "Apply"), "buttons: {names:?}");
 
-    let shapes = root.query_selector_all("svg g[role='img']").unwrap();
-    let labels: Vec<String> = (0..shapes.length())
-        .filter_map(|i| {
-            shapes.item(i).and_then(|n| {
-                wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n)
-                    .ok()
-                    .and_then(|e| e.get_attribute("aria-label"))
-            })
-        })
-        .collect();
-    assert_eq!(labels, ["Deployment nginx", "Service nginx"]);
+    let terminal = root
+        .query_selector("[aria-label='Terminal']")
+        .unwrap()
+        .expect("the terminal input is rendered");
+    assert_eq!(terminal.tag_name().to_lowercase(), "input");
 }
 
 #[wasm_bindgen_test]
@@ -61,6 +55,24 @@ fn reducer_keeps_text_and_reports_syntax_error_line() {
     let state = state.reduce(Action::Edit(bad.to_string()));
     let state = state.reduce(Action::Apply);
     assert_eq!(state.text, bad);
-    assert!(state.shapes.is_empty(), "{:?}", state.shapes);
     assert!(state.problems[0].line.is_some(), "{:?}", state.problems);
+}
+
+#[wasm_bindgen_test]
+fn applying_the_lesson_creates_both_objects() {
+    let state = std::rc::Rc::new(State::with_text(DEFAULT_MANIFEST));
+    let state = state.reduce(Action::Apply);
+    // `created` on a fresh world, `unchanged` when this page's world already holds them.
+    assert_eq!(state.applied.len(), 2, "{:?}", state.problems);
+    assert!(
+        state.applied[0].starts_with("deployment.apps/nginx "),
+        "{:?}",
+        state.applied
+    );
+    assert!(
+        state.applied[1].starts_with("service/nginx "),
+        "{:?}",
+        state.applied
+    );
+    assert!(state.problems.is_empty(), "{:?}", state.problems);
 }
