@@ -13,6 +13,9 @@ TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS)/bin:$(TOOLS)/node_modules/.bin:$(PATH)
 
 PORT ?= 8080
+# Several people share this working tree: concurrent trunk builds (or e2e runs) in it
+# clobber each other's dist/.stage and screenshots, so those steps take this lock.
+LOCK := $(TOOLS)/.make.lock
 SCREENSHOTS := $(CURDIR)/e2e/screenshots
 # wasm-bindgen-test-runner: Debian's chromedriver, generous timeout for a busy 2-core machine.
 export CHROMEDRIVER ?= /usr/bin/chromedriver
@@ -46,7 +49,8 @@ build: setup dist
 
 dist:
 	$(call step,release build with trunk -> dist/)
-	trunk build --release
+	@mkdir -p $(TOOLS)
+	flock $(LOCK) trunk build --release
 	@test -f dist/kubeplay.js -a -f dist/kubeplay_bg.wasm -a -f dist/boot.js || \
 	  { echo "error: dist/ lacks kubeplay.js, kubeplay_bg.wasm or boot.js (static/boot.js imports them)" >&2; exit 1; }
 
@@ -77,7 +81,8 @@ test-web:
 
 e2e:
 	$(call step,end-to-end tests against dist/)
-	@scripts/e2e.sh
+	@mkdir -p $(TOOLS)
+	@flock $(LOCK) scripts/e2e.sh
 	@echo "    screenshots: $(SCREENSHOTS)"
 
 size:
