@@ -1,8 +1,13 @@
 //! See ARCHITECTURE.md.
+pub mod lessons;
+pub mod link;
+pub mod log;
 pub mod transcript;
 pub mod world;
 
-pub use world::{Setting, Step, StepResult, TrafficSource, World};
+pub use link::{decode_link, encode_link, LinkError};
+pub use log::{replay, Scenario, SIM_VERSION};
+pub use world::{HistoryEntry, Setting, Step, StepResult, TrafficSource, World};
 
 /// The seed transcripts and replay use: a fixed one, so runs are reproducible.
 pub const TRANSCRIPT_SEED: u64 = 1;
@@ -12,3 +17,6 @@ pub fn run_transcript(text: &str) -> transcript::FileResult {
     let mut world = World::new(TRANSCRIPT_SEED);
     transcript::run_file(text, &mut |cmd| world.command(cmd).output.combined())
 }
+
+#[cfg(test)]
+mod tests;

@@ -60,10 +60,20 @@ pub struct StepResult {
     pub code: i32,
 }
 
+/// One terminal command line of the history and what it printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub line: String,
+    pub output: String,
+    pub code: i32,
+}
+
 #[derive(Debug, Clone)]
 pub struct World {
     pub cluster: Cluster,
     pub terminal: Terminal,
+    /// Every `Step::Command` run, in order (what the terminal shows; share links replay it).
+    pub history: Vec<HistoryEntry>,
 }
 
 impl World {
@@ -71,6 +81,7 @@ impl World {
         World {
             cluster: Cluster::new(seed),
             terminal: Terminal::new(),
+            history: Vec::new(),
         }
     }
 
@@ -96,7 +107,15 @@ impl World {
                 };
                 StepResult { output: out, code }
             }
-            Step::Command { line } => self.command(line),
+            Step::Command { line } => {
+                let result = self.command(line);
+                self.history.push(HistoryEntry {
+                    line: line.clone(),
+                    output: result.output.combined(),
+                    code: result.code,
+                });
+                result
+            }
             Step::KillPod { namespace, name } => self.command(&format!(
                 "kubectl delete pod {name} -n {namespace} --wait=false"
             )),
