@@ -2,9 +2,9 @@
 //!
 //! `#s1.` + base64url (no padding) of raw deflate of a compact binary encoding:
 //! varints for numbers, length-prefixed UTF-8 for text, one tag byte per step, and a
-//! four-byte checksum. The
-//! prefix names the link format, so links made by older formats keep opening; the
-//! scenario inside records the simulation version that made it.
+//! four-byte checksum. The prefix names the link format, so links made by older
+//! formats keep opening; the scenario inside records the simulation version that
+//! made it.
 //!
 //! Decoding is strict and bounded: the link's length, the inflated size (a
 //! decompression bomb stops at the limit), the number of steps and the simulated time
@@ -140,6 +140,13 @@ pub fn to_bytes(s: &Scenario) -> Vec<u8> {
             put_str(&mut out, t);
         }
     }
+    match &s.lesson {
+        None => out.push(0),
+        Some(id) => {
+            out.push(1);
+            put_str(&mut out, id);
+        }
+    }
     put_varint(&mut out, s.steps.len() as u64);
     for step in &s.steps {
         match step {
@@ -273,6 +280,11 @@ pub fn from_bytes(data: &[u8]) -> Result<Scenario, LinkError> {
         E_TEXT => Some(r.string()?),
         _ => return Err(LinkError::Corrupted("an unknown editor mark".into())),
     };
+    let lesson = match r.byte()? {
+        0 => None,
+        1 => Some(r.string()?),
+        _ => return Err(LinkError::Corrupted("an unknown lesson mark".into())),
+    };
     let n = r.varint()?;
     if n > MAX_STEPS as u64 {
         return Err(LinkError::TooManySteps);
@@ -353,6 +365,7 @@ pub fn from_bytes(data: &[u8]) -> Result<Scenario, LinkError> {
         seed,
         steps,
         editor,
+        lesson,
     })
 }
 

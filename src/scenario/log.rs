@@ -22,6 +22,8 @@ pub struct Scenario {
     pub steps: Vec<Step>,
     /// The editor's text when it was saved (`None`: the page's default).
     pub editor: Option<String>,
+    /// The built-in lesson this work follows (its id), if any.
+    pub lesson: Option<String>,
 }
 
 impl Default for Scenario {
@@ -37,6 +39,7 @@ impl Scenario {
             seed,
             steps: Vec::new(),
             editor: None,
+            lesson: None,
         }
     }
 

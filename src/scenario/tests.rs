@@ -62,6 +62,7 @@ fn ten_objects() -> Scenario {
     });
     s.push(Step::Advance { ms: 12_345 });
     s.editor = Some(format!("{text}# edited\n"));
+    s.lesson = Some("selectors".into());
     s
 }
 
@@ -364,4 +365,43 @@ fn selector_hint_names_the_labels() {
     let hints = super::lessons::selector_hints(&w);
     assert_eq!(hints.len(), 1, "{hints:?}");
     assert!(hints[0].contains("app=ngnix") && hints[0].contains("app=nginx"));
+}
+
+/// The browser test (e2e/tests/share.mjs) opens this link in the page and compares the
+/// page's digest of the replayed cluster with the native one written here. The file is
+/// written when missing or when `KUBEPLAY_BLESS=1`; otherwise it must match.
+#[test]
+fn browser_fixture_matches_native_replay() {
+    let s = lesson_scenario();
+    let world = replay(&s);
+    let pods: Vec<String> = world
+        .cluster
+        .store
+        .list_ns("Pod", "default")
+        .map(|o| o.name().to_string())
+        .collect();
+    let fixture = serde_json::json!({
+        "link": format!("#{}", encode_link(&s)),
+        "digest": world.digest(),
+        "pods": pods,
+    });
+    let text = format!(
+        "{}\n",
+        serde_json::to_string_pretty(&fixture).unwrap_or_default()
+    );
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/e2e/fixtures/share-digest.json"
+    );
+    let bless = std::env::var("KUBEPLAY_BLESS").is_ok_and(|v| v == "1");
+    match std::fs::read_to_string(path) {
+        Ok(old) if !bless => assert_eq!(
+            old, text,
+            "{path} is stale: the simulation changed (bump SIM_VERSION if links replay differently) and rerun with KUBEPLAY_BLESS=1"
+        ),
+        _ => {
+            let _ = std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/e2e/fixtures"));
+            std::fs::write(path, text).expect("write the fixture");
+        }
+    }
 }
