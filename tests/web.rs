@@ -76,3 +76,92 @@ fn applying_the_lesson_creates_both_objects() {
     );
     assert!(state.problems.is_empty(), "{:?}", state.problems);
 }
+
+fn ready(state: std::rc::Rc<State>) -> std::rc::Rc<State> {
+    // Ten seconds of simulated time: the nginx pods start and become endpoints.
+    (0..20).fold(state, |s, _| s.reduce(Action::Tick(500)))
+}
+
+#[wasm_bindgen_test]
+fn view_actions_go_through_steps() {
+    use kubeplay::scenario::TrafficSource;
+    use kubeplay::ui::view::{Sel, UiAction};
+
+    let state = ready(std::rc::Rc::new(State::with_text(DEFAULT_MANIFEST)));
+    // Scale up: the Deployment asks for 4 replicas.
+    let state = state.reduce(Action::Ui(UiAction::Scale {
+        namespace: "default".into(),
+        name: "nginx".into(),
+        replicas: 4,
+    }));
+    let snap = kubeplay::ui::diagram::snapshot(&state.world.borrow(), "default");
+    assert_eq!(snap.deployments[0].replicas, 4);
+    assert_eq!(snap.namespaces[0], "default");
+
+    // Send traffic from a pod to the ClusterIP Service: every request lands on a pod.
+    let state = ready(state);
+    let from = snap
+        .nodes
+        .iter()
+        .flat_map(|n| n.pods.iter())
+        .find(|p| p.ready)
+        .map(|p| p.name.clone())
+        .expect("a ready pod");
+    let state = state.reduce(Action::Ui(UiAction::Select(Some(Sel::Service {
+        namespace: "default".into(),
+        name: "nginx".into(),
+    }))));
+    let state = state.reduce(Action::Ui(UiAction::SendTraffic {
+        from: TrafficSource::Pod {
+            namespace: "default".into(),
+            name: from,
+        },
+        namespace: "default".into(),
+        service: "nginx".into(),
+        count: 10,
+    }));
+    assert_eq!(
+        state.ui.hits.values().sum::<u32>(),
+        10,
+        "{:?}",
+        state.ui.traffic
+    );
+
+    // From outside, a ClusterIP Service is not reachable: said so, no hits added.
+    let state = state.reduce(Action::Ui(UiAction::SendTraffic {
+        from: TrafficSource::Outside,
+        namespace: "default".into(),
+        service: "nginx".into(),
+        count: 10,
+    }));
+    assert!(
+        state.ui.traffic.iter().any(|l| l.contains("not reachable")),
+        "{:?}",
+        state.ui.traffic
+    );
+
+    // Pause stops the clock; the in-pod shell runs lines through kubectl exec.
+    let state = state.reduce(Action::Ui(UiAction::Pause(true)));
+    let now = state.world.borrow().cluster.now;
+    let state = state.reduce(Action::Tick(500));
+    assert_eq!(state.world.borrow().cluster.now, now);
+    let pod = kubeplay::ui::diagram::snapshot(&state.world.borrow(), "default")
+        .nodes
+        .iter()
+        .flat_map(|n| n.pods.iter())
+        .find(|p| p.ready)
+        .map(|p| p.name.clone())
+        .expect("a ready pod");
+    let state = state.reduce(Action::Ui(UiAction::TermLine(format!(
+        "kubectl exec -it {pod} -- sh"
+    ))));
+    assert!(state.ui.shell.is_some());
+    let state = state.reduce(Action::Ui(UiAction::TermLine("hostname".into())));
+    let last = state.term.last().expect("an entry");
+    assert_eq!(last.prompt, "/ #");
+    assert_eq!(last.output.trim(), pod);
+    let state = state.reduce(Action::Ui(UiAction::TermLine("exit".into())));
+    assert!(state.ui.shell.is_none());
+    let state = state.reduce(Action::Ui(UiAction::TermLine("clear".into())));
+    assert!(state.term.is_empty());
+}

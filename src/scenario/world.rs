@@ -1,7 +1,7 @@
 //! A world is the cluster plus the learner's terminal; a `Step` is the only way to
 //! change it (DESIGN.md invariant 2: the UI, the terminal and share links all go here).
 
-use crate::cluster::{Cluster, Millis, ProxyMode};
+use crate::cluster::{Cluster, Key, Millis, ProxyMode};
 use crate::term::shell::Output;
 use crate::term::Terminal;
 
@@ -91,6 +91,127 @@ impl World {
         StepResult { output, code }
     }
 
+    /// "Send traffic": `count` new TCP connections from `from` to the Service's first
+    /// port (its ClusterIP from a pod; a NodePort on the first node or the external IP
+    /// from outside). The output has one line per pod that answered, `POD N`, sorted by
+    /// name, then `(refused) N`, `(timed out) N`, `(unreachable) N` when any; an error
+    /// line and code 1 when the Service cannot be reached this way.
+    fn send_traffic(
+        &mut self,
+        from: &TrafficSource,
+        namespace: &str,
+        service: &str,
+        count: u32,
+    ) -> StepResult {
+        use crate::api::Object;
+        use crate::net::{connect, Outcome, PeerKind, Proto, Source};
+        use std::collections::BTreeMap;
+
+        let mut out = Output::new();
+        let fail = |mut out: Output, msg: String| {
+            out.err(&format!("{msg}\n"));
+            StepResult {
+                output: out,
+                code: 1,
+            }
+        };
+        let svc = match self
+            .cluster
+            .store
+            .get(&Key::new("Service", namespace, service))
+        {
+            Some(Object::Service(s)) => s.clone(),
+            _ => return fail(out, format!("service \"{service}\" not found")),
+        };
+        let spec = svc.spec.clone().unwrap_or_default();
+        let Some(port) = spec.ports.as_ref().and_then(|ps| ps.first()).cloned() else {
+            return fail(out, format!("service \"{service}\" has no ports"));
+        };
+        let proto = match port.protocol.as_deref() {
+            Some("UDP") => Proto::Udp,
+            Some("SCTP") => Proto::Sctp,
+            _ => Proto::Tcp,
+        };
+        let source = match from {
+            TrafficSource::Outside => Source::Outside,
+            TrafficSource::Pod { namespace, name } => Source::Pod(Key::new("Pod", namespace, name)),
+        };
+        let (ip, dport) = match from {
+            TrafficSource::Outside => {
+                let external = svc
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.load_balancer.as_ref())
+                    .and_then(|lb| lb.ingress.as_ref())
+                    .and_then(|i| i.first())
+                    .and_then(|i| i.ip.clone());
+                let node_ip = self
+                    .cluster
+                    .store
+                    .list("Node")
+                    .filter_map(|o| crate::cluster::kubelet::node_ip(&self.cluster, o.name()))
+                    .next();
+                match (external, port.node_port, node_ip) {
+                    (Some(ip), _, _) => (ip, port.port),
+                    (None, Some(np), Some(node)) => (node, np),
+                    _ => {
+                        return fail(
+                            out,
+                            format!(
+                                "service \"{service}\" is not reachable from outside the cluster (type {})",
+                                spec.type_.as_deref().unwrap_or("ClusterIP")
+                            ),
+                        )
+                    }
+                }
+            }
+            TrafficSource::Pod { .. } => match spec.cluster_ip.as_deref() {
+                Some(ip) if !ip.is_empty() && ip != "None" => (ip.to_string(), port.port),
+                _ => {
+                    return fail(
+                        out,
+                        format!(
+                            "service \"{service}\" has no virtual IP (headless or ExternalName)"
+                        ),
+                    )
+                }
+            },
+        };
+        let mut hits: BTreeMap<String, u32> = BTreeMap::new();
+        let (mut refused, mut timed_out, mut unreachable) = (0u32, 0u32, 0u32);
+        for _ in 0..count.min(1000) {
+            match connect(&mut self.cluster, &source, &ip, dport, proto).outcome {
+                Outcome::Connected(peer) => {
+                    let name = match peer.kind {
+                        PeerKind::Pod(k) => k.name,
+                        PeerKind::Internet(h) => h,
+                        PeerKind::ApiServer => "kube-apiserver".to_string(),
+                    };
+                    *hits.entry(name).or_default() += 1;
+                }
+                Outcome::Refused => refused += 1,
+                Outcome::TimedOut => timed_out += 1,
+                Outcome::Unreachable => unreachable += 1,
+            }
+        }
+        for (name, n) in &hits {
+            out.out(&format!("{name} {n}\n"));
+        }
+        for (what, n) in [
+            ("(refused)", refused),
+            ("(timed out)", timed_out),
+            ("(unreachable)", unreachable),
+        ] {
+            if n > 0 {
+                out.out(&format!("{what} {n}\n"));
+            }
+        }
+        StepResult {
+            output: out,
+            code: 0,
+        }
+    }
+
     pub fn run(&mut self, step: &Step) -> StepResult {
         match step {
             Step::Apply { text } => {
@@ -136,7 +257,12 @@ impl World {
                 self.cluster.reconcile();
                 StepResult::default()
             }
-            Step::SendTraffic { .. } => StepResult::default(),
+            Step::SendTraffic {
+                from,
+                namespace,
+                service,
+                count,
+            } => self.send_traffic(from, namespace, service, *count),
             Step::Advance { ms } => {
                 self.cluster.advance(*ms);
                 StepResult::default()

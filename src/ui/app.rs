@@ -9,9 +9,12 @@ use std::cell::RefCell;
 
 use gloo::timers::callback::Interval;
 
+use super::controls::Controls;
 use super::diagram::{snapshot, Diagram};
 use super::editor::Editor;
+use super::inspector::{selected_pods, Inspector};
 use super::terminal::Terminal;
+use super::view::{self, Sel, UiAction, UiState};
 use crate::manifest::{self, DocError};
 use crate::scenario::{Step, World};
 
@@ -61,6 +64,8 @@ pub struct Problem {
 /// One command run in the terminal and what it printed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TermEntry {
+    /// `$` at the top, `/ #` inside a pod.
+    pub prompt: String,
     pub line: String,
     pub output: String,
 }
@@ -81,8 +86,8 @@ pub struct State {
     pub version: u64,
     /// The terminal's history.
     pub term: Vec<TermEntry>,
-    /// The pod whose menu is open.
-    pub selected: Option<String>,
+    /// View-state: selection, pod menu, inspector tab, in-pod shell, clock, filter.
+    pub ui: UiState,
 }
 
 impl PartialEq for State {
@@ -93,7 +98,7 @@ impl PartialEq for State {
             && self.problems == other.problems
             && self.applied == other.applied
             && self.term == other.term
-            && self.selected == other.selected
+            && self.ui == other.ui
     }
 }
 
@@ -110,8 +115,8 @@ pub enum Action {
     Kill(String),
     /// Run a terminal command line.
     Command(String),
-    /// Open (Some) or close (None) a pod's menu.
-    Select(Option<String>),
+    /// Selection, menus, clock, settings, traffic, terminal lines (see [`UiAction`]).
+    Ui(UiAction),
 }
 
 impl State {
@@ -124,13 +129,13 @@ impl State {
             world: Rc::new(RefCell::new(World::new(1))),
             version: 0,
             term: Vec::new(),
-            selected: None,
+            ui: UiState::default(),
         };
         state.apply();
         state
     }
 
-    fn run(&mut self, step: &Step) -> String {
+    pub(crate) fn run(&mut self, step: &Step) -> String {
         let result = self.world.borrow_mut().run(step);
         self.version += 1;
         result.output.combined()
@@ -177,7 +182,7 @@ impl Default for State {
             world: Rc::new(RefCell::new(World::new(1))),
             version: 0,
             term: Vec::new(),
-            selected: None,
+            ui: UiState::default(),
         }
     }
 }
@@ -191,20 +196,29 @@ impl Reducible for State {
             Action::Edit(text) => next.text = text,
             Action::Apply => next.apply(),
             Action::Tick(ms) => {
-                next.run(&Step::Advance { ms });
+                if next.ui.paused {
+                    return self;
+                }
+                next.run(&Step::Advance {
+                    ms: ms * i64::from(next.ui.speed),
+                });
             }
             Action::Kill(name) => {
                 next.run(&Step::KillPod {
                     namespace: "default".into(),
                     name,
                 });
-                next.selected = None;
+                next.ui.menu = false;
             }
             Action::Command(line) => {
                 let output = next.run(&Step::Command { line: line.clone() });
-                next.term.push(TermEntry { line, output });
+                next.term.push(TermEntry {
+                    prompt: "$".into(),
+                    line,
+                    output,
+                });
             }
-            Action::Select(pod) => next.selected = pod,
+            Action::Ui(a) => view::reduce(&mut next, a),
         }
         Rc::new(next)
     }
@@ -234,27 +248,54 @@ pub fn app() -> Html {
         let state = state.dispatcher();
         Callback::from(move |()| state.dispatch(Action::Apply))
     };
-    let on_kill = {
+    let dispatch = {
         let state = state.dispatcher();
-        Callback::from(move |name: String| state.dispatch(Action::Kill(name)))
+        Callback::from(move |a: Action| state.dispatch(a))
     };
-    let on_select = {
-        let state = state.dispatcher();
-        Callback::from(move |pod: Option<String>| state.dispatch(Action::Select(pod)))
+    let world = state.world.borrow();
+    let ui = &state.ui;
+    let snap = snapshot(&world, &ui.namespace);
+    let highlight = match &ui.sel {
+        Some(Sel::Service { namespace, name }) => selected_pods(&world, namespace, name),
+        _ => Default::default(),
     };
-    let on_command = {
-        let state = state.dispatcher();
-        Callback::from(move |line: String| state.dispatch(Action::Command(line)))
+    let pods: Vec<(String, String)> = snap
+        .nodes
+        .iter()
+        .flat_map(|n| n.pods.iter())
+        .filter(|p| p.ip.is_some())
+        .map(|p| (p.namespace.clone(), p.name.clone()))
+        .collect();
+    let replicas = match &ui.sel {
+        Some(Sel::Deployment { namespace, name }) => snap
+            .deployments
+            .iter()
+            .find(|d| &d.namespace == namespace && &d.name == name)
+            .map(|d| d.replicas),
+        _ => None,
     };
-    let snap = snapshot(&state.world.borrow());
+    let (now, load_balancer, proxy_mode) = (
+        world.cluster.now,
+        world.cluster.settings.load_balancer_controller,
+        world.cluster.settings.proxy_mode,
+    );
+    drop(world);
     html! {
         <div class="kp-app">
-            <header class="kp-header"><h1>{ "kubeplay" }</h1></header>
+            <header class="kp-header">
+                <h1>{ "kubeplay" }</h1>
+                <Controls paused={ui.paused} speed={ui.speed} {now} {load_balancer} {proxy_mode}
+                          namespace={ui.namespace.clone()} namespaces={snap.namespaces.clone()}
+                          dispatch={dispatch.clone()} />
+            </header>
             <main class="kp-main">
                 <Editor text={state.text.clone()} problems={state.problems.clone()}
                         applied={state.applied.clone()} {on_input} {on_apply} />
-                <Diagram snapshot={snap} selected={state.selected.clone()} {on_kill} {on_select} />
-                <Terminal entries={state.term.clone()} {on_command} />
+                <Diagram snapshot={snap} selected={ui.sel.clone()} menu={ui.menu} {highlight}
+                         hits={ui.hits.clone()} dispatch={dispatch.clone()} />
+                <Terminal entries={state.term.clone()} prompt={view::prompt(ui)} dispatch={dispatch.clone()} />
+                <Inspector world={state.world.clone()} version={state.version} sel={ui.sel.clone()}
+                           tab={ui.tab} traffic={ui.traffic.clone()} {pods} {replicas} {dispatch} />
             </main>
         </div>
     }

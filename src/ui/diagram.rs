@@ -1,36 +1,52 @@
 //! The diagram: each Node as a region with its pods inside, each Service of the
-//! default namespace as a box with a line to every endpoint pod.
+//! shown namespace(s) as a box with a line to every endpoint pod, NodePort badges on
+//! the nodes, and a client "outside the cluster" for NodePort / LoadBalancer Services.
+//! The SVG scales to its panel (viewBox, width 100%).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
+use super::app::Action;
+use super::view::{Sel, UiAction};
 use crate::api::Object;
 use crate::cluster::controllers::is_pod_ready;
 use crate::scenario::World;
 use crate::term::kubectl::printers::pod_row;
 
-const NS: &str = "default";
 const GAP: i32 = 16;
-const NODE_W: i32 = 220;
-const NODE_HEAD: i32 = 34;
-const POD_W: i32 = 196;
+const NODE_W: i32 = 212;
+const NODE_HEAD: i32 = 46;
+const NODE_FOOT: i32 = 26;
+const POD_W: i32 = 192;
 const POD_H: i32 = 44;
 const POD_GAP: i32 = 8;
-const SVC_W: i32 = 260;
-const SVC_H: i32 = 64;
-const LINK_GAP: i32 = 70;
+const SVC_W: i32 = 236;
+const SVC_H: i32 = 84;
+const LINK_GAP: i32 = 64;
+const CLIENT_H: i32 = 44;
+const CLIENT_GAP: i32 = 36;
 const UNSCHEDULED: &str = "(unscheduled)";
 
 /// One pod as drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodView {
+    pub namespace: String,
     pub name: String,
     pub status: String,
     pub ready: bool,
     pub ip: Option<String>,
     pub node: String,
+    /// The owning workload (Deployment name for ReplicaSet pods), for the tint.
+    pub owner: String,
+}
+
+impl PodView {
+    /// `namespace/name`, unique across namespaces.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
 }
 
 /// One node region as drawn, with its pods sorted by name.
@@ -47,30 +63,55 @@ pub struct NodeView {
 pub struct EndpointView {
     pub pod: String,
     pub ready: bool,
+    pub terminating: bool,
 }
 
 /// One Service box as drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceView {
+    pub namespace: String,
     pub name: String,
     pub type_: String,
     pub cluster_ip: String,
+    /// As `kubectl get svc` prints PORT(S).
     pub ports: String,
+    /// `port -> targetPort` per port, with the nodePort.
+    pub port_map: String,
+    pub node_ports: Vec<i32>,
+    /// LoadBalancer: the external IP or `<pending>`.
+    pub external: Option<String>,
+    /// ExternalName: the external host.
+    pub external_name: Option<String>,
     pub endpoints: Vec<EndpointView>,
 }
 
 impl ServiceView {
-    fn ready_count(&self) -> usize {
-        let mut names: Vec<&str> = self
+    pub fn ready_count(&self) -> usize {
+        let names: BTreeSet<&str> = self
             .endpoints
             .iter()
             .filter(|e| e.ready)
             .map(|e| e.pod.as_str())
             .collect();
-        names.sort_unstable();
-        names.dedup();
         names.len()
     }
+
+    pub fn dns(&self) -> String {
+        format!("{}.{}.svc.cluster.local", self.name, self.namespace)
+    }
+
+    fn headless(&self) -> bool {
+        self.cluster_ip == "None"
+    }
+}
+
+/// One Deployment, for the scale buttons.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeploymentView {
+    pub namespace: String,
+    pub name: String,
+    pub replicas: i32,
+    pub ready: i32,
 }
 
 /// What the diagram draws, read from the world.
@@ -78,10 +119,17 @@ impl ServiceView {
 pub struct Snapshot {
     pub nodes: Vec<NodeView>,
     pub services: Vec<ServiceView>,
+    pub deployments: Vec<DeploymentView>,
+    /// Every namespace, `default` first.
+    pub namespaces: Vec<String>,
 }
 
-/// Reads the nodes, the default namespace's pods and Services out of `world`.
-pub fn snapshot(world: &World) -> Snapshot {
+fn in_ns(filter: &str, ns: &str) -> bool {
+    filter == "all" || filter == ns
+}
+
+/// Reads the nodes, the pods, Services and Deployments of namespace `ns` (or `all`).
+pub fn snapshot(world: &World, ns: &str) -> Snapshot {
     let store = &world.cluster.store;
     let now = world.cluster.now;
     let mut nodes: BTreeMap<String, NodeView> = BTreeMap::new();
@@ -108,115 +156,235 @@ pub fn snapshot(world: &World) -> Snapshot {
             );
         }
     }
-    for obj in store.list_ns("Pod", NS) {
-        if let Object::Pod(p) = obj {
-            let row = pod_row(p, now, false);
-            let status = row.get(2).cloned().unwrap_or_default();
-            let node = p
-                .spec
-                .as_ref()
-                .and_then(|s| s.node_name.clone())
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| UNSCHEDULED.to_string());
-            let view = PodView {
-                name: p.metadata.name.clone().unwrap_or_default(),
-                status,
-                ready: is_pod_ready(p),
-                ip: p
-                    .status
-                    .as_ref()
-                    .and_then(|s| s.pod_ip.clone())
-                    .filter(|ip| !ip.is_empty()),
-                node: node.clone(),
-            };
-            nodes
-                .entry(node.clone())
-                .or_insert_with(|| NodeView {
-                    name: node,
-                    ready: false,
-                    ip: String::new(),
-                    pods: Vec::new(),
-                })
-                .pods
-                .push(view);
+    for obj in store.list("Pod") {
+        let Object::Pod(p) = obj else { continue };
+        let pns = p.metadata.namespace.clone().unwrap_or_default();
+        if !in_ns(ns, &pns) {
+            continue;
         }
+        let row = pod_row(p, now, false);
+        let status = row.get(2).cloned().unwrap_or_default();
+        let node = p
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| UNSCHEDULED.to_string());
+        let owner = p
+            .metadata
+            .owner_references
+            .as_ref()
+            .and_then(|o| o.first())
+            .map(|o| {
+                if o.kind == "ReplicaSet" {
+                    o.name
+                        .rsplit_once('-')
+                        .map_or(o.name.clone(), |(d, _)| d.to_string())
+                } else {
+                    o.name.clone()
+                }
+            })
+            .unwrap_or_default();
+        let view = PodView {
+            namespace: pns,
+            name: p.metadata.name.clone().unwrap_or_default(),
+            status,
+            ready: is_pod_ready(p),
+            ip: p
+                .status
+                .as_ref()
+                .and_then(|s| s.pod_ip.clone())
+                .filter(|ip| !ip.is_empty()),
+            node: node.clone(),
+            owner,
+        };
+        nodes
+            .entry(node.clone())
+            .or_insert_with(|| NodeView {
+                name: node,
+                ready: false,
+                ip: String::new(),
+                pods: Vec::new(),
+            })
+            .pods
+            .push(view);
     }
     let mut nodes: Vec<NodeView> = nodes.into_values().collect();
     for n in &mut nodes {
-        n.pods.sort_by(|a, b| a.name.cmp(&b.name));
+        n.pods
+            .sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     }
 
+    // Endpoints per Service key (namespace/name), pods by key.
     let mut endpoints: BTreeMap<String, Vec<EndpointView>> = BTreeMap::new();
-    for obj in store.list_ns("EndpointSlice", NS) {
-        if let Object::EndpointSlice(es) = obj {
-            let Some(svc) = es
-                .metadata
-                .labels
+    for obj in store.list("EndpointSlice") {
+        let Object::EndpointSlice(es) = obj else {
+            continue;
+        };
+        let ens = es.metadata.namespace.clone().unwrap_or_default();
+        if !in_ns(ns, &ens) {
+            continue;
+        }
+        let Some(svc) = es
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get("kubernetes.io/service-name"))
+        else {
+            continue;
+        };
+        let list = endpoints.entry(format!("{ens}/{svc}")).or_default();
+        for ep in &es.endpoints {
+            let Some(pod) = ep
+                .target_ref
                 .as_ref()
-                .and_then(|l| l.get("kubernetes.io/service-name"))
+                .filter(|r| r.kind.as_deref().is_none_or(|k| k == "Pod"))
+                .and_then(|r| r.name.clone())
             else {
                 continue;
             };
-            let list = endpoints.entry(svc.clone()).or_default();
-            for ep in &es.endpoints {
-                let Some(pod) = ep
-                    .target_ref
-                    .as_ref()
-                    .filter(|r| r.kind.as_deref().is_none_or(|k| k == "Pod"))
-                    .and_then(|r| r.name.clone())
-                else {
-                    continue;
-                };
-                let ready = ep.conditions.as_ref().and_then(|c| c.ready).unwrap_or(true);
-                list.push(EndpointView { pod, ready });
-            }
-        }
-    }
-    let mut services = Vec::new();
-    for obj in store.list_ns("Service", NS) {
-        if let Object::Service(s) = obj {
-            let name = s.metadata.name.clone().unwrap_or_default();
-            let spec = s.spec.as_ref();
-            let ports = spec
-                .and_then(|sp| sp.ports.as_ref())
-                .map(|ps| {
-                    ps.iter()
-                        .map(|p| {
-                            let proto = p.protocol.as_deref().unwrap_or("TCP");
-                            match p.node_port {
-                                Some(np) => format!("{}:{np}/{proto}", p.port),
-                                None => format!("{}/{proto}", p.port),
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .join(",")
-                })
-                .filter(|p| !p.is_empty())
-                .unwrap_or_else(|| "<none>".to_string());
-            services.push(ServiceView {
-                endpoints: endpoints.remove(&name).unwrap_or_default(),
-                name,
-                type_: spec
-                    .and_then(|sp| sp.type_.clone())
-                    .unwrap_or_else(|| "ClusterIP".into()),
-                cluster_ip: spec
-                    .and_then(|sp| sp.cluster_ip.clone())
-                    .filter(|ip| !ip.is_empty())
-                    .unwrap_or_else(|| "None".into()),
-                ports,
+            let cond = ep.conditions.as_ref();
+            let ready = cond.and_then(|c| c.ready).unwrap_or(true);
+            let terminating = cond.and_then(|c| c.terminating).unwrap_or(false);
+            list.push(EndpointView {
+                pod: format!("{ens}/{pod}"),
+                ready,
+                terminating,
             });
         }
     }
-    services.sort_by(|a, b| a.name.cmp(&b.name));
-    Snapshot { nodes, services }
+    let mut services = Vec::new();
+    for obj in store.list("Service") {
+        let Object::Service(s) = obj else { continue };
+        let sns = s.metadata.namespace.clone().unwrap_or_default();
+        if !in_ns(ns, &sns) {
+            continue;
+        }
+        let name = s.metadata.name.clone().unwrap_or_default();
+        let spec = s.spec.as_ref();
+        let ps = spec.and_then(|sp| sp.ports.clone()).unwrap_or_default();
+        let ports = ps
+            .iter()
+            .map(|p| {
+                let proto = p.protocol.as_deref().unwrap_or("TCP");
+                match p.node_port {
+                    Some(np) => format!("{}:{np}/{proto}", p.port),
+                    None => format!("{}/{proto}", p.port),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        let port_map = ps
+            .iter()
+            .map(|p| {
+                let target = match &p.target_port {
+                    Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(i)) => {
+                        i.to_string()
+                    }
+                    Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(s)) => {
+                        s.clone()
+                    }
+                    None => p.port.to_string(),
+                };
+                match p.node_port {
+                    Some(np) => format!("{}→{target} (node {np})", p.port),
+                    None => format!("{}→{target}", p.port),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let type_ = spec
+            .and_then(|sp| sp.type_.clone())
+            .unwrap_or_else(|| "ClusterIP".into());
+        let external = (type_ == "LoadBalancer").then(|| {
+            s.status
+                .as_ref()
+                .and_then(|st| st.load_balancer.as_ref())
+                .and_then(|lb| lb.ingress.as_ref())
+                .and_then(|i| i.first())
+                .and_then(|i| i.ip.clone().or_else(|| i.hostname.clone()))
+                .unwrap_or_else(|| "<pending>".into())
+        });
+        let external_name = (type_ == "ExternalName").then(|| {
+            spec.and_then(|sp| sp.external_name.clone())
+                .unwrap_or_default()
+        });
+        services.push(ServiceView {
+            endpoints: endpoints
+                .remove(&format!("{sns}/{name}"))
+                .unwrap_or_default(),
+            namespace: sns,
+            name,
+            cluster_ip: spec
+                .and_then(|sp| sp.cluster_ip.clone())
+                .filter(|ip| !ip.is_empty())
+                .unwrap_or_else(|| {
+                    if type_ == "ExternalName" {
+                        "<none>".into()
+                    } else {
+                        "None".into()
+                    }
+                }),
+            type_,
+            ports: if ports.is_empty() {
+                "<none>".into()
+            } else {
+                ports
+            },
+            port_map,
+            node_ports: ps.iter().filter_map(|p| p.node_port).collect(),
+            external,
+            external_name,
+        });
+    }
+    services.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+
+    let mut deployments = Vec::new();
+    for obj in store.list("Deployment") {
+        let Object::Deployment(d) = obj else { continue };
+        let dns = d.metadata.namespace.clone().unwrap_or_default();
+        if !in_ns(ns, &dns) {
+            continue;
+        }
+        deployments.push(DeploymentView {
+            namespace: dns,
+            name: d.metadata.name.clone().unwrap_or_default(),
+            replicas: d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1),
+            ready: d
+                .status
+                .as_ref()
+                .and_then(|s| s.ready_replicas)
+                .unwrap_or(0),
+        });
+    }
+    deployments.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+
+    let mut namespaces: Vec<String> = store
+        .list("Namespace")
+        .map(|o| o.name().to_string())
+        .filter(|n| n != "default")
+        .collect();
+    namespaces.sort();
+    namespaces.insert(0, "default".into());
+    Snapshot {
+        nodes,
+        services,
+        deployments,
+        namespaces,
+    }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct DiagramProps {
     pub snapshot: Snapshot,
-    pub selected: Option<String>,
-    pub on_kill: Callback<String>,
-    pub on_select: Callback<Option<String>>,
+    pub selected: Option<Sel>,
+    /// The pod menu is open for the selected pod.
+    pub menu: bool,
+    /// Pods (namespace/name) the selected Service selects.
+    pub highlight: BTreeSet<String>,
+    /// "Send traffic" hits per pod (namespace/name).
+    pub hits: BTreeMap<String, u32>,
+    pub dispatch: Callback<Action>,
 }
 
 /// The CSS class for a pod's colour.
@@ -232,27 +400,38 @@ fn pod_class(p: &PodView) -> &'static str {
     }
 }
 
-fn pod_label(p: &PodView) -> String {
+pub fn pod_label(p: &PodView) -> String {
+    let node = if p.node == UNSCHEDULED {
+        "not scheduled".to_string()
+    } else {
+        format!("node {}", p.node)
+    };
     format!(
-        "Pod {}, {}, {}, {}, node {}",
+        "Pod {}, {}, {}, {}, {node}",
         p.name,
         p.status,
         if p.ready { "Ready" } else { "Not ready" },
         p.ip.as_deref().unwrap_or("no IP"),
-        p.node
     )
 }
 
-fn service_label(s: &ServiceView) -> String {
+pub fn service_label(s: &ServiceView) -> String {
+    if let Some(host) = &s.external_name {
+        return format!("Service {}, ExternalName {host}", s.name);
+    }
     let n = s.ready_count();
-    format!(
+    let mut label = format!(
         "Service {}, {} {}, {}, {n} ready endpoint{}",
         s.name,
         s.type_,
         s.cluster_ip,
         s.ports,
         if n == 1 { "" } else { "s" }
-    )
+    );
+    if let Some(ext) = &s.external {
+        label.push_str(&format!(", external {ext}"));
+    }
+    label
 }
 
 fn short(name: &str, max: usize) -> String {
@@ -265,45 +444,131 @@ fn short(name: &str, max: usize) -> String {
     }
 }
 
+/// A stable tint (0..6) per owner name.
+fn tint(owner: &str) -> u32 {
+    if owner.is_empty() {
+        return 6;
+    }
+    owner.bytes().fold(2166136261u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(16777619)
+    }) % 6
+}
+
+fn key_handler(dispatch: &Callback<Action>, sel: Sel, kill: bool) -> Callback<KeyboardEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+        "Delete" if kill => {
+            e.prevent_default();
+            if let Sel::Pod { namespace, name } = &sel {
+                dispatch.emit(Action::Ui(UiAction::Kill {
+                    namespace: namespace.clone(),
+                    name: name.clone(),
+                }));
+            }
+        }
+        "Enter" | " " => {
+            e.prevent_default();
+            dispatch.emit(Action::Ui(UiAction::Select(Some(sel.clone()))));
+        }
+        "Escape" => dispatch.emit(Action::Ui(UiAction::Select(None))),
+        _ => {}
+    })
+}
+
+fn click_handler(dispatch: &Callback<Action>, sel: Sel) -> Callback<MouseEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |_: MouseEvent| {
+        dispatch.emit(Action::Ui(UiAction::Select(Some(sel.clone()))))
+    })
+}
+
 #[function_component(Diagram)]
 pub fn diagram(props: &DiagramProps) -> Html {
+    {
+        // Opening a pod's menu moves the focus to its first item ("Kill").
+        let open = props.menu.then(|| props.selected.clone());
+        use_effect_with(open, |open| {
+            if open.is_some() {
+                let button = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector(".kp-pod-menu button").ok().flatten())
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+                if let Some(b) = button {
+                    let _ = b.focus();
+                }
+            }
+        });
+    }
     let snap = &props.snapshot;
     let max_pods = snap.nodes.iter().map(|n| n.pods.len()).max().unwrap_or(0) as i32;
-    let node_h = NODE_HEAD + max_pods * (POD_H + POD_GAP) + POD_GAP;
+    let all_node_ports: BTreeSet<i32> = snap
+        .services
+        .iter()
+        .flat_map(|s| s.node_ports.iter().copied())
+        .collect();
+    let foot = if all_node_ports.is_empty() {
+        0
+    } else {
+        NODE_FOOT
+    };
+    let node_h = NODE_HEAD + max_pods.max(1) * (POD_H + POD_GAP) + foot;
     let n_nodes = snap.nodes.len().max(1) as i32;
     let n_svcs = snap.services.len() as i32;
     let width = (GAP + n_nodes * (NODE_W + GAP)).max(GAP + n_svcs * (SVC_W + GAP));
     let svc_y = GAP + node_h + LINK_GAP;
-    let height = if n_svcs > 0 {
-        svc_y + SVC_H + GAP
-    } else {
+    let has_clients = snap
+        .services
+        .iter()
+        .any(|s| !s.node_ports.is_empty() || s.external.is_some() || s.external_name.is_some());
+    let client_y = svc_y + SVC_H + CLIENT_GAP;
+    let height = if n_svcs == 0 {
         GAP + node_h + GAP
+    } else if has_clients {
+        client_y + CLIENT_H + GAP
+    } else {
+        svc_y + SVC_H + GAP
+    };
+    let sel_pod = match &props.selected {
+        Some(Sel::Pod { namespace, name }) => Some(format!("{namespace}/{name}")),
+        _ => None,
+    };
+    let sel_svc = match &props.selected {
+        Some(Sel::Service { namespace, name }) => Some(format!("{namespace}/{name}")),
+        _ => None,
     };
 
     // Where each pod is drawn (its top-left corner).
-    let mut pod_pos: BTreeMap<&str, (i32, i32)> = BTreeMap::new();
+    let mut pod_pos: BTreeMap<String, (i32, i32)> = BTreeMap::new();
     for (i, n) in snap.nodes.iter().enumerate() {
         let nx = GAP + i as i32 * (NODE_W + GAP);
         for (j, p) in n.pods.iter().enumerate() {
             let px = nx + (NODE_W - POD_W) / 2;
             let py = GAP + NODE_HEAD + j as i32 * (POD_H + POD_GAP);
-            pod_pos.insert(p.name.as_str(), (px, py));
+            pod_pos.insert(p.key(), (px, py));
         }
     }
 
     let links = snap.services.iter().enumerate().flat_map(|(i, s)| {
         let sx = GAP + i as i32 * (SVC_W + GAP) + SVC_W / 2;
+        let skey = format!("{}/{}", s.namespace, s.name);
+        let active = sel_svc.as_deref() == Some(skey.as_str());
         s.endpoints
             .iter()
             .filter_map(|e| {
-                let (px, py) = *pod_pos.get(e.pod.as_str())?;
-                let class = if e.ready {
-                    "kp-link kp-link-ready"
+                let (px, py) = *pod_pos.get(&e.pod)?;
+                let mut class = if e.terminating {
+                    "kp-link kp-link-terminating".to_string()
+                } else if e.ready {
+                    "kp-link kp-link-ready".to_string()
                 } else {
-                    "kp-link kp-link-notready"
+                    "kp-link kp-link-notready".to_string()
                 };
+                if active {
+                    class.push_str(" kp-link-active");
+                }
                 Some(html! {
-                    <line class={class} x1={sx.to_string()} y1={svc_y.to_string()}
+                    <line key={format!("{skey}>{}", e.pod)} class={class}
+                          x1={sx.to_string()} y1={svc_y.to_string()}
                           x2={(px + POD_W / 2).to_string()} y2={(py + POD_H).to_string()} />
                 })
             })
@@ -322,103 +587,256 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 n.ip.as_str()
             }
         );
+        let sel = Sel::Node {
+            name: n.name.clone(),
+        };
+        let onclick = click_handler(&props.dispatch, sel.clone());
+        let onkeydown = key_handler(&props.dispatch, sel, false);
+        let badges = if n.name == UNSCHEDULED {
+            Vec::new()
+        } else {
+            all_node_ports.iter().copied().collect::<Vec<_>>()
+        };
+        let by = GAP + node_h - NODE_FOOT + 4;
         html! {
-            <g class="kp-node" role="button" tabindex="0" aria-label={label}>
+            <g class="kp-node" role="button" tabindex="0" aria-label={label}
+               key={n.name.clone()} {onclick} {onkeydown}>
                 <rect x={nx.to_string()} y={GAP.to_string()} width={NODE_W.to_string()}
                       height={node_h.to_string()} rx="10" />
-                <text class="kp-node-title" x={(nx + 10).to_string()} y={(GAP + 22).to_string()}>
-                    { format!("{} {}", short(&n.name, 16), n.ip) }
+                <text class="kp-node-title" x={(nx + 10).to_string()} y={(GAP + 19).to_string()}>
+                    { short(&n.name, 24) }
                 </text>
+                <text class="kp-node-ip" x={(nx + 10).to_string()} y={(GAP + 36).to_string()}>
+                    { if n.ip.is_empty() { "no IP".to_string() } else { n.ip.clone() } }
+                </text>
+                { for badges.iter().enumerate().map(|(k, np)| {
+                    let bx = nx + 10 + k as i32 * 64;
+                    html! {
+                        <g class="kp-nodeport" key={np.to_string()}>
+                            <rect x={bx.to_string()} y={by.to_string()} width="58" height="18" rx="9" />
+                            <text x={(bx + 29).to_string()} y={(by + 13).to_string()} text-anchor="middle">
+                                { format!(":{np}") }
+                            </text>
+                        </g>
+                    }
+                }) }
             </g>
         }
     });
 
     let pods = snap.nodes.iter().flat_map(|n| n.pods.iter()).map(|p| {
-        let (px, py) = pod_pos.get(p.name.as_str()).copied().unwrap_or((0, 0));
-        let name = p.name.clone();
-        let onclick = {
-            let on_select = props.on_select.clone();
-            let name = name.clone();
-            Callback::from(move |_: MouseEvent| on_select.emit(Some(name.clone())))
+        let key = p.key();
+        let (px, py) = pod_pos.get(&key).copied().unwrap_or((0, 0));
+        let sel = Sel::Pod {
+            namespace: p.namespace.clone(),
+            name: p.name.clone(),
         };
-        let onkeydown = {
-            let on_select = props.on_select.clone();
-            let on_kill = props.on_kill.clone();
-            let name = name.clone();
-            Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
-                "Delete" => {
-                    e.prevent_default();
-                    on_kill.emit(name.clone());
-                }
-                "Enter" | " " => {
-                    e.prevent_default();
-                    on_select.emit(Some(name.clone()));
-                }
-                "Escape" => on_select.emit(None),
-                _ => {}
-            })
-        };
-        let class = format!("kp-pod {}", pod_class(p));
+        let onclick = click_handler(&props.dispatch, sel.clone());
+        let onkeydown = key_handler(&props.dispatch, sel, true);
+        let mut class = format!("kp-pod {} kp-tint-{}", pod_class(p), tint(&p.owner));
+        if sel_pod.as_deref() == Some(key.as_str()) {
+            class.push_str(" kp-selected");
+        }
+        if sel_svc.is_some() {
+            if props.highlight.contains(&key) {
+                class.push_str(" kp-highlight");
+            } else {
+                class.push_str(" kp-dim");
+            }
+        }
+        let hits = props.hits.get(&key).copied();
         html! {
             <g class={class} role="button" tabindex="0" aria-label={pod_label(p)}
-               key={p.name.clone()} {onclick} {onkeydown}>
-                <rect x={px.to_string()} y={py.to_string()} width={POD_W.to_string()}
+               key={key.clone()} {onclick} {onkeydown}>
+                <rect class="kp-pod-box" x={px.to_string()} y={py.to_string()} width={POD_W.to_string()}
                       height={POD_H.to_string()} rx="6" />
-                <text class="kp-pod-name" x={(px + 8).to_string()} y={(py + 18).to_string()}>
-                    { short(&p.name, 26) }
+                <rect class="kp-pod-tint" x={px.to_string()} y={py.to_string()} width="6"
+                      height={POD_H.to_string()} rx="3" />
+                <text class="kp-pod-name" x={(px + 12).to_string()} y={(py + 18).to_string()}>
+                    { short(&p.name, 25) }
                 </text>
-                <text class="kp-pod-info" x={(px + 8).to_string()} y={(py + 36).to_string()}>
+                <text class="kp-pod-info" x={(px + 12).to_string()} y={(py + 36).to_string()}>
                     { format!("{} · {}", p.ip.as_deref().unwrap_or("no IP"), p.status) }
                 </text>
+                if let Some(h) = hits {
+                    <g class="kp-hits" aria-label={format!("{h} hits")}>
+                        <rect x={(px + POD_W - 34).to_string()} y={(py - 8).to_string()}
+                              width="40" height="18" rx="9" />
+                        <text x={(px + POD_W - 14).to_string()} y={(py + 5).to_string()}
+                              text-anchor="middle">{ h.to_string() }</text>
+                    </g>
+                }
             </g>
         }
     });
 
     let services = snap.services.iter().enumerate().map(|(i, s)| {
         let sx = GAP + i as i32 * (SVC_W + GAP);
+        let key = format!("{}/{}", s.namespace, s.name);
+        let sel = Sel::Service {
+            namespace: s.namespace.clone(),
+            name: s.name.clone(),
+        };
+        let onclick = click_handler(&props.dispatch, sel.clone());
+        let onkeydown = key_handler(&props.dispatch, sel, false);
+        let mut class = "kp-svc".to_string();
+        if sel_svc.as_deref() == Some(key.as_str()) {
+            class.push_str(" kp-selected");
+        }
+        let ip_line = if let Some(host) = &s.external_name {
+            format!("ExternalName → {}", short(host, 22))
+        } else if s.headless() {
+            format!("{} · headless (no virtual IP)", s.type_)
+        } else {
+            format!("{} {}", s.type_, s.cluster_ip)
+        };
+        let port_line = if s.port_map.is_empty() {
+            "no ports".to_string()
+        } else {
+            short(&s.port_map, 34)
+        };
+        let client = if !s.node_ports.is_empty() || s.external.is_some() {
+            let text = match &s.external {
+                Some(ext) => format!("external {ext}"),
+                None => format!(
+                    "any node IP :{}",
+                    s.node_ports
+                        .iter()
+                        .map(i32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", :")
+                ),
+            };
+            Some(("outside the cluster", text))
+        } else {
+            s.external_name
+                .as_ref()
+                .map(|h| ("external host (DNS CNAME)", short(h, 30)))
+        };
         html! {
-            <g class="kp-svc" role="button" tabindex="0" aria-label={service_label(s)}>
-                <rect x={sx.to_string()} y={svc_y.to_string()} width={SVC_W.to_string()}
+            <g class={class} role="button" tabindex="0" aria-label={service_label(s)}
+               key={key.clone()} {onclick} {onkeydown}>
+                <rect class="kp-svc-box" x={sx.to_string()} y={svc_y.to_string()} width={SVC_W.to_string()}
                       height={SVC_H.to_string()} rx="8" />
-                <text class="kp-svc-name" x={(sx + 10).to_string()} y={(svc_y + 22).to_string()}>
-                    { format!("svc/{}", short(&s.name, 22)) }
+                <text class="kp-svc-name" x={(sx + 10).to_string()} y={(svc_y + 20).to_string()}>
+                    { format!("svc/{}", short(&s.name, 24)) }
                 </text>
-                <text class="kp-svc-info" x={(sx + 10).to_string()} y={(svc_y + 40).to_string()}>
-                    { format!("{} {}", s.type_, s.cluster_ip) }
+                <text class="kp-svc-info" x={(sx + 10).to_string()} y={(svc_y + 38).to_string()}>
+                    { ip_line }
                 </text>
-                <text class="kp-svc-info" x={(sx + 10).to_string()} y={(svc_y + 56).to_string()}>
-                    { s.ports.clone() }
+                <text class="kp-svc-info" x={(sx + 10).to_string()} y={(svc_y + 55).to_string()}>
+                    { port_line }
                 </text>
+                <text class="kp-svc-dns" x={(sx + 10).to_string()} y={(svc_y + 72).to_string()}>
+                    { short(&s.dns(), 34) }
+                </text>
+                if let Some((title, text)) = client {
+                    <g class="kp-client">
+                        <line class="kp-client-link" x1={(sx + SVC_W / 2).to_string()} y1={client_y.to_string()}
+                              x2={(sx + SVC_W / 2).to_string()} y2={(svc_y + SVC_H).to_string()} />
+                        <rect x={sx.to_string()} y={client_y.to_string()} width={SVC_W.to_string()}
+                              height={CLIENT_H.to_string()} rx="8" />
+                        <text class="kp-client-title" x={(sx + 10).to_string()} y={(client_y + 18).to_string()}>
+                            { title }
+                        </text>
+                        <text class="kp-client-info" x={(sx + 10).to_string()} y={(client_y + 35).to_string()}>
+                            { text }
+                        </text>
+                    </g>
+                }
             </g>
         }
     });
 
-    let menu = props.selected.as_ref().and_then(|sel| {
-        let (px, py) = *pod_pos.get(sel.as_str())?;
-        let kill = {
-            let on_kill = props.on_kill.clone();
-            let name = sel.clone();
-            Callback::from(move |_: MouseEvent| on_kill.emit(name.clone()))
+    let menu = match (&props.selected, props.menu) {
+        (Some(Sel::Pod { namespace, name }), true) => {
+            pod_pos
+                .get(&format!("{namespace}/{name}"))
+                .map(|&(px, py)| {
+                    let act = |a: UiAction| {
+                        let dispatch = props.dispatch.clone();
+                        Callback::from(move |_: MouseEvent| dispatch.emit(Action::Ui(a.clone())))
+                    };
+                    let (ns, n) = (namespace.clone(), name.clone());
+                    let left = f64::from(px + POD_W - 24) * 100.0 / f64::from(width.max(1));
+                    let top = f64::from(py + POD_H - 6) * 100.0 / f64::from(height.max(1));
+                    let style = format!("left: {left:.2}%; top: {top:.2}%;");
+                    let onkeydown = {
+                        let dispatch = props.dispatch.clone();
+                        Callback::from(move |e: KeyboardEvent| {
+                            if e.key() == "Escape" {
+                                dispatch.emit(Action::Ui(UiAction::CloseMenu));
+                            }
+                        })
+                    };
+                    html! {
+                        <div class="kp-pod-menu" role="group" aria-label={format!("Actions for pod {name}")} {style} {onkeydown}>
+                            <button type="button" onclick={act(UiAction::Kill { namespace: ns.clone(), name: n.clone() })}>{ "Kill" }</button>
+                            <button type="button" onclick={act(UiAction::PodView { namespace: ns.clone(), name: n.clone(), tab: super::view::Tab::Yaml })}>{ "View YAML" }</button>
+                            <button type="button" onclick={act(UiAction::PodView { namespace: ns.clone(), name: n.clone(), tab: super::view::Tab::Logs })}>{ "Logs" }</button>
+                            <button type="button" onclick={act(UiAction::Shell { namespace: ns.clone(), name: n.clone() })}>{ "Shell" }</button>
+                            <button type="button" onclick={act(UiAction::CloseMenu)}>{ "Close" }</button>
+                        </div>
+                    }
+                })
+        }
+        _ => None,
+    };
+
+    let workloads = snap.deployments.iter().map(|d| {
+        let scale = |replicas: i32| {
+            let dispatch = props.dispatch.clone();
+            let (ns, n) = (d.namespace.clone(), d.name.clone());
+            Callback::from(move |_: MouseEvent| {
+                dispatch.emit(Action::Ui(UiAction::Scale {
+                    namespace: ns.clone(),
+                    name: n.clone(),
+                    replicas,
+                }))
+            })
         };
-        let close = {
-            let on_select = props.on_select.clone();
-            Callback::from(move |_: MouseEvent| on_select.emit(None))
+        let select = {
+            let dispatch = props.dispatch.clone();
+            let sel = Sel::Deployment {
+                namespace: d.namespace.clone(),
+                name: d.name.clone(),
+            };
+            Callback::from(move |_: MouseEvent| dispatch.emit(Action::Ui(UiAction::Select(Some(sel.clone())))))
         };
-        let style = format!("left: {}px; top: {}px;", px + POD_W - 20, py + POD_H - 8);
-        Some(html! {
-            <div class="kp-pod-menu" role="group" aria-label={format!("Actions for pod {sel}")} {style}>
-                <button type="button" onclick={kill}>{ "Kill" }</button>
-                <button type="button" onclick={close}>{ "Close" }</button>
-            </div>
-        })
+        let selected = matches!(&props.selected,
+            Some(Sel::Deployment { namespace, name }) if *namespace == d.namespace && *name == d.name);
+        html! {
+            <li class={classes!("kp-deploy", selected.then_some("kp-selected"), format!("kp-tint-{}", tint(&d.name)))}
+                key={format!("{}/{}", d.namespace, d.name)}>
+                <button type="button" class="kp-deploy-name" onclick={select}
+                        aria-label={format!("Deployment {}, {}/{} ready", d.name, d.ready, d.replicas)}>
+                    <span class="kp-swatch" aria-hidden="true" />
+                    { format!("deploy/{} ", d.name) }<span class="kp-muted">{ format!("{}/{}", d.ready, d.replicas) }</span>
+                </button>
+                <button type="button" class="kp-btn-small" aria-label="Scale down"
+                        title={format!("kubectl scale deployment {} --replicas={}", d.name, (d.replicas - 1).max(0))}
+                        disabled={d.replicas <= 0} onclick={scale((d.replicas - 1).max(0))}>{ "−" }</button>
+                <button type="button" class="kp-btn-small" aria-label="Scale up"
+                        title={format!("kubectl scale deployment {} --replicas={}", d.name, d.replicas + 1)}
+                        onclick={scale(d.replicas + 1)}>{ "+" }</button>
+            </li>
+        }
     });
+    let empty = snap
+        .services
+        .iter()
+        .all(|s| s.namespace != "default" || s.name == "kubernetes")
+        && snap.nodes.iter().all(|n| n.pods.is_empty());
 
     html! {
-        <section class="kp-diagram">
-            <div class="kp-canvas">
-                <svg role="group" aria-label="Cluster"
+        <section class="kp-diagram" aria-label="Cluster diagram">
+            if !snap.deployments.is_empty() {
+                <ul class="kp-workloads" aria-label="Deployments">{ for workloads }</ul>
+            }
+            <div class="kp-canvas" style={format!("max-width: {}px;", width * 3 / 2)}>
+                <svg role="group" aria-label="Cluster" preserveAspectRatio="xMinYMin meet"
                      viewBox={format!("0 0 {width} {height}")}
-                     width={width.to_string()} height={height.to_string()}>
+                     style={format!("aspect-ratio: {width} / {height};")}>
                     { for links }
                     { for nodes }
                     { for pods }
@@ -426,7 +844,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 </svg>
                 { for menu }
             </div>
-            if snap.services.is_empty() && snap.nodes.iter().all(|n| n.pods.is_empty()) {
+            if empty {
                 <p class="kp-empty">{ "No pods yet: press Apply to create the manifest's objects." }</p>
             }
         </section>

@@ -1,7 +1,10 @@
-//! The manifest editor: a labelled textarea, the Apply button and the problems of
-//! the last Apply (in a `role="alert"` element).
+//! The manifest editor: a labelled textarea with line numbers (lines with a problem
+//! are marked), the Apply button (or Ctrl/Cmd+Enter), the result of each apply and
+//! the problems of the last Apply (in a `role="alert"` element).
 
-use web_sys::HtmlTextAreaElement;
+use std::collections::BTreeMap;
+
+use web_sys::{HtmlElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
 use super::app::Problem;
@@ -29,27 +32,69 @@ pub fn editor(props: &EditorProps) -> Html {
         let on_apply = props.on_apply.clone();
         Callback::from(move |_: MouseEvent| on_apply.emit(()))
     };
+    let onkeydown = {
+        let on_apply = props.on_apply.clone();
+        let on_input = props.on_input.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                e.prevent_default();
+                let area: HtmlTextAreaElement = e.target_unchecked_into();
+                on_input.emit(area.value());
+                on_apply.emit(());
+            }
+        })
+    };
+    let gutter_ref = use_node_ref();
+    let onscroll = {
+        let gutter_ref = gutter_ref.clone();
+        Callback::from(move |e: Event| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            if let Some(g) = gutter_ref.cast::<HtmlElement>() {
+                g.set_scroll_top(area.scroll_top());
+            }
+        })
+    };
+    let bad_lines: BTreeMap<usize, &str> = props
+        .problems
+        .iter()
+        .filter_map(|p| p.line.map(|l| (l, p.message.as_str())))
+        .collect();
+    let n_lines = props.text.lines().count().max(1) + usize::from(props.text.ends_with('\n'));
     let has_problems = !props.problems.is_empty();
     html! {
         <section class="kp-editor">
             <label for="kp-manifest">{ "Manifest" }</label>
-            <textarea
-                id="kp-manifest"
-                spellcheck="false"
-                rows="24"
-                value={props.text.clone()}
-                aria-invalid={has_problems.to_string()}
-                aria-describedby={has_problems.then_some("kp-problems")}
-                {oninput}
-            />
+            <div class="kp-code">
+                <div class="kp-gutter" aria-hidden="true" ref={gutter_ref}>
+                    { for (1..=n_lines).map(|i| match bad_lines.get(&i) {
+                        Some(msg) => html! { <div class="kp-gutter-bad" title={msg.to_string()}>{ format!("▸{i}") }</div> },
+                        None => html! { <div>{ i }</div> },
+                    }) }
+                </div>
+                <textarea
+                    id="kp-manifest"
+                    spellcheck="false"
+                    wrap="off"
+                    rows="24"
+                    value={props.text.clone()}
+                    aria-invalid={has_problems.to_string()}
+                    aria-describedby={has_problems.then_some("kp-problems")}
+                    {oninput}
+                    {onkeydown}
+                    {onscroll}
+                />
+            </div>
             <div class="kp-actions">
                 <button type="button" {onclick}>{ "Apply" }</button>
+                <span class="kp-kbd">{ "or Ctrl+Enter" }</span>
             </div>
             if !props.applied.is_empty() {
                 <ul class="kp-applied" aria-label="Apply results">
                     { for props.applied.iter().map(|l| {
-                        let class = if l.starts_with("error") || l.starts_with("Error") {
+                        let class = if l.starts_with("error") || l.starts_with("Error") || l.contains(" is invalid") {
                             "kp-applied-error"
+                        } else if l.ends_with(" unchanged") {
+                            "kp-applied-same"
                         } else {
                             "kp-applied-ok"
                         };

@@ -3,12 +3,18 @@
 //! - [`app`]: page state, the [`app::Action`]s that change it and the reducer.
 //! - [`editor`]: the manifest editor (textarea + Apply).
 //! - [`diagram`]: the SVG drawing of nodes, pods and Services.
-//! - [`terminal`]: the terminal (input line + output region).
+//! - [`terminal`]: the terminal (input line + output region, history, in-pod shell).
+//! - [`inspector`]: describe / YAML / logs of the selection; Service explanations.
+//! - [`controls`]: clock, cluster settings, namespace filter.
+//! - [`view`]: the view-state and its actions.
 
 pub mod app;
+pub mod controls;
 pub mod diagram;
 pub mod editor;
+pub mod inspector;
 pub mod terminal;
+pub mod view;
 
 pub use app::App;
 

@@ -1,19 +1,36 @@
-//! The terminal: an input line (Enter runs it) and the scrolled output region.
+//! The terminal: an input line (Enter runs it; Up/Down walk the history; Ctrl+C
+//! abandons the line; Ctrl+L clears the screen) and the scrolled output region.
+//! Inside a pod (menu "Shell" or `kubectl exec -it POD -- sh`) the prompt is `/ #`.
 
 use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
-use super::app::TermEntry;
+use super::app::{Action, TermEntry};
+use super::view::UiAction;
 
 #[derive(Properties, PartialEq)]
 pub struct TerminalProps {
     pub entries: Vec<TermEntry>,
-    pub on_command: Callback<String>,
+    /// `$` at the top, `/ #` inside a pod.
+    pub prompt: String,
+    pub dispatch: Callback<Action>,
+}
+
+/// Lines typed so far (newest last) and where Up/Down is in them.
+#[derive(Default)]
+struct History {
+    lines: Vec<String>,
+    /// Index into `lines` while browsing; `lines.len()` is the fresh line.
+    pos: usize,
+    /// The unfinished line kept while browsing.
+    draft: String,
 }
 
 #[function_component(Terminal)]
 pub fn terminal(props: &TerminalProps) -> Html {
     let output_ref = use_node_ref();
+    let input_ref = use_node_ref();
+    let history = use_mut_ref(History::default);
     {
         let output_ref = output_ref.clone();
         use_effect_with(props.entries.len(), move |_| {
@@ -22,32 +39,103 @@ pub fn terminal(props: &TerminalProps) -> Html {
             }
         });
     }
+    {
+        // Entering or leaving a pod's shell focuses the input.
+        let input_ref = input_ref.clone();
+        use_effect_with(props.prompt.clone(), move |p| {
+            if p != "$" {
+                if let Some(el) = input_ref.cast::<HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
     let onkeydown = {
-        let on_command = props.on_command.clone();
+        let dispatch = props.dispatch.clone();
+        let history = history.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" {
-                e.prevent_default();
-                let input: HtmlInputElement = e.target_unchecked_into();
-                let line = input.value();
-                input.set_value("");
-                on_command.emit(line);
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let ctrl = e.ctrl_key() || e.meta_key();
+            match e.key().as_str() {
+                "Enter" => {
+                    e.prevent_default();
+                    let line = input.value();
+                    input.set_value("");
+                    let mut h = history.borrow_mut();
+                    if !line.trim().is_empty() && h.lines.last() != Some(&line) {
+                        h.lines.push(line.clone());
+                        if h.lines.len() > 500 {
+                            h.lines.remove(0);
+                        }
+                    }
+                    h.pos = h.lines.len();
+                    h.draft.clear();
+                    drop(h);
+                    dispatch.emit(Action::Ui(UiAction::TermLine(line)));
+                }
+                "ArrowUp" => {
+                    e.prevent_default();
+                    let mut h = history.borrow_mut();
+                    if h.pos == h.lines.len() {
+                        h.draft = input.value();
+                    }
+                    if h.pos > 0 {
+                        h.pos -= 1;
+                        if let Some(l) = h.lines.get(h.pos) {
+                            input.set_value(l);
+                        }
+                    }
+                }
+                "ArrowDown" => {
+                    e.prevent_default();
+                    let mut h = history.borrow_mut();
+                    if h.pos < h.lines.len() {
+                        h.pos += 1;
+                        let v = h
+                            .lines
+                            .get(h.pos)
+                            .cloned()
+                            .unwrap_or_else(|| h.draft.clone());
+                        input.set_value(&v);
+                    }
+                }
+                "c" | "C" if e.ctrl_key() => {
+                    // Ctrl+C (not Cmd+C, which copies).
+                    e.prevent_default();
+                    let line = input.value();
+                    input.set_value("");
+                    let mut h = history.borrow_mut();
+                    h.pos = h.lines.len();
+                    drop(h);
+                    dispatch.emit(Action::Ui(UiAction::Interrupt(line)));
+                }
+                "l" | "L" if ctrl => {
+                    e.prevent_default();
+                    dispatch.emit(Action::Ui(UiAction::ClearTerm));
+                }
+                _ => {}
             }
         })
     };
     html! {
-        <section class="kp-terminal">
+        <section class="kp-terminal" aria-label="Terminal pane">
             <div class="kp-term-output" role="region" aria-label="Terminal output"
                  ref={output_ref} tabindex="0">
+                if props.entries.is_empty() {
+                    <div class="kp-term-hint">{ "Type kubectl commands, e.g. kubectl get pods -o wide. Up/Down: history, Ctrl+C: cancel the line, Ctrl+L or clear: clear the screen." }</div>
+                }
                 { for props.entries.iter().map(|e| html! {
                     <div class="kp-term-entry">
-                        <div class="kp-term-cmd">{ format!("$ {}", e.line) }</div>
-                        <pre>{ e.output.clone() }</pre>
+                        <div class="kp-term-cmd">{ format!("{} {}", e.prompt, e.line) }</div>
+                        if !e.output.is_empty() {
+                            <pre>{ e.output.clone() }</pre>
+                        }
                     </div>
                 }) }
             </div>
             <div class="kp-term-input">
-                <span aria-hidden="true">{ "$" }</span>
-                <input type="text" aria-label="Terminal" spellcheck="false"
+                <span class="kp-prompt" aria-hidden="true">{ props.prompt.clone() }</span>
+                <input type="text" aria-label="Terminal" spellcheck="false" ref={input_ref}
                        autocomplete="off" autocapitalize="off" {onkeydown} />
             </div>
         </section>
