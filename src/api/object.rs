@@ -124,20 +124,21 @@ impl Object {
     }
 
     /// Decodes API JSON of a known type into an `Object` (the inverse of `to_json`).
+    /// Unknown fields are ignored here; `manifest` reports them.
     pub fn from_json(
         rt: &'static ResourceType,
         value: serde_json::Value,
     ) -> Result<Object, serde_json::Error> {
         Ok(match rt.kind {
-            "Namespace" => Object::Namespace(serde_json::from_value(value)?),
-            "Node" => Object::Node(serde_json::from_value(value)?),
-            "Pod" => Object::Pod(serde_json::from_value(value)?),
-            "Service" => Object::Service(serde_json::from_value(value)?),
-            "Endpoints" => Object::Endpoints(serde_json::from_value(value)?),
-            "EndpointSlice" => Object::EndpointSlice(serde_json::from_value(value)?),
-            "Deployment" => Object::Deployment(serde_json::from_value(value)?),
-            "ReplicaSet" => Object::ReplicaSet(serde_json::from_value(value)?),
-            "Event" => Object::Event(serde_json::from_value(value)?),
+            "Namespace" => Object::Namespace(decode(value, &mut |_| {})?),
+            "Node" => Object::Node(decode(value, &mut |_| {})?),
+            "Pod" => Object::Pod(decode(value, &mut |_| {})?),
+            "Service" => Object::Service(decode(value, &mut |_| {})?),
+            "Endpoints" => Object::Endpoints(decode(value, &mut |_| {})?),
+            "EndpointSlice" => Object::EndpointSlice(decode(value, &mut |_| {})?),
+            "Deployment" => Object::Deployment(decode(value, &mut |_| {})?),
+            "ReplicaSet" => Object::ReplicaSet(decode(value, &mut |_| {})?),
+            "Event" => Object::Event(decode(value, &mut |_| {})?),
             _ => {
                 let mut body = match value {
                     serde_json::Value::Object(m) => m,
@@ -148,7 +149,7 @@ impl Object {
                 body.remove("kind");
                 Object::Generic(GenericObject {
                     kind: rt,
-                    metadata: serde_json::from_value(meta)?,
+                    metadata: decode(meta, &mut |_| {})?,
                     body,
                 })
             }
@@ -158,6 +159,18 @@ impl Object {
     pub fn labels(&self) -> Option<&std::collections::BTreeMap<String, String>> {
         self.meta().labels.as_ref()
     }
+}
+
+/// Deserializes API JSON into a k8s-openapi type, reporting unknown fields to `on_unknown`.
+///
+/// Every decode in the crate goes through this one function with a `dyn` callback, so
+/// the (very large) k8s-openapi deserializers are instantiated for a single
+/// deserializer type: this keeps the WebAssembly bundle several hundred KB smaller.
+pub fn decode<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    on_unknown: &mut dyn FnMut(serde_ignored::Path),
+) -> Result<T, serde_json::Error> {
+    serde_ignored::deserialize(value, on_unknown)
 }
 
 #[cfg(test)]

@@ -95,7 +95,7 @@ pub(crate) fn prefill(kind: &str, v: &mut Value) {
 /// Decodes `v`, collecting unknown-field paths (`spec.ports[0].targetport`).
 pub(crate) fn strict<T: DeserializeOwned>(v: Value) -> Result<(T, Vec<String>), String> {
     let mut unknown = Vec::new();
-    let r: Result<T, serde_json::Error> = serde_ignored::deserialize(v, |p| {
+    let r: Result<T, serde_json::Error> = crate::api::object::decode(v, &mut |p| {
         unknown.push(ignored_path(&p.to_string()));
     });
     match r {

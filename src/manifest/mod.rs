@@ -408,8 +408,9 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
     // field ObjectMeta.metadata.name of type string`).
     if let Some(meta) = map.get("metadata") {
         let check = |m: &Value| -> Option<String> {
-            serde_json::from_value::<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>(
+            crate::api::object::decode::<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>(
                 m.clone(),
+                &mut |_| {},
             )
             .err()
             .map(|e| e.to_string())
@@ -487,7 +488,7 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
             let metadata = if meta.is_null() {
                 Default::default()
             } else {
-                serde_json::from_value(meta).unwrap_or_default()
+                crate::api::object::decode(meta, &mut |_| {}).unwrap_or_default()
             };
             (
                 Object::Generic(GenericObject {
