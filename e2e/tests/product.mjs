@@ -143,6 +143,19 @@ export default async function (t) {
   await verdicts.getByText(/debug: not selected - no label `app`/).waitFor();
   await t.screenshot('selector-explained');
 
+  t.step('LoadBalancer: <pending> until the Load-balancer controller is switched on');
+  await run(page, 'kubectl expose deployment nginx --name=web-lb --type=LoadBalancer --port=80');
+  await page.getByText('service/web-lb exposed').waitFor();
+  await page.locator('svg g[aria-label^="Service web-lb, LoadBalancer"][aria-label$=", external <pending>"]').waitFor();
+  const lb = page.getByRole('switch', { name: 'Load-balancer controller' });
+  await lb.click();
+  assert.equal(await lb.getAttribute('aria-checked'), 'true');
+  await page.locator('svg g[aria-label^="Service web-lb, LoadBalancer"][aria-label*=", external 172.18.255."]').waitFor();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(300);
+  await t.screenshot('loadbalancer-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+
   t.step('the phone layout stacks');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(300);

@@ -548,6 +548,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         }
     }
 
+    let total_hits: u32 = props.hits.values().sum();
     let links = snap.services.iter().enumerate().flat_map(|(i, s)| {
         let sx = GAP + i as i32 * (SVC_W + GAP) + SVC_W / 2;
         let skey = format!("{}/{}", s.namespace, s.name);
@@ -563,11 +564,17 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 } else {
                     "kp-link kp-link-notready".to_string()
                 };
+                // A new "send traffic" remounts the links that carried it, replaying the pulse.
+                let mut key = format!("{skey}>{}", e.pod);
                 if active {
                     class.push_str(" kp-link-active");
+                    if props.hits.contains_key(&e.pod) {
+                        class.push_str(" kp-link-pulse");
+                        key.push_str(&format!("#{total_hits}"));
+                    }
                 }
                 Some(html! {
-                    <line key={format!("{skey}>{}", e.pod)} class={class}
+                    <line {key} class={class}
                           x1={sx.to_string()} y1={svc_y.to_string()}
                           x2={(px + POD_W / 2).to_string()} y2={(py + POD_H).to_string()} />
                 })
@@ -656,13 +663,18 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     { short(&p.name, 25) }
                 </text>
                 <text class="kp-pod-info" x={(px + 12).to_string()} y={(py + 36).to_string()}>
-                    { format!("{} · {}", p.ip.as_deref().unwrap_or("no IP"), p.status) }
+                    { format!(
+                        "{} · {}{}",
+                        p.ip.as_deref().unwrap_or("no IP"),
+                        p.status,
+                        if p.status == "Running" && !p.ready { " · not ready" } else { "" }
+                    ) }
                 </text>
                 if let Some(h) = hits {
-                    <g class="kp-hits" aria-label={format!("{h} hits")}>
-                        <rect x={(px + POD_W - 34).to_string()} y={(py - 8).to_string()}
-                              width="40" height="18" rx="9" />
-                        <text x={(px + POD_W - 14).to_string()} y={(py + 5).to_string()}
+                    <g class="kp-hits" key={format!("hits{h}")} aria-label={format!("{h} hits")}>
+                        <rect x={(px + POD_W - 40).to_string()} y={(py + POD_H - 21).to_string()}
+                              width="34" height="17" rx="8.5" />
+                        <text x={(px + POD_W - 23).to_string()} y={(py + POD_H - 8).to_string()}
                               text-anchor="middle">{ h.to_string() }</text>
                     </g>
                 }
