@@ -276,7 +276,7 @@ impl Cluster {
         {
             m.remove(LAST_APPLIED);
         }
-        prune_empty_annotations(&mut config);
+        ensure_annotations_map(&mut config);
         let annotation = format!("{}\n", serde_json::to_string(&config).unwrap_or_default());
         let key = Key::of(&obj);
         let Some(live) = self.store.get(&key).cloned() else {
@@ -406,7 +406,8 @@ impl Cluster {
             self.remove_object(key);
             return;
         }
-        pod.metadata.deletion_timestamp = Some(self.time(self.now + grace * 1000));
+        pod.metadata.deletion_timestamp =
+            Some(self.time(self.now.saturating_add(grace.saturating_mul(1000))));
         pod.metadata.deletion_grace_period_seconds = Some(grace);
         self.store.put(Object::Pod(pod));
         super::kubelet::begin_termination(self, key, grace);
@@ -742,14 +743,13 @@ fn strip_server_fields(v: &mut Value) {
     }
 }
 
-fn prune_empty_annotations(v: &mut Value) {
+/// kubectl's `GetModifiedConfiguration` (pkg/util/apply.go) sets the annotations to
+/// an empty, non-nil map when there are none, so the unstructured object encodes
+/// `"annotations":{}` into the last-applied configuration.
+fn ensure_annotations_map(v: &mut Value) {
     if let Some(meta) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
-        if meta
-            .get("annotations")
-            .and_then(|a| a.as_object())
-            .is_some_and(|a| a.is_empty())
-        {
-            meta.remove("annotations");
+        if !meta.get("annotations").is_some_and(Value::is_object) {
+            meta.insert("annotations".into(), Value::Object(Default::default()));
         }
     }
 }

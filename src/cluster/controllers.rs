@@ -101,12 +101,13 @@ fn scaled(v: Option<&IntOrString>, total: i32, round_up: bool, default: &str) ->
         IntOrString::Int(n) => n,
         IntOrString::String(s) => {
             let pct: i64 = s.trim_end_matches('%').parse().unwrap_or(25);
-            let num = pct * total as i64;
+            let num = pct.saturating_mul(total as i64);
             (if round_up {
-                (num + 99) / 100
+                num.saturating_add(99) / 100
             } else {
                 num / 100
-            }) as i32
+            })
+            .clamp(i32::MIN as i64, i32::MAX as i64) as i32
         }
     }
 }
@@ -200,7 +201,7 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
             );
             annotations.insert(
                 "deployment.kubernetes.io/max-replicas".into(),
-                (replicas + max_surge(&d, replicas)).to_string(),
+                replicas.saturating_add(max_surge(&d, replicas)).to_string(),
             );
             annotations.insert(REVISION.into(), (max_rev + 1).to_string());
             let rs = ReplicaSet {
@@ -292,17 +293,19 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
         if surge == 0 && unavailable == 0 {
             unavailable = 1;
         }
-        let total: i32 = rs_replicas(&new_rs) + old_targets.iter().sum::<i32>();
+        let total: i32 = old_targets
+            .iter()
+            .fold(rs_replicas(&new_rs), |a, b| a.saturating_add(*b));
         if desired_new < replicas {
-            let room = (replicas + surge - total).max(0);
-            desired_new = (desired_new + room).min(replicas);
+            let room = replicas.saturating_add(surge).saturating_sub(total).max(0);
+            desired_new = desired_new.saturating_add(room).min(replicas);
         } else if desired_new > replicas {
             desired_new = replicas;
         }
-        let min_available = replicas - unavailable;
+        let min_available = replicas.saturating_sub(unavailable);
         let all_available: i32 = available(&new_rs) + olds.iter().map(available).sum::<i32>();
         // Old pods that are not available can go at once; available ones as the budget allows.
-        let mut budget = (all_available - min_available).max(0);
+        let mut budget = all_available.saturating_sub(min_available).max(0);
         for (i, rs) in olds.iter().enumerate() {
             let unavailable_old = (rs_replicas(rs) - available(rs)).max(0);
             let cut = unavailable_old.min(old_targets[i]);
@@ -343,7 +346,7 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
         );
         ann.insert(
             "deployment.kubernetes.io/max-replicas".into(),
-            (replicas + max_surge(&d, replicas)).to_string(),
+            replicas.saturating_add(max_surge(&d, replicas)).to_string(),
         );
         c.store.put(Object::ReplicaSet(rs.clone()));
         new_rs = rs;
@@ -411,7 +414,7 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
             "25%",
         )
     };
-    let min_avail_ok = avail >= replicas - unavailable_allowed;
+    let min_avail_ok = avail >= replicas.saturating_sub(unavailable_allowed);
     let mut conds = old_status.conditions.clone().unwrap_or_default();
     let set = |conds: &mut Vec<DeploymentCondition>,
                type_: &str,
@@ -531,7 +534,7 @@ fn initial_new_replicas(d: &Deployment, replicas: i32, olds: &[ReplicaSet]) -> i
     let old_total: i32 = olds
         .iter()
         .map(|rs| rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0))
-        .sum();
+        .fold(0i32, i32::saturating_add);
     if old_total == 0 {
         return replicas;
     }
@@ -543,7 +546,10 @@ fn initial_new_replicas(d: &Deployment, replicas: i32, olds: &[ReplicaSet]) -> i
     {
         return 0;
     }
-    let room = (replicas + max_surge(d, replicas) - old_total).max(0);
+    let room = replicas
+        .saturating_add(max_surge(d, replicas))
+        .saturating_sub(old_total)
+        .max(0);
     room.min(replicas)
 }
 
@@ -585,6 +591,24 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
             .push(owner_ref("ReplicaSet", "apps/v1", &rs.metadata));
         c.store.put(Object::Pod(p));
     }
+    // Release owned pods whose labels no longer match (controller_ref_manager.go
+    // ClaimObject -> ReleasePod; pods being deleted are left alone).
+    let strays: Vec<Pod> = pods_in(c, &ns)
+        .filter(|p| {
+            controller_uid(&p.metadata) == Some(uid.as_str()) && !is_terminating(&p.metadata)
+        })
+        .filter(|p| !selector.matches(p.metadata.labels.as_ref().unwrap_or(&BTreeMap::new())))
+        .cloned()
+        .collect();
+    for mut p in strays {
+        if let Some(refs) = p.metadata.owner_references.as_mut() {
+            refs.retain(|r| r.uid != uid);
+            if refs.is_empty() {
+                p.metadata.owner_references = None;
+            }
+        }
+        c.store.put(Object::Pod(p));
+    }
     let owned: Vec<Pod> = pods_in(c, &ns)
         .filter(|p| controller_uid(&p.metadata) == Some(uid.as_str()))
         .cloned()
@@ -597,6 +621,31 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
     if have < want {
         let rs_obj = Object::ReplicaSet(rs.clone());
         for _ in 0..(want - have).min(500) {
+            // The store is full (a hostile replica count): stop, and say why once,
+            // like a quota rejection.
+            if c.store.len() >= super::store::MAX_OBJECTS {
+                let said = c.store.list_ns("Event", &ns).any(|o| match o {
+                    Object::Event(e) => {
+                        e.involved_object.uid.as_deref() == Some(uid.as_str())
+                            && e.reason.as_deref() == Some("FailedCreate")
+                    }
+                    _ => false,
+                });
+                if !said {
+                    c.record_event(
+                        &rs_obj,
+                        "Warning",
+                        "FailedCreate",
+                        &format!(
+                            "Error creating: the playground holds at most {} objects; delete some first",
+                            super::store::MAX_OBJECTS
+                        ),
+                        "replicaset-controller",
+                        None,
+                    );
+                }
+                break;
+            }
             let template = spec.template.clone().unwrap_or_default();
             let base = rs.metadata.name.clone().unwrap_or_default();
             let mut name = format!("{base}-{}", c.rand_suffix(5));
@@ -1438,6 +1487,18 @@ fn namespaces(c: &mut Cluster) {
         .map(|o| o.name().to_string())
         .collect();
     for ns in terminating {
+        // The namespace controller deletes all content; what the kubelet records
+        // while the pods terminate (events) goes too. Only pods hold the namespace
+        // until their grace period ends.
+        let leftovers: Vec<Key> = c
+            .store
+            .all()
+            .filter(|o| o.namespace() == ns && !matches!(o, Object::Pod(_)))
+            .map(Key::of)
+            .collect();
+        for k in leftovers {
+            c.remove_object(&k);
+        }
         if c.store.all().all(|o| o.namespace() != ns) {
             c.remove_object(&Key::new("Namespace", "", &ns));
         }

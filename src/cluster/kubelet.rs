@@ -362,6 +362,21 @@ fn pull_failed(
         "failed to pull and unpack image \"{reference}\": failed to resolve reference \"{reference}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
     );
     let _ = repo_full;
+    // The sandbox (and its IP) exists before any image is pulled (kubelet SyncPod:
+    // createPodSandbox, then start containers), so a pod stuck on its image has an IP
+    // and is a not-ready endpoint.
+    if pod
+        .status
+        .as_ref()
+        .and_then(|s| s.pod_ip.as_ref())
+        .is_none()
+    {
+        if let Some(ip) = next_pod_ip(c, &pod) {
+            let status = pod.status.get_or_insert_with(Default::default);
+            status.pod_ip = Some(ip.clone());
+            status.pod_ips = Some(vec![PodIP { ip }]);
+        }
+    }
     set_waiting_all(&mut pod, "ErrImagePull", Some(detail.clone()), 0);
     let obj = Object::Pod(pod);
     let node = node_of(&obj);
@@ -779,7 +794,7 @@ pub fn begin_termination(c: &mut Cluster, key: &Key, grace: i64) {
     } else if prompt {
         c.now + 500 + c.rand_below(500) as Millis
     } else {
-        c.now + grace * 1000
+        c.now.saturating_add(grace.saturating_mul(1000))
     };
     let obj = Object::Pod(pod);
     let node = node_of(&obj);

@@ -116,8 +116,14 @@ impl Store {
         true
     }
 
+    /// Removes an object; a removal is a change (etcd's revision grows on delete too),
+    /// so the controllers get to react to it.
     pub fn remove(&mut self, key: &Key) -> Option<Object> {
-        self.objects.remove(key)
+        let removed = self.objects.remove(key);
+        if removed.is_some() {
+            self.next_rv += 1;
+        }
+        removed
     }
 
     pub fn find_by_uid(&self, uid: &str) -> Option<&Object> {

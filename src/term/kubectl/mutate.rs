@@ -348,7 +348,9 @@ fn create_service(ctx: &mut Ctx, a: &Args, out: &mut Output, rest: &[String]) ->
         },
         spec: Some(ServiceSpec {
             type_: Some(ty.into()),
-            selector: if ty == "ExternalName" { None } else { labels },
+            // Every subcommand, externalname included, sets selector app=<name>
+            // (kubectl 1.33 `create service externalname --dry-run=client -o yaml`).
+            selector: labels,
             ports: (!ports.is_empty()).then_some(ports),
             external_name: a.value(&["--external-name"]).map(str::to_string),
             cluster_ip: a.value(&["--clusterip"]).map(str::to_string),
@@ -723,7 +725,11 @@ pub fn expose(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
         None => {
             if ports.is_empty() {
-                return fail(out, "couldn't find port via --port flag or introspection");
+                // cmdutil.UsageError appends the help hint (kubectl pkg/cmd/expose/expose.go).
+                return fail(
+                    out,
+                    "couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples",
+                );
             }
             let many = ports.len() > 1;
             ports
@@ -885,6 +891,7 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
     };
     for mut obj in objects {
         let refn = ref_name(&obj);
+        let old_len = obj.to_json().to_string().len();
         let map = if field == "labels" {
             obj.meta_mut().labels.get_or_insert_with(Default::default)
         } else {
@@ -920,6 +927,13 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
             out.out(&format!("{refn} {not_done}\n"));
             continue;
         }
+        // kubectl 1.33 label.go updateDataChangeMsg: without --overwrite, an object
+        // whose JSON got shorter was "unlabeled".
+        let done = if field == "labels" && !overwrite && obj.to_json().to_string().len() < old_len {
+            "unlabeled"
+        } else {
+            done
+        };
         match ctx.cluster.update(obj) {
             Ok(_) => out.out(&format!("{refn} {done}\n")),
             Err(e) => {
