@@ -1,4 +1,5 @@
 //! See ARCHITECTURE.md.
+pub mod export;
 pub mod lessons;
 pub mod link;
 pub mod log;

@@ -368,8 +368,10 @@ fn selector_hint_names_the_labels() {
 }
 
 /// The browser test (e2e/tests/share.mjs) opens this link in the page and compares the
-/// page's digest of the replayed cluster with the native one written here. The file is
-/// written when missing or when `KUBEPLAY_BLESS=1`; otherwise it must match.
+/// page's digest of the replayed cluster with the native one written here. `make test`
+/// runs the native tests before the browser tests, so the file always matches the
+/// simulation being tested (a diff in git says links now replay differently: consider
+/// bumping `SIM_VERSION`).
 #[test]
 fn browser_fixture_matches_native_replay() {
     let s = lesson_scenario();
@@ -389,19 +391,15 @@ fn browser_fixture_matches_native_replay() {
         "{}\n",
         serde_json::to_string_pretty(&fixture).unwrap_or_default()
     );
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/e2e/fixtures/share-digest.json"
+    assert_eq!(
+        replay(&s).digest(),
+        world.digest(),
+        "replay is deterministic"
     );
-    let bless = std::env::var("KUBEPLAY_BLESS").is_ok_and(|v| v == "1");
-    match std::fs::read_to_string(path) {
-        Ok(old) if !bless => assert_eq!(
-            old, text,
-            "{path} is stale: the simulation changed (bump SIM_VERSION if links replay differently) and rerun with KUBEPLAY_BLESS=1"
-        ),
-        _ => {
-            let _ = std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/e2e/fixtures"));
-            std::fs::write(path, text).expect("write the fixture");
-        }
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/e2e/fixtures");
+    let path = format!("{dir}/share-digest.json");
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        let _ = std::fs::create_dir_all(dir);
+        std::fs::write(&path, text).expect("write the fixture");
     }
 }

@@ -88,6 +88,8 @@ pub struct State {
     pub term: Vec<TermEntry>,
     /// View-state: selection, pod menu, inspector tab, in-pod shell, clock, filter.
     pub ui: UiState,
+    /// The scenario log, undo, notices, share link and lesson progress (`share`).
+    pub work: super::share::Work,
 }
 
 impl PartialEq for State {
@@ -99,6 +101,7 @@ impl PartialEq for State {
             && self.applied == other.applied
             && self.term == other.term
             && self.ui == other.ui
+            && self.work == other.work
     }
 }
 
@@ -117,6 +120,8 @@ pub enum Action {
     Command(String),
     /// Selection, menus, clock, settings, traffic, terminal lines (see [`UiAction`]).
     Ui(UiAction),
+    /// Share, Undo, Reset, Export, lessons, links (see [`super::share::WorkAction`]).
+    Work(super::share::WorkAction),
 }
 
 impl State {
@@ -130,6 +135,7 @@ impl State {
             version: 0,
             term: Vec::new(),
             ui: UiState::default(),
+            work: Default::default(),
         };
         state.apply();
         state
@@ -138,7 +144,9 @@ impl State {
     pub(crate) fn run(&mut self, step: &Step) -> String {
         let result = self.world.borrow_mut().run(step);
         self.version += 1;
-        result.output.combined()
+        let output = result.output.combined();
+        super::share::record(self, step, &output);
+        output
     }
 
     fn apply(&mut self) {
@@ -183,6 +191,7 @@ impl Default for State {
             version: 0,
             term: Vec::new(),
             ui: UiState::default(),
+            work: Default::default(),
         }
     }
 }
@@ -219,6 +228,7 @@ impl Reducible for State {
                 });
             }
             Action::Ui(a) => view::reduce(&mut next, a),
+            Action::Work(a) => super::share::reduce(&mut next, a),
         }
         Rc::new(next)
     }
@@ -230,7 +240,8 @@ const TICK_MS: u32 = 500;
 /// The page: editor on the left, diagram on the right, terminal below.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(State::default);
+    let state = use_reducer(super::share::initial_state);
+    super::share::use_work(&state);
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
@@ -287,7 +298,10 @@ pub fn app() -> Html {
                 <Controls paused={ui.paused} speed={ui.speed} {now} {load_balancer} {proxy_mode}
                           namespace={ui.namespace.clone()} namespaces={snap.namespaces.clone()}
                           dispatch={dispatch.clone()} />
+                { super::share::bar(&state, &dispatch) }
             </header>
+            { super::share::notices(&state, &dispatch) }
+            { super::lessons::panel(&state, &dispatch) }
             <main class="kp-main">
                 <Editor text={state.text.clone()} problems={state.problems.clone()}
                         applied={state.applied.clone()} {on_input} {on_apply} />

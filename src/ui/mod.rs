@@ -7,12 +7,16 @@
 //! - [`inspector`]: describe / YAML / logs of the selection; Service explanations.
 //! - [`controls`]: clock, cluster settings, namespace filter.
 //! - [`view`]: the view-state and its actions.
+//! - [`share`]: the scenario log, share links, autosave, Reset/Undo, Export.
+//! - [`lessons`]: the Lessons menu and the lesson panel with live checks.
 
 pub mod app;
 pub mod controls;
 pub mod diagram;
 pub mod editor;
 pub mod inspector;
+pub mod lessons;
+pub mod share;
 pub mod terminal;
 pub mod view;
 
