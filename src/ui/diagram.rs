@@ -782,7 +782,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         })
                     };
                     html! {
-                        <div class="kp-pod-menu" role="group" aria-label={format!("Actions for pod {name}")} {style} {onkeydown}>
+                        <div key="menu" class="kp-pod-menu" role="group" aria-label={format!("Actions for pod {name}")} {style} {onkeydown}>
                             <button type="button" onclick={act(UiAction::Kill { namespace: ns.clone(), name: n.clone() })}>{ "Kill" }</button>
                             <button type="button" onclick={act(UiAction::PodView { namespace: ns.clone(), name: n.clone(), tab: super::view::Tab::Yaml })}>{ "View YAML" }</button>
                             <button type="button" onclick={act(UiAction::PodView { namespace: ns.clone(), name: n.clone(), tab: super::view::Tab::Logs })}>{ "Logs" }</button>
@@ -846,7 +846,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <ul class="kp-workloads" aria-label="Deployments">{ for workloads }</ul>
             }
             <div class="kp-canvas" style={format!("max-width: {}px;", width * 3 / 2)}>
-                <svg role="group" aria-label="Cluster" preserveAspectRatio="xMinYMin meet"
+                // Keyed: yew reconciles unkeyed siblings from the end, so the menu
+                // appearing after the drawing would otherwise re-create the whole SVG.
+                <svg key="drawing" role="group" aria-label="Cluster" preserveAspectRatio="xMinYMin meet"
                      viewBox={format!("0 0 {width} {height}")}
                      style={format!("aspect-ratio: {width} / {height};")}>
                     { for links }
