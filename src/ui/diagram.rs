@@ -660,7 +660,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <rect class="kp-pod-tint" x={px.to_string()} y={py.to_string()} width="6"
                       height={POD_H.to_string()} rx="3" />
                 <text class="kp-pod-name" x={(px + 12).to_string()} y={(py + 18).to_string()}>
-                    { short(&p.name, 25) }
+                    { short(&p.name, 23) }
                 </text>
                 <text class="kp-pod-info" x={(px + 12).to_string()} y={(py + 36).to_string()}>
                     { format!(
