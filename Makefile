@@ -73,7 +73,7 @@ clippy:
 
 test-native:
 	$(call step,native tests)
-	cargo test
+	cargo test --no-fail-fast
 
 test-web:
 	$(call step,browser tests: wasm-bindgen-test in headless Chromium)
