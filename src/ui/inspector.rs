@@ -320,6 +320,35 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 </>
             }
         }
+        Sel::Pod { namespace, name } => {
+            let world = props.world.borrow();
+            let services: Vec<(String, PodVerdict)> = world
+                .cluster
+                .store
+                .list_ns("Service", namespace)
+                .filter_map(|o| {
+                    let svc = o.name().to_string();
+                    let v = explain(&world, namespace, &svc)
+                        .into_iter()
+                        .find(|v| v.pod == *name && v.selected)?;
+                    Some((svc, v))
+                })
+                .collect();
+            drop(world);
+            html! {
+                <p class="kp-selected-by">
+                    <span class="kp-muted">{ "Selected by: " }</span>
+                    if services.is_empty() {
+                        { "no Service" }
+                    }
+                    { for services.iter().map(|(svc, v)| html! {
+                        <code class="kp-chip">
+                            { format!("svc/{svc} ({})", if v.serving { "ready endpoint".to_string() } else { v.reasons.join("; ") }) }
+                        </code>
+                    }) }
+                </p>
+            }
+        }
         Sel::Deployment { .. } => html! {
             <p class="kp-muted">{ format!("replicas: {} (use Scale down / Scale up beside the Deployment above the diagram)", props.replicas.unwrap_or(1)) }</p>
         },
