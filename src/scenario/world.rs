@@ -270,3 +270,59 @@ impl World {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NGINX: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nginx\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: nginx\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.27\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\nspec:\n  type: NodePort\n  selector:\n    app: nginx\n  ports:\n  - port: 80\n    nodePort: 30080\n";
+
+    fn hits(r: &StepResult) -> u32 {
+        r.output
+            .combined()
+            .lines()
+            .filter(|l| !l.starts_with('('))
+            .filter_map(|l| l.rsplit_once(' ')?.1.parse::<u32>().ok())
+            .sum()
+    }
+
+    #[test]
+    fn send_traffic_counts_hits_per_pod() {
+        let mut w = World::new(1);
+        w.run(&Step::Apply { text: NGINX.into() });
+        w.run(&Step::Advance { ms: 10_000 });
+        let outside = w.run(&Step::SendTraffic {
+            from: TrafficSource::Outside,
+            namespace: "default".into(),
+            service: "nginx".into(),
+            count: 30,
+        });
+        assert_eq!(outside.code, 0, "{}", outside.output.combined());
+        assert_eq!(hits(&outside), 30, "{}", outside.output.combined());
+        assert!(
+            outside.output.combined().lines().count() >= 2,
+            "spread over pods"
+        );
+
+        let missing = w.run(&Step::SendTraffic {
+            from: TrafficSource::Outside,
+            namespace: "default".into(),
+            service: "nope".into(),
+            count: 1,
+        });
+        assert_eq!(missing.code, 1);
+        assert!(missing.output.combined().contains("not found"));
+
+        // The same steps give the same counts (randomness comes from the cluster RNG).
+        let mut again = World::new(1);
+        again.run(&Step::Apply { text: NGINX.into() });
+        again.run(&Step::Advance { ms: 10_000 });
+        let repeat = again.run(&Step::SendTraffic {
+            from: TrafficSource::Outside,
+            namespace: "default".into(),
+            service: "nginx".into(),
+            count: 30,
+        });
+        assert_eq!(repeat.output.combined(), outside.output.combined());
+    }
+}
