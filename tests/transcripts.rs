@@ -77,4 +77,7 @@ transcripts! {
     t28_crashloop => "28-crashloop.txt",
     t29_pending_nodeselector => "29-pending-nodeselector.txt",
     t30_get_events => "30-get-events.txt",
+    t31_kubectl_usage_errors => "31-kubectl-usage-errors.txt",
+    t32_nodeport_from_outside => "32-nodeport-from-outside.txt",
+    t33_rollout_restart => "33-rollout-restart.txt",
 }

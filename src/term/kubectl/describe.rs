@@ -1985,7 +1985,8 @@ pub fn describe_object(c: &Cluster, obj: &Object) -> String {
 pub fn describe(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let words = a.rest(1).to_vec();
     if words.is_empty() {
-        out.err("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl describe -h' for help and examples\n");
+        // kubectl 1.33 prints one line (verified with the real client).
+        out.err("error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
         return 1;
     }
     let targets = match parse_targets(&words) {
@@ -2193,7 +2194,8 @@ fn wrap(text: &str, indent: usize) -> String {
 pub fn explain(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let _ = &ctx;
     let Some(arg) = a.rest(1).first() else {
-        out.err("You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl explain -h' for help and examples\n");
+        // kubectl 1.33 prints one line (verified with the real client).
+        out.err("error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
         return 1;
     };
     let (ty, path) = match arg.split_once('.') {

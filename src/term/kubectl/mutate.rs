@@ -224,7 +224,7 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     match what {
         "namespace" | "ns" => {
             let Some(name) = rest.get(1) else {
-                return fail(out, "exactly one NAME is required, got 0");
+                return fail(out, "exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
             };
             let obj = Object::Namespace(Namespace {
                 metadata: ObjectMeta {
@@ -237,7 +237,7 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
         "deployment" | "deploy" => {
             let Some(name) = rest.get(1) else {
-                return fail(out, "exactly one NAME is required, got 0");
+                return fail(out, "exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples");
             };
             let images = a.values(&["--image"]);
             if images.is_empty() {
@@ -310,7 +310,14 @@ fn create_service(ctx: &mut Ctx, a: &Args, out: &mut Output, rest: &[String]) ->
         _ => return fail(out, "Create a service using a specified subcommand."),
     };
     let Some(name) = rest.get(2) else {
-        return fail(out, "exactly one NAME is required, got 0");
+        // cmdutil.UsageErrorf names the subcommand (verified with kubectl 1.33).
+        return fail(
+            out,
+            &format!(
+                "exactly one NAME is required, got 0\nSee 'kubectl create service {} -h' for help and examples",
+                ty.to_lowercase()
+            ),
+        );
     };
     let mut ports = Vec::new();
     for spec in a.values(&["--tcp"]) {
@@ -380,7 +387,12 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     };
     let restart = a.value(&["--restart"]).unwrap_or("Always").to_string();
     if !matches!(restart.as_str(), "Always" | "OnFailure" | "Never") {
-        return fail(out, &format!("invalid restart policy: {restart}"));
+        return fail(
+            out,
+            &format!(
+                "invalid restart policy: {restart}\nSee 'kubectl run -h' for help and examples"
+            ),
+        );
     }
     let mut cmd = a.command.clone();
     if a.has_dashdash && cmd.is_empty() {
@@ -635,9 +647,15 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     i32::from(!errors.is_empty())
 }
 
+const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+
 /// Finds the single object a command names (`TYPE NAME` or `TYPE/NAME`).
 fn one_target(ctx: &Ctx, a: &Args, words: &[String]) -> Result<Object, String> {
     let ns = ctx.namespace(a);
+    if words.is_empty() {
+        // cli-runtime builder: no resource arguments at all (kubectl 1.33 expose/scale/set).
+        return Err(NO_RESOURCES.to_string());
+    }
     let targets = parse_targets(words).map_err(|e| format!("error: {e}"))?;
     let t = targets
         .first()
@@ -837,6 +855,13 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
         .iter()
         .cloned()
         .partition(|w| !(w.contains('=') || w.ends_with('-')));
+    if targets_words.is_empty() && field == "labels" {
+        // label.go Complete checks the resources before the label updates (kubectl 1.33).
+        return fail(
+            out,
+            "one or more resources must be specified as <resource> <name> or <resource>/<name>",
+        );
+    }
     if changes.is_empty() {
         return fail(
             out,

@@ -85,7 +85,8 @@ fn jsonpath_value(obj: &Object, path: &str) -> Option<String> {
 
 pub fn wait(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let Some(for_) = a.value(&["--for"]).map(str::to_string) else {
-        return fail(out, "--for must be specified");
+        // kubectl 1.33: an empty condition is rejected as unrecognized.
+        return fail(out, "unrecognized condition: \"\"");
     };
     let timeout = match a.value(&["--timeout"]) {
         Some(t) => match parse_duration(t) {
