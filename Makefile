@@ -24,12 +24,13 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 step = @printf '\n\033[1;32m==> %s\033[0m\n' "$(1)"
 
 .PHONY: help setup setup-test serve build dist test checks fmt-check clippy test-native \
-        test-web e2e size bench
+        test-web e2e size bench fuzz
 
 help:
 	@echo "make serve   install missing tools, build the release dist/ and serve it on http://127.0.0.1:$(PORT)"
 	@echo "make test    install missing tools, then fmt, clippy, native + browser tests, release build, e2e, sizes"
 	@echo "other targets: setup setup-test build dist fmt-check clippy test-native test-web e2e size bench"
+	@echo "make fuzz TARGET=apply_manifest|run_command|decode_link [FUZZ_TIME=600]   (nightly)"
 
 setup:
 	$(call step,setup: checking tools in .tools/)
@@ -93,3 +94,20 @@ size:
 bench:
 	$(call step,benchmarks)
 	cargo bench
+
+## make fuzz: cargo-fuzz needs nightly, which a fresh machine may lack, so it is not part
+## of make test (which replays the committed corpora on stable: tests/fuzz_corpus.rs).
+## New inputs go to fuzz/.scratch/ (git-ignored); copy findings into fuzz/corpus/ by hand.
+FUZZ_TIME ?= 600
+CARGO_FUZZ_VERSION := 0.13.2
+fuzz:
+	$(call step,cargo-fuzz $(TARGET) for $(FUZZ_TIME) s (nightly, nice 19))
+	@case "$(TARGET)" in apply_manifest|run_command|decode_link) ;; \
+	  *) echo "usage: make fuzz TARGET=apply_manifest|run_command|decode_link [FUZZ_TIME=600]" >&2; exit 1;; esac
+	@cargo +nightly --version >/dev/null 2>&1 || \
+	  { echo "error: make fuzz needs a nightly toolchain: rustup toolchain install nightly" >&2; exit 1; }
+	@[ "$$(cargo-fuzz --version 2>/dev/null)" = "cargo-fuzz $(CARGO_FUZZ_VERSION)" ] || \
+	  cargo install --root $(TOOLS) cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked
+	@mkdir -p fuzz/.scratch/$(TARGET)
+	cd fuzz && nice -n 19 cargo +nightly fuzz run $(TARGET) .scratch/$(TARGET) corpus/$(TARGET) -- \
+	  -max_total_time=$(FUZZ_TIME) -timeout=30 -rss_limit_mb=2048 -max_len=65536

@@ -30,6 +30,12 @@ pub type Millis = i64;
 pub const EPOCH_SECONDS: i64 = 1_767_225_600;
 /// The cluster exists for a while before the learner arrives, as a fresh kind cluster would.
 pub const START: Millis = 5 * 60 * 1000;
+/// The simulated clock stops at 100 years: far past any lesson, far from overflowing
+/// `now + period` arithmetic or the timestamp range.
+pub const MAX_NOW: Millis = 100 * 365 * 86_400_000;
+/// How far one terminal command line may move the clock (`sleep` in a loop, long
+/// waits): an hour, so `sleep 99999999` with busy pods (1 s probes) stays quick.
+pub const MAX_COMMAND_CLOCK: Millis = 3_600_000;
 
 pub const CLUSTER_DOMAIN: &str = "cluster.local";
 pub const SERVICE_CIDR: &str = "10.96.0.0/12";
@@ -115,6 +121,11 @@ pub struct Cluster {
     pub(crate) next_pod_ip: BTreeMap<String, u32>,
     /// Changes waiting for the controllers.
     pub(crate) dirty: bool,
+    /// The store revision the controllers last saw settled: timers that change
+    /// nothing (probe ticks on a steady pod) skip the controllers.
+    reconciled_rev: u64,
+    /// The clock does not pass this point (see [`Cluster::set_clock_limit`]).
+    clock_limit: Millis,
     /// Data-plane memory (ipvs counters, ClientIP affinity, app logs): see `net::NetState`.
     pub net: crate::net::NetState,
 }
@@ -152,6 +163,8 @@ impl Cluster {
             prober: crate::net::probe,
             next_pod_ip: BTreeMap::new(),
             dirty: true,
+            reconciled_rev: 0,
+            clock_limit: MAX_NOW,
             net: crate::net::NetState::default(),
         };
         bootstrap::install(&mut c);
@@ -163,7 +176,7 @@ impl Cluster {
     // ---- time ----
 
     pub fn time(&self, at: Millis) -> Time {
-        let ms = EPOCH_SECONDS * 1000 + at;
+        let ms = (EPOCH_SECONDS * 1000).saturating_add(at);
         Time(k8s_openapi::jiff::Timestamp::from_millisecond(ms).unwrap_or_default())
     }
 
@@ -183,6 +196,7 @@ impl Cluster {
     }
 
     pub fn advance_to(&mut self, target: Millis) {
+        let target = target.min(self.clock_limit);
         while let Some((at, _)) = self.timers.first() {
             if *at > target {
                 break;
@@ -202,14 +216,27 @@ impl Cluster {
                     Timer::Pod(key) => kubelet::wake(self, &key),
                 }
             }
-            self.reconcile();
+            // Controllers depend only on the store (and settings, which reconcile
+            // themselves): unchanged store, nothing for them to do.
+            if self.dirty || self.store.revision() != self.reconciled_rev {
+                self.reconcile();
+            }
         }
         self.now = self.now.max(target);
     }
 
-    /// When the next timer falls due, if any.
+    /// When the next timer falls due, if any before the clock limit.
     pub fn next_timer(&self) -> Option<Millis> {
-        self.timers.first().map(|(t, _)| *t)
+        self.timers
+            .first()
+            .map(|(t, _)| *t)
+            .filter(|t| *t <= self.clock_limit)
+    }
+
+    /// Stops the clock at `until` (never past [`MAX_NOW`]); `None` lifts the limit.
+    /// Loops that advance to `next_timer()` end there: it reports no timer beyond it.
+    pub fn set_clock_limit(&mut self, until: Option<Millis>) {
+        self.clock_limit = until.unwrap_or(MAX_NOW).clamp(self.now, MAX_NOW);
     }
 
     /// Advances in timer-sized jumps until `done` holds or `cap` ms have passed. Returns
@@ -271,14 +298,18 @@ impl Cluster {
 
     /// Runs the controllers until nothing changes (bounded: a controller bug must not hang the page).
     pub fn reconcile(&mut self) {
+        let mut settled = false;
         for _ in 0..16 {
             let before = self.store.revision();
             controllers::run_all(self);
             if self.store.revision() == before {
+                settled = true;
                 break;
             }
         }
-        self.dirty = false;
+        // Not settled within the bound: the next timer goes on with the work.
+        self.dirty = !settled;
+        self.reconciled_rev = self.store.revision();
     }
 }
 

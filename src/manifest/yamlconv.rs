@@ -50,6 +50,14 @@ impl<'de> Visitor<'de> for GoVisitor {
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
         Ok(float(v))
     }
+    // Integers beyond int64/uint64: go-yaml v2 reads them as float64 (kubectl.1.33
+    // `label --local` turns `replicas: -9223372036854775809` into -9223372036854776000).
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(float(v as f64))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(float(v as f64))
+    }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
         Ok(Value::String(v.to_string()))
     }

@@ -47,6 +47,12 @@ impl Terminal {
     pub fn run(&mut self, cluster: &mut Cluster, script: &str) -> (Output, i32) {
         let mut out = Output::new();
         let mut shell = std::mem::take(&mut self.shell);
+        // One command line moves the clock by MAX_COMMAND_CLOCK at most (hostile `sleep` loops).
+        cluster.set_clock_limit(Some(
+            cluster
+                .now
+                .saturating_add(crate::cluster::MAX_COMMAND_CLOCK),
+        ));
         let code = {
             let mut host = host::TopHost {
                 cluster,
@@ -54,6 +60,7 @@ impl Terminal {
             };
             shell.run_script(script, &mut host, &mut out)
         };
+        cluster.set_clock_limit(None);
         self.shell = shell;
         (out, code)
     }
