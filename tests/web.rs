@@ -165,3 +165,23 @@ fn view_actions_go_through_steps() {
     let state = state.reduce(Action::Ui(UiAction::TermLine("clear".into())));
     assert!(state.term.is_empty());
 }
+
+#[wasm_bindgen_test]
+fn tab_completes_one_candidate_and_extends_common_prefixes() {
+    use kubeplay::ui::terminal::complete_line;
+    let one = vec!["pods".to_string()];
+    assert_eq!(
+        complete_line("kubectl get po", &one).as_deref(),
+        Some("kubectl get pods ")
+    );
+    let many = vec![
+        "nginx-7c5dd-abcde".to_string(),
+        "nginx-7c5dd-fghij".to_string(),
+    ];
+    assert_eq!(
+        complete_line("kubectl exec ng", &many).as_deref(),
+        Some("kubectl exec nginx-7c5dd-")
+    );
+    assert_eq!(complete_line("kubectl exec nginx-7c5dd-", &many), None);
+    assert_eq!(complete_line("kubectl get po", &[]), None);
+}

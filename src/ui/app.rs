@@ -307,7 +307,7 @@ pub fn app() -> Html {
                         applied={state.applied.clone()} {on_input} {on_apply} />
                 <Diagram snapshot={snap} selected={ui.sel.clone()} menu={ui.menu} {highlight}
                          hits={ui.hits.clone()} dispatch={dispatch.clone()} />
-                <Terminal entries={state.term.clone()} prompt={view::prompt(ui)} dispatch={dispatch.clone()} />
+                <Terminal entries={state.term.clone()} prompt={view::prompt(ui)} dispatch={dispatch.clone()} world={state.world.clone()} />
                 <Inspector world={state.world.clone()} version={state.version} sel={ui.sel.clone()}
                            tab={ui.tab} traffic={ui.traffic.clone()} {pods} {replicas} {dispatch} />
             </main>

@@ -8,12 +8,60 @@ use yew::prelude::*;
 use super::app::{Action, TermEntry};
 use super::view::UiAction;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct TerminalProps {
     pub entries: Vec<TermEntry>,
     /// `$` at the top, `/ #` inside a pod.
     pub prompt: String,
     pub dispatch: Callback<Action>,
+    /// Read for Tab completion only (never written here).
+    pub world: std::rc::Rc<std::cell::RefCell<crate::scenario::World>>,
+}
+
+/// Impl PartialEq by pointer for the shared world (it changes through steps, and the
+/// terminal only reads it when Tab is pressed).
+fn same_world(
+    a: &std::rc::Rc<std::cell::RefCell<crate::scenario::World>>,
+    b: &std::rc::Rc<std::cell::RefCell<crate::scenario::World>>,
+) -> bool {
+    std::rc::Rc::ptr_eq(a, b)
+}
+
+/// What Tab does to `line`: one candidate replaces the last word (and adds a space);
+/// several extend it to their longest common prefix.
+pub fn complete_line(line: &str, candidates: &[String]) -> Option<String> {
+    let start = line.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let (head, word) = line.split_at(start);
+    match candidates {
+        [] => None,
+        [one] => Some(format!("{head}{one} ")),
+        many => {
+            let first = &many[0];
+            let mut len = first.len();
+            for c in &many[1..] {
+                len = len.min(
+                    first
+                        .char_indices()
+                        .zip(c.chars())
+                        .take_while(|((_, a), b)| a == b)
+                        .last()
+                        .map_or(0, |((i, a), _)| i + a.len_utf8()),
+                );
+            }
+            let prefix = &first[..len];
+            (prefix.len() > word.len() && prefix.starts_with(word))
+                .then(|| format!("{head}{prefix}"))
+        }
+    }
+}
+
+impl PartialEq for TerminalProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+            && self.prompt == other.prompt
+            && self.dispatch == other.dispatch
+            && same_world(&self.world, &other.world)
+    }
 }
 
 /// Lines typed so far (newest last) and where Up/Down is in them.
@@ -53,6 +101,8 @@ pub fn terminal(props: &TerminalProps) -> Html {
     let onkeydown = {
         let dispatch = props.dispatch.clone();
         let history = history.clone();
+        let world = props.world.clone();
+        let at_top = props.prompt == "$";
         Callback::from(move |e: KeyboardEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let ctrl = e.ctrl_key() || e.meta_key();
@@ -108,6 +158,17 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     h.pos = h.lines.len();
                     drop(h);
                     dispatch.emit(Action::Ui(UiAction::Interrupt(line)));
+                }
+                "Tab" if at_top => {
+                    e.prevent_default();
+                    let line = input.value();
+                    let candidates = match world.try_borrow() {
+                        Ok(w) => crate::term::complete::complete(&w.cluster, &w.terminal, &line),
+                        Err(_) => Vec::new(),
+                    };
+                    if let Some(new) = complete_line(&line, &candidates) {
+                        input.set_value(&new);
+                    }
                 }
                 "l" | "L" if ctrl => {
                     e.prevent_default();
