@@ -27,8 +27,39 @@ pub fn mount(root: web_sys::Element) -> yew::AppHandle<App> {
     yew::Renderer::<App>::with_root(root).render()
 }
 
+/// The banner a panic shows instead of a dead page (the page autosaves every step).
+pub const PANIC_BANNER: &str = "Something broke - your work is saved - reload";
+
+/// TEST-ONLY: a page opened with this URL fragment panics at startup, so the e2e test
+/// (e2e/tests/panic.mjs) can check the panic banner. Nothing else uses it.
+pub const TEST_PANIC_FRAGMENT: &str = "#__kubeplay_test_panic";
+
+/// On a panic: log it and put a `role="alert"` banner with a Reload link on top of the
+/// page (plain DOM, no yew: the app may be the thing that broke).
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&format!("kubeplay panicked: {info}").into());
+        let body = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body());
+        if let Some(body) = body {
+            let html = format!(
+                "<div role=\"alert\" id=\"kubeplay-panic\" style=\"position:fixed;top:0;left:0;right:0;z-index:10000;padding:12px 16px;background:#b00020;color:#fff;font:16px/1.4 system-ui,sans-serif;text-align:center\">{PANIC_BANNER} <a href=\"\" style=\"color:#fff;font-weight:bold\">Reload</a></div>"
+            );
+            let _ = body.insert_adjacent_html("afterbegin", &html);
+        }
+    }));
+}
+
 /// Starts the page: mounts the app into `#app`, or into `<body>` when there is none.
 pub fn start() {
+    install_panic_hook();
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    if hash == TEST_PANIC_FRAGMENT {
+        panic!("test-only panic requested by {TEST_PANIC_FRAGMENT}");
+    }
     let root = web_sys::window().and_then(|w| w.document()).and_then(|d| {
         d.get_element_by_id("app")
             .or_else(|| d.body().map(Into::into))
