@@ -92,8 +92,8 @@ size:
 	@echo "    screenshots of the e2e run: $(SCREENSHOTS)"
 
 bench:
-	$(call step,benchmarks)
-	cargo bench
+	$(call step,benchmarks: criterion (native) + bundle size, one table)
+	@benches/report.sh
 
 ## make fuzz: cargo-fuzz needs nightly, which a fresh machine may lack, so it is not part
 ## of make test (which replays the committed corpora on stable: tests/fuzz_corpus.rs).
