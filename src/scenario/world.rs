@@ -238,14 +238,18 @@ impl World {
                 result
             }
             Step::KillPod { namespace, name } => self.command(&format!(
-                "kubectl delete pod {name} -n {namespace} --wait=false"
+                "kubectl delete pod {} -n {} --wait=false",
+                shell_quote(name),
+                shell_quote(namespace)
             )),
             Step::Scale {
                 namespace,
                 name,
                 replicas,
             } => self.command(&format!(
-                "kubectl scale deployment {name} -n {namespace} --replicas={replicas}"
+                "kubectl scale deployment {} -n {} --replicas={replicas}",
+                shell_quote(name),
+                shell_quote(namespace)
             )),
             Step::Setting(s) => {
                 match s {
@@ -324,5 +328,32 @@ mod tests {
             count: 30,
         });
         assert_eq!(repeat.output.combined(), outside.output.combined());
+    }
+}
+
+/// Single-quotes a word for the shell, so a name from a share link stays one argument
+/// and can never add commands of its own.
+fn shell_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
+#[cfg(test)]
+mod quoting_tests {
+    use super::*;
+
+    #[test]
+    fn names_from_links_cannot_inject_commands() {
+        let mut w = World::new(1);
+        let r = w.run(&Step::KillPod {
+            namespace: "default".into(),
+            name: "x'; kubectl delete ns kube-system; echo '".into(),
+        });
+        assert_eq!(r.code, 1);
+        assert!(w.cluster.get("Namespace", "", "kube-system").is_some());
+        assert!(
+            r.output.combined().contains("not found"),
+            "{}",
+            r.output.combined()
+        );
     }
 }
