@@ -542,7 +542,10 @@ fn own_objects(w: &World) -> usize {
 // ---- the lessons --------------------------------------------------------------------
 
 /// The nginx Deployment and its ClusterIP Service (lesson 1, and the page's default).
-pub const NGINX: &str = "\
+/// The lesson's manifest as a literal, so other manifests can extend it with `concat!`.
+macro_rules! nginx_yaml {
+    () => {
+        "\
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -575,7 +578,11 @@ spec:
   ports:
   - port: 80
     targetPort: 80
-";
+"
+    };
+}
+
+pub const NGINX: &str = nginx_yaml!();
 
 const DEBUG_POD: &str = "kubectl run debug --image=alpine --restart=Never -- sleep 3600";
 
@@ -951,39 +958,9 @@ spec:
     targetPort: 80
 ";
 
-const WITH_INGRESS: &str = "\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: nginx
-  labels:
-    app: nginx
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: nginx
-spec:
-  selector:
-    app: nginx
-  ports:
-  - port: 80
-    targetPort: 80
+const WITH_INGRESS: &str = concat!(
+    nginx_yaml!(),
+    "\
 ---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -1001,7 +978,8 @@ spec:
             name: nginx
             port:
               number: 80
-";
+"
+);
 
 /// Long enough for pods to pull, start and pass a readiness probe.
 const SETTLE: i64 = 10_000;

@@ -19,40 +19,7 @@ use crate::manifest::{self, DocError};
 use crate::scenario::{Step, World};
 
 /// The lesson's starting manifest: the nginx Deployment and its ClusterIP Service.
-pub const DEFAULT_MANIFEST: &str = "\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: nginx
-  labels:
-    app: nginx
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: nginx
-spec:
-  selector:
-    app: nginx
-  ports:
-  - port: 80
-    targetPort: 80
-";
+pub const DEFAULT_MANIFEST: &str = crate::scenario::lessons::NGINX;
 
 /// One problem found in the manifest, with the 1-based line when known.
 #[derive(Debug, Clone, PartialEq)]
