@@ -80,4 +80,8 @@ transcripts! {
     t31_kubectl_usage_errors => "31-kubectl-usage-errors.txt",
     t32_nodeport_from_outside => "32-nodeport-from-outside.txt",
     t33_rollout_restart => "33-rollout-restart.txt",
+    t34_kubectl_flag_errors => "34-kubectl-flag-errors.txt",
+    t35_dry_run_client => "35-dry-run-client.txt",
+    t36_kubectl_client_errors => "36-kubectl-client-errors.txt",
+    t37_logs_follow => "37-logs-follow.txt",
 }

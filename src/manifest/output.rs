@@ -30,27 +30,110 @@ pub fn to_yaml(v: &Value) -> String {
 /// `kubectl get -o json` text for one object (ends with a newline).
 pub fn to_json(v: &Value) -> String {
     let mut out = String::new();
-    json_value(v, 0, &mut out);
+    json_value(v, 0, &mut out, &|k: &str| (0, k.to_string()));
+    out.push('\n');
+    out
+}
+
+/// `-o json` of a typed object (kubectl `create ... --dry-run=client -o json`, `run`):
+/// `json.Marshal` of a Go struct writes fields in declaration order, not sorted. The
+/// order of the fields those objects use, from k8s.io/api `core/v1/types.go`,
+/// `apps/v1/types.go` and apimachinery `meta/v1/types.go`; other keys follow, sorted.
+pub fn to_json_typed(v: &Value) -> String {
+    const ORDER: &[&str] = &[
+        "kind",
+        "apiVersion",
+        "metadata",
+        "name",
+        "generateName",
+        "namespace",
+        "selfLink",
+        "uid",
+        "resourceVersion",
+        "generation",
+        "creationTimestamp",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "labels",
+        "annotations",
+        "ownerReferences",
+        "finalizers",
+        "replicas",
+        "matchLabels",
+        "matchExpressions",
+        "image",
+        "command",
+        "args",
+        "workingDir",
+        "ports",
+        "envFrom",
+        "env",
+        "resources",
+        "selector",
+        "clusterIP",
+        "clusterIPs",
+        "template",
+        "strategy",
+        "type",
+        "externalIPs",
+        "sessionAffinity",
+        "loadBalancerIP",
+        "externalName",
+        "volumes",
+        "initContainers",
+        "containers",
+        "restartPolicy",
+        "terminationGracePeriodSeconds",
+        "dnsPolicy",
+        "hostPort",
+        "containerPort",
+        "protocol",
+        "appProtocol",
+        "port",
+        "targetPort",
+        "nodePort",
+        "value",
+        "valueFrom",
+        "imagePullPolicy",
+        "stdin",
+        "stdinOnce",
+        "tty",
+        "spec",
+        "status",
+        "loadBalancer",
+        "phase",
+    ];
+    let rank = |k: &str| {
+        (
+            ORDER.iter().position(|o| *o == k).unwrap_or(ORDER.len()),
+            k.to_string(),
+        )
+    };
+    let mut out = String::new();
+    json_value(v, 0, &mut out, &rank);
     out.push('\n');
     out
 }
 
 // ------------------------------------------------------------------ JSON
 
-fn json_value(v: &Value, depth: usize, out: &mut String) {
+/// A key's place among its siblings.
+type Rank<'a> = &'a dyn Fn(&str) -> (usize, String);
+
+fn json_value(v: &Value, depth: usize, out: &mut String, rank: Rank) {
     match v {
         Value::Object(m) if m.is_empty() => out.push_str("{}"),
         Value::Array(a) if a.is_empty() => out.push_str("[]"),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            keys.sort_by_key(|k| rank(k));
             out.push_str("{\n");
             for (i, k) in keys.iter().enumerate() {
                 pad(out, (depth + 1) * 4);
                 json_string(k, out);
                 out.push_str(": ");
                 if let Some(x) = m.get(*k) {
-                    json_value(x, depth + 1, out);
+                    json_value(x, depth + 1, out, rank);
                 }
                 if i + 1 < keys.len() {
                     out.push(',');
@@ -64,7 +147,7 @@ fn json_value(v: &Value, depth: usize, out: &mut String) {
             out.push_str("[\n");
             for (i, x) in a.iter().enumerate() {
                 pad(out, (depth + 1) * 4);
-                json_value(x, depth + 1, out);
+                json_value(x, depth + 1, out, rank);
                 if i + 1 < a.len() {
                     out.push(',');
                 }

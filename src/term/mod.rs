@@ -20,6 +20,14 @@ pub struct Terminal {
     pub shell: Shell,
     /// Port-forwards running in the background: (local port, namespace, pod, remote port).
     pub port_forwards: Vec<(i32, String, String, i32)>,
+    /// The page's terminal: `kubectl get -w` / `logs -f` leave a running [`Self::stream`]
+    /// instead of returning after `--request-timeout`, and `kubectl edit` hands the
+    /// object's YAML to the editor through [`Self::edit`]. False in `replay` and transcripts.
+    pub live: bool,
+    /// The streaming command still running (live terminal only).
+    pub stream: Option<kubectl::stream::Stream>,
+    /// YAML `kubectl edit` asked the page's editor to open (live terminal only).
+    pub edit: Option<String>,
 }
 
 impl Default for Terminal {
@@ -40,12 +48,17 @@ impl Terminal {
             namespace: "default".into(),
             shell,
             port_forwards: Vec::new(),
+            live: false,
+            stream: None,
+            edit: None,
         }
     }
 
     /// Runs one command line (with any heredoc body on the following lines).
     pub fn run(&mut self, cluster: &mut Cluster, script: &str) -> (Output, i32) {
         let mut out = Output::new();
+        // A new command line ends whatever was streaming (the page sends Ctrl+C first).
+        self.stream = None;
         let mut shell = std::mem::take(&mut self.shell);
         // One command line moves the clock by MAX_COMMAND_CLOCK at most (hostile `sleep` loops).
         cluster.set_clock_limit(Some(
@@ -63,5 +76,18 @@ impl Terminal {
         cluster.set_clock_limit(None);
         self.shell = shell;
         (out, code)
+    }
+
+    /// New output of the running stream (empty when none); the stream is dropped once it
+    /// has finished by itself.
+    pub fn poll_stream(&mut self, cluster: &Cluster) -> String {
+        let Some(stream) = self.stream.as_mut() else {
+            return String::new();
+        };
+        let (out, done) = stream.poll(cluster);
+        if done {
+            self.stream = None;
+        }
+        out.combined()
     }
 }

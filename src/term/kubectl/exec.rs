@@ -324,38 +324,87 @@ pub fn logs(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     };
     let started_ms = Cluster::millis_of(&started);
     let key = key_of(&pod);
-    let mut lines: Vec<(i64, String)> = crate::net::apps::startup_log(&ct, started_ms)
+    let mut lines = container_log(ctx.cluster, &key, &ct, started_ms);
+    let total = lines.len();
+    if let Some(t) = a.value(&["--tail"]) {
+        // pflag already checked it is an integer; -1 means all.
+        if let Ok(n) = usize::try_from(t.parse::<i64>().unwrap_or(-1)) {
+            if lines.len() > n {
+                lines.drain(..lines.len() - n);
+            }
+        }
+    }
+    let f = LogFollower {
+        key,
+        container: ct,
+        started_ms,
+        printed: total,
+        timestamps: a.has(&["--timestamps"]),
+    };
+    f.print(ctx.cluster, &lines, out);
+    if !a.has(&["-f", "--follow"]) {
+        return 0;
+    }
+    super::stream::start(ctx, a, super::stream::Stream::Logs(Box::new(f)), out)
+}
+
+/// One container instance's log lines: its startup lines, then what it logged since.
+fn container_log(c: &Cluster, key: &Key, ct: &Container, started_ms: i64) -> Vec<(i64, String)> {
+    let mut lines: Vec<(i64, String)> = crate::net::apps::startup_log(ct, started_ms)
         .into_iter()
         .map(|l| (started_ms, l))
         .collect();
-    if let Some(v) = ctx.cluster.net.logs.get(&key) {
+    if let Some(v) = c.net.logs.get(key) {
         lines.extend(v.iter().filter(|(t, _)| *t >= started_ms).cloned());
     }
-    if let Some(t) = a.value(&["--tail"]) {
-        match t.parse::<i64>() {
-            Ok(n) if n >= 0 => {
-                let n = n as usize;
-                if lines.len() > n {
-                    lines.drain(..lines.len() - n);
-                }
-            }
-            Ok(_) => {}
-            Err(_) => {
-                out.err(&format!("error: invalid argument \"{t}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{t}\": invalid syntax\nSee 'kubectl logs --help' for usage.\n"));
-                return 1;
+    lines
+}
+
+/// A running `kubectl logs -f`: the container instance it follows and how many of its
+/// lines are already printed.
+#[derive(Debug, Clone)]
+pub struct LogFollower {
+    key: Key,
+    container: Container,
+    started_ms: i64,
+    printed: usize,
+    timestamps: bool,
+}
+
+impl LogFollower {
+    fn print(&self, c: &Cluster, lines: &[(i64, String)], out: &mut Output) {
+        for (t, l) in lines {
+            if self.timestamps {
+                let ts = c.time(*t);
+                out.out(&format!("{} {l}\n", ts.0.strftime("%Y-%m-%dT%H:%M:%S.%fZ")));
+            } else {
+                out.out(&format!("{l}\n"));
             }
         }
     }
-    let stamps = a.has(&["--timestamps"]);
-    for (t, l) in lines {
-        if stamps {
-            let ts = ctx.cluster.time(t);
-            out.out(&format!("{} {l}\n", ts.0.strftime("%Y-%m-%dT%H:%M:%S.%fZ")));
-        } else {
-            out.out(&format!("{l}\n"));
+
+    /// Prints the lines logged since the last call; true when the stream has ended (the
+    /// container stopped or restarted, or the pod is gone), as `kubectl logs -f` returns then.
+    pub fn poll(&mut self, c: &Cluster, out: &mut Output) -> bool {
+        let lines = container_log(c, &self.key, &self.container, self.started_ms);
+        if let Some(new) = lines.get(self.printed..) {
+            self.print(c, new, out);
         }
+        self.printed = self.printed.max(lines.len());
+        let Some(Object::Pod(pod)) = c.store.get(&self.key) else {
+            return true;
+        };
+        let running_since = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.container_statuses.as_ref())
+            .and_then(|cs| cs.iter().find(|s| s.name == self.container.name))
+            .and_then(|s| s.state.as_ref())
+            .and_then(|st| st.running.as_ref())
+            .and_then(|r| r.started_at.as_ref())
+            .map(Cluster::millis_of);
+        running_since != Some(self.started_ms)
     }
-    0
 }
 
 // ------------------------------------------------------------------ port-forward

@@ -19,6 +19,7 @@ const NEED_TYPE: &str = "You must specify the type of resource to get. Use \"kub
 const FORMATS: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
 
 /// How objects are printed.
+#[derive(Debug, Clone)]
 pub enum Format {
     Table { wide: bool },
     Name,
@@ -42,6 +43,9 @@ pub fn parse_format(o: Option<&str>) -> Result<Format, String> {
         "name" => Format::Name,
         "yaml" => Format::Yaml,
         "json" => Format::Json,
+        "jsonpath" | "jsonpath-as-json" | "template" | "go-template" => {
+            return Err(super::mutate::TEMPLATE_MISSING.into())
+        }
         _ => {
             if let Some(t) = o.strip_prefix("jsonpath=") {
                 let t = jsonpath::Template::parse(t)
@@ -287,45 +291,20 @@ pub fn list_json(objs: &[Object]) -> serde_json::Value {
     })
 }
 
-/// Parses `--request-timeout` (`5s`, `1m`, `500ms`, a bare number of seconds).
+/// Parses `--request-timeout` as clientcmd `ParseTimeout` does: a bare integer is
+/// seconds, anything else a Go duration (`5s`, `1m`, `500ms`).
 fn parse_timeout(s: &str) -> Option<Millis> {
-    let s = s.trim();
+    if s.is_empty() {
+        return Some(0);
+    }
     if let Ok(n) = s.parse::<i64>() {
         return Some(n.saturating_mul(1000));
     }
-    let mut total: f64 = 0.0;
-    let mut num = String::new();
-    let b: Vec<char> = s.chars().collect();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_digit() || c == '.' {
-            num.push(c);
-            i += 1;
-            continue;
-        }
-        let mut unit = String::new();
-        while i < b.len() && !b[i].is_ascii_digit() && b[i] != '.' {
-            unit.push(b[i]);
-            i += 1;
-        }
-        let n: f64 = num.parse().ok()?;
-        num.clear();
-        total += n * match unit.as_str() {
-            "ms" => 1.0,
-            "s" => 1000.0,
-            "m" => 60_000.0,
-            "h" => 3_600_000.0,
-            _ => return None,
-        };
-    }
-    if !num.is_empty() {
-        return None;
-    }
-    Some(total as Millis)
+    super::args::parse_go_duration(s).ok()
 }
 
 /// What a list request selects.
+#[derive(Debug, Clone)]
 struct Filter {
     label: Option<Selector>,
     fields: Vec<FieldReq>,
@@ -472,10 +451,10 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             a,
             out,
             &targets,
-            &filter,
+            filter,
             &opts,
             if all_ns { None } else { Some(ns.as_str()) },
-            &format,
+            format,
         );
     }
 
@@ -663,18 +642,20 @@ pub fn sort_objects(objs: &mut [Object], t: &jsonpath::Template) {
     }
 }
 
-/// `kubectl get -w`: the current table, then a row per change until `--request-timeout`
-/// (default 5 s here, since a transcript cannot stream) runs out.
+/// `kubectl get -w`: the current table, then a row per change. In `replay` and transcripts
+/// it returns when `--request-timeout` (default 5 s of simulated time here, since a
+/// transcript cannot stream) runs out; in the page (`Terminal::live`) it becomes the
+/// terminal's running [`super::stream::Stream`] until Ctrl+C.
 #[allow(clippy::too_many_arguments)]
 fn watch(
     ctx: &mut Ctx,
     a: &Args,
     out: &mut Output,
     targets: &[Target],
-    filter: &Filter,
+    filter: Filter,
     opts: &TableOpts,
     ns_scope: Option<&str>,
-    format: &Format,
+    format: Format,
 ) -> i32 {
     let Some(rt) = targets.first().map(|t| t.rt) else {
         return 0;
@@ -682,30 +663,22 @@ fn watch(
     if targets.iter().any(|t| t.rt != rt) {
         return fail(out, "you may only specify a single resource type");
     }
-    let names: Vec<String> = targets.iter().filter_map(|t| t.name.clone()).collect();
-    let ns = ns_scope.unwrap_or("").to_string();
-    let timeout = a
-        .value(&["--request-timeout"])
-        .and_then(parse_timeout)
-        .filter(|t| *t > 0)
-        .unwrap_or(5000)
-        .min(600_000);
-    let o = TableOpts {
-        with_namespace: opts.with_namespace && rt.namespaced,
-        with_kind: false,
-        ..opts.clone()
+    let mut w = Watcher {
+        rt,
+        names: targets.iter().filter_map(|t| t.name.clone()).collect(),
+        ns: ns_scope.unwrap_or("").to_string(),
+        all_namespaces: ns_scope.is_none(),
+        filter,
+        opts: TableOpts {
+            with_namespace: opts.with_namespace && rt.namespaced,
+            with_kind: false,
+            ..opts.clone()
+        },
+        format,
+        tw: TabWriter::kubectl(),
+        seen: BTreeMap::new(),
     };
-    let current = |c: &Cluster| -> Result<Vec<Object>, String> {
-        if names.is_empty() {
-            list_matching(c, rt, ns_scope, filter)
-        } else {
-            Ok(names
-                .iter()
-                .filter_map(|n| find(c, rt, &ns, n).cloned())
-                .collect())
-        }
-    };
-    let initial = match current(ctx.cluster) {
+    let initial = match w.current(ctx.cluster) {
         Ok(v) => v,
         Err(field) => {
             out.err(&format!(
@@ -715,76 +688,112 @@ fn watch(
             return 1;
         }
     };
-    if !names.is_empty() && initial.is_empty() {
-        for n in &names {
+    if !w.names.is_empty() && initial.is_empty() {
+        for n in &w.names {
             out.err(&format!("{}\n", not_found(rt, n)));
         }
         return 1;
     }
-    let mut tw = TabWriter::kubectl();
-    let now = ctx.cluster.now;
-    let print =
-        |objs: &[Object], header: bool, tw: &mut TabWriter, now: Millis, out: &mut Output| {
-            match format {
-                Format::Name => {
-                    for obj in objs {
-                        out.out(&format!("{}/{}\n", kind_prefix(rt), obj.name()));
-                    }
-                }
-                Format::Yaml => {
-                    for obj in objs {
-                        out.out(&format!("---\n{}", output::to_yaml(&obj.to_json())));
-                    }
-                }
-                Format::Json => {
-                    for obj in objs {
-                        out.out(&output::to_json(&obj.to_json()));
-                    }
-                }
-                Format::JsonPath(t) => {
-                    for obj in objs {
-                        out.out(&t.execute(&obj.to_json()));
-                    }
-                }
-                Format::Custom(cols) => {
-                    for (i, obj) in objs.iter().enumerate() {
-                        out.out(&custom_columns(
-                            cols,
-                            &obj.to_json(),
-                            !header || i > 0 || o.no_headers,
-                        ));
-                    }
-                }
-                Format::Table { .. } => {
-                    let mut text = String::new();
-                    if header && !o.no_headers {
-                        text.push_str(&line(&header_cells(rt, &o)));
-                    }
-                    for obj in objs {
-                        text.push_str(&line(&row_cells(obj, now, &o)));
-                    }
-                    if !text.is_empty() {
-                        out.out(&tw.format(&text));
-                    }
+    w.print(&initial, true, ctx.cluster.now, out);
+    w.seen = initial.into_iter().map(|o| (Key::of(&o), o)).collect();
+    super::stream::start(ctx, a, super::stream::Stream::Watch(Box::new(w)), out)
+}
+
+/// `--request-timeout` (a global flag) in milliseconds: None when not given or `0`.
+pub fn request_timeout(a: &Args) -> Result<Option<Millis>, String> {
+    match a.value(&["--request-timeout"]) {
+        None => Ok(None),
+        Some(v) => parse_timeout(v).map(Some).ok_or_else(|| {
+            "Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)".to_string()
+        }),
+    }
+}
+
+/// A running `kubectl get -w`: what it lists and the objects it has printed.
+#[derive(Debug, Clone)]
+pub struct Watcher {
+    rt: &'static ResourceType,
+    names: Vec<String>,
+    ns: String,
+    all_namespaces: bool,
+    filter: Filter,
+    opts: TableOpts,
+    format: Format,
+    /// One tabwriter for the whole watch: later rows keep the first table's columns.
+    tw: TabWriter,
+    seen: BTreeMap<Key, Object>,
+}
+
+impl Watcher {
+    fn current(&self, c: &Cluster) -> Result<Vec<Object>, String> {
+        if self.names.is_empty() {
+            let scope = (!self.all_namespaces).then_some(self.ns.as_str());
+            list_matching(c, self.rt, scope, &self.filter)
+        } else {
+            Ok(self
+                .names
+                .iter()
+                .filter_map(|n| find(c, self.rt, &self.ns, n).cloned())
+                .collect())
+        }
+    }
+
+    fn print(&mut self, objs: &[Object], header: bool, now: Millis, out: &mut Output) {
+        let (rt, o) = (self.rt, &self.opts);
+        match &self.format {
+            Format::Name => {
+                for obj in objs {
+                    out.out(&format!("{}/{}\n", kind_prefix(rt), obj.name()));
                 }
             }
-        };
-    print(&initial, true, &mut tw, now, out);
-    let mut seen: BTreeMap<Key, Object> = initial.into_iter().map(|o| (Key::of(&o), o)).collect();
-    let deadline = ctx.cluster.now.saturating_add(timeout);
-    loop {
-        let step = match ctx.cluster.next_timer() {
-            Some(t) if t <= deadline => t.max(ctx.cluster.now),
-            _ => deadline,
-        };
-        ctx.cluster.advance_to(step);
-        let now = ctx.cluster.now;
-        let cur = current(ctx.cluster).unwrap_or_default();
+            Format::Yaml => {
+                for obj in objs {
+                    out.out(&format!("---\n{}", output::to_yaml(&obj.to_json())));
+                }
+            }
+            Format::Json => {
+                for obj in objs {
+                    out.out(&output::to_json(&obj.to_json()));
+                }
+            }
+            Format::JsonPath(t) => {
+                for obj in objs {
+                    out.out(&t.execute(&obj.to_json()));
+                }
+            }
+            Format::Custom(cols) => {
+                for (i, obj) in objs.iter().enumerate() {
+                    out.out(&custom_columns(
+                        cols,
+                        &obj.to_json(),
+                        !header || i > 0 || o.no_headers,
+                    ));
+                }
+            }
+            Format::Table { .. } => {
+                let mut text = String::new();
+                if header && !o.no_headers {
+                    text.push_str(&line(&header_cells(rt, o)));
+                }
+                for obj in objs {
+                    text.push_str(&line(&row_cells(obj, now, o)));
+                }
+                if !text.is_empty() {
+                    out.out(&self.tw.format(&text));
+                }
+            }
+        }
+    }
+
+    /// Prints a row for every object that changed (or went away) since the last call.
+    pub fn poll(&mut self, c: &Cluster, out: &mut Output) {
+        let cur = self.current(c).unwrap_or_default();
         let mut changed: Vec<Object> = Vec::new();
         let mut live: BTreeMap<Key, Object> = BTreeMap::new();
         for obj in cur {
             let k = Key::of(&obj);
-            let differs = seen
+            let differs = self
+                .seen
                 .get(&k)
                 .is_none_or(|old| old.meta().resource_version != obj.meta().resource_version);
             if differs {
@@ -792,20 +801,16 @@ fn watch(
             }
             live.insert(k, obj);
         }
-        for (k, old) in &seen {
+        for (k, old) in &self.seen {
             if !live.contains_key(k) {
                 changed.push(old.clone());
             }
         }
         if !changed.is_empty() {
-            print(&changed, false, &mut tw, now, out);
+            self.print(&changed, false, c.now, out);
         }
-        seen = live;
-        if step >= deadline {
-            break;
-        }
+        self.seen = live;
     }
-    0
 }
 
 pub fn api_resources(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {

@@ -4,9 +4,11 @@
 pub mod args;
 pub mod describe;
 pub mod exec;
+pub mod flagset;
 pub mod get;
 pub mod mutate;
 pub mod printers;
+pub mod stream;
 pub mod wait;
 
 use super::shell::Output;
@@ -40,12 +42,48 @@ pub fn fail(out: &mut Output, msg: &str) -> i32 {
 pub fn run(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
     let a = match Args::parse(argv) {
         Ok(a) => a,
-        Err(e) => return fail(out, &e),
+        Err(e) => {
+            out.err(&e.render());
+            return 1;
+        }
     };
+    let cmd = a.cmd();
+    if a.has(&["-h", "--help"]) {
+        out.out(&cmd.help());
+        return 0;
+    }
+    if !cmd.simulated() {
+        return fail(
+            out,
+            &format!("{} is not simulated in this playground", cmd.full_name()),
+        );
+    }
     let Some(verb) = a.positional.first().cloned() else {
         out.out(USAGE);
         return 0;
     };
+    // Commands that only group subcommands (cmdutil.DefaultSubCommandRun).
+    if matches!(a.path, "rollout" | "config" | "set" | "create service") {
+        let words = a.rest(a.path_len);
+        if !words.is_empty() {
+            return fail(
+                out,
+                &format!(
+                    "unknown command \"{}\"\nSee '{} -h' for help and examples",
+                    words.join(" "),
+                    cmd.full_name()
+                ),
+            );
+        }
+        out.out(&cmd.help());
+        return 1;
+    }
+    // clientcmd checks --request-timeout when it builds the client (not for `config`).
+    if verb != "config" {
+        if let Err(e) = get::request_timeout(&a) {
+            return fail(out, &e);
+        }
+    }
     match verb.as_str() {
         "get" => get::get(ctx, &a, out),
         "describe" => describe::describe(ctx, &a, out),
@@ -59,7 +97,7 @@ pub fn run(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
         "annotate" => mutate::label(ctx, &a, out, "annotations"),
         "patch" => mutate::patch(ctx, &a, out),
         "set" => mutate::set(ctx, &a, out),
-        "edit" => fail(out, "kubectl edit opens the object in the page's editor; in this terminal use kubectl apply or kubectl patch"),
+        "edit" => mutate::edit(ctx, &a, out),
         "rollout" => wait::rollout(ctx, &a, out),
         "wait" => wait::wait(ctx, &a, out),
         "exec" => exec::exec(ctx, &a, out),
@@ -67,7 +105,14 @@ pub fn run(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
         "port-forward" => exec::port_forward(ctx, &a, out),
         "config" => mutate::config(ctx, &a, out),
         "version" => {
-            out.out("Client Version: v1.33.1\nKustomize Version: v5.6.0\nServer Version: v1.33.1\n");
+            // kubectl `pkg/cmd/version/version.go` Validate.
+            if !matches!(a.value(&["-o", "--output"]), None | Some("yaml" | "json")) {
+                return fail(out, "--output must be 'yaml' or 'json'");
+            }
+            out.out("Client Version: v1.33.1\nKustomize Version: v5.6.0\n");
+            if !a.has(&["--client"]) {
+                out.out("Server Version: v1.33.1\n");
+            }
             0
         }
         "cluster-info" => {
@@ -76,48 +121,11 @@ pub fn run(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
         }
         "api-resources" => get::api_resources(ctx, &a, out),
         "explain" => describe::explain(ctx, &a, out),
-        _ => {
-            out.err(&format!(
-                "error: unknown command \"{verb}\" for \"kubectl\"\n\nDid you mean this?\n{}\n",
-                suggest(&verb)
-            ));
-            1
-        }
+        _ => fail(
+            out,
+            &format!("{} is not simulated in this playground", cmd.full_name()),
+        ),
     }
-}
-
-fn suggest(verb: &str) -> String {
-    const VERBS: &[&str] = &[
-        "get",
-        "describe",
-        "apply",
-        "create",
-        "delete",
-        "run",
-        "expose",
-        "scale",
-        "label",
-        "annotate",
-        "patch",
-        "set",
-        "edit",
-        "rollout",
-        "wait",
-        "exec",
-        "logs",
-        "port-forward",
-        "config",
-        "version",
-        "cluster-info",
-        "api-resources",
-        "explain",
-    ];
-    VERBS
-        .iter()
-        .filter(|v| v.starts_with(&verb[..verb.len().min(2)]))
-        .map(|v| format!("\t{v}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 const USAGE: &str = "kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nBasic Commands (Beginner):\n  create          Create a resource from a file or from stdin\n  expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service\n  run             Run a particular image on the cluster\n  set             Set specific features on objects\n\nBasic Commands (Intermediate):\n  explain         Get documentation for a resource\n  get             Display one or many resources\n  edit            Edit a resource on the server\n  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector\n\nUse \"kubectl <command> --help\" for more information about a given command.\n";

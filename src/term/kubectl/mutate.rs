@@ -54,17 +54,14 @@ enum Mode {
     Create,
 }
 
+/// The ` (dry run)` suffix of `--dry-run=client|server` (cmdutil.GetDryRunStrategy; the
+/// value was checked by [`dry_run_check`]).
 fn dry_run(a: &Args) -> Option<&'static str> {
-    a.flags
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "--dry-run")
-        .map(|(_, v)| match v.as_deref() {
-            Some("server") => " (server dry run)",
-            Some("none") => "",
-            _ => " (dry run)",
-        })
-        .filter(|s| !s.is_empty())
+    match a.value(&["--dry-run"])? {
+        "server" => Some(" (server dry run)"),
+        "none" | "false" | "False" | "FALSE" | "f" | "F" | "0" => None,
+        _ => Some(" (dry run)"),
+    }
 }
 
 /// The namespace check kubectl does before sending: an object's own namespace must
@@ -195,17 +192,185 @@ fn container_name_from_image(image: &str) -> String {
     crate::cluster::images::parse_image(image).0
 }
 
-/// Writes a newly made object and prints `kind/name created`.
+/// The printer `-o` selects for a command that makes one object (cli-runtime
+/// `PrintFlags`: no table printer, so `wide` is refused too).
+enum ObjPrinter {
+    /// `kind/name created`.
+    Message,
+    Name,
+    Yaml,
+    Json,
+    JsonPath(super::printers::jsonpath::Template),
+}
+
+/// cli-runtime `JSONPathPrintFlags`/`GoTemplatePrintFlags` given no template.
+pub const TEMPLATE_MISSING: &str = "template format specified but no template given";
+
+/// The output formats of `PrintFlags` without a table (kubectl 1.33 `create ... -o foo`).
+const OBJ_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
+
+fn obj_printer(a: &Args) -> Result<ObjPrinter, String> {
+    let Some(o) = a.value(&["-o", "--output"]) else {
+        return Ok(ObjPrinter::Message);
+    };
+    Ok(match o {
+        "" => ObjPrinter::Message,
+        "name" => ObjPrinter::Name,
+        "yaml" => ObjPrinter::Yaml,
+        "json" => ObjPrinter::Json,
+        "jsonpath" | "jsonpath-as-json" | "template" | "go-template" => {
+            return Err(TEMPLATE_MISSING.into())
+        }
+        _ => match o.strip_prefix("jsonpath=") {
+            Some(t) => ObjPrinter::JsonPath(
+                super::printers::jsonpath::Template::parse(t)
+                    .map_err(|e| format!("error parsing jsonpath {t}, {e}"))?,
+            ),
+            None => {
+                return Err(format!("unable to match a printer suitable for the output format \"{o}\", allowed formats are: {OBJ_FORMATS}"))
+            }
+        },
+    })
+}
+
+/// `--dry-run`: Ok(None) to really write, Ok(Some(suffix)) for a dry run; deprecated
+/// spellings print klog's warning (cmdutil `GetDryRunStrategy`, `helpers.go`).
+fn dry_run_check(c: &Cluster, a: &Args, out: &mut Output) -> Result<Option<&'static str>, String> {
+    let Some(v) = a.value(&["--dry-run"]) else {
+        return Ok(None);
+    };
+    let warn = |out: &mut Output, line: u32, msg: &str| {
+        let t = c.time(c.now).0;
+        out.err(&format!(
+            "W{}.{:06} {:>7} helpers.go:{line}] {msg}\n",
+            t.strftime("%m%d %H:%M:%S"),
+            c.now.rem_euclid(1000) * 1000,
+            12345
+        ));
+    };
+    match v {
+        "client" => Ok(Some(" (dry run)")),
+        "server" => Ok(Some(" (server dry run)")),
+        "none" => Ok(None),
+        "unchanged" => {
+            warn(
+                out,
+                703,
+                "--dry-run is deprecated and can be replaced with --dry-run=client.",
+            );
+            Ok(Some(" (dry run)"))
+        }
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => {
+            warn(out, 717, &format!("--dry-run={v} is deprecated (boolean value) and can be replaced with --dry-run=client."));
+            Ok(Some(" (dry run)"))
+        }
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => {
+            warn(out, 720, &format!("--dry-run={v} is deprecated (boolean value) and can be replaced with --dry-run=none."));
+            Ok(None)
+        }
+        _ => Err(format!(
+            "Invalid dry-run value ({v}). Must be \"none\", \"server\", or \"client\"."
+        )),
+    }
+}
+
+/// The JSON a typed object made on the client marshals to: Go writes struct fields
+/// without `omitempty` even when empty (`creationTimestamp: null`, `resources: {}`,
+/// `strategy: {}`, `status: {}`), as kubectl 1.33 `--dry-run=client -o yaml` shows.
+fn client_json(obj: &Object) -> Value {
+    let mut v = obj.to_json();
+    fn meta(m: &mut Value) {
+        if let Some(o) = m.as_object_mut() {
+            o.entry("creationTimestamp").or_insert(Value::Null);
+        }
+    }
+    fn pod_spec(spec: &mut Value) {
+        if let Some(cs) = spec.get_mut("containers").and_then(Value::as_array_mut) {
+            for c in cs {
+                if let Some(o) = c.as_object_mut() {
+                    o.entry("resources")
+                        .or_insert_with(|| serde_json::json!({}));
+                }
+            }
+        }
+    }
+    let kind = obj.kind();
+    let Some(root) = v.as_object_mut() else {
+        return v;
+    };
+    meta(
+        root.entry("metadata")
+            .or_insert_with(|| serde_json::json!({})),
+    );
+    match kind {
+        "Deployment" => {
+            if let Some(spec) = root.get_mut("spec").and_then(Value::as_object_mut) {
+                spec.entry("strategy")
+                    .or_insert_with(|| serde_json::json!({}));
+                if let Some(t) = spec.get_mut("template").and_then(Value::as_object_mut) {
+                    meta(t.entry("metadata").or_insert_with(|| serde_json::json!({})));
+                    if let Some(ps) = t.get_mut("spec") {
+                        pod_spec(ps);
+                    }
+                }
+            }
+            root.entry("status")
+                .or_insert_with(|| serde_json::json!({}));
+        }
+        "Pod" => {
+            if let Some(ps) = root.get_mut("spec") {
+                pod_spec(ps);
+            }
+            root.entry("status")
+                .or_insert_with(|| serde_json::json!({}));
+        }
+        "Service" => {
+            root.entry("status")
+                .or_insert_with(|| serde_json::json!({"loadBalancer": {}}));
+        }
+        "Namespace" => {
+            root.entry("spec").or_insert_with(|| serde_json::json!({}));
+            root.entry("status")
+                .or_insert_with(|| serde_json::json!({}));
+        }
+        _ => {}
+    }
+    v
+}
+
+/// Writes a newly made object and prints `kind/name created` (or the object, with `-o`).
 fn create_one(ctx: &mut Ctx, a: &Args, out: &mut Output, obj: Object, verb: &str) -> i32 {
     let ns = ctx.namespace(a);
     let refn = ref_name(&obj);
-    if let Some(s) = dry_run(a) {
-        out.out(&format!("{refn} {verb}{s}\n"));
+    let printer = match obj_printer(a) {
+        Ok(p) => p,
+        Err(e) => return fail(out, &e),
+    };
+    let dry = match dry_run_check(ctx.cluster, a, out) {
+        Ok(d) => d,
+        Err(e) => return fail(out, &e),
+    };
+    let print = |json: Value, suffix: &str, out: &mut Output| match &printer {
+        ObjPrinter::Message => out.out(&format!("{refn} {verb}{suffix}\n")),
+        ObjPrinter::Name => out.out(&format!("{refn}\n")),
+        ObjPrinter::Yaml => out.out(&manifest::output::to_yaml(&json)),
+        ObjPrinter::Json => out.out(&manifest::output::to_json_typed(&json)),
+        ObjPrinter::JsonPath(t) => out.out(&t.execute(&json)),
+    };
+    if dry == Some(" (dry run)") {
+        print(client_json(&obj), " (dry run)", out);
         return 0;
     }
-    match ctx.cluster.create(obj, &ns) {
-        Ok(_) => {
-            out.out(&format!("{refn} {verb}\n"));
+    let mut sandbox;
+    let cluster: &mut Cluster = if dry.is_some() {
+        sandbox = ctx.cluster.clone();
+        &mut sandbox
+    } else {
+        ctx.cluster
+    };
+    match cluster.create(obj, &ns) {
+        Ok(created) => {
+            print(created.to_json(), dry.unwrap_or(""), out);
             0
         }
         Err(e) => {
@@ -301,6 +466,64 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     }
 }
 
+/// One `--tcp` spec `PORT[:TARGET]` (kubectl `create_service.go` `parsePorts`: the port
+/// through `strconv.ParseUint(_, 10, 16)`, a numeric target checked as a port number, a
+/// named one as an IANA port name).
+fn parse_tcp(spec: &str) -> Result<(i32, IntOrString), String> {
+    let (p, t) = spec.split_once(':').unwrap_or((spec, ""));
+    let port = match p.parse::<u64>() {
+        Ok(n) if n <= 65535 => n as i32,
+        Ok(_) => {
+            return Err(format!(
+                "strconv.ParseUint: parsing \"{p}\": value out of range"
+            ))
+        }
+        Err(_) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+            return Err(format!(
+                "strconv.ParseUint: parsing \"{p}\": value out of range"
+            ))
+        }
+        Err(_) => {
+            return Err(format!(
+                "strconv.ParseUint: parsing \"{p}\": invalid syntax"
+            ))
+        }
+    };
+    if t.is_empty() {
+        return Ok((port, IntOrString::Int(port)));
+    }
+    if let Ok(n) = t.parse::<i64>() {
+        if !(1..=65535).contains(&n) {
+            return Err("must be between 1 and 65535, inclusive".into());
+        }
+        return Ok((port, IntOrString::Int(n as i32)));
+    }
+    // validation.IsValidPortName
+    let mut errs = Vec::new();
+    if t.len() > 15 {
+        errs.push("must be no more than 15 characters");
+    }
+    if !t
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+    }
+    if !t.bytes().any(|b| b.is_ascii_lowercase()) {
+        errs.push("must contain at least one letter (a-z)");
+    }
+    if t.contains("--") {
+        errs.push("must not contain consecutive hyphens");
+    }
+    if t.starts_with('-') || t.ends_with('-') {
+        errs.push("must not begin or end with a hyphen");
+    }
+    if !errs.is_empty() {
+        return Err(errs.join(","));
+    }
+    Ok((port, IntOrString::String(t.to_string())))
+}
+
 fn create_service(ctx: &mut Ctx, a: &Args, out: &mut Output, rest: &[String]) -> i32 {
     let ty = match rest.get(1).map(String::as_str) {
         Some("clusterip") => "ClusterIP",
@@ -322,16 +545,13 @@ fn create_service(ctx: &mut Ctx, a: &Args, out: &mut Output, rest: &[String]) ->
     let mut ports = Vec::new();
     for spec in a.values(&["--tcp"]) {
         for pair in spec.split(',') {
-            let (p, t) = pair.split_once(':').unwrap_or((pair, pair));
-            let (Ok(port), tp) = (p.parse::<i32>(), t) else {
-                return fail(out, &format!("invalid port: {pair}"));
-            };
-            let target = match tp.parse::<i32>() {
-                Ok(n) => IntOrString::Int(n),
-                Err(_) => IntOrString::String(tp.to_string()),
+            let (port, target) = match parse_tcp(pair) {
+                Ok(v) => v,
+                Err(e) => return fail(out, &e),
             };
             ports.push(ServicePort {
-                name: Some(format!("{p}-{t}")),
+                // create_service.go: the name is the spec with `:` replaced by `-`.
+                name: Some(pair.replace(':', "-")),
                 port,
                 protocol: Some("TCP".into()),
                 target_port: Some(target),
@@ -370,7 +590,10 @@ fn create_service(ctx: &mut Ctx, a: &Args, out: &mut Output, rest: &[String]) ->
 
 pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let Some(name) = a.rest(1).first().cloned() else {
-        return fail(out, "NAME is required for run");
+        return fail(
+            out,
+            "NAME is required for run\nSee 'kubectl run -h' for help and examples",
+        );
     };
     let Some(image) = a.value(&["--image"]).map(str::to_string) else {
         return fail(out, "required flag(s) \"image\" not set");
@@ -436,6 +659,8 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         spec: Some(PodSpec {
             containers: vec![container],
             restart_policy: Some(restart),
+            // Set by kubectl's pod generator itself (`kubectl run --dry-run=client -o yaml`).
+            dns_policy: Some("ClusterFirst".into()),
             ..Default::default()
         }),
         status: None,
@@ -1242,6 +1467,9 @@ pub fn config(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             0
         }
         Some("view") => {
+            if let Err(e) = obj_printer(a) {
+                return fail(out, &e);
+            }
             let ns_line = if ctx.term.namespace == "default" {
                 String::new()
             } else {
@@ -1258,3 +1486,47 @@ pub fn config(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
 
 #[allow(dead_code)]
 fn _unused(_: &ResourceType) {}
+
+/// `kubectl edit TYPE NAME`: the object's YAML as `kubectl get -o yaml` prints it. In the
+/// page (`Terminal::live`) it goes to the manifest editor (`Terminal::edit`), where Apply
+/// sends it back; elsewhere no editor runs, so kubectl sees the file unchanged and prints
+/// `Edit cancelled, no changes made.` (kubectl `pkg/cmd/util/editor/editoptions.go`).
+pub fn edit(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let words = a.rest(1);
+    if words.is_empty() && a.values(&["-f", "--filename"]).is_empty() {
+        out.err(&format!("{NO_RESOURCES}\n"));
+        return 1;
+    }
+    let mut argv: Vec<String> = vec!["get".into()];
+    argv.extend(words.iter().cloned());
+    if let Some(ns) = a.value(&["-n", "--namespace"]) {
+        argv.push(format!("--namespace={ns}"));
+    }
+    argv.extend(["-o".to_string(), "yaml".to_string()]);
+    let get_args = match Args::parse(&argv) {
+        Ok(g) => g,
+        Err(e) => {
+            out.err(&e.render());
+            return 1;
+        }
+    };
+    let mut yaml = Output::new();
+    let code = super::get::get(ctx, &get_args, &mut yaml);
+    if code != 0 {
+        out.append(yaml);
+        return code;
+    }
+    let mut text = String::new();
+    for (stream, chunk) in yaml.chunks {
+        match stream {
+            crate::term::shell::Stream::Out => text.push_str(&chunk),
+            crate::term::shell::Stream::Err => out.err(&chunk),
+        }
+    }
+    if ctx.term.live {
+        ctx.term.edit = Some(text);
+    } else {
+        out.err("Edit cancelled, no changes made.\n");
+    }
+    0
+}
