@@ -140,6 +140,16 @@ fn view_actions_go_through_steps() {
         state.ui.traffic
     );
 
+    // Speeds are 1x, 4x, 16x (issue 6); anything else is ignored.
+    let state = state.reduce(Action::Ui(UiAction::Speed(16)));
+    assert_eq!(state.ui.speed, 16);
+    let state = state.reduce(Action::Ui(UiAction::Speed(5)));
+    assert_eq!(state.ui.speed, 16);
+    let now = state.world.borrow().cluster.now;
+    let state = state.reduce(Action::Tick(500));
+    assert_eq!(state.world.borrow().cluster.now, now + 8000);
+    let state = state.reduce(Action::Ui(UiAction::Speed(1)));
+
     // Pause stops the clock; the in-pod shell runs lines through kubectl exec.
     let state = state.reduce(Action::Ui(UiAction::Pause(true)));
     let now = state.world.borrow().cluster.now;

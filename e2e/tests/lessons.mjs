@@ -17,7 +17,7 @@ async function waitFor(what, fn, timeout = 30000) {
 
 // Simulated milliseconds a step waits for, from its label (the lesson data's Wait steps).
 const WAITS = { 'Wait for the rollout': 30000 };
-const SPEED = 5;
+const SPEED = 4;
 
 export default async function (t) {
   const { page } = t;

@@ -3,23 +3,9 @@
 // nginx through the Service, a wrong selector explained, Send traffic hit counts,
 // the controls, and the phone layout.
 import assert from 'node:assert/strict';
+import { debugWget, labels, run, until } from '../lib.mjs';
 
 const NGINX_POD = 'svg g[role="button"][aria-label^="Pod nginx-"]';
-
-async function labels(page, sel) {
-  return page.locator(sel).evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')));
-}
-
-async function until(fn, what, timeout = 30000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last && last.ok) return last;
-    if (Date.now() > deadline) assert.fail(`${what}: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 async function readyNginx(page, n) {
   return until(async () => {
@@ -27,12 +13,6 @@ async function readyNginx(page, n) {
     const ready = l.filter((x) => x.includes('Running, Ready'));
     return { ok: ready.length === n && l.length === n, l };
   }, `${n} ready nginx pods`);
-}
-
-async function run(page, line) {
-  const term = page.getByRole('textbox', { name: 'Terminal' });
-  await term.fill(line);
-  await term.press('Enter');
 }
 
 const termText = (page) => page.getByRole('region', { name: 'Terminal output' }).textContent();
@@ -64,7 +44,18 @@ export default async function (t) {
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   await page.getByRole('button', { name: 'Play', exact: true }).click();
   await page.getByRole('combobox', { name: 'kube-proxy mode' }).selectOption('ipvs');
-  await page.getByRole('combobox', { name: 'Speed' }).selectOption('5x');
+  const speeds = await page.getByRole('combobox', { name: 'Speed' }).locator('option').allTextContents();
+  assert.deepEqual(speeds, ['1x', '4x', '16x'], 'issue 6: speeds 1x, 4x, 16x');
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('16x');
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  const clock = page.getByLabel('Simulated time');
+  const t0 = await clock.textContent();
+  await page.waitForTimeout(1200);
+  assert.equal(await clock.textContent(), t0, 'paused: the clock stands still');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await until(async () => ({ ok: (await clock.textContent()) !== t0, t0 }), 'Step advances the clock');
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('4x');
 
   t.step('pod menu: View YAML shows kubectl get pod -o yaml');
   const first = (await labels(page, NGINX_POD))[0].split(',')[0].replace(/^Pod /, '');
@@ -97,14 +88,7 @@ export default async function (t) {
   await t.screenshot('scaled-up');
 
   t.step('terminal: history, clear, a debug pod reaching nginx');
-  await run(page, 'kubectl run debug --image=alpine --restart=Never -- sleep 3600');
-  await page.getByText('pod/debug created').waitFor();
-  await until(async () => {
-    const l = await labels(page, 'svg g[aria-label^="Pod debug,"]');
-    return { ok: l.length === 1 && l[0].includes('Running'), l };
-  }, 'debug running');
-  await run(page, 'kubectl exec debug -- wget -qO- http://nginx');
-  await page.getByRole('region', { name: 'Terminal output' }).getByText('Welcome to nginx!').first().waitFor();
+  await debugWget(page);
   const term = page.getByRole('textbox', { name: 'Terminal' });
   await term.press('ArrowUp');
   assert.equal(await term.inputValue(), 'kubectl exec debug -- wget -qO- http://nginx');

@@ -60,7 +60,7 @@ function fnvLow32(bytes) {
   for (const b of bytes) { h ^= BigInt(b); h = (h * 0x100000001b3n) & 0xffffffffffffffffn; }
   return [24n, 16n, 8n, 0n].map((s) => Number((h >> s) & 0xffn));
 }
-function link({ editor, applies = [], commands = [], version = 1 }) {
+function link({ editor, applies = [], commands = [], version = 2 }) {
   const out = [];
   varint(out, version); // simulation version
   varint(out, 1); // seed
@@ -233,9 +233,9 @@ export default async function (t) {
 
   t.step('a link from another simulation version replays its steps and says so');
   await page.goto('about:blank');
-  await page.goto(`${t.baseUrl}#${link({ version: 2, editor: 'x: 1\n', commands: ['kubectl get ns'] })}`, { waitUntil: 'load' });
+  await page.goto(`${t.baseUrl}#${link({ version: 99, editor: 'x: 1\n', commands: ['kubectl get ns'] })}`, { waitUntil: 'load' });
   const warn = page.locator('.kp-notice-warn');
-  await warn.getByText('made by a newer simulation (version 2)').waitFor();
+  await warn.getByText('made by a newer simulation (version 99)').waitFor();
   await out.getByText('kube-node-lease').first().waitFor();
   await t.screenshot('other-version-link');
   await page.getByRole('button', { name: 'Undo' }).click();

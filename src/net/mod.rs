@@ -37,6 +37,65 @@ pub struct NetState {
     pub logs: BTreeMap<Key, Vec<(Millis, String)>>,
     /// Files written inside pods (`wget -O file`, `echo > /tmp/x`): (pod, path) -> contents.
     pub files: BTreeMap<(Key, String), String>,
+    /// While a step runs (`World::run`): the connections it makes from pods and from
+    /// outside the cluster, for the page to animate; the kubelet's probes are left out.
+    /// `None`: not recording. At most [`MAX_FLOWS`] per step.
+    pub flows: Option<Vec<Flow>>,
+}
+
+/// The most connections one step records for the page (the rest still happen).
+pub const MAX_FLOWS: usize = 200;
+
+/// One connection as the page animates it: where it came from and its hop trace
+/// (DNS questions a resolver asked over it are appended as [`Hop::Dns`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flow {
+    pub from: Source,
+    pub port: i32,
+    pub proto: Proto,
+    pub outcome: Outcome,
+    pub trace: Vec<Hop>,
+}
+
+impl Flow {
+    /// The Service whose kube-proxy rule carried the connection.
+    pub fn service(&self) -> Option<&Key> {
+        self.trace.iter().find_map(|h| match h {
+            Hop::Rule { service, .. } => Some(service),
+            _ => None,
+        })
+    }
+
+    /// The pod that received the connection.
+    pub fn pod(&self) -> Option<&Key> {
+        self.trace.iter().find_map(|h| match h {
+            Hop::Deliver { pod, .. } => pod.as_ref(),
+            _ => None,
+        })
+    }
+
+    /// A DNS query (to port 53).
+    pub fn is_dns(&self) -> bool {
+        self.port == 53 && matches!(self.proto, Proto::Udp | Proto::Tcp)
+    }
+
+    /// The names asked over this connection, in order.
+    pub fn dns_names(&self) -> impl Iterator<Item = &str> {
+        self.trace.iter().filter_map(|h| match h {
+            Hop::Dns { name, .. } => Some(name.as_str()),
+            _ => None,
+        })
+    }
+}
+
+/// Adds a DNS question and its answer to the last recorded connection (the resolver's
+/// query to its nameserver), when a step is recording.
+pub fn note_dns(c: &mut Cluster, hop: Hop) {
+    if let Some(flow) = c.net.flows.as_mut().and_then(|f| f.last_mut()) {
+        if flow.is_dns() && matches!(hop, Hop::Dns { .. }) {
+            flow.trace.push(hop);
+        }
+    }
 }
 
 /// Where a connection starts.
@@ -119,10 +178,12 @@ pub enum Hop {
         qtype: String,
         answer: String,
     },
-    /// A kube-proxy rule matched (iptables chain / ipvs virtual server / nft map), with its comment.
+    /// A kube-proxy rule matched (iptables chain / ipvs virtual server / nft map), with its
+    /// comment and the Service (namespace/name) it belongs to.
     Rule {
         chain: String,
         comment: String,
+        service: Key,
     },
     /// The endpoint chosen among `of` candidates.
     Pick {
@@ -523,6 +584,17 @@ pub fn connect(
         proto,
         &mut trace,
     );
+    if !matches!(src, Source::Node(_)) {
+        if let Some(flows) = c.net.flows.as_mut().filter(|f| f.len() < MAX_FLOWS) {
+            flows.push(Flow {
+                from: src.clone(),
+                port,
+                proto,
+                outcome: outcome.clone(),
+                trace: trace.clone(),
+            });
+        }
+    }
     Connection { outcome, trace }
 }
 
@@ -586,6 +658,7 @@ fn route(
             trace.push(Hop::Rule {
                 chain: svc_chain(c.settings.proxy_mode, &svc, &sp),
                 comment: format!("{} cluster IP", port_label(&svc, &sp)),
+                service: Key::of(&o),
             });
             let mut eps = endpoints_for(c, &o, &sp);
             if eps.is_empty() {
@@ -629,6 +702,7 @@ fn route(
             trace.push(Hop::Rule {
                 chain: svc_chain(c.settings.proxy_mode, &svc, &sp),
                 comment: format!("{} external IP", port_label(&svc, &sp)),
+                service: Key::of(&o),
             });
             let eps = endpoints_for(c, &o, &sp);
             if eps.is_empty() {
@@ -670,6 +744,7 @@ fn route(
                     trace.push(Hop::Rule {
                         chain: "KUBE-NODEPORTS".into(),
                         comment: format!("{} node port {port}", port_label(&svc, &sp)),
+                        service: Key::of(&o),
                     });
                     let eps = endpoints_for(c, &o, &sp);
                     if eps.is_empty() {

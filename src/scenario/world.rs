@@ -74,6 +74,10 @@ pub struct World {
     pub terminal: Terminal,
     /// Every `Step::Command` run, in order (what the terminal shows; share links replay it).
     pub history: Vec<HistoryEntry>,
+    /// The connections the last step made from pods and from outside the cluster
+    /// ("send traffic", wget/curl/nslookup in the terminal), with their hop traces, for
+    /// the page to animate (at most `net::MAX_FLOWS`; probes are not included).
+    pub flows: Vec<crate::net::Flow>,
 }
 
 impl World {
@@ -82,6 +86,7 @@ impl World {
             cluster: Cluster::new(seed),
             terminal: Terminal::new(),
             history: Vec::new(),
+            flows: Vec::new(),
         }
     }
 
@@ -92,10 +97,12 @@ impl World {
     }
 
     /// "Send traffic": `count` new TCP connections from `from` to the Service's first
-    /// port (its ClusterIP from a pod; a NodePort on the first node or the external IP
-    /// from outside). The output has one line per pod that answered, `POD N`, sorted by
-    /// name, then `(refused) N`, `(timed out) N`, `(unreachable) N` when any; an error
-    /// line and code 1 when the Service cannot be reached this way.
+    /// port. From a pod each request first resolves `SERVICE.NAMESPACE` through kube-dns
+    /// (as `wget http://SERVICE.NAMESPACE` in the pod does) and connects to the answer,
+    /// the ClusterIP; from outside it goes to the external IP or a NodePort on the first
+    /// node. The output has one line per pod that answered, `POD N`, sorted by name, then
+    /// `(bad address) N`, `(refused) N`, `(timed out) N`, `(unreachable) N` when any; an
+    /// error line and code 1 when the Service cannot be reached this way.
     fn send_traffic(
         &mut self,
         from: &TrafficSource,
@@ -179,7 +186,23 @@ impl World {
         };
         let mut hits: BTreeMap<String, u32> = BTreeMap::new();
         let (mut refused, mut timed_out, mut unreachable) = (0u32, 0u32, 0u32);
+        let mut bad_address = 0u32;
+        let dns_name = format!("{service}.{namespace}");
         for _ in 0..count.min(1000) {
+            let ip = match &source {
+                Source::Pod(pod) => {
+                    match crate::term::pod::resolve_from_pod(&mut self.cluster, pod, &dns_name)
+                        .and_then(|ips| ips.into_iter().next())
+                    {
+                        Some(ip) => ip,
+                        None => {
+                            bad_address += 1;
+                            continue;
+                        }
+                    }
+                }
+                _ => ip.clone(),
+            };
             match connect(&mut self.cluster, &source, &ip, dport, proto).outcome {
                 Outcome::Connected(peer) => {
                     let name = match peer.kind {
@@ -198,6 +221,7 @@ impl World {
             out.out(&format!("{name} {n}\n"));
         }
         for (what, n) in [
+            ("(bad address)", bad_address),
             ("(refused)", refused),
             ("(timed out)", timed_out),
             ("(unreachable)", unreachable),
@@ -212,7 +236,15 @@ impl World {
         }
     }
 
+    /// Runs one step; afterwards `flows` holds the connections it made.
     pub fn run(&mut self, step: &Step) -> StepResult {
+        self.cluster.net.flows = Some(Vec::new());
+        let result = self.run_step(step);
+        self.flows = self.cluster.net.flows.take().unwrap_or_default();
+        result
+    }
+
+    fn run_step(&mut self, step: &Step) -> StepResult {
         match step {
             Step::Apply { text } => {
                 let mut out = Output::new();
@@ -335,6 +367,142 @@ mod tests {
 /// and can never add commands of its own.
 fn shell_quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', "'\\''"))
+}
+
+#[cfg(test)]
+mod flow_tests {
+    use super::*;
+    use crate::net::{Flow, Source};
+    use std::collections::BTreeMap;
+
+    fn nginx_world() -> World {
+        let mut w = World::new(1);
+        w.run(&Step::Apply {
+            text: crate::scenario::lessons::NGINX.into(),
+        });
+        w.run(&Step::Advance { ms: 10_000 });
+        w
+    }
+
+    fn pod_name(f: &Flow) -> Option<&str> {
+        f.pod().map(|k| k.name.as_str())
+    }
+
+    #[test]
+    fn a_step_records_its_connections_for_the_page() {
+        let mut w = nginx_world();
+        // The clock's steps record nothing (readiness probes are left out).
+        w.run(&Step::Advance { ms: 5_000 });
+        assert!(w.flows.is_empty(), "{:?}", w.flows);
+
+        w.run(&Step::Command {
+            line: "kubectl run debug --image=alpine --restart=Never -- sleep 3600".into(),
+        });
+        w.run(&Step::Advance { ms: 5_000 });
+        let r = w.run(&Step::Command {
+            line: "kubectl exec debug -- wget -qO- http://nginx".into(),
+        });
+        assert!(
+            r.output.combined().contains("Welcome to nginx!"),
+            "{}",
+            r.output.combined()
+        );
+        let debug = Source::Pod(Key::new("Pod", "default", "debug"));
+        // DNS first: the question for nginx.default.svc.cluster.local, through kube-dns
+        // to a CoreDNS pod; then the request through the nginx Service to an nginx pod.
+        assert_eq!(w.flows.len(), 2, "{:#?}", w.flows);
+        let (dns, http) = (&w.flows[0], &w.flows[1]);
+        assert!(dns.is_dns() && dns.from == debug);
+        assert_eq!(
+            dns.service(),
+            Some(&Key::new("Service", "kube-system", "kube-dns"))
+        );
+        assert!(pod_name(dns).is_some_and(|n| n.starts_with("coredns-")));
+        assert!(dns
+            .dns_names()
+            .any(|n| n == "nginx.default.svc.cluster.local"));
+        assert!(!http.is_dns() && http.from == debug);
+        assert_eq!(
+            http.service(),
+            Some(&Key::new("Service", "default", "nginx"))
+        );
+        assert!(pod_name(http).is_some_and(|n| n.starts_with("nginx-")));
+
+        // nslookup: one DNS connection with the names asked.
+        w.run(&Step::Command {
+            line: "kubectl exec debug -- nslookup nginx".into(),
+        });
+        assert!(w.flows.iter().all(Flow::is_dns), "{:#?}", w.flows);
+        assert!(w
+            .flows
+            .iter()
+            .flat_map(Flow::dns_names)
+            .any(|n| n.contains("nginx")));
+    }
+
+    #[test]
+    fn send_traffic_from_a_pod_resolves_then_connects_each_request() {
+        let mut w = nginx_world();
+        let from = w
+            .cluster
+            .store
+            .list_ns("Pod", "default")
+            .map(|o| o.name().to_string())
+            .next()
+            .expect("an nginx pod");
+        let r = w.run(&Step::SendTraffic {
+            from: TrafficSource::Pod {
+                namespace: "default".into(),
+                name: from.clone(),
+            },
+            namespace: "default".into(),
+            service: "nginx".into(),
+            count: 10,
+        });
+        assert_eq!(r.code, 0, "{}", r.output.combined());
+        assert_eq!(
+            w.flows.len(),
+            20,
+            "a DNS query and a connection per request"
+        );
+        let mut hits: BTreeMap<String, u32> = BTreeMap::new();
+        for pair in w.flows.chunks(2) {
+            assert!(pair[0].is_dns() && !pair[1].is_dns());
+            assert_eq!(
+                pair[1].service(),
+                Some(&Key::new("Service", "default", "nginx"))
+            );
+            *hits
+                .entry(pod_name(&pair[1]).expect("a pod").to_string())
+                .or_default() += 1;
+        }
+        let printed: BTreeMap<String, u32> = r
+            .output
+            .combined()
+            .lines()
+            .filter_map(|l| {
+                let (p, n) = l.rsplit_once(' ')?;
+                Some((p.to_string(), n.parse().ok()?))
+            })
+            .collect();
+        assert_eq!(hits, printed, "the traces agree with the counts");
+
+        // From outside (NodePort): no DNS, straight to the node port.
+        w.run(&Step::Command {
+            line: "kubectl patch svc nginx -p '{\"spec\":{\"type\":\"NodePort\"}}'".into(),
+        });
+        w.run(&Step::SendTraffic {
+            from: TrafficSource::Outside,
+            namespace: "default".into(),
+            service: "nginx".into(),
+            count: 5,
+        });
+        assert_eq!(w.flows.len(), 5);
+        assert!(w
+            .flows
+            .iter()
+            .all(|f| f.from == Source::Outside && !f.is_dns() && f.pod().is_some()));
+    }
 }
 
 #[cfg(test)]

@@ -719,6 +719,27 @@ fn parse_url(u: &str) -> Option<Url> {
     })
 }
 
+/// Resolves `name` from inside a pod the way its programs do (`/etc/hosts`, then the
+/// resolv.conf search list through kube-dns over the data plane): the addresses, or
+/// `None` when the name does not resolve or the nameserver does not answer. The page's
+/// "send traffic" from a pod uses it, as `wget http://SERVICE.NAMESPACE` would.
+pub fn resolve_from_pod(c: &mut Cluster, pod: &Key, name: &str) -> Option<Vec<String>> {
+    let p = match c.store.get(pod) {
+        Some(Object::Pod(p)) => Some(p.clone()),
+        _ => None,
+    };
+    let mut trace = Vec::new();
+    resolve_in_pod(
+        c,
+        &Source::Pod(pod.clone()),
+        p.as_ref(),
+        &pod.namespace,
+        name,
+        &mut trace,
+    )
+    .ok()
+}
+
 /// Resolves a name the way a musl program in the pod does; None = not found.
 /// Also sends the DNS traffic through the data plane (to kube-dns).
 fn resolve_in_pod(
@@ -747,7 +768,7 @@ fn resolve_in_pod(
     let mut asked = Vec::new();
     let r = dns::resolve_musl(c, &rc, &hosts, name, &mut asked);
     for a in asked {
-        trace.push(Hop::Dns {
+        let hop = Hop::Dns {
             name: a.name,
             qtype: a.qtype.as_str().into(),
             answer: if a.reply.rcode == Rcode::NoError {
@@ -755,7 +776,9 @@ fn resolve_in_pod(
             } else {
                 a.reply.rcode.as_str().into()
             },
-        });
+        };
+        net::note_dns(c, hop.clone());
+        trace.push(hop);
     }
     r.ok_or(ResolveError::NotFound)
 }
@@ -1136,6 +1159,18 @@ fn nslookup(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
         if reply.rcode != Rcode::NoError {
             code = 1;
         }
+        net::note_dns(
+            h.cluster,
+            Hop::Dns {
+                name: qname.clone(),
+                qtype: t.as_str().into(),
+                answer: if reply.rcode == Rcode::NoError {
+                    reply.addresses().join(",")
+                } else {
+                    reply.rcode.as_str().into()
+                },
+            },
+        );
         out.out(&dns::nslookup_format(&qname, &reply));
     }
     code

@@ -109,8 +109,18 @@ impl State {
     }
 
     pub(crate) fn run(&mut self, step: &Step) -> String {
-        let result = self.world.borrow_mut().run(step);
+        let (result, flows) = {
+            let mut world = self.world.borrow_mut();
+            let result = world.run(step);
+            (result, std::mem::take(&mut world.flows))
+        };
         self.version += 1;
+        if !flows.is_empty() {
+            self.ui.packets = view::Packets {
+                seq: self.version,
+                flows: Rc::new(flows),
+            };
+        }
         let output = result.output.combined();
         super::share::record(self, step, &output);
         output
@@ -273,7 +283,7 @@ pub fn app() -> Html {
                 <Editor text={state.text.clone()} problems={state.problems.clone()}
                         applied={state.applied.clone()} {on_input} {on_apply} />
                 <Diagram snapshot={snap} selected={ui.sel.clone()} menu={ui.menu} {highlight}
-                         hits={ui.hits.clone()} dispatch={dispatch.clone()} />
+                         hits={ui.hits.clone()} packets={ui.packets.clone()} dispatch={dispatch.clone()} />
                 <Terminal entries={state.term.clone()} prompt={view::prompt(ui)} dispatch={dispatch.clone()} world={state.world.clone()} />
                 <Inspector world={state.world.clone()} version={state.version} sel={ui.sel.clone()}
                            tab={ui.tab} traffic={ui.traffic.clone()} {pods} {replicas} {dispatch} />

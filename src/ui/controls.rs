@@ -7,6 +7,9 @@ use super::app::Action;
 use super::view::UiAction;
 use crate::cluster::ProxyMode;
 
+/// The clock speeds offered (issue 6: 1x, 4x, 16x).
+pub const SPEEDS: [u32; 3] = [1, 4, 16];
+
 /// The `value` of the `<select>` an event came from.
 pub(crate) fn select_value(e: &Event) -> Option<String> {
     let target = e.target()?;
@@ -87,7 +90,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                         title="Advance the simulated clock by 1 second">{ "Step" }</button>
                 <label class="kp-field">{ "Speed" }
                     <select aria-label="Speed" onchange={speed}>
-                        { for [1u32, 2, 5].iter().map(|s| html! {
+                        { for SPEEDS.iter().map(|s| html! {
                             <option value={format!("{s}x")} selected={props.speed == *s}>{ format!("{s}x") }</option>
                         }) }
                     </select>

@@ -9,7 +9,7 @@ use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use super::app::Action;
-use super::view::{Sel, UiAction};
+use super::view::{Packets, Sel, UiAction};
 use crate::api::Object;
 use crate::cluster::controllers::is_pod_ready;
 use crate::scenario::World;
@@ -27,6 +27,14 @@ const SVC_H: i32 = 84;
 const LINK_GAP: i32 = 64;
 const CLIENT_H: i32 = 44;
 const CLIENT_GAP: i32 = 36;
+const DNS_W: i32 = 150;
+const DNS_H: i32 = 48;
+/// Packet animation: one hop (source -> Service, Service -> pod), a DNS question, the
+/// gap between requests of a batch, and the most packets one batch draws.
+const HOP_MS: u32 = 350;
+const DNS_MS: u32 = 300;
+const STAGGER_MS: u32 = 250;
+const MAX_PACKETS: usize = 60;
 const UNSCHEDULED: &str = "(unscheduled)";
 
 /// One pod as drawn.
@@ -122,6 +130,8 @@ pub struct Snapshot {
     pub deployments: Vec<DeploymentView>,
     /// Every namespace, `default` first.
     pub namespaces: Vec<String>,
+    /// The ClusterIP of `kube-system/kube-dns`, for the CoreDNS marker.
+    pub dns_ip: Option<String>,
 }
 
 fn in_ns(filter: &str, ns: &str) -> bool {
@@ -366,11 +376,20 @@ pub fn snapshot(world: &World, ns: &str) -> Snapshot {
         .collect();
     namespaces.sort();
     namespaces.insert(0, "default".into());
+    let dns_ip = match store.get(&crate::cluster::Key::new(
+        "Service",
+        "kube-system",
+        "kube-dns",
+    )) {
+        Some(Object::Service(s)) => s.spec.as_ref().and_then(|sp| sp.cluster_ip.clone()),
+        _ => None,
+    };
     Snapshot {
         nodes,
         services,
         deployments,
         namespaces,
+        dns_ip,
     }
 }
 
@@ -384,6 +403,8 @@ pub struct DiagramProps {
     pub highlight: BTreeSet<String>,
     /// "Send traffic" hits per pod (namespace/name).
     pub hits: BTreeMap<String, u32>,
+    /// The last step's connections, animated along their traces.
+    pub packets: Packets,
     pub dispatch: Callback<Action>,
 }
 
@@ -475,6 +496,115 @@ fn key_handler(dispatch: &Callback<Action>, sel: Sel, kill: bool) -> Callback<Ke
     })
 }
 
+/// Where things are drawn, for the packets.
+struct Layout<'a> {
+    /// Top-left corner of each pod (namespace/name).
+    pod_pos: &'a BTreeMap<String, (i32, i32)>,
+    /// Left edge of each Service box (namespace/name) and whether it has a client box.
+    services: BTreeMap<String, (i32, bool)>,
+    svc_y: i32,
+    client_y: i32,
+    /// Centre of the CoreDNS marker, when drawn.
+    dns: Option<(i32, i32)>,
+}
+
+/// One animated packet: its path (source, middle, end), timing, and what tests read.
+#[derive(Debug, Clone, PartialEq)]
+struct PacketView {
+    points: [(i32, i32); 3],
+    delay_ms: u32,
+    dur_ms: u32,
+    dns: bool,
+    /// Connected (not refused, timed out or unreachable).
+    ok: bool,
+    /// The source pod's name, or `outside`.
+    from: String,
+    /// The pod that answered.
+    pod: Option<String>,
+    /// The Service (namespace/name) whose rule carried it.
+    service: Option<String>,
+    /// DNS names asked (space-separated).
+    names: Option<String>,
+}
+
+/// The packets of one batch of connections, in order: each request starts
+/// `STAGGER_MS` after the previous one, and a connection that follows a DNS question
+/// from the same source starts when the answer is back (DNS -> virtual IP -> pod).
+fn packet_views(flows: &[crate::net::Flow], l: &Layout) -> Vec<PacketView> {
+    use crate::net::{Outcome, Source};
+    let key = |k: &crate::cluster::Key| format!("{}/{}", k.namespace, k.name);
+    let pod_centre = |k: &crate::cluster::Key| {
+        l.pod_pos
+            .get(&key(k))
+            .map(|&(x, y)| (x + POD_W / 2, y + POD_H / 2))
+    };
+    let svc_centre = |k: &str| {
+        l.services
+            .get(k)
+            .map(|&(x, _)| (x + SVC_W / 2, l.svc_y + SVC_H / 2))
+    };
+    let mid = |a: (i32, i32), b: (i32, i32)| ((a.0 + b.0) / 2, (a.1 + b.1) / 2);
+    let mut out = Vec::new();
+    let (mut start, mut answered): (u32, Option<(u32, &Source)>) = (0, None);
+    for f in flows.iter().take(MAX_PACKETS) {
+        let service = f.service().map(key);
+        let dns = f.is_dns();
+        let from = match &f.from {
+            Source::Pod(k) => pod_centre(k),
+            Source::Outside => service.as_deref().and_then(|s| {
+                let &(x, client) = l.services.get(s)?;
+                Some(if client {
+                    (x + SVC_W / 2, l.client_y + CLIENT_H / 2)
+                } else {
+                    (x + SVC_W / 2, l.svc_y + SVC_H + CLIENT_GAP / 2)
+                })
+            }),
+            Source::Node(_) => None,
+        };
+        let (middle, end) = if dns {
+            let target = svc_centre("kube-system/kube-dns").or(l.dns);
+            (None, target)
+        } else {
+            let middle = service.as_deref().and_then(svc_centre);
+            let end = f.pod().and_then(pod_centre).or(middle);
+            (middle, end)
+        };
+        let Some(end) = end else { continue };
+        let from_pt = from.or(middle).unwrap_or(end);
+        let points = [from_pt, middle.unwrap_or_else(|| mid(from_pt, end)), end];
+        let (delay_ms, dur_ms) = if dns {
+            if answered.is_some() {
+                start += STAGGER_MS;
+            }
+            answered = Some((start + DNS_MS, &f.from));
+            (start, DNS_MS)
+        } else {
+            let delay = match answered.take() {
+                Some((t, src)) if *src == f.from => t,
+                _ => start,
+            };
+            start += STAGGER_MS;
+            (delay, if middle.is_some() { 2 * HOP_MS } else { HOP_MS })
+        };
+        out.push(PacketView {
+            points,
+            delay_ms,
+            dur_ms,
+            dns,
+            ok: matches!(f.outcome, Outcome::Connected(_)),
+            from: match &f.from {
+                Source::Pod(k) => k.name.clone(),
+                Source::Outside => "outside".into(),
+                Source::Node(n) => n.clone(),
+            },
+            pod: f.pod().map(|k| k.name.clone()),
+            service,
+            names: dns.then(|| f.dns_names().collect::<Vec<_>>().join(" ")),
+        });
+    }
+    out
+}
+
 fn click_handler(dispatch: &Callback<Action>, sel: Sel) -> Callback<MouseEvent> {
     let dispatch = dispatch.clone();
     Callback::from(move |_: MouseEvent| {
@@ -514,7 +644,14 @@ pub fn diagram(props: &DiagramProps) -> Html {
     let node_h = NODE_HEAD + max_pods.max(1) * (POD_H + POD_GAP) + foot;
     let n_nodes = snap.nodes.len().max(1) as i32;
     let n_svcs = snap.services.len() as i32;
-    let width = (GAP + n_nodes * (NODE_W + GAP)).max(GAP + n_svcs * (SVC_W + GAP));
+    // CoreDNS, where DNS questions go, beside the Services (unless kube-dns is drawn).
+    let dns_drawn = snap
+        .services
+        .iter()
+        .any(|s| s.namespace == "kube-system" && s.name == "kube-dns");
+    let dns_marker = snap.dns_ip.clone().filter(|_| n_svcs > 0 && !dns_drawn);
+    let marker_w = if dns_marker.is_some() { DNS_W + GAP } else { 0 };
+    let width = (GAP + n_nodes * (NODE_W + GAP)).max(GAP + n_svcs * (SVC_W + GAP) + marker_w);
     let svc_y = GAP + node_h + LINK_GAP;
     let has_clients = snap
         .services
@@ -547,6 +684,86 @@ pub fn diagram(props: &DiagramProps) -> Html {
             pod_pos.insert(p.key(), (px, py));
         }
     }
+
+    let layout = Layout {
+        pod_pos: &pod_pos,
+        services: snap
+            .services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let client =
+                    !s.node_ports.is_empty() || s.external.is_some() || s.external_name.is_some();
+                (
+                    format!("{}/{}", s.namespace, s.name),
+                    (GAP + i as i32 * (SVC_W + GAP), client),
+                )
+            })
+            .collect(),
+        svc_y,
+        client_y,
+        dns: dns_marker
+            .as_ref()
+            .map(|_| (GAP + n_svcs * (SVC_W + GAP) + DNS_W / 2, svc_y + SVC_H / 2)),
+    };
+    let packets = packet_views(&props.packets.flows, &layout);
+    let seq = props.packets.seq;
+    let dns_box = dns_marker.as_ref().map(|ip| {
+        let x = GAP + n_svcs * (SVC_W + GAP);
+        let y = svc_y + (SVC_H - DNS_H) / 2;
+        html! {
+            <g key="coredns" class="kp-dns" role="img"
+               aria-label={format!("CoreDNS, answers DNS for the cluster at Service kube-system/kube-dns {ip}")}>
+                <rect x={x.to_string()} y={y.to_string()} width={DNS_W.to_string()}
+                      height={DNS_H.to_string()} rx="8" />
+                <text class="kp-dns-title" x={(x + 10).to_string()} y={(y + 19).to_string()}>{ "CoreDNS" }</text>
+                <text class="kp-dns-info" x={(x + 10).to_string()} y={(y + 37).to_string()}>
+                    { format!("kube-dns {ip}") }
+                </text>
+            </g>
+        }
+    });
+    // The packets of the last step, one CSS animation each (transform + opacity only).
+    // A packet that reaches its end gets `data-arrived` (for tests; no re-render).
+    let on_arrive = Callback::from(|e: web_sys::AnimationEvent| {
+        if e.animation_name().starts_with("kp-pkt") {
+            if let Some(el) = e
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            {
+                let _ = el.set_attribute("data-arrived", "true");
+            }
+        }
+    });
+    let packet_layer = html! {
+        <g key="packets" class="kp-packets" aria-hidden="true" onanimationend={on_arrive}>
+            { for packets.iter().enumerate().map(|(i, p)| {
+                let [(x0, y0), (x1, y1), (x2, y2)] = p.points;
+                let style = format!(
+                    "--x0:{x0}px;--y0:{y0}px;--x1:{x1}px;--y1:{y1}px;--x2:{x2}px;--y2:{y2}px;animation-duration:{}ms;animation-delay:{}ms",
+                    p.dur_ms, p.delay_ms
+                );
+                let class = classes!(
+                    "kp-packet",
+                    if p.dns { "kp-packet-dns" } else { "kp-packet-req" },
+                    (!p.ok).then_some("kp-packet-fail")
+                );
+                let ring = format!("animation-delay:{}ms", p.delay_ms + p.dur_ms.saturating_sub(60));
+                html! {
+                    <>
+                    <circle key={format!("{seq}-{i}")} {class} r={if p.dns { "5" } else { "7" }} cx="0" cy="0"
+                            data-kind={if p.dns { "dns" } else { "request" }}
+                            data-from={p.from.clone()} data-pod={p.pod.clone()}
+                            data-service={p.service.clone()} data-dns={p.names.clone()}
+                            {style} />
+                    <circle key={format!("{seq}-{i}r")}
+                            class={if p.dns { "kp-arrive kp-arrive-dns" } else if p.ok { "kp-arrive" } else { "kp-arrive kp-arrive-fail" }}
+                            r="14" cx={x2.to_string()} cy={y2.to_string()} style={ring} />
+                    </>
+                }
+            }) }
+        </g>
+    };
 
     let total_hits: u32 = props.hits.values().sum();
     let links = snap.services.iter().enumerate().flat_map(|(i, s)| {
@@ -855,6 +1072,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     { for nodes }
                     { for pods }
                     { for services }
+                    { for dns_box }
+                    { packet_layer }
                 </svg>
                 { for menu }
             </div>

@@ -3,6 +3,7 @@
 //! Anything that changes the cluster is a [`Step`] run through `State::run`.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::app::{State, TermEntry};
 use crate::cluster::ProxyMode;
@@ -39,7 +40,7 @@ pub struct UiState {
     /// The terminal is inside this pod (namespace, name): lines run through `kubectl exec`.
     pub shell: Option<(String, String)>,
     pub paused: bool,
-    /// Clock speed: 1, 2 or 5.
+    /// Clock speed: 1, 4 or 16 (`controls::SPEEDS`).
     pub speed: u32,
     /// Namespace filter: a namespace or `all`.
     pub namespace: String,
@@ -47,6 +48,23 @@ pub struct UiState {
     pub hits: BTreeMap<String, u32>,
     /// The last "send traffic" summary lines.
     pub traffic: Vec<String>,
+    /// The connections of the last step that made any, for the diagram to animate.
+    pub packets: Packets,
+}
+
+/// A batch of connections to animate (a step's `World::flows`); `seq` (the page's world
+/// version when it ran) grows with every batch, so the diagram replays the animation even
+/// when two batches look alike.
+#[derive(Debug, Clone, Default)]
+pub struct Packets {
+    pub seq: u64,
+    pub flows: Rc<Vec<crate::net::Flow>>,
+}
+
+impl PartialEq for Packets {
+    fn eq(&self, other: &Self) -> bool {
+        self.seq == other.seq && Rc::ptr_eq(&self.flows, &other.flows)
+    }
 }
 
 impl Default for UiState {
@@ -61,6 +79,7 @@ impl Default for UiState {
             namespace: "default".into(),
             hits: BTreeMap::new(),
             traffic: Vec::new(),
+            packets: Packets::default(),
         }
     }
 }
@@ -215,7 +234,11 @@ pub fn reduce(state: &mut State, action: UiAction) {
             });
         }
         UiAction::Pause(p) => ui.paused = p,
-        UiAction::Speed(s) => ui.speed = s.clamp(1, 16),
+        UiAction::Speed(s) => {
+            if super::controls::SPEEDS.contains(&s) {
+                ui.speed = s;
+            }
+        }
         UiAction::StepClock => {
             state.run(&Step::Advance { ms: 1000 });
         }
