@@ -78,11 +78,16 @@ impl Scenario {
 }
 
 /// Rebuilds the world a scenario describes: a fresh world with its seed, then every step.
+/// Scenarios come from the page, whose terminal is live (`get -w` and `logs -f` return at
+/// once there and leave no stream behind after the replay).
 pub fn replay(scenario: &Scenario) -> World {
     let mut world = World::new(scenario.seed);
+    world.terminal.live = true;
     for step in &scenario.steps {
         world.run(step);
     }
+    world.terminal.stream = None;
+    world.terminal.edit = None;
     world
 }
 

@@ -57,8 +57,8 @@ impl Terminal {
     /// Runs one command line (with any heredoc body on the following lines).
     pub fn run(&mut self, cluster: &mut Cluster, script: &str) -> (Output, i32) {
         let mut out = Output::new();
-        // A new command line ends whatever was streaming (the page sends Ctrl+C first).
-        self.stream = None;
+        // A running stream survives other commands (the page's Kill and Scale buttons run
+        // kubectl too); the page ends it (Ctrl+C) before running a line the learner typed.
         let mut shell = std::mem::take(&mut self.shell);
         // One command line moves the clock by MAX_COMMAND_CLOCK at most (hostile `sleep` loops).
         cluster.set_clock_limit(Some(
@@ -76,6 +76,11 @@ impl Terminal {
         cluster.set_clock_limit(None);
         self.shell = shell;
         (out, code)
+    }
+
+    /// Ctrl+C: ends the running stream; true when one was running.
+    pub fn interrupt(&mut self) -> bool {
+        self.stream.take().is_some()
     }
 
     /// New output of the running stream (empty when none); the stream is dropped once it

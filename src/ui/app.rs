@@ -98,7 +98,7 @@ impl State {
             text: text.to_string(),
             problems: Vec::new(),
             applied: Vec::new(),
-            world: Rc::new(RefCell::new(World::new(1))),
+            world: Rc::new(RefCell::new(super::live::world(1))),
             version: 0,
             term: Vec::new(),
             ui: UiState::default(),
@@ -164,7 +164,7 @@ impl Default for State {
             text: DEFAULT_MANIFEST.to_string(),
             problems: Vec::new(),
             applied: Vec::new(),
-            world: Rc::new(RefCell::new(World::new(1))),
+            world: Rc::new(RefCell::new(super::live::world(1))),
             version: 0,
             term: Vec::new(),
             ui: UiState::default(),
@@ -203,10 +203,13 @@ impl Reducible for State {
                     line,
                     output,
                 });
+                super::live::after_command(&mut next);
             }
             Action::Ui(a) => view::reduce(&mut next, a),
             Action::Work(a) => super::share::reduce(&mut next, a),
         }
+        // A running `get -w` / `logs -f` prints what this action changed.
+        super::live::pump(&mut next);
         Rc::new(next)
     }
 }
@@ -284,7 +287,8 @@ pub fn app() -> Html {
                         applied={state.applied.clone()} {on_input} {on_apply} />
                 <Diagram snapshot={snap} selected={ui.sel.clone()} menu={ui.menu} {highlight}
                          hits={ui.hits.clone()} packets={ui.packets.clone()} dispatch={dispatch.clone()} />
-                <Terminal entries={state.term.clone()} prompt={view::prompt(ui)} dispatch={dispatch.clone()} world={state.world.clone()} />
+                <Terminal entries={state.term.clone()} prompt={view::prompt(ui)} dispatch={dispatch.clone()} world={state.world.clone()}
+                          streaming={super::live::streaming(&state)} />
                 <Inspector world={state.world.clone()} version={state.version} sel={ui.sel.clone()}
                            tab={ui.tab} traffic={ui.traffic.clone()} {pods} {replicas} {dispatch} />
             </main>

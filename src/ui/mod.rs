@@ -9,6 +9,7 @@
 //! - [`view`]: the view-state and its actions.
 //! - [`share`]: the scenario log, share links, autosave, Reset/Undo, Export.
 //! - [`lessons`]: the Lessons menu and the lesson panel with live checks.
+//! - [`live`]: the live terminal: `get -w` / `logs -f` stream until Ctrl+C, `edit` opens the editor.
 
 pub mod app;
 pub mod controls;
@@ -16,6 +17,7 @@ pub mod diagram;
 pub mod editor;
 pub mod inspector;
 pub mod lessons;
+pub mod live;
 pub mod share;
 pub mod terminal;
 pub mod view;

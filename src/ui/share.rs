@@ -16,7 +16,7 @@ use yew::prelude::*;
 use super::app::{Action, State, TermEntry, DEFAULT_MANIFEST};
 use super::view::UiState;
 use crate::scenario::lessons::{self, do_step, Ctx, Progress};
-use crate::scenario::{decode_link, encode_link, export, Scenario, Step, World, SIM_VERSION};
+use crate::scenario::{decode_link, encode_link, export, Scenario, Step, SIM_VERSION};
 
 /// The localStorage key of the autosaved work.
 const SAVE_KEY: &str = "kubeplay.work";
@@ -139,7 +139,7 @@ fn load(state: &mut State, scenario: &Scenario, term: Option<Vec<TermEntry>>) {
         .as_deref()
         .and_then(lessons::find)
         .map(|l| l.id);
-    let mut world = World::new(scenario.seed);
+    let mut world = super::live::world(scenario.seed);
     let mut progress = lesson
         .and_then(lessons::find)
         .map(Progress::new)
@@ -157,6 +157,9 @@ fn load(state: &mut State, scenario: &Scenario, term: Option<Vec<TermEntry>>) {
             );
         }
     }
+    // Nothing streams and no edit is pending after a reload or undo.
+    world.terminal.stream = None;
+    world.terminal.edit = None;
     state.term = term.unwrap_or_else(|| {
         world
             .history

@@ -1,6 +1,8 @@
 //! The terminal: an input line (Enter runs it; Up/Down walk the history; Ctrl+C
-//! abandons the line; Ctrl+L clears the screen) and the scrolled output region.
-//! Inside a pod (menu "Shell" or `kubectl exec -it POD -- sh`) the prompt is `/ #`.
+//! abandons the line or stops a streaming `get -w` / `logs -f`; Ctrl+L clears the
+//! screen) and the scrolled output region. Inside a pod (menu "Shell" or
+//! `kubectl exec -it POD -- sh`) the prompt is `/ #`; while a command streams there is
+//! no prompt, as in a real terminal.
 
 use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
@@ -16,6 +18,9 @@ pub struct TerminalProps {
     pub dispatch: Callback<Action>,
     /// Read for Tab completion only (never written here).
     pub world: std::rc::Rc<std::cell::RefCell<crate::scenario::World>>,
+    /// A `get -w` / `logs -f` is running: no prompt until Ctrl+C.
+    #[prop_or_default]
+    pub streaming: bool,
 }
 
 /// Impl PartialEq by pointer for the shared world (it changes through steps, and the
@@ -59,6 +64,7 @@ impl PartialEq for TerminalProps {
     fn eq(&self, other: &Self) -> bool {
         self.entries == other.entries
             && self.prompt == other.prompt
+            && self.streaming == other.streaming
             && self.dispatch == other.dispatch
             && same_world(&self.world, &other.world)
     }
@@ -81,7 +87,8 @@ pub fn terminal(props: &TerminalProps) -> Html {
     let history = use_mut_ref(History::default);
     {
         let output_ref = output_ref.clone();
-        use_effect_with(props.entries.len(), move |_| {
+        let last_len = props.entries.last().map_or(0, |e| e.output.len());
+        use_effect_with((props.entries.len(), last_len), move |_| {
             if let Some(el) = output_ref.cast::<HtmlElement>() {
                 el.set_scroll_top(el.scroll_height());
             }
@@ -195,9 +202,12 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 }) }
             </div>
             <div class="kp-term-input">
-                <span class="kp-prompt" aria-hidden="true">{ props.prompt.clone() }</span>
+                <span class="kp-prompt" aria-hidden="true">
+                    { if props.streaming { String::new() } else { props.prompt.clone() } }
+                </span>
                 <input type="text" aria-label="Terminal" spellcheck="false" ref={input_ref}
-                       autocomplete="off" autocapitalize="off" {onkeydown} />
+                       autocomplete="off" autocapitalize="off" {onkeydown}
+                       placeholder={ props.streaming.then_some("streaming - Ctrl+C to stop") } />
             </div>
         </section>
     }

@@ -284,6 +284,9 @@ pub fn reduce(state: &mut State, action: UiAction) {
         }
         UiAction::TermLine(line) => term_line(state, line),
         UiAction::Interrupt(line) => {
+            if super::live::interrupt(state) {
+                return;
+            }
             let prompt = prompt(&state.ui);
             state.term.push(TermEntry {
                 prompt,
@@ -305,6 +308,8 @@ pub fn prompt(ui: &UiState) -> String {
 }
 
 fn term_line(state: &mut State, line: String) {
+    // Enter while a stream runs ends it first, as Ctrl+C would.
+    super::live::interrupt(state);
     let trimmed = line.trim();
     if trimmed == "clear" {
         state.term.clear();
@@ -364,6 +369,7 @@ fn term_line(state: &mut State, line: String) {
         line,
         output,
     });
+    super::live::after_command(state);
 }
 
 #[cfg(test)]

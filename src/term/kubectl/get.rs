@@ -677,6 +677,7 @@ fn watch(
         format,
         tw: TabWriter::kubectl(),
         seen: BTreeMap::new(),
+        headed: false,
     };
     let initial = match w.current(ctx.cluster) {
         Ok(v) => v,
@@ -694,7 +695,7 @@ fn watch(
         }
         return 1;
     }
-    w.print(&initial, true, ctx.cluster.now, out);
+    w.print(&initial, ctx.cluster.now, out);
     w.seen = initial.into_iter().map(|o| (Key::of(&o), o)).collect();
     super::stream::start(ctx, a, super::stream::Stream::Watch(Box::new(w)), out)
 }
@@ -722,6 +723,8 @@ pub struct Watcher {
     /// One tabwriter for the whole watch: later rows keep the first table's columns.
     tw: TabWriter,
     seen: BTreeMap<Key, Object>,
+    /// Whether the header has been printed.
+    headed: bool,
 }
 
 impl Watcher {
@@ -738,7 +741,15 @@ impl Watcher {
         }
     }
 
-    fn print(&mut self, objs: &[Object], header: bool, now: Millis, out: &mut Output) {
+    /// Prints objects; the table header (and custom-columns header) goes before the first
+    /// row the watch prints, so an empty list prints nothing at all (kubectl 1.33
+    /// `get pods -w` with no pods, verified against the real client).
+    fn print(&mut self, objs: &[Object], now: Millis, out: &mut Output) {
+        if objs.is_empty() {
+            return;
+        }
+        let header = !self.headed;
+        self.headed = true;
         let (rt, o) = (self.rt, &self.opts);
         match &self.format {
             Format::Name => {
@@ -807,7 +818,7 @@ impl Watcher {
             }
         }
         if !changed.is_empty() {
-            self.print(&changed, false, c.now, out);
+            self.print(&changed, c.now, out);
         }
         self.seen = live;
     }

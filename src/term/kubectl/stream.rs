@@ -64,3 +64,102 @@ impl Stream {
         (out, done)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cluster::Cluster;
+    use crate::term::Terminal;
+
+    const POD: &str = "kubectl run web --image=nginx:1.27";
+
+    fn live() -> (Cluster, Terminal) {
+        let mut t = Terminal::new();
+        t.live = true;
+        (Cluster::new(1), t)
+    }
+
+    #[test]
+    fn live_watch_streams_until_interrupted() {
+        let (mut c, mut t) = live();
+        let now = c.now;
+        let (out, code) = t.run(&mut c, "kubectl get pods -w");
+        assert_eq!(code, 0);
+        // No pods: a real `kubectl get pods -w` prints nothing until the first one.
+        assert_eq!(out.combined(), "");
+        assert_eq!(c.now, now, "the live terminal does not move the clock");
+        assert!(t.stream.is_some());
+        assert_eq!(t.poll_stream(&c), "");
+        // Another actor changes the cluster (the page's Apply): the watch prints it.
+        let mut other = Terminal::new();
+        other.run(&mut c, POD);
+        let rows = t.poll_stream(&c);
+        assert!(
+            rows.starts_with("NAME   READY   STATUS") && rows.contains("\nweb    0/1 "),
+            "{rows:?}"
+        );
+        c.advance(5_000);
+        let later = t.poll_stream(&c);
+        assert!(later.contains("Running"), "{later:?}");
+        assert!(t.interrupt());
+        assert!(!t.interrupt());
+        assert_eq!(t.poll_stream(&c), "");
+    }
+
+    #[test]
+    fn other_commands_leave_the_stream_running() {
+        let (mut c, mut t) = live();
+        t.run(&mut c, "kubectl get pods --watch");
+        assert!(t.stream.is_some());
+        // The page's Kill button runs `kubectl delete pod ... --wait=false` here.
+        t.run(&mut c, POD);
+        assert!(t.poll_stream(&c).contains("web"));
+        // A new stream replaces the old one; an error starts none.
+        t.run(&mut c, "kubectl get svc -w");
+        assert!(t.poll_stream(&c).is_empty());
+        assert!(t.interrupt());
+        let (out, code) = t.run(&mut c, "kubectl get pods -w --foo");
+        assert_eq!(code, 1, "{}", out.combined());
+        assert!(t.stream.is_none());
+    }
+
+    #[test]
+    fn live_logs_follow_until_the_pod_goes() {
+        let (mut c, mut t) = live();
+        t.run(&mut c, POD);
+        c.advance(5_000);
+        let (out, code) = t.run(&mut c, "kubectl logs -f web");
+        assert_eq!(code, 0);
+        assert!(out.combined().contains("Configuration complete"));
+        assert!(t.stream.is_some());
+        let mut other = Terminal::new();
+        other.run(&mut c, "kubectl delete pod web --wait=false");
+        c.advance(5_000);
+        t.poll_stream(&c);
+        assert!(t.stream.is_none(), "logs -f returns when the container stops");
+    }
+
+    #[test]
+    fn outside_the_page_streams_end_after_the_request_timeout() {
+        let mut c = Cluster::new(1);
+        let mut t = Terminal::new();
+        let now = c.now;
+        let (_, code) = t.run(&mut c, "kubectl get pods -w --request-timeout=3s");
+        assert_eq!(code, 0);
+        assert_eq!(c.now, now + 3_000);
+        assert!(t.stream.is_none());
+    }
+
+    #[test]
+    fn edit_hands_the_yaml_to_the_page() {
+        let (mut c, mut t) = live();
+        t.run(&mut c, POD);
+        let (out, code) = t.run(&mut c, "kubectl edit pod web");
+        assert_eq!((out.combined().as_str(), code), ("", 0));
+        let yaml = t.edit.take().unwrap_or_default();
+        assert!(yaml.starts_with("apiVersion: v1\nkind: Pod\n"), "{yaml}");
+        let mut plain = Terminal::new();
+        let (out, _) = plain.run(&mut c, "kubectl edit pod/web");
+        assert_eq!(out.combined(), "Edit cancelled, no changes made.\n");
+        assert!(plain.edit.is_none());
+    }
+}
