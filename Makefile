@@ -92,7 +92,7 @@ size:
 	@echo "    screenshots of the e2e run: $(SCREENSHOTS)"
 
 bench:
-	$(call step,benchmarks: criterion (native) + bundle size, one table)
+	$(call step,benchmarks: criterion (native) + browser (e2e/bench.mjs) + bundle size, one table)
 	@benches/report.sh
 
 ## make fuzz: cargo-fuzz needs nightly, which a fresh machine may lack, so it is not part

@@ -2,6 +2,7 @@
 # Serves dist/ on a free 127.0.0.1 port, runs every e2e test against it, and stops
 # the server by its PID afterwards, also when a test fails.
 #   scripts/e2e.sh [test-name-filter]
+#   E2E_SCRIPT=e2e/bench.mjs scripts/e2e.sh     (the browser benchmark, `make bench`)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,4 +40,4 @@ if [ -z "$PORT" ]; then
 fi
 
 echo "    serving dist/ on http://127.0.0.1:$PORT/ (server PID $SERVER_PID)"
-BASE_URL="http://127.0.0.1:$PORT/" node "$ROOT/e2e/run.mjs" "$@"
+BASE_URL="http://127.0.0.1:$PORT/" node "${E2E_SCRIPT:-$ROOT/e2e/run.mjs}" "$@"

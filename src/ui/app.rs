@@ -217,6 +217,10 @@ impl Reducible for State {
 /// The clock's period and the simulated time each tick advances.
 const TICK_MS: u32 = 500;
 
+/// The inspector's kubectl output follows every change of the store, and at least every
+/// this many simulated milliseconds (ages and event times move on).
+const INSPECTOR_REFRESH_MS: i64 = 5_000;
+
 /// The page: editor on the left, diagram on the right, terminal below.
 #[function_component(App)]
 pub fn app() -> Html {
@@ -231,25 +235,45 @@ pub fn app() -> Html {
             move || drop(interval)
         });
     }
-    let on_input = {
+    // The callbacks are made once (the dispatcher never changes), so the children's props
+    // stay equal across clock ticks and they skip rendering when what they show is the same.
+    let on_input = use_memo((), {
         let state = state.dispatcher();
-        Callback::from(move |text: String| state.dispatch(Action::Edit(text)))
-    };
-    let on_apply = {
+        move |_| Callback::from(move |text: String| state.dispatch(Action::Edit(text)))
+    });
+    let on_apply = use_memo((), {
         let state = state.dispatcher();
-        Callback::from(move |()| state.dispatch(Action::Apply))
-    };
-    let dispatch = {
+        move |_| Callback::from(move |()| state.dispatch(Action::Apply))
+    });
+    let dispatch = use_memo((), {
         let state = state.dispatcher();
-        Callback::from(move |a: Action| state.dispatch(a))
-    };
-    let world = state.world.borrow();
+        move |_| Callback::from(move |a: Action| state.dispatch(a))
+    });
+    let (on_input, on_apply, dispatch) = (
+        (*on_input).clone(),
+        (*on_apply).clone(),
+        (*dispatch).clone(),
+    );
     let ui = &state.ui;
-    let snap = snapshot(&world, &ui.namespace);
-    let highlight = match &ui.sel {
-        Some(Sel::Service { namespace, name }) => selected_pods(&world, namespace, name),
-        _ => Default::default(),
-    };
+    // What the diagram draws depends on the store only: recomputed when an object changed
+    // (its revision), the world was replaced or the filter changed, not on idle ticks.
+    let world_id = Rc::as_ptr(&state.world) as usize;
+    let rev = state.world.borrow().cluster.store.revision();
+    let snap = use_memo((world_id, rev, ui.namespace.clone()), {
+        let world = state.world.clone();
+        move |(_, _, ns)| snapshot(&world.borrow(), ns)
+    });
+    let highlight = use_memo((world_id, rev, ui.sel.clone()), {
+        let world = state.world.clone();
+        move |(_, _, sel)| match sel {
+            Some(Sel::Service { namespace, name }) => {
+                selected_pods(&world.borrow(), namespace, name)
+            }
+            _ => Default::default(),
+        }
+    });
+    let highlight = (*highlight).clone();
+    let world = state.world.borrow();
     let pods: Vec<(String, String)> = snap
         .nodes
         .iter()
@@ -289,7 +313,8 @@ pub fn app() -> Html {
                          hits={ui.hits.clone()} packets={ui.packets.clone()} dispatch={dispatch.clone()} />
                 <Terminal entries={state.term.clone()} prompt={view::prompt(ui)} dispatch={dispatch.clone()} world={state.world.clone()}
                           streaming={super::live::streaming(&state)} />
-                <Inspector world={state.world.clone()} version={state.version} sel={ui.sel.clone()}
+                <Inspector world={state.world.clone()} rev={(rev, state.work.scenario.steps.len())}
+                           clock={now / INSPECTOR_REFRESH_MS} sel={ui.sel.clone()}
                            tab={ui.tab} traffic={ui.traffic.clone()} {pods} {replicas} {dispatch} />
             </main>
         </div>

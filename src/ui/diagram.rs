@@ -395,7 +395,7 @@ pub fn snapshot(world: &World, ns: &str) -> Snapshot {
 
 #[derive(Properties, PartialEq)]
 pub struct DiagramProps {
-    pub snapshot: Snapshot,
+    pub snapshot: std::rc::Rc<Snapshot>,
     pub selected: Option<Sel>,
     /// The pod menu is open for the selected pod.
     pub menu: bool,

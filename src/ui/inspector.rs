@@ -164,7 +164,11 @@ fn read_only(world: &Rc<RefCell<World>>, cmd: &str) -> String {
 #[derive(Properties)]
 pub struct InspectorProps {
     pub world: Rc<RefCell<World>>,
-    pub version: u64,
+    /// The store's revision and the number of steps other than clock advances: the
+    /// output is recomputed when an object changed or a step ran (traffic adds log lines) ...
+    pub rev: (u64, usize),
+    /// ... or when the simulated clock passed into a new refresh period.
+    pub clock: i64,
     pub sel: Option<Sel>,
     pub tab: Tab,
     /// The last "send traffic" summary.
@@ -179,7 +183,8 @@ pub struct InspectorProps {
 impl PartialEq for InspectorProps {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.world, &o.world)
-            && self.version == o.version
+            && self.rev == o.rev
+            && self.clock == o.clock
             && self.sel == o.sel
             && self.tab == o.tab
             && self.traffic == o.traffic
@@ -194,9 +199,16 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let source = use_state(|| "outside".to_string());
     let text = {
         let world = props.world.clone();
+        let world_id = Rc::as_ptr(&props.world) as usize;
         use_memo(
-            (props.version, props.sel.clone(), props.tab),
-            move |(_, sel, tab)| {
+            (
+                world_id,
+                props.rev,
+                props.clock,
+                props.sel.clone(),
+                props.tab,
+            ),
+            move |(_, _, _, sel, tab)| {
                 sel.as_ref().map(|s| {
                     let cmd = command_for(s, *tab);
                     let out = read_only(&world, &cmd);
