@@ -46,6 +46,9 @@ pub fn parse_format(o: Option<&str>) -> Result<Format, String> {
         "jsonpath" | "jsonpath-as-json" | "template" | "go-template" => {
             return Err(super::mutate::TEMPLATE_MISSING.into())
         }
+        "custom-columns" => {
+            return Err("custom-columns format specified but no custom columns given".into())
+        }
         _ => {
             if let Some(t) = o.strip_prefix("jsonpath=") {
                 let t = jsonpath::Template::parse(t)
@@ -365,6 +368,11 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 out,
                 "kubectl get -f is not supported in the playground; use kubectl get TYPE NAME",
             );
+        }
+        if a.has(&["-w", "--watch"]) {
+            // The watch path checks its builder first (kubectl 1.33 `get -w`).
+            out.err(&format!("{}\n", super::mutate::NO_RESOURCES));
+            return 1;
         }
         out.err(NEED_TYPE);
         return 1;

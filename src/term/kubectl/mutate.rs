@@ -388,8 +388,9 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let what = rest.first().map(String::as_str).unwrap_or("");
     match what {
         "namespace" | "ns" => {
-            let Some(name) = rest.get(1) else {
-                return fail(out, "exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
+            let name = match one_name(&rest[1..], "create namespace") {
+                Ok(n) => n,
+                Err(e) => return fail(out, &e),
             };
             let obj = Object::Namespace(Namespace {
                 metadata: ObjectMeta {
@@ -401,8 +402,9 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             create_one(ctx, a, out, obj, "created")
         }
         "deployment" | "deploy" => {
-            let Some(name) = rest.get(1) else {
-                return fail(out, "exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples");
+            let name = match one_name(&rest[1..], "create deployment") {
+                Ok(n) => n,
+                Err(e) => return fail(out, &e),
             };
             let images = a.values(&["--image"]);
             if images.is_empty() {
@@ -463,6 +465,18 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             out,
             &format!("unknown resource type \"{other}\" for kubectl create in this playground"),
         ),
+    }
+}
+
+/// The NAME of `kubectl create TYPE NAME` (cmdutil `NameFromCommandArgs`, a usage error
+/// naming the subcommand; verified with kubectl 1.33).
+fn one_name<'a>(words: &'a [String], path: &str) -> Result<&'a String, String> {
+    match words {
+        [name] => Ok(name),
+        _ => Err(format!(
+            "exactly one NAME is required, got {}\nSee 'kubectl {path} -h' for help and examples",
+            words.len()
+        )),
     }
 }
 
@@ -532,15 +546,10 @@ fn create_service(ctx: &mut Ctx, a: &Args, out: &mut Output, rest: &[String]) ->
         Some("externalname") => "ExternalName",
         _ => return fail(out, "Create a service using a specified subcommand."),
     };
-    let Some(name) = rest.get(2) else {
-        // cmdutil.UsageErrorf names the subcommand (verified with kubectl 1.33).
-        return fail(
-            out,
-            &format!(
-                "exactly one NAME is required, got 0\nSee 'kubectl create service {} -h' for help and examples",
-                ty.to_lowercase()
-            ),
-        );
+    let path = format!("create service {}", ty.to_lowercase());
+    let name = match one_name(rest.get(2..).unwrap_or(&[]), &path) {
+        Ok(n) => n,
+        Err(e) => return fail(out, &e),
     };
     let mut ports = Vec::new();
     for spec in a.values(&["--tcp"]) {
@@ -599,15 +608,31 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         return fail(out, "required flag(s) \"image\" not set");
     };
     let labels: BTreeMap<String, String> = match a.value(&["--labels", "-l"]) {
-        Some(l) => l
-            .split(',')
-            .filter_map(|kv| {
-                kv.split_once('=')
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-            })
-            .collect(),
+        Some(l) => {
+            let mut m = BTreeMap::new();
+            for kv in l.split(',') {
+                // kubectl run `generate.ParseLabels`.
+                let Some((k, v)) = kv.split_once('=').filter(|(k, _)| !k.is_empty()) else {
+                    return fail(out, &format!("unexpected label spec: {kv}"));
+                };
+                m.insert(k.to_string(), v.to_string());
+            }
+            m
+        }
         None => [("run".to_string(), name.clone())].into_iter().collect(),
     };
+    // kubectl run: the env pairs and the port are parsed before anything is sent.
+    for kv in a.values(&["--env"]) {
+        if !kv.contains('=') {
+            return fail(out, &format!("invalid env: {kv}"));
+        }
+    }
+    if let Some(p) = a.value(&["--port"]).filter(|p| p.parse::<i32>().is_err()) {
+        return fail(
+            out,
+            &format!("strconv.Atoi: parsing \"{p}\": invalid syntax"),
+        );
+    }
     let restart = a.value(&["--restart"]).unwrap_or("Always").to_string();
     if !matches!(restart.as_str(), "Always" | "OnFailure" | "Never") {
         return fail(
@@ -872,7 +897,7 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     i32::from(!errors.is_empty())
 }
 
-const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+pub const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 /// Finds the single object a command names (`TYPE NAME` or `TYPE/NAME`).
 fn one_target(ctx: &Ctx, a: &Args, words: &[String]) -> Result<Object, String> {

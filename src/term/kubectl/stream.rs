@@ -135,7 +135,10 @@ mod tests {
         other.run(&mut c, "kubectl delete pod web --wait=false");
         c.advance(5_000);
         t.poll_stream(&c);
-        assert!(t.stream.is_none(), "logs -f returns when the container stops");
+        assert!(
+            t.stream.is_none(),
+            "logs -f returns when the container stops"
+        );
     }
 
     #[test]
