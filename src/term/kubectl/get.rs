@@ -790,12 +790,17 @@ impl Watcher {
                 }
             }
             Format::Table { .. } => {
+                // get.go flushes the tabwriter once after the first list and once per
+                // watch event; RememberWidths lets a column only grow between flushes.
                 let mut text = String::new();
                 if header && !o.no_headers {
                     text.push_str(&line(&header_cells(rt, o)));
                 }
                 for obj in objs {
                     text.push_str(&line(&row_cells(obj, now, o)));
+                    if !header {
+                        out.out(&self.tw.format(&std::mem::take(&mut text)));
+                    }
                 }
                 if !text.is_empty() {
                     out.out(&self.tw.format(&text));
@@ -820,6 +825,15 @@ impl Watcher {
             }
             live.insert(k, obj);
         }
+        // Events arrive in resourceVersion order; deletions (whose version we do not keep)
+        // after the changes of this poll.
+        changed.sort_by_key(|o| {
+            o.meta()
+                .resource_version
+                .as_deref()
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        });
         for (k, old) in &self.seen {
             if !live.contains_key(k) {
                 changed.push(old.clone());
