@@ -40,6 +40,12 @@ pub fn fail(out: &mut Output, msg: &str) -> i32 {
 }
 
 pub fn run(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
+    // `kubectl help [COMMAND...]` (cobra's help command) is `kubectl COMMAND --help`.
+    if argv.first().map(String::as_str) == Some("help") {
+        let mut rest = argv[1..].to_vec();
+        rest.push("--help".into());
+        return run(ctx, &rest, out);
+    }
     let a = match Args::parse(argv) {
         Ok(a) => a,
         Err(e) => {
@@ -49,7 +55,11 @@ pub fn run(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
     };
     let cmd = a.cmd();
     if a.has(&["-h", "--help"]) {
-        out.out(&cmd.help());
+        out.out(&if a.path.is_empty() {
+            USAGE.to_string()
+        } else {
+            cmd.help()
+        });
         return 0;
     }
     if !cmd.simulated() {
