@@ -15,6 +15,7 @@ enum Op {
     Scale { name: u8, replicas: u8 },
     DeleteService { name: u8 },
     Advance { ms: u16 },
+    Relabel { pick: u8, app: u8 },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -33,6 +34,7 @@ fn op() -> impl Strategy<Value = Op> {
         (0..3u8, 0..5u8).prop_map(|(name, replicas)| Op::Scale { name, replicas }),
         (0..3u8).prop_map(|name| Op::DeleteService { name }),
         (0..20_000u16).prop_map(|ms| Op::Advance { ms }),
+        (any::<u8>(), 0..3u8).prop_map(|(pick, app)| Op::Relabel { pick, app }),
     ]
 }
 
@@ -53,6 +55,13 @@ fn step(world: &World, op: &Op) -> Step {
             let pods: Vec<String> = world.cluster.store.list_ns("Pod", "default").map(|o| o.name().to_string()).collect();
             match pods.get(*pick as usize % pods.len().max(1)) {
                 Some(name) => Step::KillPod { namespace: "default".into(), name: name.clone() },
+                None => Step::Advance { ms: 1 },
+            }
+        }
+        Op::Relabel { pick, app } => {
+            let pods: Vec<String> = world.cluster.store.list_ns("Pod", "default").map(|o| o.name().to_string()).collect();
+            match pods.get(*pick as usize % pods.len().max(1)) {
+                Some(name) => Step::Command { line: format!("kubectl label pod {name} app=a{app} --overwrite") },
                 None => Step::Advance { ms: 1 },
             }
         }
@@ -163,6 +172,20 @@ proptest! {
             let want = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
             let ready = d.status.as_ref().and_then(|s| s.ready_replicas).unwrap_or(0);
             prop_assert_eq!(want, ready, "{:?}", d.metadata.name);
+        }
+    }
+
+    /// The controllers only look at what changed; looking at everything again must
+    /// find nothing left to do.
+    #[test]
+    fn incremental_controllers_miss_nothing(ops in proptest::collection::vec(op(), 1..14)) {
+        let mut world = World::new(7);
+        for o in &ops {
+            let s = step(&world, o);
+            world.run(&s);
+            let mut everything = world.cluster.clone();
+            everything.reconcile_everything();
+            prop_assert!(everything == world.cluster, "a full pass changed the cluster after {:?}", o);
         }
     }
 

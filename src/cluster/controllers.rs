@@ -22,14 +22,192 @@ pub const REVISION: &str = "deployment.kubernetes.io/revision";
 const MANAGED_BY: &str = "endpointslice.kubernetes.io/managed-by";
 const SERVICE_NAME: &str = "kubernetes.io/service-name";
 
+/// One pass of every controller, in the order the real control plane tends to act.
+/// Each controller works only on what changed (its queue in [`Work`]); the writes it
+/// makes are sorted into the queues before the next one runs.
 pub fn run_all(c: &mut Cluster) {
     deployments(c);
+    absorb(c);
     replicasets(c);
+    absorb(c);
     garbage_collect(c);
+    absorb(c);
     schedule(c);
+    absorb(c);
     endpoints(c);
-    load_balancers(c);
-    namespaces(c);
+    absorb(c);
+    if std::mem::take(&mut c.work.load_balancers) {
+        load_balancers(c);
+        absorb(c);
+    }
+    if std::mem::take(&mut c.work.namespaces) {
+        namespaces(c);
+        absorb(c);
+    }
+}
+
+// ---------- work queues ----------
+
+/// What each controller still has to look at: the informers' work queues. Filled from
+/// the store's journal by [`absorb`], so work for one change never grows with the
+/// number of unrelated objects.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Work {
+    deployments: BTreeSet<Key>,
+    replicasets: BTreeSet<Key>,
+    /// Objects whose owners may be gone.
+    garbage: BTreeSet<Key>,
+    /// Pods that may need a node or a kubelet.
+    unbound: BTreeSet<Key>,
+    /// Services whose EndpointSlices and Endpoints may be stale.
+    services: BTreeSet<Key>,
+    pub(crate) load_balancers: bool,
+    /// A Namespace changed or something was removed: a terminating namespace may be empty now.
+    namespaces: bool,
+    /// Deployment uid -> (generation, pod-template-hash): a cache, not work.
+    template_hashes: BTreeMap<String, (i64, String)>,
+}
+
+impl Work {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.deployments.is_empty()
+            && self.replicasets.is_empty()
+            && self.garbage.is_empty()
+            && self.unbound.is_empty()
+            && self.services.is_empty()
+            && !self.load_balancers
+            && !self.namespaces
+    }
+}
+
+/// Sorts the store's recent writes into the controllers' queues.
+pub(crate) fn absorb(c: &mut Cluster) {
+    let journal = c.store.take_journal();
+    for (key, old) in &journal {
+        let new = c.store.get(key);
+        note_change(&c.store, &mut c.work, key, old.as_deref(), new);
+    }
+}
+
+/// Queues everything, as after a restart of the controller manager.
+pub(crate) fn queue_everything(c: &mut Cluster) {
+    for obj in c.store.all() {
+        note_change(&c.store, &mut c.work, &Key::of(obj), None, Some(obj));
+    }
+    c.work.load_balancers = true;
+    c.work.namespaces = true;
+}
+
+/// Whether a write only changed the status (and resourceVersion): the write a
+/// controller makes after syncing, which gives it nothing new to do.
+fn own_status_write(old: Option<&Object>, new: Option<&Object>) -> bool {
+    let same_meta = |a: &ObjectMeta, b: &ObjectMeta| {
+        let mut a = a.clone();
+        a.resource_version.clone_from(&b.resource_version);
+        a == *b
+    };
+    match (old, new) {
+        (Some(Object::Deployment(a)), Some(Object::Deployment(b))) => {
+            a.spec == b.spec && same_meta(&a.metadata, &b.metadata)
+        }
+        (Some(Object::ReplicaSet(a)), Some(Object::ReplicaSet(b))) => {
+            a.spec == b.spec && same_meta(&a.metadata, &b.metadata)
+        }
+        _ => false,
+    }
+}
+
+/// Who must look again because `key` went from `old` to `new` (either may be absent).
+fn note_change(
+    store: &super::Store,
+    work: &mut Work,
+    key: &Key,
+    old: Option<&Object>,
+    new: Option<&Object>,
+) {
+    let ns = key.namespace.as_str();
+    let versions = || old.into_iter().chain(new);
+    let owner_key = |m: &ObjectMeta, kind: &str| {
+        controller_uid(m)
+            .and_then(|uid| store.key_of_uid(uid))
+            .filter(|k| k.kind == kind)
+            .cloned()
+    };
+    match key.kind {
+        "Pod" => {
+            for o in versions() {
+                if let Some(rs) = owner_key(o.meta(), "ReplicaSet") {
+                    // The Deployment too: Recreate waits for the old pods to be gone.
+                    if let Some(d) = store
+                        .get(&rs)
+                        .and_then(|r| owner_key(r.meta(), "Deployment"))
+                    {
+                        work.deployments.insert(d);
+                    }
+                    work.replicasets.insert(rs);
+                }
+                for (k, v) in o.meta().labels.iter().flatten() {
+                    work.services
+                        .extend(store.services_selecting(ns, k, v).cloned());
+                }
+            }
+            if let Some(Object::Pod(p)) = new {
+                if !is_terminating(&p.metadata) {
+                    if controller_uid(&p.metadata).is_none() {
+                        // An orphan: any ReplicaSet here may adopt it.
+                        work.replicasets
+                            .extend(store.list_ns("ReplicaSet", ns).map(Key::of));
+                    }
+                    work.unbound.insert(key.clone());
+                }
+            }
+        }
+        "ReplicaSet" => {
+            if !own_status_write(old, new) {
+                work.replicasets.insert(key.clone());
+            }
+            for o in versions() {
+                work.deployments.extend(owner_key(o.meta(), "Deployment"));
+            }
+        }
+        "Deployment" if !own_status_write(old, new) => {
+            work.deployments.insert(key.clone());
+        }
+        "Service" => {
+            work.services.insert(key.clone());
+            work.load_balancers = true;
+        }
+        "Endpoints" => {
+            work.services.insert(Key::new("Service", ns, &key.name));
+        }
+        "EndpointSlice" => {
+            for o in versions() {
+                if let Some(svc) = o.meta().labels.as_ref().and_then(|l| l.get(SERVICE_NAME)) {
+                    work.services.insert(Key::new("Service", ns, svc));
+                }
+            }
+        }
+        "Node" => {
+            // Room may have appeared (or gone): every unbound pod is looked at again.
+            work.unbound.extend(store.list("Pod").map(Key::of));
+        }
+        _ => {}
+    }
+    if key.kind == "Namespace" || new.is_none() {
+        work.namespaces = true;
+    }
+    // The garbage collector: a new owner list to check, or dependents of what went.
+    if let Some(o) = new {
+        if o.meta()
+            .owner_references
+            .as_ref()
+            .is_some_and(|r| !r.is_empty())
+        {
+            work.garbage.insert(key.clone());
+        }
+    } else if let Some(uid) = old.and_then(|o| o.meta().uid.as_deref()) {
+        work.garbage.extend(store.dependents(uid).cloned());
+    }
 }
 
 // ---------- helpers ----------
@@ -71,11 +249,48 @@ fn owner_ref(kind: &str, api_version: &str, m: &ObjectMeta) -> OwnerReference {
     }
 }
 
-fn pods_in<'a>(c: &'a Cluster, ns: &str) -> impl Iterator<Item = &'a Pod> + 'a {
-    c.store.list_ns("Pod", ns).filter_map(|o| match o {
+fn as_pod(o: &Object) -> Option<&Pod> {
+    match o {
         Object::Pod(p) => Some(p),
         _ => None,
-    })
+    }
+}
+
+/// Pods whose controller is the object with this uid, in key order.
+fn controlled_pods<'a>(c: &'a Cluster, uid: &'a str) -> impl Iterator<Item = &'a Pod> + 'a {
+    c.store
+        .dependents(uid)
+        .filter(|k| k.kind == "Pod")
+        .filter_map(|k| c.store.get(k).and_then(as_pod))
+        .filter(move |p| controller_uid(&p.metadata) == Some(uid))
+}
+
+/// Pods in `ns` that can match a selector with these equality pairs: the pods carrying
+/// the rarest pair (a superset of the matches; callers still match), or every pod in
+/// the namespace when there is no pair. Key order.
+fn candidate_pods<'a>(
+    c: &'a Cluster,
+    ns: &str,
+    pairs: impl Iterator<Item = (&'a String, &'a String)>,
+) -> Vec<&'a Pod> {
+    let mut rarest: Option<&BTreeSet<Key>> = None;
+    let mut any = false;
+    for (k, v) in pairs {
+        any = true;
+        match c.store.pods_labelled(ns, k, v) {
+            None => return Vec::new(),
+            Some(set) if rarest.is_none_or(|r| set.len() < r.len()) => rarest = Some(set),
+            Some(_) => {}
+        }
+    }
+    match rarest {
+        Some(set) => set
+            .iter()
+            .filter_map(|k| c.store.get(k).and_then(as_pod))
+            .collect(),
+        None if any => Vec::new(),
+        None => c.store.list_ns("Pod", ns).filter_map(as_pod).collect(),
+    }
 }
 
 /// FNV-1a over the template's JSON, printed like `rand.SafeEncodeString` prints the
@@ -115,27 +330,25 @@ fn scaled(v: Option<&IntOrString>, total: i32, round_up: bool, default: &str) ->
 // ---------- Deployment ----------
 
 fn deployments(c: &mut Cluster) {
-    let deps: Vec<Deployment> = c
-        .store
-        .list("Deployment")
-        .filter_map(|o| match o {
-            Object::Deployment(d) => Some(d.clone()),
-            _ => None,
-        })
-        .collect();
-    for d in deps {
+    for key in std::mem::take(&mut c.work.deployments) {
+        let Some(Object::Deployment(d)) = c.store.get(&key) else {
+            continue;
+        };
         if is_terminating(&d.metadata) {
             continue;
         }
-        sync_deployment(c, d);
+        sync_deployment(c, d.clone());
     }
 }
 
 fn owned_replicasets(c: &Cluster, ns: &str, uid: &str) -> Vec<ReplicaSet> {
     c.store
-        .list_ns("ReplicaSet", ns)
-        .filter_map(|o| match o {
-            Object::ReplicaSet(rs) if controller_uid(&rs.metadata) == Some(uid) => Some(rs.clone()),
+        .dependents(uid)
+        .filter(|k| k.kind == "ReplicaSet" && k.namespace == ns)
+        .filter_map(|k| match c.store.get(k) {
+            Some(Object::ReplicaSet(rs)) if controller_uid(&rs.metadata) == Some(uid) => {
+                Some(rs.clone())
+            }
             _ => None,
         })
         .collect()
@@ -156,8 +369,19 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
     let Some(spec) = d.spec.clone() else { return };
     let replicas = spec.replicas.unwrap_or(1);
     let mut template = spec.template.clone();
-    // The hash is computed over the template without the hash label itself.
-    let hash = template_hash(&serde_json::to_value(&template).unwrap_or_default());
+    // The hash is computed over the template without the hash label itself. The
+    // template only changes with the generation, so the hash is kept per generation.
+    let generation = d.metadata.generation.unwrap_or(0);
+    let hash = match c.work.template_hashes.get(&uid) {
+        Some((g, h)) if *g == generation => h.clone(),
+        _ => {
+            let h = template_hash(&serde_json::to_value(&template).unwrap_or_default());
+            c.work
+                .template_hashes
+                .insert(uid.clone(), (generation, h.clone()));
+            h
+        }
+    };
     let rss = owned_replicasets(c, &ns, &uid);
     let max_rev = rss
         .iter()
@@ -273,8 +497,8 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
     } else if recreate {
         old_targets.iter_mut().for_each(|t| *t = 0);
         let old_pods_left = olds.iter().any(|rs| {
-            let u = rs.metadata.uid.clone().unwrap_or_default();
-            pods_in(c, &ns).any(|p| controller_uid(&p.metadata) == Some(u.as_str()))
+            let u = rs.metadata.uid.as_deref().unwrap_or_default();
+            controlled_pods(c, u).next().is_some()
         });
         desired_new = if old_pods_left { 0 } else { replicas };
     } else if olds.iter().all(|rs| rs_replicas(rs) == 0) {
@@ -556,19 +780,14 @@ fn initial_new_replicas(d: &Deployment, replicas: i32, olds: &[ReplicaSet]) -> i
 // ---------- ReplicaSet ----------
 
 fn replicasets(c: &mut Cluster) {
-    let rss: Vec<ReplicaSet> = c
-        .store
-        .list("ReplicaSet")
-        .filter_map(|o| match o {
-            Object::ReplicaSet(r) => Some(r.clone()),
-            _ => None,
-        })
-        .collect();
-    for rs in rss {
+    for key in std::mem::take(&mut c.work.replicasets) {
+        let Some(Object::ReplicaSet(rs)) = c.store.get(&key) else {
+            continue;
+        };
         if is_terminating(&rs.metadata) {
             continue;
         }
-        sync_replicaset(c, rs);
+        sync_replicaset(c, rs.clone());
     }
 }
 
@@ -579,7 +798,8 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
     let selector = Selector::from_label_selector(&spec.selector);
     let want = spec.replicas.unwrap_or(1).max(0);
     // Adopt orphans that match the selector (pod-template-hash keeps a Deployment's RS from adopting bare pods).
-    let orphans: Vec<Pod> = pods_in(c, &ns)
+    let orphans: Vec<Pod> = candidate_pods(c, &ns, spec.selector.match_labels.iter().flatten())
+        .into_iter()
         .filter(|p| controller_uid(&p.metadata).is_none() && !is_terminating(&p.metadata))
         .filter(|p| selector.matches(p.metadata.labels.as_ref().unwrap_or(&BTreeMap::new())))
         .cloned()
@@ -593,10 +813,8 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
     }
     // Release owned pods whose labels no longer match (controller_ref_manager.go
     // ClaimObject -> ReleasePod; pods being deleted are left alone).
-    let strays: Vec<Pod> = pods_in(c, &ns)
-        .filter(|p| {
-            controller_uid(&p.metadata) == Some(uid.as_str()) && !is_terminating(&p.metadata)
-        })
+    let strays: Vec<Pod> = controlled_pods(c, &uid)
+        .filter(|p| !is_terminating(&p.metadata))
         .filter(|p| !selector.matches(p.metadata.labels.as_ref().unwrap_or(&BTreeMap::new())))
         .cloned()
         .collect();
@@ -609,13 +827,22 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
         }
         c.store.put(Object::Pod(p));
     }
-    let owned: Vec<Pod> = pods_in(c, &ns)
-        .filter(|p| controller_uid(&p.metadata) == Some(uid.as_str()))
-        .cloned()
-        .collect();
-    let active: Vec<&Pod> = owned
-        .iter()
+    // The pods it counts, each with what decides which to delete first: unscheduled,
+    // pending, not ready, then newest (controller.ActivePods ordering).
+    let active: Vec<((bool, bool, bool, i64), String)> = controlled_pods(c, &uid)
         .filter(|p| !is_terminating(&p.metadata) && !is_terminal(p))
+        .map(|p| {
+            let scheduled = p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
+            let running = p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running");
+            let created = p
+                .metadata
+                .creation_timestamp
+                .as_ref()
+                .map(Cluster::millis_of)
+                .unwrap_or(0);
+            let name = p.metadata.name.clone().unwrap_or_default();
+            ((scheduled, running, is_pod_ready(p), -created), name)
+        })
         .collect();
     let have = active.len() as i32;
     if have < want {
@@ -624,11 +851,8 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
             // The store is full (a hostile replica count): stop, and say why once,
             // like a quota rejection.
             if c.store.len() >= super::store::MAX_OBJECTS {
-                let said = c.store.list_ns("Event", &ns).any(|o| match o {
-                    Object::Event(e) => {
-                        e.involved_object.uid.as_deref() == Some(uid.as_str())
-                            && e.reason.as_deref() == Some("FailedCreate")
-                    }
+                let said = c.store.events_about(&uid).any(|o| match o {
+                    Object::Event(e) => e.reason.as_deref() == Some("FailedCreate"),
                     _ => false,
                 });
                 if !said {
@@ -685,23 +909,10 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
             );
         }
     } else if have > want {
-        // Delete the least useful first: unscheduled, pending, not ready, then newest.
-        let mut ranked: Vec<&Pod> = active.clone();
-        ranked.sort_by_key(|p| {
-            let scheduled = p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
-            let running = p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running");
-            let ready = is_pod_ready(p);
-            let created = p
-                .metadata
-                .creation_timestamp
-                .as_ref()
-                .map(Cluster::millis_of)
-                .unwrap_or(0);
-            (scheduled, running, ready, -created)
-        });
+        let mut ranked = active;
+        ranked.sort();
         let rs_obj = Object::ReplicaSet(rs.clone());
-        for p in ranked.into_iter().take((have - want) as usize) {
-            let name = p.metadata.name.clone().unwrap_or_default();
+        for (_, name) in ranked.into_iter().take((have - want) as usize) {
             c.delete_pod(&Key::new("Pod", &ns, &name), None);
             c.record_event(
                 &rs_obj,
@@ -714,13 +925,8 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
         }
     }
     // Status counts active pods.
-    let active: Vec<Pod> = pods_in(c, &ns)
-        .filter(|p| {
-            controller_uid(&p.metadata) == Some(uid.as_str())
-                && !is_terminating(&p.metadata)
-                && !is_terminal(p)
-        })
-        .cloned()
+    let active: Vec<&Pod> = controlled_pods(c, &uid)
+        .filter(|p| !is_terminating(&p.metadata) && !is_terminal(p))
         .collect();
     let ready = active.iter().filter(|p| is_pod_ready(p)).count() as i32;
     let labeled = active
@@ -736,12 +942,13 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
                 })
         })
         .count() as i32;
+    let active = active.len() as i32;
     let mut rs2 = match c.get("ReplicaSet", &ns, rs.metadata.name.as_deref().unwrap_or("")) {
         Some(Object::ReplicaSet(r)) => r.clone(),
         _ => return,
     };
     rs2.status = Some(ReplicaSetStatus {
-        replicas: active.len() as i32,
+        replicas: active,
         ready_replicas: Some(ready).filter(|n| *n > 0),
         available_replicas: Some(ready).filter(|n| *n > 0),
         fully_labeled_replicas: Some(labeled).filter(|n| *n > 0),
@@ -755,17 +962,16 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
 // ---------- garbage collector ----------
 
 fn garbage_collect(c: &mut Cluster) {
-    let uids: BTreeSet<String> = c.store.all().filter_map(|o| o.meta().uid.clone()).collect();
-    let orphans: Vec<(Key, bool)> =
-        c.store
-            .all()
-            .filter(|o| {
-                o.meta().owner_references.as_ref().is_some_and(|refs| {
-                    !refs.is_empty() && refs.iter().all(|r| !uids.contains(&r.uid))
-                })
-            })
-            .map(|o| (Key::of(o), o.meta().deletion_timestamp.is_some()))
-            .collect();
+    let orphans: Vec<(Key, bool)> = std::mem::take(&mut c.work.garbage)
+        .into_iter()
+        .filter_map(|k| {
+            let o = c.store.get(&k)?;
+            let refs = o.meta().owner_references.as_ref()?;
+            let gone =
+                !refs.is_empty() && refs.iter().all(|r| c.store.key_of_uid(&r.uid).is_none());
+            gone.then(|| (k, o.meta().deletion_timestamp.is_some()))
+        })
+        .collect();
     for (k, terminating) in orphans {
         if k.kind == "Pod" {
             if !terminating {
@@ -802,63 +1008,50 @@ fn tolerates(pod: &Pod, taint: &k8s_openapi::api::core::v1::Taint) -> bool {
         })
 }
 
+/// Per owner uid, how many of its pods each node runs: counted once per scheduling
+/// pass and kept up to date as the pass binds pods.
+type Spread = BTreeMap<String, BTreeMap<String, usize>>;
+
 fn schedule(c: &mut Cluster) {
-    let pending: Vec<Key> = c
-        .store
-        .list("Pod")
-        .filter_map(|o| match o {
-            Object::Pod(p)
-                if p.spec.as_ref().is_some_and(|s| s.node_name.is_none())
-                    && !is_terminating(&p.metadata) =>
-            {
-                Some(Key::of(o))
-            }
-            _ => None,
-        })
-        .collect();
-    for key in pending {
-        schedule_one(c, &key);
-    }
-    // Pods created with spec.nodeName set skip the scheduler but still need the kubelet.
-    let unstarted: Vec<Key> = c
-        .store
-        .list("Pod")
-        .filter(|o| match o {
-            Object::Pod(p) => {
-                p.spec.as_ref().is_some_and(|s| s.node_name.is_some())
-                    && !is_terminating(&p.metadata)
-            }
-            _ => false,
-        })
-        .map(Key::of)
-        .filter(|k| !c.pods.contains_key(k))
-        .collect();
-    for key in unstarted {
-        kubelet::pod_bound(c, &key);
+    let mut spread = Spread::new();
+    for key in std::mem::take(&mut c.work.unbound) {
+        let Some(Object::Pod(p)) = c.store.get(&key) else {
+            continue;
+        };
+        if is_terminating(&p.metadata) {
+            continue;
+        }
+        match p.spec.as_ref().map(|s| s.node_name.is_some()) {
+            Some(false) => schedule_one(c, &key, &mut spread),
+            // Pods created with spec.nodeName set skip the scheduler but still need the kubelet.
+            Some(true) if !c.pods.contains_key(&key) => kubelet::pod_bound(c, &key),
+            _ => {}
+        }
     }
 }
 
-fn schedule_one(c: &mut Cluster, key: &Key) {
+fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
     let Some(Object::Pod(pod)) = c.store.get(key).cloned() else {
         return;
     };
-    let nodes: Vec<k8s_openapi::api::core::v1::Node> = c
+    let nodes: Vec<&k8s_openapi::api::core::v1::Node> = c
         .store
         .list("Node")
         .filter_map(|o| match o {
-            Object::Node(n) => Some(n.clone()),
+            Object::Node(n) => Some(n),
             _ => None,
         })
         .collect();
     let mut fits = Vec::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    let no_labels = BTreeMap::new();
     let node_selector = pod
         .spec
         .as_ref()
-        .and_then(|s| s.node_selector.clone())
-        .unwrap_or_default();
+        .and_then(|s| s.node_selector.as_ref())
+        .unwrap_or(&no_labels);
     for n in &nodes {
-        let nl = n.metadata.labels.clone().unwrap_or_default();
+        let nl = n.metadata.labels.as_ref().unwrap_or(&no_labels);
         if let Some(t) = n
             .spec
             .as_ref()
@@ -890,6 +1083,7 @@ fn schedule_one(c: &mut Cluster, key: &Key) {
         }
         fits.push(n.metadata.name.clone().unwrap_or_default());
     }
+    let total = nodes.len();
     let obj = Object::Pod(pod.clone());
     if fits.is_empty() {
         let mut parts: Vec<String> = reasons
@@ -897,7 +1091,6 @@ fn schedule_one(c: &mut Cluster, key: &Key) {
             .map(|(r, n)| format!("{n} node(s) {r}"))
             .collect();
         parts.sort();
-        let total = nodes.len();
         let msg = format!(
             "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.",
             parts.join(", ")
@@ -931,31 +1124,24 @@ fn schedule_one(c: &mut Cluster, key: &Key) {
         return;
     }
     // Spread pods of the same owner (default topology spreading), then fewest pods, then random.
-    let owner = controller_uid(&pod.metadata).map(str::to_string);
+    let owner = controller_uid(&pod.metadata)
+        .unwrap_or_default()
+        .to_string();
+    if !owner.is_empty() && !spread.contains_key(&owner) {
+        let mut on: BTreeMap<String, usize> = BTreeMap::new();
+        for p in controlled_pods(c, &owner).filter(|p| !is_terminating(&p.metadata)) {
+            if let Some(n) = p.spec.as_ref().and_then(|s| s.node_name.as_ref()) {
+                *on.entry(n.clone()).or_default() += 1;
+            }
+        }
+        spread.insert(owner.clone(), on);
+    }
+    let siblings_on = spread.get(&owner);
     let mut best: Vec<(usize, usize, String)> = fits
         .iter()
         .map(|n| {
-            let on_node: Vec<&Pod> = c
-                .store
-                .list("Pod")
-                .filter_map(|o| match o {
-                    Object::Pod(p)
-                        if p.spec.as_ref().and_then(|s| s.node_name.as_deref())
-                            == Some(n.as_str())
-                            && !is_terminating(&p.metadata) =>
-                    {
-                        Some(p)
-                    }
-                    _ => None,
-                })
-                .collect();
-            let same = on_node
-                .iter()
-                .filter(|p| {
-                    owner.is_some() && controller_uid(&p.metadata).map(str::to_string) == owner
-                })
-                .count();
-            (same, on_node.len(), n.clone())
+            let same = siblings_on.and_then(|m| m.get(n)).copied().unwrap_or(0);
+            (same, c.store.active_pods_on_node(n), n.clone())
         })
         .collect();
     best.sort();
@@ -966,6 +1152,9 @@ fn schedule_one(c: &mut Cluster, key: &Key) {
         .map(|b| &b.2)
         .collect();
     let pick = ties[c.rand_below(ties.len() as u64) as usize].clone();
+    if let Some(on) = spread.get_mut(&owner) {
+        *on.entry(pick.clone()).or_default() += 1;
+    }
     let mut p = pod;
     if let Some(s) = p.spec.as_mut() {
         s.node_name = Some(pick.clone());
@@ -1009,42 +1198,33 @@ fn resolve_target(pod: &Pod, sp: &k8s_openapi::api::core::v1::ServicePort) -> Op
 }
 
 fn endpoints(c: &mut Cluster) {
-    let services: Vec<Service> = c
-        .store
-        .list("Service")
-        .filter_map(|o| match o {
-            Object::Service(s) => Some(s.clone()),
-            _ => None,
-        })
-        .collect();
-    let mut live: BTreeSet<(String, String)> = BTreeSet::new();
-    for svc in &services {
-        let ns = svc.metadata.namespace.clone().unwrap_or_default();
-        let name = svc.metadata.name.clone().unwrap_or_default();
-        live.insert((ns.clone(), name.clone()));
-        let spec = svc.spec.clone().unwrap_or_default();
+    for key in std::mem::take(&mut c.work.services) {
+        let svc = match c.store.get(&key) {
+            Some(Object::Service(s)) => s.clone(),
+            _ => {
+                // Endpoints of a deleted Service go with it (endpoints controller).
+                let ep = Key::new("Endpoints", &key.namespace, &key.name);
+                let managed = c.store.get(&ep).is_some_and(|o| {
+                    o.meta().annotations.as_ref().is_some_and(|a| {
+                        a.contains_key("endpoints.kubernetes.io/managed-by-playground")
+                    })
+                });
+                if managed {
+                    c.remove_object(&ep);
+                }
+                continue;
+            }
+        };
+        let Some(spec) = svc.spec.as_ref() else {
+            continue;
+        };
         if spec.type_.as_deref() == Some("ExternalName") {
             continue;
         }
         match &spec.selector {
-            Some(sel) if !sel.is_empty() => sync_service_endpoints(c, svc, sel),
-            _ => mirror_endpoints(c, svc),
+            Some(sel) if !sel.is_empty() => sync_service_endpoints(c, &svc, sel),
+            _ => mirror_endpoints(c, &svc),
         }
-    }
-    // Endpoints of deleted Services with selectors go with them (endpoints controller).
-    let stale: Vec<Key> = c
-        .store
-        .list("Endpoints")
-        .filter(|o| {
-            !live.contains(&(o.namespace().to_string(), o.name().to_string()))
-                && o.meta().annotations.as_ref().is_some_and(|a| {
-                    a.contains_key("endpoints.kubernetes.io/managed-by-playground")
-                })
-        })
-        .map(Key::of)
-        .collect();
-    for k in stale {
-        c.remove_object(&k);
     }
 }
 
@@ -1067,7 +1247,8 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
     let ports = spec.ports.clone().unwrap_or_default();
     let publish = spec.publish_not_ready_addresses == Some(true);
     let selector = Selector::from_map(sel);
-    let mut eps: Vec<PodEndpoint> = pods_in(c, &ns)
+    let mut eps: Vec<PodEndpoint> = candidate_pods(c, &ns, sel.iter())
+        .into_iter()
         .filter(|p| selector.matches(p.metadata.labels.as_ref().unwrap_or(&BTreeMap::new())))
         .filter(|p| !is_terminal(p))
         .filter_map(|p| {
@@ -1099,9 +1280,12 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
     for e in &eps {
         groups.entry(e.ports.clone()).or_default().push(e);
     }
+    let svc_uid = svc.metadata.uid.as_deref().unwrap_or_default();
     let existing: Vec<EndpointSlice> = c
         .store
-        .list_ns("EndpointSlice", &ns)
+        .dependents(svc_uid)
+        .filter(|k| k.kind == "EndpointSlice")
+        .filter_map(|k| c.store.get(k))
         .filter_map(|o| match o {
             Object::EndpointSlice(s)
                 if s.metadata.labels.as_ref().and_then(|l| l.get(SERVICE_NAME)) == Some(&name)
@@ -1413,11 +1597,20 @@ const LB_POOL_FIRST: u32 = 200;
 const LB_POOL_LAST: u32 = 250;
 
 fn load_balancers(c: &mut Cluster) {
+    // Only LoadBalancers and Services still holding an ingress IP have anything to do.
     let svcs: Vec<Service> = c
         .store
         .list("Service")
         .filter_map(|o| match o {
-            Object::Service(s) => Some(s.clone()),
+            Object::Service(s)
+                if s.spec.as_ref().and_then(|s| s.type_.as_deref()) == Some("LoadBalancer")
+                    || s.status
+                        .as_ref()
+                        .and_then(|st| st.load_balancer.as_ref()?.ingress.as_ref())
+                        .is_some_and(|i| !i.is_empty()) =>
+            {
+                Some(s.clone())
+            }
             _ => None,
         })
         .collect();

@@ -24,12 +24,7 @@ impl Cluster {
         let now = self.now_time();
         // Same object, reason and message: the recorder aggregates into one event.
         let existing = self
-            .store
-            .list_ns("Event", &ns)
-            .filter_map(|o| match o {
-                Object::Event(e) => Some(e),
-                _ => None,
-            })
+            .events_in(&ns, uid.as_deref())
             .find(|e| {
                 e.involved_object.uid == uid
                     && e.reason.as_deref() == Some(reason)
@@ -40,6 +35,12 @@ impl Cluster {
             e.count = Some(e.count.unwrap_or(1) + 1);
             e.last_timestamp = Some(now);
             self.store.put(Object::Event(e));
+            return;
+        }
+        // A full store takes no new events (the store limit holds for everything),
+        // but keeps a little room for the warnings that say why things stopped.
+        let room = if type_ == "Warning" { 50 } else { 0 };
+        if self.store.len() >= super::store::MAX_OBJECTS + room {
             return;
         }
         let rt = involved.resource_type();
@@ -86,22 +87,37 @@ impl Cluster {
         self.store.put(Object::Event(event));
     }
 
+    /// Events in `ns` about the object with `uid` (every event there when it has none).
+    fn events_in<'a>(
+        &'a self,
+        ns: &'a str,
+        uid: Option<&'a str>,
+    ) -> Box<dyn Iterator<Item = &'a Event> + 'a> {
+        let as_event = |o: &'a Object| match o {
+            Object::Event(e) => Some(e),
+            _ => None,
+        };
+        match uid {
+            Some(uid) => Box::new(
+                self.store
+                    .events_about(uid)
+                    .filter(move |o| o.namespace() == ns)
+                    .filter_map(as_event),
+            ),
+            None => Box::new(self.store.list_ns("Event", ns).filter_map(as_event)),
+        }
+    }
+
     /// Events about one object, oldest first.
-    pub fn events_for<'a>(&'a self, obj: &Object) -> Vec<&'a Event> {
+    pub fn events_for<'a>(&'a self, obj: &'a Object) -> Vec<&'a Event> {
         let ns = match obj.namespace() {
             "" => "default",
             n => n,
         };
-        let uid = obj.meta().uid.as_deref();
-        let mut v: Vec<&Event> = self
-            .store
-            .list_ns("Event", ns)
-            .filter_map(|o| match o {
-                Object::Event(e) => Some(e),
-                _ => None,
-            })
-            .filter(|e| e.involved_object.uid.as_deref() == uid && uid.is_some())
-            .collect();
+        let Some(uid) = obj.meta().uid.as_deref() else {
+            return Vec::new();
+        };
+        let mut v: Vec<&Event> = self.events_in(ns, Some(uid)).collect();
         v.sort_by_key(|e| {
             e.first_timestamp
                 .as_ref()

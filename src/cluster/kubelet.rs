@@ -41,7 +41,9 @@ pub struct PodRuntime {
     pub probe_failures: i32,
     pub started_at: Option<Millis>,
     /// Service links captured when the containers started (only Services existing then).
-    pub env: Vec<(String, String)>,
+    /// Shared between pods started while the same Services existed (a Service per
+    /// Deployment makes this hundreds of variables per pod).
+    pub env: std::sync::Arc<Vec<(String, String)>>,
 }
 
 fn pod_of(c: &Cluster, key: &Key) -> Option<Pod> {
@@ -163,7 +165,7 @@ pub fn pod_bound(c: &mut Cluster, key: &Key) {
             probe_successes: 0,
             probe_failures: 0,
             started_at: None,
-            env: Vec::new(),
+            env: Default::default(),
         },
     );
     let delay = 1000 + c.rand_below(1000) as Millis;
@@ -499,7 +501,7 @@ fn start_containers(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
     let all_ready = !has_readiness;
     set_ready(&mut conds, all_ready, &now, &cts);
     status.conditions = Some(order_conditions(conds));
-    let env = service_env(c, key.namespace.as_str(), &pod);
+    let env = shared_service_env(c, key.namespace.as_str(), &pod);
     let obj = Object::Pod(pod);
     let node = node_of(&obj);
     for ct in &cts {
@@ -818,7 +820,7 @@ pub fn begin_termination(c: &mut Cluster, key: &Key, grace: i64) {
         probe_successes: 0,
         probe_failures: 0,
         started_at: None,
-        env: Vec::new(),
+        env: Default::default(),
     });
     rt.stage = Stage::Terminating { kill_at };
     c.schedule(kill_at, Timer::Pod(key.clone()));
@@ -826,6 +828,24 @@ pub fn begin_termination(c: &mut Cluster, key: &Key, grace: i64) {
 
 /// `{SVC}_SERVICE_HOST`, `{SVC}_PORT_80_TCP`, ... for Services that exist when the pod starts
 /// (kubelet `getServiceEnvVarMap`, docker-links style), plus the `kubernetes` Service.
+/// [`service_env`], reused while no Service changed since the last pod in `ns` started.
+fn shared_service_env(
+    c: &mut Cluster,
+    ns: &str,
+    pod: &Pod,
+) -> std::sync::Arc<Vec<(String, String)>> {
+    let links = pod.spec.as_ref().and_then(|s| s.enable_service_links) != Some(false);
+    let stamp = (ns.to_string(), links, c.store.service_writes());
+    if let Some((at, env)) = &c.env_cache {
+        if *at == stamp {
+            return env.clone();
+        }
+    }
+    let env = std::sync::Arc::new(service_env(c, ns, pod));
+    c.env_cache = Some((stamp, env.clone()));
+    env
+}
+
 fn service_env(c: &Cluster, ns: &str, pod: &Pod) -> Vec<(String, String)> {
     if pod.spec.as_ref().and_then(|s| s.enable_service_links) == Some(false) {
         // The master service's variables are always present.
@@ -887,7 +907,7 @@ impl Cluster {
     pub fn container_env(&self, key: &Key) -> Vec<(String, String)> {
         self.pods
             .get(key)
-            .map(|r| r.env.clone())
+            .map(|r| r.env.to_vec())
             .unwrap_or_default()
     }
 

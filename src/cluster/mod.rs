@@ -70,6 +70,8 @@ impl ProxyMode {
     }
 }
 
+pub(crate) type EnvCache = ((String, bool, u64), std::sync::Arc<Vec<(String, String)>>);
+
 /// Cluster-wide switches a learner can flip (each change is a step).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Settings {
@@ -119,11 +121,10 @@ pub struct Cluster {
     pub prober: Prober,
     /// Per node name, the last host octet handed out from its pod CIDR.
     pub(crate) next_pod_ip: BTreeMap<String, u32>,
-    /// Changes waiting for the controllers.
-    pub(crate) dirty: bool,
-    /// The store revision the controllers last saw settled: timers that change
-    /// nothing (probe ticks on a steady pod) skip the controllers.
-    reconciled_rev: u64,
+    /// What the controllers still have to look at (filled from the store's journal).
+    pub(crate) work: controllers::Work,
+    /// The last service-link environment built, and for which (namespace, links, Service writes).
+    pub(crate) env_cache: Option<EnvCache>,
     /// The clock does not pass this point (see [`Cluster::set_clock_limit`]).
     clock_limit: Millis,
     /// Data-plane memory (ipvs counters, ClientIP affinity, app logs): see `net::NetState`.
@@ -162,8 +163,8 @@ impl Cluster {
             alloc: alloc::Allocators::default(),
             prober: crate::net::probe,
             next_pod_ip: BTreeMap::new(),
-            dirty: true,
-            reconciled_rev: 0,
+            work: controllers::Work::default(),
+            env_cache: None,
             clock_limit: MAX_NOW,
             net: crate::net::NetState::default(),
         };
@@ -218,7 +219,7 @@ impl Cluster {
             }
             // Controllers depend only on the store (and settings, which reconcile
             // themselves): unchanged store, nothing for them to do.
-            if self.dirty || self.store.revision() != self.reconciled_rev {
+            if !self.store.journal_is_empty() || !self.work.is_empty() {
                 self.reconcile();
             }
         }
@@ -257,7 +258,11 @@ impl Cluster {
         }
     }
 
+    /// Timers fall on whole seconds: the kubelet notices container changes at its
+    /// once-a-second PLEG relist, and pods that changed in the same second are then
+    /// handled by the controllers in one pass.
     pub(crate) fn schedule(&mut self, at: Millis, timer: Timer) {
+        let at = at.saturating_add(999).div_euclid(1000).saturating_mul(1000);
         self.timers.insert((at, timer));
     }
 
@@ -296,20 +301,30 @@ impl Cluster {
 
     // ---- controllers ----
 
-    /// Runs the controllers until nothing changes (bounded: a controller bug must not hang the page).
+    /// Runs the controllers until nothing is left in their queues (bounded: a
+    /// controller bug must not hang the page; what is left waits for the next timer).
     pub fn reconcile(&mut self) {
-        let mut settled = false;
         for _ in 0..16 {
-            let before = self.store.revision();
-            controllers::run_all(self);
-            if self.store.revision() == before {
-                settled = true;
-                break;
+            controllers::absorb(self);
+            if self.work.is_empty() {
+                return;
             }
+            controllers::run_all(self);
         }
-        // Not settled within the bound: the next timer goes on with the work.
-        self.dirty = !settled;
-        self.reconciled_rev = self.store.revision();
+    }
+
+    /// After a change of [`Settings`]: the load-balancer controller looks at every Service.
+    pub fn apply_settings(&mut self) {
+        self.work.load_balancers = true;
+        self.reconcile();
+    }
+
+    /// Every controller looks at every object again (a test's way to check that the
+    /// incremental work missed nothing: this must change nothing on a settled cluster).
+    pub fn reconcile_everything(&mut self) {
+        controllers::absorb(self);
+        controllers::queue_everything(self);
+        self.reconcile();
     }
 }
 

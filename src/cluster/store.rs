@@ -1,7 +1,7 @@
 //! The object store: every API object by (kind, namespace, name), with the
 //! bookkeeping the API server does on write (uid, resourceVersion, generation).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::api::Object;
 
@@ -30,16 +30,139 @@ impl Key {
 /// enough that a hostile paste cannot exhaust the browser's memory.
 pub const MAX_OBJECTS: usize = 20_000;
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Store {
-    objects: BTreeMap<Key, Object>,
+    /// Boxed: an `Object` is large, and B-tree nodes move their values on insert.
+    objects: BTreeMap<Key, Box<Object>>,
     next_rv: u64,
     next_uid: u64,
+    /// Lookups the controllers need without scanning every object (derived from `objects`).
+    index: Index,
+    /// Keys written since the controllers last looked, each with an earlier version
+    /// (`None`: it did not exist), so a controller can find who cared about the old one.
+    journal: BTreeMap<Key, Option<Box<Object>>>,
+    /// Counts writes to Services (what pods' service-link variables depend on).
+    service_writes: u64,
+}
+
+/// Two stores are equal when they hold the same objects and counters; the index and
+/// the journal are derived bookkeeping.
+impl PartialEq for Store {
+    fn eq(&self, other: &Self) -> bool {
+        self.objects == other.objects
+            && self.next_rv == other.next_rv
+            && self.next_uid == other.next_uid
+    }
+}
+
+/// Secondary indexes, kept in step with every write. Keys of the string maps are
+/// `namespace\0key\0value` (labels) so one lookup is one ordered-map probe.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    by_uid: BTreeMap<String, Key>,
+    /// Owner uid -> objects with an ownerReference to it.
+    dependents: BTreeMap<String, BTreeSet<Key>>,
+    /// Pod label pair -> pods carrying it.
+    pod_labels: BTreeMap<String, BTreeSet<Key>>,
+    /// Service selector pair -> Services whose selector requires it.
+    selector_pairs: BTreeMap<String, BTreeSet<Key>>,
+    /// Node name -> pods bound to it and not terminating.
+    active_on_node: BTreeMap<String, BTreeSet<Key>>,
+    /// Pod IP -> pods that have (or had, until removed) it.
+    pod_ips: BTreeMap<String, BTreeSet<Key>>,
+    /// Involved object's uid -> events about it.
+    events_about: BTreeMap<String, BTreeSet<Key>>,
+}
+
+fn pair_key(ns: &str, k: &str, v: &str) -> String {
+    let mut s = String::with_capacity(ns.len() + k.len() + v.len() + 2);
+    s.push_str(ns);
+    s.push('\0');
+    s.push_str(k);
+    s.push('\0');
+    s.push_str(v);
+    s
+}
+
+fn set_insert(map: &mut BTreeMap<String, BTreeSet<Key>>, at: String, key: &Key) {
+    map.entry(at).or_default().insert(key.clone());
+}
+
+fn set_remove(map: &mut BTreeMap<String, BTreeSet<Key>>, at: &str, key: &Key) {
+    if let Some(set) = map.get_mut(at) {
+        set.remove(key);
+        if set.is_empty() {
+            map.remove(at);
+        }
+    }
+}
+
+impl Index {
+    /// Calls `f(map, entry)` for every index entry `obj` belongs to.
+    fn entries(
+        &mut self,
+        obj: &Object,
+        f: &mut dyn FnMut(&mut BTreeMap<String, BTreeSet<Key>>, String),
+    ) {
+        let meta = obj.meta();
+        let ns = obj.namespace();
+        for r in meta.owner_references.iter().flatten() {
+            f(&mut self.dependents, r.uid.clone());
+        }
+        match obj {
+            Object::Pod(p) => {
+                for (k, v) in meta.labels.iter().flatten() {
+                    f(&mut self.pod_labels, pair_key(ns, k, v));
+                }
+                if meta.deletion_timestamp.is_none() {
+                    if let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.as_ref()) {
+                        f(&mut self.active_on_node, node.clone());
+                    }
+                }
+                if let Some(ip) = p.status.as_ref().and_then(|s| s.pod_ip.as_ref()) {
+                    f(&mut self.pod_ips, ip.clone());
+                }
+            }
+            Object::Service(s) => {
+                for (k, v) in s
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.selector.as_ref())
+                    .into_iter()
+                    .flatten()
+                {
+                    f(&mut self.selector_pairs, pair_key(ns, k, v));
+                }
+            }
+            Object::Event(e) => {
+                if let Some(uid) = &e.involved_object.uid {
+                    f(&mut self.events_about, uid.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn add(&mut self, key: &Key, obj: &Object) {
+        if let Some(uid) = &obj.meta().uid {
+            self.by_uid.insert(uid.clone(), key.clone());
+        }
+        self.entries(obj, &mut |map, at| set_insert(map, at, key));
+    }
+
+    fn remove(&mut self, key: &Key, obj: &Object) {
+        if let Some(uid) = &obj.meta().uid {
+            if self.by_uid.get(uid) == Some(key) {
+                self.by_uid.remove(uid);
+            }
+        }
+        self.entries(obj, &mut |map, at| set_remove(map, &at, key));
+    }
 }
 
 impl Store {
     pub fn get(&self, key: &Key) -> Option<&Object> {
-        self.objects.get(key)
+        self.objects.get(key).map(|o| &**o)
     }
 
     pub fn contains(&self, key: &Key) -> bool {
@@ -60,7 +183,7 @@ impl Store {
         self.objects
             .range(start..)
             .take_while(move |(k, _)| k.kind == kind)
-            .map(|(_, o)| o)
+            .map(|(_, o)| &**o)
     }
 
     /// Objects of one kind in one namespace, by name.
@@ -74,11 +197,11 @@ impl Store {
         self.objects
             .range(start..)
             .take_while(move |(k, _)| k.kind == kind && k.namespace == ns)
-            .map(|(_, o)| o)
+            .map(|(_, o)| &**o)
     }
 
     pub fn all(&self) -> impl Iterator<Item = &Object> {
-        self.objects.values()
+        self.objects.values().map(|o| &**o)
     }
 
     /// Grows with every write that changed something.
@@ -106,29 +229,111 @@ impl Store {
         let key = Key::of(&obj);
         if let Some(old) = self.objects.get(&key) {
             obj.meta_mut().resource_version = old.meta().resource_version.clone();
-            if *old == obj {
+            if **old == obj {
                 return false;
             }
         }
         self.next_rv += 1;
         obj.meta_mut().resource_version = Some(self.next_rv.to_string());
-        self.objects.insert(key, obj);
+        if key.kind == "Service" {
+            self.service_writes += 1;
+        }
+        let old = self.objects.insert(key.clone(), Box::new(obj));
+        if let Some(old) = &old {
+            self.index.remove(&key, old);
+        }
+        if let Some(new) = self.objects.get(&key) {
+            self.index.add(&key, new);
+        }
+        self.journal.entry(key).or_insert(old);
         true
     }
 
     /// Removes an object; a removal is a change (etcd's revision grows on delete too),
     /// so the controllers get to react to it.
     pub fn remove(&mut self, key: &Key) -> Option<Object> {
-        let removed = self.objects.remove(key);
-        if removed.is_some() {
+        let removed = self.objects.remove(key).map(|o| *o);
+        if let Some(old) = &removed {
             self.next_rv += 1;
+            if key.kind == "Service" {
+                self.service_writes += 1;
+            }
+            self.index.remove(key, old);
+            // Keep a version for the controllers: one that existed beats "did not exist".
+            match self.journal.get_mut(key) {
+                Some(Some(_)) => {}
+                Some(slot) => *slot = Some(Box::new(old.clone())),
+                None => {
+                    self.journal
+                        .insert(key.clone(), Some(Box::new(old.clone())));
+                }
+            }
         }
         removed
     }
 
     pub fn find_by_uid(&self, uid: &str) -> Option<&Object> {
-        self.objects
-            .values()
-            .find(|o| o.meta().uid.as_deref() == Some(uid))
+        self.get(self.index.by_uid.get(uid)?)
+    }
+
+    pub fn key_of_uid(&self, uid: &str) -> Option<&Key> {
+        self.index.by_uid.get(uid)
+    }
+
+    /// Objects whose ownerReferences name this uid.
+    pub fn dependents(&self, owner_uid: &str) -> impl Iterator<Item = &Key> {
+        self.index.dependents.get(owner_uid).into_iter().flatten()
+    }
+
+    /// Pods in `ns` labelled `k=v`.
+    pub fn pods_labelled(&self, ns: &str, k: &str, v: &str) -> Option<&BTreeSet<Key>> {
+        self.index.pod_labels.get(&pair_key(ns, k, v))
+    }
+
+    /// Services in `ns` whose selector requires `k=v`.
+    pub fn services_selecting(&self, ns: &str, k: &str, v: &str) -> impl Iterator<Item = &Key> {
+        self.index
+            .selector_pairs
+            .get(&pair_key(ns, k, v))
+            .into_iter()
+            .flatten()
+    }
+
+    /// How many pods are bound to `node` and not terminating.
+    pub fn active_pods_on_node(&self, node: &str) -> usize {
+        self.index.active_on_node.get(node).map_or(0, BTreeSet::len)
+    }
+
+    /// Pods whose status carries this IP, in key order.
+    pub fn pods_with_ip(&self, ip: &str) -> impl Iterator<Item = &Object> {
+        self.index
+            .pod_ips
+            .get(ip)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.get(k))
+    }
+
+    /// Events whose involvedObject has this uid.
+    pub fn events_about(&self, uid: &str) -> impl Iterator<Item = &Object> {
+        self.index
+            .events_about
+            .get(uid)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.get(k))
+    }
+
+    /// Takes the writes since the last call (see `journal`).
+    pub fn take_journal(&mut self) -> BTreeMap<Key, Option<Box<Object>>> {
+        std::mem::take(&mut self.journal)
+    }
+
+    pub fn service_writes(&self) -> u64 {
+        self.service_writes
+    }
+
+    pub fn journal_is_empty(&self) -> bool {
+        self.journal.is_empty()
     }
 }

@@ -408,7 +408,7 @@ fn load_balancer_pending_then_assigned_by_the_controller() {
     };
     assert_eq!(ingress(&c), None, "no controller by default: <pending>");
     c.settings.load_balancer_controller = true;
-    c.reconcile();
+    c.apply_settings();
     c.advance(5_000);
     let Some(lb) = ingress(&c) else { return };
     assert!(matches!(

@@ -8,7 +8,8 @@ use crate::cluster::Millis;
 /// The simulation version: bumped whenever the same steps may give a different cluster.
 /// A scenario records the version that made it; "identical" is promised for that version.
 /// 2: "send traffic" from a pod resolves the Service's name through kube-dns first.
-pub const SIM_VERSION: u32 = 2;
+/// 3: kubelet timers fall on whole seconds; controllers work from change queues.
+pub const SIM_VERSION: u32 = 3;
 
 /// The seed a fresh page uses.
 pub const DEFAULT_SEED: u64 = 1;

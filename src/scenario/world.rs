@@ -290,7 +290,7 @@ impl World {
                     }
                     Setting::ProxyMode(m) => self.cluster.settings.proxy_mode = *m,
                 }
-                self.cluster.reconcile();
+                self.cluster.apply_settings();
                 StepResult::default()
             }
             Step::SendTraffic {
