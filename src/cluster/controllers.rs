@@ -1084,8 +1084,8 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
         fits.push(n.metadata.name.clone().unwrap_or_default());
     }
     let total = nodes.len();
-    let obj = Object::Pod(pod.clone());
     if fits.is_empty() {
+        let obj = Object::Pod(pod.clone());
         let mut parts: Vec<String> = reasons
             .iter()
             .map(|(r, n)| format!("{n} node(s) {r}"))
@@ -1159,7 +1159,6 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
     if let Some(s) = p.spec.as_mut() {
         s.node_name = Some(pick.clone());
     }
-    c.store.put(Object::Pod(p.clone()));
     let obj = Object::Pod(p);
     c.record_event(
         &obj,
@@ -1172,6 +1171,7 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
         "default-scheduler",
         None,
     );
+    c.store.put(obj);
     kubelet::pod_bound(c, key);
 }
 

@@ -97,6 +97,28 @@ fn set_remove(map: &mut BTreeMap<String, BTreeSet<Key>>, at: &str, key: &Key) {
     }
 }
 
+/// Whether two versions of an object sit in exactly the same index entries
+/// (compares the fields `Index::entries` reads).
+fn same_index_entries(a: &Object, b: &Object) -> bool {
+    let (ma, mb) = (a.meta(), b.meta());
+    if ma.uid != mb.uid || ma.owner_references != mb.owner_references {
+        return false;
+    }
+    match (a, b) {
+        (Object::Pod(pa), Object::Pod(pb)) => {
+            ma.labels == mb.labels
+                && ma.deletion_timestamp.is_some() == mb.deletion_timestamp.is_some()
+                && pa.spec.as_ref().map(|s| &s.node_name) == pb.spec.as_ref().map(|s| &s.node_name)
+                && pa.status.as_ref().map(|s| &s.pod_ip) == pb.status.as_ref().map(|s| &s.pod_ip)
+        }
+        (Object::Service(sa), Object::Service(sb)) => {
+            sa.spec.as_ref().map(|s| &s.selector) == sb.spec.as_ref().map(|s| &s.selector)
+        }
+        (Object::Event(ea), Object::Event(eb)) => ea.involved_object.uid == eb.involved_object.uid,
+        _ => true,
+    }
+}
+
 impl Index {
     /// Calls `f(map, entry)` for every index entry `obj` belongs to.
     fn entries(
@@ -239,13 +261,23 @@ impl Store {
             self.service_writes += 1;
         }
         let old = self.objects.insert(key.clone(), Box::new(obj));
-        if let Some(old) = &old {
-            self.index.remove(&key, old);
+        let new = self.objects.get(&key).map(|o| &**o);
+        match (&old, new) {
+            // Most writes are status updates that move no index entry.
+            (Some(old), Some(new)) if same_index_entries(old, new) => {}
+            (old, new) => {
+                if let Some(old) = old {
+                    self.index.remove(&key, old);
+                }
+                if let Some(new) = new {
+                    self.index.add(&key, new);
+                }
+            }
         }
-        if let Some(new) = self.objects.get(&key) {
-            self.index.add(&key, new);
+        // No controller watches Events (only their removal matters, for namespaces).
+        if key.kind != "Event" {
+            self.journal.entry(key).or_insert(old);
         }
-        self.journal.entry(key).or_insert(old);
         true
     }
 
