@@ -84,4 +84,5 @@ transcripts! {
     t35_dry_run_client => "35-dry-run-client.txt",
     t36_kubectl_client_errors => "36-kubectl-client-errors.txt",
     t37_logs_follow => "37-logs-follow.txt",
+    t44_endpoints_managed_by => "44-endpoints-managed-by.txt",
 }

@@ -21,6 +21,10 @@ pub const POD_TEMPLATE_HASH: &str = "pod-template-hash";
 pub const REVISION: &str = "deployment.kubernetes.io/revision";
 const MANAGED_BY: &str = "endpointslice.kubernetes.io/managed-by";
 const SERVICE_NAME: &str = "kubernetes.io/service-name";
+/// The label the v1.33 endpoints controller puts on the Endpoints it manages (KEP-4974).
+const ENDPOINTS_MANAGED_BY: &str = "endpoints.kubernetes.io/managed-by";
+const ENDPOINT_CONTROLLER: &str = "endpoint-controller";
+const LAST_CHANGE_TRIGGER_TIME: &str = "endpoints.kubernetes.io/last-change-trigger-time";
 
 /// One pass of every controller, in the order the real control plane tends to act.
 /// Each controller works only on what changed (its queue in [`Work`]); the writes it
@@ -1205,9 +1209,11 @@ fn endpoints(c: &mut Cluster) {
                 // Endpoints of a deleted Service go with it (endpoints controller).
                 let ep = Key::new("Endpoints", &key.namespace, &key.name);
                 let managed = c.store.get(&ep).is_some_and(|o| {
-                    o.meta().annotations.as_ref().is_some_and(|a| {
-                        a.contains_key("endpoints.kubernetes.io/managed-by-playground")
-                    })
+                    o.meta()
+                        .labels
+                        .as_ref()
+                        .and_then(|l| l.get(ENDPOINTS_MANAGED_BY))
+                        .is_some_and(|v| v == ENDPOINT_CONTROLLER)
                 });
                 if managed {
                     c.remove_object(&ep);
@@ -1458,6 +1464,7 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
         })
         .collect();
     let mut ep_labels = svc.metadata.labels.clone().unwrap_or_default();
+    ep_labels.insert(ENDPOINTS_MANAGED_BY.into(), ENDPOINT_CONTROLLER.into());
     if spec.cluster_ip.as_deref() == Some("None") {
         ep_labels.insert("service.kubernetes.io/headless".into(), String::new());
     }
@@ -1476,14 +1483,15 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
         },
     };
     ep.metadata.labels = (!ep_labels.is_empty()).then_some(ep_labels);
-    ep.metadata
-        .annotations
-        .get_or_insert_with(Default::default)
-        .insert(
-            "endpoints.kubernetes.io/managed-by-playground".into(),
-            "true".into(),
-        );
-    ep.subsets = (!subsets.is_empty()).then_some(subsets);
+    let subsets = (!subsets.is_empty()).then_some(subsets);
+    let annotations = ep.metadata.annotations.get_or_insert_with(Default::default);
+    if ep.subsets != subsets || !annotations.contains_key(LAST_CHANGE_TRIGGER_TIME) {
+        // RFC 3339 at whole seconds, like the pod and Service times that trigger it.
+        let at = k8s_openapi::jiff::Timestamp::from_second(c.now_time().0.as_second())
+            .unwrap_or_default();
+        annotations.insert(LAST_CHANGE_TRIGGER_TIME.into(), at.to_string());
+    }
+    ep.subsets = subsets;
     c.store.put(Object::Endpoints(ep));
 }
 
