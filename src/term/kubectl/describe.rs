@@ -2171,6 +2171,19 @@ fn schema(path: &str) -> Option<(&'static str, &'static str, Vec<Field>)> {
 }
 
 /// Word-wraps `text` at 80 columns with a 4-space indent (explain's `wrap 76`).
+/// The enum values the API schema lists for a field (kubectl explain's ENUM block).
+fn enum_values(path: &str) -> Option<&'static [&'static str]> {
+    Some(match path {
+        "Service.spec.type" => &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"],
+        "Service.spec.sessionAffinity" => &["ClientIP", "None"],
+        "Service.spec.externalTrafficPolicy" | "Service.spec.internalTrafficPolicy" => {
+            &["Cluster", "Local"]
+        }
+        "Service.spec.ports.protocol" => &["SCTP", "TCP", "UDP"],
+        _ => return None,
+    })
+}
+
 fn wrap(text: &str, indent: usize) -> String {
     let mut out = String::new();
     let pad = " ".repeat(indent);
@@ -2228,7 +2241,28 @@ pub fn explain(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     }) else {
         let p = path.unwrap_or_default();
         let last = p.rsplit('.').next().unwrap_or(&p).to_string();
-        return fail(out, &format!("field \"{last}\" does not exist"));
+        // A leaf field: its type and description come from its parent's field list.
+        let leaf = key.rsplit_once('.').and_then(|(parent, _)| {
+            schema(parent)?
+                .2
+                .into_iter()
+                .find(|(name, _, _)| *name == last)
+        });
+        let Some((name, t, d)) = leaf else {
+            return fail(out, &format!("field \"{last}\" does not exist"));
+        };
+        s.push_str(&format!("FIELD: {name} {t}\n"));
+        if let Some(values) = enum_values(&key) {
+            s.push_str("ENUM:\n");
+            for v in values {
+                s.push_str(&format!("    {v}\n"));
+            }
+        }
+        s.push_str("\nDESCRIPTION:\n");
+        s.push_str(&wrap(d, 4));
+        s.push_str("    \n\n");
+        out.out(&s);
+        return 0;
     };
     if let Some(p) = &path {
         let last = p.rsplit('.').next().unwrap_or(p);
@@ -2236,11 +2270,8 @@ pub fn explain(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     }
     s.push_str("DESCRIPTION:\n");
     if desc.is_empty() {
-        s.push_str(&format!(
-            "    {} is a {} resource; the playground stores it but does not simulate it.\n",
-            rt.kind,
-            rt.api_version()
-        ));
+        // What kubectl prints for a type whose schema has no description.
+        s.push_str("    <empty>\n");
     } else {
         s.push_str(&wrap(desc, 4));
     }
@@ -2457,5 +2488,38 @@ Events:                   <none>",
             "{o}"
         );
         assert!(o.contains("FIELDS:\n  apiVersion\t<string>\n"), "{o}");
+    }
+
+    fn explain_output(what: &str) -> (i32, String) {
+        let mut c = Cluster::new(1);
+        let mut term = crate::term::Terminal::new();
+        let argv: Vec<String> = ["explain", what].iter().map(|s| s.to_string()).collect();
+        let a = Args::parse(&argv).unwrap_or_default();
+        let mut ctx = Ctx {
+            cluster: &mut c,
+            term: &mut term,
+            stdin: "",
+        };
+        let mut out = Output::new();
+        let code = explain(&mut ctx, &a, &mut out);
+        (code, out.combined())
+    }
+
+    /// A leaf field prints FIELD (and ENUM for enums) and its description, no FIELDS
+    /// (kubectl's openapi v3 explain template).
+    #[test]
+    fn explain_leaf_field() {
+        let (code, o) = explain_output("service.spec.sessionAffinity");
+        assert_eq!(code, 0, "{o}");
+        assert!(
+            o.starts_with("KIND:       Service\nVERSION:    v1\n\nFIELD: sessionAffinity <string>\nENUM:\n    ClientIP\n    None\n\nDESCRIPTION:\n    Supports \"ClientIP\""),
+            "{o}"
+        );
+        assert!(!o.contains("FIELDS:"), "{o}");
+        let (code, o) = explain_output("svc.spec.nope");
+        assert_eq!(
+            (code, o.as_str()),
+            (1, "error: field \"nope\" does not exist\n")
+        );
     }
 }
