@@ -12,7 +12,8 @@ import subprocess
 import sys
 
 K = sys.argv[1]
-# Command paths the playground implements (see src/term/kubectl/mod.rs).
+# Command paths listed first, in this order (see src/term/kubectl/mod.rs); every other
+# command the real client has follows, found from its parents' --help.
 PATHS = [
     "", "get", "describe", "apply", "create", "create deployment", "create namespace",
     "create service", "create service clusterip", "create service nodeport",
@@ -102,20 +103,19 @@ print("/// `kubectl options`: the flags every command accepts.")
 print('pub const GLOBAL: &str = "' + " ".join(flags(help_of(""), None) + ["h:help:b"]) + '";')
 print()
 print("/// (command path, aliases of its last word, local flags, first help line, usage).")
-print("/// Flags `*`: a real kubectl command the playground does not simulate (no flag check).")
 print("pub const COMMANDS: &[(&str, &str, &str, &str, &str)] = &[")
 rows = []
 for p in PATHS[1:]:
     t = help_of(p)
     first, usage = short_help(t)
     rows.append((p, ",".join(aliases(t)), " ".join(flags(t, "Options:")), first, usage))
-for parent in ["", "create", "set", "config"]:
+for parent in ["", "create", "create secret", "set", "config", "top", "auth", "certificate", "plugin"]:
     for c in children(parent):
         p = (parent + " " + c).strip()
         if p not in PATHS and c != "kubectl":
             t = help_of(p)
             first, usage = short_help(t)
-            rows.append((p, ",".join(aliases(t)), "*", first, usage))
+            rows.append((p, ",".join(aliases(t)), " ".join(flags(t, "Options:")), first, usage))
 for r in rows:
     q = [x.replace("\\", "\\\\").replace('"', '\\"') for x in r]
     print("    (" + ", ".join(f'"{x}"' for x in q) + "),")

@@ -89,6 +89,7 @@ pub fn replay(scenario: &Scenario) -> World {
     }
     world.terminal.stream = None;
     world.terminal.edit = None;
+    world.terminal.notice = None;
     world
 }
 

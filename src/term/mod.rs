@@ -28,6 +28,9 @@ pub struct Terminal {
     pub stream: Option<kubectl::stream::Stream>,
     /// YAML `kubectl edit` asked the page's editor to open (live terminal only).
     pub edit: Option<String>,
+    /// What the page should tell the learner about the last command where the terminal
+    /// simplifies (invariant 6: never inside the command's own output).
+    pub notice: Option<String>,
 }
 
 impl Default for Terminal {
@@ -51,6 +54,7 @@ impl Terminal {
             live: false,
             stream: None,
             edit: None,
+            notice: None,
         }
     }
 

@@ -18,8 +18,17 @@ pub fn streaming(state: &State) -> bool {
     state.world.borrow().terminal.stream.is_some()
 }
 
-/// After a command line: YAML `kubectl edit` asked for goes into the editor.
+/// After a command line: YAML `kubectl edit` asked for goes into the editor, and what the
+/// terminal could not do is said in the page's notice line (never in the output).
 pub fn after_command(state: &mut State) {
+    let notice = state.world.borrow_mut().terminal.notice.take();
+    if let Some(text) = notice {
+        state.work.notice = Some(super::share::Notice {
+            level: super::share::Level::Info,
+            text,
+            digest: None,
+        });
+    }
     let edit = state.world.borrow_mut().terminal.edit.take();
     if let Some(yaml) = edit {
         state.text = yaml;

@@ -160,6 +160,7 @@ fn load(state: &mut State, scenario: &Scenario, term: Option<Vec<TermEntry>>) {
     // Nothing streams and no edit is pending after a reload or undo.
     world.terminal.stream = None;
     world.terminal.edit = None;
+    world.terminal.notice = None;
     state.term = term.unwrap_or_else(|| {
         world
             .history

@@ -91,11 +91,6 @@ impl Command {
             })
     }
 
-    /// A real kubectl command the playground does not simulate.
-    pub fn simulated(&self) -> bool {
-        self.flags != "*"
-    }
-
     /// The child named (or aliased) `word`.
     fn child(&self, word: &str) -> Option<Command> {
         Command::all().find(|c| {
@@ -124,11 +119,7 @@ impl Command {
     /// `AddFlagSet` skips a persistent flag whose name the command already has, and the
     /// shorthand goes with it: `config set-context -n` is unknown).
     pub fn flag_defs(&self) -> Vec<FlagDef> {
-        let mut v: Vec<FlagDef> = if self.simulated() {
-            defs(self.flags).collect()
-        } else {
-            Vec::new()
-        };
+        let mut v: Vec<FlagDef> = defs(self.flags).collect();
         for g in defs(flagset::GLOBAL) {
             if !v.iter().any(|d| d.long == g.long) {
                 v.push(g);
@@ -416,9 +407,6 @@ impl Args {
                 }
                 None => break,
             }
-            if !cmd.simulated() {
-                break;
-            }
         }
         let mut a = Args {
             path_len: typed.len(),
@@ -426,13 +414,6 @@ impl Args {
             path: cmd.path,
             ..Args::default()
         };
-        if !cmd.simulated() {
-            // Not simulated: keep the words, check nothing.
-            for w in args {
-                a.positional.push(w);
-            }
-            return Ok(a);
-        }
         let defs = cmd.flag_defs();
         let fail = |msg: String| ParseError::Flag {
             msg,

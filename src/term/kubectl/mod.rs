@@ -6,7 +6,9 @@ pub mod describe;
 pub mod exec;
 pub mod flagset;
 pub mod get;
+pub mod more;
 pub mod mutate;
+pub mod nodes;
 pub mod printers;
 pub mod stream;
 pub mod wait;
@@ -62,18 +64,23 @@ pub fn run(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
         });
         return 0;
     }
-    if !cmd.simulated() {
-        return fail(
-            out,
-            &format!("{} is not simulated in this playground", cmd.full_name()),
-        );
-    }
     let Some(verb) = a.positional.first().cloned() else {
         out.out(USAGE);
         return 0;
     };
     // Commands that only group subcommands (cmdutil.DefaultSubCommandRun).
-    if matches!(a.path, "rollout" | "config" | "set" | "create service") {
+    if matches!(
+        a.path,
+        "rollout"
+            | "config"
+            | "set"
+            | "create service"
+            | "create secret"
+            | "top"
+            | "auth"
+            | "certificate"
+            | "plugin"
+    ) {
         let words = a.rest(a.path_len);
         if !words.is_empty() {
             return fail(
@@ -131,10 +138,13 @@ pub fn run(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
         }
         "api-resources" => get::api_resources(ctx, &a, out),
         "explain" => describe::explain(ctx, &a, out),
-        _ => fail(
-            out,
-            &format!("{} is not simulated in this playground", cmd.full_name()),
-        ),
+        "top" => nodes::top(ctx, &a, out),
+        "cordon" => nodes::cordon(ctx, &a, out, true),
+        "uncordon" => nodes::cordon(ctx, &a, out, false),
+        "drain" => nodes::drain(ctx, &a, out),
+        "replace" => more::replace(ctx, &a, out),
+        "auth" => more::auth(ctx, &a, out),
+        _ => more::other(ctx, &a, out),
     }
 }
 

@@ -32,7 +32,7 @@ pub fn ref_name(obj: &Object) -> String {
 }
 
 /// Reads `-f` inputs: only `-` (stdin) exists in the playground's terminal.
-fn read_files<'a>(ctx: &Ctx<'a>, a: &Args) -> Result<Vec<(String, String)>, String> {
+pub(super) fn read_files<'a>(ctx: &Ctx<'a>, a: &Args) -> Result<Vec<(String, String)>, String> {
     let files = a.values(&["-f", "--filename"]);
     if files.is_empty() {
         return Err("must specify one of -f and -k".into());
@@ -56,7 +56,7 @@ enum Mode {
 
 /// The ` (dry run)` suffix of `--dry-run=client|server` (cmdutil.GetDryRunStrategy; the
 /// value was checked by [`dry_run_check`]).
-fn dry_run(a: &Args) -> Option<&'static str> {
+pub(super) fn dry_run(a: &Args) -> Option<&'static str> {
     match a.value(&["--dry-run"])? {
         "server" => Some(" (server dry run)"),
         "none" | "false" | "False" | "FALSE" | "f" | "F" | "0" => None,
@@ -339,7 +339,13 @@ fn client_json(obj: &Object) -> Value {
 }
 
 /// Writes a newly made object and prints `kind/name created` (or the object, with `-o`).
-fn create_one(ctx: &mut Ctx, a: &Args, out: &mut Output, obj: Object, verb: &str) -> i32 {
+pub(super) fn create_one(
+    ctx: &mut Ctx,
+    a: &Args,
+    out: &mut Output,
+    obj: Object,
+    verb: &str,
+) -> i32 {
     let ns = ctx.namespace(a);
     let refn = ref_name(&obj);
     let printer = match obj_printer(a) {
@@ -460,11 +466,12 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             create_one(ctx, a, out, obj, "created")
         }
         "service" | "svc" => create_service(ctx, a, out, rest),
+        "configmap" | "cm" => super::more::create_data(ctx, a, out, false),
+        "secret" if a.path == "create secret generic" => {
+            super::more::create_data(ctx, a, out, true)
+        }
         "" => fail(out, "must specify one of -f and -k"),
-        other => fail(
-            out,
-            &format!("unknown resource type \"{other}\" for kubectl create in this playground"),
-        ),
+        _ => super::more::other(ctx, a, out),
     }
 }
 
@@ -860,26 +867,37 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
     }
     let mut deleted = Vec::new();
+    let dry = match dry_run_check(ctx.cluster, a, out) {
+        Ok(d) => d,
+        Err(e) => return fail(out, &e),
+    };
+    // delete.go PrintObj: the operation, then the dry-run strategy.
+    let word = if force && grace == Some(0) {
+        "force deleted"
+    } else {
+        "deleted"
+    };
     for (key, _) in &targets {
         let rt = kinds::by_kind_name(key.kind).unwrap_or(&kinds::RESOURCE_TYPES[0]);
         if rt.kind == "Endpoints" {
             out.err(ENDPOINTS_WARNING);
+        }
+        let line = format!(
+            "{} \"{}\" {word}{}\n",
+            rt.qualified_singular(),
+            key.name,
+            dry.unwrap_or("")
+        );
+        if dry.is_some() {
+            out.out(&line);
+            continue;
         }
         match ctx
             .cluster
             .delete(key.kind, &key.namespace, &key.name, grace)
         {
             Ok(_) => {
-                let word = if force && grace == Some(0) {
-                    "force deleted"
-                } else {
-                    "deleted"
-                };
-                out.out(&format!(
-                    "{} \"{}\" {word}\n",
-                    rt.qualified_singular(),
-                    key.name
-                ));
+                out.out(&line);
                 deleted.push(key.clone());
             }
             Err(ApiError::NotFound { .. }) if ignore => {}

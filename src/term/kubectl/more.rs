@@ -1,0 +1,298 @@
+//! The rest of kubectl: `create configmap|secret generic`, `replace`, `auth`,
+//! `api-versions`, `events`, `plugin list`, `kustomize`, `proxy`, the remaining `config`
+//! subcommands, and what a command the terminal cannot carry out prints (a short error
+//! here; the page says why through [`crate::term::Terminal::notice`]).
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde_json::{json, Map, Value};
+
+use super::{fail, Args, Ctx};
+use crate::api::{kinds, Object};
+use crate::cluster::Key;
+use crate::manifest::{self, DocError};
+use crate::term::shell::Output;
+
+/// `--from-literal` key check (`validation.IsConfigMapKey`).
+fn valid_key(k: &str) -> bool {
+    !k.is_empty()
+        && k.len() <= 253
+        && k != "."
+        && k != ".."
+        && !k.starts_with("..")
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// `kubectl create configmap NAME` and `kubectl create secret generic NAME`
+/// (kubectl `pkg/cmd/create/create_configmap.go`, `create_secret.go`).
+pub fn create_data(ctx: &mut Ctx, a: &Args, out: &mut Output, secret: bool) -> i32 {
+    let path = if secret {
+        "create secret generic"
+    } else {
+        "create configmap"
+    };
+    let words = a.rest(a.path_len);
+    let name = match words {
+        [n] => n.clone(),
+        _ => {
+            return fail(
+                out,
+                &format!(
+                    "exactly one NAME is required, got {}\nSee 'kubectl {path} -h' for help and examples",
+                    words.len()
+                ),
+            )
+        }
+    };
+    let kind = if secret { "Secret" } else { "ConfigMap" };
+    for f in ["--from-file", "--from-env-file"] {
+        if let Some(src) = a.values(&[f]).first() {
+            let file = src.split_once('=').map_or(*src, |(_, p)| p);
+            return fail(
+                out,
+                &format!("error reading {file}: no such file or directory"),
+            );
+        }
+    }
+    let mut data = Map::new();
+    for lit in a.values(&["--from-literal"]) {
+        let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
+            return fail(
+                out,
+                &format!("invalid literal source {lit}, expected key=value"),
+            );
+        };
+        if !valid_key(k) {
+            return fail(out, &format!("\"{k}\" is not a valid key name for a {kind}: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+        }
+        if data.contains_key(k) {
+            return fail(out, &format!("cannot add key \"{k}\", another key by that name already exists in Data for {kind} \"{name}\""));
+        }
+        let v = if secret {
+            STANDARD.encode(v.as_bytes())
+        } else {
+            v.to_string()
+        };
+        data.insert(k.to_string(), Value::String(v));
+    }
+    let mut meta = json!({ "name": name });
+    if let Some(ns) = a.value(&["-n", "--namespace"]) {
+        meta["namespace"] = json!(ns);
+    }
+    let mut v = json!({ "apiVersion": "v1", "kind": kind, "metadata": meta });
+    if !data.is_empty() {
+        v["data"] = Value::Object(data);
+    }
+    if secret {
+        // The client sends a type only when asked; the API server defaults it to Opaque.
+        match a.value(&["--type"]) {
+            Some(t) if !t.is_empty() => v["type"] = json!(t),
+            _ if super::mutate::dry_run(a) != Some(" (dry run)") => v["type"] = json!("Opaque"),
+            _ => {}
+        }
+    }
+    let Some(rt) = kinds::by_kind_name(kind) else {
+        return 1;
+    };
+    match Object::from_json(rt, v) {
+        Ok(obj) => super::mutate::create_one(ctx, a, out, obj, "created"),
+        Err(e) => fail(out, &e.to_string()),
+    }
+}
+
+/// `kubectl replace -f FILE`: a PUT of each object (`--force`: delete, then create).
+pub fn replace(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let files = match super::mutate::read_files(ctx, a) {
+        Ok(f) => f,
+        Err(e) => return fail(out, &e),
+    };
+    let ns = ctx.namespace(a);
+    let force = a.has(&["--force"]);
+    let dry = super::mutate::dry_run(a);
+    let mut errors = Vec::new();
+    for (source, text) in files {
+        for doc in manifest::parse(&text, &source) {
+            let mut obj = match doc.result {
+                Ok(o) => o,
+                Err(DocError::Syntax { message, .. })
+                | Err(DocError::Client { message, .. })
+                | Err(DocError::Decode { message, .. }) => {
+                    errors.push(message);
+                    continue;
+                }
+                Err(DocError::UnknownFields { object, fields, .. }) => {
+                    let rt = object.resource_type();
+                    errors.push(format!(
+                        "Error from server (BadRequest): error when replacing \"{source}\": {}",
+                        manifest::strict_decoding_message(rt.kind, &rt.api_version(), &fields)
+                    ));
+                    continue;
+                }
+            };
+            let rt = obj.resource_type();
+            if rt.namespaced && obj.meta().namespace.is_none() {
+                obj.meta_mut().namespace = Some(ns.clone());
+            }
+            let refn = super::mutate::ref_name(&obj);
+            let key = Key::of(&obj);
+            if !ctx.cluster.store.contains(&key) {
+                errors.push(format!(
+                    "Error from server (NotFound): error when replacing \"{source}\": {} \"{}\" not found",
+                    rt.qualified_plural(),
+                    obj.name()
+                ));
+                continue;
+            }
+            if let Some(suffix) = dry {
+                out.out(&format!("{refn} replaced{suffix}\n"));
+                continue;
+            }
+            let result = if force {
+                let _ = ctx
+                    .cluster
+                    .delete(key.kind, &key.namespace, &key.name, None);
+                ctx.cluster.run_until(600_000, |c| !c.store.contains(&key));
+                out.out(&format!(
+                    "{} \"{}\" deleted\n",
+                    rt.qualified_singular(),
+                    key.name
+                ));
+                ctx.cluster.create(obj, &ns).map(|_| ())
+            } else {
+                ctx.cluster.update(obj).map(|_| ())
+            };
+            match result {
+                Ok(()) => out.out(&format!("{refn} replaced\n")),
+                Err(e) => errors.push(e.render(Some(("replacing", &source)))),
+            }
+        }
+    }
+    for e in &errors {
+        out.err(&format!("{e}\n"));
+    }
+    i32::from(!errors.is_empty())
+}
+
+/// `kubectl auth can-i` / `whoami`: kind's kubeconfig user is kubeadm's admin
+/// (`kubernetes-admin`, group `kubeadm:cluster-admins`), allowed everything.
+pub fn auth(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    match a.path {
+        "auth can-i" => {
+            if a.has(&["--list"]) {
+                out.out("Resources   Non-Resource URLs   Resource Names   Verbs\n*.*         []                  []               [*]\n            [*]                 []               [*]\n");
+                return 0;
+            }
+            let words = a.rest(a.path_len);
+            if words.len() != 2 && !(words.len() == 3 && words[1].contains('/')) {
+                out.err("error: you must specify two arguments: verb resource or verb resource/resourceName.\nSee 'kubectl auth can-i -h' for help and examples.\n");
+                return 1;
+            }
+            let resource = words[1].split('/').next().unwrap_or("");
+            if !resource.starts_with('/') && kinds::lookup(resource).is_none() {
+                out.err(&format!(
+                    "Warning: the server doesn't have a resource type '{resource}'\n"
+                ));
+            }
+            let _ = &ctx;
+            out.out("yes\n");
+            0
+        }
+        "auth whoami" => {
+            out.out("ATTRIBUTE   VALUE\nUsername    kubernetes-admin\nGroups      [kubeadm:cluster-admins system:authenticated]\n");
+            0
+        }
+        _ => other(ctx, a, out),
+    }
+}
+
+/// `kubectl api-versions` on a v1.33 cluster with the default API groups (no beta APIs
+/// are enabled by default), sorted as kubectl sorts them.
+fn api_versions(out: &mut Output) -> i32 {
+    out.out("admissionregistration.k8s.io/v1\napiextensions.k8s.io/v1\napiregistration.k8s.io/v1\napps/v1\nauthentication.k8s.io/v1\nauthorization.k8s.io/v1\nautoscaling/v1\nautoscaling/v2\nbatch/v1\ncertificates.k8s.io/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nevents.k8s.io/v1\nflowcontrol.apiserver.k8s.io/v1\nnetworking.k8s.io/v1\nnode.k8s.io/v1\npolicy/v1\nrbac.authorization.k8s.io/v1\nscheduling.k8s.io/v1\nstorage.k8s.io/v1\nv1\n");
+    0
+}
+
+/// The page explains what the terminal cannot do; the command prints only kubectl-like text.
+fn notice(ctx: &mut Ctx, text: String) {
+    ctx.term.notice = Some(text);
+}
+
+/// Every other kubectl command.
+pub fn other(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let words = a.rest(a.path_len);
+    match a.path {
+        "api-versions" => api_versions(out),
+        "events" => {
+            let mut g = a.clone();
+            g.positional = vec!["get".into(), "events".into()];
+            g.path = "get";
+            g.path_len = 1;
+            let mut tmp = Output::new();
+            let code = super::get::get(ctx, &g, &mut tmp);
+            if tmp.stderr_text().starts_with("No resources found") {
+                let ns = ctx.namespace(a);
+                if a.has(&["-A", "--all-namespaces"]) {
+                    out.err("No events found.\n");
+                } else {
+                    out.err(&format!("No events found in {ns} namespace.\n"));
+                }
+                return 0;
+            }
+            out.append(tmp);
+            code
+        }
+        "plugin list" => fail(out, "unable to find any kubectl plugins in your PATH"),
+        "kustomize" => fail(out, &format!("unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{}'", words.first().map_or("/home/learner", |d| d.as_str()))),
+        "completion" => match words.first().map(String::as_str) {
+            None => {
+                out.err("error: Shell not specified.\nSee 'kubectl completion -h' for help and examples\n");
+                1
+            }
+            Some(sh @ ("bash" | "zsh" | "fish" | "powershell")) => {
+                notice(ctx, format!("kubectl completion {sh}: this terminal completes with the Tab key by itself; no completion script is needed."));
+                0
+            }
+            Some(sh) => fail(out, &format!("Unsupported shell type \"{sh}\".")),
+        },
+        "proxy" => {
+            let port = a.value(&["-p", "--port"]).unwrap_or("8001");
+            let addr = a.value(&["--address"]).unwrap_or("127.0.0.1");
+            out.out(&format!("Starting to serve on {addr}:{port}\n"));
+            notice(
+                ctx,
+                "kubectl proxy: the API server is not reachable over HTTP from this terminal; use kubectl get to read objects.".into(),
+            );
+            0
+        }
+        "certificate approve" | "certificate deny" => match words.first() {
+            None => fail(out, "one or more CSRs must be specified as <name> or -f <filename>"),
+            Some(n) => {
+                out.err(&format!("Error from server (NotFound): certificatesigningrequests.certificates.k8s.io \"{n}\" not found\n"));
+                1
+            }
+        },
+        "config use-context" => match words.first().map(String::as_str) {
+            Some("kind-kind") => {
+                out.out("Switched to context \"kind-kind\".\n");
+                0
+            }
+            Some(n) => fail(out, &format!("no context exists with the name: \"{n}\"")),
+            None => fail(out, "Unexpected args: []\nSee 'kubectl config use-context -h' for help and examples"),
+        },
+        "config get-clusters" | "config get-users" => {
+            out.out("NAME\nkind-kind\n");
+            0
+        }
+        _ => {
+            notice(
+                ctx,
+                format!(
+                    "kubectl {} is not part of this Services playground's simulation.",
+                    a.path
+                ),
+            );
+            fail(out, &format!("kubectl {}: not supported", a.path))
+        }
+    }
+}
