@@ -84,5 +84,7 @@ transcripts! {
     t35_dry_run_client => "35-dry-run-client.txt",
     t36_kubectl_client_errors => "36-kubectl-client-errors.txt",
     t37_logs_follow => "37-logs-follow.txt",
+    t38_node_maintenance => "38-node-maintenance.txt",
+    t39_configmap_secret_replace => "39-configmap-secret-replace.txt",
     t44_endpoints_managed_by => "44-endpoints-managed-by.txt",
 }
