@@ -86,5 +86,6 @@ transcripts! {
     t37_logs_follow => "37-logs-follow.txt",
     t38_node_maintenance => "38-node-maintenance.txt",
     t39_configmap_secret_replace => "39-configmap-secret-replace.txt",
+    t40_taint => "40-taint.txt",
     t44_endpoints_managed_by => "44-endpoints-managed-by.txt",
 }

@@ -142,6 +142,7 @@ pub fn run(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
         "cordon" => nodes::cordon(ctx, &a, out, true),
         "uncordon" => nodes::cordon(ctx, &a, out, false),
         "drain" => nodes::drain(ctx, &a, out),
+        "taint" => nodes::taint(ctx, &a, out),
         "replace" => more::replace(ctx, &a, out),
         "auth" => more::auth(ctx, &a, out),
         _ => more::other(ctx, &a, out),

@@ -1,6 +1,6 @@
 //! Node maintenance and metrics: `kubectl cordon`, `uncordon`, `drain` (kubectl
 //! `pkg/cmd/drain/drain.go`, `pkg/drain/filters.go`) and `kubectl top` (kind runs no
-//! metrics-server, so `pkg/cmd/top` stops at `Metrics API not available`).
+//! metrics-server, so `pkg/cmd/top` stops at `Metrics API not available`), and `taint`.
 
 use std::collections::BTreeMap;
 
@@ -328,6 +328,202 @@ pub fn drain(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             out.err(&format!("{e}\n"));
         }
         return 1;
+    }
+    0
+}
+
+/// A `KEY[=VALUE]:EFFECT` argument (kubectl `pkg/cmd/taint/utils.go` parseTaint).
+fn parse_taint(spec: &str) -> Result<(String, String, String), String> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let (kv, effect) = match parts.as_slice() {
+        [k] => (*k, ""),
+        [kv, e] => {
+            if !matches!(*e, "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+                return Err(format!(
+                    "invalid taint effect: {e}, unsupported taint effect"
+                ));
+            }
+            (*kv, *e)
+        }
+        _ => return Err(format!("invalid taint spec: {spec}")),
+    };
+    // Without an effect the whole word is the key (so `a=b` fails the key check).
+    let (key, value) = match kv.split('=').collect::<Vec<_>>().as_slice() {
+        _ if parts.len() == 1 => (kv.to_string(), String::new()),
+        [k] => (k.to_string(), String::new()),
+        [k, v] => (k.to_string(), v.to_string()),
+        _ => return Err(format!("invalid taint spec: {spec}")),
+    };
+    let name = key.rsplit('/').next().unwrap_or("");
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if !ok {
+        return Err(format!("invalid taint spec: {spec}, name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"));
+    }
+    Ok((key, value, effect.to_string()))
+}
+
+/// `kubectl taint nodes NODE KEY=VALUE:EFFECT ... | KEY[:EFFECT]-` (kubectl
+/// `pkg/cmd/taint/taint.go`: Complete, validateFlags, updateTaints, reorganizeTaints).
+pub fn taint(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    use k8s_openapi::api::core::v1::Taint;
+    let usage = |out: &mut Output, msg: &str| {
+        out.err(&format!(
+            "error: {msg}\nSee 'kubectl taint -h' for help and examples\n"
+        ));
+        1
+    };
+    let mut resources: Vec<&String> = Vec::new();
+    let mut specs: Vec<&String> = Vec::new();
+    for w in a.rest(1) {
+        let is_taint = w.contains('=') || w.contains(':') || w.ends_with('-');
+        if is_taint || !specs.is_empty() {
+            if !is_taint {
+                return fail(
+                    out,
+                    &format!("all resources must be specified before taint changes: {w}"),
+                );
+            }
+            specs.push(w);
+        } else {
+            resources.push(w);
+        }
+    }
+    if specs.is_empty() {
+        return fail(out, "at least one taint update is required");
+    }
+    let mut add: Vec<Taint> = Vec::new();
+    let mut remove: Vec<(String, String)> = Vec::new();
+    for s in &specs {
+        if let Some(r) = s.strip_suffix('-') {
+            match parse_taint(r) {
+                Ok((k, _, e)) => remove.push((k, e)),
+                Err(e) => return usage(out, &e),
+            }
+        } else {
+            match parse_taint(s) {
+                Ok((_, _, e)) if e.is_empty() => {
+                    return usage(out, &format!("invalid taint spec: {s}"))
+                }
+                Ok((key, value, effect)) => add.push(Taint {
+                    key,
+                    value: (!value.is_empty()).then_some(value),
+                    effect,
+                    time_added: None,
+                }),
+                Err(e) => return usage(out, &e),
+            }
+        }
+    }
+    let both: Vec<String> = add
+        .iter()
+        .filter(|t| remove.iter().any(|(k, _)| *k == t.key))
+        // taint.go validateFlags names the removed taint, which has no value.
+        .map(|t| format!("{}=", t.key))
+        .collect();
+    if !both.is_empty() {
+        return fail(
+            out,
+            &format!(
+                "can not both modify and remove the following taint(s) in the same command: {}",
+                both.join(", ")
+            ),
+        );
+    }
+    // `nodes NAME...` or `node/NAME`.
+    let mut names: Vec<String> = Vec::new();
+    let mut kind_given = false;
+    for w in &resources {
+        let (t, n) = match w.split_once('/') {
+            Some((t, n)) => (t, Some(n)),
+            None if !kind_given => (w.as_str(), None),
+            None => ("node", Some(w.as_str())),
+        };
+        if !matches!(t, "node" | "nodes" | "no") {
+            return fail(
+                out,
+                &format!("invalid resource type {t}, only node types are supported"),
+            );
+        }
+        match n {
+            Some(n) => names.push(n.to_string()),
+            None => kind_given = true,
+        }
+    }
+    if names.is_empty() {
+        return usage(
+            out,
+            "at least one resource name must be specified since 'all' parameter is not set",
+        );
+    }
+    let overwrite = a.has(&["--overwrite"]);
+    for name in names {
+        let Some(Object::Node(mut node)) =
+            ctx.cluster.store.get(&Key::new("Node", "", &name)).cloned()
+        else {
+            out.err(&format!(
+                "Error from server (NotFound): nodes \"{name}\" not found\n"
+            ));
+            return 1;
+        };
+        let old: Vec<Taint> = node
+            .spec
+            .as_ref()
+            .and_then(|s| s.taints.clone())
+            .unwrap_or_default();
+        let same = |x: &Taint, y: &Taint| x.key == y.key && x.effect == y.effect;
+        if !overwrite {
+            let exists: Vec<&str> = add
+                .iter()
+                .filter(|t| old.iter().any(|o| same(o, t)))
+                .map(|t| t.key.as_str())
+                .collect();
+            if !exists.is_empty() {
+                return fail(out, &format!("node {name} already has {} taint(s) with same effect(s) and --overwrite is false", exists.join(",")));
+            }
+        }
+        let mut new = add.clone();
+        for o in &old {
+            if !new.iter().any(|t| same(t, o)) {
+                new.push(o.clone());
+            }
+        }
+        let added = old.len() != new.len();
+        let mut deleted = false;
+        for (k, e) in &remove {
+            let before = new.len();
+            new.retain(|t| !(t.key == *k && (e.is_empty() || t.effect == *e)));
+            if new.len() == before {
+                let shown = if e.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{k}:{e}")
+                };
+                return fail(out, &format!("taint \"{shown}\" not found"));
+            }
+            deleted = true;
+        }
+        let op = if (added && deleted) || overwrite {
+            "modified"
+        } else if added {
+            "tainted"
+        } else {
+            "untainted"
+        };
+        node.spec.get_or_insert_with(Default::default).taints = (!new.is_empty()).then_some(new);
+        let dry = dry_suffix(a);
+        if dry.is_empty() {
+            if let Err(e) = ctx.cluster.update(Object::Node(node)) {
+                out.err(&format!("{}\n", e.render(None)));
+                return 1;
+            }
+        }
+        out.out(&format!("node/{name} {op}{dry}\n"));
     }
     0
 }
