@@ -364,10 +364,7 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let words = a.rest(1).to_vec();
     if words.is_empty() {
         if !a.values(&["-f", "--filename"]).is_empty() {
-            return fail(
-                out,
-                "kubectl get -f is not supported in the playground; use kubectl get TYPE NAME",
-            );
+            return super::more::get_files(ctx, a, out);
         }
         if a.has(&["-w", "--watch"]) {
             // The watch path checks its builder first (kubectl 1.33 `get -w`).

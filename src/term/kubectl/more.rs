@@ -174,6 +174,44 @@ pub fn replace(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     i32::from(!errors.is_empty())
 }
 
+/// `kubectl get -f FILE`: the objects the manifests name, as `get TYPE/NAME ...`.
+pub fn get_files(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let files = match super::mutate::read_files(ctx, a) {
+        Ok(f) => f,
+        Err(e) => return fail(out, &e),
+    };
+    let mut g = a.clone();
+    g.flags.retain(|f| f.long != "filename");
+    g.positional = vec!["get".into()];
+    g.path_len = 1;
+    for (source, text) in files {
+        for doc in manifest::parse(&text, &source) {
+            let obj = match doc.result {
+                Ok(o) => o,
+                Err(DocError::UnknownFields { object, .. }) => *object,
+                Err(DocError::Syntax { message, .. })
+                | Err(DocError::Client { message, .. })
+                | Err(DocError::Decode { message, .. }) => return fail(out, &message),
+            };
+            if let Some(ns) = obj.meta().namespace.clone() {
+                if !g.given(&["-n", "--namespace"]) {
+                    g.flags.push(super::args::Flag {
+                        long: "namespace".into(),
+                        short: Some('n'),
+                        value: ns,
+                    });
+                }
+            }
+            g.positional.push(format!(
+                "{}/{}",
+                obj.resource_type().qualified_singular(),
+                obj.name()
+            ));
+        }
+    }
+    super::get::get(ctx, &g, out)
+}
+
 /// `kubectl auth can-i` / `whoami`: kind's kubeconfig user is kubeadm's admin
 /// (`kubernetes-admin`, group `kubeadm:cluster-admins`), allowed everything.
 pub fn auth(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
@@ -280,6 +318,19 @@ pub fn other(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             Some(n) => fail(out, &format!("no context exists with the name: \"{n}\"")),
             None => fail(out, "Unexpected args: []\nSee 'kubectl config use-context -h' for help and examples"),
         },
+        "cp" if words.len() < 2 => fail(out, "source and destination are required"),
+        "cp" if !words.iter().take(2).any(|w| w.contains(':')) => fail(
+            out,
+            "one of src or dest must be a remote file specification",
+        ),
+        "attach" if words.is_empty() => fail(out, "at least 1 argument is required for attach"),
+        "autoscale" if a.value(&["--max"]).is_none() => {
+            fail(out, "required flag(s) \"max\" not set")
+        }
+        "diff" if a.values(&["-f", "--filename"]).is_empty() => {
+            out.err("error: must specify one of -f and -k\n");
+            2
+        }
         "config get-clusters" | "config get-users" => {
             out.out("NAME\nkind-kind\n");
             0
@@ -294,5 +345,41 @@ pub fn other(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             );
             fail(out, &format!("kubectl {}: not supported", a.path))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cluster::Cluster;
+    use crate::term::kubectl::flagset::COMMANDS;
+    use crate::term::Terminal;
+
+    /// Invariant 6: no kubectl command, however it is typed, talks about the playground
+    /// in its output; where the terminal simplifies, the page gets `Terminal::notice`.
+    #[test]
+    fn no_command_prints_a_playground_notice() {
+        let mut c = Cluster::new(1);
+        for (path, ..) in COMMANDS {
+            for tail in ["", " x", " x y", " kubeplay-worker a=b:NoSchedule", " bash"] {
+                let mut term = Terminal::new();
+                let line = format!("kubectl {path}{tail}");
+                let (out, _) = term.run(&mut c, &line);
+                let text = out.combined();
+                assert!(
+                    !text.contains("playground") && !text.contains("simulated"),
+                    "{line}: {text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unsupported_commands_leave_a_page_notice() {
+        let mut c = Cluster::new(1);
+        let mut term = Terminal::new();
+        let (out, code) = term.run(&mut c, "kubectl create job j --image=busybox");
+        assert_eq!(code, 1);
+        assert!(out.combined().starts_with("error: "), "{}", out.combined());
+        assert!(term.notice.is_some());
     }
 }

@@ -81,6 +81,10 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
     };
     let ns = ctx.namespace(a);
     let suffix = dry_run(a);
+    let printer = match obj_printer(a) {
+        Ok(p) => p,
+        Err(e) => return fail(out, &e),
+    };
     let mut sandbox;
     let cluster: &mut Cluster = if suffix.is_some() {
         sandbox = ctx.cluster.clone();
@@ -90,6 +94,7 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
     };
     let mut errors: Vec<String> = Vec::new();
     let mut warned_endpoints = false;
+    let mut printed = 0;
     for (source, text) in files {
         for doc in manifest::parse(&text, &source) {
             let obj = match doc.result {
@@ -121,20 +126,34 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
             }
             if obj.kind() == "Node" {
                 let name = obj.name().to_string();
-                errors.push(format!("Error from server (Forbidden): error when creating \"{source}\": nodes \"{name}\" is forbidden: the playground's nodes are fixed"));
+                errors.push(format!("Error from server (Forbidden): error when creating \"{source}\": nodes \"{name}\" is forbidden: this cluster's nodes are fixed"));
+                ctx.term.notice = Some("The cluster's three nodes are fixed: a Node cannot be created from a manifest here.".into());
                 continue;
             }
             let refn = ref_name(&obj);
+            let input = obj.to_json();
             let result = match mode {
-                Mode::Apply => cluster
-                    .apply(obj, &ns)
-                    .map(|(_, outcome, missing)| (outcome, missing)),
+                Mode::Apply => cluster.apply(obj, &ns),
                 Mode::Create => cluster
                     .create(obj, &ns)
-                    .map(|_| (ApplyOutcome::Created, false)),
+                    .map(|stored| (stored, ApplyOutcome::Created, false)),
             };
             match result {
-                Ok((outcome, missing)) => {
+                Ok((stored, outcome, missing)) if !matches!(printer, ObjPrinter::Message) => {
+                    let _ = missing;
+                    let json = if suffix == Some(" (dry run)") && outcome == ApplyOutcome::Created {
+                        client_object(input, &stored)
+                    } else {
+                        stored.to_json()
+                    };
+                    // cli-runtime YAMLPrinter separates documents with `---`.
+                    if printed > 0 && matches!(printer, ObjPrinter::Yaml) {
+                        out.out("---\n");
+                    }
+                    printed += 1;
+                    print_object(&printer, &refn, json, out);
+                }
+                Ok((_, outcome, missing)) => {
                     if missing {
                         let res = format!(
                             "{}/{}",
@@ -231,6 +250,45 @@ fn obj_printer(a: &Args) -> Result<ObjPrinter, String> {
             }
         },
     })
+}
+
+/// What `apply`/`create -f` with `--dry-run=client` prints for a new object: the object
+/// as read, with the namespace the builder set and (apply) the last-applied annotation.
+fn client_object(mut input: Value, stored: &Object) -> Value {
+    let ns = stored.meta().namespace.clone();
+    let last = stored
+        .meta()
+        .annotations
+        .as_ref()
+        .and_then(|m| m.get("kubectl.kubernetes.io/last-applied-configuration"))
+        .cloned();
+    if let Some(meta) = input.get_mut("metadata").and_then(Value::as_object_mut) {
+        if let Some(ns) = ns {
+            meta.entry("namespace").or_insert(Value::String(ns));
+        }
+        if let Some(last) = last {
+            let ann = meta
+                .entry("annotations")
+                .or_insert_with(|| serde_json::json!({}));
+            if let Some(ann) = ann.as_object_mut() {
+                ann.insert(
+                    "kubectl.kubernetes.io/last-applied-configuration".into(),
+                    Value::String(last),
+                );
+            }
+        }
+    }
+    input
+}
+
+/// An object printed by `-o name|yaml|json|jsonpath=`.
+fn print_object(printer: &ObjPrinter, refn: &str, json: Value, out: &mut Output) {
+    match printer {
+        ObjPrinter::Message | ObjPrinter::Name => out.out(&format!("{refn}\n")),
+        ObjPrinter::Yaml => out.out(&manifest::output::to_yaml(&json)),
+        ObjPrinter::Json => out.out(&manifest::output::to_json_typed(&json)),
+        ObjPrinter::JsonPath(t) => out.out(&t.execute(&json)),
+    }
 }
 
 /// `--dry-run`: Ok(None) to really write, Ok(Some(suffix)) for a dry run; deprecated
@@ -1424,10 +1482,7 @@ fn json_patch(doc: &Value, ops: &Value) -> Result<Value, String> {
 pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let rest = a.rest(1);
     if rest.first().map(String::as_str) != Some("image") {
-        return fail(
-            out,
-            "only `kubectl set image` is available in the playground",
-        );
+        return super::more::other(ctx, a, out);
     }
     let words = &rest[1..];
     let (target_words, pairs): (Vec<String>, Vec<String>) =
