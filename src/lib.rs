@@ -10,6 +10,7 @@ pub mod dns;
 pub mod manifest;
 pub mod net;
 pub mod scenario;
+pub mod sort;
 pub mod term;
 
 #[cfg(target_arch = "wasm32")]

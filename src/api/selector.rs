@@ -115,7 +115,7 @@ impl Selector {
             }
             reqs.push(parse_requirement(p)?);
         }
-        reqs.sort_by(|a, b| a.key().cmp(b.key()));
+        crate::sort::sort_by(&mut reqs, |a, b| a.key().cmp(b.key()));
         Ok(Selector::All(reqs))
     }
 }
@@ -226,7 +226,7 @@ pub fn format_label_selector(sel: Option<&LabelSelector>) -> String {
     }
     for e in sel.match_expressions.iter().flatten() {
         let mut vals = e.values.clone().unwrap_or_default();
-        vals.sort();
+        crate::sort::sort(&mut vals);
         let s = match e.operator.as_str() {
             "In" => format!("{} in ({})", e.key, vals.join(",")),
             "NotIn" => format!("{} notin ({})", e.key, vals.join(",")),
@@ -239,7 +239,7 @@ pub fn format_label_selector(sel: Option<&LabelSelector>) -> String {
     if parts.is_empty() {
         return "<none>".into();
     }
-    parts.sort();
+    crate::sort::sort(&mut parts);
     parts.into_iter().map(|p| p.1).collect::<Vec<_>>().join(",")
 }
 

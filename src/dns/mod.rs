@@ -264,7 +264,7 @@ fn headless_endpoints(
             }
         }
     }
-    out.sort_by(|a, b| a.ip.cmp(&b.ip));
+    crate::sort::sort_by(&mut out, |a, b| a.ip.cmp(&b.ip));
     out
 }
 

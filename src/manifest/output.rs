@@ -126,7 +126,7 @@ fn json_value(v: &Value, depth: usize, out: &mut String, rank: Rank) {
         Value::Array(a) if a.is_empty() => out.push_str("[]"),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort_by_key(|k| rank(k));
+            crate::sort::sort_by_key(&mut keys, |k| rank(k));
             out.push_str("{\n");
             for (i, k) in keys.iter().enumerate() {
                 pad(out, (depth + 1) * 4);
@@ -212,7 +212,7 @@ impl Yaml {
     fn mapping(&mut self, v: &Value, indent: usize, inline_first: bool) {
         let Value::Object(m) = v else { return };
         let mut keys: Vec<&String> = m.keys().collect();
-        keys.sort();
+        crate::sort::sort(&mut keys);
         for (i, k) in keys.iter().enumerate() {
             if !(i == 0 && inline_first) {
                 pad(&mut self.out, indent);

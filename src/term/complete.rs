@@ -231,7 +231,7 @@ pub fn complete(cluster: &Cluster, term: &Terminal, line: &str) -> Vec<String> {
         Some(_) => Vec::new(),
     };
     out.retain(|c| c.starts_with(current));
-    out.sort();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }

@@ -1193,7 +1193,7 @@ fn sort(
             ord
         }
     };
-    lines.sort_by(compare);
+    crate::sort::sort_by(&mut lines, compare);
     if unique {
         lines.dedup_by(|b, a| compare(a, b) == std::cmp::Ordering::Equal);
     }
@@ -1825,7 +1825,7 @@ fn grep(
                 for r in &regexes {
                     v.extend(r.find_all(line));
                 }
-                v.sort();
+                crate::sort::sort(&mut v);
                 if whole_line {
                     v.retain(|(s, e)| *s == 0 && *e == line.len());
                 }

@@ -221,8 +221,9 @@ pub fn snapshot(world: &World, ns: &str) -> Snapshot {
     }
     let mut nodes: Vec<NodeView> = nodes.into_values().collect();
     for n in &mut nodes {
-        n.pods
-            .sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        crate::sort::sort_by(&mut n.pods, |a, b| {
+            (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
+        });
     }
 
     // Endpoints per Service key (namespace/name), pods by key.
@@ -347,7 +348,9 @@ pub fn snapshot(world: &World, ns: &str) -> Snapshot {
             external_name,
         });
     }
-    services.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    crate::sort::sort_by(&mut services, |a, b| {
+        (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
+    });
 
     let mut deployments = Vec::new();
     for obj in store.list("Deployment") {
@@ -367,14 +370,16 @@ pub fn snapshot(world: &World, ns: &str) -> Snapshot {
                 .unwrap_or(0),
         });
     }
-    deployments.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    crate::sort::sort_by(&mut deployments, |a, b| {
+        (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
+    });
 
     let mut namespaces: Vec<String> = store
         .list("Namespace")
         .map(|o| o.name().to_string())
         .filter(|n| n != "default")
         .collect();
-    namespaces.sort();
+    crate::sort::sort(&mut namespaces);
     namespaces.insert(0, "default".into());
     let dns_ip = match store.get(&crate::cluster::Key::new(
         "Service",

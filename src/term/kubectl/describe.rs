@@ -139,7 +139,7 @@ fn describe_events(w: &mut W, events: &[&Event], now: Millis) {
     }
     w.flush();
     let mut evs: Vec<&Event> = events.to_vec();
-    evs.sort_by_key(|e| {
+    crate::sort::sort_by_key(&mut evs, |e| {
         e.last_timestamp
             .as_ref()
             .map(Cluster::millis_of)
@@ -760,7 +760,7 @@ fn describe_containers(
                 if mounts.is_empty() { "\t<none>" } else { "" }
             ),
         );
-        mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+        crate::sort::sort_by(&mut mounts, |a, b| a.mount_path.cmp(&b.mount_path));
         for m in mounts {
             let mut flags = vec![if m.read_only == Some(true) {
                 "ro".to_string()
@@ -898,7 +898,7 @@ fn tolerations_multiline(w: &mut W, initial: &str, title: &str, tols: Option<&Ve
         return;
     };
     let mut t = t.clone();
-    t.sort_by(|a, b| a.key.cmp(&b.key));
+    crate::sort::sort_by(&mut t, |a, b| a.key.cmp(&b.key));
     for (i, tol) in t.iter().enumerate() {
         if i != 0 {
             w.w(0, &format!("{initial}\t"));
@@ -1563,8 +1563,9 @@ fn describe_node(c: &Cluster, n: &Node, events: &[&Event]) -> String {
     if taints.is_empty() {
         w.w(0, "<none>\n");
     }
-    taints
-        .sort_by(|a, b| format!("{},{}", a.effect, a.key).cmp(&format!("{},{}", b.effect, b.key)));
+    crate::sort::sort_by(&mut taints, |a, b| {
+        format!("{},{}", a.effect, a.key).cmp(&format!("{},{}", b.effect, b.key))
+    });
     for (i, t) in taints.iter().enumerate() {
         if i != 0 {
             w.w(0, "\t");

@@ -60,7 +60,7 @@ fn resolve_pod(
                 })
                 .collect();
             // ActivePods ordering: running and ready first, then by name.
-            pods.sort_by_key(|p| {
+            crate::sort::sort_by_key(&mut pods, |p| {
                 (
                     p.metadata.deletion_timestamp.is_some(),
                     p.status.as_ref().and_then(|s| s.phase.as_deref()) != Some("Running"),

@@ -631,7 +631,7 @@ pub fn sort_objects(objs: &mut [Object], t: &jsonpath::Template) {
         .iter()
         .map(|o| (t.values(&o.to_json()).into_iter().next(), o.clone()))
         .collect();
-    keyed.sort_by(|a, b| {
+    crate::sort::sort_by(&mut keyed, |a, b| {
         if a.0.is_none() && b.0.is_none() {
             std::cmp::Ordering::Equal
         } else if less(&a.0, &b.0) {
@@ -824,7 +824,7 @@ impl Watcher {
         }
         // Events arrive in resourceVersion order; deletions (whose version we do not keep)
         // after the changes of this poll.
-        changed.sort_by_key(|o| {
+        crate::sort::sort_by_key(&mut changed, |o| {
             o.meta()
                 .resource_version
                 .as_deref()
@@ -854,7 +854,9 @@ pub fn api_resources(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         .filter(|r| group.is_none_or(|g| r.group == g))
         .collect();
     // api-resources.go sorts (stably) by group; discovery lists resources by name.
-    rts.sort_by(|x, y| x.group.cmp(y.group).then(x.plural.cmp(y.plural)));
+    crate::sort::sort_by(&mut rts, |x, y| {
+        x.group.cmp(y.group).then(x.plural.cmp(y.plural))
+    });
     match format {
         Some("name") => {
             for r in rts {
@@ -1149,7 +1151,7 @@ spec:
         );
         let ips: Vec<&str> = o.split(' ').collect();
         let mut sorted = ips.clone();
-        sorted.sort_by(|a, b| {
+        crate::sort::sort_by(&mut sorted, |a, b| {
             if printers::natural_less(a, b) {
                 std::cmp::Ordering::Less
             } else {

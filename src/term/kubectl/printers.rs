@@ -565,7 +565,7 @@ fn lb_ingress(s: &Service, wide: bool) -> String {
             set.push(v);
         }
     }
-    set.sort();
+    crate::sort::sort(&mut set);
     let r = set.join(",");
     if !wide && r.len() > 16 {
         format!("{}...", r.get(..13).unwrap_or(&r))
@@ -825,7 +825,7 @@ pub fn node_roles(n: &Node) -> Vec<String> {
             roles.push(role);
         }
     }
-    roles.sort();
+    crate::sort::sort(&mut roles);
     roles
 }
 

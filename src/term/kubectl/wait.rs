@@ -329,7 +329,7 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                     Some((rev, cause))
                 })
                 .collect();
-            revs.sort();
+            crate::sort::sort(&mut revs);
             let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
             for (r, c) in revs {
                 rows.push(vec![r.to_string(), c]);
@@ -379,7 +379,7 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                     _ => None,
                 })
                 .collect();
-            rss.sort_by_key(|r| r.0);
+            crate::sort::sort_by_key(&mut rss, |r| r.0);
             let target = match want {
                 Some(w) => rss.iter().find(|r| r.0 == w),
                 None => rss.iter().rev().find(|r| r.0 < current),
