@@ -146,6 +146,8 @@ fn subcommands(verb: &str) -> &'static [&'static str] {
             "view",
         ],
         "set" => &["env", "image", "selector"],
+        "top" => &["node", "pod"],
+        "auth" => &["can-i", "whoami"],
         _ => &[],
     }
 }
@@ -323,6 +325,19 @@ fn kubectl(cluster: &Cluster, term: &Terminal, args: &[&str], current: &str) -> 
             }
             Vec::new()
         }
+        // Node maintenance takes node names.
+        "cordon" | "uncordon" | "drain" => names_of("Node", cluster, ""),
+        "taint" => match rest {
+            [] => strings(&["node", "nodes"]),
+            [_] => names_of("Node", cluster, ""),
+            _ => Vec::new(),
+        },
+        "top" | "auth" => match rest {
+            [] => strings(subcommands(verb)),
+            ["pod" | "pods" | "po"] => names_of("Pod", cluster, &namespace),
+            ["node" | "nodes" | "no"] => names_of("Node", cluster, ""),
+            _ => Vec::new(),
+        },
         "rollout" => {
             if rest.is_empty() {
                 return strings(subcommands(verb));
@@ -431,6 +446,21 @@ mod tests {
         assert_eq!(c(&w, "sl"), vec!["sleep"]);
         assert_eq!(c(&w, "kubectl get pods | wc -l; cur"), vec!["curl"]);
         assert!(c(&w, "nosuch").is_empty());
+    }
+
+    #[test]
+    fn node_maintenance_completes_node_names() {
+        let w = World::new(1);
+        assert_eq!(
+            c(&w, "kubectl cordon kubeplay-w"),
+            ["kubeplay-worker", "kubeplay-worker2"]
+        );
+        assert_eq!(
+            c(&w, "kubectl taint nodes kubeplay-worker2"),
+            ["kubeplay-worker2"]
+        );
+        assert_eq!(c(&w, "kubectl top "), ["node", "pod"]);
+        assert_eq!(c(&w, "kubectl dr"), ["drain"]);
     }
 
     #[test]
