@@ -266,6 +266,13 @@ pub fn other(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             g.positional = vec!["get".into(), "events".into()];
             g.path = "get";
             g.path_len = 1;
+            // events.go sorts by event time (SortableEvents), oldest first.
+            g.flags.retain(|f| f.long != "for" && f.long != "types");
+            g.flags.push(super::args::Flag {
+                long: "sort-by".into(),
+                short: None,
+                value: ".lastTimestamp".into(),
+            });
             let mut tmp = Output::new();
             let code = super::get::get(ctx, &g, &mut tmp);
             if tmp.stderr_text().starts_with("No resources found") {
