@@ -31,6 +31,13 @@ pub fn parse_image(image: &str) -> (String, String) {
     }
 }
 
+/// The repository part of [`parse_image`], borrowed.
+pub fn image_repo(image: &str) -> &str {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
+    last.split_once(':').map_or(last, |(repo, _)| repo)
+}
+
 const KNOWN: &[&str] = &[
     "nginx",
     "agnhost",

@@ -4,6 +4,8 @@
 //! Clients: [`resolve_musl`] (wget, curl: search list + ndots) and the query list busybox
 //! `nslookup` builds ([`nslookup_queries`]). REFERENCE.md section 7.
 
+use std::borrow::Cow;
+
 use k8s_openapi::api::core::v1::Service;
 
 use crate::api::Object;
@@ -179,8 +181,14 @@ pub fn internet_host_by_ip(ip: &str) -> Option<&'static str> {
         .map(|(n, _, _)| *n)
 }
 
-fn lower(name: &str) -> String {
-    name.trim_end_matches('.').to_ascii_lowercase()
+/// The name without its trailing dots, lowercased (borrowed when it already is).
+fn lower(name: &str) -> Cow<'_, str> {
+    let name = name.trim_end_matches('.');
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
 fn rr(name: &str, data: RData) -> Rr {
@@ -216,19 +224,7 @@ fn headless_endpoints(
     publish_not_ready: bool,
 ) -> Vec<HeadlessEp> {
     let mut out: Vec<HeadlessEp> = Vec::new();
-    for o in c.store.list_ns("EndpointSlice", ns) {
-        let Object::EndpointSlice(sl) = o else {
-            continue;
-        };
-        let belongs = sl
-            .metadata
-            .labels
-            .as_ref()
-            .and_then(|l| l.get("kubernetes.io/service-name"))
-            .is_some_and(|n| n == svc);
-        if !belongs {
-            continue;
-        }
+    for sl in crate::net::service_slices(c, ns, svc) {
         let ports: Vec<(String, String, i32)> = sl
             .ports
             .iter()
@@ -289,17 +285,20 @@ fn cluster_ip(s: &Service) -> Option<&str> {
 /// Asks the cluster DNS server (CoreDNS) one question.
 pub fn query(c: &Cluster, name: &str, qtype: RType) -> Reply {
     let name = lower(name);
-    let suffix = format!(".{CLUSTER_DOMAIN}");
+    let name = name.as_ref();
     if name == CLUSTER_DOMAIN {
         return Reply::nodata(true);
     }
-    if let Some(rest) = name.strip_suffix(&suffix) {
-        return cluster_query(c, &name, rest, qtype);
+    if let Some(rest) = name
+        .strip_suffix(CLUSTER_DOMAIN)
+        .and_then(|r| r.strip_suffix('.'))
+    {
+        return cluster_query(c, name, rest, qtype);
     }
     if name.ends_with(".in-addr.arpa") {
-        return reverse(c, &name, qtype);
+        return reverse(c, name, qtype);
     }
-    internet(&name, qtype)
+    internet(name, qtype)
 }
 
 fn internet(name: &str, qtype: RType) -> Reply {
@@ -467,7 +466,7 @@ fn service_query(c: &Cluster, name: &str, ns: &str, svc: &str, qtype: RType) -> 
                 .and_then(|sp| sp.external_name.as_deref())
                 .unwrap_or(""),
         );
-        let mut ans = vec![rr(name, RData::Cname(target.clone()))];
+        let mut ans = vec![rr(name, RData::Cname(target.to_string()))];
         if matches!(qtype, RType::A | RType::Aaaa) {
             let up = query(c, &target, qtype);
             ans.extend(up.answers);

@@ -6,7 +6,7 @@
 use k8s_openapi::api::core::v1::{Container, Pod};
 
 use super::{Peer, PeerKind, Proto};
-use crate::cluster::images::parse_image;
+use crate::cluster::images::image_repo;
 use crate::cluster::kubelet::Stage;
 use crate::cluster::{Cluster, Key, Millis, EPOCH_SECONDS};
 
@@ -86,14 +86,14 @@ impl App {
     }
 }
 
-fn flag_value(words: &[String], names: &[&str]) -> Option<String> {
+fn flag_value<'a>(words: &[&'a str], names: &[&str]) -> Option<&'a str> {
     for (i, w) in words.iter().enumerate() {
         for n in names {
-            if let Some(v) = w.strip_prefix(&format!("{n}=")) {
-                return Some(v.to_string());
+            if let Some(v) = w.strip_prefix(n).and_then(|r| r.strip_prefix('=')) {
+                return Some(v);
             }
             if w == n {
-                return words.get(i + 1).cloned();
+                return words.get(i + 1).copied();
             }
         }
     }
@@ -103,32 +103,32 @@ fn flag_value(words: &[String], names: &[&str]) -> Option<String> {
 /// The app a container runs, from its image, command and args.
 pub fn app_of(ct: &Container) -> Option<App> {
     let image = ct.image.as_deref().unwrap_or("");
-    let (repo, _) = parse_image(image);
-    let cmd: Vec<String> = ct.command.clone().unwrap_or_default();
-    let args: Vec<String> = ct.args.clone().unwrap_or_default();
-    let words: Vec<String> = cmd.iter().chain(args.iter()).cloned().collect();
-    let first_base = |w: &[String]| {
+    let repo = image_repo(image);
+    let cmd: &[String] = ct.command.as_deref().unwrap_or_default();
+    let args: &[String] = ct.args.as_deref().unwrap_or_default();
+    let words: Vec<&str> = cmd.iter().chain(args).map(String::as_str).collect();
+    fn first_base<'a>(w: &[&'a str]) -> &'a str {
         w.first()
-            .map(|s| s.rsplit('/').next().unwrap_or(s).to_string())
+            .map(|s| s.rsplit('/').next().unwrap_or(s))
             .unwrap_or_default()
-    };
-    match repo.as_str() {
-        "nginx" => (cmd.is_empty()
-            || first_base(&cmd) == "nginx"
-            || first_base(&cmd) == "/docker-entrypoint.sh")
+    }
+    let cmd_base = first_base(&words[..cmd.len()]);
+    match repo {
+        "nginx" => (cmd.is_empty() || cmd_base == "nginx" || cmd_base == "/docker-entrypoint.sh")
             .then_some(App::Nginx),
-        "httpd" => (cmd.is_empty() || first_base(&cmd).starts_with("httpd")).then_some(App::Httpd),
+        "httpd" => (cmd.is_empty() || cmd_base.starts_with("httpd")).then_some(App::Httpd),
         "agnhost" => {
-            let mut w = words.clone();
-            if first_base(&w) == "agnhost" {
-                w.remove(0);
-            }
-            match w.first().map(String::as_str) {
+            let w = if first_base(&words) == "agnhost" {
+                &words[1..]
+            } else {
+                &words[..]
+            };
+            match w.first().copied() {
                 Some("netexec") => {
-                    let http = flag_value(&w, &["--http-port", "-http-port"])
+                    let http = flag_value(w, &["--http-port", "-http-port"])
                         .and_then(|v| v.parse().ok())
                         .unwrap_or(8080);
-                    let udp = flag_value(&w, &["--udp-port", "-udp-port"])
+                    let udp = flag_value(w, &["--udp-port", "-udp-port"])
                         .and_then(|v| v.parse::<i32>().ok())
                         .unwrap_or(8081);
                     Some(App::Netexec {
@@ -137,7 +137,7 @@ pub fn app_of(ct: &Container) -> Option<App> {
                     })
                 }
                 Some("serve-hostname") => Some(App::ServeHostname {
-                    port: flag_value(&w, &["--port", "-port"])
+                    port: flag_value(w, &["--port", "-port"])
                         .and_then(|v| v.parse().ok())
                         .unwrap_or(9376),
                 }),
@@ -145,12 +145,13 @@ pub fn app_of(ct: &Container) -> Option<App> {
             }
         }
         "http-echo" => {
-            if !cmd.is_empty() && first_base(&cmd) != "http-echo" {
+            if !cmd.is_empty() && cmd_base != "http-echo" {
                 return None;
             }
-            let text = flag_value(&words, &["-text", "--text"]).unwrap_or_default();
-            let listen =
-                flag_value(&words, &["-listen", "--listen"]).unwrap_or_else(|| ":5678".into());
+            let text = flag_value(&words, &["-text", "--text"])
+                .unwrap_or_default()
+                .to_string();
+            let listen = flag_value(&words, &["-listen", "--listen"]).unwrap_or(":5678");
             let port = listen
                 .rsplit(':')
                 .next()
@@ -159,7 +160,7 @@ pub fn app_of(ct: &Container) -> Option<App> {
             Some(App::HttpEcho { text, port })
         }
         "whoami" => {
-            if !cmd.is_empty() && first_base(&cmd) != "whoami" {
+            if !cmd.is_empty() && cmd_base != "whoami" {
                 return None;
             }
             let env_port = ct
@@ -183,26 +184,53 @@ pub fn app_of(ct: &Container) -> Option<App> {
 
 /// The app listening on `port/proto` in a running pod, with its container.
 pub fn listening(c: &Cluster, key: &Key, pod: &Pod, port: i32, proto: Proto) -> Option<App> {
-    let rt = c.pod_runtime(key)?;
-    match rt.stage {
-        Stage::Running => {}
-        Stage::Terminating { .. } => {
-            let cts = pod
-                .spec
-                .as_ref()
-                .map(|s| s.containers.clone())
-                .unwrap_or_default();
-            // Processes that stop on SIGTERM are gone; the others keep serving until killed.
-            if cts.iter().all(crate::cluster::kubelet::exits_on_sigterm) {
-                return None;
-            }
-        }
-        _ => return None,
+    let cts = pod.spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
+    let stage = &c.pod_runtime(key)?.stage;
+    // Processes that stop on SIGTERM are gone; the others keep serving until killed.
+    let stops = || cts.iter().all(crate::cluster::kubelet::exits_on_sigterm);
+    if !serving(stage, stops) {
+        return None;
     }
-    pod.spec.as_ref()?.containers.iter().find_map(|ct| {
+    cts.iter().find_map(|ct| {
         let app = app_of(ct)?;
         app.listens(port, proto).then_some(app)
     })
+}
+
+/// Whether a pod's processes run in this kubelet stage (`stops`: all of them stop on SIGTERM).
+fn serving(stage: &Stage, stops: impl FnOnce() -> bool) -> bool {
+    match stage {
+        Stage::Running => true,
+        Stage::Terminating { .. } => !stops(),
+        _ => false,
+    }
+}
+
+/// What a pod's containers serve, read from its spec once (kube-proxy's rules keep it
+/// with each endpoint); whether they run is the kubelet's to say at connection time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodApps {
+    apps: Vec<App>,
+    stop_on_sigterm: bool,
+}
+
+impl PodApps {
+    pub fn of(pod: &Pod) -> PodApps {
+        let cts = pod.spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
+        PodApps {
+            apps: cts.iter().filter_map(app_of).collect(),
+            stop_on_sigterm: cts.iter().all(crate::cluster::kubelet::exits_on_sigterm),
+        }
+    }
+
+    /// [`listening`] for the pod these apps were read from.
+    pub fn listening(&self, c: &Cluster, key: &Key, port: i32, proto: Proto) -> Option<&App> {
+        let stage = &c.pod_runtime(key)?.stage;
+        if !serving(stage, || self.stop_on_sigterm) {
+            return None;
+        }
+        self.apps.iter().find(|a| a.listens(port, proto))
+    }
 }
 
 /// An HTTP request as a client sends it.

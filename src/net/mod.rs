@@ -8,16 +8,19 @@
 
 pub mod apps;
 pub mod probe;
+mod proxy;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use k8s_openapi::api::core::v1::{Pod, Service, ServicePort};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::core::v1::Pod;
 
 use crate::api::Object;
 use crate::cluster::{kubelet, Cluster, Key, Millis, ProxyMode};
 
 pub use probe::probe;
+use proxy::{Dest, Landing, ProxyEp, Rule, Target};
 
 /// The learner's machine as seen by the cluster (the docker bridge gateway on kind).
 pub const OUTSIDE_IP: &str = "172.18.0.1";
@@ -41,6 +44,8 @@ pub struct NetState {
     /// outside the cluster, for the page to animate; the kubelet's probes are left out.
     /// `None`: not recording. At most [`MAX_FLOWS`] per step.
     pub flows: Option<Vec<Flow>>,
+    /// kube-proxy's rules as of the last connection (see `proxy`).
+    pub rules: proxy::Rules,
 }
 
 /// The most connections one step records for the page (the rest still happen).
@@ -61,7 +66,7 @@ impl Flow {
     /// The Service whose kube-proxy rule carried the connection.
     pub fn service(&self) -> Option<&Key> {
         self.trace.iter().find_map(|h| match h {
-            Hop::Rule { service, .. } => Some(service),
+            Hop::Rule { service, .. } => Some(&**service),
             _ => None,
         })
     }
@@ -69,7 +74,7 @@ impl Flow {
     /// The pod that received the connection.
     pub fn pod(&self) -> Option<&Key> {
         self.trace.iter().find_map(|h| match h {
-            Hop::Deliver { pod, .. } => pod.as_ref(),
+            Hop::Deliver { pod, .. } => pod.as_deref(),
             _ => None,
         })
     }
@@ -162,13 +167,14 @@ pub enum Outcome {
     Unreachable,
 }
 
-/// One step of a packet's path, for the diagram.
+/// One step of a packet's path, for the diagram. Addresses and names are shared with
+/// kube-proxy's rules (`Arc`), so recording a hop copies no text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Hop {
     /// The packet leaves the source.
     Send {
-        from_ip: String,
-        to_ip: String,
+        from_ip: Arc<str>,
+        to_ip: Arc<str>,
         port: i32,
         proto: &'static str,
     },
@@ -181,32 +187,32 @@ pub enum Hop {
     /// A kube-proxy rule matched (iptables chain / ipvs virtual server / nft map), with its
     /// comment and the Service (namespace/name) it belongs to.
     Rule {
-        chain: String,
-        comment: String,
-        service: Key,
+        chain: Arc<str>,
+        comment: Arc<str>,
+        service: Arc<Key>,
     },
     /// The endpoint chosen among `of` candidates.
     Pick {
-        endpoint: String,
+        endpoint: Arc<str>,
         of: usize,
         how: &'static str,
     },
     Dnat {
-        to_ip: String,
+        to_ip: Arc<str>,
         to_port: i32,
     },
     Snat {
-        to_ip: String,
+        to_ip: Arc<str>,
     },
     /// The packet crosses into a node (routing between nodes).
     Node {
-        name: String,
+        name: Arc<str>,
     },
     /// Delivered to a pod or host.
     Deliver {
-        ip: String,
+        ip: Arc<str>,
         port: i32,
-        pod: Option<Key>,
+        pod: Option<Arc<Key>>,
     },
     /// Nothing matched / dropped.
     Drop {
@@ -256,259 +262,54 @@ pub fn source_addr(c: &Cluster, src: &Source) -> (String, Option<String>) {
     }
 }
 
-/// Node name for a node InternalIP.
-pub fn node_by_ip(c: &Cluster, ip: &str) -> Option<String> {
-    c.store.list("Node").find_map(|o| {
-        let name = o.name().to_string();
-        (kubelet::node_ip(c, &name).as_deref() == Some(ip)).then_some(name)
-    })
-}
+pub use proxy::{node_by_ip, pod_by_ip, service_slices};
 
-/// The pod that currently owns an IP (not hostNetwork pods, whose IP is the node's).
-pub fn pod_by_ip(c: &Cluster, ip: &str) -> Option<Key> {
-    c.store.list("Pod").find_map(|o| match o {
-        Object::Pod(p)
-            if pod_ip(p) == Some(ip)
-                && p.spec.as_ref().and_then(|s| s.host_network) != Some(true) =>
-        {
-            Some(Key::of(o))
-        }
-        _ => None,
-    })
-}
-
-fn svc_id(o: &Object) -> String {
-    format!("{}/{}", o.namespace(), o.name())
-}
-
-fn port_label(svc: &str, p: &ServicePort) -> String {
-    match p.name.as_deref() {
-        Some(n) if !n.is_empty() => format!("{svc}:{n}"),
-        _ => svc.to_string(),
-    }
-}
-
-/// Where a destination address lands.
-enum Target<'a> {
-    ClusterIp(&'a Object, &'a Service),
-    LoadBalancer(&'a Object, &'a Service),
-    ExternalIp(&'a Object, &'a Service),
-    Node(String),
-    Pod(Key),
-    Internet(String),
-    Nowhere,
-}
-
-fn classify<'a>(c: &'a Cluster, ip: &str) -> Target<'a> {
-    for o in c.store.list("Service") {
-        let Object::Service(s) = o else { continue };
-        let Some(spec) = &s.spec else { continue };
-        let mut cips = spec.cluster_ips.iter().flatten().map(String::as_str);
-        if ip != "None" && (spec.cluster_ip.as_deref() == Some(ip) || cips.any(|x| x == ip)) {
-            return Target::ClusterIp(o, s);
-        }
-        if spec.external_ips.iter().flatten().any(|x| x == ip) {
-            return Target::ExternalIp(o, s);
-        }
-        let lb = s
-            .status
-            .as_ref()
-            .and_then(|st| st.load_balancer.as_ref())
-            .and_then(|lb| lb.ingress.as_ref());
-        if spec.type_.as_deref() == Some("LoadBalancer")
-            && lb.is_some_and(|ing| ing.iter().any(|i| i.ip.as_deref() == Some(ip)))
-        {
-            return Target::LoadBalancer(o, s);
-        }
-    }
-    if let Some(n) = node_by_ip(c, ip) {
-        return Target::Node(n);
-    }
-    if let Some(k) = pod_by_ip(c, ip) {
-        return Target::Pod(k);
-    }
-    if let Some(host) = crate::dns::internet_host_by_ip(ip) {
-        return Target::Internet(host.to_string());
-    }
-    Target::Nowhere
-}
-
-/// A usable endpoint of a service port, borrowed from its EndpointSlice.
-#[derive(Debug, Clone, Copy)]
-struct Ep<'a> {
-    ip: &'a str,
-    port: i32,
-    node: Option<&'a str>,
-    /// (namespace, name) of the target pod.
-    pod: Option<(&'a str, &'a str)>,
-}
-
-impl Ep<'_> {
-    fn to_owned(self) -> OwnedEp {
-        OwnedEp {
-            ip: self.ip.to_string(),
-            port: self.port,
-            node: self.node.map(str::to_string),
-            pod: self.pod.map(|(ns, n)| Key::new("Pod", ns, n)),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-struct OwnedEp {
-    ip: String,
-    port: i32,
-    node: Option<String>,
-    pod: Option<Key>,
-}
-
-/// Endpoints kube-proxy would program for one service port: ready ones, or if none is
-/// ready, the serving-and-terminating ones (pkg/proxy/topology.go CategorizeEndpoints).
-/// Calls `f` for each usable endpoint in store order, without allocating; returns how
-/// many there were.
-fn for_each_endpoint(
-    c: &Cluster,
-    svc_obj: &Object,
-    sp: &ServicePort,
-    mut f: impl FnMut(usize, Ep<'_>),
-) -> usize {
-    let ns = svc_obj.namespace();
-    let name = svc_obj.name();
-    let pname = sp.name.as_deref().unwrap_or("");
-    let sproto = sp.protocol.as_deref().unwrap_or("TCP");
-    // First pass: are any ready? (kube-proxy falls back only when none is.)
-    let mut any_ready = false;
-    for_each_raw(c, ns, name, pname, sproto, |_, ready, _| any_ready |= ready);
-    let mut n = 0;
-    for_each_raw(c, ns, name, pname, sproto, |ep, ready, fallback| {
-        if (any_ready && ready) || (!any_ready && fallback) {
-            f(n, ep);
-            n += 1;
-        }
-    });
-    n
-}
-
-fn for_each_raw<'a>(
-    c: &'a Cluster,
-    ns: &'a str,
-    name: &str,
-    pname: &str,
-    sproto: &str,
-    mut f: impl FnMut(Ep<'a>, bool, bool),
-) {
-    for o in c.store.list_ns("EndpointSlice", ns) {
-        let Object::EndpointSlice(sl) = o else {
-            continue;
-        };
-        if !slice_belongs(sl, name) {
-            continue;
-        }
-        let Some(port) = sl.ports.iter().flatten().find_map(|p| {
-            (p.name.as_deref().unwrap_or("") == pname
-                && p.protocol.as_deref().unwrap_or("TCP") == sproto)
-                .then_some(p.port)
-                .flatten()
-        }) else {
-            continue;
-        };
-        for e in &sl.endpoints {
-            let Some(ip) = e.addresses.first() else {
-                continue;
-            };
-            let cond = e.conditions.as_ref();
-            let is_ready = cond.and_then(|c| c.ready).unwrap_or(true);
-            let serving = cond.and_then(|c| c.serving).unwrap_or(is_ready);
-            let terminating = cond.and_then(|c| c.terminating).unwrap_or(false);
-            let ep = Ep {
-                ip,
-                port,
-                node: e.node_name.as_deref(),
-                pod: e
-                    .target_ref
-                    .as_ref()
-                    .filter(|r| r.kind.as_deref() == Some("Pod"))
-                    .map(|r| {
-                        (
-                            r.namespace.as_deref().unwrap_or(ns),
-                            r.name.as_deref().unwrap_or(""),
-                        )
-                    }),
-            };
-            f(ep, is_ready, serving && terminating);
-        }
-    }
-}
-
-/// The endpoints as owned values (small services, tests, the diagram).
-fn endpoints_for(c: &Cluster, svc_obj: &Object, sp: &ServicePort) -> Vec<OwnedEp> {
-    let mut v = Vec::new();
-    for_each_endpoint(c, svc_obj, sp, |_, e| v.push(e.to_owned()));
-    v
-}
-
-fn slice_belongs(sl: &EndpointSlice, svc: &str) -> bool {
-    sl.metadata
-        .labels
-        .as_ref()
-        .and_then(|l| l.get("kubernetes.io/service-name"))
-        .is_some_and(|n| n == svc)
-}
-
-/// The ClientIP affinity timeout of a Service, if it has ClientIP affinity.
-fn affinity_seconds(s: &Service) -> Option<i64> {
-    let spec = s.spec.as_ref()?;
-    if spec.session_affinity.as_deref() != Some("ClientIP") {
-        return None;
-    }
-    Some(
-        spec.session_affinity_config
-            .as_ref()
-            .and_then(|a| a.client_ip.as_ref())
-            .and_then(|ci| ci.timeout_seconds)
-            .map(i64::from)
-            .unwrap_or(DEFAULT_AFFINITY_SECONDS),
-    )
-}
-
-/// Picks one endpoint the way the proxy mode does, honouring ClientIP affinity.
-fn pick(
+/// Picks one endpoint among the rule's endpoints (those on node `only`, if given) the
+/// way the proxy mode does, honouring ClientIP affinity.
+fn pick<'r>(
     c: &mut Cluster,
-    svc: &str,
-    sp_name: &str,
-    affinity: Option<i64>,
+    rule: &'r Rule,
+    only: Option<Option<&str>>,
     client: &str,
-    eps: &[OwnedEp],
     trace: &mut Vec<Hop>,
-) -> Option<usize> {
-    if eps.is_empty() {
+) -> Option<&'r ProxyEp> {
+    let candidates = || {
+        rule.eps
+            .iter()
+            .filter(move |e| only.is_none_or(|n| e.node.as_deref() == n))
+    };
+    let n = match only {
+        None => rule.eps.len(),
+        Some(_) => candidates().count(),
+    };
+    if n == 0 {
         return None;
     }
-    let akey = (svc.to_string(), sp_name.to_string(), client.to_string());
-    if let Some(secs) = affinity {
-        if let Some((ep, last)) = c.net.affinity.get(&akey) {
+    let akey = rule
+        .affinity
+        .map(|_| (rule.svc.clone(), rule.port_name.clone(), client.to_string()));
+    if let (Some(secs), Some(akey)) = (rule.affinity, &akey) {
+        if let Some((ep, last)) = c.net.affinity.get(akey) {
             if c.now - *last <= secs * 1000 {
-                if let Some(i) = eps
-                    .iter()
-                    .position(|e| format!("{}:{}", e.ip, e.port) == *ep)
-                {
-                    c.net.affinity.insert(akey, (ep.clone(), c.now));
+                if let Some(e) = candidates().find(|e| *e.addr == **ep) {
+                    c.net
+                        .affinity
+                        .insert(akey.clone(), (e.addr.to_string(), c.now));
                     trace.push(Hop::Pick {
-                        endpoint: format!("{}:{}", eps[i].ip, eps[i].port),
-                        of: eps.len(),
+                        endpoint: e.addr.clone(),
+                        of: n,
                         how: "session affinity (ClientIP)",
                     });
-                    return Some(i);
+                    return Some(e);
                 }
             }
         }
     }
-    let n = eps.len();
     let (i, how) = match c.settings.proxy_mode {
         ProxyMode::Iptables => (c.rand_below(n as u64) as usize, "iptables statistic random"),
         ProxyMode::Nftables => (c.rand_below(n as u64) as usize, "nftables numgen random"),
         ProxyMode::Ipvs => {
-            let k = (svc.to_string(), sp_name.to_string());
+            let k = (rule.svc.clone(), rule.port_name.clone());
             let next = c.net.ipvs_next.entry(k).or_insert(0);
             let i = (*next % n as u64) as usize;
             *next = next.wrapping_add(1);
@@ -516,42 +317,19 @@ fn pick(
         }
     };
     let i = i.min(n - 1);
-    if affinity.is_some() {
-        c.net
-            .affinity
-            .insert(akey, (format!("{}:{}", eps[i].ip, eps[i].port), c.now));
+    let e = match only {
+        None => rule.eps.get(i),
+        Some(_) => candidates().nth(i),
+    }?;
+    if let Some(akey) = akey {
+        c.net.affinity.insert(akey, (e.addr.to_string(), c.now));
     }
     trace.push(Hop::Pick {
-        endpoint: format!("{}:{}", eps[i].ip, eps[i].port),
+        endpoint: e.addr.clone(),
         of: n,
         how,
     });
-    Some(i)
-}
-
-fn svc_chain(mode: ProxyMode, svc: &str, sp: &ServicePort) -> String {
-    // A stable, kube-proxy-shaped chain name (the real one is a base32 SHA-256 prefix).
-    let label = port_label(svc, sp);
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in label.bytes().chain(
-        sp.protocol
-            .as_deref()
-            .unwrap_or("TCP")
-            .to_ascii_lowercase()
-            .bytes(),
-    ) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    const B32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let suffix: String = (0..16)
-        .map(|i| B32[((h >> (i * 4)) & 31) as usize] as char)
-        .collect();
-    match mode {
-        ProxyMode::Iptables => format!("KUBE-SVC-{suffix}"),
-        ProxyMode::Nftables => format!("service-{suffix}-{}", label.replace(['/', ':'], "/")),
-        ProxyMode::Ipvs => format!("ipvs {}", label),
-    }
+    Some(e)
 }
 
 // ---------------------------------------------------------------- connect
@@ -566,24 +344,37 @@ pub fn connect(
     port: i32,
     proto: Proto,
 ) -> Connection {
-    let mut trace = Vec::new();
-    let (src_ip, src_node) = source_addr(c, src);
+    let mut trace = Vec::with_capacity(8);
+    let (src_ip, src_node) = match src {
+        Source::Pod(k) => proxy::pod_source(c, k),
+        _ => {
+            let (ip, node) = source_addr(c, src);
+            (Arc::from(ip), node.map(Arc::from))
+        }
+    };
+    // Loopback inside a pod reaches the pod itself; anything else follows the rules.
+    let loopback = dest_ip.starts_with("127.") || dest_ip == "::1" || dest_ip == "localhost";
+    let (to_ip, landing) = if loopback {
+        (Arc::from(dest_ip), None)
+    } else {
+        let (to_ip, landing) = proxy::landing(c, dest_ip, port, proto);
+        (to_ip, Some(landing))
+    };
     trace.push(Hop::Send {
-        from_ip: src_ip.clone(),
-        to_ip: dest_ip.to_string(),
+        from_ip: Arc::clone(&src_ip),
+        to_ip,
         port,
         proto: proto.as_str(),
     });
-    let outcome = route(
-        c,
+    let from = From {
         src,
-        &src_ip,
-        src_node.as_deref(),
-        dest_ip,
-        port,
-        proto,
-        &mut trace,
-    );
+        ip: &src_ip,
+        node: src_node.as_deref(),
+    };
+    let outcome = match landing {
+        None => loopback_route(c, src, &src_ip, port, proto, &mut trace),
+        Some(landing) => route(c, &from, &landing, dest_ip, port, proto, &mut trace),
+    };
     if !matches!(src, Source::Node(_)) {
         if let Some(flows) = c.net.flows.as_mut().filter(|f| f.len() < MAX_FLOWS) {
             flows.push(Flow {
@@ -598,33 +389,46 @@ pub fn connect(
     Connection { outcome, trace }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn route(
+/// Where a connection comes from: the source, its address and its node.
+struct From<'a> {
+    src: &'a Source,
+    ip: &'a str,
+    node: Option<&'a str>,
+}
+
+fn loopback_route(
     c: &mut Cluster,
     src: &Source,
     src_ip: &str,
-    src_node: Option<&str>,
+    port: i32,
+    proto: Proto,
+    trace: &mut Vec<Hop>,
+) -> Outcome {
+    match src {
+        Source::Pod(k) => deliver_pod(c, k.clone(), src_ip, port, proto, "127.0.0.1", trace),
+        Source::Node(n) => deliver_node(c, n, port, proto, "127.0.0.1", trace),
+        Source::Outside => {
+            trace.push(Hop::Reject {
+                reason: "nothing listens on the learner's machine".into(),
+            });
+            Outcome::Refused
+        }
+    }
+}
+
+fn route(
+    c: &mut Cluster,
+    from: &From<'_>,
+    landing: &Landing,
     dest_ip: &str,
     port: i32,
     proto: Proto,
     trace: &mut Vec<Hop>,
 ) -> Outcome {
-    // Loopback inside a pod reaches the pod itself.
-    if dest_ip.starts_with("127.") || dest_ip == "::1" || dest_ip == "localhost" {
-        return match src {
-            Source::Pod(k) => deliver_pod(c, k.clone(), src_ip, port, proto, "127.0.0.1", trace),
-            Source::Node(n) => deliver_node(c, n, port, proto, "127.0.0.1", trace),
-            Source::Outside => {
-                trace.push(Hop::Reject {
-                    reason: "nothing listens on the learner's machine".into(),
-                });
-                Outcome::Refused
-            }
-        };
-    }
-    let outside = matches!(src, Source::Outside);
-    match classify(c, dest_ip) {
-        Target::ClusterIp(o, s) => {
+    let (src_ip, src_node) = (from.ip, from.node);
+    let outside = matches!(from.src, Source::Outside);
+    match landing {
+        Landing::ClusterIp(rule) => {
             if outside {
                 // The service CIDR is not routed outside the cluster.
                 trace.push(Hop::Drop {
@@ -632,159 +436,82 @@ fn route(
                 });
                 return Outcome::TimedOut;
             }
-            let svc = svc_id(o);
-            let Some(sp) = s
-                .spec
-                .as_ref()
-                .and_then(|sp| sp.ports.as_ref())
-                .and_then(|ps| {
-                    ps.iter()
-                        .find(|p| p.port == port && proto.matches(p.protocol.as_deref()))
-                })
-                .cloned()
-            else {
+            let Some(rule) = rule else {
                 trace.push(Hop::Drop {
                     reason: format!("no kube-proxy rule for {dest_ip}:{port}/{}; the ClusterIP is not a real host", proto.as_str()),
                 });
                 return Outcome::TimedOut;
             };
-            let o = o.clone();
-            let s = s.clone();
-            let local_only = s
-                .spec
-                .as_ref()
-                .and_then(|sp| sp.internal_traffic_policy.as_deref())
-                == Some("Local");
-            trace.push(Hop::Rule {
-                chain: svc_chain(c.settings.proxy_mode, &svc, &sp),
-                comment: format!("{} cluster IP", port_label(&svc, &sp)),
-                service: Key::of(&o),
-            });
-            let mut eps = endpoints_for(c, &o, &sp);
-            if eps.is_empty() {
-                trace.push(Hop::Reject {
-                    reason: format!("{} has no endpoints", port_label(&svc, &sp)),
-                });
+            if !rule_matched(rule, trace) {
                 return Outcome::Refused;
             }
-            if local_only {
-                eps.retain(|e| e.node.as_deref() == src_node);
-                if eps.is_empty() {
+            let only = rule.internal_local.then_some(src_node);
+            if let Some(node) = only {
+                if !rule.eps.iter().any(|e| e.node.as_deref() == node) {
                     trace.push(Hop::Drop {
-                        reason: format!("{} has no local endpoints", port_label(&svc, &sp)),
+                        reason: format!("{} has no local endpoints", rule.label),
                     });
                     return Outcome::TimedOut;
                 }
             }
-            via_endpoints(
-                c, &s, &svc, &sp, src_ip, src_node, src_ip, eps, proto, trace,
-            )
+            via_endpoints(c, rule, only, src_ip, src_node, src_ip, proto, trace)
         }
-        Target::ExternalIp(o, s) | Target::LoadBalancer(o, s) => {
-            let svc = svc_id(o);
-            let Some(sp) = s
-                .spec
-                .as_ref()
-                .and_then(|sp| sp.ports.as_ref())
-                .and_then(|ps| {
-                    ps.iter()
-                        .find(|p| p.port == port && proto.matches(p.protocol.as_deref()))
-                })
-                .cloned()
-            else {
+        Landing::External(rule) => {
+            let Some(rule) = rule else {
                 trace.push(Hop::Drop {
                     reason: format!("nothing listens on {dest_ip}:{port}"),
                 });
                 return Outcome::TimedOut;
             };
-            let o = o.clone();
-            let s = s.clone();
-            trace.push(Hop::Rule {
-                chain: svc_chain(c.settings.proxy_mode, &svc, &sp),
-                comment: format!("{} external IP", port_label(&svc, &sp)),
-                service: Key::of(&o),
-            });
-            let eps = endpoints_for(c, &o, &sp);
-            if eps.is_empty() {
-                trace.push(Hop::Reject {
-                    reason: format!("{} has no endpoints", port_label(&svc, &sp)),
-                });
+            if !rule_matched(rule, trace) {
                 return Outcome::Refused;
             }
             if outside {
-                external_entry(c, &s, &svc, &sp, None, eps, proto, trace)
+                external_entry(c, rule, None, proto, trace)
             } else {
                 // Pod/node-originated traffic to an external IP short-circuits to the cluster chain.
-                via_endpoints(
-                    c, &s, &svc, &sp, src_ip, src_node, src_ip, eps, proto, trace,
-                )
+                via_endpoints(c, rule, None, src_ip, src_node, src_ip, proto, trace)
             }
         }
-        Target::Node(node) => {
-            trace.push(Hop::Node { name: node.clone() });
-            // A NodePort?
-            let found = c.store.list("Service").find_map(|o| {
-                let Object::Service(s) = o else { return None };
-                let spec = s.spec.as_ref()?;
-                if !matches!(
-                    spec.type_.as_deref(),
-                    Some("NodePort") | Some("LoadBalancer")
-                ) {
-                    return None;
-                }
-                let sp =
-                    spec.ports.as_ref()?.iter().find(|p| {
-                        p.node_port == Some(port) && proto.matches(p.protocol.as_deref())
-                    })?;
-                Some((o.clone(), s.clone(), sp.clone()))
+        Landing::Node(node, rule) => {
+            trace.push(Hop::Node {
+                name: Arc::clone(node),
             });
-            match found {
-                Some((o, s, sp)) => {
-                    let svc = svc_id(&o);
-                    trace.push(Hop::Rule {
-                        chain: "KUBE-NODEPORTS".into(),
-                        comment: format!("{} node port {port}", port_label(&svc, &sp)),
-                        service: Key::of(&o),
-                    });
-                    let eps = endpoints_for(c, &o, &sp);
-                    if eps.is_empty() {
-                        trace.push(Hop::Reject {
-                            reason: format!("{} has no endpoints", port_label(&svc, &sp)),
-                        });
+            match rule {
+                Some(rule) => {
+                    if !rule_matched(rule, trace) {
                         return Outcome::Refused;
                     }
-                    let from_pod_same_node = src_node == Some(node.as_str()) && !outside;
-                    let _ = from_pod_same_node;
-                    external_entry(c, &s, &svc, &sp, Some(&node), eps, proto, trace)
+                    external_entry(c, rule, Some(node), proto, trace)
                 }
-                None => deliver_node(c, &node, port, proto, dest_ip, trace),
+                None => deliver_node(c, node, port, proto, dest_ip, trace),
             }
         }
-        Target::Pod(k) => {
+        Landing::Pod(k, node) => {
             if outside {
                 trace.push(Hop::Drop {
                     reason: "pod IPs are not routed outside the cluster".into(),
                 });
                 return Outcome::TimedOut;
             }
-            if let Some(n) = pod_of(c, &k).and_then(pod_node) {
-                if Some(n) != src_node {
+            if let Some(n) = node {
+                if Some(&**n) != src_node {
                     trace.push(Hop::Node {
-                        name: n.to_string(),
+                        name: Arc::clone(n),
                     });
                 }
             }
-            deliver_pod(c, k, src_ip, port, proto, dest_ip, trace)
+            deliver_pod(c, k.clone(), src_ip, port, proto, dest_ip, trace)
         }
-        Target::Internet(host) => {
+        Landing::Internet(host) => {
             if matches!(port, 80 | 443) && proto == Proto::Tcp {
                 trace.push(Hop::Deliver {
-                    ip: dest_ip.to_string(),
+                    ip: Arc::from(dest_ip),
                     port,
                     pod: None,
                 });
                 Outcome::Connected(Peer {
-                    kind: PeerKind::Internet(host),
+                    kind: PeerKind::Internet(host.clone()),
                     ip: dest_ip.to_string(),
                     port,
                     client_ip: src_ip.to_string(),
@@ -796,7 +523,7 @@ fn route(
                 Outcome::TimedOut
             }
         }
-        Target::Nowhere => {
+        Landing::Nowhere => {
             trace.push(Hop::Drop {
                 reason: format!("no host has the address {dest_ip}"),
             });
@@ -805,153 +532,165 @@ fn route(
     }
 }
 
+/// The service port's rule matched: its hop, then a REJECT if it has no endpoints
+/// (returns whether it has any).
+fn rule_matched(rule: &Rule, trace: &mut Vec<Hop>) -> bool {
+    trace.push(Hop::Rule {
+        chain: Arc::clone(&rule.chain),
+        comment: Arc::clone(&rule.comment),
+        service: Arc::clone(&rule.service),
+    });
+    if rule.eps.is_empty() {
+        trace.push(Hop::Reject {
+            reason: format!("{} has no endpoints", rule.label),
+        });
+    }
+    !rule.eps.is_empty()
+}
+
 /// Traffic entering through a node port or an external/LB address from outside.
-#[allow(clippy::too_many_arguments)]
 fn external_entry(
     c: &mut Cluster,
-    s: &Service,
-    svc: &str,
-    sp: &ServicePort,
+    rule: &Rule,
     node: Option<&str>,
-    mut eps: Vec<OwnedEp>,
     proto: Proto,
     trace: &mut Vec<Hop>,
 ) -> Outcome {
-    let etp_local = s
-        .spec
-        .as_ref()
-        .and_then(|x| x.external_traffic_policy.as_deref())
-        == Some("Local");
+    let etp_local = rule.external_local;
     // For a LoadBalancer IP, the load balancer (MetalLB L2) hands traffic to one node:
     // with ETP Local only nodes with a local endpoint attract it.
     let node = match node {
         Some(n) => n.to_string(),
         None => {
-            let nodes: Vec<String> = if etp_local {
-                let mut v: Vec<String> = eps.iter().filter_map(|e| e.node.clone()).collect();
-                v.sort();
-                v.dedup();
-                v
+            let first = if etp_local {
+                rule.eps.iter().filter_map(|e| e.node.as_deref()).min()
             } else {
-                c.store.list("Node").map(|o| o.name().to_string()).collect()
+                c.store.list("Node").map(|o| o.name()).next()
             };
-            let Some(first) = nodes.first().cloned() else {
+            let Some(first) = first.map(str::to_string) else {
                 trace.push(Hop::Drop {
                     reason: "no node announces the address".into(),
                 });
                 return Outcome::TimedOut;
             };
             trace.push(Hop::Node {
-                name: first.clone(),
+                name: Arc::from(first.as_str()),
             });
             first
         }
     };
-    let (client_ip, _) = (OUTSIDE_IP.to_string(), ());
+    let client_ip = OUTSIDE_IP;
     if etp_local {
-        eps.retain(|e| e.node.as_deref() == Some(node.as_str()));
-        if eps.is_empty() {
+        if !rule
+            .eps
+            .iter()
+            .any(|e| e.node.as_deref() == Some(node.as_str()))
+        {
             trace.push(Hop::Drop {
-                reason: format!("{} has no local endpoints on {node}", port_label(svc, sp)),
+                reason: format!("{} has no local endpoints on {node}", rule.label),
             });
             return Outcome::TimedOut;
         }
+        let only = Some(Some(node.as_str()));
         via_endpoints(
             c,
-            s,
-            svc,
-            sp,
-            &client_ip,
+            rule,
+            only,
+            client_ip,
             Some(&node),
-            &client_ip,
-            eps,
+            client_ip,
             proto,
             trace,
         )
     } else {
         let node_ip = kubelet::node_ip(c, &node).unwrap_or_default();
         trace.push(Hop::Snat {
-            to_ip: node_ip.clone(),
+            to_ip: Arc::from(node_ip.as_str()),
         });
         via_endpoints(
             c,
-            s,
-            svc,
-            sp,
-            &client_ip,
+            rule,
+            None,
+            client_ip,
             Some(&node),
             &node_ip,
-            eps,
             proto,
             trace,
         )
     }
 }
 
-/// Chooses an endpoint, DNATs to it and delivers. `affinity_ip` is the source address
-/// the affinity table is keyed by; `seen_ip` the source the pod will see.
+/// Chooses an endpoint (among those on node `only`, if given), DNATs to it and
+/// delivers. `affinity_ip` is the source address the affinity table is keyed by;
+/// `seen_ip` the source the pod will see.
 #[allow(clippy::too_many_arguments)]
 fn via_endpoints(
     c: &mut Cluster,
-    s: &Service,
-    svc: &str,
-    sp: &ServicePort,
+    rule: &Rule,
+    only: Option<Option<&str>>,
     affinity_ip: &str,
     from_node: Option<&str>,
     seen_ip: &str,
-    eps: Vec<OwnedEp>,
     proto: Proto,
     trace: &mut Vec<Hop>,
 ) -> Outcome {
-    let pname = sp.name.clone().unwrap_or_default();
-    let Some(i) = pick(
-        c,
-        svc,
-        &pname,
-        affinity_seconds(s),
-        affinity_ip,
-        &eps,
-        trace,
-    ) else {
+    let Some(ep) = pick(c, rule, only, affinity_ip, trace) else {
         return Outcome::Refused;
     };
-    let ep = eps[i].clone();
     trace.push(Hop::Dnat {
-        to_ip: ep.ip.clone(),
+        to_ip: Arc::clone(&ep.ip),
         to_port: ep.port,
     });
-    let mut seen = seen_ip.to_string();
+    let mut seen = Cow::Borrowed(seen_ip);
     // Hairpin: a pod reaching itself through its Service is masqueraded.
-    if ep.ip == seen_ip {
+    if *ep.ip == *seen_ip {
         if let Some(n) = &ep.node {
-            seen = kubelet::node_ip(c, n).unwrap_or(seen);
+            if let Some(ip) = kubelet::node_ip(c, n) {
+                seen = Cow::Owned(ip);
+            }
             trace.push(Hop::Snat {
-                to_ip: seen.clone(),
+                to_ip: Arc::from(&*seen),
             });
         }
     }
-    if ep.node.is_some() && ep.node.as_deref() != from_node {
+    if let Some(n) = ep.node.as_ref().filter(|n| Some(&***n) != from_node) {
         trace.push(Hop::Node {
-            name: ep.node.clone().unwrap_or_default(),
+            name: Arc::clone(n),
         });
     }
-    match ep
-        .pod
-        .clone()
-        .filter(|k| c.store.contains(k))
-        .or_else(|| pod_by_ip(c, &ep.ip))
-    {
-        Some(k) => deliver_pod(c, k, &seen, ep.port, proto, &ep.ip, trace),
-        None => match node_by_ip(c, &ep.ip) {
-            Some(n) => deliver_node(c, &n, ep.port, proto, &ep.ip, trace),
-            None => {
-                trace.push(Hop::Drop {
-                    reason: format!("no host has the address {}", ep.ip),
-                });
-                Outcome::TimedOut
+    match &ep.dest {
+        Dest::Pod(k, apps) => {
+            trace.push(Hop::Deliver {
+                ip: Arc::clone(&ep.ip),
+                port: ep.port,
+                pod: Some(Arc::clone(k)),
+            });
+            if apps.listening(c, k, ep.port, proto).is_some() {
+                Outcome::Connected(Peer {
+                    kind: PeerKind::Pod(Key::clone(k)),
+                    ip: ep.ip.to_string(),
+                    port: ep.port,
+                    client_ip: seen.into_owned(),
+                })
+            } else {
+                refused(&ep.ip, ep.port, proto, trace)
             }
-        },
+        }
+        Dest::Node(n) => deliver_node(c, n, ep.port, proto, &ep.ip, trace),
+        Dest::Nowhere => {
+            trace.push(Hop::Drop {
+                reason: format!("no host has the address {}", ep.ip),
+            });
+            Outcome::TimedOut
+        }
     }
+}
+
+fn refused(ip: &str, port: i32, proto: Proto, trace: &mut Vec<Hop>) -> Outcome {
+    trace.push(Hop::Reject {
+        reason: format!("nothing listens on {ip}:{port}/{}", proto.as_str()),
+    });
+    Outcome::Refused
 }
 
 fn deliver_pod(
@@ -964,9 +703,9 @@ fn deliver_pod(
     trace: &mut Vec<Hop>,
 ) -> Outcome {
     trace.push(Hop::Deliver {
-        ip: ip.to_string(),
+        ip: Arc::from(ip),
         port,
-        pod: Some(k.clone()),
+        pod: Some(Arc::new(k.clone())),
     });
     let Some(pod) = pod_of(c, &k) else {
         trace.push(Hop::Drop {
@@ -982,10 +721,7 @@ fn deliver_pod(
             client_ip: seen.to_string(),
         })
     } else {
-        trace.push(Hop::Reject {
-            reason: format!("nothing listens on {ip}:{port}/{}", proto.as_str()),
-        });
-        Outcome::Refused
+        refused(ip, port, proto, trace)
     }
 }
 
@@ -998,7 +734,7 @@ fn deliver_node(
     trace: &mut Vec<Hop>,
 ) -> Outcome {
     trace.push(Hop::Deliver {
-        ip: ip.to_string(),
+        ip: Arc::from(ip),
         port,
         pod: None,
     });
@@ -1047,7 +783,7 @@ pub fn ping(c: &Cluster, src: &Source, dest_ip: &str) -> bool {
         return true;
     }
     let outside = matches!(src, Source::Outside);
-    match classify(c, dest_ip) {
+    match proxy::classify(c, dest_ip) {
         Target::ClusterIp(..) => !outside && c.settings.proxy_mode == ProxyMode::Ipvs,
         Target::ExternalIp(..) => c.settings.proxy_mode == ProxyMode::Ipvs,
         Target::LoadBalancer(..) => true,
