@@ -17,19 +17,35 @@ pub struct GenericObject {
     pub body: serde_json::Map<String, serde_json::Value>,
 }
 
+/// Every variant is boxed: the k8s-openapi types are large (a Pod is over 2 KB) and
+/// differ a lot in size, so an unboxed enum would copy and allocate the largest size for
+/// every object, Events included, on each move and store write.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Object {
-    Namespace(Namespace),
-    Node(Node),
-    Pod(Pod),
-    Service(Service),
-    Endpoints(Endpoints),
-    EndpointSlice(EndpointSlice),
-    Deployment(Deployment),
-    ReplicaSet(ReplicaSet),
-    Event(Event),
-    Generic(GenericObject),
+    Namespace(Box<Namespace>),
+    Node(Box<Node>),
+    Pod(Box<Pod>),
+    Service(Box<Service>),
+    Endpoints(Box<Endpoints>),
+    EndpointSlice(Box<EndpointSlice>),
+    Deployment(Box<Deployment>),
+    ReplicaSet(Box<ReplicaSet>),
+    Event(Box<Event>),
+    Generic(Box<GenericObject>),
 }
+
+macro_rules! object_from {
+    ($($t:ident => $v:ident),*) => {$(
+        impl From<$t> for Object {
+            fn from(o: $t) -> Object {
+                Object::$v(Box::new(o))
+            }
+        }
+    )*};
+}
+object_from!(Namespace => Namespace, Node => Node, Pod => Pod, Service => Service,
+    Endpoints => Endpoints, EndpointSlice => EndpointSlice, Deployment => Deployment,
+    ReplicaSet => ReplicaSet, Event => Event, GenericObject => Generic);
 
 impl Object {
     pub fn meta(&self) -> &ObjectMeta {
@@ -130,15 +146,15 @@ impl Object {
         value: serde_json::Value,
     ) -> Result<Object, serde_json::Error> {
         Ok(match rt.kind {
-            "Namespace" => Object::Namespace(decode(value, &mut |_| {})?),
-            "Node" => Object::Node(decode(value, &mut |_| {})?),
-            "Pod" => Object::Pod(decode(value, &mut |_| {})?),
-            "Service" => Object::Service(decode(value, &mut |_| {})?),
-            "Endpoints" => Object::Endpoints(decode(value, &mut |_| {})?),
-            "EndpointSlice" => Object::EndpointSlice(decode(value, &mut |_| {})?),
-            "Deployment" => Object::Deployment(decode(value, &mut |_| {})?),
-            "ReplicaSet" => Object::ReplicaSet(decode(value, &mut |_| {})?),
-            "Event" => Object::Event(decode(value, &mut |_| {})?),
+            "Namespace" => Object::from(decode::<Namespace>(value, &mut |_| {})?),
+            "Node" => Object::from(decode::<Node>(value, &mut |_| {})?),
+            "Pod" => Object::from(decode::<Pod>(value, &mut |_| {})?),
+            "Service" => Object::from(decode::<Service>(value, &mut |_| {})?),
+            "Endpoints" => Object::from(decode::<Endpoints>(value, &mut |_| {})?),
+            "EndpointSlice" => Object::from(decode::<EndpointSlice>(value, &mut |_| {})?),
+            "Deployment" => Object::from(decode::<Deployment>(value, &mut |_| {})?),
+            "ReplicaSet" => Object::from(decode::<ReplicaSet>(value, &mut |_| {})?),
+            "Event" => Object::from(decode::<Event>(value, &mut |_| {})?),
             _ => {
                 let mut body = match value {
                     serde_json::Value::Object(m) => m,
@@ -147,7 +163,7 @@ impl Object {
                 let meta = body.remove("metadata").unwrap_or_default();
                 body.remove("apiVersion");
                 body.remove("kind");
-                Object::Generic(GenericObject {
+                Object::from(GenericObject {
                     kind: rt,
                     metadata: decode(meta, &mut |_| {})?,
                     body,
@@ -196,7 +212,7 @@ mod tests {
 
     #[test]
     fn json_has_kind_and_api_version() {
-        let o = Object::Deployment(Deployment::default());
+        let o = Object::from(Deployment::default());
         let v = o.to_json();
         assert_eq!(v["kind"], "Deployment");
         assert_eq!(v["apiVersion"], "apps/v1");

@@ -249,10 +249,10 @@ pub fn install(c: &mut Cluster) {
         "kube-system",
         "local-path-storage",
     ] {
-        put(c, Object::Namespace(namespace(ns)));
+        put(c, Object::from(namespace(ns)));
     }
     for (name, ip, cidr, cp) in NODES {
-        put(c, Object::Node(node(name, ip, cidr, *cp)));
+        put(c, Object::from(node(name, ip, cidr, *cp)));
     }
     let cidr = kinds::by_kind_name("ServiceCIDR").unwrap_or(&kinds::RESOURCE_TYPES[0]);
     let mut body = serde_json::Map::new();
@@ -266,7 +266,7 @@ pub fn install(c: &mut Cluster) {
     );
     put(
         c,
-        Object::Generic(GenericObject {
+        Object::from(GenericObject {
             kind: cidr,
             metadata: ObjectMeta {
                 name: Some("kubernetes".into()),
@@ -302,15 +302,15 @@ pub fn install(c: &mut Cluster) {
         }),
         status: None,
     };
-    let mut o = Object::Service(svc.clone());
+    let mut o = Object::from(svc.clone());
     crate::manifest::defaults::apply_defaults(&mut o);
     if let Object::Service(s) = o {
-        svc = s;
+        svc = *s;
     }
-    put(c, Object::Service(svc));
+    put(c, Object::from(svc));
     put(
         c,
-        Object::Endpoints(Endpoints {
+        Object::from(Endpoints {
             metadata: ObjectMeta {
                 labels: labels(&[("endpointslice.kubernetes.io/skip-mirror", "true")]),
                 ..meta("kubernetes", "default")
@@ -332,7 +332,7 @@ pub fn install(c: &mut Cluster) {
     );
     put(
         c,
-        Object::EndpointSlice(EndpointSlice {
+        Object::from(EndpointSlice {
             metadata: ObjectMeta {
                 labels: labels(&[("kubernetes.io/service-name", "kubernetes")]),
                 ..meta("kubernetes", "default")
@@ -356,7 +356,7 @@ pub fn install(c: &mut Cluster) {
     );
 
     // kube-system/kube-dns in front of the CoreDNS Deployment (kubeadm's manifests).
-    let mut dns = Object::Service(Service {
+    let mut dns = Object::from(Service {
         metadata: ObjectMeta {
             name: Some("kube-dns".into()),
             namespace: Some("kube-system".into()),
@@ -404,7 +404,7 @@ pub fn install(c: &mut Cluster) {
         period_seconds: Some(10),
         ..Default::default()
     });
-    let mut dep = Object::Deployment(Deployment {
+    let mut dep = Object::from(Deployment {
         metadata: ObjectMeta {
             labels: labels(&[("k8s-app", "kube-dns")]),
             ..meta("coredns", "kube-system")
@@ -447,7 +447,7 @@ pub fn install(c: &mut Cluster) {
     crate::manifest::defaults::apply_defaults(&mut dep);
     put(c, dep);
 
-    let mut lpp = Object::Deployment(Deployment {
+    let mut lpp = Object::from(Deployment {
         metadata: meta("local-path-provisioner", "local-path-storage"),
         spec: Some(DeploymentSpec {
             replicas: Some(1),
@@ -494,7 +494,7 @@ pub fn install(c: &mut Cluster) {
         ),
         ("kube-scheduler", "registry.k8s.io/kube-scheduler:v1.33.1"),
     ] {
-        let mut p = Object::Pod(host_pod(
+        let mut p = Object::from(host_pod(
             &format!("{component}-{cp}"),
             "kube-system",
             cp,
@@ -533,7 +533,7 @@ pub fn install(c: &mut Cluster) {
             serde_json::json!({"currentNumberScheduled": 3, "desiredNumberScheduled": 3, "numberAvailable": 3, "numberReady": 3, "updatedNumberScheduled": 3, "numberMisscheduled": 0}),
         );
         let uid = c.store.new_uid();
-        let ds_obj = Object::Generic(GenericObject {
+        let ds_obj = Object::from(GenericObject {
             kind: rt,
             metadata: ObjectMeta {
                 labels: labels(&[label]),
@@ -555,7 +555,7 @@ pub fn install(c: &mut Cluster) {
                 controller: Some(true),
                 block_owner_deletion: Some(true),
             };
-            let mut p = Object::Pod(host_pod(
+            let mut p = Object::from(host_pod(
                 &name,
                 "kube-system",
                 node_name,

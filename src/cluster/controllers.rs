@@ -89,7 +89,7 @@ pub(crate) fn absorb(c: &mut Cluster) {
     let journal = c.store.take_journal();
     for (key, old) in &journal {
         let new = c.store.get(key);
-        note_change(&c.store, &mut c.work, key, old.as_deref(), new);
+        note_change(&c.store, &mut c.work, key, old.as_ref(), new);
     }
 }
 
@@ -341,7 +341,7 @@ fn deployments(c: &mut Cluster) {
         if is_terminating(&d.metadata) {
             continue;
         }
-        sync_deployment(c, d.clone());
+        sync_deployment(c, *(d.clone()));
     }
 }
 
@@ -351,7 +351,7 @@ fn owned_replicasets(c: &Cluster, ns: &str, uid: &str) -> Vec<ReplicaSet> {
         .filter(|k| k.kind == "ReplicaSet" && k.namespace == ns)
         .filter_map(|k| match c.store.get(k) {
             Some(Object::ReplicaSet(rs)) if controller_uid(&rs.metadata) == Some(uid) => {
-                Some(rs.clone())
+                Some((**rs).clone())
             }
             _ => None,
         })
@@ -455,7 +455,7 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
                     ..Default::default()
                 }),
             };
-            let obj = Object::Deployment(d.clone());
+            let obj = Object::from(d.clone());
             c.record_event(
                 &obj,
                 "Normal",
@@ -467,7 +467,7 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
                 "deployment-controller",
                 None,
             );
-            c.store.put(Object::ReplicaSet(rs.clone()));
+            c.store.put(Object::from(rs.clone()));
             rs
         }
     };
@@ -549,7 +549,7 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
         if from != desired_new {
             let verb = if desired_new > from { "up" } else { "down" };
             if existing_new.is_some() || from != 0 {
-                let obj = Object::Deployment(d.clone());
+                let obj = Object::from(d.clone());
                 c.record_event(
                     &obj,
                     "Normal",
@@ -576,12 +576,12 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
             "deployment.kubernetes.io/max-replicas".into(),
             replicas.saturating_add(max_surge(&d, replicas)).to_string(),
         );
-        c.store.put(Object::ReplicaSet(rs.clone()));
+        c.store.put(Object::from(rs.clone()));
         new_rs = rs;
     }
     for (rs, target) in olds.iter().zip(old_targets.iter()) {
         if rs_replicas(rs) != *target {
-            let obj = Object::Deployment(d.clone());
+            let obj = Object::from(d.clone());
             c.record_event(
                 &obj,
                 "Normal",
@@ -598,7 +598,7 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
             if let Some(s) = rs.spec.as_mut() {
                 s.replicas = Some(*target);
             }
-            c.store.put(Object::ReplicaSet(rs));
+            c.store.put(Object::from(rs));
         }
     }
     // Revision history limit: drop the oldest empty old ReplicaSets beyond the limit.
@@ -736,7 +736,7 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
             .get_or_insert_with(Default::default)
             .insert(REVISION.into(), rev.to_string());
     }
-    c.store.put(Object::Deployment(dep));
+    c.store.put(Object::from(dep));
 }
 
 fn max_surge(d: &Deployment, replicas: i32) -> i32 {
@@ -791,7 +791,7 @@ fn replicasets(c: &mut Cluster) {
         if is_terminating(&rs.metadata) {
             continue;
         }
-        sync_replicaset(c, rs.clone());
+        sync_replicaset(c, *(rs.clone()));
     }
 }
 
@@ -813,7 +813,7 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
             .owner_references
             .get_or_insert_with(Default::default)
             .push(owner_ref("ReplicaSet", "apps/v1", &rs.metadata));
-        c.store.put(Object::Pod(p));
+        c.store.put(Object::from(p));
     }
     // Release owned pods whose labels no longer match (controller_ref_manager.go
     // ClaimObject -> ReleasePod; pods being deleted are left alone).
@@ -829,7 +829,7 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
                 p.metadata.owner_references = None;
             }
         }
-        c.store.put(Object::Pod(p));
+        c.store.put(Object::from(p));
     }
     // The pods it counts, each with what decides which to delete first: unscheduled,
     // pending, not ready, then newest (controller.ActivePods ordering).
@@ -850,7 +850,7 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
         .collect();
     let have = active.len() as i32;
     if have < want {
-        let rs_obj = Object::ReplicaSet(rs.clone());
+        let rs_obj = Object::from(rs.clone());
         for _ in 0..(want - have).min(500) {
             // The store is full (a hostile replica count): stop, and say why once,
             // like a quota rejection.
@@ -900,7 +900,7 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
                     ..Default::default()
                 }),
             };
-            let mut pod = Object::Pod(pod);
+            let mut pod = Object::from(pod);
             crate::manifest::defaults::apply_defaults(&mut pod);
             c.store.put(pod);
             c.record_event(
@@ -915,7 +915,7 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
     } else if have > want {
         let mut ranked = active;
         ranked.sort();
-        let rs_obj = Object::ReplicaSet(rs.clone());
+        let rs_obj = Object::from(rs.clone());
         for (_, name) in ranked.into_iter().take((have - want) as usize) {
             c.delete_pod(&Key::new("Pod", &ns, &name), None);
             c.record_event(
@@ -1042,7 +1042,7 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
         .store
         .list("Node")
         .filter_map(|o| match o {
-            Object::Node(n) => Some(n),
+            Object::Node(n) => Some(&**n),
             _ => None,
         })
         .collect();
@@ -1302,7 +1302,7 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
                         .map(String::as_str)
                         == Some("endpointslice-controller.k8s.io") =>
             {
-                Some(s.clone())
+                Some((**s).clone())
             }
             _ => None,
         })
@@ -1388,7 +1388,7 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
         if changed && slot.is_some() {
             slice.metadata.generation = Some(slice.metadata.generation.unwrap_or(1) + 1);
         }
-        c.store.put(Object::EndpointSlice(slice));
+        c.store.put(Object::from(slice));
     }
     for s in reuse {
         c.remove_object(&Key::new(
@@ -1471,7 +1471,7 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
     let key = Key::new("Endpoints", &ns, &name);
     let mut ep = match c.store.get(&key) {
         Some(Object::Endpoints(e)) => e.clone(),
-        _ => Endpoints {
+        _ => Box::new(Endpoints {
             metadata: ObjectMeta {
                 name: Some(name.clone()),
                 namespace: Some(ns.clone()),
@@ -1480,7 +1480,7 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
                 ..Default::default()
             },
             subsets: None,
-        },
+        }),
     };
     ep.metadata.labels = (!ep_labels.is_empty()).then_some(ep_labels);
     let subsets = (!subsets.is_empty()).then_some(subsets);
@@ -1571,7 +1571,7 @@ fn mirror_endpoints(c: &mut Cluster, svc: &Service) {
     });
     let mut slice = match existing {
         Some(s) => s,
-        None => EndpointSlice {
+        None => Box::new(EndpointSlice {
             metadata: ObjectMeta {
                 name: Some(format!("{name}-{}", c.rand_suffix(5))),
                 generate_name: Some(format!("{name}-")),
@@ -1585,7 +1585,7 @@ fn mirror_endpoints(c: &mut Cluster, svc: &Service) {
             address_type: "IPv4".into(),
             endpoints: Vec::new(),
             ports: None,
-        },
+        }),
     };
     let mut labels = ep.metadata.labels.clone().unwrap_or_default();
     labels.insert(SERVICE_NAME.into(), name.clone());
@@ -1617,7 +1617,7 @@ fn load_balancers(c: &mut Cluster) {
                         .and_then(|st| st.load_balancer.as_ref()?.ingress.as_ref())
                         .is_some_and(|i| !i.is_empty()) =>
             {
-                Some(s.clone())
+                Some((**s).clone())
             }
             _ => None,
         })
@@ -1656,7 +1656,7 @@ fn load_balancers(c: &mut Cluster) {
                 }),
                 ..Default::default()
             });
-            let obj = Object::Service(svc.clone());
+            let obj = Object::from(svc.clone());
             c.record_event(
                 &obj,
                 "Normal",
@@ -1673,7 +1673,7 @@ fn load_balancers(c: &mut Cluster) {
                 load_balancer: Some(LoadBalancerStatus::default()),
                 ..Default::default()
             });
-            c.store.put(Object::Service(svc));
+            c.store.put(Object::from(svc));
         }
     }
 }

@@ -34,7 +34,7 @@ impl Cluster {
         if let Some(mut e) = existing {
             e.count = Some(e.count.unwrap_or(1) + 1);
             e.last_timestamp = Some(now);
-            self.store.put(Object::Event(e));
+            self.store.put(Object::from(e));
             return;
         }
         // A full store takes no new events (the store limit holds for everything),
@@ -84,7 +84,7 @@ impl Cluster {
             reporting_instance: Some(host.unwrap_or(component).to_string()),
             ..Default::default()
         };
-        self.store.put(Object::Event(event));
+        self.store.put(Object::from(event));
     }
 
     /// Events in `ns` about the object with `uid` (every event there when it has none).
@@ -94,7 +94,7 @@ impl Cluster {
         uid: Option<&'a str>,
     ) -> Box<dyn Iterator<Item = &'a Event> + 'a> {
         let as_event = |o: &'a Object| match o {
-            Object::Event(e) => Some(e),
+            Object::Event(e) => Some(&**e),
             _ => None,
         };
         match uid {

@@ -48,7 +48,7 @@ pub struct PodRuntime {
 
 fn pod_of(c: &Cluster, key: &Key) -> Option<Pod> {
     match c.store.get(key) {
-        Some(Object::Pod(p)) => Some(p.clone()),
+        Some(Object::Pod(p)) => Some(*(p.clone())),
         _ => None,
     }
 }
@@ -155,7 +155,7 @@ pub fn pod_bound(c: &mut Cluster, key: &Key) {
             })
             .unwrap_or_default(),
     );
-    c.store.put(Object::Pod(pod));
+    c.store.put(Object::from(pod));
     c.pods.insert(
         key.clone(),
         PodRuntime {
@@ -279,7 +279,7 @@ pub fn wake(c: &mut Cluster, key: &Key) {
                 let mut pod = pod;
                 let msg = format!("Back-off pulling image \"{image}\"");
                 set_waiting_all(&mut pod, "ImagePullBackOff", Some(msg.clone()), 0);
-                let obj = Object::Pod(pod);
+                let obj = Object::from(pod);
                 c.record_event(
                     &obj,
                     "Normal",
@@ -380,7 +380,7 @@ fn pull_failed(
         }
     }
     set_waiting_all(&mut pod, "ErrImagePull", Some(detail.clone()), 0);
-    let obj = Object::Pod(pod);
+    let obj = Object::from(pod);
     let node = node_of(&obj);
     c.record_event(
         &obj,
@@ -502,7 +502,7 @@ fn start_containers(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
     set_ready(&mut conds, all_ready, &now, &cts);
     status.conditions = Some(order_conditions(conds));
     let env = shared_service_env(c, key.namespace.as_str(), &pod);
-    let obj = Object::Pod(pod);
+    let obj = Object::from(pod);
     let node = node_of(&obj);
     for ct in &cts {
         let image = ct.image.clone().unwrap_or_default();
@@ -652,7 +652,7 @@ fn running_tick(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
         }
     }
     if let Some(msg) = &failure {
-        let obj = Object::Pod(pod.clone());
+        let obj = Object::from(pod.clone());
         let node = node_of(&obj);
         c.record_event(
             &obj,
@@ -674,7 +674,7 @@ fn running_tick(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
         let mut conds = status.conditions.take().unwrap_or_default();
         set_ready(&mut conds, r.ready, &now, &cts);
         status.conditions = Some(order_conditions(conds));
-        c.store.put(Object::Pod(pod));
+        c.store.put(Object::from(pod));
     }
     c.pods.insert(key.clone(), r);
     c.schedule(c.now + period as Millis * 1000, Timer::Pod(key.clone()));
@@ -732,7 +732,7 @@ fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
                 })
                 .collect(),
         );
-        let obj = Object::Pod(pod);
+        let obj = Object::from(pod);
         let node = node_of(&obj);
         c.record_event(
             &obj,
@@ -764,7 +764,7 @@ fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
                 })
                 .collect(),
         );
-        c.store.put(Object::Pod(pod));
+        c.store.put(Object::from(pod));
         update_rt(c, key, |r| {
             r.stage = Stage::Finished;
             r.ready = false;
@@ -798,7 +798,7 @@ pub fn begin_termination(c: &mut Cluster, key: &Key, grace: i64) {
     } else {
         c.now.saturating_add(grace.saturating_mul(1000))
     };
-    let obj = Object::Pod(pod);
+    let obj = Object::from(pod);
     let node = node_of(&obj);
     if running {
         for ct in &cts {

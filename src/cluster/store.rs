@@ -1,12 +1,14 @@
 //! The object store: every API object by (kind, namespace, name), with the
 //! bookkeeping the API server does on write (uid, resourceVersion, generation).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::api::Object;
 
 /// Where an object lives. Cluster-scoped objects have an empty namespace.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Ordered by kind, namespace, name (as strings): the store's range scans rely on it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Key {
     pub kind: &'static str,
     pub namespace: String,
@@ -26,21 +28,51 @@ impl Key {
     }
 }
 
+/// Byte-wise string order without a `memcmp` call: keys are short and every store and
+/// index lookup compares dozens of them, where the call itself was the cost.
+fn cmp_short(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Kinds are `'static` names from one table: the same pointer is the same kind.
+        let kind = if std::ptr::eq(self.kind, other.kind) {
+            Ordering::Equal
+        } else {
+            cmp_short(self.kind, other.kind)
+        };
+        kind.then_with(|| cmp_short(&self.namespace, &other.namespace))
+            .then_with(|| cmp_short(&self.name, &other.name))
+    }
+}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 /// How many objects the store holds at most: far above any lesson or benchmark, low
 /// enough that a hostile paste cannot exhaust the browser's memory.
 pub const MAX_OBJECTS: usize = 20_000;
 
 #[derive(Debug, Clone, Default)]
 pub struct Store {
-    /// Boxed: an `Object` is large, and B-tree nodes move their values on insert.
-    objects: BTreeMap<Key, Box<Object>>,
+    objects: BTreeMap<Key, Object>,
     next_rv: u64,
     next_uid: u64,
     /// Lookups the controllers need without scanning every object (derived from `objects`).
     index: Index,
     /// Keys written since the controllers last looked, each with an earlier version
     /// (`None`: it did not exist), so a controller can find who cared about the old one.
-    journal: BTreeMap<Key, Option<Box<Object>>>,
+    journal: BTreeMap<Key, Option<Object>>,
     /// Counts writes to Services (what pods' service-link variables depend on).
     service_writes: u64,
 }
@@ -56,22 +88,23 @@ impl PartialEq for Store {
 }
 
 /// Secondary indexes, kept in step with every write. Keys of the string maps are
-/// `namespace\0key\0value` (labels) so one lookup is one ordered-map probe.
+/// `namespace\0key\0value` (labels) so one lookup is one hash probe. Only looked up,
+/// never iterated, so hash maps keep the simulation deterministic; the sets are ordered.
 #[derive(Debug, Clone, Default)]
 struct Index {
-    by_uid: BTreeMap<String, Key>,
+    by_uid: HashMap<String, Key>,
     /// Owner uid -> objects with an ownerReference to it.
-    dependents: BTreeMap<String, BTreeSet<Key>>,
+    dependents: Entries,
     /// Pod label pair -> pods carrying it.
-    pod_labels: BTreeMap<String, BTreeSet<Key>>,
+    pod_labels: Entries,
     /// Service selector pair -> Services whose selector requires it.
-    selector_pairs: BTreeMap<String, BTreeSet<Key>>,
+    selector_pairs: Entries,
     /// Node name -> pods bound to it and not terminating.
-    active_on_node: BTreeMap<String, BTreeSet<Key>>,
+    active_on_node: Entries,
     /// Pod IP -> pods that have (or had, until removed) it.
-    pod_ips: BTreeMap<String, BTreeSet<Key>>,
+    pod_ips: Entries,
     /// Involved object's uid -> events about it.
-    events_about: BTreeMap<String, BTreeSet<Key>>,
+    events_about: Entries,
 }
 
 fn pair_key(ns: &str, k: &str, v: &str) -> String {
@@ -84,11 +117,14 @@ fn pair_key(ns: &str, k: &str, v: &str) -> String {
     s
 }
 
-fn set_insert(map: &mut BTreeMap<String, BTreeSet<Key>>, at: String, key: &Key) {
+/// Index entry -> the objects in it.
+type Entries = HashMap<String, BTreeSet<Key>>;
+
+fn set_insert(map: &mut Entries, at: String, key: &Key) {
     map.entry(at).or_default().insert(key.clone());
 }
 
-fn set_remove(map: &mut BTreeMap<String, BTreeSet<Key>>, at: &str, key: &Key) {
+fn set_remove(map: &mut Entries, at: &str, key: &Key) {
     if let Some(set) = map.get_mut(at) {
         set.remove(key);
         if set.is_empty() {
@@ -121,11 +157,7 @@ fn same_index_entries(a: &Object, b: &Object) -> bool {
 
 impl Index {
     /// Calls `f(map, entry)` for every index entry `obj` belongs to.
-    fn entries(
-        &mut self,
-        obj: &Object,
-        f: &mut dyn FnMut(&mut BTreeMap<String, BTreeSet<Key>>, String),
-    ) {
+    fn entries(&mut self, obj: &Object, f: &mut dyn FnMut(&mut Entries, String)) {
         let meta = obj.meta();
         let ns = obj.namespace();
         for r in meta.owner_references.iter().flatten() {
@@ -184,7 +216,7 @@ impl Index {
 
 impl Store {
     pub fn get(&self, key: &Key) -> Option<&Object> {
-        self.objects.get(key).map(|o| &**o)
+        self.objects.get(key)
     }
 
     pub fn contains(&self, key: &Key) -> bool {
@@ -205,7 +237,7 @@ impl Store {
         self.objects
             .range(start..)
             .take_while(move |(k, _)| k.kind == kind)
-            .map(|(_, o)| &**o)
+            .map(|(_, o)| o)
     }
 
     /// Objects of one kind in one namespace, by name.
@@ -219,11 +251,11 @@ impl Store {
         self.objects
             .range(start..)
             .take_while(move |(k, _)| k.kind == kind && k.namespace == ns)
-            .map(|(_, o)| &**o)
+            .map(|(_, o)| o)
     }
 
     pub fn all(&self) -> impl Iterator<Item = &Object> {
-        self.objects.values().map(|o| &**o)
+        self.objects.values()
     }
 
     /// Grows with every write that changed something.
@@ -251,7 +283,7 @@ impl Store {
         let key = Key::of(&obj);
         if let Some(old) = self.objects.get(&key) {
             obj.meta_mut().resource_version = old.meta().resource_version.clone();
-            if **old == obj {
+            if *old == obj {
                 return false;
             }
         }
@@ -260,8 +292,8 @@ impl Store {
         if key.kind == "Service" {
             self.service_writes += 1;
         }
-        let old = self.objects.insert(key.clone(), Box::new(obj));
-        let new = self.objects.get(&key).map(|o| &**o);
+        let old = self.objects.insert(key.clone(), obj);
+        let new = self.objects.get(&key);
         match (&old, new) {
             // Most writes are status updates that move no index entry.
             (Some(old), Some(new)) if same_index_entries(old, new) => {}
@@ -284,7 +316,7 @@ impl Store {
     /// Removes an object; a removal is a change (etcd's revision grows on delete too),
     /// so the controllers get to react to it.
     pub fn remove(&mut self, key: &Key) -> Option<Object> {
-        let removed = self.objects.remove(key).map(|o| *o);
+        let removed = self.objects.remove(key);
         if let Some(old) = &removed {
             self.next_rv += 1;
             if key.kind == "Service" {
@@ -294,10 +326,9 @@ impl Store {
             // Keep a version for the controllers: one that existed beats "did not exist".
             match self.journal.get_mut(key) {
                 Some(Some(_)) => {}
-                Some(slot) => *slot = Some(Box::new(old.clone())),
+                Some(slot) => *slot = Some(old.clone()),
                 None => {
-                    self.journal
-                        .insert(key.clone(), Some(Box::new(old.clone())));
+                    self.journal.insert(key.clone(), Some(old.clone()));
                 }
             }
         }
@@ -357,7 +388,7 @@ impl Store {
     }
 
     /// Takes the writes since the last call (see `journal`).
-    pub fn take_journal(&mut self) -> BTreeMap<Key, Option<Box<Object>>> {
+    pub fn take_journal(&mut self) -> BTreeMap<Key, Option<Object>> {
         std::mem::take(&mut self.journal)
     }
 

@@ -454,7 +454,7 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
     macro_rules! typed {
         ($ty:ty, $variant:ident) => {{
             match decode::strict::<$ty>(v.clone()) {
-                Ok((o, unknown)) => (Object::$variant(o), unknown),
+                Ok((o, unknown)) => (Object::$variant(Box::new(o)), unknown),
                 Err(e) => {
                     let check = |x: &Value| decode::strict::<$ty>(x.clone()).err();
                     return Err(decode_err(decode::go_type_error(&kind, &v, &check, &e)));
@@ -491,7 +491,7 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
                 crate::api::object::decode(meta, &mut |_| {}).unwrap_or_default()
             };
             (
-                Object::Generic(GenericObject {
+                Object::from(GenericObject {
                     kind: t,
                     metadata,
                     body,

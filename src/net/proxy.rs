@@ -274,7 +274,7 @@ pub fn service_slices<'a>(
                     .and_then(|l| l.get("kubernetes.io/service-name"))
                     .is_some_and(|n| n == svc) =>
             {
-                Some(sl)
+                Some(&**sl)
             }
             _ => None,
         })

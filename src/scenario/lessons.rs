@@ -126,7 +126,7 @@ fn services(w: &World) -> impl Iterator<Item = &Service> {
         .store
         .list_ns("Service", "default")
         .filter_map(|o| match o {
-            Object::Service(s) => Some(s),
+            Object::Service(s) => Some(&**s),
             _ => None,
         })
 }
@@ -175,7 +175,7 @@ fn pods(w: &World) -> impl Iterator<Item = &Pod> {
         .store
         .list_ns("Pod", "default")
         .filter_map(|o| match o {
-            Object::Pod(p) => Some(p),
+            Object::Pod(p) => Some(&**p),
             _ => None,
         })
 }

@@ -149,7 +149,7 @@ pub fn image_has_program(image: &str, prog: &str) -> bool {
 
 fn get_pod(c: &Cluster, key: &Key) -> Option<Pod> {
     match c.store.get(key) {
-        Some(Object::Pod(p)) => Some(p.clone()),
+        Some(Object::Pod(p)) => Some(*(p.clone())),
         _ => None,
     }
 }
@@ -725,7 +725,7 @@ fn parse_url(u: &str) -> Option<Url> {
 /// "send traffic" from a pod uses it, as `wget http://SERVICE.NAMESPACE` would.
 pub fn resolve_from_pod(c: &mut Cluster, pod: &Key, name: &str) -> Option<Vec<String>> {
     let p = match c.store.get(pod) {
-        Some(Object::Pod(p)) => Some(p.clone()),
+        Some(Object::Pod(p)) => Some((**p).clone()),
         _ => None,
     };
     let mut trace = Vec::new();

@@ -330,7 +330,7 @@ fn describe_service(c: &Cluster, s: &Service, events: &[&Event]) -> String {
                     .map(String::as_str)
                     == Some(svc_name) =>
             {
-                Some(es)
+                Some(&**es)
             }
             _ => None,
         })
@@ -1678,7 +1678,7 @@ fn describe_node(c: &Cluster, n: &Node, events: &[&Event]) -> String {
         .store
         .list("Pod")
         .filter_map(|o| match o {
-            Object::Pod(p) => Some(p),
+            Object::Pod(p) => Some(&**p),
             _ => None,
         })
         .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(name))

@@ -39,7 +39,7 @@ fn resolve_pod(
         return Err(format!("{}\n", not_found(rt, name)));
     };
     match obj {
-        Object::Pod(p) => Ok(p.clone()),
+        Object::Pod(p) => Ok(*(p.clone())),
         _ => {
             let sel = selector_of(obj).ok_or_else(|| {
                 format!(
@@ -54,7 +54,7 @@ fn resolve_pod(
                     Object::Pod(p)
                         if p.metadata.labels.as_ref().is_some_and(|l| sel.matches(l)) =>
                     {
-                        Some(p)
+                        Some(&**p)
                     }
                     _ => None,
                 })

@@ -456,7 +456,7 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 Ok(n) => n,
                 Err(e) => return fail(out, &e),
             };
-            let obj = Object::Namespace(Namespace {
+            let obj = Object::from(Namespace {
                 metadata: ObjectMeta {
                     name: Some(name.clone()),
                     ..Default::default()
@@ -495,7 +495,7 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                     ..Default::default()
                 })
                 .collect();
-            let obj = Object::Deployment(Deployment {
+            let obj = Object::from(Deployment {
                 metadata: ObjectMeta {
                     name: Some(name.clone()),
                     labels: labels.clone(),
@@ -641,7 +641,7 @@ fn create_service(ctx: &mut Ctx, a: &Args, out: &mut Output, rest: &[String]) ->
         return fail(out, "at least one tcp port specifier must be provided");
     }
     let labels = labels_of(&[("app", name)]);
-    let obj = Object::Service(Service {
+    let obj = Object::from(Service {
         metadata: ObjectMeta {
             name: Some(name.clone()),
             labels: labels.clone(),
@@ -740,7 +740,7 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         tty: a.has(&["-t", "--tty"]).then_some(true),
         ..Default::default()
     };
-    let pod = Object::Pod(Pod {
+    let pod = Object::from(Pod {
         metadata: ObjectMeta {
             name: Some(name.clone()),
             labels: Some(labels),
@@ -1090,7 +1090,7 @@ pub fn expose(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
     };
     let name = a.value(&["--name"]).unwrap_or(obj.name()).to_string();
-    let svc = Object::Service(Service {
+    let svc = Object::from(Service {
         metadata: ObjectMeta {
             name: Some(name),
             labels,

@@ -374,7 +374,7 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                             .get(REVISION)?
                             .parse()
                             .ok()?;
-                        Some((rev, rs.clone()))
+                        Some((rev, (**rs).clone()))
                     }
                     _ => None,
                 })
