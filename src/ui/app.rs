@@ -109,6 +109,11 @@ impl State {
     }
 
     pub(crate) fn run(&mut self, step: &Step) -> String {
+        self.run_with_code(step).0
+    }
+
+    /// [`State::run`], also returning the step's exit code.
+    fn run_with_code(&mut self, step: &Step) -> (String, i32) {
         let (result, flows) = {
             let mut world = self.world.borrow_mut();
             let result = world.run(step);
@@ -123,18 +128,23 @@ impl State {
         }
         let output = result.output.combined();
         super::share::record(self, step, &output);
-        output
+        (output, result.code)
     }
 
     fn apply(&mut self) {
+        let text = self.text.clone();
+        let (out, code) = self.run_with_code(&Step::Apply { text });
+        // `kubectl apply` reports every document that does not parse and then exits 1, so
+        // a clean apply has no problems to mark: only a failed one parses the text again
+        // for the problems' lines.
         self.problems.clear();
-        for doc in manifest::parse(&self.text, "STDIN") {
-            if let Err(err) = doc.result {
-                self.problems.push(problem(err, doc.start_line));
+        if code != 0 {
+            for doc in manifest::parse(&self.text, "STDIN") {
+                if let Err(err) = doc.result {
+                    self.problems.push(problem(err, doc.start_line));
+                }
             }
         }
-        let text = self.text.clone();
-        let out = self.run(&Step::Apply { text });
         self.applied = out
             .lines()
             .filter(|l| !l.trim().is_empty())
@@ -177,14 +187,15 @@ impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        // A paused clock's tick changes nothing: no copy of the state.
+        if matches!(action, Action::Tick(_)) && self.ui.paused {
+            return self;
+        }
         let mut next = (*self).clone();
         match action {
             Action::Edit(text) => next.text = text,
             Action::Apply => next.apply(),
             Action::Tick(ms) => {
-                if next.ui.paused {
-                    return self;
-                }
                 next.run(&Step::Advance {
                     ms: ms * i64::from(next.ui.speed),
                 });

@@ -370,10 +370,17 @@ fn current_hash() -> String {
 }
 
 /// Saves the work whenever it changes, and opens links pasted into the address bar.
+///
+/// Saving (the share-link encoding of the whole scenario, JSON, localStorage) runs after
+/// the page has painted, never between a step and its frame: an effect only notes the
+/// newest state, and one save per frame writes it (`after_paint`). Leaving the page
+/// (`pagehide`) writes a save still pending.
 #[hook]
 pub fn use_work(state: &UseReducerHandle<State>) {
+    let pending: Pending = use_mut_ref(|| None);
     {
         let state = state.clone();
+        let pending = pending.clone();
         let deps = (
             state.version,
             state.work.rev,
@@ -381,23 +388,59 @@ pub fn use_work(state: &UseReducerHandle<State>) {
             state.term.len(),
         );
         use_effect_with(deps, move |_| {
-            save(&state);
+            let idle = pending.borrow_mut().replace(state).is_none();
+            if idle {
+                after_paint(move || flush(&pending));
+            }
         });
     }
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|w| {
-                EventListener::new(&w, "hashchange", move |_| {
+            let listeners = web_sys::window().map(|w| {
+                let hash = EventListener::new(&w, "hashchange", move |_| {
                     let hash = current_hash();
                     if hash.len() > 1 {
                         dispatcher.dispatch(Action::Work(WorkAction::OpenLink(hash)));
                     }
-                })
+                });
+                let hide = EventListener::new(&w, "pagehide", move |_| flush(&pending));
+                (hash, hide)
             });
-            move || drop(listener)
+            move || drop(listeners)
         });
     }
+}
+
+/// The newest state not saved yet.
+type Pending = Rc<RefCell<Option<UseReducerHandle<State>>>>;
+
+fn flush(pending: &Pending) {
+    let state = pending.borrow_mut().take();
+    if let Some(state) = state {
+        save(&state);
+    }
+}
+
+/// Runs `f` after the next frame is painted (a timeout queued by a requestAnimationFrame
+/// callback), or after a second when no frame comes (a hidden tab paints nothing).
+fn after_paint(f: impl Fn() + 'static) {
+    let Some(w) = web_sys::window() else {
+        return f();
+    };
+    let f = Rc::new(f);
+    let fallback = {
+        let f = f.clone();
+        wasm_bindgen::closure::Closure::once_into_js(move || f())
+    };
+    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(fallback.unchecked_ref(), 1000);
+    let frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let run = wasm_bindgen::closure::Closure::once_into_js(move || f());
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(run.unchecked_ref());
+        }
+    });
+    let _ = w.request_animation_frame(frame.unchecked_ref());
 }
 
 fn save(state: &State) {
