@@ -1,10 +1,37 @@
-//! Events, as the components record them (`kubectl describe`, `kubectl get events`).
-//! A repeat of the same reason and message for the same object bumps its count.
+//! Events, as the components record them (`kubectl describe`, `kubectl get events`),
+//! through a model of client-go's event correlator (tools/record/events_cache.go):
+//! - a repeat of the same source, object, type, reason and message bumps its count;
+//! - the 10th distinct message of one source, object, type and reason within 10 minutes
+//!   becomes one "(combined from similar events): ..." event that later ones bump;
+//! - a spam filter lets each source + object write a burst of 25 events, then one per
+//!   5 minutes (a token bucket); dropped repeats still count toward the next write.
+
+use std::collections::{BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
 
-use super::Cluster;
+use super::{Cluster, Millis};
 use crate::api::Object;
+
+/// client-go `defaultAggregateMaxEvents` and `defaultAggregateIntervalInSeconds`.
+const AGGREGATE_MAX_EVENTS: usize = 10;
+const AGGREGATE_INTERVAL_MS: Millis = 600_000;
+/// client-go `defaultSpamBurst` and `defaultSpamQPS` (1/300: one token per 5 minutes).
+const SPAM_BURST: f64 = 25.0;
+const SPAM_REFILL_MS: f64 = 300_000.0;
+const COMBINED: &str = "(combined from similar events): ";
+
+/// The recorders' in-memory caches. Only looked up, never iterated, so hash maps keep
+/// the simulation deterministic.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Recorder {
+    /// Aggregate key -> distinct messages seen and when the last one was.
+    similar: HashMap<String, (BTreeSet<String>, Millis)>,
+    /// Spam key -> tokens left and when they were counted.
+    spam: HashMap<String, (f64, Millis)>,
+    /// Event key -> repeats the spam filter dropped since the last write.
+    dropped: HashMap<String, i32>,
+}
 
 impl Cluster {
     pub fn record_event(
@@ -21,19 +48,85 @@ impl Cluster {
             n => n.to_string(),
         };
         let uid = involved.meta().uid.clone();
+        let rt = involved.resource_type();
+        let api_version = rt.api_version();
+        let object = [
+            component,
+            host.unwrap_or(""),
+            rt.kind,
+            involved.namespace(),
+            involved.name(),
+            uid.as_deref().unwrap_or(""),
+            &api_version,
+        ]
+        .join("\0");
+        // EventAggregate: similar events (differing only in message) are combined.
+        let aggregate_key = format!("{object}\0{type_}\0{reason}");
+        let now_ms = self.now;
+        let similar = self
+            .recorder
+            .similar
+            .entry(aggregate_key.clone())
+            .or_insert_with(|| (BTreeSet::new(), now_ms));
+        if now_ms - similar.1 > AGGREGATE_INTERVAL_MS {
+            similar.0.clear();
+        }
+        similar.0.insert(message.to_string());
+        similar.1 = now_ms;
+        let combined = similar.0.len() >= AGGREGATE_MAX_EVENTS;
+        if combined {
+            // "do not grow our local key set any larger than max" (client-go pops any).
+            similar.0.pop_first();
+        }
+        let (event_key, message) = if combined {
+            (aggregate_key, format!("{COMBINED}{message}"))
+        } else {
+            (
+                format!("{object}\0{type_}\0{reason}\0{message}"),
+                message.to_string(),
+            )
+        };
+        // The spam filter sees every event, repeats and combined ones included.
+        let bucket = self
+            .recorder
+            .spam
+            .entry(object)
+            .or_insert((SPAM_BURST, now_ms));
+        bucket.0 = (bucket.0 + (now_ms - bucket.1) as f64 / SPAM_REFILL_MS).min(SPAM_BURST);
+        bucket.1 = now_ms;
+        let allowed = bucket.0 >= 1.0;
+        if allowed {
+            bucket.0 -= 1.0;
+        }
         let now = self.now_time();
-        // Same object, reason and message: the recorder aggregates into one event.
+        // The stored event this one repeats (what client-go's event log remembers).
         let existing = self
             .events_in(&ns, uid.as_deref())
             .find(|e| {
                 e.involved_object.uid == uid
+                    && e.type_.as_deref() == Some(type_)
                     && e.reason.as_deref() == Some(reason)
-                    && e.message.as_deref() == Some(message)
+                    && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(component)
+                    && if combined {
+                        e.message
+                            .as_deref()
+                            .is_some_and(|m| m.starts_with(COMBINED))
+                    } else {
+                        e.message.as_deref() == Some(message.as_str())
+                    }
             })
             .cloned();
+        if !allowed {
+            if existing.is_some() {
+                *self.recorder.dropped.entry(event_key).or_insert(0) += 1;
+            }
+            return;
+        }
+        let missed = self.recorder.dropped.remove(&event_key).unwrap_or(0);
         if let Some(mut e) = existing {
-            e.count = Some(e.count.unwrap_or(1) + 1);
+            e.count = Some(e.count.unwrap_or(1) + 1 + missed);
             e.last_timestamp = Some(now);
+            e.message = Some(message);
             self.store.put(Object::from(e));
             return;
         }
@@ -43,7 +136,6 @@ impl Cluster {
         if self.store.len() >= super::store::MAX_OBJECTS + room {
             return;
         }
-        let rt = involved.resource_type();
         // Like the recorder's `%v.%x` of UnixNano: names sort in time order. The store's
         // revision stands in for the nanoseconds, which keeps same-millisecond events in order.
         let nanos = (super::EPOCH_SECONDS * 1000 + self.now) as u64 * 1_000_000
@@ -58,7 +150,7 @@ impl Cluster {
                 ..Default::default()
             },
             involved_object: ObjectReference {
-                api_version: Some(rt.api_version()),
+                api_version: Some(api_version),
                 kind: Some(rt.kind.to_string()),
                 name: Some(involved.name().to_string()),
                 namespace: if involved.namespace().is_empty() {
@@ -71,7 +163,7 @@ impl Cluster {
                 ..Default::default()
             },
             reason: Some(reason.to_string()),
-            message: Some(message.to_string()),
+            message: Some(message),
             type_: Some(type_.to_string()),
             count: Some(1),
             first_timestamp: Some(now.clone()),
@@ -80,8 +172,9 @@ impl Cluster {
                 component: Some(component.to_string()),
                 host: host.map(str::to_string),
             }),
-            reporting_component: Some(component.to_string()),
-            reporting_instance: Some(host.unwrap_or(component).to_string()),
+            // client-go's combined event carries no reporting fields.
+            reporting_component: (!combined).then(|| component.to_string()),
+            reporting_instance: (!combined).then(|| host.unwrap_or(component).to_string()),
             ..Default::default()
         };
         self.store.put(Object::from(event));
@@ -125,5 +218,119 @@ impl Cluster {
                 .unwrap_or_default()
         });
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::tests::apply_text;
+
+    fn events_of<'a>(c: &'a Cluster, kind: &str, reason: &str) -> Vec<&'a Event> {
+        c.store
+            .list("Event")
+            .filter_map(|o| match o {
+                Object::Event(e) => Some(&**e),
+                _ => None,
+            })
+            .filter(|e| {
+                e.involved_object.kind.as_deref() == Some(kind)
+                    && e.reason.as_deref() == Some(reason)
+            })
+            .collect()
+    }
+
+    fn a_node(c: &Cluster) -> Object {
+        c.store
+            .list("Node")
+            .next()
+            .cloned()
+            .expect("the default cluster has nodes")
+    }
+
+    #[test]
+    fn the_tenth_similar_event_is_combined() {
+        // client-go events_cache.go: EventAggregate combines once a source + object +
+        // type + reason has seen defaultAggregateMaxEvents (10) distinct messages.
+        let mut c = Cluster::new(1);
+        let text = crate::scenario::lessons::NGINX.replace("replicas: 3", "replicas: 12");
+        apply_text(&mut c, &text);
+        c.advance(30_000);
+        let created: Vec<&Event> = events_of(&c, "ReplicaSet", "SuccessfulCreate")
+            .into_iter()
+            .filter(|e| {
+                e.involved_object
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("nginx-"))
+            })
+            .collect();
+        let (combined, single): (Vec<&Event>, Vec<&Event>) =
+            created.iter().copied().partition(|e: &&Event| {
+                e.message
+                    .as_deref()
+                    .is_some_and(|m| m.starts_with("(combined from similar events): Created pod: "))
+            });
+        assert_eq!(single.len(), 9, "{created:#?}");
+        assert_eq!(combined.len(), 1, "{created:#?}");
+        assert_eq!(combined[0].count, Some(3));
+        assert!(single.iter().all(|e| e.count == Some(1)));
+    }
+
+    #[test]
+    fn spam_filter_allows_a_burst_of_25_then_one_per_5_minutes() {
+        // client-go: defaultSpamBurst = 25, defaultSpamQPS = 1/300 per source + object.
+        let mut c = Cluster::new(1);
+        let node = a_node(&c);
+        let mut reasons = 0;
+        let mut record = |c: &mut Cluster| {
+            reasons += 1;
+            let reason = format!("Reason{reasons}");
+            c.record_event(&node, "Normal", &reason, "m", "test", None);
+        };
+        for _ in 0..30 {
+            record(&mut c);
+        }
+        let stored = |c: &Cluster| {
+            c.store
+                .list("Event")
+                .filter(|o| match o {
+                    Object::Event(e) => {
+                        e.source.as_ref().and_then(|s| s.component.as_deref()) == Some("test")
+                    }
+                    _ => false,
+                })
+                .count()
+        };
+        assert_eq!(stored(&c), 25);
+        c.advance(299_000);
+        record(&mut c);
+        assert_eq!(stored(&c), 25, "no token yet after 299 s");
+        c.advance(1_000);
+        record(&mut c);
+        assert_eq!(stored(&c), 26, "one token per 300 s");
+    }
+
+    #[test]
+    fn repeats_dropped_by_the_spam_filter_still_count() {
+        let mut c = Cluster::new(1);
+        let node = a_node(&c);
+        for _ in 0..40 {
+            c.record_event(&node, "Warning", "Unhealthy", "probe failed", "test", None);
+        }
+        let count = |c: &Cluster| {
+            c.store.list("Event").find_map(|o| match o {
+                Object::Event(e) if e.reason.as_deref() == Some("Unhealthy") => e.count,
+                _ => None,
+            })
+        };
+        assert_eq!(count(&c), Some(25), "25 writes, 15 dropped");
+        c.advance(300_000);
+        c.record_event(&node, "Warning", "Unhealthy", "probe failed", "test", None);
+        assert_eq!(
+            count(&c),
+            Some(41),
+            "the next write carries the dropped repeats"
+        );
     }
 }

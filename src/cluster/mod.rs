@@ -129,6 +129,8 @@ pub struct Cluster {
     clock_limit: Millis,
     /// Data-plane memory (ipvs counters, ClientIP affinity, app logs): see `net::NetState`.
     pub net: crate::net::NetState,
+    /// What the components' event recorders remember (aggregation, spam filter).
+    pub(crate) recorder: events::Recorder,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -167,6 +169,7 @@ impl Cluster {
             env_cache: None,
             clock_limit: MAX_NOW,
             net: crate::net::NetState::default(),
+            recorder: events::Recorder::default(),
         };
         bootstrap::install(&mut c);
         c.reconcile();

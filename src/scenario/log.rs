@@ -9,7 +9,8 @@ use crate::cluster::Millis;
 /// A scenario records the version that made it; "identical" is promised for that version.
 /// 2: "send traffic" from a pod resolves the Service's name through kube-dns first.
 /// 3: kubelet timers fall on whole seconds; controllers work from change queues.
-pub const SIM_VERSION: u32 = 3;
+/// 4: events go through client-go's correlator (similar events combined, spam filter).
+pub const SIM_VERSION: u32 = 4;
 
 /// The seed a fresh page uses.
 pub const DEFAULT_SEED: u64 = 1;
