@@ -53,6 +53,36 @@ fn install_panic_hook() {
     }));
 }
 
+/// Runs `f` once, after the next frame is painted (a timeout queued by a
+/// requestAnimationFrame callback), or after a second when no frame comes (a hidden tab
+/// paints nothing).
+pub(crate) fn after_paint<F: FnOnce() + 'static>(f: F) {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(w) = web_sys::window() else {
+        return f();
+    };
+    let once = Rc::new(Cell::new(Some(f)));
+    let run = |once: Rc<Cell<Option<F>>>| {
+        move || {
+            if let Some(f) = once.take() {
+                f();
+            }
+        }
+    };
+    let fallback = Closure::once_into_js(run(once.clone()));
+    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(fallback.unchecked_ref(), 1000);
+    let frame = Closure::once_into_js(move || {
+        let later = Closure::once_into_js(run(once));
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(later.unchecked_ref());
+        }
+    });
+    let _ = w.request_animation_frame(frame.unchecked_ref());
+}
+
 /// What the allocator takes from the browser in one piece before the first render.
 const HEAP_RESERVE: usize = 16 << 20;
 

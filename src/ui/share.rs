@@ -373,7 +373,7 @@ fn current_hash() -> String {
 ///
 /// Saving (the share-link encoding of the whole scenario, JSON, localStorage) runs after
 /// the page has painted, never between a step and its frame: an effect only notes the
-/// newest state, and one save per frame writes it (`after_paint`). Leaving the page
+/// newest state, and one save per frame writes it (`ui::after_paint`). Leaving the page
 /// (`pagehide`) writes a save still pending.
 #[hook]
 pub fn use_work(state: &UseReducerHandle<State>) {
@@ -390,7 +390,7 @@ pub fn use_work(state: &UseReducerHandle<State>) {
         use_effect_with(deps, move |_| {
             let idle = pending.borrow_mut().replace(state).is_none();
             if idle {
-                after_paint(move || flush(&pending));
+                super::after_paint(move || flush(&pending));
             }
         });
     }
@@ -420,27 +420,6 @@ fn flush(pending: &Pending) {
     if let Some(state) = state {
         save(&state);
     }
-}
-
-/// Runs `f` after the next frame is painted (a timeout queued by a requestAnimationFrame
-/// callback), or after a second when no frame comes (a hidden tab paints nothing).
-fn after_paint(f: impl Fn() + 'static) {
-    let Some(w) = web_sys::window() else {
-        return f();
-    };
-    let f = Rc::new(f);
-    let fallback = {
-        let f = f.clone();
-        wasm_bindgen::closure::Closure::once_into_js(move || f())
-    };
-    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(fallback.unchecked_ref(), 1000);
-    let frame = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let run = wasm_bindgen::closure::Closure::once_into_js(move || f());
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback(run.unchecked_ref());
-        }
-    });
-    let _ = w.request_animation_frame(frame.unchecked_ref());
 }
 
 fn save(state: &State) {
