@@ -54,10 +54,10 @@ pub fn editor(props: &EditorProps) -> Html {
             }
         })
     };
-    let bad_lines: BTreeMap<usize, &str> = props
+    let bad_lines: BTreeMap<usize, String> = props
         .problems
         .iter()
-        .filter_map(|p| p.line.map(|l| (l, p.message.as_str())))
+        .filter_map(|p| p.line.map(|l| (l, p.message.clone())))
         .collect();
     let n_lines = props.text.lines().count().max(1) + usize::from(props.text.ends_with('\n'));
     let has_problems = !props.problems.is_empty();
@@ -66,10 +66,7 @@ pub fn editor(props: &EditorProps) -> Html {
             <label for="kp-manifest">{ "Manifest" }</label>
             <div class="kp-code">
                 <div class="kp-gutter" aria-hidden="true" ref={gutter_ref}>
-                    { for (1..=n_lines).map(|i| match bad_lines.get(&i) {
-                        Some(msg) => html! { <div class="kp-gutter-bad" title={msg.to_string()}>{ format!("▸{i}") }</div> },
-                        None => html! { <div>{ i }</div> },
-                    }) }
+                    <Gutter {n_lines} {bad_lines} />
                 </div>
                 <textarea
                     id="kp-manifest"
@@ -115,5 +112,24 @@ pub fn editor(props: &EditorProps) -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GutterProps {
+    n_lines: usize,
+    /// The problem per 1-based line.
+    bad_lines: BTreeMap<usize, String>,
+}
+
+/// The line numbers: their own component, so that an Apply or a keystroke that keeps the
+/// line count and the problems does not rebuild and compare one element per line.
+#[function_component(Gutter)]
+fn gutter(props: &GutterProps) -> Html {
+    html! {
+        { for (1..=props.n_lines).map(|i| match props.bad_lines.get(&i) {
+            Some(msg) => html! { <div class="kp-gutter-bad" title={msg.clone()}>{ format!("▸{i}") }</div> },
+            None => html! { <div>{ i }</div> },
+        }) }
     }
 }
