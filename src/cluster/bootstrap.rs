@@ -44,7 +44,7 @@ fn labels(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
     )
 }
 
-fn put(c: &mut Cluster, mut obj: Object) {
+pub(crate) fn put(c: &mut Cluster, mut obj: Object) {
     let uid = c.store.new_uid();
     let now = c.now_time();
     let m = obj.meta_mut();

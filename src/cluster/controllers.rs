@@ -1704,4 +1704,58 @@ fn namespaces(c: &mut Cluster) {
             c.remove_object(&Key::new("Namespace", "", &ns));
         }
     }
+    // The root-ca-cert-publisher: every active namespace holds kube-root-ca.crt, put
+    // back when deleted.
+    let missing: Vec<String> = c
+        .store
+        .list("Namespace")
+        .filter(|o| o.meta().deletion_timestamp.is_none())
+        .map(|o| o.name().to_string())
+        .filter(|ns| {
+            !c.store
+                .contains(&Key::new("ConfigMap", ns, ROOT_CA_CONFIGMAP))
+        })
+        .collect();
+    for ns in missing {
+        super::bootstrap::put(c, root_ca_configmap(&ns));
+    }
+}
+
+/// pkg/controller/certificates/rootcacertpublisher/publisher.go `RootCACertConfigMapName`.
+pub(crate) const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
+
+/// The publisher's ConfigMap: the cluster CA (a made-up certificate of the usual size:
+/// nothing in the simulation verifies TLS) and its `kubernetes.io/description`.
+fn root_ca_configmap(ns: &str) -> Object {
+    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut pem = String::from("-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIQ");
+    let mut x: u32 = 0x6b75_6265;
+    for i in 0..1_040 {
+        // xorshift: the same bytes every time, no RNG draw.
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        pem.push(B64[(x % 64) as usize] as char);
+        if (i + 21) % 64 == 63 {
+            pem.push('\n');
+        }
+    }
+    pem.push_str("=\n-----END CERTIFICATE-----\n");
+    let mut body = serde_json::Map::new();
+    body.insert("data".into(), serde_json::json!({ "ca.crt": pem }));
+    let kind = crate::api::kinds::by_kind_name("ConfigMap")
+        .unwrap_or(&crate::api::kinds::RESOURCE_TYPES[0]);
+    Object::from(crate::api::GenericObject {
+        kind,
+        metadata: ObjectMeta {
+            name: Some(ROOT_CA_CONFIGMAP.into()),
+            namespace: Some(ns.into()),
+            annotations: Some(BTreeMap::from([(
+                "kubernetes.io/description".to_string(),
+                "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.".to_string(),
+            )])),
+            ..Default::default()
+        },
+        body,
+    })
 }

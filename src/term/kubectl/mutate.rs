@@ -950,22 +950,33 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             out.out(&line);
             continue;
         }
+        let uid = ctx
+            .cluster
+            .store
+            .get(key)
+            .and_then(|o| o.meta().uid.clone());
         match ctx
             .cluster
             .delete(key.kind, &key.namespace, &key.name, grace)
         {
             Ok(_) => {
                 out.out(&line);
-                deleted.push(key.clone());
+                deleted.push((key.clone(), uid));
             }
             Err(ApiError::NotFound { .. }) if ignore => {}
             Err(e) => errors.push(e.render(None)),
         }
     }
     if wait {
-        let keys = deleted.clone();
-        ctx.cluster
-            .run_until(600_000, |c| keys.iter().all(|k| !c.store.contains(k)));
+        // Gone means this uid is gone (kubectl's wait.IsDeleted): a controller may
+        // already have created a new object under the same name.
+        ctx.cluster.run_until(600_000, |c| {
+            deleted.iter().all(|(k, uid)| {
+                c.store
+                    .get(k)
+                    .is_none_or(|o| o.meta().uid.is_some() && o.meta().uid != *uid)
+            })
+        });
     }
     for e in &errors {
         out.err(&format!("{e}\n"));

@@ -1200,12 +1200,18 @@ pub mod jsonpath {
         let b: Vec<char> = s.chars().collect();
         let mut segs = Vec::new();
         let mut i = 0;
+        // A field name ends at `.` or `[`; `\.` is a dot inside it, as in
+        // `{.metadata.labels.app\.kubernetes\.io/name}` (client-go jsonpath parseField).
         let ident = |i: &mut usize| {
-            let st = *i;
+            let mut name = String::new();
             while *i < b.len() && b[*i] != '.' && b[*i] != '[' {
+                if b[*i] == '\\' && *i + 1 < b.len() {
+                    *i += 1;
+                }
+                name.push(b[*i]);
                 *i += 1;
             }
-            b[st..*i].iter().collect::<String>()
+            name
         };
         while i < b.len() {
             match b[i] {
