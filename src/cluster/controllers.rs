@@ -48,6 +48,11 @@ pub fn run_all(c: &mut Cluster) {
         namespaces(c);
         absorb(c);
     }
+    if !c.work.nodes.is_empty() {
+        let nodes = std::mem::take(&mut c.work.nodes);
+        node_taints(c, nodes);
+        absorb(c);
+    }
 }
 
 // ---------- work queues ----------
@@ -65,6 +70,8 @@ pub(crate) struct Work {
     unbound: BTreeSet<Key>,
     /// Services whose EndpointSlices and Endpoints may be stale.
     services: BTreeSet<Key>,
+    /// Nodes whose taints may not match `spec.unschedulable`.
+    nodes: BTreeSet<String>,
     pub(crate) load_balancers: bool,
     /// A Namespace changed or something was removed: a terminating namespace may be empty now.
     namespaces: bool,
@@ -194,6 +201,9 @@ fn note_change(
         "Node" => {
             // Room may have appeared (or gone): every unbound pod is looked at again.
             work.unbound.extend(store.list("Pod").map(Key::of));
+            if new.is_some() {
+                work.nodes.insert(key.name.clone());
+            }
         }
         _ => {}
     }
@@ -989,6 +999,41 @@ fn garbage_collect(c: &mut Cluster) {
 
 // ---------- scheduler ----------
 
+/// The taint the node lifecycle controller keeps on cordoned nodes (TaintNodesByCondition).
+pub(crate) const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
+
+/// The node lifecycle controller's part for cordoned nodes: `spec.unschedulable` gets
+/// the `node.kubernetes.io/unschedulable:NoSchedule` taint (with the time it was added),
+/// and loses it on uncordon.
+fn node_taints(c: &mut Cluster, names: BTreeSet<String>) {
+    for name in names {
+        let Some(Object::Node(node)) = c.store.get(&Key::new("Node", "", &name)) else {
+            continue;
+        };
+        let cordoned = node.spec.as_ref().and_then(|s| s.unschedulable) == Some(true);
+        let taints = node.spec.as_ref().and_then(|s| s.taints.as_ref());
+        let tainted = taints.is_some_and(|ts| ts.iter().any(|t| t.key == UNSCHEDULABLE_TAINT));
+        if cordoned == tainted {
+            continue;
+        }
+        let mut node = (**node).clone();
+        let spec = node.spec.get_or_insert_with(Default::default);
+        let mut taints = spec.taints.take().unwrap_or_default();
+        if cordoned {
+            taints.push(k8s_openapi::api::core::v1::Taint {
+                key: UNSCHEDULABLE_TAINT.into(),
+                effect: "NoSchedule".into(),
+                time_added: Some(c.now_time()),
+                value: None,
+            });
+        } else {
+            taints.retain(|t| t.key != UNSCHEDULABLE_TAINT);
+        }
+        spec.taints = (!taints.is_empty()).then_some(taints);
+        c.store.put(Object::from(node));
+    }
+}
+
 fn tolerates(pod: &Pod, taint: &k8s_openapi::api::core::v1::Taint) -> bool {
     pod.spec
         .as_ref()
@@ -1054,8 +1099,21 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
         .as_ref()
         .and_then(|s| s.node_selector.as_ref())
         .unwrap_or(&no_labels);
+    // Filter plugins in the default profile's order (NodeUnschedulable, then
+    // TaintToleration, then NodeAffinity); a node counts under the first that fails.
+    let unschedulable_taint = k8s_openapi::api::core::v1::Taint {
+        key: UNSCHEDULABLE_TAINT.into(),
+        effect: "NoSchedule".into(),
+        ..Default::default()
+    };
     for n in &nodes {
         let nl = n.metadata.labels.as_ref().unwrap_or(&no_labels);
+        if n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true)
+            && !tolerates(&pod, &unschedulable_taint)
+        {
+            *reasons.entry("were unschedulable".into()).or_default() += 1;
+            continue;
+        }
         if let Some(t) = n
             .spec
             .as_ref()
@@ -1079,10 +1137,6 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
             *reasons
                 .entry("didn't match Pod's node affinity/selector".into())
                 .or_default() += 1;
-            continue;
-        }
-        if n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true) {
-            *reasons.entry("were unschedulable".into()).or_default() += 1;
             continue;
         }
         fits.push(n.metadata.name.clone().unwrap_or_default());
