@@ -88,4 +88,7 @@ transcripts! {
     t39_configmap_secret_replace => "39-configmap-secret-replace.txt",
     t40_taint => "40-taint.txt",
     t44_endpoints_managed_by => "44-endpoints-managed-by.txt",
+    t45_event_aggregation => "45-event-aggregation.txt",
+    t46_kube_root_ca_configmap => "46-kube-root-ca-configmap.txt",
+    t47_cordon_taint => "47-cordon-taint.txt",
 }
