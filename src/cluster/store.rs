@@ -28,28 +28,17 @@ impl Key {
     }
 }
 
-/// Byte-wise string order without a `memcmp` call: keys are short and every store and
-/// index lookup compares dozens of them, where the call itself was the cost.
-fn cmp_short(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    for (x, y) in a.iter().zip(b) {
-        if x != y {
-            return x.cmp(y);
-        }
-    }
-    a.len().cmp(&b.len())
-}
-
 impl Ord for Key {
     fn cmp(&self, other: &Self) -> Ordering {
-        // Kinds are `'static` names from one table: the same pointer is the same kind.
+        // Kinds are `'static` names from one table: the same pointer is the same kind,
+        // which saves one string comparison per B-tree step on most lookups.
         let kind = if std::ptr::eq(self.kind, other.kind) {
             Ordering::Equal
         } else {
-            cmp_short(self.kind, other.kind)
+            self.kind.cmp(other.kind)
         };
-        kind.then_with(|| cmp_short(&self.namespace, &other.namespace))
-            .then_with(|| cmp_short(&self.name, &other.name))
+        kind.then_with(|| self.namespace.cmp(&other.namespace))
+            .then_with(|| self.name.cmp(&other.name))
     }
 }
 
