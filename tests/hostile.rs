@@ -748,11 +748,17 @@ fn store_limit_is_a_clear_error() {
     assert!(c.world.cluster.store.len() <= kubeplay::cluster::store::MAX_OBJECTS + 100);
     let r = c.apply("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one-more\n");
     if r.code != 0 {
+        // kubectl prints what the API server says when etcd is full; the page (not the
+        // tool output) says why.
+        let out = r.output.combined();
         assert!(
-            r.output.combined().contains("the playground holds at most"),
+            out.contains("Error from server: error when creating \"STDIN\": etcdserver: mvcc: database space exceeded"),
             "{:?}",
             r
         );
+        assert!(!out.to_lowercase().contains("playground"), "{out}");
+        let notice = c.world.terminal.notice.clone().unwrap_or_default();
+        assert!(notice.contains("at most 20000 objects"), "{notice:?}");
     }
     let r = c.command("kubectl delete deployments --all");
     assert_eq!(r.code, 0);

@@ -57,16 +57,17 @@ impl ApiError {
                 format!("Error from server (BadRequest): {}", src(m.clone()))
             }
             ApiError::Forbidden(m) => format!("Error from server (Forbidden): {}", src(m.clone())),
-            ApiError::TooManyObjects => format!(
-                "Error from server (Forbidden): {}",
-                src(format!(
-                    "the playground holds at most {} objects; delete some first",
-                    super::store::MAX_OBJECTS
-                ))
-            ),
+            // What a real API server answers when etcd is out of space (its quota
+            // alarm); the page says that the simulated store holds MAX_OBJECTS.
+            ApiError::TooManyObjects => {
+                format!("Error from server: {}", src(STORE_FULL.to_string()))
+            }
         }
     }
 }
+
+/// etcd's NOSPACE error text, as the API server passes it on.
+pub const STORE_FULL: &str = "etcdserver: mvcc: database space exceeded";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApplyOutcome {

@@ -874,10 +874,7 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
                         &rs_obj,
                         "Warning",
                         "FailedCreate",
-                        &format!(
-                            "Error creating: the playground holds at most {} objects; delete some first",
-                            super::store::MAX_OBJECTS
-                        ),
+                        &format!("Error creating: {}", super::api_ops::STORE_FULL),
                         "replicaset-controller",
                         None,
                     );

@@ -42,11 +42,23 @@ pub fn fail(out: &mut Output, msg: &str) -> i32 {
 }
 
 pub fn run(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
+    let code = run_command(ctx, argv, out);
+    // A full store fails writes as a full etcd does; the page says why.
+    if code != 0 && ctx.cluster.store.len() >= crate::cluster::store::MAX_OBJECTS {
+        ctx.term.notice = Some(format!(
+            "The simulated cluster holds at most {} objects and is full: writes fail the way a real API server fails when etcd is out of space. Delete something (kubectl delete deployment ...) to make room.",
+            crate::cluster::store::MAX_OBJECTS
+        ));
+    }
+    code
+}
+
+fn run_command(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
     // `kubectl help [COMMAND...]` (cobra's help command) is `kubectl COMMAND --help`.
     if argv.first().map(String::as_str) == Some("help") {
         let mut rest = argv[1..].to_vec();
         rest.push("--help".into());
-        return run(ctx, &rest, out);
+        return run_command(ctx, &rest, out);
     }
     let a = match Args::parse(argv) {
         Ok(a) => a,
