@@ -317,24 +317,7 @@ fn describe_service(c: &Cluster, s: &Service, events: &[&Event]) -> String {
     }
     let ns = meta_ns(m);
     let svc_name = meta_name(m);
-    let slices: Vec<&EndpointSlice> = c
-        .store
-        .list_ns("EndpointSlice", ns)
-        .filter_map(|o| match o {
-            Object::EndpointSlice(es)
-                if es
-                    .metadata
-                    .labels
-                    .as_ref()
-                    .and_then(|l| l.get("kubernetes.io/service-name"))
-                    .map(String::as_str)
-                    == Some(svc_name) =>
-            {
-                Some(&**es)
-            }
-            _ => None,
-        })
-        .collect();
+    let slices: Vec<&EndpointSlice> = crate::net::service_slices(c, ns, svc_name).collect();
     for p in spec.ports.iter().flatten() {
         let proto = p.protocol.as_deref().unwrap_or("TCP");
         let name = p
@@ -2470,18 +2453,7 @@ Events:                   <none>",
 
     #[test]
     fn explain_top_level() {
-        let mut c = Cluster::new(1);
-        let mut term = crate::term::Terminal::new();
-        let argv: Vec<String> = ["explain", "svc"].iter().map(|s| s.to_string()).collect();
-        let a = Args::parse(&argv).unwrap_or_default();
-        let mut ctx = Ctx {
-            cluster: &mut c,
-            term: &mut term,
-            stdin: "",
-        };
-        let mut out = Output::new();
-        explain(&mut ctx, &a, &mut out);
-        let o = out.combined();
+        let (_, o) = explain_output("svc");
         assert!(
             o.starts_with(
                 "KIND:       Service\nVERSION:    v1\n\nDESCRIPTION:\n    Service is a named"
