@@ -1768,6 +1768,10 @@ fn namespaces(c: &mut Cluster) {
         })
         .collect();
     for ns in missing {
+        // Bounded like every other write: a full store takes no new ConfigMap.
+        if c.store.len() >= super::store::MAX_OBJECTS {
+            break;
+        }
         super::bootstrap::put(c, root_ca_configmap(&ns));
     }
 }
