@@ -1,6 +1,8 @@
 //! `Object`: one stored API object. Simulated kinds are k8s-openapi types; every
 //! other kind is kept as JSON with its metadata, listed and printed but not simulated.
 
+use std::sync::Arc;
+
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::{Endpoints, Event, Namespace, Node, Pod, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
@@ -17,28 +19,34 @@ pub struct GenericObject {
     pub body: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Every variant is boxed: the k8s-openapi types are large (a Pod is over 2 KB) and
-/// differ a lot in size, so an unboxed enum would copy and allocate the largest size for
-/// every object, Events included, on each move and store write.
+/// Every variant is behind an `Arc`: the k8s-openapi types are large (a Pod is over
+/// 2 KB, its one Container another 2 KB) and differ a lot in size. Sharing makes a
+/// read-only copy (a controller reading what it syncs, the journal keeping the old
+/// version) a reference count; a writer copies on write with `Arc::make_mut`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Object {
-    Namespace(Box<Namespace>),
-    Node(Box<Node>),
-    Pod(Box<Pod>),
-    Service(Box<Service>),
-    Endpoints(Box<Endpoints>),
-    EndpointSlice(Box<EndpointSlice>),
-    Deployment(Box<Deployment>),
-    ReplicaSet(Box<ReplicaSet>),
-    Event(Box<Event>),
-    Generic(Box<GenericObject>),
+    Namespace(Arc<Namespace>),
+    Node(Arc<Node>),
+    Pod(Arc<Pod>),
+    Service(Arc<Service>),
+    Endpoints(Arc<Endpoints>),
+    EndpointSlice(Arc<EndpointSlice>),
+    Deployment(Arc<Deployment>),
+    ReplicaSet(Arc<ReplicaSet>),
+    Event(Arc<Event>),
+    Generic(Arc<GenericObject>),
 }
 
 macro_rules! object_from {
     ($($t:ident => $v:ident),*) => {$(
         impl From<$t> for Object {
             fn from(o: $t) -> Object {
-                Object::$v(Box::new(o))
+                Object::$v(Arc::new(o))
+            }
+        }
+        impl From<Arc<$t>> for Object {
+            fn from(o: Arc<$t>) -> Object {
+                Object::$v(o)
             }
         }
     )*};
@@ -65,16 +73,16 @@ impl Object {
 
     pub fn meta_mut(&mut self) -> &mut ObjectMeta {
         match self {
-            Object::Namespace(o) => &mut o.metadata,
-            Object::Node(o) => &mut o.metadata,
-            Object::Pod(o) => &mut o.metadata,
-            Object::Service(o) => &mut o.metadata,
-            Object::Endpoints(o) => &mut o.metadata,
-            Object::EndpointSlice(o) => &mut o.metadata,
-            Object::Deployment(o) => &mut o.metadata,
-            Object::ReplicaSet(o) => &mut o.metadata,
-            Object::Event(o) => &mut o.metadata,
-            Object::Generic(o) => &mut o.metadata,
+            Object::Namespace(o) => &mut Arc::make_mut(o).metadata,
+            Object::Node(o) => &mut Arc::make_mut(o).metadata,
+            Object::Pod(o) => &mut Arc::make_mut(o).metadata,
+            Object::Service(o) => &mut Arc::make_mut(o).metadata,
+            Object::Endpoints(o) => &mut Arc::make_mut(o).metadata,
+            Object::EndpointSlice(o) => &mut Arc::make_mut(o).metadata,
+            Object::Deployment(o) => &mut Arc::make_mut(o).metadata,
+            Object::ReplicaSet(o) => &mut Arc::make_mut(o).metadata,
+            Object::Event(o) => &mut Arc::make_mut(o).metadata,
+            Object::Generic(o) => &mut Arc::make_mut(o).metadata,
         }
     }
 
@@ -111,15 +119,15 @@ impl Object {
     /// The object as JSON with apiVersion and kind first-class, as the API server returns it.
     pub fn to_json(&self) -> serde_json::Value {
         let mut v = match self {
-            Object::Namespace(o) => serde_json::to_value(o),
-            Object::Node(o) => serde_json::to_value(o),
-            Object::Pod(o) => serde_json::to_value(o),
-            Object::Service(o) => serde_json::to_value(o),
-            Object::Endpoints(o) => serde_json::to_value(o),
-            Object::EndpointSlice(o) => serde_json::to_value(o),
-            Object::Deployment(o) => serde_json::to_value(o),
-            Object::ReplicaSet(o) => serde_json::to_value(o),
-            Object::Event(o) => serde_json::to_value(o),
+            Object::Namespace(o) => serde_json::to_value(&**o),
+            Object::Node(o) => serde_json::to_value(&**o),
+            Object::Pod(o) => serde_json::to_value(&**o),
+            Object::Service(o) => serde_json::to_value(&**o),
+            Object::Endpoints(o) => serde_json::to_value(&**o),
+            Object::EndpointSlice(o) => serde_json::to_value(&**o),
+            Object::Deployment(o) => serde_json::to_value(&**o),
+            Object::ReplicaSet(o) => serde_json::to_value(&**o),
+            Object::Event(o) => serde_json::to_value(&**o),
             Object::Generic(g) => {
                 let mut m = g.body.clone();
                 m.insert("apiVersion".into(), g.kind.api_version().into());

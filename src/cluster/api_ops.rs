@@ -2,6 +2,8 @@
 //! bookkeeping, and kubectl apply's three-way merge. Every change a learner makes goes
 //! through these functions, whichever way it arrives (editor, terminal, share link).
 
+use std::sync::Arc;
+
 use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
@@ -165,6 +167,7 @@ impl Cluster {
         apply_defaults(&mut obj);
         // The Service allocator runs before validation (BeginCreate), so its errors come alone.
         if let Object::Service(svc) = &mut obj {
+            let svc = Arc::make_mut(svc);
             svc.status = Some(empty_lb_status());
             if let Err(c) = self.allocate_service(svc, None) {
                 return Err(invalid(&obj, vec![c]));
@@ -187,7 +190,7 @@ impl Cluster {
             obj.meta_mut().generation = Some(1);
         }
         if let Object::Pod(pod) = &mut obj {
-            pod.status = Some(k8s_openapi::api::core::v1::PodStatus {
+            Arc::make_mut(pod).status = Some(k8s_openapi::api::core::v1::PodStatus {
                 phase: Some("Pending".into()),
                 qos_class: Some("BestEffort".into()),
                 ..Default::default()
@@ -221,6 +224,7 @@ impl Cluster {
         // Status belongs to the controllers.
         match (&mut obj, &old) {
             (Object::Pod(n), Object::Pod(o)) => {
+                let n = Arc::make_mut(n);
                 n.status = o.status.clone();
                 if n.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_none() {
                     if let (Some(ns), Some(os)) = (n.spec.as_mut(), o.spec.as_ref()) {
@@ -228,13 +232,20 @@ impl Cluster {
                     }
                 }
             }
-            (Object::Deployment(n), Object::Deployment(o)) => n.status = o.status.clone(),
-            (Object::ReplicaSet(n), Object::ReplicaSet(o)) => n.status = o.status.clone(),
-            (Object::Node(n), Object::Node(o)) => n.status = o.status.clone(),
-            (Object::Namespace(n), Object::Namespace(o)) => n.status = o.status.clone(),
+            (Object::Deployment(n), Object::Deployment(o)) => {
+                Arc::make_mut(n).status = o.status.clone()
+            }
+            (Object::ReplicaSet(n), Object::ReplicaSet(o)) => {
+                Arc::make_mut(n).status = o.status.clone()
+            }
+            (Object::Node(n), Object::Node(o)) => Arc::make_mut(n).status = o.status.clone(),
+            (Object::Namespace(n), Object::Namespace(o)) => {
+                Arc::make_mut(n).status = o.status.clone()
+            }
             _ => {}
         }
         if let (Object::Service(n), Object::Service(o)) = (&mut obj, &old) {
+            let n = Arc::make_mut(n);
             n.status = o.status.clone();
             patch_allocated_values(n, o);
             drop_type_dependent_fields(n, o);
@@ -244,7 +255,7 @@ impl Cluster {
             return Err(invalid(&obj, causes));
         }
         if let (Object::Service(n), Object::Service(o)) = (&mut obj, &old) {
-            if let Err(c) = self.reallocate_service(n, o) {
+            if let Err(c) = self.reallocate_service(Arc::make_mut(n), o) {
                 return Err(invalid(&Object::Service(n.clone()), vec![c]));
             }
         }
@@ -349,8 +360,10 @@ impl Cluster {
                 let mut ns = obj.clone();
                 ns.meta_mut().deletion_timestamp = Some(now);
                 if let Object::Namespace(n) = &mut ns {
-                    n.status.get_or_insert_with(Default::default).phase =
-                        Some("Terminating".into());
+                    Arc::make_mut(n)
+                        .status
+                        .get_or_insert_with(Default::default)
+                        .phase = Some("Terminating".into());
                 }
                 self.store.put(ns);
                 let contents: Vec<Key> = self
@@ -407,9 +420,11 @@ impl Cluster {
             self.remove_object(key);
             return;
         }
-        pod.metadata.deletion_timestamp =
+        let deletion_timestamp =
             Some(self.time(self.now.saturating_add(grace.saturating_mul(1000))));
-        pod.metadata.deletion_grace_period_seconds = Some(grace);
+        let meta = &mut Arc::make_mut(&mut pod).metadata;
+        meta.deletion_timestamp = deletion_timestamp;
+        meta.deletion_grace_period_seconds = Some(grace);
         self.store.put(Object::Pod(pod));
         super::kubelet::begin_termination(self, key, grace);
     }

@@ -305,7 +305,7 @@ pub fn install(c: &mut Cluster) {
     let mut o = Object::from(svc.clone());
     crate::manifest::defaults::apply_defaults(&mut o);
     if let Object::Service(s) = o {
-        svc = *s;
+        svc = std::sync::Arc::unwrap_or_clone(s);
     }
     put(c, Object::from(svc));
     put(

@@ -2,6 +2,7 @@
 //! by `Cluster::reconcile` until the store stops changing.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{
     Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus,
@@ -351,17 +352,17 @@ fn deployments(c: &mut Cluster) {
         if is_terminating(&d.metadata) {
             continue;
         }
-        sync_deployment(c, *(d.clone()));
+        sync_deployment(c, d.clone());
     }
 }
 
-fn owned_replicasets(c: &Cluster, ns: &str, uid: &str) -> Vec<ReplicaSet> {
+fn owned_replicasets(c: &Cluster, ns: &str, uid: &str) -> Vec<Arc<ReplicaSet>> {
     c.store
         .dependents(uid)
         .filter(|k| k.kind == "ReplicaSet" && k.namespace == ns)
         .filter_map(|k| match c.store.get(k) {
             Some(Object::ReplicaSet(rs)) if controller_uid(&rs.metadata) == Some(uid) => {
-                Some((**rs).clone())
+                Some(rs.clone())
             }
             _ => None,
         })
@@ -376,20 +377,20 @@ fn revision_of(m: &ObjectMeta) -> i64 {
         .unwrap_or(0)
 }
 
-fn sync_deployment(c: &mut Cluster, d: Deployment) {
+fn sync_deployment(c: &mut Cluster, d: Arc<Deployment>) {
     let ns = d.metadata.namespace.clone().unwrap_or_default();
     let name = d.metadata.name.clone().unwrap_or_default();
     let uid = d.metadata.uid.clone().unwrap_or_default();
-    let Some(spec) = d.spec.clone() else { return };
+    let Some(spec) = d.spec.as_ref() else { return };
     let replicas = spec.replicas.unwrap_or(1);
-    let mut template = spec.template.clone();
+    let template = &spec.template;
     // The hash is computed over the template without the hash label itself. The
     // template only changes with the generation, so the hash is kept per generation.
     let generation = d.metadata.generation.unwrap_or(0);
     let hash = match c.work.template_hashes.get(&uid) {
         Some((g, h)) if *g == generation => h.clone(),
         _ => {
-            let h = template_hash(&serde_json::to_value(&template).unwrap_or_default());
+            let h = template_hash(&serde_json::to_value(template).unwrap_or_default());
             c.work
                 .template_hashes
                 .insert(uid.clone(), (generation, h.clone()));
@@ -417,6 +418,7 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
                 return;
             }
             let rs_name = format!("{name}-{hash}");
+            let mut template = template.clone();
             let meta = template.metadata.get_or_insert_with(Default::default);
             meta.labels
                 .get_or_insert_with(Default::default)
@@ -477,20 +479,21 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
                 "deployment-controller",
                 None,
             );
+            let rs = Arc::new(rs);
             c.store.put(Object::from(rs.clone()));
             rs
         }
     };
     // A rollback to an old template makes that ReplicaSet the newest revision.
     if existing_new.is_some() && revision_of(&new_rs.metadata) < max_rev && !paused {
-        new_rs
+        Arc::make_mut(&mut new_rs)
             .metadata
             .annotations
             .get_or_insert_with(Default::default)
             .insert(REVISION.into(), (max_rev + 1).to_string());
     }
     let new_uid = new_rs.metadata.uid.clone().unwrap_or_default();
-    let mut olds: Vec<ReplicaSet> = owned_replicasets(c, &ns, &uid)
+    let mut olds: Vec<Arc<ReplicaSet>> = owned_replicasets(c, &ns, &uid)
         .into_iter()
         .filter(|rs| rs.metadata.uid.as_deref() != Some(new_uid.as_str()))
         .collect();
@@ -505,7 +508,7 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
 
     let recreate = spec.strategy.as_ref().and_then(|s| s.type_.as_deref()) == Some("Recreate");
     let mut desired_new = rs_replicas(&new_rs);
-    let mut old_targets: Vec<i32> = olds.iter().map(rs_replicas).collect();
+    let mut old_targets: Vec<i32> = olds.iter().map(|rs| rs_replicas(rs)).collect();
     if paused {
         // Paused: only scaling of the current ReplicaSet.
     } else if recreate {
@@ -541,7 +544,8 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
             desired_new = replicas;
         }
         let min_available = replicas.saturating_sub(unavailable);
-        let all_available: i32 = available(&new_rs) + olds.iter().map(available).sum::<i32>();
+        let all_available: i32 =
+            available(&new_rs) + olds.iter().map(|rs| available(rs)).sum::<i32>();
         // Old pods that are not available can go at once; available ones as the budget allows.
         let mut budget = all_available.saturating_sub(min_available).max(0);
         for (i, rs) in olds.iter().enumerate() {
@@ -574,10 +578,14 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
             }
         }
         let mut rs = new_rs.clone();
-        if let Some(s) = rs.spec.as_mut() {
+        let rs_mut = Arc::make_mut(&mut rs);
+        if let Some(s) = rs_mut.spec.as_mut() {
             s.replicas = Some(desired_new);
         }
-        let ann = rs.metadata.annotations.get_or_insert_with(Default::default);
+        let ann = rs_mut
+            .metadata
+            .annotations
+            .get_or_insert_with(Default::default);
         ann.insert(
             "deployment.kubernetes.io/desired-replicas".into(),
             replicas.to_string(),
@@ -605,7 +613,7 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
                 None,
             );
             let mut rs = rs.clone();
-            if let Some(s) = rs.spec.as_mut() {
+            if let Some(s) = Arc::make_mut(&mut rs).spec.as_mut() {
                 s.replicas = Some(*target);
             }
             c.store.put(Object::from(rs));
@@ -613,7 +621,7 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
     }
     // Revision history limit: drop the oldest empty old ReplicaSets beyond the limit.
     let limit = spec.revision_history_limit.unwrap_or(10).max(0) as usize;
-    let empty_olds: Vec<&ReplicaSet> = olds
+    let empty_olds: Vec<&Arc<ReplicaSet>> = olds
         .iter()
         .filter(|rs| rs_replicas(rs) == 0 && rs.status.as_ref().is_none_or(|s| s.replicas == 0))
         .collect();
@@ -624,7 +632,7 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
         }
     }
     // Status.
-    let all: Vec<ReplicaSet> = owned_replicasets(c, &ns, &uid);
+    let all: Vec<Arc<ReplicaSet>> = owned_replicasets(c, &ns, &uid);
     let st = |rs: &ReplicaSet| rs.status.clone().unwrap_or_default();
     let total_replicas: i32 = all.iter().map(|rs| st(rs).replicas).sum();
     let ready: i32 = all
@@ -638,6 +646,7 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
     let updated = st(&new_rs).replicas;
     let mut dep = d.clone();
     let old_status = d.status.clone().unwrap_or_default();
+    let dep_mut = Arc::make_mut(&mut dep);
     let now = c.now_time();
     let unavailable_allowed = if recreate {
         replicas
@@ -729,7 +738,7 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
     }
     // kubectl lists Available before Progressing.
     conds.sort_by_key(|c| if c.type_ == "Available" { 0 } else { 1 });
-    dep.status = Some(DeploymentStatus {
+    dep_mut.status = Some(DeploymentStatus {
         observed_generation: d.metadata.generation,
         replicas: Some(total_replicas).filter(|n| *n > 0),
         updated_replicas: Some(updated).filter(|n| *n > 0),
@@ -741,7 +750,8 @@ fn sync_deployment(c: &mut Cluster, d: Deployment) {
     });
     let rev = revision_of(&new_rs.metadata);
     if rev > 0 {
-        dep.metadata
+        dep_mut
+            .metadata
             .annotations
             .get_or_insert_with(Default::default)
             .insert(REVISION.into(), rev.to_string());
@@ -768,7 +778,7 @@ fn max_surge(d: &Deployment, replicas: i32) -> i32 {
     )
 }
 
-fn initial_new_replicas(d: &Deployment, replicas: i32, olds: &[ReplicaSet]) -> i32 {
+fn initial_new_replicas(d: &Deployment, replicas: i32, olds: &[Arc<ReplicaSet>]) -> i32 {
     let old_total: i32 = olds
         .iter()
         .map(|rs| rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0))
@@ -801,11 +811,11 @@ fn replicasets(c: &mut Cluster) {
         if is_terminating(&rs.metadata) {
             continue;
         }
-        sync_replicaset(c, *(rs.clone()));
+        sync_replicaset(c, rs.clone());
     }
 }
 
-fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
+fn sync_replicaset(c: &mut Cluster, rs: Arc<ReplicaSet>) {
     let ns = rs.metadata.namespace.clone().unwrap_or_default();
     let uid = rs.metadata.uid.clone().unwrap_or_default();
     let Some(spec) = rs.spec.clone() else { return };
@@ -958,12 +968,13 @@ fn sync_replicaset(c: &mut Cluster, rs: ReplicaSet) {
         Some(Object::ReplicaSet(r)) => r.clone(),
         _ => return,
     };
-    rs2.status = Some(ReplicaSetStatus {
+    let observed_generation = rs2.metadata.generation;
+    Arc::make_mut(&mut rs2).status = Some(ReplicaSetStatus {
         replicas: active,
         ready_replicas: Some(ready).filter(|n| *n > 0),
         available_replicas: Some(ready).filter(|n| *n > 0),
         fully_labeled_replicas: Some(labeled).filter(|n| *n > 0),
-        observed_generation: rs2.metadata.generation,
+        observed_generation,
         terminating_replicas: None,
         conditions: None,
     });
@@ -1155,7 +1166,9 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
             .iter()
             .any(|e| e.reason.as_deref() == Some("FailedScheduling"));
         let mut p = pod.clone();
-        let status = p.status.get_or_insert_with(Default::default);
+        let status = Arc::make_mut(&mut p)
+            .status
+            .get_or_insert_with(Default::default);
         status.phase = Some("Pending".into());
         status.conditions = Some(vec![k8s_openapi::api::core::v1::PodCondition {
             type_: "PodScheduled".into(),
@@ -1211,7 +1224,7 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
         *on.entry(pick.clone()).or_default() += 1;
     }
     let mut p = pod;
-    if let Some(s) = p.spec.as_mut() {
+    if let Some(s) = Arc::make_mut(&mut p).spec.as_mut() {
         s.node_name = Some(pick.clone());
     }
     let obj = Object::Pod(p);
@@ -1522,7 +1535,7 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
     let key = Key::new("Endpoints", &ns, &name);
     let mut ep = match c.store.get(&key) {
         Some(Object::Endpoints(e)) => e.clone(),
-        _ => Box::new(Endpoints {
+        _ => Arc::new(Endpoints {
             metadata: ObjectMeta {
                 name: Some(name.clone()),
                 namespace: Some(ns.clone()),
@@ -1533,16 +1546,17 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
             subsets: None,
         }),
     };
-    ep.metadata.labels = (!ep_labels.is_empty()).then_some(ep_labels);
+    let now = c.now_time();
+    let e = Arc::make_mut(&mut ep);
+    e.metadata.labels = (!ep_labels.is_empty()).then_some(ep_labels);
     let subsets = (!subsets.is_empty()).then_some(subsets);
-    let annotations = ep.metadata.annotations.get_or_insert_with(Default::default);
-    if ep.subsets != subsets || !annotations.contains_key(LAST_CHANGE_TRIGGER_TIME) {
+    let annotations = e.metadata.annotations.get_or_insert_with(Default::default);
+    if e.subsets != subsets || !annotations.contains_key(LAST_CHANGE_TRIGGER_TIME) {
         // RFC 3339 at whole seconds, like the pod and Service times that trigger it.
-        let at = k8s_openapi::jiff::Timestamp::from_second(c.now_time().0.as_second())
-            .unwrap_or_default();
+        let at = k8s_openapi::jiff::Timestamp::from_second(now.0.as_second()).unwrap_or_default();
         annotations.insert(LAST_CHANGE_TRIGGER_TIME.into(), at.to_string());
     }
-    ep.subsets = subsets;
+    e.subsets = subsets;
     c.store.put(Object::Endpoints(ep));
 }
 
@@ -1622,7 +1636,7 @@ fn mirror_endpoints(c: &mut Cluster, svc: &Service) {
     });
     let mut slice = match existing {
         Some(s) => s,
-        None => Box::new(EndpointSlice {
+        None => Arc::new(EndpointSlice {
             metadata: ObjectMeta {
                 name: Some(format!("{name}-{}", c.rand_suffix(5))),
                 generate_name: Some(format!("{name}-")),
@@ -1644,9 +1658,10 @@ fn mirror_endpoints(c: &mut Cluster, svc: &Service) {
         MANAGED_BY.into(),
         "endpointslicemirroring-controller.k8s.io".into(),
     );
-    slice.metadata.labels = Some(labels);
-    slice.endpoints = endpoints;
-    slice.ports = ports;
+    let s = Arc::make_mut(&mut slice);
+    s.metadata.labels = Some(labels);
+    s.endpoints = endpoints;
+    s.ports = ports;
     c.store.put(Object::EndpointSlice(slice));
 }
 

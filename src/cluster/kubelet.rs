@@ -48,7 +48,7 @@ pub struct PodRuntime {
 
 fn pod_of(c: &Cluster, key: &Key) -> Option<Pod> {
     match c.store.get(key) {
-        Some(Object::Pod(p)) => Some(*(p.clone())),
+        Some(Object::Pod(p)) => Some((**p).clone()),
         _ => None,
     }
 }

@@ -18,11 +18,11 @@ pub const DEFAULT_CLIENT_IP_TIMEOUT: i32 = 10800;
 /// Applies the API server's defaults in place. Idempotent.
 pub fn apply_defaults(obj: &mut Object) {
     match obj {
-        Object::Service(s) => service(s),
-        Object::Pod(p) => pod(p),
-        Object::Deployment(d) => deployment(d),
-        Object::ReplicaSet(r) => replica_set(r),
-        Object::Namespace(n) => namespace(n),
+        Object::Service(s) => service(std::sync::Arc::make_mut(s)),
+        Object::Pod(p) => pod(std::sync::Arc::make_mut(p)),
+        Object::Deployment(d) => deployment(std::sync::Arc::make_mut(d)),
+        Object::ReplicaSet(r) => replica_set(std::sync::Arc::make_mut(r)),
+        Object::Namespace(n) => namespace(std::sync::Arc::make_mut(n)),
         _ => {}
     }
 }

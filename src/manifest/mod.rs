@@ -454,7 +454,7 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
     macro_rules! typed {
         ($ty:ty, $variant:ident) => {{
             match decode::strict::<$ty>(v.clone()) {
-                Ok((o, unknown)) => (Object::$variant(Box::new(o)), unknown),
+                Ok((o, unknown)) => (Object::from(o), unknown),
                 Err(e) => {
                     let check = |x: &Value| decode::strict::<$ty>(x.clone()).err();
                     return Err(decode_err(decode::go_type_error(&kind, &v, &check, &e)));

@@ -35,7 +35,7 @@ fn service_defaults() {
     else {
         panic!()
     };
-    let spec = s.spec.unwrap_or_default();
+    let spec = s.spec.clone().unwrap_or_default();
     let p = &spec.ports.unwrap_or_default()[0];
     assert_eq!(p.protocol.as_deref(), Some("TCP"));
     assert_eq!(
@@ -51,6 +51,7 @@ fn service_defaults() {
     };
     let t = s
         .spec
+        .clone()
         .and_then(|s| s.session_affinity_config)
         .and_then(|c| c.client_ip)
         .and_then(|c| c.timeout_seconds);
@@ -62,7 +63,7 @@ fn deployment_and_pod_defaults() {
     let Object::Deployment(d) = obj("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        readinessProbe:\n          httpGet: {port: 80}\n") else {
         panic!()
     };
-    let spec = d.spec.unwrap_or_default();
+    let spec = d.spec.clone().unwrap_or_default();
     assert_eq!(spec.replicas, Some(1));
     assert_eq!(spec.revision_history_limit, Some(10));
     assert_eq!(spec.progress_deadline_seconds, Some(600));

@@ -149,7 +149,7 @@ pub fn image_has_program(image: &str, prog: &str) -> bool {
 
 fn get_pod(c: &Cluster, key: &Key) -> Option<Pod> {
     match c.store.get(key) {
-        Some(Object::Pod(p)) => Some(*(p.clone())),
+        Some(Object::Pod(p)) => Some((**p).clone()),
         _ => None,
     }
 }

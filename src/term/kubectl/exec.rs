@@ -39,7 +39,7 @@ fn resolve_pod(
         return Err(format!("{}\n", not_found(rt, name)));
     };
     match obj {
-        Object::Pod(p) => Ok(*(p.clone())),
+        Object::Pod(p) => Ok((**p).clone()),
         _ => {
             let sel = selector_of(obj).ok_or_else(|| {
                 format!(

@@ -3,6 +3,7 @@
 //! prints them (REFERENCE.md sections 1 and 8).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
@@ -1166,10 +1167,16 @@ pub fn scale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let mut obj = obj;
     match &mut obj {
         Object::Deployment(d) => {
-            d.spec.get_or_insert_with(Default::default).replicas = Some(replicas)
+            Arc::make_mut(d)
+                .spec
+                .get_or_insert_with(Default::default)
+                .replicas = Some(replicas)
         }
         Object::ReplicaSet(r) => {
-            r.spec.get_or_insert_with(Default::default).replicas = Some(replicas)
+            Arc::make_mut(r)
+                .spec
+                .get_or_insert_with(Default::default)
+                .replicas = Some(replicas)
         }
         other => return fail(out, &format!("cannot scale a {}", other.kind())),
     }
@@ -1508,18 +1515,18 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let refn = ref_name(&obj);
     let mut obj = obj;
     let containers: Option<&mut Vec<Container>> = match &mut obj {
-        Object::Deployment(d) => d
+        Object::Deployment(d) => Arc::make_mut(d)
             .spec
             .as_mut()
             .and_then(|s| s.template.spec.as_mut())
             .map(|s| &mut s.containers),
-        Object::ReplicaSet(r) => r
+        Object::ReplicaSet(r) => Arc::make_mut(r)
             .spec
             .as_mut()
             .and_then(|s| s.template.as_mut())
             .and_then(|t| t.spec.as_mut())
             .map(|s| &mut s.containers),
-        Object::Pod(p) => p.spec.as_mut().map(|s| &mut s.containers),
+        Object::Pod(p) => Arc::make_mut(p).spec.as_mut().map(|s| &mut s.containers),
         _ => None,
     };
     let Some(containers) = containers else {

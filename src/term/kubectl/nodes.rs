@@ -85,7 +85,10 @@ fn set_unschedulable(c: &mut Cluster, name: &str, desired: bool, dry: &str, out:
     }
     if dry.is_empty() {
         let mut node = node;
-        node.spec.get_or_insert_with(Default::default).unschedulable = desired.then_some(true);
+        std::sync::Arc::make_mut(&mut node)
+            .spec
+            .get_or_insert_with(Default::default)
+            .unschedulable = desired.then_some(true);
         if let Err(e) = c.update(Object::Node(node)) {
             out.err(&format!(
                 "error: unable to {} node \"{name}\": {}\n",
@@ -515,7 +518,10 @@ pub fn taint(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         } else {
             "untainted"
         };
-        node.spec.get_or_insert_with(Default::default).taints = (!new.is_empty()).then_some(new);
+        std::sync::Arc::make_mut(&mut node)
+            .spec
+            .get_or_insert_with(Default::default)
+            .taints = (!new.is_empty()).then_some(new);
         let dry = dry_suffix(a);
         if dry.is_empty() {
             if let Err(e) = ctx.cluster.update(Object::Node(node)) {

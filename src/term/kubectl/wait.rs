@@ -286,7 +286,7 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 return 1;
             };
             let stamp = ctx.cluster.now_time().0.to_string();
-            if let Some(spec) = d.spec.as_mut() {
+            if let Some(spec) = std::sync::Arc::make_mut(&mut d).spec.as_mut() {
                 spec.template
                     .metadata
                     .get_or_insert_with(Default::default)
@@ -407,7 +407,7 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             if let Some(l) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
                 l.remove(crate::cluster::controllers::POD_TEMPLATE_HASH);
             }
-            if let Some(spec) = d.spec.as_mut() {
+            if let Some(spec) = std::sync::Arc::make_mut(&mut d).spec.as_mut() {
                 spec.template = template;
             }
             let refn = ref_name(&obj);
@@ -438,7 +438,7 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                     ),
                 );
             }
-            if let Some(s) = d.spec.as_mut() {
+            if let Some(s) = std::sync::Arc::make_mut(&mut d).spec.as_mut() {
                 s.paused = if pause { Some(true) } else { None };
             }
             match ctx.cluster.update(Object::Deployment(d)) {
