@@ -479,9 +479,11 @@ fn sync_deployment(c: &mut Cluster, d: Arc<Deployment>) {
                 "deployment-controller",
                 None,
             );
-            let rs = Arc::new(rs);
-            c.store.put(Object::from(rs.clone()));
-            rs
+            c.store.put(Object::from(rs));
+            match c.store.get(&Key::new("ReplicaSet", &ns, &rs_name)) {
+                Some(Object::ReplicaSet(rs)) => rs.clone(),
+                _ => return,
+            }
         }
     };
     // A rollback to an old template makes that ReplicaSet the newest revision.
@@ -594,8 +596,11 @@ fn sync_deployment(c: &mut Cluster, d: Arc<Deployment>) {
             "deployment.kubernetes.io/max-replicas".into(),
             replicas.saturating_add(max_surge(&d, replicas)).to_string(),
         );
-        c.store.put(Object::from(rs.clone()));
-        new_rs = rs;
+        let rs_key = Key::new("ReplicaSet", &ns, rs.metadata.name.as_deref().unwrap_or(""));
+        c.store.put(Object::from(rs));
+        if let Some(Object::ReplicaSet(rs)) = c.store.get(&rs_key) {
+            new_rs = rs.clone();
+        }
     }
     for (rs, target) in olds.iter().zip(old_targets.iter()) {
         if rs_replicas(rs) != *target {
@@ -644,9 +649,7 @@ fn sync_deployment(c: &mut Cluster, d: Arc<Deployment>) {
         .map(|rs| st(rs).available_replicas.unwrap_or(0))
         .sum();
     let updated = st(&new_rs).replicas;
-    let mut dep = d.clone();
     let old_status = d.status.clone().unwrap_or_default();
-    let dep_mut = Arc::make_mut(&mut dep);
     let now = c.now_time();
     let unavailable_allowed = if recreate {
         replicas
@@ -738,7 +741,7 @@ fn sync_deployment(c: &mut Cluster, d: Arc<Deployment>) {
     }
     // kubectl lists Available before Progressing.
     conds.sort_by_key(|c| if c.type_ == "Available" { 0 } else { 1 });
-    dep_mut.status = Some(DeploymentStatus {
+    let status = Some(DeploymentStatus {
         observed_generation: d.metadata.generation,
         replicas: Some(total_replicas).filter(|n| *n > 0),
         updated_replicas: Some(updated).filter(|n| *n > 0),
@@ -749,6 +752,12 @@ fn sync_deployment(c: &mut Cluster, d: Arc<Deployment>) {
         ..Default::default()
     });
     let rev = revision_of(&new_rs.metadata);
+    if status == d.status && (rev <= 0 || revision_of(&d.metadata) == rev) {
+        return; // nothing to write: no copy of the Deployment
+    }
+    let mut dep = d;
+    let dep_mut = Arc::make_mut(&mut dep);
+    dep_mut.status = status;
     if rev > 0 {
         dep_mut
             .metadata
@@ -818,7 +827,7 @@ fn replicasets(c: &mut Cluster) {
 fn sync_replicaset(c: &mut Cluster, rs: Arc<ReplicaSet>) {
     let ns = rs.metadata.namespace.clone().unwrap_or_default();
     let uid = rs.metadata.uid.clone().unwrap_or_default();
-    let Some(spec) = rs.spec.clone() else { return };
+    let Some(spec) = rs.spec.as_ref() else { return };
     let selector = Selector::from_label_selector(&spec.selector);
     let want = spec.replicas.unwrap_or(1).max(0);
     // Adopt orphans that match the selector (pod-template-hash keeps a Deployment's RS from adopting bare pods).
@@ -968,17 +977,19 @@ fn sync_replicaset(c: &mut Cluster, rs: Arc<ReplicaSet>) {
         Some(Object::ReplicaSet(r)) => r.clone(),
         _ => return,
     };
-    let observed_generation = rs2.metadata.generation;
-    Arc::make_mut(&mut rs2).status = Some(ReplicaSetStatus {
+    let status = Some(ReplicaSetStatus {
         replicas: active,
         ready_replicas: Some(ready).filter(|n| *n > 0),
         available_replicas: Some(ready).filter(|n| *n > 0),
         fully_labeled_replicas: Some(labeled).filter(|n| *n > 0),
-        observed_generation,
+        observed_generation: rs2.metadata.generation,
         terminating_replicas: None,
         conditions: None,
     });
-    c.store.put(Object::ReplicaSet(rs2));
+    if rs2.status != status {
+        Arc::make_mut(&mut rs2).status = status;
+        c.store.put(Object::ReplicaSet(rs2));
+    }
 }
 
 // ---------- garbage collector ----------

@@ -6,10 +6,11 @@
 //! - a spam filter lets each source + object write a burst of 25 events, then one per
 //!   5 minutes (a token bucket); dropped repeats still count toward the next write.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
 
+use super::store::FastMap;
 use super::{Cluster, Millis};
 use crate::api::Object;
 
@@ -26,11 +27,11 @@ const COMBINED: &str = "(combined from similar events): ";
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Recorder {
     /// Aggregate key -> distinct messages seen and when the last one was.
-    similar: HashMap<String, (BTreeSet<String>, Millis)>,
+    similar: FastMap<String, (BTreeSet<String>, Millis)>,
     /// Spam key -> tokens left and when they were counted.
-    spam: HashMap<String, (f64, Millis)>,
+    spam: FastMap<String, (f64, Millis)>,
     /// Event key -> repeats the spam filter dropped since the last write.
-    dropped: HashMap<String, i32>,
+    dropped: FastMap<String, i32>,
 }
 
 impl Cluster {

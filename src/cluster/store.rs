@@ -3,6 +3,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::api::Object;
 
@@ -48,13 +49,61 @@ impl PartialOrd for Key {
     }
 }
 
+/// FxHash's mixing step (rustc-hash): a fast, deterministic hash for lookup tables of
+/// short strings. Tables hashed with it are only looked up, never iterated, so the hash
+/// never decides an order the learner could see.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 56));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        // hashbrown picks buckets from the low bits and tags from the high ones.
+        self.0.rotate_left(26)
+    }
+}
+
+/// A hash map with [`FastHasher`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
 /// How many objects the store holds at most: far above any lesson or benchmark, low
 /// enough that a hostile paste cannot exhaust the browser's memory.
 pub const MAX_OBJECTS: usize = 20_000;
 
 #[derive(Debug, Clone, Default)]
 pub struct Store {
-    objects: BTreeMap<Key, Object>,
+    /// Every object by key: point lookups and writes, the bulk of the work.
+    objects: FastMap<Key, Object>,
+    /// The same keys in order, for listing (changes only on create and delete).
+    order: BTreeSet<Key>,
     next_rv: u64,
     next_uid: u64,
     /// Lookups the controllers need without scanning every object (derived from `objects`).
@@ -81,7 +130,7 @@ impl PartialEq for Store {
 /// never iterated, so hash maps keep the simulation deterministic; the sets are ordered.
 #[derive(Debug, Clone, Default)]
 struct Index {
-    by_uid: HashMap<String, Key>,
+    by_uid: FastMap<String, Key>,
     /// Owner uid -> objects with an ownerReference to it.
     dependents: Entries,
     /// Pod label pair -> pods carrying it.
@@ -107,7 +156,7 @@ fn pair_key(ns: &str, k: &str, v: &str) -> String {
 }
 
 /// Index entry -> the objects in it.
-type Entries = HashMap<String, BTreeSet<Key>>;
+type Entries = FastMap<String, BTreeSet<Key>>;
 
 fn set_insert(map: &mut Entries, at: String, key: &Key) {
     map.entry(at).or_default().insert(key.clone());
@@ -144,26 +193,49 @@ fn same_index_entries(a: &Object, b: &Object) -> bool {
     }
 }
 
+/// One of the [`Index`] tables an object can have entries in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Table {
+    Dependents,
+    PodLabels,
+    SelectorPairs,
+    ActiveOnNode,
+    PodIps,
+    EventsAbout,
+}
+
 impl Index {
-    /// Calls `f(map, entry)` for every index entry `obj` belongs to.
-    fn entries(&mut self, obj: &Object, f: &mut dyn FnMut(&mut Entries, String)) {
+    fn table(&mut self, t: Table) -> &mut Entries {
+        match t {
+            Table::Dependents => &mut self.dependents,
+            Table::PodLabels => &mut self.pod_labels,
+            Table::SelectorPairs => &mut self.selector_pairs,
+            Table::ActiveOnNode => &mut self.active_on_node,
+            Table::PodIps => &mut self.pod_ips,
+            Table::EventsAbout => &mut self.events_about,
+        }
+    }
+
+    /// Every index entry `obj` belongs to.
+    fn entries(obj: &Object) -> Vec<(Table, String)> {
         let meta = obj.meta();
         let ns = obj.namespace();
+        let mut out = Vec::new();
         for r in meta.owner_references.iter().flatten() {
-            f(&mut self.dependents, r.uid.clone());
+            out.push((Table::Dependents, r.uid.clone()));
         }
         match obj {
             Object::Pod(p) => {
                 for (k, v) in meta.labels.iter().flatten() {
-                    f(&mut self.pod_labels, pair_key(ns, k, v));
+                    out.push((Table::PodLabels, pair_key(ns, k, v)));
                 }
                 if meta.deletion_timestamp.is_none() {
                     if let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.as_ref()) {
-                        f(&mut self.active_on_node, node.clone());
+                        out.push((Table::ActiveOnNode, node.clone()));
                     }
                 }
                 if let Some(ip) = p.status.as_ref().and_then(|s| s.pod_ip.as_ref()) {
-                    f(&mut self.pod_ips, ip.clone());
+                    out.push((Table::PodIps, ip.clone()));
                 }
             }
             Object::Service(s) => {
@@ -174,32 +246,48 @@ impl Index {
                     .into_iter()
                     .flatten()
                 {
-                    f(&mut self.selector_pairs, pair_key(ns, k, v));
+                    out.push((Table::SelectorPairs, pair_key(ns, k, v)));
                 }
             }
             Object::Event(e) => {
                 if let Some(uid) = &e.involved_object.uid {
-                    f(&mut self.events_about, uid.clone());
+                    out.push((Table::EventsAbout, uid.clone()));
                 }
             }
             _ => {}
         }
+        out
     }
 
-    fn add(&mut self, key: &Key, obj: &Object) {
-        if let Some(uid) = &obj.meta().uid {
-            self.by_uid.insert(uid.clone(), key.clone());
-        }
-        self.entries(obj, &mut |map, at| set_insert(map, at, key));
-    }
-
-    fn remove(&mut self, key: &Key, obj: &Object) {
-        if let Some(uid) = &obj.meta().uid {
-            if self.by_uid.get(uid) == Some(key) {
-                self.by_uid.remove(uid);
+    /// Moves `key` from the entries of its `old` version to those of its `new` one,
+    /// touching only the entries that differ (a pod bound to a node keeps its labels).
+    fn update(&mut self, key: &Key, old: Option<&Object>, new: Option<&Object>) {
+        let old_uid = old.and_then(|o| o.meta().uid.as_ref());
+        let new_uid = new.and_then(|o| o.meta().uid.as_ref());
+        if old_uid != new_uid {
+            if let Some(uid) = old_uid {
+                if self.by_uid.get(uid) == Some(key) {
+                    self.by_uid.remove(uid);
+                }
             }
         }
-        self.entries(obj, &mut |map, at| set_remove(map, &at, key));
+        if let Some(uid) = new_uid {
+            if self.by_uid.get(uid) != Some(key) {
+                self.by_uid.insert(uid.clone(), key.clone());
+            }
+        }
+        let before = old.map(Index::entries).unwrap_or_default();
+        let after = new.map(Index::entries).unwrap_or_default();
+        for (t, at) in &before {
+            if !after.iter().any(|(t2, at2)| t2 == t && at2 == at) {
+                set_remove(self.table(*t), at, key);
+            }
+        }
+        for (t, at) in after {
+            if !before.iter().any(|(t2, at2)| *t2 == t && *at2 == at) {
+                set_insert(self.table(t), at, key);
+            }
+        }
     }
 }
 
@@ -223,10 +311,10 @@ impl Store {
     /// All objects of one kind, in key order (namespace, then name).
     pub fn list<'a>(&'a self, kind: &'static str) -> impl Iterator<Item = &'a Object> + 'a {
         let start = Key::new(kind, "", "");
-        self.objects
+        self.order
             .range(start..)
-            .take_while(move |(k, _)| k.kind == kind)
-            .map(|(_, o)| o)
+            .take_while(move |k| k.kind == kind)
+            .filter_map(|k| self.objects.get(k))
     }
 
     /// Objects of one kind in one namespace, by name.
@@ -237,14 +325,15 @@ impl Store {
     ) -> impl Iterator<Item = &'a Object> + 'a {
         let start = Key::new(kind, namespace, "");
         let ns = namespace.to_string();
-        self.objects
+        self.order
             .range(start..)
-            .take_while(move |(k, _)| k.kind == kind && k.namespace == ns)
-            .map(|(_, o)| o)
+            .take_while(move |k| k.kind == kind && k.namespace == ns)
+            .filter_map(|k| self.objects.get(k))
     }
 
+    /// Every object in key order.
     pub fn all(&self) -> impl Iterator<Item = &Object> {
-        self.objects.values()
+        self.order.iter().filter_map(|k| self.objects.get(k))
     }
 
     /// Grows with every write that changed something.
@@ -271,7 +360,11 @@ impl Store {
     pub fn put(&mut self, mut obj: Object) -> bool {
         let key = Key::of(&obj);
         if let Some(old) = self.objects.get(&key) {
-            obj.meta_mut().resource_version = old.meta().resource_version.clone();
+            // Most writers start from the stored version: no copy-on-write just to compare.
+            let old_rv = old.meta().resource_version.as_ref();
+            if obj.meta().resource_version.as_ref() != old_rv {
+                obj.meta_mut().resource_version = old_rv.cloned();
+            }
             if *old == obj {
                 return false;
             }
@@ -282,18 +375,14 @@ impl Store {
             self.service_writes += 1;
         }
         let old = self.objects.insert(key.clone(), obj);
+        if old.is_none() {
+            self.order.insert(key.clone());
+        }
         let new = self.objects.get(&key);
         match (&old, new) {
             // Most writes are status updates that move no index entry.
             (Some(old), Some(new)) if same_index_entries(old, new) => {}
-            (old, new) => {
-                if let Some(old) = old {
-                    self.index.remove(&key, old);
-                }
-                if let Some(new) = new {
-                    self.index.add(&key, new);
-                }
-            }
+            (old, new) => self.index.update(&key, old.as_ref(), new),
         }
         // No controller watches Events (only their removal matters, for namespaces).
         if key.kind != "Event" {
@@ -307,11 +396,12 @@ impl Store {
     pub fn remove(&mut self, key: &Key) -> Option<Object> {
         let removed = self.objects.remove(key);
         if let Some(old) = &removed {
+            self.order.remove(key);
             self.next_rv += 1;
             if key.kind == "Service" {
                 self.service_writes += 1;
             }
-            self.index.remove(key, old);
+            self.index.update(key, Some(old), None);
             // Keep a version for the controllers: one that existed beats "did not exist".
             match self.journal.get_mut(key) {
                 Some(Some(_)) => {}
