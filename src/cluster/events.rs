@@ -51,7 +51,11 @@ impl Cluster {
         let uid = involved.meta().uid.clone();
         let rt = involved.resource_type();
         let api_version = rt.api_version();
-        let object = [
+        let mut object_len = 0;
+        // The correlator's keys, built in one buffer: the object key (source + involved
+        // object), then the aggregate key (+ type, reason), then the event key (+ message).
+        let mut key = String::with_capacity(192);
+        for (i, part) in [
             component,
             host.unwrap_or(""),
             rt.kind,
@@ -59,40 +63,60 @@ impl Cluster {
             involved.name(),
             uid.as_deref().unwrap_or(""),
             &api_version,
+            type_,
+            reason,
         ]
-        .join("\0");
+        .into_iter()
+        .enumerate()
+        {
+            if i > 0 {
+                key.push('\0');
+            }
+            if i == 7 {
+                object_len = key.len() - 1;
+            }
+            key.push_str(part);
+        }
         // EventAggregate: similar events (differing only in message) are combined.
-        let aggregate_key = format!("{object}\0{type_}\0{reason}");
         let now_ms = self.now;
-        let similar = self
-            .recorder
-            .similar
-            .entry(aggregate_key.clone())
-            .or_insert_with(|| (BTreeSet::new(), now_ms));
+        if !self.recorder.similar.contains_key(&key) {
+            self.recorder
+                .similar
+                .insert(key.clone(), (BTreeSet::new(), now_ms));
+        }
+        let Some(similar) = self.recorder.similar.get_mut(&key) else {
+            return;
+        };
         if now_ms - similar.1 > AGGREGATE_INTERVAL_MS {
             similar.0.clear();
         }
-        similar.0.insert(message.to_string());
+        if !similar.0.contains(message) {
+            similar.0.insert(message.to_string());
+        }
         similar.1 = now_ms;
         let combined = similar.0.len() >= AGGREGATE_MAX_EVENTS;
         if combined {
             // "do not grow our local key set any larger than max" (client-go pops any).
             similar.0.pop_first();
         }
-        let (event_key, message) = if combined {
-            (aggregate_key, format!("{COMBINED}{message}"))
+        let message = if combined {
+            format!("{COMBINED}{message}")
         } else {
-            (
-                format!("{object}\0{type_}\0{reason}\0{message}"),
-                message.to_string(),
-            )
+            key.push('\0');
+            key.push_str(message);
+            message.to_string()
         };
+        let event_key = &key[..];
         // The spam filter sees every event, repeats and combined ones included.
-        let bucket = self
-            .recorder
-            .spam
-            .entry(object)
-            .or_insert((SPAM_BURST, now_ms));
+        let object = &key[..object_len];
+        if !self.recorder.spam.contains_key(object) {
+            self.recorder
+                .spam
+                .insert(object.to_string(), (SPAM_BURST, now_ms));
+        }
+        let Some(bucket) = self.recorder.spam.get_mut(object) else {
+            return;
+        };
         bucket.0 = (bucket.0 + (now_ms - bucket.1) as f64 / SPAM_REFILL_MS).min(SPAM_BURST);
         bucket.1 = now_ms;
         let allowed = bucket.0 >= 1.0;
@@ -119,11 +143,19 @@ impl Cluster {
             .cloned();
         if !allowed {
             if existing.is_some() {
-                *self.recorder.dropped.entry(event_key).or_insert(0) += 1;
+                *self
+                    .recorder
+                    .dropped
+                    .entry(event_key.to_string())
+                    .or_insert(0) += 1;
             }
             return;
         }
-        let missed = self.recorder.dropped.remove(&event_key).unwrap_or(0);
+        let missed = if self.recorder.dropped.is_empty() {
+            0
+        } else {
+            self.recorder.dropped.remove(event_key).unwrap_or(0)
+        };
         if let Some(mut e) = existing {
             e.count = Some(e.count.unwrap_or(1) + 1 + missed);
             e.last_timestamp = Some(now);
@@ -141,7 +173,10 @@ impl Cluster {
         // revision stands in for the nanoseconds, which keeps same-millisecond events in order.
         let nanos = (super::EPOCH_SECONDS * 1000 + self.now) as u64 * 1_000_000
             + self.store.revision() % 1_000_000;
-        let name = format!("{}.{nanos:x}", involved.name());
+        let mut name = String::with_capacity(involved.name().len() + 17);
+        name.push_str(involved.name());
+        name.push('.');
+        super::store::push_hex(&mut name, nanos, 0);
         let event = Event {
             metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
                 name: Some(name),

@@ -4,13 +4,19 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use crate::api::Object;
 
 /// Where an object lives. Cluster-scoped objects have an empty namespace.
 /// Ordered by kind, namespace, name (as strings): the store's range scans rely on it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Key {
+/// A key is shared, not copied: the store, its index, the journal, the work queues and
+/// the timers all hold the same one, so a copy is a reference count.
+#[derive(Clone)]
+pub struct Key(Arc<KeyParts>);
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct KeyParts {
     pub kind: &'static str,
     pub namespace: String,
     pub name: String,
@@ -18,19 +24,53 @@ pub struct Key {
 
 impl Key {
     pub fn new(kind: &'static str, namespace: &str, name: &str) -> Key {
-        Key {
+        Key(Arc::new(KeyParts {
             kind,
             namespace: namespace.to_string(),
             name: name.to_string(),
-        }
+        }))
     }
     pub fn of(obj: &Object) -> Key {
         Key::new(obj.kind(), obj.namespace(), obj.name())
     }
 }
 
+impl std::ops::Deref for Key {
+    type Target = KeyParts;
+    fn deref(&self) -> &KeyParts {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Key")
+            .field("kind", &self.kind)
+            .field("namespace", &self.namespace)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+    }
+}
+
+impl Eq for Key {}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state)
+    }
+}
+
 impl Ord for Key {
     fn cmp(&self, other: &Self) -> Ordering {
+        if Arc::ptr_eq(&self.0, &other.0) {
+            return Ordering::Equal;
+        }
         // Kinds are `'static` names from one table: the same pointer is the same kind,
         // which saves one string comparison per B-tree step on most lookups.
         let kind = if std::ptr::eq(self.kind, other.kind) {
@@ -93,6 +133,19 @@ impl Hasher for FastHasher {
 
 /// A hash map with [`FastHasher`].
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// Appends `v` in lower-case hex, zero-padded to `width` digits (`{:0width$x}`; width 0
+/// is `{:x}`), for the names and uids written on every create.
+pub(crate) fn push_hex(out: &mut String, v: u64, width: usize) {
+    let digits = (64 - v.leading_zeros() as usize)
+        .div_ceil(4)
+        .max(1)
+        .max(width);
+    for i in (0..digits).rev() {
+        let d = if i >= 16 { 0 } else { (v >> (i * 4)) & 0xf };
+        out.push(char::from(b"0123456789abcdef"[d as usize]));
+    }
+}
 
 /// How many objects the store holds at most: far above any lesson or benchmark, low
 /// enough that a hostile paste cannot exhaust the browser's memory.
@@ -344,15 +397,23 @@ impl Store {
     pub fn new_uid(&mut self) -> String {
         self.next_uid += 1;
         // Shaped like a real UUID so it prints like one; derived from a counter so it is deterministic.
+        // "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", without the formatter's cost.
         let n = self.next_uid;
-        format!(
-            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
-            (n.wrapping_mul(2654435761)) & 0xffff_ffff,
-            (n >> 3) & 0xffff,
-            n & 0xfff,
-            (n.wrapping_mul(40503)) & 0xfff,
-            n.wrapping_mul(0x9E37_79B9_7F4A) & 0xffff_ffff_ffff
-        )
+        let mut uid = String::with_capacity(36);
+        push_hex(&mut uid, n.wrapping_mul(2654435761) & 0xffff_ffff, 8);
+        uid.push('-');
+        push_hex(&mut uid, (n >> 3) & 0xffff, 4);
+        uid.push_str("-4");
+        push_hex(&mut uid, n & 0xfff, 3);
+        uid.push_str("-8");
+        push_hex(&mut uid, n.wrapping_mul(40503) & 0xfff, 3);
+        uid.push('-');
+        push_hex(
+            &mut uid,
+            n.wrapping_mul(0x9E37_79B9_7F4A) & 0xffff_ffff_ffff,
+            12,
+        );
+        uid
     }
 
     /// Writes an object. A write that changes nothing keeps the old resourceVersion,
@@ -477,5 +538,28 @@ impl Store {
 
     pub fn journal_is_empty(&self) -> bool {
         self.journal.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_hex_prints_as_the_formatter_does() {
+        for v in [0u64, 1, 0xf, 0x10, 0xabc, 0xffff_ffff, u64::MAX, 1 << 63] {
+            for width in [0usize, 1, 3, 8, 12, 20] {
+                let mut s = String::new();
+                push_hex(&mut s, v, width);
+                assert_eq!(s, format!("{v:0width$x}"), "{v} {width}");
+            }
+        }
+    }
+
+    #[test]
+    fn uids_keep_their_shape() {
+        let mut store = Store::default();
+        // The format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", ...) it replaced printed this.
+        assert_eq!(store.new_uid(), "9e3779b1-0000-4001-8e37-9e3779b97f4a");
     }
 }

@@ -206,7 +206,7 @@ impl World {
             match connect(&mut self.cluster, &source, &ip, dport, proto).outcome {
                 Outcome::Connected(peer) => {
                     let name = match peer.kind {
-                        PeerKind::Pod(k) => k.name,
+                        PeerKind::Pod(k) => k.name.clone(),
                         PeerKind::Internet(h) => h,
                         PeerKind::ApiServer => "kube-apiserver".to_string(),
                     };
