@@ -28,6 +28,12 @@ const LINK_GAP: i32 = 64;
 const CLIENT_H: i32 = 44;
 const CLIENT_GAP: i32 = 36;
 const DNS_W: i32 = 150;
+/// Services per row at least (more when the node row is wider): many Services wrap into
+/// rows instead of one row the SVG scales down until its text is unreadable (and costly to
+/// lay out: the browser shapes every label at a tiny scaled font size).
+const SVC_COLS: i32 = 4;
+/// The space between two rows of Services.
+const SVC_ROW_GAP: i32 = 40;
 const DNS_H: i32 = 48;
 /// Packet animation: one hop (source -> Service, Service -> pod), a DNS question, the
 /// gap between requests of a batch, and the most packets one batch draws.
@@ -505,10 +511,8 @@ fn key_handler(dispatch: &Callback<Action>, sel: Sel, kill: bool) -> Callback<Ke
 struct Layout<'a> {
     /// Top-left corner of each pod (namespace/name).
     pod_pos: &'a BTreeMap<String, (i32, i32)>,
-    /// Left edge of each Service box (namespace/name) and whether it has a client box.
-    services: BTreeMap<String, (i32, bool)>,
-    svc_y: i32,
-    client_y: i32,
+    /// Top-left corner of each Service box (namespace/name) and whether it has a client box.
+    services: BTreeMap<String, (i32, i32, bool)>,
     /// Centre of the CoreDNS marker, when drawn.
     dns: Option<(i32, i32)>,
 }
@@ -546,7 +550,7 @@ fn packet_views(flows: &[crate::net::Flow], l: &Layout) -> Vec<PacketView> {
     let svc_centre = |k: &str| {
         l.services
             .get(k)
-            .map(|&(x, _)| (x + SVC_W / 2, l.svc_y + SVC_H / 2))
+            .map(|&(x, y, _)| (x + SVC_W / 2, y + SVC_H / 2))
     };
     let mid = |a: (i32, i32), b: (i32, i32)| ((a.0 + b.0) / 2, (a.1 + b.1) / 2);
     let mut out = Vec::new();
@@ -557,11 +561,11 @@ fn packet_views(flows: &[crate::net::Flow], l: &Layout) -> Vec<PacketView> {
         let from = match &f.from {
             Source::Pod(k) => pod_centre(k),
             Source::Outside => service.as_deref().and_then(|s| {
-                let &(x, client) = l.services.get(s)?;
+                let &(x, y, client) = l.services.get(s)?;
                 Some(if client {
-                    (x + SVC_W / 2, l.client_y + CLIENT_H / 2)
+                    (x + SVC_W / 2, y + SVC_H + CLIENT_GAP + CLIENT_H / 2)
                 } else {
-                    (x + SVC_W / 2, l.svc_y + SVC_H + CLIENT_GAP / 2)
+                    (x + SVC_W / 2, y + SVC_H + CLIENT_GAP / 2)
                 })
             }),
             Source::Node(_) => None,
@@ -656,19 +660,36 @@ pub fn diagram(props: &DiagramProps) -> Html {
         .any(|s| s.namespace == "kube-system" && s.name == "kube-dns");
     let dns_marker = snap.dns_ip.clone().filter(|_| n_svcs > 0 && !dns_drawn);
     let marker_w = if dns_marker.is_some() { DNS_W + GAP } else { 0 };
-    let width = (GAP + n_nodes * (NODE_W + GAP)).max(GAP + n_svcs * (SVC_W + GAP) + marker_w);
+    let nodes_w = GAP + n_nodes * (NODE_W + GAP);
+    let cols = ((nodes_w - GAP) / (SVC_W + GAP))
+        .max(SVC_COLS)
+        .min(n_svcs.max(1));
+    let rows = (n_svcs + cols - 1) / cols;
+    let width = nodes_w.max(GAP + cols * (SVC_W + GAP) + marker_w);
     let svc_y = GAP + node_h + LINK_GAP;
     let has_clients = snap
         .services
         .iter()
         .any(|s| !s.node_ports.is_empty() || s.external.is_some() || s.external_name.is_some());
-    let client_y = svc_y + SVC_H + CLIENT_GAP;
+    // One row of Services: the box, and the client box under it when any has one.
+    let row_h = SVC_H
+        + if has_clients {
+            CLIENT_GAP + CLIENT_H
+        } else {
+            0
+        };
+    // The top-left corner of the i-th Service box.
+    let svc_at = |i: usize| {
+        let i = i as i32;
+        (
+            GAP + (i % cols) * (SVC_W + GAP),
+            svc_y + (i / cols) * (row_h + SVC_ROW_GAP),
+        )
+    };
     let height = if n_svcs == 0 {
         GAP + node_h + GAP
-    } else if has_clients {
-        client_y + CLIENT_H + GAP
     } else {
-        svc_y + SVC_H + GAP
+        svc_y + rows * (row_h + SVC_ROW_GAP) - SVC_ROW_GAP + GAP
     };
     let sel_pod = match &props.selected {
         Some(Sel::Pod { namespace, name }) => Some(format!("{namespace}/{name}")),
@@ -699,22 +720,18 @@ pub fn diagram(props: &DiagramProps) -> Html {
             .map(|(i, s)| {
                 let client =
                     !s.node_ports.is_empty() || s.external.is_some() || s.external_name.is_some();
-                (
-                    format!("{}/{}", s.namespace, s.name),
-                    (GAP + i as i32 * (SVC_W + GAP), client),
-                )
+                let (x, y) = svc_at(i);
+                (format!("{}/{}", s.namespace, s.name), (x, y, client))
             })
             .collect(),
-        svc_y,
-        client_y,
         dns: dns_marker
             .as_ref()
-            .map(|_| (GAP + n_svcs * (SVC_W + GAP) + DNS_W / 2, svc_y + SVC_H / 2)),
+            .map(|_| (GAP + cols * (SVC_W + GAP) + DNS_W / 2, svc_y + SVC_H / 2)),
     };
     let packets = packet_views(&props.packets.flows, &layout);
     let seq = props.packets.seq;
     let dns_box = dns_marker.as_ref().map(|ip| {
-        let x = GAP + n_svcs * (SVC_W + GAP);
+        let x = GAP + cols * (SVC_W + GAP);
         let y = svc_y + (SVC_H - DNS_H) / 2;
         html! {
             <g key="coredns" class="kp-dns" role="img"
@@ -772,7 +789,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
 
     let total_hits: u32 = props.hits.values().sum();
     let links = snap.services.iter().enumerate().flat_map(|(i, s)| {
-        let sx = GAP + i as i32 * (SVC_W + GAP) + SVC_W / 2;
+        let (sx, sy) = svc_at(i);
+        let sx = sx + SVC_W / 2;
         let skey = format!("{}/{}", s.namespace, s.name);
         let active = sel_svc.as_deref() == Some(skey.as_str());
         s.endpoints
@@ -797,7 +815,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 }
                 Some(html! {
                     <line {key} class={class}
-                          x1={sx.to_string()} y1={svc_y.to_string()}
+                          x1={sx.to_string()} y1={sy.to_string()}
                           x2={(px + POD_W / 2).to_string()} y2={(py + POD_H).to_string()} />
                 })
             })
@@ -905,7 +923,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
     });
 
     let services = snap.services.iter().enumerate().map(|(i, s)| {
-        let sx = GAP + i as i32 * (SVC_W + GAP);
+        let (sx, svc_y) = svc_at(i);
+        let client_y = svc_y + SVC_H + CLIENT_GAP;
         let key = format!("{}/{}", s.namespace, s.name);
         let sel = Sel::Service {
             namespace: s.namespace.clone(),
