@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Prints raw and gzip sizes of the .wasm, .js and .css in dist/ and fails when the
-# gzip total exceeds the budget.   scripts/size-report.sh [dist-dir]
+# Prints raw and gzip sizes of the .wasm, .js, .css and .html in dist/ (the stylesheets are
+# inlined into index.html) and fails when the gzip total exceeds the budget.
+#   scripts/size-report.sh [dist-dir]
 set -euo pipefail
 
 DIST="${1:-dist}"
@@ -18,9 +19,9 @@ BUDGET_KB="${SIZE_BUDGET_KB:-950}"
 BUDGET=$((BUDGET_KB * 1024))
 
 shopt -s nullglob
-files=("$DIST"/*.wasm "$DIST"/*.js "$DIST"/*.css)
+files=("$DIST"/*.wasm "$DIST"/*.js "$DIST"/*.css "$DIST"/*.html)
 if [ "${#files[@]}" -eq 0 ]; then
-  echo "error: no .wasm/.js/.css in $DIST" >&2
+  echo "error: no .wasm/.js/.css/.html in $DIST" >&2
   exit 1
 fi
 
@@ -42,4 +43,4 @@ if [ "$gz_total" -gt "$BUDGET" ]; then
   echo "error: gzip total $(kb "$gz_total") exceeds the size budget of $BUDGET_KB KB" >&2
   exit 1
 fi
-echo "    size budget: $(kb "$gz_total") of $BUDGET_KB KB gzip (wasm + js + css)"
+echo "    size budget: $(kb "$gz_total") of $BUDGET_KB KB gzip (wasm + js + css + html)"

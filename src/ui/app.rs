@@ -264,7 +264,7 @@ pub fn app() -> Html {
     {
         let world = state.world.clone();
         use_effect_with((), move |_| {
-            super::after_paint(move || warm_up(&world.borrow()));
+            super::after_frames(super::share::START_FRAMES, move || warm_up(&world.borrow()));
         });
     }
     // The callbacks are made once (the dispatcher never changes), so the children's props

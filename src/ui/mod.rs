@@ -53,34 +53,47 @@ fn install_panic_hook() {
     }));
 }
 
-/// Runs `f` once, after the next frame is painted (a timeout queued by a
-/// requestAnimationFrame callback), or after a second when no frame comes (a hidden tab
-/// paints nothing).
-pub(crate) fn after_paint<F: FnOnce() + 'static>(f: F) {
+/// Runs `f` once, after `frames` frames are painted (a timeout queued by the last of
+/// `frames` chained requestAnimationFrame callbacks), or after `frames` seconds when no
+/// frame comes (a hidden tab paints nothing). Start-up work (the warm-up, the first
+/// autosave) waits a few frames, so it does not run between the first painted frame and
+/// the next one.
+pub(crate) fn after_frames<F: FnOnce() + 'static>(frames: u32, f: F) {
     use std::cell::Cell;
     use std::rc::Rc;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
-    let Some(w) = web_sys::window() else {
-        return f();
-    };
-    let once = Rc::new(Cell::new(Some(f)));
-    let run = |once: Rc<Cell<Option<F>>>| {
+    type Once = Rc<Cell<Option<Box<dyn FnOnce()>>>>;
+    fn run(once: Once) -> impl FnOnce() {
         move || {
             if let Some(f) = once.take() {
                 f();
             }
         }
+    }
+    fn frame(w: &web_sys::Window, frames: u32, once: Once) {
+        let next = Closure::once_into_js(move || {
+            if let Some(w) = web_sys::window() {
+                if frames > 1 {
+                    frame(&w, frames - 1, once);
+                } else {
+                    let later = Closure::once_into_js(run(once));
+                    let _ = w.set_timeout_with_callback(later.unchecked_ref());
+                }
+            }
+        });
+        let _ = w.request_animation_frame(next.unchecked_ref());
+    }
+    let Some(w) = web_sys::window() else {
+        return f();
     };
+    let once: Once = Rc::new(Cell::new(Some(Box::new(f))));
     let fallback = Closure::once_into_js(run(once.clone()));
-    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(fallback.unchecked_ref(), 1000);
-    let frame = Closure::once_into_js(move || {
-        let later = Closure::once_into_js(run(once));
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback(later.unchecked_ref());
-        }
-    });
-    let _ = w.request_animation_frame(frame.unchecked_ref());
+    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+        fallback.unchecked_ref(),
+        1000 * frames as i32,
+    );
+    frame(&w, frames, once);
 }
 
 /// What the allocator takes from the browser in one piece before the first render.

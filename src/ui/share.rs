@@ -373,11 +373,12 @@ fn current_hash() -> String {
 ///
 /// Saving (the share-link encoding of the whole scenario, JSON, localStorage) runs after
 /// the page has painted, never between a step and its frame: an effect only notes the
-/// newest state, and one save per frame writes it (`ui::after_paint`). Leaving the page
+/// newest state, and one save per frame writes it (`ui::after_frames`). Leaving the page
 /// (`pagehide`) writes a save still pending.
 #[hook]
 pub fn use_work(state: &UseReducerHandle<State>) {
     let pending: Pending = use_mut_ref(|| None);
+    let started = use_mut_ref(|| false);
     {
         let state = state.clone();
         let pending = pending.clone();
@@ -389,8 +390,15 @@ pub fn use_work(state: &UseReducerHandle<State>) {
         );
         use_effect_with(deps, move |_| {
             let idle = pending.borrow_mut().replace(state).is_none();
+            // The page as it loaded (saved already, or nothing yet) is saved a few frames
+            // later: the first frame does not wait for the share-link encoder.
+            let frames = if std::mem::replace(&mut *started.borrow_mut(), true) {
+                1
+            } else {
+                START_FRAMES
+            };
             if idle {
-                super::after_paint(move || flush(&pending));
+                super::after_frames(frames, move || flush(&pending));
             }
         });
     }
@@ -411,6 +419,9 @@ pub fn use_work(state: &UseReducerHandle<State>) {
         });
     }
 }
+
+/// How many frames the start-up's own work (the first save, `app::warm_up`) waits.
+pub(crate) const START_FRAMES: u32 = 3;
 
 /// The newest state not saved yet.
 type Pending = Rc<RefCell<Option<UseReducerHandle<State>>>>;
