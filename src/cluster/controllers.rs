@@ -1234,11 +1234,8 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
     if let Some(on) = spread.get_mut(&owner) {
         *on.entry(pick.clone()).or_default() += 1;
     }
-    let mut p = pod;
-    if let Some(s) = Arc::make_mut(&mut p).spec.as_mut() {
-        s.node_name = Some(pick.clone());
-    }
-    let obj = Object::Pod(p);
+    // The event names the pod as stored before the binding is written.
+    let obj = Object::Pod(pod);
     c.record_event(
         &obj,
         "Normal",
@@ -1250,7 +1247,12 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
         "default-scheduler",
         None,
     );
-    c.store.put(obj);
+    drop(obj);
+    c.store.update_pod(key, |p| {
+        if let Some(s) = p.spec.as_mut() {
+            s.node_name = Some(pick);
+        }
+    });
     kubelet::pod_bound(c, key);
 }
 

@@ -3,6 +3,8 @@
 //! that exit are restarted with back-off; deletion honours the grace period and whether
 //! the process stops on SIGTERM. All of it on the simulated clock.
 
+use std::sync::Arc;
+
 use k8s_openapi::api::core::v1::{
     ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
     ContainerStatus, HostIP, Pod, PodCondition, PodIP,
@@ -46,9 +48,10 @@ pub struct PodRuntime {
     pub env: std::sync::Arc<Vec<(String, String)>>,
 }
 
-fn pod_of(c: &Cluster, key: &Key) -> Option<Pod> {
+/// The stored pod, shared: drop it before `Store::update_pod`, or that copies the pod.
+fn pod_of(c: &Cluster, key: &Key) -> Option<Arc<Pod>> {
     match c.store.get(key) {
-        Some(Object::Pod(p)) => Some((**p).clone()),
+        Some(Object::Pod(p)) => Some(p.clone()),
         _ => None,
     }
 }
@@ -105,7 +108,7 @@ fn node_pod_cidr_base(c: &Cluster, node: &str) -> Option<String> {
 
 /// Called once the scheduler (or a manifest's nodeName) bound the pod to a node.
 pub fn pod_bound(c: &mut Cluster, key: &Key) {
-    let Some(mut pod) = pod_of(c, key) else {
+    let Some(pod) = pod_of(c, key) else {
         return;
     };
     let node = pod
@@ -113,49 +116,31 @@ pub fn pod_bound(c: &mut Cluster, key: &Key) {
         .as_ref()
         .and_then(|s| s.node_name.clone())
         .unwrap_or_default();
+    drop(pod);
     let now = c.now_time();
     let host_ip = node_ip(c, &node);
-    let status = pod.status.get_or_insert_with(Default::default);
-    status.phase = Some("Pending".into());
-    status.host_ip = host_ip.clone();
-    status.host_ips = host_ip.map(|ip| vec![HostIP { ip }]);
-    status.start_time = Some(now.clone());
-    let mut conds = status.conditions.take().unwrap_or_default();
-    set_condition(
-        &mut conds,
-        condition("PodReadyToStartContainers", false, &now),
-    );
-    set_condition(&mut conds, condition("Initialized", true, &now));
-    let mut ready = condition("Ready", false, &now);
-    ready.reason = Some("ContainersNotReady".into());
-    let names: Vec<String> = pod
-        .spec
-        .as_ref()
-        .map(|s| s.containers.iter().map(|c| c.name.clone()).collect())
-        .unwrap_or_default();
-    ready.message = Some(format!(
-        "containers with unready status: [{}]",
-        names.join(" ")
-    ));
-    let mut cready = ready.clone();
-    cready.type_ = "ContainersReady".into();
-    set_condition(&mut conds, ready);
-    set_condition(&mut conds, cready);
-    set_condition(&mut conds, condition("PodScheduled", true, &now));
-    let status = pod.status.get_or_insert_with(Default::default);
-    status.conditions = Some(order_conditions(conds));
-    status.container_statuses = Some(
-        pod.spec
-            .as_ref()
-            .map(|s| {
-                s.containers
-                    .iter()
-                    .map(|ct| waiting_status(ct, "ContainerCreating", None, 0))
-                    .collect()
-            })
-            .unwrap_or_default(),
-    );
-    c.store.put(Object::from(pod));
+    c.store.update_pod(key, |pod| {
+        let cts = pod.spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
+        let status = pod.status.get_or_insert_with(Default::default);
+        status.phase = Some("Pending".into());
+        status.host_ip = host_ip.clone();
+        status.host_ips = host_ip.map(|ip| vec![HostIP { ip }]);
+        status.start_time = Some(now.clone());
+        let mut conds = status.conditions.take().unwrap_or_default();
+        set_condition(
+            &mut conds,
+            condition("PodReadyToStartContainers", false, &now),
+        );
+        set_condition(&mut conds, condition("Initialized", true, &now));
+        set_ready(&mut conds, false, &now, cts);
+        set_condition(&mut conds, condition("PodScheduled", true, &now));
+        status.conditions = Some(order_conditions(conds));
+        status.container_statuses = Some(
+            cts.iter()
+                .map(|ct| waiting_status(ct, "ContainerCreating", None, 0))
+                .collect(),
+        );
+    });
     c.pods.insert(
         key.clone(),
         PodRuntime {
@@ -264,7 +249,7 @@ pub fn wake(c: &mut Cluster, key: &Key) {
             }
         }
         Stage::Creating => match pod_image_pull_fails(&pod) {
-            Some(image) => pull_failed(c, key, pod, rt, image, 1),
+            Some(image) => pull_failed(c, key, Arc::unwrap_or_clone(pod), rt, image, 1),
             None => start_containers(c, key, pod, rt),
         },
         Stage::PullFailing {
@@ -273,10 +258,10 @@ pub fn wake(c: &mut Cluster, key: &Key) {
         } => {
             let image = pod_image_pull_fails(&pod).unwrap_or_default();
             if backing_off {
-                pull_failed(c, key, pod, rt, image, attempt + 1);
+                pull_failed(c, key, Arc::unwrap_or_clone(pod), rt, image, attempt + 1);
             } else {
                 // ErrImagePull shown for a moment, then the back-off.
-                let mut pod = pod;
+                let mut pod = Arc::unwrap_or_clone(pod);
                 let msg = format!("Back-off pulling image \"{image}\"");
                 set_waiting_all(&mut pod, "ImagePullBackOff", Some(msg.clone()), 0);
                 let obj = Object::from(pod);
@@ -299,7 +284,7 @@ pub fn wake(c: &mut Cluster, key: &Key) {
                 c.schedule(c.now + backoff, Timer::Pod(key.clone()));
             }
         }
-        Stage::Running => running_tick(c, key, pod, rt),
+        Stage::Running => running_tick(c, key, Arc::unwrap_or_clone(pod), rt),
         Stage::CrashBackOff => start_containers(c, key, pod, rt),
         Stage::Finished => {}
     }
@@ -428,84 +413,43 @@ fn next_pod_ip(c: &mut Cluster, pod: &Pod) -> Option<String> {
     Some(format!("{base}.{n}"))
 }
 
-fn start_containers(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
+fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
     let now = c.now_time();
+    let now_ms = c.now;
     let first_start = rt.started_at.is_none() && rt.restarts == 0;
     let restarts = if matches!(rt.stage, Stage::CrashBackOff) {
         rt.restarts + 1
     } else {
         rt.restarts
     };
-    if pod
+    let ip = if pod
         .status
         .as_ref()
         .and_then(|s| s.pod_ip.as_ref())
         .is_none()
     {
-        if let Some(ip) = next_pod_ip(c, &pod) {
-            let status = pod.status.get_or_insert_with(Default::default);
-            status.pod_ip = Some(ip.clone());
-            status.pod_ips = Some(vec![PodIP { ip }]);
-        }
-    }
-    let cts: Vec<_> = pod
-        .spec
-        .as_ref()
-        .map(|s| s.containers.clone())
-        .unwrap_or_default();
+        next_pod_ip(c, &pod)
+    } else {
+        None
+    };
+    let cts = pod.spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
     let has_readiness = cts.iter().any(|ct| ct.readiness_probe.is_some());
-    let status = pod.status.get_or_insert_with(Default::default);
-    let last_states: Vec<Option<ContainerState>> = status
-        .container_statuses
-        .as_ref()
-        .map(|v| v.iter().map(|s| s.last_state.clone()).collect())
-        .unwrap_or_default();
-    status.phase = Some("Running".into());
-    status.container_statuses = Some(
-        cts.iter()
-            .enumerate()
-            .map(|(i, ct)| ContainerStatus {
-                name: ct.name.clone(),
-                image: ct.image.clone().map(|i| full_image(&i)).unwrap_or_default(),
-                image_id: format!(
-                    "{}@sha256:{:064x}",
-                    full_image(ct.image.as_deref().unwrap_or(""))
-                        .split(':')
-                        .next()
-                        .unwrap_or(""),
-                    ct.name.len()
-                ),
-                container_id: Some(format!(
-                    "containerd://{:064x}",
-                    ((i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15u64)) ^ (c.now as u64)
-                )),
-                ready: ct.readiness_probe.is_none(),
-                restart_count: restarts,
-                started: Some(true),
-                last_state: last_states.get(i).cloned().flatten(),
-                state: Some(ContainerState {
-                    running: Some(ContainerStateRunning {
-                        started_at: Some(now.clone()),
-                    }),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            })
-            .collect(),
-    );
-    let mut conds = status.conditions.take().unwrap_or_default();
-    set_condition(
-        &mut conds,
-        condition("PodReadyToStartContainers", true, &now),
-    );
-    let all_ready = !has_readiness;
-    set_ready(&mut conds, all_ready, &now, &cts);
-    status.conditions = Some(order_conditions(conds));
+    let exits = cts.iter().any(exits_at_once);
+    let readiness_delay = cts
+        .iter()
+        .filter_map(|ct| ct.readiness_probe.as_ref())
+        .map(|p| p.initial_delay_seconds.unwrap_or(0) as Millis * 1000)
+        .min()
+        .unwrap_or(0);
+    let started: Vec<(String, String)> = cts
+        .iter()
+        .map(|ct| (ct.name.clone(), ct.image.clone().unwrap_or_default()))
+        .collect();
     let env = shared_service_env(c, key.namespace.as_str(), &pod);
-    let obj = Object::from(pod);
-    let node = node_of(&obj);
-    for ct in &cts {
-        let image = ct.image.clone().unwrap_or_default();
+    let node = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+    // The events come first and name the pod as it is stored before this write.
+    let obj = Object::Pod(pod);
+    for (name, image) in &started {
         if first_start {
             c.record_event(
                 &obj,
@@ -520,7 +464,7 @@ fn start_containers(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
             &obj,
             "Normal",
             "Created",
-            &format!("Created container: {}", ct.name),
+            &format!("Created container: {name}"),
             "kubelet",
             node.as_deref(),
         );
@@ -528,13 +472,66 @@ fn start_containers(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
             &obj,
             "Normal",
             "Started",
-            &format!("Started container {}", ct.name),
+            &format!("Started container {name}"),
             "kubelet",
             node.as_deref(),
         );
     }
-    c.store.put(obj);
-    let now_ms = c.now;
+    drop(obj);
+    let all_ready = !has_readiness;
+    c.store.update_pod(key, |pod| {
+        let cts = pod.spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
+        let status = pod.status.get_or_insert_with(Default::default);
+        if let Some(ip) = ip {
+            status.pod_ip = Some(ip.clone());
+            status.pod_ips = Some(vec![PodIP { ip }]);
+        }
+        let last_states: Vec<Option<ContainerState>> = status
+            .container_statuses
+            .as_ref()
+            .map(|v| v.iter().map(|s| s.last_state.clone()).collect())
+            .unwrap_or_default();
+        status.phase = Some("Running".into());
+        status.container_statuses = Some(
+            cts.iter()
+                .enumerate()
+                .map(|(i, ct)| ContainerStatus {
+                    name: ct.name.clone(),
+                    image: ct.image.clone().map(|i| full_image(&i)).unwrap_or_default(),
+                    image_id: format!(
+                        "{}@sha256:{:064x}",
+                        full_image(ct.image.as_deref().unwrap_or(""))
+                            .split(':')
+                            .next()
+                            .unwrap_or(""),
+                        ct.name.len()
+                    ),
+                    container_id: Some(format!(
+                        "containerd://{:064x}",
+                        ((i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15u64)) ^ (now_ms as u64)
+                    )),
+                    ready: ct.readiness_probe.is_none(),
+                    restart_count: restarts,
+                    started: Some(true),
+                    last_state: last_states.get(i).cloned().flatten(),
+                    state: Some(ContainerState {
+                        running: Some(ContainerStateRunning {
+                            started_at: Some(now.clone()),
+                        }),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                })
+                .collect(),
+        );
+        let mut conds = status.conditions.take().unwrap_or_default();
+        set_condition(
+            &mut conds,
+            condition("PodReadyToStartContainers", true, &now),
+        );
+        set_ready(&mut conds, all_ready, &now, cts);
+        status.conditions = Some(order_conditions(conds));
+    });
     update_rt(c, key, |r| {
         r.stage = Stage::Running;
         r.restarts = restarts;
@@ -546,16 +543,10 @@ fn start_containers(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
             r.env = env;
         }
     });
-    if cts.iter().any(exits_at_once) {
+    if exits {
         c.schedule(c.now + 1000, Timer::Pod(key.clone()));
     } else if has_readiness {
-        let delay = cts
-            .iter()
-            .filter_map(|ct| ct.readiness_probe.as_ref())
-            .map(|p| p.initial_delay_seconds.unwrap_or(0) as Millis * 1000)
-            .min()
-            .unwrap_or(0);
-        c.schedule(c.now + delay.max(500), Timer::Pod(key.clone()));
+        c.schedule(c.now + readiness_delay.max(500), Timer::Pod(key.clone()));
     }
 }
 

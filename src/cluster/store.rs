@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
+use k8s_openapi::api::core::v1::{Pod, PodSpec, PodStatus};
+
 use crate::api::Object;
 
 /// Where an object lives. Cluster-scoped objects have an empty namespace.
@@ -449,6 +451,41 @@ impl Store {
         if key.kind != "Event" {
             self.journal.entry(key).or_insert(old);
         }
+        true
+    }
+
+    /// Changes a stored pod in place: a copy is made only if someone else holds the pod.
+    /// For the kubelet's and scheduler's writes, which always change something (there
+    /// is no no-op check). The journal keeps the pod's old metadata, node and IP: all the
+    /// controllers and the index look at in an old version of a pod.
+    pub fn update_pod(&mut self, key: &Key, f: impl FnOnce(&mut Pod)) -> bool {
+        let Some(Object::Pod(current)) = self.objects.get(key) else {
+            return false;
+        };
+        let old = Object::from(Pod {
+            metadata: current.metadata.clone(),
+            spec: current.spec.as_ref().map(|s| PodSpec {
+                node_name: s.node_name.clone(),
+                ..Default::default()
+            }),
+            status: current.status.as_ref().map(|s| PodStatus {
+                pod_ip: s.pod_ip.clone(),
+                ..Default::default()
+            }),
+        });
+        let Some(Object::Pod(current)) = self.objects.get_mut(key) else {
+            return false;
+        };
+        let pod = Arc::make_mut(current);
+        f(pod);
+        self.next_rv += 1;
+        pod.metadata.resource_version = Some(self.next_rv.to_string());
+        if let Some(new) = self.objects.get(key) {
+            if !same_index_entries(&old, new) {
+                self.index.update(key, Some(&old), Some(new));
+            }
+        }
+        self.journal.entry(key.clone()).or_insert(Some(old));
         true
     }
 
