@@ -1,7 +1,8 @@
 //! The controllers, each a function from the store to writes. `run_all` is called
 //! by `Cluster::reconcile` until the store stops changing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{
@@ -15,6 +16,7 @@ use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointSlic
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+use super::store::FastHasher;
 use super::{kubelet, Cluster, Key};
 use crate::api::{Object, Selector};
 
@@ -63,14 +65,14 @@ pub fn run_all(c: &mut Cluster) {
 /// number of unrelated objects.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Work {
-    deployments: BTreeSet<Key>,
-    replicasets: BTreeSet<Key>,
+    deployments: KeyQueue,
+    replicasets: KeyQueue,
     /// Objects whose owners may be gone.
-    garbage: BTreeSet<Key>,
+    garbage: KeyQueue,
     /// Pods that may need a node or a kubelet.
-    unbound: BTreeSet<Key>,
+    unbound: KeyQueue,
     /// Services whose EndpointSlices and Endpoints may be stale.
-    services: BTreeSet<Key>,
+    services: KeyQueue,
     /// Nodes whose taints may not match `spec.unschedulable`.
     nodes: BTreeSet<String>,
     pub(crate) load_balancers: bool,
@@ -78,6 +80,35 @@ pub(crate) struct Work {
     namespaces: bool,
     /// Deployment uid -> (generation, pod-template-hash): a cache, not work.
     template_hashes: BTreeMap<String, (i64, String)>,
+}
+
+/// One controller's queue: keys are added in any order and any number of times (one
+/// pod change adds its ReplicaSet again), and handed out once each, in key order, so
+/// the controllers' work is deterministic. A hash set makes the repeated adds cheap.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KeyQueue(HashSet<Key, BuildHasherDefault<FastHasher>>);
+
+impl KeyQueue {
+    fn insert(&mut self, key: Key) {
+        self.0.insert(key);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Everything queued, in key order; the queue is left empty.
+    fn take(&mut self) -> Vec<Key> {
+        let mut keys: Vec<Key> = std::mem::take(&mut self.0).into_iter().collect();
+        keys.sort_unstable();
+        keys
+    }
+}
+
+impl Extend<Key> for KeyQueue {
+    fn extend<I: IntoIterator<Item = Key>>(&mut self, keys: I) {
+        self.0.extend(keys);
+    }
 }
 
 impl Work {
@@ -345,7 +376,7 @@ fn scaled(v: Option<&IntOrString>, total: i32, round_up: bool, default: &str) ->
 // ---------- Deployment ----------
 
 fn deployments(c: &mut Cluster) {
-    for key in std::mem::take(&mut c.work.deployments) {
+    for key in c.work.deployments.take() {
         let Some(Object::Deployment(d)) = c.store.get(&key) else {
             continue;
         };
@@ -813,7 +844,7 @@ fn initial_new_replicas(d: &Deployment, replicas: i32, olds: &[Arc<ReplicaSet>])
 // ---------- ReplicaSet ----------
 
 fn replicasets(c: &mut Cluster) {
-    for key in std::mem::take(&mut c.work.replicasets) {
+    for key in c.work.replicasets.take() {
         let Some(Object::ReplicaSet(rs)) = c.store.get(&key) else {
             continue;
         };
@@ -995,7 +1026,10 @@ fn sync_replicaset(c: &mut Cluster, rs: Arc<ReplicaSet>) {
 // ---------- garbage collector ----------
 
 fn garbage_collect(c: &mut Cluster) {
-    let orphans: Vec<(Key, bool)> = std::mem::take(&mut c.work.garbage)
+    let orphans: Vec<(Key, bool)> = c
+        .work
+        .garbage
+        .take()
         .into_iter()
         .filter_map(|k| {
             let o = c.store.get(&k)?;
@@ -1082,7 +1116,7 @@ type Spread = BTreeMap<String, BTreeMap<String, usize>>;
 
 fn schedule(c: &mut Cluster) {
     let mut spread = Spread::new();
-    for key in std::mem::take(&mut c.work.unbound) {
+    for key in c.work.unbound.take() {
         let Some(Object::Pod(p)) = c.store.get(&key) else {
             continue;
         };
@@ -1279,7 +1313,7 @@ fn resolve_target(pod: &Pod, sp: &k8s_openapi::api::core::v1::ServicePort) -> Op
 }
 
 fn endpoints(c: &mut Cluster) {
-    for key in std::mem::take(&mut c.work.services) {
+    for key in c.work.services.take() {
         let svc = match c.store.get(&key) {
             Some(Object::Service(s)) => s.clone(),
             _ => {
@@ -1326,8 +1360,10 @@ struct PodEndpoint {
 fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String, String>) {
     let ns = svc.metadata.namespace.clone().unwrap_or_default();
     let name = svc.metadata.name.clone().unwrap_or_default();
-    let spec = svc.spec.clone().unwrap_or_default();
-    let ports = spec.ports.clone().unwrap_or_default();
+    let default_spec = Default::default();
+    let spec: &k8s_openapi::api::core::v1::ServiceSpec = svc.spec.as_ref().unwrap_or(&default_spec);
+    let no_ports = Vec::new();
+    let ports = spec.ports.as_ref().unwrap_or(&no_ports);
     let publish = spec.publish_not_ready_addresses == Some(true);
     let selector = Selector::from_map(sel);
     let mut eps: Vec<PodEndpoint> = candidate_pods(c, &ns, sel.iter())
@@ -1364,7 +1400,7 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
         groups.entry(e.ports.clone()).or_default().push(e);
     }
     let svc_uid = svc.metadata.uid.as_deref().unwrap_or_default();
-    let existing: Vec<EndpointSlice> = c
+    let existing: Vec<Arc<EndpointSlice>> = c
         .store
         .dependents(svc_uid)
         .filter(|k| k.kind == "EndpointSlice")
@@ -1379,7 +1415,7 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
                         .map(String::as_str)
                         == Some("endpointslice-controller.k8s.io") =>
             {
-                Some((**s).clone())
+                Some(s.clone())
             }
             _ => None,
         })
@@ -1434,14 +1470,24 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
         // The placeholder slice: no ports, no endpoints.
         desired.push((None, Vec::new()));
     }
-    let mut reuse = existing.clone();
+    let mut reuse = existing;
     for (slice_ports, endpoints) in desired {
         let slot = reuse
             .iter()
             .position(|s| s.ports == slice_ports)
             .or(if reuse.is_empty() { None } else { Some(0) });
+        if let Some(i) = slot {
+            let s = &reuse[i];
+            if s.endpoints == endpoints
+                && s.ports == slice_ports
+                && s.metadata.labels.as_ref() == Some(&labels)
+            {
+                reuse.remove(i);
+                continue; // up to date: no copy, no write
+            }
+        }
         let mut slice = match slot {
-            Some(i) => reuse.remove(i),
+            Some(i) => Arc::unwrap_or_clone(reuse.remove(i)),
             None => EndpointSlice {
                 metadata: ObjectMeta {
                     name: Some(format!("{name}-{}", c.rand_suffix(5))),
@@ -1559,10 +1605,19 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
             subsets: None,
         }),
     };
+    let labels = (!ep_labels.is_empty()).then_some(ep_labels);
+    let subsets = (!subsets.is_empty()).then_some(subsets);
+    let stamped = ep
+        .metadata
+        .annotations
+        .as_ref()
+        .is_some_and(|a| a.contains_key(LAST_CHANGE_TRIGGER_TIME));
+    if ep.metadata.labels == labels && ep.subsets == subsets && stamped {
+        return; // up to date: no copy, no write
+    }
     let now = c.now_time();
     let e = Arc::make_mut(&mut ep);
-    e.metadata.labels = (!ep_labels.is_empty()).then_some(ep_labels);
-    let subsets = (!subsets.is_empty()).then_some(subsets);
+    e.metadata.labels = labels;
     let annotations = e.metadata.annotations.get_or_insert_with(Default::default);
     if e.subsets != subsets || !annotations.contains_key(LAST_CHANGE_TRIGGER_TIME) {
         // RFC 3339 at whole seconds, like the pod and Service times that trigger it.
