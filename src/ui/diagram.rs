@@ -738,9 +738,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
                aria-label={format!("CoreDNS, answers DNS for the cluster at Service kube-system/kube-dns {ip}")}>
                 <rect x={x.to_string()} y={y.to_string()} width={DNS_W.to_string()}
                       height={DNS_H.to_string()} rx="8" />
-                <text class="kp-dns-title" x={(x + 10).to_string()} y={(y + 19).to_string()}>{ "CoreDNS" }</text>
-                <text class="kp-dns-info" x={(x + 10).to_string()} y={(y + 37).to_string()}>
-                    { format!("kube-dns {ip}") }
+                <text>
+                    <tspan class="kp-dns-title" x={(x + 10).to_string()} y={(y + 19).to_string()}>{ "CoreDNS" }</tspan>
+                    <tspan class="kp-dns-info" x={(x + 10).to_string()} y={(y + 37).to_string()}>
+                        { format!("kube-dns {ip}") }
+                    </tspan>
                 </text>
             </g>
         }
@@ -850,11 +852,13 @@ pub fn diagram(props: &DiagramProps) -> Html {
                key={n.name.clone()} {onclick} {onkeydown}>
                 <rect x={nx.to_string()} y={GAP.to_string()} width={NODE_W.to_string()}
                       height={node_h.to_string()} rx="10" />
-                <text class="kp-node-title" x={(nx + 10).to_string()} y={(GAP + 19).to_string()}>
-                    { short(&n.name, 24) }
-                </text>
-                <text class="kp-node-ip" x={(nx + 10).to_string()} y={(GAP + 36).to_string()}>
-                    { if n.ip.is_empty() { "no IP".to_string() } else { n.ip.clone() } }
+                <text>
+                    <tspan class="kp-node-title" x={(nx + 10).to_string()} y={(GAP + 19).to_string()}>
+                        { short(&n.name, 24) }
+                    </tspan>
+                    <tspan class="kp-node-ip" x={(nx + 10).to_string()} y={(GAP + 36).to_string()}>
+                        { if n.ip.is_empty() { "no IP".to_string() } else { n.ip.clone() } }
+                    </tspan>
                 </text>
                 { for badges.iter().enumerate().map(|(k, np)| {
                     let bx = nx + 10 + k as i32 * 64;
@@ -899,16 +903,18 @@ pub fn diagram(props: &DiagramProps) -> Html {
                       height={POD_H.to_string()} rx="6" />
                 <rect class="kp-pod-tint" x={px.to_string()} y={py.to_string()} width="6"
                       height={POD_H.to_string()} rx="3" />
-                <text class="kp-pod-name" x={(px + 12).to_string()} y={(py + 18).to_string()}>
-                    { short(&p.name, 23) }
-                </text>
-                <text class="kp-pod-info" x={(px + 12).to_string()} y={(py + 36).to_string()}>
-                    { format!(
-                        "{} · {}{}",
-                        p.ip.as_deref().unwrap_or("no IP"),
-                        p.status,
-                        if p.status == "Running" && !p.ready { " · not ready" } else { "" }
-                    ) }
+                <text>
+                    <tspan class="kp-pod-name" x={(px + 12).to_string()} y={(py + 18).to_string()}>
+                        { short(&p.name, 23) }
+                    </tspan>
+                    <tspan class="kp-pod-info" x={(px + 12).to_string()} y={(py + 36).to_string()}>
+                        { format!(
+                            "{} · {}{}",
+                            p.ip.as_deref().unwrap_or("no IP"),
+                            p.status,
+                            if p.status == "Running" && !p.ready { " · not ready" } else { "" }
+                        ) }
+                    </tspan>
                 </text>
                 if let Some(h) = hits {
                     <g class="kp-hits" key={format!("hits{h}")} aria-label={format!("{h} hits")}>
@@ -971,17 +977,19 @@ pub fn diagram(props: &DiagramProps) -> Html {
                key={key.clone()} {onclick} {onkeydown}>
                 <rect class="kp-svc-box" x={sx.to_string()} y={svc_y.to_string()} width={SVC_W.to_string()}
                       height={SVC_H.to_string()} rx="8" />
-                <text class="kp-svc-name" x={(sx + 10).to_string()} y={(svc_y + 20).to_string()}>
-                    { format!("svc/{}", short(&s.name, 24)) }
-                </text>
-                <text class="kp-svc-info" x={(sx + 10).to_string()} y={(svc_y + 38).to_string()}>
-                    { ip_line }
-                </text>
-                <text class="kp-svc-info" x={(sx + 10).to_string()} y={(svc_y + 55).to_string()}>
-                    { port_line }
-                </text>
-                <text class="kp-svc-dns" x={(sx + 10).to_string()} y={(svc_y + 72).to_string()}>
-                    { short(&s.dns(), 34) }
+                <text>
+                    <tspan class="kp-svc-name" x={(sx + 10).to_string()} y={(svc_y + 20).to_string()}>
+                        { format!("svc/{}", short(&s.name, 24)) }
+                    </tspan>
+                    <tspan class="kp-svc-info" x={(sx + 10).to_string()} y={(svc_y + 38).to_string()}>
+                        { ip_line }
+                    </tspan>
+                    <tspan class="kp-svc-info" x={(sx + 10).to_string()} y={(svc_y + 55).to_string()}>
+                        { port_line }
+                    </tspan>
+                    <tspan class="kp-svc-dns" x={(sx + 10).to_string()} y={(svc_y + 72).to_string()}>
+                        { short(&s.dns(), 34) }
+                    </tspan>
                 </text>
                 if let Some((title, text)) = client {
                     <g class="kp-client">
@@ -989,11 +997,13 @@ pub fn diagram(props: &DiagramProps) -> Html {
                               x2={(sx + SVC_W / 2).to_string()} y2={(svc_y + SVC_H).to_string()} />
                         <rect x={sx.to_string()} y={client_y.to_string()} width={SVC_W.to_string()}
                               height={CLIENT_H.to_string()} rx="8" />
-                        <text class="kp-client-title" x={(sx + 10).to_string()} y={(client_y + 18).to_string()}>
-                            { title }
-                        </text>
-                        <text class="kp-client-info" x={(sx + 10).to_string()} y={(client_y + 35).to_string()}>
-                            { text }
+                        <text>
+                            <tspan class="kp-client-title" x={(sx + 10).to_string()} y={(client_y + 18).to_string()}>
+                                { title }
+                            </tspan>
+                            <tspan class="kp-client-info" x={(sx + 10).to_string()} y={(client_y + 35).to_string()}>
+                                { text }
+                            </tspan>
                         </text>
                     </g>
                 }
