@@ -614,6 +614,20 @@ fn packet_views(flows: &[crate::net::Flow], l: &Layout) -> Vec<PacketView> {
     out
 }
 
+/// One box's lines of text: one SVG `<text>` with a `<tspan>` per line (class, baseline,
+/// text), all starting at `x`. Chromium lays out each `<text>` on its own, so a box costs
+/// one text layout rather than one per line.
+fn text_lines<const N: usize>(x: i32, lines: [(&'static str, i32, String); N]) -> Html {
+    let x = x.to_string();
+    html! {
+        <text>
+            { for lines.into_iter().map(|(class, y, text)| html! {
+                <tspan {class} x={x.clone()} y={y.to_string()}>{ text }</tspan>
+            }) }
+        </text>
+    }
+}
+
 fn click_handler(dispatch: &Callback<Action>, sel: Sel) -> Callback<MouseEvent> {
     let dispatch = dispatch.clone();
     Callback::from(move |_: MouseEvent| {
@@ -738,12 +752,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
                aria-label={format!("CoreDNS, answers DNS for the cluster at Service kube-system/kube-dns {ip}")}>
                 <rect x={x.to_string()} y={y.to_string()} width={DNS_W.to_string()}
                       height={DNS_H.to_string()} rx="8" />
-                <text>
-                    <tspan class="kp-dns-title" x={(x + 10).to_string()} y={(y + 19).to_string()}>{ "CoreDNS" }</tspan>
-                    <tspan class="kp-dns-info" x={(x + 10).to_string()} y={(y + 37).to_string()}>
-                        { format!("kube-dns {ip}") }
-                    </tspan>
-                </text>
+                { text_lines(x + 10, [
+                    ("kp-dns-title", y + 19, "CoreDNS".to_string()),
+                    ("kp-dns-info", y + 37, format!("kube-dns {ip}")),
+                ]) }
             </g>
         }
     });
@@ -852,14 +864,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
                key={n.name.clone()} {onclick} {onkeydown}>
                 <rect x={nx.to_string()} y={GAP.to_string()} width={NODE_W.to_string()}
                       height={node_h.to_string()} rx="10" />
-                <text>
-                    <tspan class="kp-node-title" x={(nx + 10).to_string()} y={(GAP + 19).to_string()}>
-                        { short(&n.name, 24) }
-                    </tspan>
-                    <tspan class="kp-node-ip" x={(nx + 10).to_string()} y={(GAP + 36).to_string()}>
-                        { if n.ip.is_empty() { "no IP".to_string() } else { n.ip.clone() } }
-                    </tspan>
-                </text>
+                { text_lines(nx + 10, [
+                    ("kp-node-title", GAP + 19, short(&n.name, 24)),
+                    ("kp-node-ip", GAP + 36, if n.ip.is_empty() { "no IP".to_string() } else { n.ip.clone() }),
+                ]) }
                 { for badges.iter().enumerate().map(|(k, np)| {
                     let bx = nx + 10 + k as i32 * 64;
                     html! {
@@ -903,19 +911,15 @@ pub fn diagram(props: &DiagramProps) -> Html {
                       height={POD_H.to_string()} rx="6" />
                 <rect class="kp-pod-tint" x={px.to_string()} y={py.to_string()} width="6"
                       height={POD_H.to_string()} rx="3" />
-                <text>
-                    <tspan class="kp-pod-name" x={(px + 12).to_string()} y={(py + 18).to_string()}>
-                        { short(&p.name, 23) }
-                    </tspan>
-                    <tspan class="kp-pod-info" x={(px + 12).to_string()} y={(py + 36).to_string()}>
-                        { format!(
-                            "{} · {}{}",
-                            p.ip.as_deref().unwrap_or("no IP"),
-                            p.status,
-                            if p.status == "Running" && !p.ready { " · not ready" } else { "" }
-                        ) }
-                    </tspan>
-                </text>
+                { text_lines(px + 12, [
+                    ("kp-pod-name", py + 18, short(&p.name, 23)),
+                    ("kp-pod-info", py + 36, format!(
+                        "{} · {}{}",
+                        p.ip.as_deref().unwrap_or("no IP"),
+                        p.status,
+                        if p.status == "Running" && !p.ready { " · not ready" } else { "" }
+                    )),
+                ]) }
                 if let Some(h) = hits {
                     <g class="kp-hits" key={format!("hits{h}")} aria-label={format!("{h} hits")}>
                         <rect x={(px + POD_W - 40).to_string()} y={(py + POD_H - 21).to_string()}
@@ -977,34 +981,22 @@ pub fn diagram(props: &DiagramProps) -> Html {
                key={key.clone()} {onclick} {onkeydown}>
                 <rect class="kp-svc-box" x={sx.to_string()} y={svc_y.to_string()} width={SVC_W.to_string()}
                       height={SVC_H.to_string()} rx="8" />
-                <text>
-                    <tspan class="kp-svc-name" x={(sx + 10).to_string()} y={(svc_y + 20).to_string()}>
-                        { format!("svc/{}", short(&s.name, 24)) }
-                    </tspan>
-                    <tspan class="kp-svc-info" x={(sx + 10).to_string()} y={(svc_y + 38).to_string()}>
-                        { ip_line }
-                    </tspan>
-                    <tspan class="kp-svc-info" x={(sx + 10).to_string()} y={(svc_y + 55).to_string()}>
-                        { port_line }
-                    </tspan>
-                    <tspan class="kp-svc-dns" x={(sx + 10).to_string()} y={(svc_y + 72).to_string()}>
-                        { short(&s.dns(), 34) }
-                    </tspan>
-                </text>
+                { text_lines(sx + 10, [
+                    ("kp-svc-name", svc_y + 20, format!("svc/{}", short(&s.name, 24))),
+                    ("kp-svc-info", svc_y + 38, ip_line),
+                    ("kp-svc-info", svc_y + 55, port_line),
+                    ("kp-svc-dns", svc_y + 72, short(&s.dns(), 34)),
+                ]) }
                 if let Some((title, text)) = client {
                     <g class="kp-client">
                         <line class="kp-client-link" x1={(sx + SVC_W / 2).to_string()} y1={client_y.to_string()}
                               x2={(sx + SVC_W / 2).to_string()} y2={(svc_y + SVC_H).to_string()} />
                         <rect x={sx.to_string()} y={client_y.to_string()} width={SVC_W.to_string()}
                               height={CLIENT_H.to_string()} rx="8" />
-                        <text>
-                            <tspan class="kp-client-title" x={(sx + 10).to_string()} y={(client_y + 18).to_string()}>
-                                { title }
-                            </tspan>
-                            <tspan class="kp-client-info" x={(sx + 10).to_string()} y={(client_y + 35).to_string()}>
-                                { text }
-                            </tspan>
-                        </text>
+                        { text_lines(sx + 10, [
+                            ("kp-client-title", client_y + 18, title.to_string()),
+                            ("kp-client-info", client_y + 35, text),
+                        ]) }
                     </g>
                 }
             </g>
