@@ -144,10 +144,39 @@ pub(crate) fn queue_everything(c: &mut Cluster) {
 /// Whether a write only changed the status (and resourceVersion): the write a
 /// controller makes after syncing, which gives it nothing new to do.
 fn own_status_write(old: Option<&Object>, new: Option<&Object>) -> bool {
+    // Every field but resourceVersion (destructured, so a new field is not missed).
     let same_meta = |a: &ObjectMeta, b: &ObjectMeta| {
-        let mut a = a.clone();
-        a.resource_version.clone_from(&b.resource_version);
-        a == *b
+        let ObjectMeta {
+            annotations,
+            creation_timestamp,
+            deletion_grace_period_seconds,
+            deletion_timestamp,
+            finalizers,
+            generate_name,
+            generation,
+            labels,
+            managed_fields,
+            name,
+            namespace,
+            owner_references,
+            resource_version: _,
+            self_link,
+            uid,
+        } = a;
+        *annotations == b.annotations
+            && *creation_timestamp == b.creation_timestamp
+            && *deletion_grace_period_seconds == b.deletion_grace_period_seconds
+            && *deletion_timestamp == b.deletion_timestamp
+            && *finalizers == b.finalizers
+            && *generate_name == b.generate_name
+            && *generation == b.generation
+            && *labels == b.labels
+            && *managed_fields == b.managed_fields
+            && *name == b.name
+            && *namespace == b.namespace
+            && *owner_references == b.owner_references
+            && *self_link == b.self_link
+            && *uid == b.uid
     };
     match (old, new) {
         (Some(Object::Deployment(a)), Some(Object::Deployment(b))) => {

@@ -210,6 +210,30 @@ fn pair_key(ns: &str, k: &str, v: &str) -> String {
     s
 }
 
+/// Calls `f` with `pair_key(ns, k, v)`, built on the stack when it is short: lookups
+/// (one per label of every changed pod) then allocate nothing.
+fn with_pair_key<R>(ns: &str, k: &str, v: &str, f: impl FnOnce(&str) -> R) -> R {
+    let len = ns.len() + k.len() + v.len() + 2;
+    let mut buf = [0u8; 192];
+    if len > buf.len() {
+        return f(&pair_key(ns, k, v));
+    }
+    let mut at = 0;
+    for (i, part) in [ns, k, v].into_iter().enumerate() {
+        if i > 0 {
+            buf[at] = 0;
+            at += 1;
+        }
+        buf[at..at + part.len()].copy_from_slice(part.as_bytes());
+        at += part.len();
+    }
+    // UTF-8 pieces joined by NUL bytes are UTF-8.
+    match std::str::from_utf8(&buf[..len]) {
+        Ok(key) => f(key),
+        Err(_) => f(&pair_key(ns, k, v)),
+    }
+}
+
 /// Index entry -> the objects in it.
 type Entries = FastMap<String, BTreeSet<Key>>;
 
@@ -548,14 +572,12 @@ impl Store {
 
     /// Pods in `ns` labelled `k=v`.
     pub fn pods_labelled(&self, ns: &str, k: &str, v: &str) -> Option<&BTreeSet<Key>> {
-        self.index.pod_labels.get(&pair_key(ns, k, v))
+        with_pair_key(ns, k, v, |at| self.index.pod_labels.get(at))
     }
 
     /// Services in `ns` whose selector requires `k=v`.
     pub fn services_selecting(&self, ns: &str, k: &str, v: &str) -> impl Iterator<Item = &Key> {
-        self.index
-            .selector_pairs
-            .get(&pair_key(ns, k, v))
+        with_pair_key(ns, k, v, |at| self.index.selector_pairs.get(at))
             .into_iter()
             .flatten()
     }
@@ -611,6 +633,18 @@ mod tests {
                 push_hex(&mut s, v, width);
                 assert_eq!(s, format!("{v:0width$x}"), "{v} {width}");
             }
+        }
+    }
+
+    #[test]
+    fn pair_keys_on_the_stack_equal_the_allocated_ones() {
+        let long = "x".repeat(300);
+        for (ns, k, v) in [
+            ("default", "app", "web"),
+            ("", "", ""),
+            ("ns", &long[..], "é"),
+        ] {
+            assert_eq!(with_pair_key(ns, k, v, str::to_string), pair_key(ns, k, v));
         }
     }
 
