@@ -815,12 +815,6 @@ fn sync_deployment(c: &mut Cluster, d: Arc<Deployment>) {
     if status == d.status && (rev <= 0 || revision_of(&d.metadata) == rev) {
         return; // nothing to write: no copy of the Deployment
     }
-    let key = Key::new("Deployment", &ns, &name);
-    if rev <= 0 || revision_of(&d.metadata) == rev {
-        drop(d); // the store's copy is then the only one: changed in place
-        c.store.write_deployment_status(&key, status);
-        return;
-    }
     let mut dep = d;
     let dep_mut = Arc::make_mut(&mut dep);
     dep_mut.status = status;

@@ -513,27 +513,6 @@ impl Store {
         true
     }
 
-    /// The Deployment controller's write of a Deployment's status: in place (a copy only
-    /// if someone else holds the Deployment) and not journaled, because no controller
-    /// acts on it (the Deployment controller ignores its own status writes).
-    pub fn write_deployment_status(
-        &mut self,
-        key: &Key,
-        status: Option<k8s_openapi::api::apps::v1::DeploymentStatus>,
-    ) -> bool {
-        let Some(Object::Deployment(d)) = self.objects.get_mut(key) else {
-            return false;
-        };
-        if d.status == status {
-            return false;
-        }
-        let d = Arc::make_mut(d);
-        d.status = status;
-        self.next_rv += 1;
-        d.metadata.resource_version = Some(self.next_rv.to_string());
-        true
-    }
-
     /// Removes an object; a removal is a change (etcd's revision grows on delete too),
     /// so the controllers get to react to it.
     pub fn remove(&mut self, key: &Key) -> Option<Object> {
