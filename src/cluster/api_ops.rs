@@ -105,7 +105,7 @@ fn cause(field: &str, body: String) -> Cause {
 
 impl Cluster {
     pub fn get(&self, kind: &'static str, namespace: &str, name: &str) -> Option<&Object> {
-        self.store.get(&Key::new(kind, namespace, name))
+        self.store.get_parts(kind, namespace, name)
     }
 
     fn not_found(rt: &'static kinds::ResourceType, name: &str) -> ApiError {

@@ -960,26 +960,26 @@ fn sync_replicaset(c: &mut Cluster, rs: Arc<ReplicaSet>) {
                 }
                 break;
             }
-            let template = spec.template.clone().unwrap_or_default();
+            let template = spec.template.as_ref();
             let base = rs.metadata.name.clone().unwrap_or_default();
             let mut name = format!("{base}-{}", c.rand_suffix(5));
             while c.get("Pod", &ns, &name).is_some() {
                 name = format!("{base}-{}", c.rand_suffix(5));
             }
-            let tmeta = template.metadata.clone().unwrap_or_default();
+            let tmeta = template.and_then(|t| t.metadata.as_ref());
             let pod = Pod {
                 metadata: ObjectMeta {
                     name: Some(name.clone()),
                     generate_name: Some(format!("{base}-")),
                     namespace: Some(ns.clone()),
-                    labels: tmeta.labels.clone(),
-                    annotations: tmeta.annotations.clone(),
+                    labels: tmeta.and_then(|m| m.labels.clone()),
+                    annotations: tmeta.and_then(|m| m.annotations.clone()),
                     owner_references: Some(vec![owner_ref("ReplicaSet", "apps/v1", &rs.metadata)]),
                     uid: Some(c.store.new_uid()),
                     creation_timestamp: Some(c.now_time()),
                     ..Default::default()
                 },
-                spec: template.spec.clone(),
+                spec: template.and_then(|t| t.spec.clone()),
                 status: Some(k8s_openapi::api::core::v1::PodStatus {
                     phase: Some("Pending".into()),
                     qos_class: Some("BestEffort".into()),
