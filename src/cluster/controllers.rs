@@ -1311,8 +1311,8 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
         None,
     );
     drop(obj);
-    c.store.update_pod(key, |p| {
-        if let Some(s) = p.spec.as_mut() {
+    c.store.update_pod(key, |spec, _| {
+        if let Some(s) = spec.as_mut() {
             s.node_name = Some(pick);
         }
     });

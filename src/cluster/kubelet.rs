@@ -119,9 +119,9 @@ pub fn pod_bound(c: &mut Cluster, key: &Key) {
     drop(pod);
     let now = c.now_time();
     let host_ip = node_ip(c, &node);
-    c.store.update_pod(key, |pod| {
-        let cts = pod.spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
-        let status = pod.status.get_or_insert_with(Default::default);
+    c.store.update_pod(key, |spec, status| {
+        let cts = spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
+        let status = status.get_or_insert_with(Default::default);
         status.phase = Some("Pending".into());
         status.host_ip = host_ip.clone();
         status.host_ips = host_ip.map(|ip| vec![HostIP { ip }]);
@@ -479,9 +479,9 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
     }
     drop(obj);
     let all_ready = !has_readiness;
-    c.store.update_pod(key, |pod| {
-        let cts = pod.spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
-        let status = pod.status.get_or_insert_with(Default::default);
+    c.store.update_pod(key, |spec, status| {
+        let cts = spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
+        let status = status.get_or_insert_with(Default::default);
         if let Some(ip) = ip {
             status.pod_ip = Some(ip.clone());
             status.pod_ips = Some(vec![PodIP { ip }]);

@@ -1,6 +1,7 @@
 //! The object store: every API object by (kind, namespace, name), with the
 //! bookkeeping the API server does on write (uid, resourceVersion, generation).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -208,6 +209,21 @@ pub(crate) fn push_hex(out: &mut String, v: u64, width: usize) {
     }
 }
 
+/// `n.to_string()` without the formatting machinery (a resourceVersion on every write).
+fn decimal(mut n: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits[at..].iter().map(|&d| char::from(d)).collect()
+}
+
 /// How many objects the store holds at most: far above any lesson or benchmark, low
 /// enough that a hostile paste cannot exhaust the browser's memory.
 pub const MAX_OBJECTS: usize = 20_000;
@@ -222,12 +238,25 @@ pub struct Store {
     next_uid: u64,
     /// Lookups the controllers need without scanning every object (derived from `objects`).
     index: Index,
-    /// Keys written since the controllers last looked, each with an earlier version
-    /// (`None`: it did not exist), so a controller can find who cared about the old one.
-    /// Hashed for cheap writes; [`Store::take_journal`] hands it over in key order.
-    journal: FastMap<Key, Option<Object>>,
+    /// Keys written since the controllers last looked, each with an earlier version,
+    /// so a controller can find who cared about the old one. Hashed for cheap writes;
+    /// [`Store::take_journal`] hands it over in key order.
+    journal: FastMap<Key, Earlier>,
     /// Counts writes to Services (what pods' service-link variables depend on).
     service_writes: u64,
+}
+
+/// What a journal entry knows of the version before the first write since the
+/// controllers last looked.
+#[derive(Debug, Clone)]
+enum Earlier {
+    /// It did not exist.
+    Absent,
+    Was(Object),
+    /// Only [`Store::update_pod`] wrote it, which changes spec and status, never
+    /// metadata: the earlier version had the metadata it has now, which is all the
+    /// controllers read of an old pod (the index was updated on the write).
+    SameMetadata,
 }
 
 /// Two stores are equal when they hold the same objects and counters; the index and
@@ -297,8 +326,15 @@ fn with_pair_key<R>(ns: &str, k: &str, v: &str, f: impl FnOnce(&str) -> R) -> R 
 /// Index entry -> the objects in it.
 type Entries = FastMap<String, BTreeSet<Key>>;
 
-fn set_insert(map: &mut Entries, at: String, key: &Key) {
-    map.entry(at).or_default().insert(key.clone());
+fn set_insert(map: &mut Entries, at: &str, key: &Key) {
+    match map.get_mut(at) {
+        Some(set) => {
+            set.insert(key.clone());
+        }
+        None => {
+            map.insert(at.to_string(), BTreeSet::from([key.clone()]));
+        }
+    }
 }
 
 fn set_remove(map: &mut Entries, at: &str, key: &Key) {
@@ -355,26 +391,26 @@ impl Index {
         }
     }
 
-    /// Every index entry `obj` belongs to.
-    fn entries(obj: &Object) -> Vec<(Table, String)> {
+    /// Every index entry `obj` belongs to (borrowed where the object has the text).
+    fn entries(obj: &Object) -> Vec<(Table, Cow<'_, str>)> {
         let meta = obj.meta();
         let ns = obj.namespace();
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(4);
         for r in meta.owner_references.iter().flatten() {
-            out.push((Table::Dependents, r.uid.clone()));
+            out.push((Table::Dependents, Cow::Borrowed(r.uid.as_str())));
         }
         match obj {
             Object::Pod(p) => {
                 for (k, v) in meta.labels.iter().flatten() {
-                    out.push((Table::PodLabels, pair_key(ns, k, v)));
+                    out.push((Table::PodLabels, Cow::Owned(pair_key(ns, k, v))));
                 }
                 if meta.deletion_timestamp.is_none() {
-                    if let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.as_ref()) {
-                        out.push((Table::ActiveOnNode, node.clone()));
+                    if let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+                        out.push((Table::ActiveOnNode, Cow::Borrowed(node)));
                     }
                 }
-                if let Some(ip) = p.status.as_ref().and_then(|s| s.pod_ip.as_ref()) {
-                    out.push((Table::PodIps, ip.clone()));
+                if let Some(ip) = p.status.as_ref().and_then(|s| s.pod_ip.as_deref()) {
+                    out.push((Table::PodIps, Cow::Borrowed(ip)));
                 }
             }
             Object::Service(s) => {
@@ -385,17 +421,27 @@ impl Index {
                     .into_iter()
                     .flatten()
                 {
-                    out.push((Table::SelectorPairs, pair_key(ns, k, v)));
+                    out.push((Table::SelectorPairs, Cow::Owned(pair_key(ns, k, v))));
                 }
             }
             Object::Event(e) => {
-                if let Some(uid) = &e.involved_object.uid {
-                    out.push((Table::EventsAbout, uid.clone()));
+                if let Some(uid) = e.involved_object.uid.as_deref() {
+                    out.push((Table::EventsAbout, Cow::Borrowed(uid)));
                 }
             }
             _ => {}
         }
         out
+    }
+
+    /// Moves `key` in one table from the entry `old` to the entry `new`.
+    fn move_entry(&mut self, t: Table, key: &Key, old: Option<String>, new: Option<String>) {
+        if let Some(at) = old {
+            set_remove(self.table(t), &at, key);
+        }
+        if let Some(at) = new {
+            set_insert(self.table(t), &at, key);
+        }
     }
 
     /// Moves `key` from the entries of its `old` version to those of its `new` one,
@@ -422,9 +468,9 @@ impl Index {
                 set_remove(self.table(*t), at, key);
             }
         }
-        for (t, at) in after {
-            if !before.iter().any(|(t2, at2)| *t2 == t && *at2 == at) {
-                set_insert(self.table(t), at, key);
+        for (t, at) in &after {
+            if !before.iter().any(|(t2, at2)| t2 == t && at2 == at) {
+                set_insert(self.table(*t), at, key);
             }
         }
     }
@@ -532,7 +578,7 @@ impl Store {
             }
         }
         self.next_rv += 1;
-        obj.meta_mut().resource_version = Some(self.next_rv.to_string());
+        obj.meta_mut().resource_version = Some(decimal(self.next_rv));
         if key.kind == "Service" {
             self.service_writes += 1;
         }
@@ -548,43 +594,54 @@ impl Store {
         }
         // No controller watches Events (only their removal matters, for namespaces).
         if key.kind != "Event" {
-            self.journal.entry(key).or_insert(old);
+            let earlier = match old {
+                Some(old) => Earlier::Was(old),
+                None => Earlier::Absent,
+            };
+            match self.journal.get_mut(&key) {
+                None => {
+                    self.journal.insert(key, earlier);
+                }
+                // The stored version still had the metadata of the earliest one.
+                Some(slot @ Earlier::SameMetadata) => *slot = earlier,
+                Some(_) => {}
+            }
         }
         true
     }
 
     /// Changes a stored pod in place: a copy is made only if someone else holds the pod.
     /// For the kubelet's and scheduler's writes, which always change something (there
-    /// is no no-op check). The journal keeps the pod's old metadata, node and IP: all the
-    /// controllers and the index look at in an old version of a pod.
-    pub fn update_pod(&mut self, key: &Key, f: impl FnOnce(&mut Pod)) -> bool {
-        let Some(Object::Pod(current)) = self.objects.get(key) else {
-            return false;
-        };
-        let old = Object::from(Pod {
-            metadata: current.metadata.clone(),
-            spec: current.spec.as_ref().map(|s| PodSpec {
-                node_name: s.node_name.clone(),
-                ..Default::default()
-            }),
-            status: current.status.as_ref().map(|s| PodStatus {
-                pod_ip: s.pod_ip.clone(),
-                ..Default::default()
-            }),
-        });
+    /// is no no-op check) and never the metadata: `f` gets the spec and the status. So
+    /// no old version needs keeping: of the index entries only the node's and the IP's
+    /// can move, and the journal notes that the metadata is unchanged.
+    pub fn update_pod(
+        &mut self,
+        key: &Key,
+        f: impl FnOnce(&mut Option<PodSpec>, &mut Option<PodStatus>),
+    ) -> bool {
         let Some(Object::Pod(current)) = self.objects.get_mut(key) else {
             return false;
         };
         let pod = Arc::make_mut(current);
-        f(pod);
+        let node = |p: &Pod| p.spec.as_ref().and_then(|s| s.node_name.clone());
+        let ip = |p: &Pod| p.status.as_ref().and_then(|s| s.pod_ip.clone());
+        let (old_node, old_ip) = (node(pod), ip(pod));
+        f(&mut pod.spec, &mut pod.status);
         self.next_rv += 1;
-        pod.metadata.resource_version = Some(self.next_rv.to_string());
-        if let Some(new) = self.objects.get(key) {
-            if !same_index_entries(&old, new) {
-                self.index.update(key, Some(&old), Some(new));
-            }
+        pod.metadata.resource_version = Some(decimal(self.next_rv));
+        let active = pod.metadata.deletion_timestamp.is_none();
+        let (new_node, new_ip) = (node(pod), ip(pod));
+        if active && old_node != new_node {
+            self.index
+                .move_entry(Table::ActiveOnNode, key, old_node, new_node);
         }
-        self.journal.entry(key.clone()).or_insert(Some(old));
+        if old_ip != new_ip {
+            self.index.move_entry(Table::PodIps, key, old_ip, new_ip);
+        }
+        self.journal
+            .entry(key.clone())
+            .or_insert(Earlier::SameMetadata);
         true
     }
 
@@ -601,10 +658,10 @@ impl Store {
             self.index.update(key, Some(old), None);
             // Keep a version for the controllers: one that existed beats "did not exist".
             match self.journal.get_mut(key) {
-                Some(Some(_)) => {}
-                Some(slot) => *slot = Some(old.clone()),
+                Some(Earlier::Was(_)) => {}
+                Some(slot) => *slot = Earlier::Was(old.clone()),
                 None => {
-                    self.journal.insert(key.clone(), Some(old.clone()));
+                    self.journal.insert(key.clone(), Earlier::Was(old.clone()));
                 }
             }
         }
@@ -663,7 +720,18 @@ impl Store {
 
     /// Takes the writes since the last call (see `journal`).
     pub fn take_journal(&mut self) -> Vec<(Key, Option<Object>)> {
-        let mut writes: Vec<_> = self.journal.drain().collect();
+        let journal = std::mem::take(&mut self.journal);
+        let mut writes: Vec<_> = journal
+            .into_iter()
+            .map(|(key, earlier)| {
+                let old = match earlier {
+                    Earlier::Absent => None,
+                    Earlier::Was(old) => Some(old),
+                    Earlier::SameMetadata => self.objects.get(&key).cloned(),
+                };
+                (key, old)
+            })
+            .collect();
         crate::sort::sort_by(&mut writes, |a, b| a.0.cmp(&b.0));
         writes
     }
@@ -690,6 +758,28 @@ mod tests {
                 assert_eq!(s, format!("{v:0width$x}"), "{v} {width}");
             }
         }
+    }
+
+    #[test]
+    fn decimal_prints_as_to_string() {
+        for n in [0u64, 7, 10, 99, 100, 123_456_789, u64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
+
+    #[test]
+    fn borrowed_parts_find_what_keys_find() {
+        let mut store = Store::default();
+        let mut pod = k8s_openapi::api::core::v1::Pod::default();
+        pod.metadata.name = Some("web".into());
+        pod.metadata.namespace = Some("default".into());
+        store.put(Object::from(pod));
+        let key = Key::new("Pod", "default", "web");
+        assert!(store.get(&key).is_some());
+        assert!(store.get_parts("Pod", "default", "web").is_some());
+        assert!(store.get_parts("Pod", "default", "webx").is_none());
+        assert!(store.get_parts("Pod", "defaultweb", "").is_none());
+        assert!(store.get_parts("Service", "default", "web").is_none());
     }
 
     #[test]
