@@ -16,7 +16,7 @@ use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointSlic
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::store::FastHasher;
+use super::store::{FastHasher, Status};
 use super::{kubelet, Cluster, Key};
 use crate::api::{Object, Selector};
 
@@ -412,7 +412,7 @@ fn deployments(c: &mut Cluster) {
         if is_terminating(&d.metadata) {
             continue;
         }
-        sync_deployment(c, d.clone());
+        sync_deployment(c, &key, d.clone());
     }
 }
 
@@ -437,7 +437,7 @@ fn revision_of(m: &ObjectMeta) -> i64 {
         .unwrap_or(0)
 }
 
-fn sync_deployment(c: &mut Cluster, d: Arc<Deployment>) {
+fn sync_deployment(c: &mut Cluster, key: &Key, d: Arc<Deployment>) {
     let ns = d.metadata.namespace.clone().unwrap_or_default();
     let name = d.metadata.name.clone().unwrap_or_default();
     let uid = d.metadata.uid.clone().unwrap_or_default();
@@ -547,7 +547,9 @@ fn sync_deployment(c: &mut Cluster, d: Arc<Deployment>) {
         }
     };
     // A rollback to an old template makes that ReplicaSet the newest revision.
+    let mut revision_bumped = false;
     if existing_new.is_some() && revision_of(&new_rs.metadata) < max_rev && !paused {
+        revision_bumped = true;
         Arc::make_mut(&mut new_rs)
             .metadata
             .annotations
@@ -619,8 +621,16 @@ fn sync_deployment(c: &mut Cluster, d: Arc<Deployment>) {
             budget -= more;
         }
     }
-    // Write the ReplicaSets that change.
-    if rs_replicas(&new_rs) != desired_new || existing_new.is_some() {
+    // Write the ReplicaSets that change (a copy only then: the template is big).
+    let desired_note = replicas.to_string();
+    let max_note = replicas.saturating_add(max_surge(&d, replicas)).to_string();
+    let notes_current = new_rs.metadata.annotations.as_ref().is_some_and(|a| {
+        a.get("deployment.kubernetes.io/desired-replicas") == Some(&desired_note)
+            && a.get("deployment.kubernetes.io/max-replicas") == Some(&max_note)
+    });
+    if rs_replicas(&new_rs) != desired_new
+        || (existing_new.is_some() && (revision_bumped || !notes_current))
+    {
         let from = rs_replicas(&new_rs);
         if from != desired_new {
             let verb = if desired_new > from { "up" } else { "down" };
@@ -650,12 +660,9 @@ fn sync_deployment(c: &mut Cluster, d: Arc<Deployment>) {
             .get_or_insert_with(Default::default);
         ann.insert(
             "deployment.kubernetes.io/desired-replicas".into(),
-            replicas.to_string(),
+            desired_note,
         );
-        ann.insert(
-            "deployment.kubernetes.io/max-replicas".into(),
-            replicas.saturating_add(max_surge(&d, replicas)).to_string(),
-        );
+        ann.insert("deployment.kubernetes.io/max-replicas".into(), max_note);
         let rs_key = Key::new("ReplicaSet", &ns, rs.metadata.name.as_deref().unwrap_or(""));
         c.store.put(Object::from(rs));
         if let Some(Object::ReplicaSet(rs)) = c.store.get(&rs_key) {
@@ -812,8 +819,13 @@ fn sync_deployment(c: &mut Cluster, d: Arc<Deployment>) {
         ..Default::default()
     });
     let rev = revision_of(&new_rs.metadata);
-    if status == d.status && (rev <= 0 || revision_of(&d.metadata) == rev) {
-        return; // nothing to write: no copy of the Deployment
+    if rev <= 0 || revision_of(&d.metadata) == rev {
+        if status != d.status {
+            // Only the status: written in place once this copy is gone.
+            drop(d);
+            c.store.set_status(key, Status::Deployment(status));
+        }
+        return;
     }
     let mut dep = d;
     let dep_mut = Arc::make_mut(&mut dep);
@@ -880,11 +892,11 @@ fn replicasets(c: &mut Cluster) {
         if is_terminating(&rs.metadata) {
             continue;
         }
-        sync_replicaset(c, rs.clone());
+        sync_replicaset(c, &key, rs.clone());
     }
 }
 
-fn sync_replicaset(c: &mut Cluster, rs: Arc<ReplicaSet>) {
+fn sync_replicaset(c: &mut Cluster, key: &Key, rs: Arc<ReplicaSet>) {
     let ns = rs.metadata.namespace.clone().unwrap_or_default();
     let uid = rs.metadata.uid.clone().unwrap_or_default();
     let Some(spec) = rs.spec.as_ref() else { return };
@@ -1033,8 +1045,9 @@ fn sync_replicaset(c: &mut Cluster, rs: Arc<ReplicaSet>) {
         })
         .count() as i32;
     let active = active.len() as i32;
-    let mut rs2 = match c.get("ReplicaSet", &ns, rs.metadata.name.as_deref().unwrap_or("")) {
-        Some(Object::ReplicaSet(r)) => r.clone(),
+    drop(rs);
+    let rs2 = match c.store.get(key) {
+        Some(Object::ReplicaSet(r)) => r,
         _ => return,
     };
     let status = Some(ReplicaSetStatus {
@@ -1047,8 +1060,7 @@ fn sync_replicaset(c: &mut Cluster, rs: Arc<ReplicaSet>) {
         conditions: None,
     });
     if rs2.status != status {
-        Arc::make_mut(&mut rs2).status = status;
-        c.store.put(Object::ReplicaSet(rs2));
+        c.store.set_status(key, Status::ReplicaSet(status));
     }
 }
 

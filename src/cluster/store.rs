@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
+use k8s_openapi::api::apps::v1::{DeploymentStatus, ReplicaSetStatus};
 use k8s_openapi::api::core::v1::{Pod, PodSpec, PodStatus};
 
 use crate::api::Object;
@@ -246,6 +247,12 @@ pub struct Store {
     service_writes: u64,
 }
 
+/// A new status for [`Store::set_status`].
+pub enum Status {
+    ReplicaSet(Option<ReplicaSetStatus>),
+    Deployment(Option<DeploymentStatus>),
+}
+
 /// What a journal entry knows of the version before the first write since the
 /// controllers last looked.
 #[derive(Debug, Clone)]
@@ -253,10 +260,11 @@ enum Earlier {
     /// It did not exist.
     Absent,
     Was(Object),
-    /// Only [`Store::update_pod`] wrote it, which changes spec and status, never
-    /// metadata: the earlier version had the metadata it has now, which is all the
-    /// controllers read of an old pod (the index was updated on the write).
-    SameMetadata,
+    /// Only in-place writes changed it, and only where no controller compares an old
+    /// version with a new one: a pod's spec and status ([`Store::update_pod`]), a
+    /// ReplicaSet's or Deployment's status ([`Store::set_status`]). The controllers get
+    /// the current version as the earlier one (the index was updated on the write).
+    LikeCurrent,
 }
 
 /// Two stores are equal when they hold the same objects and counters; the index and
@@ -603,7 +611,7 @@ impl Store {
                     self.journal.insert(key, earlier);
                 }
                 // The stored version still had the metadata of the earliest one.
-                Some(slot @ Earlier::SameMetadata) => *slot = earlier,
+                Some(slot @ Earlier::LikeCurrent) => *slot = earlier,
                 Some(_) => {}
             }
         }
@@ -641,7 +649,29 @@ impl Store {
         }
         self.journal
             .entry(key.clone())
-            .or_insert(Earlier::SameMetadata);
+            .or_insert(Earlier::LikeCurrent);
+        true
+    }
+
+    /// Writes a ReplicaSet's or Deployment's status in place, as the controllers do
+    /// after comparing it with the stored one: no copy of the object (its pod template
+    /// is big) unless someone else holds it. Other kinds are left alone (false).
+    pub fn set_status(&mut self, key: &Key, status: Status) -> bool {
+        let Some(obj) = self.objects.get_mut(key) else {
+            return false;
+        };
+        match (obj, status) {
+            (Object::ReplicaSet(rs), Status::ReplicaSet(s)) => Arc::make_mut(rs).status = s,
+            (Object::Deployment(d), Status::Deployment(s)) => Arc::make_mut(d).status = s,
+            _ => return false,
+        }
+        self.next_rv += 1;
+        if let Some(obj) = self.objects.get_mut(key) {
+            obj.meta_mut().resource_version = Some(decimal(self.next_rv));
+        }
+        self.journal
+            .entry(key.clone())
+            .or_insert(Earlier::LikeCurrent);
         true
     }
 
@@ -727,7 +757,7 @@ impl Store {
                 let old = match earlier {
                     Earlier::Absent => None,
                     Earlier::Was(old) => Some(old),
-                    Earlier::SameMetadata => self.objects.get(&key).cloned(),
+                    Earlier::LikeCurrent => self.objects.get(&key).cloned(),
                 };
                 (key, old)
             })
