@@ -6,11 +6,11 @@
 //! - a spam filter lets each source + object write a burst of 25 events, then one per
 //!   5 minutes (a token bucket); dropped repeats still count toward the next write.
 
-use std::collections::BTreeSet;
-
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
 
-use super::store::FastMap;
+use std::hash::Hasher;
+
+use super::store::{FastHasher, FastMap};
 use super::{Cluster, Millis};
 use crate::api::Object;
 
@@ -22,16 +22,33 @@ const SPAM_BURST: f64 = 25.0;
 const SPAM_REFILL_MS: f64 = 300_000.0;
 const COMBINED: &str = "(combined from similar events): ";
 
-/// The recorders' in-memory caches. Only looked up, never iterated, so hash maps keep
-/// the simulation deterministic.
+/// The recorders' in-memory caches, keyed by 64-bit hashes of client-go's string keys
+/// (a collision among the few thousand keys of a session is vanishingly unlikely, and
+/// hashing spares an allocation per event). Only looked up, never iterated, so hash
+/// maps keep the simulation deterministic.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Recorder {
     /// Aggregate key -> distinct messages seen and when the last one was.
-    similar: FastMap<String, (BTreeSet<String>, Millis)>,
+    similar: FastMap<u64, Similar>,
     /// Spam key -> tokens left and when they were counted.
-    spam: FastMap<String, (f64, Millis)>,
+    spam: FastMap<u64, (f64, Millis)>,
     /// Event key -> repeats the spam filter dropped since the last write.
-    dropped: FastMap<String, i32>,
+    dropped: FastMap<u64, i32>,
+    /// The buffer the keys are built in.
+    scratch: String,
+}
+
+/// The distinct messages of one aggregate key (hashes, at most AGGREGATE_MAX_EVENTS).
+#[derive(Debug, Clone, Default)]
+struct Similar {
+    messages: Vec<u64>,
+    last: Millis,
+}
+
+fn hash_of(text: &str) -> u64 {
+    let mut h = FastHasher::default();
+    h.write(text.as_bytes());
+    h.finish()
 }
 
 impl Cluster {
@@ -45,23 +62,24 @@ impl Cluster {
         host: Option<&str>,
     ) {
         let ns = match involved.namespace() {
-            "" => "default".to_string(),
-            n => n.to_string(),
+            "" => "default",
+            n => n,
         };
-        let uid = involved.meta().uid.clone();
+        let uid = involved.meta().uid.as_deref();
         let rt = involved.resource_type();
         let api_version = rt.api_version();
         let mut object_len = 0;
         // The correlator's keys, built in one buffer: the object key (source + involved
         // object), then the aggregate key (+ type, reason), then the event key (+ message).
-        let mut key = String::with_capacity(192);
+        let mut key = std::mem::take(&mut self.recorder.scratch);
+        key.clear();
         for (i, part) in [
             component,
             host.unwrap_or(""),
             rt.kind,
             involved.namespace(),
             involved.name(),
-            uid.as_deref().unwrap_or(""),
+            uid.unwrap_or(""),
             &api_version,
             type_,
             reason,
@@ -79,25 +97,21 @@ impl Cluster {
         }
         // EventAggregate: similar events (differing only in message) are combined.
         let now_ms = self.now;
-        if !self.recorder.similar.contains_key(&key) {
-            self.recorder
-                .similar
-                .insert(key.clone(), (BTreeSet::new(), now_ms));
+        let similar = self.recorder.similar.entry(hash_of(&key)).or_default();
+        if now_ms - similar.last > AGGREGATE_INTERVAL_MS {
+            similar.messages.clear();
         }
-        let Some(similar) = self.recorder.similar.get_mut(&key) else {
-            return;
-        };
-        if now_ms - similar.1 > AGGREGATE_INTERVAL_MS {
-            similar.0.clear();
+        let message_hash = hash_of(message);
+        if !similar.messages.contains(&message_hash) {
+            similar.messages.push(message_hash);
         }
-        if !similar.0.contains(message) {
-            similar.0.insert(message.to_string());
-        }
-        similar.1 = now_ms;
-        let combined = similar.0.len() >= AGGREGATE_MAX_EVENTS;
+        similar.last = now_ms;
+        let combined = similar.messages.len() >= AGGREGATE_MAX_EVENTS;
         if combined {
             // "do not grow our local key set any larger than max" (client-go pops any).
-            similar.0.pop_first();
+            if let Some(first) = similar.messages.iter().copied().min() {
+                similar.messages.retain(|m| *m != first);
+            }
         }
         let message = if combined {
             format!("{COMBINED}{message}")
@@ -106,17 +120,14 @@ impl Cluster {
             key.push_str(message);
             message.to_string()
         };
-        let event_key = &key[..];
+        let event_key = hash_of(&key);
         // The spam filter sees every event, repeats and combined ones included.
-        let object = &key[..object_len];
-        if !self.recorder.spam.contains_key(object) {
-            self.recorder
-                .spam
-                .insert(object.to_string(), (SPAM_BURST, now_ms));
-        }
-        let Some(bucket) = self.recorder.spam.get_mut(object) else {
-            return;
-        };
+        let bucket = self
+            .recorder
+            .spam
+            .entry(hash_of(&key[..object_len]))
+            .or_insert((SPAM_BURST, now_ms));
+        self.recorder.scratch = key;
         bucket.0 = (bucket.0 + (now_ms - bucket.1) as f64 / SPAM_REFILL_MS).min(SPAM_BURST);
         bucket.1 = now_ms;
         let allowed = bucket.0 >= 1.0;
@@ -126,9 +137,9 @@ impl Cluster {
         let now = self.now_time();
         // The stored event this one repeats (what client-go's event log remembers).
         let existing = self
-            .events_in(&ns, uid.as_deref())
+            .events_in(ns, uid)
             .find(|e| {
-                e.involved_object.uid == uid
+                e.involved_object.uid.as_deref() == uid
                     && e.type_.as_deref() == Some(type_)
                     && e.reason.as_deref() == Some(reason)
                     && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(component)
@@ -143,18 +154,14 @@ impl Cluster {
             .cloned();
         if !allowed {
             if existing.is_some() {
-                *self
-                    .recorder
-                    .dropped
-                    .entry(event_key.to_string())
-                    .or_insert(0) += 1;
+                *self.recorder.dropped.entry(event_key).or_insert(0) += 1;
             }
             return;
         }
         let missed = if self.recorder.dropped.is_empty() {
             0
         } else {
-            self.recorder.dropped.remove(event_key).unwrap_or(0)
+            self.recorder.dropped.remove(&event_key).unwrap_or(0)
         };
         if let Some(mut e) = existing {
             e.count = Some(e.count.unwrap_or(1) + 1 + missed);
@@ -180,7 +187,7 @@ impl Cluster {
         let event = Event {
             metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
                 name: Some(name),
-                namespace: Some(ns.clone()),
+                namespace: Some(ns.to_string()),
                 uid: Some(self.store.new_uid()),
                 creation_timestamp: Some(now.clone()),
                 ..Default::default()
@@ -194,7 +201,7 @@ impl Cluster {
                 } else {
                     Some(involved.namespace().to_string())
                 },
-                uid,
+                uid: uid.map(str::to_string),
                 resource_version: involved.meta().resource_version.clone(),
                 ..Default::default()
             },
