@@ -267,10 +267,77 @@ fn program_exists(image: &str, prog: &str) -> bool {
 // ------------------------------------------------------------------ logs
 
 pub fn logs(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    const USAGE: &str = "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples";
     let ns = ctx.namespace(a);
     let rest = a.rest(1);
+    let selector = a.value(&["-l", "--selector"]).filter(|s| !s.is_empty());
+    // logs.go Complete: a selector takes no POD argument, and then lists pods.
+    if let Some(sel_text) = selector {
+        if rest.len() == 1 {
+            return fail(out, "only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples");
+        }
+        if rest.len() > 2 {
+            return fail(out, USAGE);
+        }
+        let sel = match Selector::parse(sel_text) {
+            Ok(s) => s,
+            Err(e) => {
+                out.err(&format!("Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"{sel_text}\", field selector \"\": {e}\n"));
+                return 1;
+            }
+        };
+        let pods: Vec<Pod> = ctx
+            .cluster
+            .store
+            .list_ns("Pod", &ns)
+            .filter_map(|o| match o {
+                Object::Pod(p)
+                    if sel.matches(p.metadata.labels.as_ref().unwrap_or(&Default::default())) =>
+                {
+                    Some((**p).clone())
+                }
+                _ => None,
+            })
+            .collect();
+        if pods.is_empty() {
+            out.err(&format!("No resources found in {ns} namespace.\n"));
+            return 0;
+        }
+        let container = rest.get(1).cloned();
+        let mut followers = Vec::new();
+        for pod in &pods {
+            // LogsForObject builds every request first; the first error ends the command.
+            match pod_log(pod, container.clone(), a, out) {
+                Ok(f) => followers.push(f),
+                Err(code) => return code,
+            }
+        }
+        // logs.go ToLogOptions: with a selector, --tail defaults to 10.
+        let tail = if a.given(&["--tail"]) {
+            tail_of(a)
+        } else {
+            Some(10)
+        };
+        let follow = a.has(&["-f", "--follow"]);
+        let max: usize = a
+            .value(&["--max-log-requests"])
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(5);
+        if follow && followers.len() > 1 && followers.len() > max {
+            return fail(out, &format!("you are attempting to follow {} log streams, but maximum allowed concurrency is {max}, use --max-log-requests to increase the limit", followers.len()));
+        }
+        // The real client walks a Go map of requests (an unspecified order); pods print in
+        // name order here.
+        for f in &mut followers {
+            f.print_tail(ctx.cluster, tail, out);
+        }
+        if !follow {
+            return 0;
+        }
+        return super::stream::start(ctx, a, super::stream::Stream::ManyLogs(followers), out);
+    }
     let Some(target) = rest.first().cloned() else {
-        return fail(out, "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
+        return fail(out, USAGE);
     };
     let pod = match resolve_pod(ctx.cluster, &ns, &target, out, true) {
         Ok(p) => p,
@@ -279,20 +346,46 @@ pub fn logs(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             return 1;
         }
     };
-    let cname = match rest.get(1) {
-        Some(c) => c.clone(),
-        None => match pick_container(&pod, a, out) {
+    let mut f = match pod_log(&pod, rest.get(1).cloned(), a, out) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    f.print_tail(ctx.cluster, tail_of(a), out);
+    if !a.has(&["-f", "--follow"]) {
+        return 0;
+    }
+    super::stream::start(ctx, a, super::stream::Stream::Logs(Box::new(f)), out)
+}
+
+/// `--tail`: pflag already checked it is an integer; -1 (or any negative) means all.
+fn tail_of(a: &Args) -> Option<usize> {
+    a.value(&["--tail"])
+        .and_then(|t| usize::try_from(t.parse::<i64>().unwrap_or(-1)).ok())
+}
+
+/// The log request for one pod's container (`-c`, an explicit CONTAINER argument, or the
+/// default one): a follower positioned at the container instance that runs now. Err is
+/// the exit code after the error is printed.
+fn pod_log(
+    pod: &Pod,
+    container: Option<String>,
+    a: &Args,
+    out: &mut Output,
+) -> Result<LogFollower, i32> {
+    let cname = match container {
+        Some(c) => c,
+        None => match pick_container(pod, a, out) {
             Some(c) => c,
-            None => return fail(out, "pod has no containers"),
+            None => return Err(fail(out, "pod has no containers")),
         },
     };
     let pname = pod.metadata.name.clone().unwrap_or_default();
-    let cts = containers(&pod);
+    let cts = containers(pod);
     let Some(ct) = cts.iter().find(|c| c.name == cname).cloned() else {
         out.err(&format!(
             "error: container {cname} is not valid for pod {pname}\n"
         ));
-        return 1;
+        return Err(1);
     };
     let status = pod
         .status
@@ -320,32 +413,20 @@ pub fn logs(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             r => r.to_string(),
         };
         out.err(&format!("Error from server (BadRequest): container \"{cname}\" in pod \"{pname}\" is waiting to start: {reason}\n"));
-        return 1;
+        return Err(1);
     };
-    let started_ms = Cluster::millis_of(&started);
-    let key = key_of(&pod);
-    let mut lines = container_log(ctx.cluster, &key, &ct, started_ms);
-    let total = lines.len();
-    if let Some(t) = a.value(&["--tail"]) {
-        // pflag already checked it is an integer; -1 means all.
-        if let Ok(n) = usize::try_from(t.parse::<i64>().unwrap_or(-1)) {
-            if lines.len() > n {
-                lines.drain(..lines.len() - n);
-            }
-        }
-    }
-    let f = LogFollower {
-        key,
+    // logs.go addPrefixIfNeeded: `[pod/NAME/CONTAINER] ` before every line.
+    let prefix = a
+        .has(&["--prefix"])
+        .then(|| format!("[pod/{pname}/{cname}] "));
+    Ok(LogFollower {
+        key: key_of(pod),
         container: ct,
-        started_ms,
-        printed: total,
+        started_ms: Cluster::millis_of(&started),
+        printed: 0,
         timestamps: a.has(&["--timestamps"]),
-    };
-    f.print(ctx.cluster, &lines, out);
-    if !a.has(&["-f", "--follow"]) {
-        return 0;
-    }
-    super::stream::start(ctx, a, super::stream::Stream::Logs(Box::new(f)), out)
+        prefix,
+    })
 }
 
 /// One container instance's log lines: its startup lines, then what it logged since.
@@ -369,18 +450,36 @@ pub struct LogFollower {
     started_ms: i64,
     printed: usize,
     timestamps: bool,
+    prefix: Option<String>,
 }
 
 impl LogFollower {
     fn print(&self, c: &Cluster, lines: &[(i64, String)], out: &mut Output) {
+        let prefix = self.prefix.as_deref().unwrap_or("");
         for (t, l) in lines {
             if self.timestamps {
                 let ts = c.time(*t);
-                out.out(&format!("{} {l}\n", ts.0.strftime("%Y-%m-%dT%H:%M:%S.%fZ")));
+                out.out(&format!(
+                    "{prefix}{} {l}\n",
+                    ts.0.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+                ));
             } else {
-                out.out(&format!("{l}\n"));
+                out.out(&format!("{prefix}{l}\n"));
             }
         }
+    }
+
+    /// Prints the last `tail` lines so far (all when None) and marks everything so far
+    /// as printed, as the first response of a log request does.
+    fn print_tail(&mut self, c: &Cluster, tail: Option<usize>, out: &mut Output) {
+        let mut lines = container_log(c, &self.key, &self.container, self.started_ms);
+        self.printed = lines.len();
+        if let Some(n) = tail {
+            if lines.len() > n {
+                lines.drain(..lines.len() - n);
+            }
+        }
+        self.print(c, &lines, out);
     }
 
     /// Prints the lines logged since the last call; true when the stream has ended (the

@@ -47,6 +47,8 @@ pub fn start(ctx: &mut Ctx, a: &Args, mut stream: Stream, out: &mut Output) -> i
 pub enum Stream {
     Watch(Box<Watcher>),
     Logs(Box<LogFollower>),
+    /// `logs -f -l SELECTOR`: one follower per pod; it ends when every stream has ended.
+    ManyLogs(Vec<LogFollower>),
 }
 
 impl Stream {
@@ -60,6 +62,13 @@ impl Stream {
                 false
             }
             Stream::Logs(f) => f.poll(cluster, &mut out),
+            Stream::ManyLogs(fs) => {
+                let mut all_done = true;
+                for f in fs.iter_mut() {
+                    all_done &= f.poll(cluster, &mut out);
+                }
+                all_done
+            }
         };
         (out, done)
     }
