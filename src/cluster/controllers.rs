@@ -437,6 +437,28 @@ fn revision_of(m: &ObjectMeta) -> i64 {
         .unwrap_or(0)
 }
 
+/// Deployment annotations the deployment controller keeps off its ReplicaSets and
+/// `kubectl rollout undo` keeps on the Deployment (deployment util `annotationsToSkip`).
+pub const NOT_COPIED_ANNOTATIONS: [&str; 6] = [
+    "kubectl.kubernetes.io/last-applied-configuration",
+    REVISION,
+    "deployment.kubernetes.io/revision-history",
+    "deployment.kubernetes.io/desired-replicas",
+    "deployment.kubernetes.io/max-replicas",
+    "deprecated.deployment.rollback.to",
+];
+
+/// deployment util `copyDeploymentAnnotationsToReplicaSet`: the new ReplicaSet carries the
+/// Deployment's own annotations (e.g. `kubernetes.io/change-cause`, which `kubectl rollout
+/// history` shows), except last-applied-configuration and the controller's bookkeeping.
+fn copy_deployment_annotations(d: &ObjectMeta, rs: &mut BTreeMap<String, String>) {
+    for (k, v) in d.annotations.iter().flatten() {
+        if !NOT_COPIED_ANNOTATIONS.contains(&k.as_str()) && rs.get(k) != Some(v) {
+            rs.insert(k.clone(), v.clone());
+        }
+    }
+}
+
 fn sync_deployment(c: &mut Cluster, key: &Key, d: Arc<Deployment>) {
     let ns = d.metadata.namespace.clone().unwrap_or_default();
     let name = d.metadata.name.clone().unwrap_or_default();
@@ -504,6 +526,7 @@ fn sync_deployment(c: &mut Cluster, key: &Key, d: Arc<Deployment>) {
                 replicas.saturating_add(max_surge(&d, replicas)).to_string(),
             );
             annotations.insert(REVISION.into(), (max_rev + 1).to_string());
+            copy_deployment_annotations(&d.metadata, &mut annotations);
             let rs = ReplicaSet {
                 metadata: ObjectMeta {
                     name: Some(rs_name.clone()),
@@ -624,10 +647,14 @@ fn sync_deployment(c: &mut Cluster, key: &Key, d: Arc<Deployment>) {
     // Write the ReplicaSets that change (a copy only then: the template is big).
     let desired_note = replicas.to_string();
     let max_note = replicas.saturating_add(max_surge(&d, replicas)).to_string();
-    let notes_current = new_rs.metadata.annotations.as_ref().is_some_and(|a| {
-        a.get("deployment.kubernetes.io/desired-replicas") == Some(&desired_note)
-            && a.get("deployment.kubernetes.io/max-replicas") == Some(&max_note)
-    });
+    let notes_current =
+        new_rs.metadata.annotations.as_ref().is_some_and(|a| {
+            a.get("deployment.kubernetes.io/desired-replicas") == Some(&desired_note)
+                && a.get("deployment.kubernetes.io/max-replicas") == Some(&max_note)
+                && d.metadata.annotations.iter().flatten().all(|(k, v)| {
+                    NOT_COPIED_ANNOTATIONS.contains(&k.as_str()) || a.get(k) == Some(v)
+                })
+        });
     if rs_replicas(&new_rs) != desired_new
         || (existing_new.is_some() && (revision_bumped || !notes_current))
     {
@@ -663,6 +690,7 @@ fn sync_deployment(c: &mut Cluster, key: &Key, d: Arc<Deployment>) {
             desired_note,
         );
         ann.insert("deployment.kubernetes.io/max-replicas".into(), max_note);
+        copy_deployment_annotations(&d.metadata, ann);
         let rs_key = Key::new("ReplicaSet", &ns, rs.metadata.name.as_deref().unwrap_or(""));
         c.store.put(Object::from(rs));
         if let Some(Object::ReplicaSet(rs)) = c.store.get(&rs_key) {

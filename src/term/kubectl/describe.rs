@@ -1071,6 +1071,18 @@ fn describe_pod(c: &Cluster, p: &Pod, events: &[&Event]) -> String {
 
 // ------------------------------------------------------------------ workloads
 
+/// `DescribePodTemplate` written straight to a buffer, as `kubectl rollout history
+/// --revision=N` prints it (kubectl `polymorphichelpers/history.go` printTemplate: a
+/// PrefixWriter without a tabwriter, so the tabs stay).
+pub fn pod_template_text(t: &PodTemplateSpec) -> String {
+    let mut w = W {
+        done: String::new(),
+        buf: String::new(),
+    };
+    describe_pod_template(&mut w, Some(t));
+    w.buf
+}
+
 /// `DescribePodTemplate`.
 fn describe_pod_template(w: &mut W, t: Option<&PodTemplateSpec>) {
     w.w(0, "Pod Template:\n");

@@ -3,12 +3,15 @@
 
 use std::collections::BTreeMap;
 
+const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
+
 use super::mutate::ref_name;
 use super::{fail, find, list_objects, not_found, parse_targets, Args, Ctx};
 use crate::api::{Object, Selector};
 use crate::cluster::controllers::REVISION;
 use crate::cluster::{Cluster, Key, Millis};
 use crate::term::shell::Output;
+use k8s_openapi::api::core::v1::PodTemplateSpec;
 
 /// `30s`, `1m`, `2m30s`, `500ms`, `0` (Go durations as kubectl flags take them).
 pub fn parse_duration(s: &str) -> Option<Millis> {
@@ -308,7 +311,9 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
         "history" => {
             let uid = obj.meta().uid.clone().unwrap_or_default();
-            let mut revs: Vec<(i64, String)> = ctx
+            // history.go ViewHistory: revision -> that ReplicaSet's pod template, with the
+            // change-cause annotation copied onto the template when there is one.
+            let mut revs: Vec<(i64, PodTemplateSpec)> = ctx
                 .cluster
                 .store
                 .list_ns("ReplicaSet", &ns)
@@ -319,24 +324,60 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                         .is_some_and(|r| r.iter().any(|r| r.uid == uid))
                 })
                 .filter_map(|o| {
+                    let Object::ReplicaSet(rs) = o else {
+                        return None;
+                    };
                     let rev = o.meta().annotations.as_ref()?.get(REVISION)?.parse().ok()?;
-                    let cause = o
+                    let mut t = rs.spec.as_ref()?.template.clone().unwrap_or_default();
+                    if let Some(cause) = o
                         .meta()
                         .annotations
                         .as_ref()
-                        .and_then(|a| a.get("kubernetes.io/change-cause").cloned())
-                        .unwrap_or_else(|| "<none>".into());
-                    Some((rev, cause))
+                        .and_then(|a| a.get(CHANGE_CAUSE))
+                        .filter(|c| !c.is_empty())
+                    {
+                        t.metadata
+                            .get_or_insert_with(Default::default)
+                            .annotations
+                            .get_or_insert_with(Default::default)
+                            .insert(CHANGE_CAUSE.into(), cause.clone());
+                    }
+                    Some((rev, t))
                 })
                 .collect();
-            crate::sort::sort(&mut revs);
-            let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
-            for (r, c) in revs {
-                rows.push(vec![r.to_string(), c]);
-            }
-            out.out(&format!("{} \n", ref_name(&obj)));
-            out.out(&tab2(&rows));
-            out.out("\n");
+            crate::sort::sort_by_key(&mut revs, |(r, _)| *r);
+            let revision = a
+                .value(&["--revision"])
+                .and_then(|r| r.parse::<i64>().ok())
+                .unwrap_or(0);
+            let info = if revs.is_empty() {
+                "No rollout history found.".to_string()
+            } else if revision > 0 {
+                // rollout_history.go: `NAME with revision #N` and the template as
+                // DescribePodTemplate writes it, without column alignment.
+                let Some((_, t)) = revs.iter().find(|(r, _)| *r == revision) else {
+                    return fail(out, "unable to find the specified revision");
+                };
+                super::describe::pod_template_text(t)
+            } else {
+                let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
+                for (r, t) in &revs {
+                    let cause = t
+                        .metadata
+                        .as_ref()
+                        .and_then(|m| m.annotations.as_ref())
+                        .and_then(|a| a.get(CHANGE_CAUSE).cloned())
+                        .unwrap_or_else(|| "<none>".into());
+                    rows.push(vec![r.to_string(), cause]);
+                }
+                tab2(&rows)
+            };
+            let with_revision = if revision > 0 {
+                format!("with revision #{revision}")
+            } else {
+                String::new()
+            };
+            out.out(&format!("{} {with_revision}\n{info}\n", ref_name(&obj)));
             0
         }
         "undo" => {
@@ -344,13 +385,6 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             let Object::Deployment(mut d) = obj.clone() else {
                 return 1;
             };
-            let current = obj
-                .meta()
-                .annotations
-                .as_ref()
-                .and_then(|a| a.get(REVISION))
-                .and_then(|r| r.parse::<i64>().ok())
-                .unwrap_or(0);
             let want: Option<i64> = a
                 .value(&["--to-revision"])
                 .and_then(|r| r.parse().ok())
@@ -380,10 +414,12 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 })
                 .collect();
             crate::sort::sort_by_key(&mut rss, |r| r.0);
+            // rollback.go deploymentRevision: --to-revision N, else the second-newest revision.
             let target = match want {
                 Some(w) => rss.iter().find(|r| r.0 == w),
-                None => rss.iter().rev().find(|r| r.0 < current),
+                None => rss.iter().rev().nth(1),
             };
+            let name = obj.meta().name.clone().unwrap_or_default();
             let Some((_, rs)) = target else {
                 return match want {
                     Some(w) => fail(
@@ -392,13 +428,13 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                     ),
                     None => fail(
                         out,
-                        "no rollout history found for deployment \""
-                            .to_string()
-                            .as_str(),
-                    )
-                    .max(1),
+                        &format!("no rollout history found for deployment \"{name}\""),
+                    ),
                 };
             };
+            if d.spec.as_ref().and_then(|s| s.paused) == Some(true) {
+                return fail(out, &format!("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/{name}' and try again"));
+            }
             let mut template = rs
                 .spec
                 .as_ref()
@@ -407,10 +443,48 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             if let Some(l) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
                 l.remove(crate::cluster::controllers::POD_TEMPLATE_HASH);
             }
-            if let Some(spec) = std::sync::Arc::make_mut(&mut d).spec.as_mut() {
-                spec.template = template;
+            let mut current_template = d
+                .spec
+                .as_ref()
+                .map(|s| s.template.clone())
+                .unwrap_or_default();
+            if let Some(l) = current_template
+                .metadata
+                .as_mut()
+                .and_then(|m| m.labels.as_mut())
+            {
+                l.remove(crate::cluster::controllers::POD_TEMPLATE_HASH);
             }
             let refn = ref_name(&obj);
+            // equalIgnoreHash; the message carries the --to-revision value (0 without it).
+            if template == current_template {
+                out.out(&format!(
+                    "{refn} skipped rollback (current template already matches revision {})\n",
+                    want.unwrap_or(0)
+                ));
+                return 0;
+            }
+            // The patch replaces the Deployment's annotations: its own bookkeeping ones
+            // plus the ReplicaSet's other annotations (e.g. its change-cause).
+            use crate::cluster::controllers::NOT_COPIED_ANNOTATIONS as SKIP;
+            let mut annotations: BTreeMap<String, String> = d
+                .metadata
+                .annotations
+                .iter()
+                .flatten()
+                .filter(|(k, _)| SKIP.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            for (k, v) in rs.metadata.annotations.iter().flatten() {
+                if !SKIP.contains(&k.as_str()) {
+                    annotations.insert(k.clone(), v.clone());
+                }
+            }
+            let dm = std::sync::Arc::make_mut(&mut d);
+            dm.metadata.annotations = Some(annotations);
+            if let Some(spec) = dm.spec.as_mut() {
+                spec.template = template;
+            }
             match ctx.cluster.update(Object::Deployment(d)) {
                 Ok(_) => {
                     out.out(&format!("{refn} rolled back\n"));
