@@ -370,6 +370,37 @@ pub static RESOURCE_TYPES: &[ResourceType] = &[
     ),
 ];
 
+/// Resources a v1.33 API server also serves (kind/kubeadm defaults: GA groups only) that
+/// the playground neither stores nor simulates. Only `kubectl api-resources` lists them,
+/// so its table has the real rows and column widths. (kind, plural, short names,
+/// group/version, namespaced.)
+#[rustfmt::skip]
+pub static DISCOVERY_ONLY: &[(&str, &str, &str, &str, bool)] = &[
+    ("MutatingWebhookConfiguration", "mutatingwebhookconfigurations", "", "admissionregistration.k8s.io/v1", false),
+    ("ValidatingAdmissionPolicy", "validatingadmissionpolicies", "", "admissionregistration.k8s.io/v1", false),
+    ("ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings", "", "admissionregistration.k8s.io/v1", false),
+    ("ValidatingWebhookConfiguration", "validatingwebhookconfigurations", "", "admissionregistration.k8s.io/v1", false),
+    ("CustomResourceDefinition", "customresourcedefinitions", "crd,crds", "apiextensions.k8s.io/v1", false),
+    ("APIService", "apiservices", "", "apiregistration.k8s.io/v1", false),
+    ("SelfSubjectReview", "selfsubjectreviews", "", "authentication.k8s.io/v1", false),
+    ("TokenReview", "tokenreviews", "", "authentication.k8s.io/v1", false),
+    ("LocalSubjectAccessReview", "localsubjectaccessreviews", "", "authorization.k8s.io/v1", true),
+    ("SelfSubjectAccessReview", "selfsubjectaccessreviews", "", "authorization.k8s.io/v1", false),
+    ("SelfSubjectRulesReview", "selfsubjectrulesreviews", "", "authorization.k8s.io/v1", false),
+    ("SubjectAccessReview", "subjectaccessreviews", "", "authorization.k8s.io/v1", false),
+    ("CertificateSigningRequest", "certificatesigningrequests", "csr", "certificates.k8s.io/v1", false),
+    ("Lease", "leases", "", "coordination.k8s.io/v1", true),
+    ("Event", "events", "ev", "events.k8s.io/v1", true),
+    ("FlowSchema", "flowschemas", "", "flowcontrol.apiserver.k8s.io/v1", false),
+    ("PriorityLevelConfiguration", "prioritylevelconfigurations", "", "flowcontrol.apiserver.k8s.io/v1", false),
+    ("RuntimeClass", "runtimeclasses", "", "node.k8s.io/v1", false),
+    ("PriorityClass", "priorityclasses", "pc", "scheduling.k8s.io/v1", false),
+    ("CSIDriver", "csidrivers", "", "storage.k8s.io/v1", false),
+    ("CSINode", "csinodes", "", "storage.k8s.io/v1", false),
+    ("CSIStorageCapacity", "csistoragecapacities", "", "storage.k8s.io/v1", true),
+    ("VolumeAttachment", "volumeattachments", "", "storage.k8s.io/v1", false),
+];
+
 /// Finds a type by Kind and apiVersion as written in a manifest (`apps/v1`, `v1`).
 pub fn by_kind(kind: &str, api_version: &str) -> Option<&'static ResourceType> {
     RESOURCE_TYPES

@@ -848,22 +848,46 @@ pub fn api_resources(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let namespaced = a.value(&["--namespaced"]).map(|v| v == "true");
     let group = a.value(&["--api-group"]);
     let format = a.value(&["-o", "--output"]);
-    let mut rts: Vec<&ResourceType> = kinds::RESOURCE_TYPES
+    // (plural, short names, group, apiVersion, namespaced, kind)
+    let mut rts: Vec<(&str, String, &str, String, bool, &str)> = kinds::RESOURCE_TYPES
         .iter()
-        .filter(|r| namespaced.is_none_or(|n| r.namespaced == n))
-        .filter(|r| group.is_none_or(|g| r.group == g))
+        .map(|r| {
+            (
+                r.plural,
+                r.short_names.join(","),
+                r.group,
+                r.api_version(),
+                r.namespaced,
+                r.kind,
+            )
+        })
+        .chain(
+            kinds::DISCOVERY_ONLY
+                .iter()
+                .map(|(kind, plural, short, gv, ns)| {
+                    let group = gv.rsplit_once('/').map_or("", |(g, _)| g);
+                    (
+                        *plural,
+                        short.to_string(),
+                        group,
+                        gv.to_string(),
+                        *ns,
+                        *kind,
+                    )
+                }),
+        )
+        .filter(|r| namespaced.is_none_or(|n| r.4 == n))
+        .filter(|r| group.is_none_or(|g| r.2 == g))
         .collect();
     // api-resources.go sorts (stably) by group; discovery lists resources by name.
-    crate::sort::sort_by(&mut rts, |x, y| {
-        x.group.cmp(y.group).then(x.plural.cmp(y.plural))
-    });
+    crate::sort::sort_by(&mut rts, |x, y| x.2.cmp(y.2).then(x.0.cmp(y.0)));
     match format {
         Some("name") => {
             for r in rts {
-                if r.group.is_empty() {
-                    out.out(&format!("{}\n", r.plural));
+                if r.2.is_empty() {
+                    out.out(&format!("{}\n", r.0));
                 } else {
-                    out.out(&format!("{}.{}\n", r.plural, r.group));
+                    out.out(&format!("{}.{}\n", r.0, r.2));
                 }
             }
             return 0;
@@ -877,15 +901,8 @@ pub fn api_resources(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     if !a.has(&["--no-headers"]) {
         text.push_str("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND\n");
     }
-    for r in rts {
-        text.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\n",
-            r.plural,
-            r.short_names.join(","),
-            r.api_version(),
-            r.namespaced,
-            r.kind
-        ));
+    for (plural, short, _, gv, ns, kind) in rts {
+        text.push_str(&format!("{plural}\t{short}\t{gv}\t{ns}\t{kind}\n"));
     }
     out.out(&TabWriter::kubectl().format(&text));
     0
