@@ -249,9 +249,9 @@ fn read_yaml(text: &str, source: &str) -> Raw {
         // go-yaml decodes only the first document of a chunk.
         let first = serde_yaml::Deserializer::from_str(chunk.text).next();
         let Some(de) = first else { continue };
-        match <yamlconv::GoValue as serde::Deserialize>::deserialize(de) {
-            Ok(yamlconv::GoValue(Value::Null)) => continue,
-            Ok(yamlconv::GoValue(v)) => values.push((chunk.first_line, v)),
+        match yamlconv::to_json(de, chunk.text) {
+            Ok(Value::Null) => continue,
+            Ok(v) => values.push((chunk.first_line, v)),
             Err(e) => {
                 let ye = yamlconv::go_yaml_error(&e, chunk.text);
                 let line = ye

@@ -86,6 +86,38 @@ fn duplicate_keys_keep_the_last_value() {
 }
 
 #[test]
+fn plain_yes_no_on_off_are_yaml_1_1_booleans() {
+    // kubectl.1.33 `apply -f -`: `publishNotReadyAddresses: on` / `off` decode as booleans,
+    // a label value `yes` fails with "cannot unmarshal bool ... labels of type string".
+    for (word, want) in [
+        ("on", true),
+        ("yes", true),
+        ("Y", true),
+        ("off", false),
+        ("No", false),
+    ] {
+        let text = format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  publishNotReadyAddresses: {word}\n  ports:\n  - port: 80\n");
+        let docs = parse(&text, "STDIN");
+        match docs.first().map(|d| &d.result) {
+            Some(Ok(crate::api::Object::Service(s))) => assert_eq!(
+                s.spec.as_ref().and_then(|s| s.publish_not_ready_addresses),
+                Some(want),
+                "{word}"
+            ),
+            other => panic!("{word}: {other:?}"),
+        }
+    }
+    let docs = parse("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels:\n    enabled: yes\nspec:\n  ports:\n  - port: 80\n", "STDIN");
+    assert_eq!(
+        last_error(&docs),
+        "error: unable to decode \"STDIN\": json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.labels of type string"
+    );
+    // Quoted, they stay strings.
+    let docs = parse("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels:\n    a: \"yes\"\n    b: 'off'\nspec:\n  ports:\n  - port: 80\n", "STDIN");
+    assert!(docs[0].result.is_ok(), "{docs:?}");
+}
+
+#[test]
 fn unknown_kind_and_missing_kind() {
     // REFERENCE.md section 1.
     let docs = parse(

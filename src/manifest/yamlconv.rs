@@ -1,21 +1,47 @@
 //! YAML text -> `serde_json::Value` the way sigs.k8s.io/yaml (go-yaml v2 + YAMLToJSON)
 //! converts it: duplicate keys keep the last value, non-string keys are stringified,
-//! `<<` merge keys are expanded. Errors are rendered as go-yaml prints them.
+//! `<<` merge keys are expanded, and plain scalars resolve with YAML 1.1's rules, so
+//! `yes`/`no`/`on`/`off`/`y`/`n` are booleans (verified with kubectl.1.33: a label value
+//! `yes` fails to decode as a bool, `publishNotReadyAddresses: on` is true). Errors are
+//! rendered as go-yaml prints them.
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use std::fmt;
 
-/// A YAML value converted to JSON.
-pub(crate) struct GoValue(pub Value);
+/// Converts one YAML document read with `serde_yaml::Deserializer::from_str(src)` to JSON.
+/// `src` is that text: a plain scalar arrives as a slice of it, which tells it apart
+/// from a quoted one (`"yes"` stays a string).
+pub(crate) fn to_json<'de, D: Deserializer<'de>>(d: D, src: &str) -> Result<Value, D::Error> {
+    GoSeed { src }.deserialize(d)
+}
 
-impl<'de> Deserialize<'de> for GoValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(GoVisitor).map(GoValue)
+#[derive(Clone, Copy)]
+struct GoSeed<'s> {
+    src: &'s str,
+}
+
+impl<'de> DeserializeSeed<'de> for GoSeed<'_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(GoVisitor { src: self.src })
     }
 }
 
-struct GoVisitor;
+#[derive(Clone, Copy)]
+struct GoVisitor<'s> {
+    src: &'s str,
+}
+
+/// go-yaml v2 `resolve.go`: the YAML 1.1 booleans that YAML 1.2 (serde_yaml) reads as
+/// strings. (`true`/`false` in their three spellings are booleans in both.)
+fn yaml11_bool(s: &str) -> Option<bool> {
+    match s {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+        _ => None,
+    }
+}
 
 fn float(f: f64) -> Value {
     Number::from_f64(f)
@@ -33,7 +59,7 @@ fn key_string(v: &Value) -> Option<String> {
     }
 }
 
-impl<'de> Visitor<'de> for GoVisitor {
+impl<'de> Visitor<'de> for GoVisitor<'_> {
     type Value = Value;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any YAML value")
@@ -61,6 +87,22 @@ impl<'de> Visitor<'de> for GoVisitor {
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
         Ok(Value::String(v.to_string()))
     }
+    // serde_yaml hands plain and (escape-free) quoted scalars over as slices of the text;
+    // a quoted one has its quote right before it.
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Value, E> {
+        let start = (v.as_ptr() as usize).wrapping_sub(self.src.as_ptr() as usize);
+        let plain = start <= self.src.len()
+            && !matches!(
+                start
+                    .checked_sub(1)
+                    .and_then(|i| self.src.as_bytes().get(i)),
+                Some(b'"' | b'\'')
+            );
+        match yaml11_bool(v).filter(|_| plain) {
+            Some(b) => Ok(Value::Bool(b)),
+            None => Ok(Value::String(v.to_string())),
+        }
+    }
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
         Ok(Value::String(v))
     }
@@ -71,14 +113,15 @@ impl<'de> Visitor<'de> for GoVisitor {
         Ok(Value::Null)
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(GoVisitor)
+        d.deserialize_any(self)
     }
     fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(GoVisitor)
+        d.deserialize_any(self)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut out = Vec::new();
-        while let Some(GoValue(v)) = seq.next_element()? {
+        let seed = GoSeed { src: self.src };
+        while let Some(v) = seq.next_element_seed(seed)? {
             out.push(v);
         }
         Ok(Value::Array(out))
@@ -86,8 +129,9 @@ impl<'de> Visitor<'de> for GoVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         let mut merges: Vec<Value> = Vec::new();
-        while let Some(GoValue(k)) = map.next_key()? {
-            let GoValue(v) = map.next_value()?;
+        let seed = GoSeed { src: self.src };
+        while let Some(k) = map.next_key_seed(seed)? {
+            let v = map.next_value_seed(seed)?;
             let Some(key) = key_string(&k) else {
                 return Err(de::Error::custom("invalid map key"));
             };
@@ -122,8 +166,7 @@ impl<'de> Visitor<'de> for GoVisitor {
         // A custom tag (`!foo bar`): go-yaml ignores unknown local tags and keeps the value.
         use de::VariantAccess;
         let (_tag, variant): (String, _) = data.variant()?;
-        let GoValue(v) = variant.newtype_variant()?;
-        Ok(v)
+        variant.newtype_variant_seed(GoSeed { src: self.src })
     }
 }
 
