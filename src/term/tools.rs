@@ -1798,6 +1798,26 @@ fn grep(
         },
         None => None,
     };
+    // -A/-B/-C: lines of context around each match, groups apart separated by `--`.
+    let context = |flag: char| -> Result<usize, ToolResult> {
+        match o.last(flag).or_else(|| o.last('C')) {
+            None => Ok(0),
+            Some(n) => n.parse().map_err(|_| {
+                (
+                    String::new(),
+                    format!("grep: {n}: invalid context length argument\n"),
+                    2,
+                )
+            }),
+        }
+    };
+    let (after, before) = match (context('A'), context('B')) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let with_context = (after > 0 || before > 0)
+        && !(o.has('o') || o.has('c') || o.has('l') || o.has('L') || o.has('q'));
+    let mut any_group = false;
     let mut err = String::new();
     let ins = inputs("grep", &operands, stdin, read, &mut err);
     if o.has('s') {
@@ -1816,8 +1836,33 @@ fn grep(
             fname.as_str()
         };
         let mut count = 0usize;
-        for (ln, line) in lines_of(text).into_iter().enumerate() {
+        let all_lines = lines_of(text);
+        let mut pending_after = 0usize;
+        let mut last_printed: Option<usize> = None;
+        // `name:` / `12:` before a matching line, `name-` / `12-` before context.
+        let line_prefix = |ln: usize, sep: char| {
+            let mut p = String::new();
+            if show_name {
+                p.push_str(label);
+                p.push(sep);
+            }
+            if o.has('n') {
+                p.push_str(&(ln + 1).to_string());
+                p.push(sep);
+            }
+            p
+        };
+        let ctx_prefix = |ln: usize| line_prefix(ln, '-');
+        for (ln, line) in all_lines.iter().copied().enumerate() {
             if max.is_some_and(|m| count >= m) {
+                // grep -m still prints the trailing context of the last match.
+                if with_context && pending_after > 0 {
+                    out.push_str(&ctx_prefix(ln));
+                    out.push_str(line);
+                    out.push('\n');
+                    pending_after -= 1;
+                    continue;
+                }
                 break;
             }
             let spans: Vec<(usize, usize)> = if whole_line || word || o.has('o') {
@@ -1850,6 +1895,13 @@ fn grep(
                 regexes.iter().any(|r| r.is_match(line))
             };
             if matched == invert {
+                if with_context && pending_after > 0 {
+                    out.push_str(&ctx_prefix(ln));
+                    out.push_str(line);
+                    out.push('\n');
+                    pending_after -= 1;
+                    last_printed = Some(ln);
+                }
                 continue;
             }
             count += 1;
@@ -1860,18 +1912,7 @@ fn grep(
             if o.has('c') || o.has('l') || o.has('L') {
                 continue;
             }
-            let prefix = {
-                let mut p = String::new();
-                if show_name {
-                    p.push_str(label);
-                    p.push(':');
-                }
-                if o.has('n') {
-                    p.push_str(&(ln + 1).to_string());
-                    p.push(':');
-                }
-                p
-            };
+            let prefix = line_prefix(ln, ':');
             if o.has('o') && !invert {
                 // non-overlapping, leftmost, non-empty
                 let mut pos = 0;
@@ -1884,6 +1925,23 @@ fn grep(
                     }
                 }
             } else if !o.has('o') {
+                if with_context {
+                    let first = ln
+                        .saturating_sub(before)
+                        .max(last_printed.map_or(0, |l| l + 1));
+                    let adjacent = last_printed.is_some_and(|l| l + 1 >= first);
+                    if any_group && !adjacent {
+                        out.push_str("--\n");
+                    }
+                    for (cl, ctx_line) in all_lines.iter().enumerate().take(ln).skip(first) {
+                        out.push_str(&ctx_prefix(cl));
+                        out.push_str(ctx_line);
+                        out.push('\n');
+                    }
+                    any_group = true;
+                    last_printed = Some(ln);
+                    pending_after = after;
+                }
                 out.push_str(&prefix);
                 out.push_str(line);
                 out.push('\n');
@@ -2662,6 +2720,30 @@ mod tests {
             };
             assert_eq!(st, want_st, "{cmd:?}");
         }
+    }
+
+    /// Outputs checked against GNU grep 3.8 (Debian 12) on the same input.
+    #[test]
+    fn grep_context_lines() {
+        let text = "a\nb\nc\nd\ne\nf\ng\na\nx\n";
+        let cases: &[(&[&str], &str)] = &[
+            (&["grep", "-A1", "-n", "a"], "1:a\n2-b\n--\n8:a\n9-x\n"),
+            (
+                &["grep", "-B2", "-e", "d", "-e", "x"],
+                "b\nc\nd\n--\ng\na\nx\n",
+            ),
+            (&["grep", "-C1", "-e", "b", "-e", "c"], "a\nb\nc\nd\n"),
+            (&["grep", "-m1", "-A2", "a"], "a\nb\nc\n"),
+            (&["grep", "-c", "-A1", "a"], "2\n"),
+        ];
+        for (cmd, want) in cases {
+            assert_eq!(t(cmd, text).0, *want, "{cmd:?}");
+        }
+        let (_, err, st) = t(&["grep", "-A", "x", "a"], text);
+        assert_eq!(
+            (err.as_str(), st),
+            ("grep: x: invalid context length argument\n", 2)
+        );
     }
 
     #[test]
