@@ -190,6 +190,7 @@ impl Cluster {
             obj.meta_mut().generation = Some(1);
         }
         if let Object::Pod(pod) = &mut obj {
+            crate::manifest::defaults::mount_service_account_token(Arc::make_mut(pod));
             Arc::make_mut(pod).status = Some(k8s_openapi::api::core::v1::PodStatus {
                 phase: Some("Pending".into()),
                 qos_class: Some("BestEffort".into()),

@@ -1026,6 +1026,8 @@ fn sync_replicaset(c: &mut Cluster, key: &Key, rs: Arc<ReplicaSet>) {
                     ..Default::default()
                 }),
             };
+            let mut pod = pod;
+            crate::manifest::defaults::mount_service_account_token(&mut pod);
             let mut pod = Object::from(pod);
             crate::manifest::defaults::apply_defaults(&mut pod);
             c.store.put(pod);

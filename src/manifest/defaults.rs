@@ -195,6 +195,102 @@ pub fn pod(p: &mut Pod) {
     }
 }
 
+/// Where the ServiceAccount admission plugin mounts the token volume.
+pub const SERVICE_ACCOUNT_MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// The ServiceAccount admission plugin on pod create (k/k
+/// `plugin/pkg/admission/serviceaccount/admission.go`, `TokenVolumeSource`): unless the
+/// pod opts out with `automountServiceAccountToken: false`, it gets a projected volume
+/// `kube-api-access-<5 chars>` (token for 3607 s, the `kube-root-ca.crt` CA, the
+/// namespace), mounted read-only in every container that has nothing at the mount path.
+/// The suffix is random in a real cluster; here it comes from the pod's uid, so it draws
+/// nothing from the cluster's random numbers.
+pub fn mount_service_account_token(p: &mut Pod) {
+    use k8s_openapi::api::core::v1::{
+        ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath,
+        ObjectFieldSelector, ProjectedVolumeSource, ServiceAccountTokenProjection, Volume,
+        VolumeMount, VolumeProjection,
+    };
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let uid = p.metadata.uid.clone().unwrap_or_default();
+    let Some(spec) = p.spec.as_mut() else { return };
+    if spec.automount_service_account_token == Some(false) {
+        return;
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in uid.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let suffix: String = (0..5)
+        .map(|i| ALPHABET[((h >> (i * 12)) % ALPHABET.len() as u64) as usize] as char)
+        .collect();
+    let name = format!("kube-api-access-{suffix}");
+    let volume = Volume {
+        name: name.clone(),
+        projected: Some(ProjectedVolumeSource {
+            default_mode: Some(420),
+            sources: Some(vec![
+                VolumeProjection {
+                    service_account_token: Some(ServiceAccountTokenProjection {
+                        path: "token".into(),
+                        expiration_seconds: Some(3607),
+                        audience: None,
+                    }),
+                    ..Default::default()
+                },
+                VolumeProjection {
+                    config_map: Some(ConfigMapProjection {
+                        name: "kube-root-ca.crt".into(),
+                        items: Some(vec![KeyToPath {
+                            key: "ca.crt".into(),
+                            path: "ca.crt".into(),
+                            mode: None,
+                        }]),
+                        optional: None,
+                    }),
+                    ..Default::default()
+                },
+                VolumeProjection {
+                    downward_api: Some(DownwardAPIProjection {
+                        items: Some(vec![DownwardAPIVolumeFile {
+                            path: "namespace".into(),
+                            field_ref: Some(ObjectFieldSelector {
+                                api_version: Some("v1".into()),
+                                field_path: "metadata.namespace".into(),
+                            }),
+                            ..Default::default()
+                        }]),
+                    }),
+                    ..Default::default()
+                },
+            ]),
+        }),
+        ..Default::default()
+    };
+    let mut mounted = false;
+    for c in spec
+        .init_containers
+        .iter_mut()
+        .flatten()
+        .chain(spec.containers.iter_mut())
+    {
+        let mounts = c.volume_mounts.get_or_insert_with(Vec::new);
+        if mounts.iter().any(|m| m.mount_path == SERVICE_ACCOUNT_MOUNT) {
+            continue;
+        }
+        mounts.push(VolumeMount {
+            name: name.clone(),
+            read_only: Some(true),
+            mount_path: SERVICE_ACCOUNT_MOUNT.into(),
+            ..Default::default()
+        });
+        mounted = true;
+    }
+    if mounted {
+        spec.volumes.get_or_insert_with(Vec::new).push(volume);
+    }
+}
+
 /// apps/v1 `SetDefaults_Deployment`.
 pub fn deployment(d: &mut Deployment) {
     let spec = d.spec.get_or_insert_with(Default::default);

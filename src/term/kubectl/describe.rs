@@ -2395,7 +2395,9 @@ Events:                   <none>",
             "    Readiness:      http-get http://:80/ delay=0s timeout=1s period=10s #success=1 #failure=3\n",
             "    Environment:    <none>\n",
             "Conditions:\n  Type                        Status\n  PodReadyToStartContainers   True \n",
-            "QoS Class:                    BestEffort\n",
+            "    Mounts:\n      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-",
+            "Volumes:\n  kube-api-access-",
+            "    TokenExpirationSeconds:  3607\n    ConfigMapName:           kube-root-ca.crt\n    Optional:                false\n    DownwardAPI:             true\nQoS Class:                   BestEffort\n",
             "Events:\n  Type    Reason     Age   From               Message\n  ----    ------     ----  ----               -------\n  Normal  Scheduled  ",
         ] {
             assert!(o.contains(want), "missing {want:?}\n{o}");

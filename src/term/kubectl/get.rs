@@ -1211,7 +1211,7 @@ spec:
         let mut c = Cluster::new(1);
         let (o, _) = run(&mut c, "api-resources");
         assert!(
-            o.starts_with("NAME                       SHORTNAMES   APIVERSION"),
+            o.starts_with("NAME                                SHORTNAMES   APIVERSION                        NAMESPACED   KIND\n"),
             "{o}"
         );
         let line = |name: &str| {
@@ -1220,7 +1220,8 @@ spec:
                 .unwrap_or("")
                 .to_string()
         };
-        assert_eq!(line("services "), "services                   svc          v1                             true         Service");
-        assert_eq!(line("deployments "), "deployments                deploy       apps/v1                        true         Deployment");
+        assert_eq!(line("services "), "services                            svc          v1                                true         Service");
+        assert_eq!(line("deployments "), "deployments                         deploy       apps/v1                           true         Deployment");
+        assert_eq!(line("leases "), "leases                                           coordination.k8s.io/v1            true         Lease");
     }
 }
