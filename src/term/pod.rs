@@ -493,12 +493,15 @@ impl Host for PodHost<'_> {
             "curl" => {
                 let src = self.source();
                 let pod = self.pod();
+                // The container has a terminal only under `kubectl exec -t` (TERM is set then).
+                let tty = env.get("TERM").is_some();
                 curl(
                     self.cluster,
                     &src,
                     pod.as_ref(),
                     &self.pod.namespace.clone(),
                     None,
+                    tty,
                     args,
                     out,
                 )
@@ -1526,13 +1529,15 @@ fn curl_opts(args: &[String], out: &mut Output) -> Result<CurlOpts, i32> {
 }
 
 /// curl. `pod` is the pod it runs in (None on the learner's machine, where `term`
-/// supplies port-forwards).
+/// supplies port-forwards); `tty` whether its stdout is a terminal.
+#[allow(clippy::too_many_arguments)]
 pub fn curl(
     c: &mut Cluster,
     src: &Source,
     pod: Option<&Pod>,
     ns: &str,
     term: Option<&Terminal>,
+    tty: bool,
     args: &[String],
     out: &mut Output,
 ) -> i32 {
@@ -1546,7 +1551,7 @@ pub fn curl(
     }
     let mut code = 0;
     for url in &o.urls {
-        code = curl_one(c, src, pod, ns, term, &o, url, out);
+        code = curl_one(c, src, pod, ns, term, tty, &o, url, out);
     }
     code
 }
@@ -1565,6 +1570,7 @@ fn curl_one(
     pod: Option<&Pod>,
     ns: &str,
     term: Option<&Terminal>,
+    tty: bool,
     o: &CurlOpts,
     url: &str,
     out: &mut Output,
@@ -1780,6 +1786,13 @@ fn curl_one(
     if !o.head {
         body.push_str(&resp.body);
     }
+    // tool_cb_dbg.c: -v notes the body as `{ [N bytes data]` unless it goes to a
+    // terminal (it never does inside `kubectl exec` without -t: stdout is a pipe there).
+    let to_stdout = matches!(o.output.as_deref(), None | Some("-"));
+    let shown_on_terminal = to_stdout && tty;
+    if o.verbose && !resp.body.is_empty() && !o.head && !shown_on_terminal {
+        out.err(&format!("{{ [{} bytes data]\n", resp.body.len()));
+    }
     match o.output.as_deref() {
         None | Some("-") => out.out(&body),
         Some("/dev/null") => {}
@@ -1862,5 +1875,15 @@ pub fn curl_from_outside(
 ) -> i32 {
     let _ = env;
     let ns = term.namespace.clone();
-    curl(cluster, &Source::Outside, None, &ns, Some(term), args, out)
+    // The learner's own terminal.
+    curl(
+        cluster,
+        &Source::Outside,
+        None,
+        &ns,
+        Some(term),
+        true,
+        args,
+        out,
+    )
 }
