@@ -91,4 +91,7 @@ transcripts! {
     t45_event_aggregation => "45-event-aggregation.txt",
     t46_kube_root_ca_configmap => "46-kube-root-ca-configmap.txt",
     t47_cordon_taint => "47-cordon-taint.txt",
+    t48_logs_selector_and_rollout_history => "48-logs-selector-and-rollout-history.txt",
+    t49_api_resources_and_yaml_booleans => "49-api-resources-and-yaml-booleans.txt",
+    t50_describe_service_types_and_pod_volumes => "50-describe-service-types-and-pod-volumes.txt",
 }
