@@ -94,4 +94,5 @@ transcripts! {
     t48_logs_selector_and_rollout_history => "48-logs-selector-and-rollout-history.txt",
     t49_api_resources_and_yaml_booleans => "49-api-resources-and-yaml-booleans.txt",
     t50_describe_service_types_and_pod_volumes => "50-describe-service-types-and-pod-volumes.txt",
+    t51_go_template_nodeport => "51-go-template-nodeport.txt",
 }

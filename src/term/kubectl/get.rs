@@ -50,7 +50,16 @@ pub fn parse_format(o: Option<&str>) -> Result<Format, String> {
             return Err("custom-columns format specified but no custom columns given".into())
         }
         _ => {
-            if let Some(t) = o.strip_prefix("jsonpath=") {
+            if let Some(t) = o
+                .strip_prefix("go-template=")
+                .or_else(|| o.strip_prefix("template="))
+            {
+                let expr = go_template_as_jsonpath(t)
+                    .map_err(|e| format!("error parsing template {t}, template: output:1: {e}"))?;
+                let t = jsonpath::Template::parse(&expr)
+                    .map_err(|e| format!("error parsing template {t}, {e}"))?;
+                Format::JsonPath(t.go_style())
+            } else if let Some(t) = o.strip_prefix("jsonpath=") {
                 let t = jsonpath::Template::parse(t)
                     .map_err(|e| format!("error parsing jsonpath {t}, {e}"))?;
                 Format::JsonPath(t)
@@ -76,6 +85,83 @@ pub fn parse_format(o: Option<&str>) -> Result<Format, String> {
             }
         }
     })
+}
+
+/// The part of Go's text/template that `-o go-template=` one-liners use, as the
+/// equivalent jsonpath template: `{{.a.b}}`, `{{(index .a 0).b}}`, `{{index .a "k"}}`,
+/// `{{range .items}}...{{end}}`, `{{"\n"}}`, `{{.}}` and `{{- -}}` trim markers
+/// (e.g. the Services tutorial's `{{(index .spec.ports 0).nodePort}}`). Err is Go's
+/// parse error text for what it cannot translate.
+fn go_template_as_jsonpath(t: &str) -> Result<String, String> {
+    // `.a.b` or `(index .a N).b` or `index .a "k"`: the jsonpath of the value.
+    fn operand(e: &str) -> Result<String, String> {
+        let e = e.trim();
+        if e == "." {
+            return Ok("@".into());
+        }
+        if let Some(rest) = e.strip_prefix("(index ") {
+            let (inner, after) = rest
+                .split_once(')')
+                .ok_or_else(|| "unclosed left paren".to_string())?;
+            let base = operand(&format!("index {inner}"))?;
+            return Ok(format!("{base}{}", after.trim()));
+        }
+        if let Some(rest) = e.strip_prefix("index ") {
+            let mut words = rest.split_whitespace();
+            let mut path = operand(words.next().unwrap_or(""))?;
+            for w in words {
+                if let Some(k) = w.strip_prefix('"').and_then(|w| w.strip_suffix('"')) {
+                    path.push_str(&format!("['{k}']"));
+                } else if w.parse::<i64>().is_ok() {
+                    path.push_str(&format!("[{w}]"));
+                } else {
+                    return Err(format!("unexpected \"{w}\" in index"));
+                }
+            }
+            return Ok(path);
+        }
+        if e.starts_with('.') && !e.contains(char::is_whitespace) {
+            return Ok(e.to_string());
+        }
+        let word = e.split_whitespace().next().unwrap_or(e);
+        Err(format!("function \"{word}\" not defined"))
+    }
+    let mut out = String::new();
+    let mut rest = t;
+    let mut trim_next = false;
+    while let Some(start) = rest.find("{{") {
+        let mut text = &rest[..start];
+        if trim_next {
+            text = text.trim_start();
+        }
+        let Some(len) = rest[start + 2..].find("}}") else {
+            return Err("unclosed action".into());
+        };
+        let mut action = &rest[start + 2..start + 2 + len];
+        if let Some(a) = action.strip_prefix('-') {
+            text = text.trim_end();
+            action = a;
+        }
+        trim_next = false;
+        if let Some(a) = action.strip_suffix('-') {
+            trim_next = true;
+            action = a;
+        }
+        out.push_str(text);
+        let action = action.trim();
+        if action == "end" {
+            out.push_str("{end}");
+        } else if let Some(r) = action.strip_prefix("range ") {
+            out.push_str(&format!("{{range {}[*]}}", operand(r)?));
+        } else if action.starts_with('"') {
+            out.push_str(&format!("{{{action}}}"));
+        } else {
+            out.push_str(&format!("{{{}}}", operand(action)?));
+        }
+        rest = &rest[start + 2 + len + 2..];
+    }
+    out.push_str(if trim_next { rest.trim_start() } else { rest });
+    Ok(out)
 }
 
 /// `-o name` / mutation messages: `deployment.apps/nginx`, `service/nginx`.
@@ -378,7 +464,14 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         Ok(t) => t,
         Err(e) => return fail(out, &e),
     };
-    let format = match parse_format(a.value(&["-o", "--output"])) {
+    // `-o jsonpath --template=T` is `-o jsonpath=T` (likewise go-template, template).
+    let output = match (a.value(&["-o", "--output"]), a.value(&["--template"])) {
+        (Some(o @ ("jsonpath" | "jsonpath-as-json" | "go-template" | "template")), Some(t)) => {
+            Some(format!("{o}={t}"))
+        }
+        (o, _) => o.map(str::to_string),
+    };
+    let format = match parse_format(output.as_deref()) {
         Ok(f) => f,
         Err(e) => return fail(out, &e),
     };
@@ -1204,6 +1297,37 @@ spec:
         let (o, code) = run(&mut c, "get pods -w --request-timeout=10s");
         assert_eq!(code, 0);
         assert!(o.lines().count() > 4, "{o}");
+    }
+
+    #[test]
+    fn go_templates_become_jsonpath() {
+        for (go, jp) in [
+            ("{{.spec.clusterIP}}", "{.spec.clusterIP}"),
+            (
+                "{{(index .spec.ports 0).nodePort}}",
+                "{.spec.ports[0].nodePort}",
+            ),
+            (
+                "{{index .metadata.labels \"app\"}}",
+                "{.metadata.labels['app']}",
+            ),
+            (
+                "{{range .items}}{{.metadata.name}}{{\"\\n\"}}{{end}}",
+                "{range .items[*]}{.metadata.name}{\"\\n\"}{end}",
+            ),
+            ("a {{- .x -}} b", "a{.x}b"),
+            ("{{.}}", "{@}"),
+        ] {
+            assert_eq!(go_template_as_jsonpath(go).as_deref(), Ok(jp), "{go}");
+        }
+        assert_eq!(
+            go_template_as_jsonpath("{{.a").unwrap_err(),
+            "unclosed action"
+        );
+        assert_eq!(
+            go_template_as_jsonpath("{{len .a}}").unwrap_err(),
+            "function \"len\" not defined"
+        );
     }
 
     #[test]

@@ -1042,6 +1042,9 @@ pub mod jsonpath {
     #[derive(Debug, Clone)]
     pub struct Template {
         nodes: Vec<Node>,
+        /// Print values as Go's text/template does (`-o go-template`): a missing value is
+        /// `<no value>`, a map `map[k:v]`, a list `[a b]`.
+        go: bool,
     }
 
     /// kubectl `RelaxedJSONPathExpression`: `.a.b` and `a.b` become `{.a.b}`.
@@ -1124,14 +1127,23 @@ pub mod jsonpath {
             if !stack.is_empty() {
                 return Err("unclosed range".into());
             }
-            Ok(Template { nodes: cur })
+            Ok(Template {
+                nodes: cur,
+                go: false,
+            })
         }
 
         /// Runs the template (missing keys give nothing, as `--allow-missing-template-keys`).
         pub fn execute(&self, data: &Value) -> String {
             let mut out = String::new();
-            exec(&self.nodes, data, data, &mut out);
+            exec(&self.nodes, data, data, self.go, &mut out);
             out
+        }
+
+        /// The same template printing values the way `-o go-template` does.
+        pub fn go_style(mut self) -> Template {
+            self.go = true;
+            self
         }
 
         /// The values each `{}` of a one-expression template selects (custom-columns, sort-by).
@@ -1434,7 +1446,7 @@ pub mod jsonpath {
         }
     }
 
-    fn exec(nodes: &[Node], root: &Value, cur: &Value, out: &mut String) {
+    fn exec(nodes: &[Node], root: &Value, cur: &Value, go: bool, out: &mut String) {
         for n in nodes {
             match n {
                 Node::Text(t) => out.push_str(t),
@@ -1442,17 +1454,42 @@ pub mod jsonpath {
                     let mut parts = Vec::new();
                     for p in paths {
                         for v in eval(p, root, cur) {
-                            parts.push(text(v));
+                            parts.push(if go { go_text(v) } else { text(v) });
                         }
+                    }
+                    if go && parts.is_empty() {
+                        parts.push("<no value>".into());
                     }
                     out.push_str(&parts.join(" "));
                 }
                 Node::Range(path, body) => {
                     for v in eval(path, root, cur) {
-                        exec(body, root, v, out);
+                        exec(body, root, v, go, out);
                     }
                 }
             }
+        }
+    }
+
+    /// Go's `%v` of an unstructured value, as text/template prints it.
+    fn go_text(v: &Value) -> String {
+        match v {
+            Value::Null => "<no value>".into(),
+            Value::String(s) => s.clone(),
+            Value::Array(items) => {
+                let parts: Vec<String> = items.iter().map(go_text).collect();
+                format!("[{}]", parts.join(" "))
+            }
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                let parts: Vec<String> = keys
+                    .into_iter()
+                    .map(|k| format!("{k}:{}", m.get(k).map(go_text).unwrap_or_default()))
+                    .collect();
+                format!("map[{}]", parts.join(" "))
+            }
+            other => other.to_string(),
         }
     }
 }
