@@ -95,4 +95,5 @@ transcripts! {
     t49_api_resources_and_yaml_booleans => "49-api-resources-and-yaml-booleans.txt",
     t50_describe_service_types_and_pod_volumes => "50-describe-service-types-and-pod-volumes.txt",
     t51_go_template_nodeport => "51-go-template-nodeport.txt",
+    t52_run_rm_and_grep_context => "52-run-rm-and-grep-context.txt",
 }

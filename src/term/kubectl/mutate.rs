@@ -749,7 +749,7 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         },
         spec: Some(PodSpec {
             containers: vec![container],
-            restart_policy: Some(restart),
+            restart_policy: Some(restart.clone()),
             // Set by kubectl's pod generator itself (`kubectl run --dry-run=client -o yaml`).
             dns_policy: Some("ClusterFirst".into()),
             ..Default::default()
@@ -786,6 +786,14 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         ctx.cluster
             .run_until(600_000, |c| c.store.get(&key).is_none());
         out.out(&format!("pod \"{name}\" deleted\n"));
+    }
+    // run.go: with restart policy Never/OnFailure kubectl waits for the pod to finish and
+    // exits with its container's code, naming the pod; with Always it does not wait.
+    if restart == "Always" {
+        return 0;
+    }
+    if code != 0 {
+        out.err(&format!("pod {ns}/{name} terminated (Error)\n"));
     }
     code
 }
