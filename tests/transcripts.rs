@@ -96,4 +96,5 @@ transcripts! {
     t50_describe_service_types_and_pod_volumes => "50-describe-service-types-and-pod-volumes.txt",
     t51_go_template_nodeport => "51-go-template-nodeport.txt",
     t52_run_rm_and_grep_context => "52-run-rm-and-grep-context.txt",
+    t53_set_selector_blue_green => "53-set-selector-blue-green.txt",
 }

@@ -1507,6 +1507,9 @@ fn json_patch(doc: &Value, ops: &Value) -> Result<Value, String> {
 /// `kubectl set image deployment/nginx nginx=nginx:1.28`.
 pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let rest = a.rest(1);
+    if rest.first().map(String::as_str) == Some("selector") {
+        return set_selector(ctx, a, &rest[1..], out);
+    }
     if rest.first().map(String::as_str) != Some("image") {
         return super::more::other(ctx, a, out);
     }
@@ -1558,6 +1561,83 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     match ctx.cluster.update(obj) {
         Ok(_) => {
             out.out(&format!("{refn} image updated\n"));
+            0
+        }
+        Err(e) => {
+            out.err(&format!("{}\n", e.render(None)));
+            1
+        }
+    }
+}
+
+/// `kubectl set selector TYPE NAME EXPRESSIONS` (kubectl `pkg/cmd/set/set_selector.go`):
+/// the last word is parsed as a label selector (`metav1.ParseToLabelSelector`) and
+/// replaces a Service's whole `spec.selector`; other kinds cannot have it set.
+fn set_selector(ctx: &mut Ctx, a: &Args, words: &[String], out: &mut Output) -> i32 {
+    use crate::api::selector::Requirement;
+    let Some((expr, target_words)) = words.split_last() else {
+        return fail(out, "one selector is required");
+    };
+    let reqs = match Selector::parse(expr) {
+        Ok(Selector::All(r)) => r,
+        Ok(Selector::Nothing) => Vec::new(),
+        Err(e) => {
+            return fail(
+                out,
+                &format!("couldn't parse the selector string \"{expr}\": {e}"),
+            )
+        }
+    };
+    let mut map = BTreeMap::new();
+    let mut expressions = Vec::new();
+    for r in reqs {
+        match r {
+            Requirement::Equals(k, v) => {
+                map.insert(k, v);
+            }
+            Requirement::NotEquals(k, v) => expressions.push(format!("{{{k} NotIn [{v}]}}")),
+            Requirement::In(k, vs) => expressions.push(format!("{{{k} In [{}]}}", vs.join(" "))),
+            Requirement::NotIn(k, vs) => {
+                expressions.push(format!("{{{k} NotIn [{}]}}", vs.join(" ")))
+            }
+            Requirement::Exists(k) => expressions.push(format!("{{{k} Exists []}}")),
+            Requirement::DoesNotExist(k) => {
+                expressions.push(format!("{{{k} DoesNotExist []}}"))
+            }
+            Requirement::GreaterThan(k, _) | Requirement::LessThan(k, _) => {
+                return fail(
+                    out,
+                    &format!("couldn't parse the selector string \"{expr}\": {k:?} is not a valid label selector operator"),
+                )
+            }
+        }
+    }
+    let obj = match one_target(ctx, a, target_words) {
+        Ok(o) => o,
+        Err(e) => {
+            out.err(&format!("{e}\n"));
+            return 1;
+        }
+    };
+    let refn = ref_name(&obj);
+    let Object::Service(mut svc) = obj else {
+        return fail(out, "setting a selector is only supported for Services");
+    };
+    if !expressions.is_empty() {
+        return fail(
+            out,
+            &format!(
+                "match expression [{}] not supported on this object",
+                expressions.join(" ")
+            ),
+        );
+    }
+    if let Some(spec) = Arc::make_mut(&mut svc).spec.as_mut() {
+        spec.selector = (!map.is_empty()).then_some(map);
+    }
+    match ctx.cluster.update(Object::Service(svc)) {
+        Ok(_) => {
+            out.out(&format!("{refn} selector updated\n"));
             0
         }
         Err(e) => {
