@@ -14,7 +14,7 @@ pub mod images;
 pub mod kubelet;
 pub mod store;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -81,7 +81,7 @@ pub struct Settings {
 }
 
 /// Why the cluster wakes up at a time.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Timer {
     /// The kubelet has something to do for this pod.
     Pod(Key),
@@ -114,9 +114,14 @@ pub struct Cluster {
     pub store: Store,
     pub settings: Settings,
     rng: ChaCha8Rng,
-    timers: BTreeSet<(Millis, Timer)>,
-    /// Per pod, what the kubelet keeps in memory (not in the API object).
-    pub(crate) pods: BTreeMap<Key, kubelet::PodRuntime>,
+    /// Due time -> timers, in the order they were set (FIFO within one instant: a
+    /// deterministic order that needs no comparison of keys).
+    timers: BTreeMap<Millis, Vec<Timer>>,
+    /// The same timers, for finding one without a scan (one timer runs once per instant).
+    timer_set: HashSet<(Millis, Timer), std::hash::BuildHasherDefault<store::FastHasher>>,
+    /// Per pod, what the kubelet keeps in memory (not in the API object). Only looked
+    /// up, never iterated.
+    pub(crate) pods: store::FastMap<Key, kubelet::PodRuntime>,
     pub alloc: alloc::Allocators,
     pub prober: Prober,
     /// Per node name, the last host octet handed out from its pod CIDR.
@@ -160,8 +165,9 @@ impl Cluster {
             store: Store::default(),
             settings: Settings::default(),
             rng: ChaCha8Rng::seed_from_u64(seed),
-            timers: BTreeSet::new(),
-            pods: BTreeMap::new(),
+            timers: BTreeMap::new(),
+            timer_set: Default::default(),
+            pods: Default::default(),
             alloc: alloc::Allocators::default(),
             prober: crate::net::probe,
             next_pod_ip: BTreeMap::new(),
@@ -201,23 +207,19 @@ impl Cluster {
 
     pub fn advance_to(&mut self, target: Millis) {
         let target = target.min(self.clock_limit);
-        while let Some((at, _)) = self.timers.first() {
-            if *at > target {
+        while let Some((&at, _)) = self.timers.first_key_value() {
+            if at > target {
                 break;
             }
-            let at = *at;
             self.now = self.now.max(at);
-            // Everything due at this instant, then the controllers once.
-            while let Some(first) = self.timers.first() {
-                if first.0 != at {
-                    break;
-                }
-                let (_, timer) = self
-                    .timers
-                    .pop_first()
-                    .unwrap_or((at, Timer::Pod(Key::new("Pod", "", ""))));
-                match timer {
-                    Timer::Pod(key) => kubelet::wake(self, &key),
+            // Everything due at this instant (including timers set for it while its
+            // first ones run), then the controllers once.
+            while let Some(due) = self.timers.remove(&at) {
+                for timer in due {
+                    self.timer_set.remove(&(at, timer.clone()));
+                    match timer {
+                        Timer::Pod(key) => kubelet::wake(self, &key),
+                    }
                 }
             }
             // Controllers depend only on the store (and settings, which reconcile
@@ -232,7 +234,7 @@ impl Cluster {
     /// When the next timer falls due, if any before the clock limit.
     pub fn next_timer(&self) -> Option<Millis> {
         self.timers
-            .first()
+            .first_key_value()
             .map(|(t, _)| *t)
             .filter(|t| *t <= self.clock_limit)
     }
@@ -266,11 +268,18 @@ impl Cluster {
     /// handled by the controllers in one pass.
     pub(crate) fn schedule(&mut self, at: Millis, timer: Timer) {
         let at = at.saturating_add(999).div_euclid(1000).saturating_mul(1000);
-        self.timers.insert((at, timer));
+        // The same timer twice at one instant runs once.
+        if self.timer_set.insert((at, timer.clone())) {
+            self.timers.entry(at).or_default().push(timer);
+        }
     }
 
     pub(crate) fn unschedule_pod(&mut self, key: &Key) {
-        self.timers
+        self.timers.retain(|_, due| {
+            due.retain(|t| !matches!(t, Timer::Pod(k) if k == key));
+            !due.is_empty()
+        });
+        self.timer_set
             .retain(|(_, t)| !matches!(t, Timer::Pod(k) if k == key));
     }
 
