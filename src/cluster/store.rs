@@ -116,17 +116,40 @@ impl PartialOrd for Key {
 /// (which allocates). Hashes and compares exactly as [`Key`] does.
 pub trait KeyLike {
     fn parts(&self) -> (&str, &str, &str);
+    /// [`parts_hash`] of the parts.
+    fn parts_hash(&self) -> u64 {
+        let (kind, namespace, name) = self.parts();
+        parts_hash(kind, namespace, name)
+    }
 }
 
 impl KeyLike for Key {
     fn parts(&self) -> (&str, &str, &str) {
         (self.kind, &self.namespace, &self.name)
     }
+    fn parts_hash(&self) -> u64 {
+        self.0.hash
+    }
 }
 
 impl KeyLike for (&str, &str, &str) {
     fn parts(&self) -> (&str, &str, &str) {
         *self
+    }
+}
+
+/// Parts with their hash worked out once (a lookup, then maybe a new [`Key`]).
+struct HashedParts<'a> {
+    parts: (&'static str, &'a str, &'a str),
+    hash: u64,
+}
+
+impl KeyLike for HashedParts<'_> {
+    fn parts(&self) -> (&str, &str, &str) {
+        self.parts
+    }
+    fn parts_hash(&self) -> u64 {
+        self.hash
     }
 }
 
@@ -139,8 +162,7 @@ impl<'a> std::borrow::Borrow<dyn KeyLike + 'a> for Key {
 impl std::hash::Hash for dyn KeyLike + '_ {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         // As `Key` hashes: its parts' hash, as one number.
-        let (kind, namespace, name) = self.parts();
-        state.write_u64(parts_hash(kind, namespace, name))
+        state.write_u64(self.parts_hash())
     }
 }
 
@@ -222,7 +244,8 @@ fn decimal(mut n: u64) -> String {
             break;
         }
     }
-    digits[at..].iter().map(|&d| char::from(d)).collect()
+    // ASCII digits are UTF-8.
+    String::from_utf8(digits[at..].to_vec()).unwrap_or_default()
 }
 
 /// How many objects the store holds at most: far above any lesson or benchmark, low
@@ -442,6 +465,21 @@ impl Index {
         out
     }
 
+    fn update_uid(&mut self, key: &Key, old_uid: Option<&String>, new_uid: Option<&String>) {
+        if old_uid != new_uid {
+            if let Some(uid) = old_uid {
+                if self.by_uid.get(uid) == Some(key) {
+                    self.by_uid.remove(uid);
+                }
+            }
+        }
+        if let Some(uid) = new_uid {
+            if self.by_uid.get(uid) != Some(key) {
+                self.by_uid.insert(uid.clone(), key.clone());
+            }
+        }
+    }
+
     /// Moves `key` in one table from the entry `old` to the entry `new`.
     fn move_entry(&mut self, t: Table, key: &Key, old: Option<String>, new: Option<String>) {
         if let Some(at) = old {
@@ -457,17 +495,9 @@ impl Index {
     fn update(&mut self, key: &Key, old: Option<&Object>, new: Option<&Object>) {
         let old_uid = old.and_then(|o| o.meta().uid.as_ref());
         let new_uid = new.and_then(|o| o.meta().uid.as_ref());
-        if old_uid != new_uid {
-            if let Some(uid) = old_uid {
-                if self.by_uid.get(uid) == Some(key) {
-                    self.by_uid.remove(uid);
-                }
-            }
-        }
-        if let Some(uid) = new_uid {
-            if self.by_uid.get(uid) != Some(key) {
-                self.by_uid.insert(uid.clone(), key.clone());
-            }
+        // Only owners are looked up by uid, and Events (the most numerous) own nothing.
+        if key.kind != "Event" {
+            self.update_uid(key, old_uid, new_uid);
         }
         let before = old.map(Index::entries).unwrap_or_default();
         let after = new.map(Index::entries).unwrap_or_default();
@@ -497,10 +527,19 @@ impl Store {
     /// The stored key for an object's parts (shared, so copying it allocates nothing),
     /// or a new one.
     fn key_for(&self, obj: &Object) -> Key {
-        let parts = (obj.kind(), obj.namespace(), obj.name());
+        let (kind, namespace, name) = (obj.kind(), obj.namespace(), obj.name());
+        let parts = HashedParts {
+            parts: (kind, namespace, name),
+            hash: parts_hash(kind, namespace, name),
+        };
         match self.objects.get_key_value(&parts as &dyn KeyLike) {
             Some((key, _)) => key.clone(),
-            None => Key::new(parts.0, parts.1, parts.2),
+            None => Key(Arc::new(KeyParts {
+                kind,
+                namespace: namespace.to_string(),
+                name: name.to_string(),
+                hash: parts.hash,
+            })),
         }
     }
 
