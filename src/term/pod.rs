@@ -1364,7 +1364,19 @@ fn ip_cmd(h: &mut PodHost, prog: &str, args: &[String], out: &mut Output) -> i32
     let sub = args.first().map(String::as_str).unwrap_or("");
     match sub {
         "a" | "addr" | "address" => {
-            out.out(&format!("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n    inet6 ::1/128 scope host \n       valid_lft forever preferred_lft forever\n2: eth0@if{}: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue state UP \n    link/ether {mac} brd ff:ff:ff:ff:ff:ff\n    inet {ip}/24 brd {bcast} scope global eth0\n       valid_lft forever preferred_lft forever\n", octets.get(3).copied().unwrap_or(2) + 3));
+            let lo = "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n    inet6 ::1/128 scope host \n       valid_lft forever preferred_lft forever\n".to_string();
+            let eth0 = format!("2: eth0@if{}: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue state UP \n    link/ether {mac} brd ff:ff:ff:ff:ff:ff\n    inet {ip}/24 brd {bcast} scope global eth0\n       valid_lft forever preferred_lft forever\n", octets.get(3).copied().unwrap_or(2) + 3);
+            // `ip addr show [dev] NAME` lists that interface only.
+            let dev = args
+                .iter()
+                .skip(1)
+                .map(String::as_str)
+                .find(|w| !matches!(*w, "show" | "sh" | "s" | "list" | "ls" | "dev"));
+            match dev {
+                Some("lo") => out.out(&lo),
+                Some("eth0") => out.out(&eth0),
+                _ => out.out(&format!("{lo}{eth0}")),
+            }
             0
         }
         "r" | "route" => {
