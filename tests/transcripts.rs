@@ -97,4 +97,5 @@ transcripts! {
     t51_go_template_nodeport => "51-go-template-nodeport.txt",
     t52_run_rm_and_grep_context => "52-run-rm-and-grep-context.txt",
     t53_set_selector_blue_green => "53-set-selector-blue-green.txt",
+    t54_describe_endpointslice => "54-describe-endpointslice.txt",
 }

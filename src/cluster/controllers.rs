@@ -1552,6 +1552,10 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
             if s.endpoints == endpoints
                 && s.ports == slice_ports
                 && s.metadata.labels.as_ref() == Some(&labels)
+                && s.metadata
+                    .annotations
+                    .as_ref()
+                    .is_some_and(|a| a.contains_key(LAST_CHANGE_TRIGGER_TIME))
             {
                 reuse.remove(i);
                 continue; // up to date: no copy, no write
@@ -1577,6 +1581,15 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
         };
         slice.metadata.labels = Some(labels.clone());
         let changed = slice.endpoints != endpoints || slice.ports != slice_ports;
+        // reconciler.go addTriggerTimeAnnotation: every slice the controller writes
+        // carries the time of the change that triggered it (as the Endpoints does).
+        let annotations = slice
+            .metadata
+            .annotations
+            .get_or_insert_with(Default::default);
+        if changed || slot.is_none() || !annotations.contains_key(LAST_CHANGE_TRIGGER_TIME) {
+            annotations.insert(LAST_CHANGE_TRIGGER_TIME.into(), trigger_time(c));
+        }
         slice.endpoints = endpoints;
         slice.ports = slice_ports;
         if changed && slot.is_some() {
@@ -1686,17 +1699,22 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
     if ep.metadata.labels == labels && ep.subsets == subsets && stamped {
         return; // up to date: no copy, no write
     }
-    let now = c.now_time();
     let e = Arc::make_mut(&mut ep);
     e.metadata.labels = labels;
     let annotations = e.metadata.annotations.get_or_insert_with(Default::default);
     if e.subsets != subsets || !annotations.contains_key(LAST_CHANGE_TRIGGER_TIME) {
-        // RFC 3339 at whole seconds, like the pod and Service times that trigger it.
-        let at = k8s_openapi::jiff::Timestamp::from_second(now.0.as_second()).unwrap_or_default();
-        annotations.insert(LAST_CHANGE_TRIGGER_TIME.into(), at.to_string());
+        annotations.insert(LAST_CHANGE_TRIGGER_TIME.into(), trigger_time(c));
     }
     e.subsets = subsets;
     c.store.put(Object::Endpoints(ep));
+}
+
+/// The `endpoints.kubernetes.io/last-change-trigger-time` value: RFC 3339 at whole
+/// seconds, like the pod and Service times that trigger a change.
+fn trigger_time(c: &Cluster) -> String {
+    k8s_openapi::jiff::Timestamp::from_second(c.now_time().0.as_second())
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Selectorless Service with hand-written Endpoints: the mirroring controller copies them into slices.
