@@ -98,4 +98,5 @@ transcripts! {
     t52_run_rm_and_grep_context => "52-run-rm-and-grep-context.txt",
     t53_set_selector_blue_green => "53-set-selector-blue-green.txt",
     t54_describe_endpointslice => "54-describe-endpointslice.txt",
+    t55_nginx_pages_per_pod => "55-nginx-pages-per-pod.txt",
 }

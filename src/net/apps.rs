@@ -372,6 +372,19 @@ fn resp(status: u16, server: Option<&str>, ctype: &str, body: String, now: Milli
     }
 }
 
+/// The Content-Type nginx's mime.types gives a served file.
+fn nginx_mime(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, e)| e) {
+        Some("html" | "htm" | "shtml") => "text/html",
+        Some("txt") => "text/plain",
+        Some("css") => "text/css",
+        Some("js") => "application/javascript",
+        Some("json") => "application/json",
+        Some("xml") => "text/xml",
+        _ => "application/octet-stream",
+    }
+}
+
 fn nginx_error_page(status: u16) -> String {
     format!(
         "<html>\r\n<head><title>{status} {r}</title></head>\r\n<body>\r\n<center><h1>{status} {r}</h1></center>\r\n<hr><center>nginx/{NGINX_VERSION}</center>\r\n</body>\r\n</html>\r\n",
@@ -458,8 +471,33 @@ pub fn http(c: &mut Cluster, peer: &Peer, req: &HttpRequest) -> HttpResponse {
             let mut r = match app {
                 App::Nginx => {
                     let server = format!("nginx/{NGINX_VERSION}");
+                    // A file written into the docroot inside the pod (`kubectl exec POD --
+                    // sh -c 'echo ... > /usr/share/nginx/html/index.html'`) is what nginx
+                    // serves from then on; a directory path serves its index.html.
+                    let doc = if path_only.ends_with('/') {
+                        format!("{path_only}index.html")
+                    } else {
+                        path_only.clone()
+                    };
+                    let written = c
+                        .net
+                        .files
+                        .get(&(key.clone(), format!("/usr/share/nginx/html{doc}")))
+                        .cloned();
                     let mut r = if req.method != "GET" && req.method != "HEAD" {
                         resp(405, Some(&server), "text/html", nginx_error_page(405), now)
+                    } else if let Some(body) = written {
+                        let len = body.len();
+                        let mut r = resp(200, Some(&server), nginx_mime(&doc), body, now);
+                        r.headers.push(("Last-Modified".into(), http_date(now)));
+                        r.headers.push(("Connection".into(), "keep-alive".into()));
+                        // ngx_http_set_etag: "<mtime hex>-<size hex>".
+                        r.headers.push((
+                            "ETag".into(),
+                            format!("\"{:x}-{len:x}\"", now.div_euclid(1000)),
+                        ));
+                        r.headers.push(("Accept-Ranges".into(), "bytes".into()));
+                        r
                     } else if path_only == "/" || path_only == "/index.html" {
                         let mut r = resp(200, Some(&server), "text/html", NGINX_WELCOME.to_string(), now);
                         r.headers.push(("Last-Modified".into(), "Wed, 16 Apr 2025 12:01:11 GMT".into()));

@@ -369,6 +369,14 @@ impl PodHost<'_> {
         let pod = self
             .pod()
             .ok_or_else(|| "No such file or directory".to_string())?;
+        if let Some(written) = self
+            .cluster
+            .net
+            .files
+            .get(&(self.pod.clone(), path.to_string()))
+        {
+            return Ok(written.clone());
+        }
         match path {
             "/etc/resolv.conf" => Ok(ResolvConf::for_namespace(&self.pod.namespace).render()),
             "/etc/hosts" => Ok(hosts_file(&pod)),
@@ -596,6 +604,19 @@ impl Host for PodHost<'_> {
                 let listing = match path.trim_end_matches('/') {
                     "" => "bin\ndev\netc\nhome\nlib\nmedia\nmnt\nopt\nproc\nroot\nrun\nsbin\nsrv\nsys\ntmp\nusr\nvar\n".to_string(),
                     "/etc" => "hostname\nhosts\nos-release\nresolv.conf\n".to_string(),
+                    // The nginx image's docroot, plus what was written into it.
+                    "/usr/share/nginx/html" if parse_image(&self.image).0 == "nginx" => {
+                        let mut names = vec!["50x.html".to_string(), "index.html".to_string()];
+                        for (k, p) in self.cluster.net.files.keys() {
+                            if let Some(n) = p.strip_prefix("/usr/share/nginx/html/") {
+                                if *k == self.pod && !n.contains('/') && !names.iter().any(|x| x == n) {
+                                    names.push(n.to_string());
+                                }
+                            }
+                        }
+                        crate::sort::sort(&mut names);
+                        names.iter().map(|n| format!("{n}\n")).collect()
+                    }
                     _ => {
                         let files: Vec<String> = self
                             .cluster
