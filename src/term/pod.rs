@@ -640,6 +640,19 @@ impl Host for PodHost<'_> {
                 out.out(&listing);
                 0
             }
+            // nginx's own flags (src/core/nginx.c): -v prints the version, -t checks the
+            // configuration; both write to stderr.
+            "nginx" if args.first().map(String::as_str) == Some("-v") => {
+                out.err(&format!(
+                    "nginx version: nginx/{}\n",
+                    net::apps::NGINX_VERSION
+                ));
+                0
+            }
+            "nginx" if args.first().map(String::as_str) == Some("-t") => {
+                out.err("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n");
+                0
+            }
             "agnhost" | "nginx" | "httpd" | "http-echo" | "coredns" => {
                 // Running a second server process is out of scope; print its usage-free exit.
                 0
