@@ -99,4 +99,5 @@ transcripts! {
     t53_set_selector_blue_green => "53-set-selector-blue-green.txt",
     t54_describe_endpointslice => "54-describe-endpointslice.txt",
     t55_nginx_pages_per_pod => "55-nginx-pages-per-pod.txt",
+    t56_inside_an_nginx_pod => "56-inside-an-nginx-pod.txt",
 }

@@ -354,6 +354,54 @@ pub struct PodHost<'a> {
     env_order: Vec<String>,
 }
 
+/// The nginx image's `/etc/nginx/conf.d/default.conf` (nginx packaging's default.conf
+/// with the `listen [::]:80;` line the image's 10-listen-on-ipv6-by-default.sh adds).
+const NGINX_DEFAULT_CONF: &str = r#"server {
+    listen       80;
+    listen  [::]:80;
+    server_name  localhost;
+
+    #access_log  /var/log/nginx/host.access.log  main;
+
+    location / {
+        root   /usr/share/nginx/html;
+        index  index.html index.htm;
+    }
+
+    #error_page  404              /404.html;
+
+    # redirect server error pages to the static page /50x.html
+    #
+    error_page   500 502 503 504  /50x.html;
+    location = /50x.html {
+        root   /usr/share/nginx/html;
+    }
+
+    # proxy the PHP scripts to Apache listening on 127.0.0.1:80
+    #
+    #location ~ \.php$ {
+    #    proxy_pass   http://127.0.0.1;
+    #}
+
+    # pass the PHP scripts to FastCGI server listening on 127.0.0.1:9000
+    #
+    #location ~ \.php$ {
+    #    root           html;
+    #    fastcgi_pass   127.0.0.1:9000;
+    #    fastcgi_index  index.php;
+    #    fastcgi_param  SCRIPT_FILENAME  /scripts$fastcgi_script_name;
+    #    include        fastcgi_params;
+    #}
+
+    # deny access to .htaccess files, if Apache's document root
+    # concurs with nginx's one
+    #
+    #location ~ /\.ht {
+    #    deny  all;
+    #}
+}
+"#;
+
 impl PodHost<'_> {
     fn pod(&self) -> Option<Pod> {
         get_pod(self.cluster, &self.pod)
@@ -387,6 +435,9 @@ impl PodHost<'_> {
             }),
             "/usr/share/nginx/html/index.html" if parse_image(&self.image).0 == "nginx" => {
                 Ok(net::apps::NGINX_WELCOME.to_string())
+            }
+            "/etc/nginx/conf.d/default.conf" if parse_image(&self.image).0 == "nginx" => {
+                Ok(NGINX_DEFAULT_CONF.to_string())
             }
             _ => self
                 .cluster
@@ -627,6 +678,13 @@ impl Host for PodHost<'_> {
                             .map(|(_, p)| p.rsplit('/').next().unwrap_or("").to_string())
                             .collect();
                         if files.is_empty() && self.read(&path).is_err() && path != "/tmp" {
+                            // GNU ls (Debian images) exits 2 for a missing operand.
+                            if self.ul() == Userland::Debian {
+                                out.err(&format!(
+                                    "ls: cannot access '{path}': No such file or directory\n"
+                                ));
+                                return 2;
+                            }
                             out.err(&format!("ls: {path}: No such file or directory\n"));
                             return 1;
                         }
@@ -669,7 +727,19 @@ impl Host for PodHost<'_> {
                 match super::tools::run_tool_with_files(&argv2, stdin, &mut reader) {
                     Some((o, e, code)) => {
                         out.out(&o);
-                        out.err(&e);
+                        // GNU coreutils (Debian images) names a missing file without
+                        // busybox's "can't open '...'".
+                        if self.ul() == Userland::Debian && prog == "cat" {
+                            for line in e.lines() {
+                                let gnu = line
+                                    .strip_prefix("cat: can't open '")
+                                    .and_then(|r| r.split_once("': "))
+                                    .map(|(f, why)| format!("cat: {f}: {why}"));
+                                out.err(&format!("{}\n", gnu.as_deref().unwrap_or(line)));
+                            }
+                        } else {
+                            out.err(&e);
+                        }
                         code
                     }
                     None => self.not_found(prog0, out),
