@@ -100,4 +100,5 @@ transcripts! {
     t54_describe_endpointslice => "54-describe-endpointslice.txt",
     t55_nginx_pages_per_pod => "55-nginx-pages-per-pod.txt",
     t56_inside_an_nginx_pod => "56-inside-an-nginx-pod.txt",
+    t57_port_forward => "57-port-forward.txt",
 }

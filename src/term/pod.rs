@@ -1711,6 +1711,9 @@ fn curl_one(
         if host_l == "localhost" || host_l == "127.0.0.1" || host_l == "[::1]" {
             match forwarded(term, u.port) {
                 Some((fns, fpod, fport)) => {
+                    // The running port-forward reports each connection on the terminal
+                    // (client-go tools/portforward handleConnection), outside any pipe.
+                    out.err(&format!("Handling connection for {}\n", u.port));
                     let k = Key::new("Pod", &fns, &fpod);
                     let pip = get_pod(c, &k).and_then(|p| net::pod_ip(&p).map(str::to_string));
                     match pip {
