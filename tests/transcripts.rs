@@ -101,4 +101,5 @@ transcripts! {
     t55_nginx_pages_per_pod => "55-nginx-pages-per-pod.txt",
     t56_inside_an_nginx_pod => "56-inside-an-nginx-pod.txt",
     t57_port_forward => "57-port-forward.txt",
+    t58_logs_of_stopped_containers => "58-logs-of-stopped-containers.txt",
 }

@@ -652,6 +652,20 @@ fn go_time(at: Millis) -> String {
 
 /// What a container printed when it started (before any request), as `kubectl logs` shows it.
 pub fn startup_log(ct: &Container, started: Millis) -> Vec<String> {
+    // A container that only runs `echo WORDS` (`kubectl run hello --image=alpine -- echo
+    // hi`) logs its words once per run.
+    let argv: Vec<&String> = ct
+        .command
+        .iter()
+        .flatten()
+        .chain(ct.args.iter().flatten())
+        .collect();
+    if let Some((first, rest)) = argv.split_first() {
+        if first.rsplit('/').next() == Some("echo") {
+            let words: Vec<&str> = rest.iter().map(|s| s.as_str()).collect();
+            return vec![words.join(" ")];
+        }
+    }
     let Some(app) = app_of(ct) else {
         return Vec::new();
     };

@@ -392,28 +392,66 @@ fn pod_log(
         .as_ref()
         .and_then(|s| s.container_statuses.as_ref())
         .and_then(|cs| cs.iter().find(|s| s.name == cname).cloned());
-    let started = status
+    // kubelet validateContainerLogStatus: which instance's log a request reads.
+    let state = status
         .as_ref()
-        .and_then(|s| s.state.as_ref())
-        .and_then(|st| {
-            st.running
-                .as_ref()
-                .and_then(|r| r.started_at.clone())
-                .or_else(|| st.terminated.as_ref().and_then(|t| t.started_at.clone()))
-        });
+        .and_then(|s| s.state.clone())
+        .unwrap_or_default();
+    let last = status
+        .as_ref()
+        .and_then(|s| s.last_state.as_ref())
+        .and_then(|st| st.terminated.clone())
+        .filter(|t| t.started_at.is_some());
+    let bad = |out: &mut Output, why: &str| {
+        out.err(&format!("Error from server (BadRequest): {why}\n"));
+        Err(1)
+    };
+    let (started, until_ms) = if a.has(&["-p", "--previous"]) {
+        match &last {
+            Some(t) => (
+                t.started_at.clone(),
+                t.finished_at.as_ref().map(Cluster::millis_of),
+            ),
+            None => {
+                return bad(
+                    out,
+                    &format!(
+                        "previous terminated container \"{cname}\" in pod \"{pname}\" not found"
+                    ),
+                )
+            }
+        }
+    } else if let Some(r) = &state.running {
+        (r.started_at.clone(), None)
+    } else if let Some(t) = state.terminated.as_ref().filter(|t| t.started_at.is_some()) {
+        (
+            t.started_at.clone(),
+            t.finished_at.as_ref().map(Cluster::millis_of),
+        )
+    } else if let Some(t) = &last {
+        // Waiting to restart (CrashLoopBackOff): the instance that last ran.
+        (
+            t.started_at.clone(),
+            t.finished_at.as_ref().map(Cluster::millis_of),
+        )
+    } else {
+        (None, None)
+    };
     let Some(started) = started else {
-        let reason = status
+        let reason = state
+            .waiting
             .as_ref()
-            .and_then(|s| s.state.as_ref())
-            .and_then(|st| st.waiting.as_ref())
             .and_then(|w| w.reason.clone())
             .unwrap_or_else(|| "ContainerCreating".into());
         let reason = match reason.as_str() {
-            "ImagePullBackOff" | "ErrImagePull" => "trying and failing to pull image".to_string(),
+            "ErrImagePull" => "image can't be pulled".to_string(),
+            "ImagePullBackOff" => "trying and failing to pull image".to_string(),
             r => r.to_string(),
         };
-        out.err(&format!("Error from server (BadRequest): container \"{cname}\" in pod \"{pname}\" is waiting to start: {reason}\n"));
-        return Err(1);
+        return bad(
+            out,
+            &format!("container \"{cname}\" in pod \"{pname}\" is waiting to start: {reason}"),
+        );
     };
     // logs.go addPrefixIfNeeded: `[pod/NAME/CONTAINER] ` before every line.
     let prefix = a
@@ -423,20 +461,32 @@ fn pod_log(
         key: key_of(pod),
         container: ct,
         started_ms: Cluster::millis_of(&started),
+        until_ms,
         printed: 0,
         timestamps: a.has(&["--timestamps"]),
         prefix,
     })
 }
 
-/// One container instance's log lines: its startup lines, then what it logged since.
-fn container_log(c: &Cluster, key: &Key, ct: &Container, started_ms: i64) -> Vec<(i64, String)> {
+/// One container instance's log lines: its startup lines, then what it logged since
+/// (until it finished, for an earlier instance).
+fn container_log(
+    c: &Cluster,
+    key: &Key,
+    ct: &Container,
+    started_ms: i64,
+    until_ms: Option<i64>,
+) -> Vec<(i64, String)> {
     let mut lines: Vec<(i64, String)> = crate::net::apps::startup_log(ct, started_ms)
         .into_iter()
         .map(|l| (started_ms, l))
         .collect();
     if let Some(v) = c.net.logs.get(key) {
-        lines.extend(v.iter().filter(|(t, _)| *t >= started_ms).cloned());
+        lines.extend(
+            v.iter()
+                .filter(|(t, _)| *t >= started_ms && until_ms.is_none_or(|u| *t <= u))
+                .cloned(),
+        );
     }
     lines
 }
@@ -448,6 +498,8 @@ pub struct LogFollower {
     key: Key,
     container: Container,
     started_ms: i64,
+    /// When the instance finished, for `--previous`.
+    until_ms: Option<i64>,
     printed: usize,
     timestamps: bool,
     prefix: Option<String>,
@@ -472,7 +524,13 @@ impl LogFollower {
     /// Prints the last `tail` lines so far (all when None) and marks everything so far
     /// as printed, as the first response of a log request does.
     fn print_tail(&mut self, c: &Cluster, tail: Option<usize>, out: &mut Output) {
-        let mut lines = container_log(c, &self.key, &self.container, self.started_ms);
+        let mut lines = container_log(
+            c,
+            &self.key,
+            &self.container,
+            self.started_ms,
+            self.until_ms,
+        );
         self.printed = lines.len();
         if let Some(n) = tail {
             if lines.len() > n {
@@ -485,7 +543,13 @@ impl LogFollower {
     /// Prints the lines logged since the last call; true when the stream has ended (the
     /// container stopped or restarted, or the pod is gone), as `kubectl logs -f` returns then.
     pub fn poll(&mut self, c: &Cluster, out: &mut Output) -> bool {
-        let lines = container_log(c, &self.key, &self.container, self.started_ms);
+        let lines = container_log(
+            c,
+            &self.key,
+            &self.container,
+            self.started_ms,
+            self.until_ms,
+        );
         if let Some(new) = lines.get(self.printed..) {
             self.print(c, new, out);
         }
