@@ -102,4 +102,5 @@ transcripts! {
     t56_inside_an_nginx_pod => "56-inside-an-nginx-pod.txt",
     t57_port_forward => "57-port-forward.txt",
     t58_logs_of_stopped_containers => "58-logs-of-stopped-containers.txt",
+    t59_selectorless_service => "59-selectorless-service.txt",
 }

@@ -819,6 +819,9 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let wait = a.value(&["--wait"]).is_none_or(|w| w != "false");
     let mut targets: Vec<(Key, String)> = Vec::new(); // key, ref for messages
     let mut errors: Vec<String> = Vec::new();
+    // Every request for v1 Endpoints, a failed one too, carries the deprecation warning;
+    // kubectl prints each distinct warning once per command.
+    let mut endpoints_warned = false;
     let mut from_file = false;
     if !a.values(&["-f", "--filename"]).is_empty() {
         from_file = true;
@@ -891,6 +894,10 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                     if ctx.cluster.store.contains(&key) {
                         targets.push((key, String::new()));
                     } else if !ignore {
+                        if t.rt.kind == "Endpoints" && !endpoints_warned {
+                            out.err(ENDPOINTS_WARNING);
+                            endpoints_warned = true;
+                        }
                         errors.push(not_found(t.rt, name));
                     }
                 }
@@ -946,8 +953,9 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     };
     for (key, _) in &targets {
         let rt = kinds::by_kind_name(key.kind).unwrap_or(&kinds::RESOURCE_TYPES[0]);
-        if rt.kind == "Endpoints" {
+        if rt.kind == "Endpoints" && !endpoints_warned {
             out.err(ENDPOINTS_WARNING);
+            endpoints_warned = true;
         }
         let line = format!(
             "{} \"{}\" {word}{}\n",
