@@ -103,4 +103,5 @@ transcripts! {
     t57_port_forward => "57-port-forward.txt",
     t58_logs_of_stopped_containers => "58-logs-of-stopped-containers.txt",
     t59_selectorless_service => "59-selectorless-service.txt",
+    t60_nodeport_loop_from_host => "60-nodeport-loop-from-host.txt",
 }

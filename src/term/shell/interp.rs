@@ -291,7 +291,7 @@ impl Exec<'_> {
                     Some(words) => {
                         let mut v = Vec::new();
                         for w in words {
-                            match self.expand(w, true, out) {
+                            match self.expand_fields(w, out) {
                                 Ok(f) => v.extend(f),
                                 Err(ExpandFailed) => {
                                     self.set_status(1);
@@ -559,7 +559,7 @@ impl Exec<'_> {
         self.cmdsub_status = None;
         let mut argv = Vec::new();
         for w in &s.words {
-            match self.expand(w, true, out) {
+            match self.expand_fields(w, out) {
                 Ok(f) => argv.extend(f),
                 Err(ExpandFailed) => {
                     self.set_status(1);
@@ -1017,6 +1017,20 @@ impl Exec<'_> {
         }
     }
 
+    /// A command or `for` word's fields: bash first does brace expansion (`{1..3}`,
+    /// `{a,b}`; busybox ash has none), then each word expands as usual.
+    fn expand_fields(&mut self, w: &Word, out: &mut Output) -> Result<Vec<String>, ExpandFailed> {
+        if self.ash() {
+            return self.expand(w, true, out);
+        }
+        let words = brace_expand(w);
+        let mut fields = Vec::new();
+        for w in &words {
+            fields.extend(self.expand(w, true, out)?);
+        }
+        Ok(fields)
+    }
+
     /// Expands a word into fields (`split`: unquoted expansions are split on blanks,
     /// and a word that expands to nothing unquoted yields no field).
     fn expand(
@@ -1381,4 +1395,144 @@ impl ArithParser {
         self.depth -= 1;
         Ok(v)
     }
+}
+
+/// Most words a brace expansion may produce (bash has no limit; this bounds the work).
+const MAX_BRACE_WORDS: usize = 10_000;
+
+/// bash brace expansion of the first unquoted `{...}` group that lies inside one literal
+/// part: `{a..b}` (integers or single letters, optional `..step`) or `{x,y,...}`;
+/// the results are expanded again for later groups. A word without a valid group is
+/// returned as it is. (bash expands braces in the raw text, so `$X{1,2}` becomes `$X1
+/// $X2`; here a group right after an expansion keeps the expansion's name.)
+fn brace_expand(w: &Word) -> Vec<Word> {
+    for (i, part) in w.parts.iter().enumerate() {
+        let Part::Lit(text) = part else { continue };
+        let Some((pre, alts, post)) = brace_group(text) else {
+            continue;
+        };
+        let mut words = Vec::new();
+        for alt in alts {
+            let mut parts = w.parts[..i].to_vec();
+            parts.push(Part::Lit(format!("{pre}{alt}{post}")));
+            parts.extend(w.parts[i + 1..].iter().cloned());
+            let next = Word {
+                parts,
+                raw: w.raw.clone(),
+            };
+            for expanded in brace_expand(&next) {
+                if words.len() >= MAX_BRACE_WORDS {
+                    return words;
+                }
+                words.push(expanded);
+            }
+        }
+        return words;
+    }
+    vec![w.clone()]
+}
+
+/// The first valid brace group in `text`: the text before it, its alternatives, the text
+/// after it.
+fn brace_group(text: &str) -> Option<(String, Vec<String>, String)> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while let Some(off) = text[start..].find('{') {
+        let open = start + off;
+        // the matching close brace (nested groups stay inside one alternative)
+        let mut depth = 0usize;
+        let mut close = None;
+        for (j, &b) in bytes.iter().enumerate().skip(open) {
+            match b {
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = Some(j);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let close = close?;
+        let inner = &text[open + 1..close];
+        if let Some(alts) = brace_sequence(inner).or_else(|| brace_list(inner)) {
+            return Some((
+                text[..open].to_string(),
+                alts,
+                text[close + 1..].to_string(),
+            ));
+        }
+        start = open + 1;
+    }
+    None
+}
+
+/// `a,b,c` at the top level (at least one comma).
+fn brace_list(inner: &str) -> Option<Vec<String>> {
+    let mut alts = Vec::new();
+    let mut depth = 0usize;
+    let mut cur = String::new();
+    for c in inner.chars() {
+        match c {
+            '{' => {
+                depth += 1;
+                cur.push(c);
+            }
+            '}' => {
+                depth = depth.saturating_sub(1);
+                cur.push(c);
+            }
+            ',' if depth == 0 => alts.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    if alts.is_empty() {
+        return None;
+    }
+    alts.push(cur);
+    Some(alts)
+}
+
+/// `1..5`, `5..1`, `0..10..2`, `a..e`.
+fn brace_sequence(inner: &str) -> Option<Vec<String>> {
+    let parts: Vec<&str> = inner.split("..").collect();
+    if !(2..=3).contains(&parts.len()) {
+        return None;
+    }
+    let step: i64 = match parts.get(2) {
+        Some(s) => s.parse::<i64>().ok()?.checked_abs()?.max(1),
+        None => 1,
+    };
+    if let (Ok(a), Ok(b)) = (parts[0].parse::<i64>(), parts[1].parse::<i64>()) {
+        let n = (a.abs_diff(b) / step.unsigned_abs()).saturating_add(1);
+        if n > MAX_BRACE_WORDS as u64 {
+            return None;
+        }
+        let up = a <= b;
+        return Some(
+            (0..n as i64)
+                .map(|k| if up { a + k * step } else { a - k * step }.to_string())
+                .collect(),
+        );
+    }
+    let (a, b) = (parts[0], parts[1]);
+    let (ca, cb) = (a.chars().next()?, b.chars().next()?);
+    if a.chars().count() != 1
+        || b.chars().count() != 1
+        || !ca.is_ascii_alphabetic()
+        || !cb.is_ascii_alphabetic()
+    {
+        return None;
+    }
+    let (x, y) = (ca as i64, cb as i64);
+    let up = x <= y;
+    let n = x.abs_diff(y) / step.unsigned_abs() + 1;
+    Some(
+        (0..n as i64)
+            .filter_map(|k| char::from_u32(if up { x + k * step } else { x - k * step } as u32))
+            .map(|c| c.to_string())
+            .collect(),
+    )
 }

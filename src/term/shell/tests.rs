@@ -105,6 +105,25 @@ fn run(script: &str) -> (String, i32) {
     run_d(Dialect::Bash, script)
 }
 
+/// Outputs checked against GNU bash 5.2 on the same scripts; busybox ash has no brace
+/// expansion.
+#[test]
+fn brace_expansion_in_bash_only() {
+    let cases: &[(&str, &str)] = &[
+        ("args {a,b}-{1..2}", "[a-1]\n[a-2]\n[b-1]\n[b-2]\n"),
+        ("args {5..1..2} {a..c}", "[5]\n[3]\n[1]\n[a]\n[b]\n[c]\n"),
+        (
+            "args x{}y {1} a{b}c \"{1..2}\" '{a,b}'",
+            "[x{}y]\n[{1}]\n[a{b}c]\n[{1..2}]\n[{a,b}]\n",
+        ),
+        ("for i in {1..3}; do args $i; done", "[1]\n[2]\n[3]\n"),
+    ];
+    for (script, want) in cases {
+        assert_eq!(run(script).0, *want, "{script}");
+    }
+    assert_eq!(run_d(Dialect::BusyboxAsh, "args {1..2}").0, "[{1..2}]\n");
+}
+
 #[test]
 fn quoting_and_expansion() {
     let cases: &[(&str, &str)] = &[
