@@ -15,7 +15,8 @@ pub type ToolResult = (String, String, i32);
 /// Names handled by [`run_tool`].
 pub const TOOLS: &[&str] = &[
     "seq", "sort", "uniq", "wc", "head", "tail", "grep", "egrep", "fgrep", "cut", "tr", "cat",
-    "base64", "tee", "echo", "printf", "test", "[", "true", "false", "basename", "dirname",
+    "base64", "tee", "echo", "printf", "test", "[", "true", "false", "basename", "dirname", "sed",
+    "awk",
 ];
 
 /// Runs a text tool on stdin (file operands fail with "No such file or directory").
@@ -47,6 +48,8 @@ pub fn run_tool_with_files(
         "egrep" => grep(args, stdin, read, 1),
         "fgrep" => grep(args, stdin, read, 2),
         "cut" => cut(args, stdin, read),
+        "sed" => sed(args, stdin, read),
+        "awk" => awk(args, stdin, read),
         "tr" => tr(args, stdin),
         "cat" => cat(args, stdin, read),
         "base64" => base64(args, stdin, read),
@@ -152,6 +155,8 @@ fn usage_text(name: &str) -> &'static str {
         "basename" => "Usage: basename FILE [SUFFIX]\n\nStrip directory path and SUFFIX from FILE\n",
         "dirname" => "Usage: dirname FILENAME\n\nStrip non-directory suffix from FILENAME\n",
         "base64" => "Usage: base64 [-d] [-w COL] [FILE]\n\nBase64 encode or decode FILE to standard output\n",
+        "sed" => "Usage: sed [-i[SFX]] [-nrE] [-f FILE]... [-e CMD]... [FILE]...\nor: sed [-i[SFX]] [-nrE] CMD [FILE]...\n\nEdit FILEs (or stdin)\n",
+        "awk" => "Usage: awk [OPTIONS] [AWK_PROGRAM] [FILE]...\n",
         _ => "",
     }
 }
@@ -1981,6 +1986,652 @@ fn grep(
     (out, err, st)
 }
 
+// ---------------------------------------------------------------- sed (s, d, p)
+
+/// One sed command: an optional address (line number or /regex/), then `s/re/repl/flags`,
+/// `d` or `p`.
+struct SedCmd {
+    addr: Option<SedAddr>,
+    op: SedOp,
+}
+
+enum SedAddr {
+    Line(usize),
+    Re(Regex),
+}
+
+enum SedOp {
+    Subst {
+        re: Regex,
+        repl: String,
+        global: bool,
+        print: bool,
+    },
+    Delete,
+    Print,
+}
+
+fn sed_parse(script: &str, ere: bool) -> Result<Vec<SedCmd>, String> {
+    let chars: Vec<char> = script.chars().collect();
+    let mut i = 0;
+    let mut cmds = Vec::new();
+    // text up to an unescaped `delim`; `\delim` stands for the delimiter itself
+    let delimited = |i: &mut usize, delim: char| -> Result<String, String> {
+        let mut s = String::new();
+        while *i < chars.len() && chars[*i] != delim {
+            if chars[*i] == '\\' && *i + 1 < chars.len() {
+                if chars[*i + 1] != delim {
+                    s.push('\\');
+                }
+                s.push(chars[*i + 1]);
+                *i += 2;
+                continue;
+            }
+            s.push(chars[*i]);
+            *i += 1;
+        }
+        if *i >= chars.len() {
+            return Err("unterminated `s' command".to_string());
+        }
+        *i += 1;
+        Ok(s)
+    };
+    while i < chars.len() {
+        while i < chars.len() && (chars[i].is_whitespace() || chars[i] == ';') {
+            i += 1;
+        }
+        if i >= chars.len() {
+            break;
+        }
+        let mut addr = None;
+        if chars[i].is_ascii_digit() {
+            let mut n = 0usize;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                n = n
+                    .saturating_mul(10)
+                    .saturating_add(chars[i] as usize - '0' as usize);
+                i += 1;
+            }
+            addr = Some(SedAddr::Line(n));
+        } else if chars[i] == '/' {
+            i += 1;
+            let re = delimited(&mut i, '/')?;
+            addr = Some(SedAddr::Re(
+                Regex::new(&re, ere, false).map_err(|_| format!("bad regex '{re}'"))?,
+            ));
+        }
+        let Some(&c) = chars.get(i) else {
+            return Err("missing command".into());
+        };
+        i += 1;
+        let op = match c {
+            's' => {
+                let Some(&delim) = chars.get(i) else {
+                    return Err("unterminated `s' command".into());
+                };
+                i += 1;
+                let re = delimited(&mut i, delim)?;
+                let repl = delimited(&mut i, delim)?;
+                let (mut global, mut print) = (false, false);
+                while let Some(&f) = chars.get(i) {
+                    match f {
+                        'g' => global = true,
+                        'p' => print = true,
+                        _ => break,
+                    }
+                    i += 1;
+                }
+                SedOp::Subst {
+                    re: Regex::new(&re, ere, false).map_err(|_| format!("bad regex '{re}'"))?,
+                    repl,
+                    global,
+                    print,
+                }
+            }
+            'd' => SedOp::Delete,
+            'p' => SedOp::Print,
+            other => return Err(format!("unsupported command {other}")),
+        };
+        cmds.push(SedCmd { addr, op });
+    }
+    Ok(cmds)
+}
+
+/// The replacement text for one match: `&` is the match, `\&` and `\\` literal.
+fn sed_replacement(repl: &str, matched: &str) -> String {
+    let mut out = String::new();
+    let mut it = repl.chars();
+    while let Some(c) = it.next() {
+        match c {
+            '&' => out.push_str(matched),
+            '\\' => match it.next() {
+                Some('n') => out.push('\n'),
+                Some(x) => out.push(x),
+                None => out.push('\\'),
+            },
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// sed with `s/RE/REPL/[gp]`, `d`, `p`, a line-number or /RE/ address, `-n`, `-e`, `-E`.
+fn sed(
+    args: &[String],
+    stdin: &str,
+    read: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> ToolResult {
+    let mut quiet = false;
+    let mut ere = false;
+    let mut scripts: Vec<String> = Vec::new();
+    let mut files = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "-n" => quiet = true,
+            "-E" | "-r" => ere = true,
+            "-e" => {
+                i += 1;
+                match args.get(i) {
+                    Some(s) => scripts.push(s.clone()),
+                    None => return usage("sed"),
+                }
+            }
+            a if a.starts_with('-') && a.len() > 1 => {
+                for c in a[1..].chars() {
+                    match c {
+                        'n' => quiet = true,
+                        'E' | 'r' => ere = true,
+                        _ => return bad_option("sed", c),
+                    }
+                }
+            }
+            a => {
+                if scripts.is_empty() && files.is_empty() {
+                    scripts.push(a.to_string());
+                } else {
+                    files.push(a.to_string());
+                }
+            }
+        }
+        i += 1;
+    }
+    if scripts.is_empty() {
+        return usage("sed");
+    }
+    let cmds = match sed_parse(&scripts.join("\n"), ere) {
+        Ok(c) => c,
+        Err(e) => {
+            return (
+                String::new(),
+                format!("sed: -e expression #1, char 0: {e}\n"),
+                1,
+            )
+        }
+    };
+    let mut err = String::new();
+    let ins = inputs("sed", &files, stdin, read, &mut err);
+    let mut out = String::new();
+    let mut n = 0usize;
+    for (_, text) in &ins {
+        for line in lines_of(text) {
+            n += 1;
+            let mut cur = line.to_string();
+            let mut deleted = false;
+            for cmd in &cmds {
+                let hit = match &cmd.addr {
+                    None => true,
+                    Some(SedAddr::Line(l)) => *l == n,
+                    Some(SedAddr::Re(r)) => r.is_match(&cur),
+                };
+                if !hit {
+                    continue;
+                }
+                match &cmd.op {
+                    SedOp::Delete => {
+                        deleted = true;
+                        break;
+                    }
+                    SedOp::Print => {
+                        out.push_str(&cur);
+                        out.push('\n');
+                    }
+                    SedOp::Subst {
+                        re,
+                        repl,
+                        global,
+                        print,
+                    } => {
+                        let spans = re.find_all(&cur);
+                        if spans.is_empty() {
+                            continue;
+                        }
+                        let mut s = String::new();
+                        let mut pos = 0;
+                        for (a, b) in spans.iter().take(if *global { usize::MAX } else { 1 }) {
+                            s.push_str(&cur[pos..*a]);
+                            s.push_str(&sed_replacement(repl, &cur[*a..*b]));
+                            pos = *b;
+                        }
+                        s.push_str(&cur[pos..]);
+                        cur = s;
+                        if *print {
+                            out.push_str(&cur);
+                            out.push('\n');
+                        }
+                    }
+                }
+            }
+            if !deleted && !quiet {
+                out.push_str(&cur);
+                out.push('\n');
+            }
+            if out.len() > MAX_TOOL_OUTPUT {
+                return (out, err, 4);
+            }
+        }
+    }
+    let st = i32::from(!err.is_empty()) * 2;
+    (out, err, st)
+}
+
+// ---------------------------------------------------------------- awk (print one-liners)
+
+/// A value in an awk one-liner.
+#[derive(Clone)]
+enum AwkTerm {
+    Field(Box<AwkTerm>),
+    Nf,
+    Nr,
+    Num(f64),
+    Str(String),
+    Sub(Box<AwkTerm>, f64),
+}
+
+struct AwkRule {
+    pattern: AwkPattern,
+    /// Expressions of `print a, b` (each a concatenation); None: print $0.
+    print: Option<Vec<Vec<AwkTerm>>>,
+}
+
+enum AwkPattern {
+    Always,
+    Begin,
+    End,
+    Re(Regex),
+    Cmp(Vec<AwkTerm>, String, Vec<AwkTerm>),
+    Truthy(Vec<AwkTerm>),
+}
+
+struct AwkLexer {
+    c: Vec<char>,
+    i: usize,
+}
+
+impl AwkLexer {
+    fn ws(&mut self) {
+        while self.i < self.c.len() && (self.c[self.i] == ' ' || self.c[self.i] == '\t') {
+            self.i += 1;
+        }
+    }
+    fn peek(&mut self) -> Option<char> {
+        self.ws();
+        self.c.get(self.i).copied()
+    }
+    fn eat(&mut self, s: &str) -> bool {
+        self.ws();
+        let n = s.chars().count();
+        if self.c.len() >= self.i + n && self.c[self.i..self.i + n].iter().copied().eq(s.chars()) {
+            self.i += n;
+            return true;
+        }
+        false
+    }
+    fn ident(&mut self) -> Option<String> {
+        self.ws();
+        let start = self.i;
+        while self.i < self.c.len()
+            && (self.c[self.i].is_ascii_alphanumeric() || self.c[self.i] == '_')
+        {
+            self.i += 1;
+        }
+        (self.i > start).then(|| self.c[start..self.i].iter().collect())
+    }
+    fn term(&mut self) -> Result<AwkTerm, ()> {
+        let base = match self.peek() {
+            Some('$') => {
+                self.i += 1;
+                let inner = if self.peek() == Some('(') {
+                    self.i += 1;
+                    let t = self.term()?;
+                    if !self.eat(")") {
+                        return Err(());
+                    }
+                    t
+                } else {
+                    self.term()?
+                };
+                AwkTerm::Field(Box::new(inner))
+            }
+            Some('"') => {
+                self.i += 1;
+                let mut s = String::new();
+                while self.i < self.c.len() && self.c[self.i] != '"' {
+                    if self.c[self.i] == '\\' && self.i + 1 < self.c.len() {
+                        self.i += 1;
+                        s.push(match self.c[self.i] {
+                            'n' => '\n',
+                            't' => '\t',
+                            x => x,
+                        });
+                    } else {
+                        s.push(self.c[self.i]);
+                    }
+                    self.i += 1;
+                }
+                if self.i >= self.c.len() {
+                    return Err(());
+                }
+                self.i += 1;
+                AwkTerm::Str(s)
+            }
+            Some(c) if c.is_ascii_digit() => {
+                let start = self.i;
+                while self.i < self.c.len()
+                    && (self.c[self.i].is_ascii_digit() || self.c[self.i] == '.')
+                {
+                    self.i += 1;
+                }
+                let s: String = self.c[start..self.i].iter().collect();
+                AwkTerm::Num(s.parse().map_err(|_| ())?)
+            }
+            _ => match self.ident().as_deref() {
+                Some("NF") => AwkTerm::Nf,
+                Some("NR") => AwkTerm::Nr,
+                _ => return Err(()),
+            },
+        };
+        // `NF-1` inside $( ... )
+        if self.peek() == Some('-') {
+            let save = self.i;
+            self.i += 1;
+            if let Some(c) = self.peek().filter(|c| c.is_ascii_digit()) {
+                let _ = c;
+                if let AwkTerm::Num(n) = self.term()? {
+                    return Ok(AwkTerm::Sub(Box::new(base), n));
+                }
+            }
+            self.i = save;
+        }
+        Ok(base)
+    }
+    /// Terms side by side (awk string concatenation).
+    fn concat(&mut self) -> Result<Vec<AwkTerm>, ()> {
+        let mut v = vec![self.term()?];
+        while matches!(self.peek(), Some('$' | '"'))
+            || self.peek().is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            let save = self.i;
+            match self.term() {
+                Ok(t) => v.push(t),
+                Err(()) => {
+                    self.i = save;
+                    break;
+                }
+            }
+        }
+        Ok(v)
+    }
+}
+
+fn awk_parse(prog: &str) -> Result<Vec<AwkRule>, ()> {
+    let mut lx = AwkLexer {
+        c: prog.chars().collect(),
+        i: 0,
+    };
+    let mut rules = Vec::new();
+    loop {
+        while matches!(lx.peek(), Some(';' | '\n')) {
+            lx.i += 1;
+        }
+        if lx.peek().is_none() {
+            break;
+        }
+        let pattern = if lx.peek() == Some('{') {
+            AwkPattern::Always
+        } else if lx.eat("BEGIN") {
+            AwkPattern::Begin
+        } else if lx.eat("END") {
+            AwkPattern::End
+        } else if lx.peek() == Some('/') {
+            lx.i += 1;
+            let mut re = String::new();
+            while lx.i < lx.c.len() && lx.c[lx.i] != '/' {
+                if lx.c[lx.i] == '\\' && lx.i + 1 < lx.c.len() {
+                    re.push('\\');
+                    lx.i += 1;
+                }
+                re.push(lx.c[lx.i]);
+                lx.i += 1;
+            }
+            if lx.i >= lx.c.len() {
+                return Err(());
+            }
+            lx.i += 1;
+            AwkPattern::Re(Regex::new(&re, true, false).map_err(|_| ())?)
+        } else {
+            let left = lx.concat()?;
+            let mut op = None;
+            for o in ["==", "!=", ">=", "<=", ">", "<"] {
+                if lx.eat(o) {
+                    op = Some(o.to_string());
+                    break;
+                }
+            }
+            match op {
+                Some(o) => AwkPattern::Cmp(left, o, lx.concat()?),
+                None => AwkPattern::Truthy(left),
+            }
+        };
+        let print = if lx.eat("{") {
+            let mut exprs = None;
+            if lx.eat("print") {
+                let mut v = Vec::new();
+                if !matches!(lx.peek(), Some('}' | ';')) {
+                    v.push(lx.concat()?);
+                    while lx.eat(",") {
+                        v.push(lx.concat()?);
+                    }
+                }
+                exprs = Some(v).filter(|v| !v.is_empty());
+            } else if lx.peek() != Some('}') {
+                return Err(());
+            }
+            let _ = lx.eat(";");
+            if !lx.eat("}") {
+                return Err(());
+            }
+            exprs
+        } else {
+            None
+        };
+        rules.push(AwkRule { pattern, print });
+    }
+    Ok(rules)
+}
+
+fn awk_num(s: &str) -> f64 {
+    let t = s.trim_start();
+    let end = t
+        .char_indices()
+        .take_while(|(i, c)| {
+            c.is_ascii_digit() || *c == '.' || (*i == 0 && (*c == '-' || *c == '+'))
+        })
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    t[..end].parse().unwrap_or(0.0)
+}
+
+fn awk_fmt(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// awk one-liners: `[-F SEP] '[PATTERN] {print EXPR, ...}'` with $N, $NF, $(NF-1), NF, NR,
+/// strings and numbers, patterns /RE/, comparisons, BEGIN and END.
+fn awk(
+    args: &[String],
+    stdin: &str,
+    read: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> ToolResult {
+    let mut sep: Option<String> = None;
+    let mut prog: Option<String> = None;
+    let mut files = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a == "-F" {
+            i += 1;
+            sep = args.get(i).cloned();
+        } else if let Some(s) = a.strip_prefix("-F") {
+            sep = Some(s.to_string());
+        } else if prog.is_none() {
+            prog = Some(a.clone());
+        } else {
+            files.push(a.clone());
+        }
+        i += 1;
+    }
+    let Some(prog) = prog else {
+        return usage("awk");
+    };
+    let Ok(rules) = awk_parse(&prog) else {
+        return (
+            String::new(),
+            "awk: cmd. line:1: Unexpected token\n".into(),
+            1,
+        );
+    };
+    let mut err = String::new();
+    let ins = inputs("awk", &files, stdin, read, &mut err);
+    let mut out = String::new();
+    let mut nr = 0usize;
+    let eval = |terms: &[AwkTerm], fields: &[&str], line: &str, nr: usize| -> String {
+        fn one(t: &AwkTerm, fields: &[&str], line: &str, nr: usize) -> String {
+            match t {
+                AwkTerm::Nf => fields.len().to_string(),
+                AwkTerm::Nr => nr.to_string(),
+                AwkTerm::Num(n) => awk_fmt(*n),
+                AwkTerm::Str(s) => s.clone(),
+                AwkTerm::Sub(a, n) => awk_fmt(awk_num(&one(a, fields, line, nr)) - n),
+                AwkTerm::Field(inner) => {
+                    let k = awk_num(&one(inner, fields, line, nr));
+                    if k < 1.0 {
+                        line.to_string()
+                    } else {
+                        fields
+                            .get(k as usize - 1)
+                            .map(|s| s.to_string())
+                            .unwrap_or_default()
+                    }
+                }
+            }
+        }
+        terms.iter().map(|t| one(t, fields, line, nr)).collect()
+    };
+    let run = |rule: &AwkRule, fields: &[&str], line: &str, nr: usize, out: &mut String| {
+        match &rule.print {
+            None => out.push_str(line),
+            Some(exprs) => {
+                let parts: Vec<String> = exprs.iter().map(|e| eval(e, fields, line, nr)).collect();
+                out.push_str(&parts.join(" "));
+            }
+        }
+        out.push('\n');
+    };
+    for rule in rules
+        .iter()
+        .filter(|r| matches!(r.pattern, AwkPattern::Begin))
+    {
+        run(rule, &[], "", 0, &mut out);
+    }
+    let mut last_fields: Vec<String> = Vec::new();
+    let mut last_line = String::new();
+    for (_, text) in &ins {
+        for line in lines_of(text) {
+            nr += 1;
+            let fields: Vec<&str> = match sep.as_deref() {
+                None | Some(" ") => line.split_whitespace().collect(),
+                Some(s) if s.len() == 1 => line.split(s).collect(),
+                Some(s) => match Regex::new(s, true, false) {
+                    Ok(r) => {
+                        let mut v = Vec::new();
+                        let mut pos = 0;
+                        for (a, b) in r.find_all(line) {
+                            v.push(&line[pos..a]);
+                            pos = b;
+                        }
+                        v.push(&line[pos..]);
+                        v
+                    }
+                    Err(_) => vec![line],
+                },
+            };
+            for rule in &rules {
+                let hit = match &rule.pattern {
+                    AwkPattern::Always => true,
+                    AwkPattern::Begin | AwkPattern::End => false,
+                    AwkPattern::Re(r) => r.is_match(line),
+                    AwkPattern::Truthy(t) => {
+                        let v = eval(t, &fields, line, nr);
+                        !v.is_empty() && v != "0"
+                    }
+                    AwkPattern::Cmp(l, op, r) => {
+                        let (a, b) = (eval(l, &fields, line, nr), eval(r, &fields, line, nr));
+                        let numeric =
+                            |s: &str| !s.trim().is_empty() && s.trim().parse::<f64>().is_ok();
+                        let ord = if numeric(&a) && numeric(&b) {
+                            awk_num(&a)
+                                .partial_cmp(&awk_num(&b))
+                                .unwrap_or(std::cmp::Ordering::Equal)
+                        } else {
+                            a.cmp(&b)
+                        };
+                        match op.as_str() {
+                            "==" => ord.is_eq(),
+                            "!=" => !ord.is_eq(),
+                            ">" => ord.is_gt(),
+                            "<" => ord.is_lt(),
+                            ">=" => ord.is_ge(),
+                            _ => ord.is_le(),
+                        }
+                    }
+                };
+                if hit {
+                    run(rule, &fields, line, nr, &mut out);
+                }
+            }
+            last_fields = fields.iter().map(|s| s.to_string()).collect();
+            last_line = line.to_string();
+            if out.len() > MAX_TOOL_OUTPUT {
+                return (out, err, 2);
+            }
+        }
+    }
+    let lf: Vec<&str> = last_fields.iter().map(String::as_str).collect();
+    for rule in rules
+        .iter()
+        .filter(|r| matches!(r.pattern, AwkPattern::End))
+    {
+        run(rule, &lf, &last_line, nr, &mut out);
+    }
+    let st = i32::from(!err.is_empty()) * 2;
+    (out, err, st)
+}
+
 // ---------------------------------------------------------------- regex
 
 /// Program size limit (after expanding `{m,n}`).
@@ -2720,6 +3371,28 @@ mod tests {
             };
             assert_eq!(st, want_st, "{cmd:?}");
         }
+    }
+
+    /// Outputs checked against mawk 1.3.4 and GNU sed 4.9 (Debian 12) on the same input.
+    #[test]
+    fn awk_and_sed_one_liners() {
+        let text = "NAME STATUS\nn1 Ready\nn2 NotReady\n";
+        let cases: &[(&[&str], &str)] = &[
+            (&["awk", "NR>1 {print $1}"], "n1\nn2\n"),
+            (&["awk", "$2==\"Ready\""], "n1 Ready\n"),
+            (&["awk", "/Not/ {print NR\": \"$0}"], "3: n2 NotReady\n"),
+            (&["awk", "END{print NR}"], "3\n"),
+            (&["sed", "-n", "/Ready/p"], "n1 Ready\nn2 NotReady\n"),
+            (&["sed", "2d"], "NAME STATUS\nn2 NotReady\n"),
+            (&["sed", "s/e/E/g"], "NAME STATUS\nn1 REady\nn2 NotREady\n"),
+        ];
+        for (cmd, want) in cases {
+            assert_eq!(t(cmd, text).0, *want, "{cmd:?}");
+        }
+        assert_eq!(
+            t(&["awk", "-F:", "{print $NF, $(NF-1), NF}"], "a:b:c\n").0,
+            "c b 3\n"
+        );
     }
 
     /// Outputs checked against GNU grep 3.8 (Debian 12) on the same input.
