@@ -780,6 +780,7 @@ impl Exec<'_> {
                 return if f == Flow::Next { Flow::Exit } else { f };
             }
             "exec" => 0,
+            "xargs" => self.xargs(args, input.rest(), out),
             _ => {
                 let st = self.host.run(argv, input.rest(), &self.sh.env, out);
                 self.set_status(st);
@@ -788,6 +789,90 @@ impl Exec<'_> {
         };
         self.set_status(st);
         Flow::Next
+    }
+
+    /// xargs (GNU and busybox alike for these options): runs COMMAND (default echo) with
+    /// the blank-separated words of stdin appended, `-n N` at a time, or once per line
+    /// with `-I STR` replaced; with no input it runs once unless `-r`. Exit status 123
+    /// when an invocation failed.
+    fn xargs(&mut self, args: &[String], stdin: &str, out: &mut Output) -> i32 {
+        let (mut per, mut repl, mut no_empty) = (None::<usize>, None::<String>, false);
+        let mut i = 0;
+        while let Some(a) = args.get(i) {
+            match a.as_str() {
+                "-n" | "-I" | "-L" => {
+                    let Some(v) = args.get(i + 1) else {
+                        out.err(&format!(
+                            "xargs: option requires an argument -- '{}'\n",
+                            &a[1..]
+                        ));
+                        return 1;
+                    };
+                    if a == "-I" {
+                        repl = Some(v.clone());
+                    } else {
+                        per = v.parse().ok().filter(|n| *n > 0);
+                    }
+                    i += 2;
+                }
+                "-r" | "--no-run-if-empty" => {
+                    no_empty = true;
+                    i += 1;
+                }
+                _ if a.starts_with("-n") && a.len() > 2 => {
+                    per = a[2..].parse().ok().filter(|n| *n > 0);
+                    i += 1;
+                }
+                _ if a.starts_with("-I") && a.len() > 2 => {
+                    repl = Some(a[2..].to_string());
+                    i += 1;
+                }
+                _ => break,
+            }
+        }
+        let mut cmd: Vec<String> = args[i..].to_vec();
+        if cmd.is_empty() {
+            cmd.push("echo".into());
+        }
+        let batches: Vec<Vec<String>> = if let Some(r) = &repl {
+            stdin
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| {
+                    cmd.iter()
+                        .map(|c| c.replace(r.as_str(), l.trim()))
+                        .collect()
+                })
+                .collect()
+        } else {
+            let words: Vec<String> = stdin.split_whitespace().map(str::to_string).collect();
+            if words.is_empty() {
+                if no_empty {
+                    Vec::new()
+                } else {
+                    vec![cmd.clone()]
+                }
+            } else {
+                words
+                    .chunks(per.unwrap_or(usize::MAX).min(words.len()))
+                    .map(|c| cmd.iter().cloned().chain(c.iter().cloned()).collect())
+                    .collect()
+            }
+        };
+        let mut st = 0;
+        for argv in batches {
+            if !self.charge(1, out) {
+                return 1;
+            }
+            let code = self.host.run(&argv, "", &self.sh.env, out);
+            if code == 127 {
+                return 127;
+            }
+            if code != 0 {
+                st = 123;
+            }
+        }
+        st
     }
 
     fn export(&mut self, args: &[String], out: &mut Output) -> i32 {

@@ -124,6 +124,20 @@ fn brace_expansion_in_bash_only() {
     assert_eq!(run_d(Dialect::BusyboxAsh, "args {1..2}").0, "[{1..2}]\n");
 }
 
+/// Outputs checked against GNU findutils xargs 4.9.
+#[test]
+fn xargs_runs_the_command_with_stdin_words() {
+    let cases: &[(&str, &str)] = &[
+        ("echo 1 2 3 | xargs -n 2 args", "[1]\n[2]\n[3]\n"),
+        ("echo a b | xargs -I{} args x{}y", "[xa by]\n"),
+        ("echo | xargs -r args; echo $?", "0\n"),
+        ("printf 'a\\nb\\n' | xargs", "a b\n"),
+    ];
+    for (script, want) in cases {
+        assert_eq!(run(script).0, *want, "{script}");
+    }
+}
+
 #[test]
 fn quoting_and_expansion() {
     let cases: &[(&str, &str)] = &[
