@@ -79,8 +79,7 @@ pub fn since(now: Millis, t: Option<&Time>) -> String {
 /// Go's `time.RFC1123Z` layout: `Thu, 01 Jan 2026 00:05:01 +0000` (always UTC here).
 pub fn rfc1123z(t: &Time) -> String {
     // A Timestamp formats as UTC: no time zone machinery needed.
-    k8s_openapi::jiff::fmt::strtime::format("%a, %d %b %Y %H:%M:%S +0000", t.0)
-        .unwrap_or_default()
+    k8s_openapi::jiff::fmt::strtime::format("%a, %d %b %Y %H:%M:%S +0000", t.0).unwrap_or_default()
 }
 
 // ------------------------------------------------------------------ tabwriter
