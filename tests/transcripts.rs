@@ -104,4 +104,5 @@ transcripts! {
     t58_logs_of_stopped_containers => "58-logs-of-stopped-containers.txt",
     t59_selectorless_service => "59-selectorless-service.txt",
     t60_nodeport_loop_from_host => "60-nodeport-loop-from-host.txt",
+    t61_kube_system_daemonsets => "61-kube-system-daemonsets.txt",
 }

@@ -506,26 +506,37 @@ pub fn install(c: &mut Cluster) {
         put(c, p);
     }
     // DaemonSets kube-proxy and kindnet: stored (not simulated as controllers), one pod per node.
-    for (ds, image, label) in [
+    // (name, container, image, label, the pod template's nodeSelector): kind's kindnet
+    // manifest runs container kindnet-cni on every node; kubeadm's kube-proxy selects
+    // kubernetes.io/os=linux.
+    for (ds, ctr, image, label, node_selector) in [
         (
             "kindnet",
+            "kindnet-cni",
             "docker.io/kindest/kindnetd:v20250512-df8de77b",
             ("app", "kindnet"),
+            serde_json::Value::Null,
         ),
         (
             "kube-proxy",
+            "kube-proxy",
             "registry.k8s.io/kube-proxy:v1.33.1",
             ("k8s-app", "kube-proxy"),
+            serde_json::json!({"kubernetes.io/os": "linux"}),
         ),
     ] {
         let rt = kinds::by_kind_name("DaemonSet").unwrap_or(&kinds::RESOURCE_TYPES[0]);
         let mut body = serde_json::Map::new();
+        let mut pod_spec =
+            serde_json::json!({"containers": [{"name": ctr, "image": image}], "hostNetwork": true});
+        if let (Some(m), false) = (pod_spec.as_object_mut(), node_selector.is_null()) {
+            m.insert("nodeSelector".into(), node_selector);
+        }
         body.insert(
             "spec".into(),
             serde_json::json!({
                 "selector": {"matchLabels": {label.0: label.1}},
-                "template": {"metadata": {"labels": {label.0: label.1}},
-                             "spec": {"containers": [{"name": ds, "image": image}], "hostNetwork": true}}
+                "template": {"metadata": {"labels": {label.0: label.1}}, "spec": pod_spec}
             }),
         );
         body.insert(
@@ -559,7 +570,7 @@ pub fn install(c: &mut Cluster) {
                 &name,
                 "kube-system",
                 node_name,
-                container(ds, image, &[ds]),
+                container(ctr, image, &[ds]),
                 &[label, ("pod-template-generation", "1")],
                 Some(owner),
             ));

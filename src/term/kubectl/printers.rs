@@ -250,6 +250,19 @@ pub fn headers(kind: &str, wide: bool) -> Vec<&'static str> {
         "Namespace" => (&["NAME", "STATUS", "AGE"], &[]),
         "Event" => (&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &[]),
         "ServiceCIDR" => (&["NAME", "CIDRS", "AGE"], &[]),
+        "DaemonSet" => (
+            &[
+                "NAME",
+                "DESIRED",
+                "CURRENT",
+                "READY",
+                "UP-TO-DATE",
+                "AVAILABLE",
+                "NODE SELECTOR",
+                "AGE",
+            ],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
         "ConfigMap" => (&["NAME", "DATA", "AGE"], &[]),
         "Secret" => (&["NAME", "TYPE", "DATA", "AGE"], &[]),
         _ => (&["NAME", "AGE"], &[]),
@@ -310,6 +323,7 @@ pub fn row(obj: &Object, now: Millis, wide: bool) -> Vec<String> {
                     .unwrap_or_default();
                 vec![obj.name().into(), cidrs, age]
             }
+            "DaemonSet" => daemonset_row(obj.name(), &g.body, age, wide),
             "ConfigMap" => {
                 let n = ["data", "binaryData"]
                     .iter()
@@ -334,6 +348,73 @@ pub fn row(obj: &Object, now: Millis, wide: bool) -> Vec<String> {
             _ => vec![obj.name().into(), age],
         },
     }
+}
+
+/// `printDaemonSet` for a stored (not simulated) DaemonSet: the status counts, the pod
+/// template's nodeSelector (`labels.FormatLabels`), and with -o wide its containers,
+/// images and selector.
+fn daemonset_row(
+    name: &str,
+    body: &serde_json::Map<String, serde_json::Value>,
+    age: String,
+    wide: bool,
+) -> Vec<String> {
+    let status = |k: &str| {
+        body.get("status")
+            .and_then(|s| s.get(k))
+            .and_then(|v| v.as_i64())
+            .unwrap_or(0)
+            .to_string()
+    };
+    let pod_spec = body
+        .get("spec")
+        .and_then(|s| s.get("template"))
+        .and_then(|t| t.get("spec"));
+    let map = |v: Option<&serde_json::Value>| -> String {
+        let pairs: Vec<String> = v
+            .and_then(|m| m.as_object())
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+            .collect();
+        if pairs.is_empty() {
+            "<none>".into()
+        } else {
+            pairs.join(",")
+        }
+    };
+    let mut row = vec![
+        name.to_string(),
+        status("desiredNumberScheduled"),
+        status("currentNumberScheduled"),
+        status("numberReady"),
+        status("updatedNumberScheduled"),
+        status("numberAvailable"),
+        map(pod_spec.and_then(|p| p.get("nodeSelector"))),
+        age,
+    ];
+    if wide {
+        let containers: Vec<&serde_json::Value> = pod_spec
+            .and_then(|p| p.get("containers"))
+            .and_then(|c| c.as_array())
+            .into_iter()
+            .flatten()
+            .collect();
+        let field = |k: &str| -> String {
+            containers
+                .iter()
+                .filter_map(|c| c.get(k).and_then(|v| v.as_str()))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        row.push(field("name"));
+        row.push(field("image"));
+        row.push(map(body
+            .get("spec")
+            .and_then(|s| s.get("selector"))
+            .and_then(|s| s.get("matchLabels"))));
+    }
+    row
 }
 
 /// `printPod`: READY, STATUS (reason), RESTARTS with the last restart's age.
