@@ -105,4 +105,5 @@ transcripts! {
     t59_selectorless_service => "59-selectorless-service.txt",
     t60_nodeport_loop_from_host => "60-nodeport-loop-from-host.txt",
     t61_kube_system_daemonsets => "61-kube-system-daemonsets.txt",
+    t62_ingress_stored => "62-ingress-stored.txt",
 }

@@ -1867,7 +1867,163 @@ fn unstructured(w: &mut W, level: usize, content: &serde_json::Map<String, serde
     }
 }
 
+/// `describeBackendV1`: `svc:port (endpoints of that port)`, or the lookup's error.
+fn describe_ingress_backend(c: &Cluster, ns: &str, backend: &serde_json::Value) -> String {
+    let Some(svc) = backend.get("service") else {
+        return match backend.get("resource") {
+            Some(r) => format!(
+                "APIGroup: {}, Kind: {}, Name: {}",
+                r.get("apiGroup")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("<none>"),
+                r.get("kind").and_then(|v| v.as_str()).unwrap_or(""),
+                r.get("name").and_then(|v| v.as_str()).unwrap_or("")
+            ),
+            None => String::new(),
+        };
+    };
+    let name = svc.get("name").and_then(|v| v.as_str()).unwrap_or("");
+    let number = svc
+        .get("port")
+        .and_then(|p| p.get("number"))
+        .and_then(|v| v.as_i64())
+        .unwrap_or(0);
+    let port_name = svc
+        .get("port")
+        .and_then(|p| p.get("name"))
+        .and_then(|v| v.as_str())
+        .unwrap_or("");
+    let sb = if number != 0 {
+        format!("{name}:{number}")
+    } else {
+        format!("{name}:{port_name}")
+    };
+    let Some(Object::Service(service)) =
+        c.store.get(&crate::cluster::Key::new("Service", ns, name))
+    else {
+        return format!("{sb} (<error: services \"{name}\" not found>)");
+    };
+    let mut sp_name = "";
+    for sp in service.spec.iter().flat_map(|s| s.ports.iter().flatten()) {
+        let this = sp.name.as_deref().unwrap_or("");
+        if (number != 0 && i64::from(sp.port) == number)
+            || (!port_name.is_empty() && port_name == this)
+        {
+            sp_name = this;
+        }
+    }
+    let slices: Vec<&EndpointSlice> = crate::net::service_slices(c, ns, name).collect();
+    format!("{sb} ({})", format_endpoint_slices(&slices, sp_name))
+}
+
+/// `describeIngressV1`: address, class, default backend, one row per rule path with
+/// its backend's endpoints.
+fn describe_ingress(c: &Cluster, g: &GenericObject, events: &[&Event]) -> String {
+    let mut w = W::default();
+    let m = &g.metadata;
+    let ns = meta_ns(m);
+    let spec = g.body.get("spec").cloned().unwrap_or_default();
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    w.w(0, &format!("Namespace:\t{ns}\n"));
+    w.w(0, &format!("Address:\t{}\n", ingress_address(&g.body)));
+    let class = spec
+        .get("ingressClassName")
+        .and_then(|v| v.as_str())
+        .unwrap_or("<none>");
+    w.w(0, &format!("Ingress Class:\t{class}\n"));
+    let default_backend = match spec.get("defaultBackend") {
+        Some(b) => describe_ingress_backend(c, ns, b),
+        None => "<default>".to_string(),
+    };
+    w.w(0, &format!("Default backend:\t{default_backend}\n"));
+    if let Some(tls) = spec
+        .get("tls")
+        .and_then(|t| t.as_array())
+        .filter(|t| !t.is_empty())
+    {
+        w.w(0, "TLS:\n");
+        for t in tls {
+            let hosts: Vec<&str> = t
+                .get("hosts")
+                .and_then(|h| h.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|h| h.as_str())
+                .collect();
+            match t
+                .get("secretName")
+                .and_then(|v| v.as_str())
+                .filter(|s| !s.is_empty())
+            {
+                Some(secret) => w.w(1, &format!("{secret} terminates {}\n", hosts.join(","))),
+                None => w.w(1, &format!("SNI routes {}\n", hosts.join(","))),
+            }
+        }
+    }
+    w.w(0, "Rules:\n  Host\tPath\tBackends\n");
+    w.w(1, "----\t----\t--------\n");
+    let mut count = 0;
+    for rule in spec
+        .get("rules")
+        .and_then(|r| r.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let Some(http) = rule.get("http") else {
+            continue;
+        };
+        count += 1;
+        let host = rule
+            .get("host")
+            .and_then(|v| v.as_str())
+            .filter(|h| !h.is_empty())
+            .unwrap_or("*");
+        w.w(1, &format!("{host}\t\n"));
+        for path in http
+            .get("paths")
+            .and_then(|p| p.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let p = path.get("path").and_then(|v| v.as_str()).unwrap_or("");
+            let backend = path
+                .get("backend")
+                .map(|b| describe_ingress_backend(c, ns, b))
+                .unwrap_or_default();
+            w.w(2, &format!("\t{p} \t{backend}\n"));
+        }
+    }
+    if count == 0 {
+        w.w(1, &format!("*\t*\t{default_backend}\n"));
+    }
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    describe_events(&mut w, events, c.now);
+    w.finish()
+}
+
+/// `ingressLoadBalancerStatusStringerV1` (wide): the load balancer's IPs or hostnames.
+pub fn ingress_address(body: &serde_json::Map<String, serde_json::Value>) -> String {
+    body.get("status")
+        .and_then(|s| s.get("loadBalancer"))
+        .and_then(|l| l.get("ingress"))
+        .and_then(|i| i.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|i| {
+            i.get("ip")
+                .and_then(|v| v.as_str())
+                .filter(|s| !s.is_empty())
+                .or_else(|| i.get("hostname").and_then(|v| v.as_str()))
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 fn describe_generic(c: &Cluster, g: &GenericObject, events: &[&Event]) -> String {
+    if g.kind.kind == "Ingress" {
+        return describe_ingress(c, g, events);
+    }
     let mut w = W::default();
     let m = &g.metadata;
     w.w(0, &format!("Name:\t{}\n", meta_name(m)));

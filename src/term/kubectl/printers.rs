@@ -250,6 +250,7 @@ pub fn headers(kind: &str, wide: bool) -> Vec<&'static str> {
         "Namespace" => (&["NAME", "STATUS", "AGE"], &[]),
         "Event" => (&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &[]),
         "ServiceCIDR" => (&["NAME", "CIDRS", "AGE"], &[]),
+        "Ingress" => (&["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], &[]),
         "DaemonSet" => (
             &[
                 "NAME",
@@ -324,6 +325,7 @@ pub fn row(obj: &Object, now: Millis, wide: bool) -> Vec<String> {
                 vec![obj.name().into(), cidrs, age]
             }
             "DaemonSet" => daemonset_row(obj.name(), &g.body, age, wide),
+            "Ingress" => ingress_row(obj.name(), &g.body, age),
             "ConfigMap" => {
                 let n = ["data", "binaryData"]
                     .iter()
@@ -348,6 +350,65 @@ pub fn row(obj: &Object, now: Millis, wide: bool) -> Vec<String> {
             _ => vec![obj.name().into(), age],
         },
     }
+}
+
+/// `printIngress`: class, hosts (`formatHosts`: at most 3, `*` when none), the load
+/// balancer address, and `80` or `80, 443` with TLS (`formatPorts`).
+fn ingress_row(
+    name: &str,
+    body: &serde_json::Map<String, serde_json::Value>,
+    age: String,
+) -> Vec<String> {
+    let spec = body.get("spec");
+    let class = spec
+        .and_then(|s| s.get("ingressClassName"))
+        .and_then(|v| v.as_str())
+        .unwrap_or("<none>")
+        .to_string();
+    let rules: Vec<&serde_json::Value> = spec
+        .and_then(|s| s.get("rules"))
+        .and_then(|r| r.as_array())
+        .into_iter()
+        .flatten()
+        .collect();
+    let (mut hosts, mut more) = (Vec::new(), false);
+    for r in &rules {
+        if hosts.len() == 3 {
+            more = true;
+        }
+        if let Some(h) = r
+            .get("host")
+            .and_then(|h| h.as_str())
+            .filter(|h| !h.is_empty())
+        {
+            if !more {
+                hosts.push(h);
+            }
+        }
+    }
+    let hosts = if hosts.is_empty() {
+        "*".to_string()
+    } else if more {
+        format!(
+            "{} + {} more...",
+            hosts.join(","),
+            rules.len().saturating_sub(3)
+        )
+    } else {
+        hosts.join(",")
+    };
+    let tls = spec
+        .and_then(|s| s.get("tls"))
+        .and_then(|t| t.as_array())
+        .is_some_and(|t| !t.is_empty());
+    vec![
+        name.to_string(),
+        class,
+        hosts,
+        super::describe::ingress_address(body),
+        if tls { "80, 443" } else { "80" }.to_string(),
+        age,
+    ]
 }
 
 /// `printDaemonSet` for a stored (not simulated) DaemonSet: the status counts, the pod
