@@ -498,18 +498,24 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
                 .map(|(i, ct)| ContainerStatus {
                     name: ct.name.clone(),
                     image: ct.image.clone().map(|i| full_image(&i)).unwrap_or_default(),
-                    image_id: format!(
-                        "{}@sha256:{:064x}",
-                        full_image(ct.image.as_deref().unwrap_or(""))
-                            .split(':')
-                            .next()
-                            .unwrap_or(""),
-                        ct.name.len()
-                    ),
-                    container_id: Some(format!(
-                        "containerd://{:064x}",
-                        ((i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15u64)) ^ (now_ms as u64)
-                    )),
+                    image_id: {
+                        // `{repo}@sha256:{:064x}`, without the formatter's padding loop.
+                        let full = full_image(ct.image.as_deref().unwrap_or(""));
+                        let repo = full.split(':').next().unwrap_or("");
+                        let mut id = String::with_capacity(repo.len() + 72);
+                        id.push_str(repo);
+                        id.push_str("@sha256:");
+                        super::store::push_hex(&mut id, ct.name.len() as u64, 64);
+                        id
+                    },
+                    container_id: Some({
+                        let mut id = String::with_capacity(77);
+                        id.push_str("containerd://");
+                        let n = ((i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15u64))
+                            ^ (now_ms as u64);
+                        super::store::push_hex(&mut id, n, 64);
+                        id
+                    }),
                     ready: ct.readiness_probe.is_none(),
                     restart_count: restarts,
                     started: Some(true),

@@ -821,7 +821,7 @@ mod tests {
     #[test]
     fn push_hex_prints_as_the_formatter_does() {
         for v in [0u64, 1, 0xf, 0x10, 0xabc, 0xffff_ffff, u64::MAX, 1 << 63] {
-            for width in [0usize, 1, 3, 8, 12, 20] {
+            for width in [0usize, 1, 3, 8, 12, 20, 64] {
                 let mut s = String::new();
                 push_hex(&mut s, v, width);
                 assert_eq!(s, format!("{v:0width$x}"), "{v} {width}");
