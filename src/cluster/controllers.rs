@@ -79,7 +79,7 @@ pub(crate) struct Work {
     /// A Namespace changed or something was removed: a terminating namespace may be empty now.
     namespaces: bool,
     /// Deployment uid -> (generation, pod-template-hash): a cache, not work.
-    template_hashes: BTreeMap<String, (i64, String)>,
+    pub(crate) template_hashes: BTreeMap<String, (i64, String)>,
 }
 
 /// One controller's queue: keys are added in any order and any number of times (one
@@ -240,6 +240,12 @@ fn note_change(
             }
             for o in versions() {
                 work.deployments.extend(owner_key(o.meta(), "Deployment"));
+            }
+        }
+        "Deployment" if new.is_none() => {
+            // Gone: its cached template hash goes too.
+            if let Some(uid) = old.and_then(|o| o.meta().uid.as_deref()) {
+                work.template_hashes.remove(uid);
             }
         }
         "Deployment" if !own_status_write(old, new) => {

@@ -117,6 +117,19 @@ fn deployment_and_service_converge() {
 }
 
 #[test]
+fn a_deleted_deployment_leaves_no_cached_template_hash() {
+    let mut c = Cluster::new(7);
+    let system = c.work.template_hashes.len();
+    apply_text(&mut c, NGINX);
+    c.advance(10_000);
+    assert_eq!(c.work.template_hashes.len(), system + 1);
+    c.delete("Deployment", "default", "nginx", None)
+        .expect("the deployment exists");
+    c.advance(10_000);
+    assert_eq!(c.work.template_hashes.len(), system);
+}
+
+#[test]
 fn killed_pod_is_replaced_and_endpoints_follow() {
     let mut c = Cluster::new(3);
     apply_text(&mut c, NGINX);
