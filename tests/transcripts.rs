@@ -106,4 +106,5 @@ transcripts! {
     t60_nodeport_loop_from_host => "60-nodeport-loop-from-host.txt",
     t61_kube_system_daemonsets => "61-kube-system-daemonsets.txt",
     t62_ingress_stored => "62-ingress-stored.txt",
+    t63_create_ingress => "63-create-ingress.txt",
 }

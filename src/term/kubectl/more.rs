@@ -24,6 +24,17 @@ fn valid_key(k: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// The one NAME a `create` subcommand takes (`NameFromCommandArgs`), or its usage error.
+fn name_arg(a: &Args, path: &str) -> Result<String, String> {
+    match a.rest(a.path_len) {
+        [n] => Ok(n.clone()),
+        words => Err(format!(
+            "exactly one NAME is required, got {}\nSee 'kubectl {path} -h' for help and examples",
+            words.len()
+        )),
+    }
+}
+
 /// `kubectl create configmap NAME` and `kubectl create secret generic NAME`
 /// (kubectl `pkg/cmd/create/create_configmap.go`, `create_secret.go`).
 pub fn create_data(ctx: &mut Ctx, a: &Args, out: &mut Output, secret: bool) -> i32 {
@@ -32,18 +43,9 @@ pub fn create_data(ctx: &mut Ctx, a: &Args, out: &mut Output, secret: bool) -> i
     } else {
         "create configmap"
     };
-    let words = a.rest(a.path_len);
-    let name = match words {
-        [n] => n.clone(),
-        _ => {
-            return fail(
-                out,
-                &format!(
-                    "exactly one NAME is required, got {}\nSee 'kubectl {path} -h' for help and examples",
-                    words.len()
-                ),
-            )
-        }
+    let name = match name_arg(a, path) {
+        Ok(n) => n,
+        Err(e) => return fail(out, &e),
     };
     let kind = if secret { "Secret" } else { "ConfigMap" };
     for f in ["--from-file", "--from-env-file"] {
@@ -93,6 +95,171 @@ pub fn create_data(ctx: &mut Ctx, a: &Args, out: &mut Output, secret: bool) -> i
         }
     }
     let Some(rt) = kinds::by_kind_name(kind) else {
+        return 1;
+    };
+    match Object::from_json(rt, v) {
+        Ok(obj) => super::mutate::create_one(ctx, a, out, obj, "created"),
+        Err(e) => fail(out, &e.to_string()),
+    }
+}
+
+/// `--rule`'s check (create_ingress.go ruleRegex, anchored only at the start):
+/// `host/path=svcname:svcport...` with host in `[\w*.-]*`, names and ports in `[\w-]+`.
+fn ingress_rule_ok(rule: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let Some(slash) = rule.find('/') else {
+        return false;
+    };
+    if !rule[..slash]
+        .chars()
+        .all(|c| word(c) || c == '*' || c == '.')
+    {
+        return false;
+    }
+    rule[slash..].match_indices('=').any(|(i, _)| {
+        let rest = &rule[slash + i + 1..];
+        let svc_len = rest.chars().take_while(|c| word(*c)).count();
+        svc_len > 0
+            && rest[svc_len..].starts_with(':')
+            && rest[svc_len + 1..].chars().next().is_some_and(word)
+    })
+}
+
+/// `buildIngressBackendSvc`: `svc:port`, the port a number when it parses as one.
+fn ingress_backend(svc: &str) -> Value {
+    let (name, port) = svc.split_once(':').unwrap_or((svc, ""));
+    let port = match port.parse::<i32>() {
+        Ok(n) => json!({ "number": n }),
+        Err(_) => json!({ "name": port }),
+    };
+    json!({ "service": { "name": name, "port": port } })
+}
+
+/// `kubectl create ingress NAME --rule=host/path=svc:port[,tls[=secret]]`
+/// (kubectl `pkg/cmd/create/create_ingress.go`): rules of one host share an entry, a
+/// trailing `*` makes the path a Prefix (else Exact), `,tls[=secret]` adds a TLS entry.
+pub fn create_ingress(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let name = match name_arg(a, "create ingress") {
+        Ok(n) => n,
+        Err(e) => return fail(out, &e),
+    };
+    let rules = a.values(&["--rule"]);
+    let default_backend = a.value(&["--default-backend"]).unwrap_or("");
+    if default_backend.is_empty() && rules.is_empty() {
+        return fail(out, "not enough information provided: every ingress has to either specify a default-backend (which catches all traffic) or a list of rules (which catch specific paths)");
+    }
+    if let Some(bad) = rules.iter().find(|r| !ingress_rule_ok(r)) {
+        return fail(out, &format!("rule {bad} is invalid and should be in format host/path=svcname:svcport[,tls[=secret]]"));
+    }
+    let mut annotations = Map::new();
+    for an in a.values(&["--annotation"]) {
+        let Some((k, v)) = an.split_once('=') else {
+            return fail(
+                out,
+                &format!("annotation {an} is invalid and should be in format key=[value]"),
+            );
+        };
+        annotations.insert(k.to_string(), json!(v));
+    }
+    if !default_backend.is_empty() && default_backend.split(':').count() != 2 {
+        return fail(
+            out,
+            "default-backend should be in format servicename:serviceport",
+        );
+    }
+    let mut spec = Map::new();
+    if let Some(class) = a.value(&["--class"]).filter(|c| !c.is_empty()) {
+        spec.insert("ingressClassName".into(), json!(class));
+    }
+    if !default_backend.is_empty() {
+        spec.insert("defaultBackend".into(), ingress_backend(default_backend));
+    }
+    // buildTLSRules: each host once; rules naming the same secret share its entry.
+    let mut tls: Vec<Value> = Vec::new();
+    let mut tls_hosts: Vec<&str> = Vec::new();
+    for rule in &rules {
+        let parts: Vec<&str> = rule.split(',').collect();
+        if parts.len() != 2 {
+            continue;
+        }
+        let host = rule.split('/').next().unwrap_or("");
+        let secret = parts[1].split('=').nth(1).unwrap_or("");
+        if tls_hosts.contains(&host) {
+            continue;
+        }
+        tls_hosts.push(host);
+        if let Some(entry) = tls
+            .iter_mut()
+            .find(|t| t.get("secretName").and_then(|s| s.as_str()).unwrap_or("") == secret)
+        {
+            if let Some(h) = entry.get_mut("hosts").and_then(|h| h.as_array_mut()) {
+                h.push(json!(host));
+            } else {
+                entry["hosts"] = json!([host]);
+            }
+            continue;
+        }
+        let mut entry = Map::new();
+        if !host.is_empty() {
+            entry.insert("hosts".into(), json!([host]));
+        }
+        if !secret.is_empty() {
+            entry.insert("secretName".into(), json!(secret));
+        }
+        if !entry.is_empty() {
+            tls.push(Value::Object(entry));
+        }
+    }
+    if !tls.is_empty() {
+        spec.insert("tls".into(), Value::Array(tls));
+    }
+    // buildIngressRules
+    let mut out_rules: Vec<(String, Vec<Value>)> = Vec::new();
+    for rule in &rules {
+        let no_tls = rule.split(',').next().unwrap_or("");
+        let (host, pathsvc) = no_tls.split_once('/').unwrap_or((no_tls, ""));
+        let (path, svc) = pathsvc.split_once('=').unwrap_or((pathsvc, ""));
+        let mut path = format!("/{path}");
+        let mut path_type = "Exact";
+        if path.ends_with('*') {
+            path.pop();
+            path_type = "Prefix";
+        }
+        let entry = json!({ "backend": ingress_backend(svc), "path": path, "pathType": path_type });
+        match out_rules.iter_mut().find(|(h, _)| h == host) {
+            Some((_, paths)) => paths.push(entry),
+            None => out_rules.push((host.to_string(), vec![entry])),
+        }
+    }
+    if !out_rules.is_empty() {
+        let rules: Vec<Value> = out_rules
+            .into_iter()
+            .map(|(host, paths)| {
+                let mut r = Map::new();
+                if !host.is_empty() {
+                    r.insert("host".into(), json!(host));
+                }
+                r.insert("http".into(), json!({ "paths": paths }));
+                Value::Object(r)
+            })
+            .collect();
+        spec.insert("rules".into(), Value::Array(rules));
+    }
+    let mut meta = json!({ "name": name });
+    if !annotations.is_empty() {
+        meta["annotations"] = Value::Object(annotations);
+    }
+    if let Some(ns) = a.value(&["-n", "--namespace"]) {
+        meta["namespace"] = json!(ns);
+    }
+    let v = json!({
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": meta,
+        "spec": Value::Object(spec),
+        "status": { "loadBalancer": {} },
+    });
+    let Some(rt) = kinds::by_kind_name("Ingress") else {
         return 1;
     };
     match Object::from_json(rt, v) {

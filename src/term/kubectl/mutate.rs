@@ -526,6 +526,7 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
         "service" | "svc" => create_service(ctx, a, out, rest),
         "configmap" | "cm" => super::more::create_data(ctx, a, out, false),
+        "ingress" | "ing" => super::more::create_ingress(ctx, a, out),
         "secret" if a.path == "create secret generic" => {
             super::more::create_data(ctx, a, out, true)
         }
