@@ -61,6 +61,33 @@ impl Host for TopHost<'_> {
                     1
                 }
             },
+            // The learner's background jobs are their port-forwards: `kill %N` (or %% / %+,
+            // the latest) stops one; bash says `no such job` for any other.
+            "kill" => {
+                let mut code = 0;
+                for spec in args
+                    .iter()
+                    .filter(|a| !a.starts_with('-') || a.starts_with("-%"))
+                {
+                    let n = match spec.as_str() {
+                        "%%" | "%+" | "%" => self.term.port_forwards.len(),
+                        s => s
+                            .strip_prefix('%')
+                            .and_then(|n| n.parse::<usize>().ok())
+                            .unwrap_or(0),
+                    };
+                    if n >= 1 && n <= self.term.port_forwards.len() {
+                        self.term.port_forwards.remove(n - 1);
+                    } else if spec.starts_with('%') {
+                        out.err(&format!("bash: kill: {spec}: no such job\n"));
+                        code = 1;
+                    } else {
+                        out.err(&format!("bash: kill: ({spec}) - No such process\n"));
+                        code = 1;
+                    }
+                }
+                code
+            }
             "clear" => 0,
             "help" => {
                 out.out(HELP);
