@@ -282,10 +282,22 @@ fn cluster_ip(s: &Service) -> Option<&str> {
         .filter(|ip| !ip.is_empty() && *ip != "None")
 }
 
-/// Asks the cluster DNS server (CoreDNS) one question.
+/// Asks the cluster DNS server (CoreDNS) one question. Names match case-insensitively;
+/// records owned by the asked name carry it as asked (CoreDNS builds them from
+/// `state.QName()`), so `NGINX` is answered as `NGINX.default.svc.cluster.local`.
 pub fn query(c: &Cluster, name: &str, qtype: RType) -> Reply {
-    let name = lower(name);
-    let name = name.as_ref();
+    let lowered = lower(name);
+    let mut reply = query_lower(c, lowered.as_ref(), qtype);
+    if let Cow::Owned(l) = &lowered {
+        let asked = name.trim_end_matches('.');
+        for rr in reply.answers.iter_mut().filter(|rr| rr.name == *l) {
+            rr.name = asked.to_string();
+        }
+    }
+    reply
+}
+
+fn query_lower(c: &Cluster, name: &str, qtype: RType) -> Reply {
     if name == CLUSTER_DOMAIN {
         return Reply::nodata(true);
     }

@@ -81,6 +81,10 @@ fn service_records() {
         (Rcode::NoError, true, vec![svc_ip.clone()])
     );
     assert_eq!(a.answers[0].ttl, 30);
+    // Case-insensitive match; the answer is owned by the name as asked.
+    let upper = query(&c, "WEB.Default.svc.cluster.local.", RType::A);
+    assert_eq!(ips(&upper), vec![svc_ip.clone()]);
+    assert_eq!(upper.answers[0].name, "WEB.Default.svc.cluster.local");
     let aaaa = query(&c, "web.default.svc.cluster.local.", RType::Aaaa);
     assert_eq!(
         (aaaa.rcode, aaaa.answers.len()),
