@@ -739,18 +739,17 @@ fn sync_deployment(c: &mut Cluster, key: &Key, d: Arc<Deployment>) {
     }
     // Status.
     let all: Vec<Arc<ReplicaSet>> = owned_replicasets(c, &ns, &uid);
-    let st = |rs: &ReplicaSet| rs.status.clone().unwrap_or_default();
-    let total_replicas: i32 = all.iter().map(|rs| st(rs).replicas).sum();
+    let st = |rs: &ReplicaSet, f: fn(&ReplicaSetStatus) -> i32| rs.status.as_ref().map_or(0, f);
+    let total_replicas: i32 = all.iter().map(|rs| st(rs, |s| s.replicas)).sum();
     let ready: i32 = all
         .iter()
-        .map(|rs| st(rs).ready_replicas.unwrap_or(0))
+        .map(|rs| st(rs, |s| s.ready_replicas.unwrap_or(0)))
         .sum();
     let avail: i32 = all
         .iter()
-        .map(|rs| st(rs).available_replicas.unwrap_or(0))
+        .map(|rs| st(rs, |s| s.available_replicas.unwrap_or(0)))
         .sum();
-    let updated = st(&new_rs).replicas;
-    let old_status = d.status.clone().unwrap_or_default();
+    let updated = st(&new_rs, |s| s.replicas);
     let now = c.now_time();
     let unavailable_allowed = if recreate {
         replicas
@@ -766,7 +765,11 @@ fn sync_deployment(c: &mut Cluster, key: &Key, d: Arc<Deployment>) {
         )
     };
     let min_avail_ok = avail >= replicas.saturating_sub(unavailable_allowed);
-    let mut conds = old_status.conditions.clone().unwrap_or_default();
+    let mut conds = d
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.clone())
+        .unwrap_or_default();
     let set = |conds: &mut Vec<DeploymentCondition>,
                type_: &str,
                status: &str,
@@ -968,22 +971,25 @@ fn sync_replicaset(c: &mut Cluster, key: &Key, rs: Arc<ReplicaSet>) {
     }
     // The pods it counts, each with what decides which to delete first: unscheduled,
     // pending, not ready, then newest (controller.ActivePods ordering).
-    let active: Vec<((bool, bool, bool, i64), String)> = controlled_pods(c, &uid)
-        .filter(|p| !is_terminating(&p.metadata) && !is_terminal(p))
-        .map(|p| {
-            let scheduled = p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
-            let running = p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running");
-            let created = p
-                .metadata
-                .creation_timestamp
-                .as_ref()
-                .map(Cluster::millis_of)
-                .unwrap_or(0);
-            let name = p.metadata.name.clone().unwrap_or_default();
-            ((scheduled, running, is_pod_ready(p), -created), name)
-        })
-        .collect();
-    let have = active.len() as i32;
+    let counted = |p: &&Pod| !is_terminating(&p.metadata) && !is_terminal(p);
+    let have = controlled_pods(c, &uid).filter(counted).count() as i32;
+    let ranked = |c: &Cluster| -> Vec<((bool, bool, bool, i64), String)> {
+        controlled_pods(c, &uid)
+            .filter(counted)
+            .map(|p| {
+                let scheduled = p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
+                let running = p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running");
+                let created = p
+                    .metadata
+                    .creation_timestamp
+                    .as_ref()
+                    .map(Cluster::millis_of)
+                    .unwrap_or(0);
+                let name = p.metadata.name.clone().unwrap_or_default();
+                ((scheduled, running, is_pod_ready(p), -created), name)
+            })
+            .collect()
+    };
     if have < want {
         let rs_obj = Object::from(rs.clone());
         for _ in 0..(want - have).min(500) {
@@ -1047,7 +1053,7 @@ fn sync_replicaset(c: &mut Cluster, key: &Key, rs: Arc<ReplicaSet>) {
             );
         }
     } else if have > want {
-        let mut ranked = active;
+        let mut ranked = ranked(c);
         ranked.sort();
         let rs_obj = Object::from(rs.clone());
         for (_, name) in ranked.into_iter().take((have - want) as usize) {
