@@ -107,4 +107,5 @@ transcripts! {
     t61_kube_system_daemonsets => "61-kube-system-daemonsets.txt",
     t62_ingress_stored => "62-ingress-stored.txt",
     t63_create_ingress => "63-create-ingress.txt",
+    t64_one_shot_client_pods => "64-one-shot-client-pods.txt",
 }

@@ -42,6 +42,8 @@ pub struct PodRuntime {
     pub probe_successes: i32,
     pub probe_failures: i32,
     pub started_at: Option<Millis>,
+    /// How the main process of a run-to-completion container ended (see `one_shot`).
+    pub exit_code: i32,
     /// Service links captured when the containers started (only Services existing then).
     /// Shared between pods started while the same Services existed (a Service per
     /// Deployment makes this hundreds of variables per pod).
@@ -150,6 +152,7 @@ pub fn pod_bound(c: &mut Cluster, key: &Key) {
             probe_successes: 0,
             probe_failures: 0,
             started_at: None,
+            exit_code: 0,
             env: Default::default(),
         },
     );
@@ -204,8 +207,83 @@ pub fn exits_on_sigterm(ct: &k8s_openapi::api::core::v1::Container) -> bool {
     images::profile(image).exits_on_sigterm
 }
 
+/// The command line of a container whose main process is a client that runs to
+/// completion (`kubectl run client --restart=Never -- wget -qO- http://nginx`): the
+/// kubelet runs it through the in-pod tools when the container starts, its output is
+/// the container's log and its exit status the container's. `echo` keeps its own
+/// model (`net::apps::startup_log`). Scripts that wait or loop are left running.
+pub fn one_shot(ct: &k8s_openapi::api::core::v1::Container) -> Option<Vec<String>> {
+    let argv: Vec<String> = ct
+        .command
+        .iter()
+        .flatten()
+        .chain(ct.args.iter().flatten())
+        .cloned()
+        .collect();
+    let first = argv.first()?;
+    let base = first.rsplit('/').next().unwrap_or(first);
+    let finite = match base {
+        "sh" | "ash" | "bash" => {
+            argv.get(1).map(String::as_str) == Some("-c")
+                && argv.get(2).is_some_and(|script| finite_script(script))
+        }
+        _ => ONE_SHOT_TOOLS.contains(&base),
+    };
+    finite.then_some(argv)
+}
+
+/// Clients and tools that end by themselves.
+const ONE_SHOT_TOOLS: &[&str] = &[
+    "wget", "curl", "nslookup", "cat", "ls", "env", "printenv", "hostname", "date", "uname", "id",
+    "whoami", "true", "false",
+];
+
+/// Whether every command of a `sh -c` script is a one-shot tool or plain shell (no
+/// servers, waits or loops that may not end).
+fn finite_script(script: &str) -> bool {
+    const SHELL: &[&str] = &[
+        "echo", "printf", "seq", "for", "do", "done", "in", "if", "then", "else", "fi", "grep",
+        "wc", "sort", "uniq", "head", "tr", "cut", "test", "[", "exit", "set", "export",
+    ];
+    script
+        .split([';', '&', '|', '\n', '(', ')', '`'])
+        .filter_map(|segment| segment.split_whitespace().next())
+        .filter(|word| !word.starts_with('$') && !word.contains('='))
+        .all(|word| {
+            let base = word.rsplit('/').next().unwrap_or(word);
+            ONE_SHOT_TOOLS.contains(&base) || SHELL.contains(&base)
+        })
+}
+
+/// Runs the containers' run-to-completion commands (see [`one_shot`]) now that the
+/// pod has its IP: their output becomes the log, their status the exit code.
+fn run_one_shots(c: &mut Cluster, key: &Key) {
+    let Some(pod) = pod_of(c, key) else { return };
+    let runs: Vec<(String, Vec<String>)> = pod
+        .spec
+        .iter()
+        .flat_map(|s| s.containers.iter())
+        .filter_map(|ct| Some((ct.name.clone(), one_shot(ct)?)))
+        .collect();
+    drop(pod);
+    let mut status = 0;
+    for (name, argv) in runs {
+        let (out, code) = crate::term::pod::exec_in_pod(c, key, &name, &argv, "", false);
+        let text = out.combined();
+        let log = c.net.logs.entry(key.clone()).or_default();
+        log.extend(text.lines().map(|l| (c.now, l.to_string())));
+        if code != 0 {
+            status = code;
+        }
+    }
+    update_rt(c, key, |r| r.exit_code = status);
+}
+
 /// Whether the container's process ends by itself right after starting.
 pub fn exits_at_once(ct: &k8s_openapi::api::core::v1::Container) -> bool {
+    if one_shot(ct).is_some() {
+        return true;
+    }
     let image = ct.image.as_deref().unwrap_or("");
     let has_cmd = ct.command.as_ref().is_some_and(|c| !c.is_empty())
         || ct.args.as_ref().is_some_and(|a| !a.is_empty());
@@ -549,6 +627,7 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
             r.env = env;
         }
     });
+    run_one_shots(c, key);
     if exits {
         c.schedule(c.now + 1000, Timer::Pod(key.clone()));
     } else if has_readiness {
@@ -685,10 +764,11 @@ fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
         .and_then(|s| s.restart_policy.clone())
         .unwrap_or_else(|| "Always".into());
     let started = rt.started_at.map(|t| c.time(t));
+    let failed = rt.exit_code != 0;
     let terminated = ContainerState {
         terminated: Some(ContainerStateTerminated {
-            exit_code: 0,
-            reason: Some("Completed".into()),
+            exit_code: rt.exit_code,
+            reason: Some(if failed { "Error" } else { "Completed" }.into()),
             started_at: started,
             finished_at: Some(now.clone()),
             ..Default::default()
@@ -704,7 +784,7 @@ fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
     let mut conds = status.conditions.take().unwrap_or_default();
     set_ready(&mut conds, false, &now, &cts);
     status.conditions = Some(order_conditions(conds));
-    if policy == "Always" {
+    if policy == "Always" || (policy == "OnFailure" && failed) {
         // Completed for a moment, then CrashLoopBackOff with doubling back-off (10 s .. 5 min).
         let backoff = (10_000i64 << rt.restarts.clamp(0, 5)).min(300_000);
         status.container_statuses = Some(
@@ -752,12 +832,19 @@ fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
         });
         c.schedule(c.now + backoff, Timer::Pod(key.clone()));
     } else {
-        status.phase = Some("Succeeded".into());
+        status.phase = Some(if failed { "Failed" } else { "Succeeded" }.into());
+        // The container that ran keeps its ids (describe shows them for a finished one).
+        let ran = status.container_statuses.take().unwrap_or_default();
         status.container_statuses = Some(
             cts.iter()
-                .map(|ct| ContainerStatus {
-                    state: Some(terminated.clone()),
-                    ..waiting_status(ct, "", None, rt.restarts)
+                .map(|ct| {
+                    let before = ran.iter().find(|s| s.name == ct.name);
+                    ContainerStatus {
+                        state: Some(terminated.clone()),
+                        container_id: before.and_then(|s| s.container_id.clone()),
+                        image_id: before.map(|s| s.image_id.clone()).unwrap_or_default(),
+                        ..waiting_status(ct, "", None, rt.restarts)
+                    }
                 })
                 .collect(),
         );
@@ -817,6 +904,7 @@ pub fn begin_termination(c: &mut Cluster, key: &Key, grace: i64) {
         probe_successes: 0,
         probe_failures: 0,
         started_at: None,
+        exit_code: 0,
         env: Default::default(),
     });
     rt.stage = Stage::Terminating { kill_at };

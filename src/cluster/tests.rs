@@ -153,3 +153,73 @@ fn advance_is_additive() {
     b.advance(1234 + 5678);
     assert!(a == b);
 }
+
+#[test]
+fn only_clients_that_end_run_to_completion() {
+    let ct = |argv: &[&str]| k8s_openapi::api::core::v1::Container {
+        name: "c".into(),
+        image: Some("busybox:1.36".into()),
+        args: Some(argv.iter().map(|s| s.to_string()).collect()),
+        ..Default::default()
+    };
+    let runs = |argv: &[&str]| kubelet::one_shot(&ct(argv)).is_some();
+    assert!(runs(&["wget", "-qO-", "http://nginx"]));
+    assert!(runs(&[
+        "/bin/sh",
+        "-c",
+        "for i in $(seq 3); do wget -qO- http://web; done | sort"
+    ]));
+    assert!(!runs(&["sleep", "3600"]));
+    assert!(!runs(&["echo", "hi"]), "echo keeps its own model");
+    assert!(!runs(&[
+        "sh",
+        "-c",
+        "while true; do wget -qO- http://nginx; sleep 1; done"
+    ]));
+    assert!(!runs(&[
+        "sh",
+        "-c",
+        "echo hi > /www/index.html && httpd -f -p 8080"
+    ]));
+    assert!(!runs(&["sh"]));
+}
+
+#[test]
+fn a_failing_client_pod_ends_failed_with_its_output_as_log() {
+    let mut c = Cluster::new(7);
+    apply_text(
+        &mut c,
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: bad
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: busybox:1.36
+    args: [wget, -qO-, -T, '2', http://nope]
+",
+    );
+    c.advance(10_000);
+    let Some(Object::Pod(p)) = c.get("Pod", "default", "bad") else {
+        panic!("the pod exists")
+    };
+    let status = p.status.as_ref().expect("a status");
+    assert_eq!(status.phase.as_deref(), Some("Failed"));
+    let state = status
+        .container_statuses
+        .as_ref()
+        .expect("container statuses")[0]
+        .state
+        .as_ref()
+        .and_then(|s| s.terminated.as_ref())
+        .expect("terminated");
+    assert_eq!(
+        (state.exit_code, state.reason.as_deref()),
+        (1, Some("Error"))
+    );
+    let key = Key::new("Pod", "default", "bad");
+    let log: Vec<&str> = c.net.logs[&key].iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(log, ["wget: bad address 'nope'"]);
+}
