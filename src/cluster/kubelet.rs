@@ -263,6 +263,8 @@ fn run_one_shots(c: &mut Cluster, key: &Key) {
         .spec
         .iter()
         .flat_map(|s| s.containers.iter())
+        // `kubectl run -i` attaches and runs the command itself (`stdin: true`).
+        .filter(|ct| ct.stdin != Some(true))
         .filter_map(|ct| Some((ct.name.clone(), one_shot(ct)?)))
         .collect();
     drop(pod);
@@ -277,6 +279,12 @@ fn run_one_shots(c: &mut Cluster, key: &Key) {
         }
     }
     update_rt(c, key, |r| r.exit_code = status);
+}
+
+/// How an attached run (`kubectl run -i`) of a run-to-completion command ended: the
+/// container ends with that status when its exit falls due.
+pub fn set_exit_code(c: &mut Cluster, key: &Key, code: i32) {
+    update_rt(c, key, |r| r.exit_code = code);
 }
 
 /// Whether the container's process ends by itself right after starting.

@@ -781,6 +781,7 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     if started && !cmd.is_empty() {
         let stdin = ctx.stdin.to_string();
         code = crate::term::pod::run_in_pod(ctx.cluster, ctx.term, &key, None, &cmd, &stdin, out);
+        crate::cluster::kubelet::set_exit_code(ctx.cluster, &key, code);
     }
     if a.has(&["--rm"]) {
         let _ = ctx.cluster.delete("Pod", &ns, &name, None);
