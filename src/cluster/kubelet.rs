@@ -232,6 +232,9 @@ pub fn one_shot(ct: &k8s_openapi::api::core::v1::Container) -> Option<Vec<String
     finite.then_some(argv)
 }
 
+/// The most log text kept per pod from run-to-completion commands.
+const MAX_LOG_BYTES: usize = 1 << 20;
+
 /// Clients and tools that end by themselves.
 const ONE_SHOT_TOOLS: &[&str] = &[
     "wget", "curl", "nslookup", "cat", "ls", "env", "printenv", "hostname", "date", "uname", "id",
@@ -274,6 +277,15 @@ fn run_one_shots(c: &mut Cluster, key: &Key) {
         let text = out.combined();
         let log = c.net.logs.entry(key.clone()).or_default();
         log.extend(text.lines().map(|l| (c.now, l.to_string())));
+        // A crash-looping client logs on every run: keep the newest MAX_LOG_BYTES, as
+        // the kubelet rotates container logs (it keeps 10 MiB; a browser tab less).
+        let mut bytes: usize = log.iter().map(|(_, l)| l.len() + 1).sum();
+        let mut drop = 0;
+        while bytes > MAX_LOG_BYTES && drop < log.len() {
+            bytes -= log[drop].1.len() + 1;
+            drop += 1;
+        }
+        log.drain(..drop);
         if code != 0 {
             status = code;
         }

@@ -223,3 +223,28 @@ spec:
     let log: Vec<&str> = c.net.logs[&key].iter().map(|(_, l)| l.as_str()).collect();
     assert_eq!(log, ["wget: bad address 'nope'"]);
 }
+
+#[test]
+fn a_client_pods_log_keeps_its_newest_megabyte() {
+    let mut c = Cluster::new(7);
+    apply_text(
+        &mut c,
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: counter
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: busybox:1.36
+    command: [sh, -c, 'seq 300000']
+",
+    );
+    c.advance(10_000);
+    let key = Key::new("Pod", "default", "counter");
+    let log = &c.net.logs[&key];
+    let bytes: usize = log.iter().map(|(_, l)| l.len() + 1).sum();
+    assert!(bytes <= 1 << 20, "{bytes} bytes kept");
+    assert_eq!(log.last().map(|(_, l)| l.as_str()), Some("300000"));
+}
