@@ -274,18 +274,7 @@ fn run_one_shots(c: &mut Cluster, key: &Key) {
     let mut status = 0;
     for (name, argv) in runs {
         let (out, code) = crate::term::pod::exec_in_pod(c, key, &name, &argv, "", false);
-        let text = out.combined();
-        let log = c.net.logs.entry(key.clone()).or_default();
-        log.extend(text.lines().map(|l| (c.now, l.to_string())));
-        // A crash-looping client logs on every run: keep the newest MAX_LOG_BYTES, as
-        // the kubelet rotates container logs (it keeps 10 MiB; a browser tab less).
-        let mut bytes: usize = log.iter().map(|(_, l)| l.len() + 1).sum();
-        let mut drop = 0;
-        while bytes > MAX_LOG_BYTES && drop < log.len() {
-            bytes -= log[drop].1.len() + 1;
-            drop += 1;
-        }
-        log.drain(..drop);
+        append_log(c, key, &out.combined());
         if code != 0 {
             status = code;
         }
@@ -293,9 +282,33 @@ fn run_one_shots(c: &mut Cluster, key: &Key) {
     update_rt(c, key, |r| r.exit_code = status);
 }
 
-/// How an attached run (`kubectl run -i`) of a run-to-completion command ended: the
-/// container ends with that status when its exit falls due.
-pub fn set_exit_code(c: &mut Cluster, key: &Key, code: i32) {
+/// Appends what a container printed to its log, keeping the newest [`MAX_LOG_BYTES`]:
+/// a crash-looping client logs on every run, and the kubelet rotates container logs
+/// (it keeps 10 MiB; a browser tab less).
+fn append_log(c: &mut Cluster, key: &Key, text: &str) {
+    let log = c.net.logs.entry(key.clone()).or_default();
+    log.extend(text.lines().map(|l| (c.now, l.to_string())));
+    let mut bytes: usize = log.iter().map(|(_, l)| l.len() + 1).sum();
+    let mut drop = 0;
+    while bytes > MAX_LOG_BYTES && drop < log.len() {
+        bytes -= log[drop].1.len() + 1;
+        drop += 1;
+    }
+    log.drain(..drop);
+}
+
+/// How an attached run (`kubectl run -i`) of a run-to-completion command ended: what
+/// it printed is the container's log, and the container ends with its status when its
+/// exit falls due.
+pub fn finish_attached(c: &mut Cluster, key: &Key, code: i32, printed: &str) {
+    let runs_to_completion = pod_of(c, key).is_some_and(|p| {
+        p.spec
+            .as_ref()
+            .is_some_and(|s| s.containers.iter().any(|ct| one_shot(ct).is_some()))
+    });
+    if runs_to_completion {
+        append_log(c, key, printed);
+    }
     update_rt(c, key, |r| r.exit_code = code);
 }
 

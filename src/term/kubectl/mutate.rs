@@ -780,8 +780,18 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let mut code = 0;
     if started && !cmd.is_empty() {
         let stdin = ctx.stdin.to_string();
-        code = crate::term::pod::run_in_pod(ctx.cluster, ctx.term, &key, None, &cmd, &stdin, out);
-        crate::cluster::kubelet::set_exit_code(ctx.cluster, &key, code);
+        let mut attached = Output::new();
+        code = crate::term::pod::run_in_pod(
+            ctx.cluster,
+            ctx.term,
+            &key,
+            None,
+            &cmd,
+            &stdin,
+            &mut attached,
+        );
+        crate::cluster::kubelet::finish_attached(ctx.cluster, &key, code, &attached.combined());
+        out.append(attached);
     }
     if a.has(&["--rm"]) {
         let _ = ctx.cluster.delete("Pod", &ns, &name, None);
