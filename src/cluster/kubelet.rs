@@ -329,10 +329,8 @@ pub fn exits_at_once(ct: &k8s_openapi::api::core::v1::Container) -> bool {
             .map(String::as_str)
             .unwrap_or("");
         let base = first.rsplit('/').next().unwrap_or(first);
-        return matches!(
-            base,
-            "true" | "false" | "echo" | "date" | "env" | "printenv" | "hostname" | "exit"
-        );
+        // The clients and tools of `one_shot` are handled above.
+        return matches!(base, "echo" | "exit");
     }
     images::profile(image).exits_without_command
 }

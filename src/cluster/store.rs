@@ -42,11 +42,16 @@ fn parts_hash(kind: &str, namespace: &str, name: &str) -> u64 {
 
 impl Key {
     pub fn new(kind: &'static str, namespace: &str, name: &str) -> Key {
+        Key::hashed(kind, namespace, name, parts_hash(kind, namespace, name))
+    }
+
+    /// A key whose [`parts_hash`] is already known.
+    fn hashed(kind: &'static str, namespace: &str, name: &str, hash: u64) -> Key {
         Key(Arc::new(KeyParts {
             kind,
             namespace: namespace.to_string(),
             name: name.to_string(),
-            hash: parts_hash(kind, namespace, name),
+            hash,
         }))
     }
     pub fn of(obj: &Object) -> Key {
@@ -534,12 +539,7 @@ impl Store {
         };
         match self.objects.get_key_value(&parts as &dyn KeyLike) {
             Some((key, _)) => key.clone(),
-            None => Key(Arc::new(KeyParts {
-                kind,
-                namespace: namespace.to_string(),
-                name: name.to_string(),
-                hash: parts.hash,
-            })),
+            None => Key::hashed(kind, namespace, name, parts.hash),
         }
     }
 

@@ -184,24 +184,21 @@ fn only_clients_that_end_run_to_completion() {
     assert!(!runs(&["sh"]));
 }
 
+/// A default cluster 10 s after a busybox pod `name` (restartPolicy Never) with the
+/// given command line (`args: [...]` or `command: [...]`) was applied.
+fn run_client_pod(name: &str, command_line: &str) -> Cluster {
+    let mut c = Cluster::new(7);
+    let manifest = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  restartPolicy: Never\n  containers:\n  - name: c\n    image: busybox:1.36\n    {command_line}\n"
+    );
+    apply_text(&mut c, &manifest);
+    c.advance(10_000);
+    c
+}
+
 #[test]
 fn a_failing_client_pod_ends_failed_with_its_output_as_log() {
-    let mut c = Cluster::new(7);
-    apply_text(
-        &mut c,
-        "apiVersion: v1
-kind: Pod
-metadata:
-  name: bad
-spec:
-  restartPolicy: Never
-  containers:
-  - name: c
-    image: busybox:1.36
-    args: [wget, -qO-, -T, '2', http://nope]
-",
-    );
-    c.advance(10_000);
+    let c = run_client_pod("bad", "args: [wget, -qO-, -T, '2', http://nope]");
     let Some(Object::Pod(p)) = c.get("Pod", "default", "bad") else {
         panic!("the pod exists")
     };
@@ -226,22 +223,7 @@ spec:
 
 #[test]
 fn a_client_pods_log_keeps_its_newest_megabyte() {
-    let mut c = Cluster::new(7);
-    apply_text(
-        &mut c,
-        "apiVersion: v1
-kind: Pod
-metadata:
-  name: counter
-spec:
-  restartPolicy: Never
-  containers:
-  - name: c
-    image: busybox:1.36
-    command: [sh, -c, 'seq 300000']
-",
-    );
-    c.advance(10_000);
+    let c = run_client_pod("counter", "command: [sh, -c, 'seq 300000']");
     let key = Key::new("Pod", "default", "counter");
     let log = &c.net.logs[&key];
     let bytes: usize = log.iter().map(|(_, l)| l.len() + 1).sum();
