@@ -108,4 +108,5 @@ transcripts! {
     t62_ingress_stored => "62-ingress-stored.txt",
     t63_create_ingress => "63-create-ingress.txt",
     t64_one_shot_client_pods => "64-one-shot-client-pods.txt",
+    t90_curl_connect_timeout => "90-curl-connect-timeout.txt",
 }

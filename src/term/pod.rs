@@ -1810,7 +1810,9 @@ fn curl_one(
                     )
                 }
                 None => {
-                    // Linux gives up after tcp_syn_retries=6 (about 2 min 15 s).
+                    // Linux gives up after tcp_syn_retries=6 (about 2 min 15 s). curl
+                    // (lib/connect.c) words the eyeballer's CURLE_COULDNT_CONNECT, then
+                    // returns 28 because the socket's errno was ETIMEDOUT.
                     let ms = 134_000 + c.rand_below(1000) as i64;
                     c.advance(ms);
                     curl_err(
@@ -1818,7 +1820,7 @@ fn curl_one(
                         out,
                         28,
                         &format!(
-                            "Failed to connect to {} port {} after {ms} ms: Timeout was reached",
+                            "Failed to connect to {} port {} after {ms} ms: Couldn't connect to server",
                             u.host, u.port
                         ),
                     )
