@@ -109,4 +109,5 @@ transcripts! {
     t63_create_ingress => "63-create-ingress.txt",
     t64_one_shot_client_pods => "64-one-shot-client-pods.txt",
     t90_curl_connect_timeout => "90-curl-connect-timeout.txt",
+    t91_busybox_1_28_nslookup => "91-busybox-1-28-nslookup.txt",
 }

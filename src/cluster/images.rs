@@ -45,6 +45,7 @@ const KNOWN: &[&str] = &[
     "whoami",
     "httpd",
     "busybox",
+    "busyboxplus",
     "alpine",
     "curl",
     "pause",
@@ -86,7 +87,10 @@ pub fn profile(image: &str) -> ImageProfile {
         && KNOWN
             .iter()
             .any(|k| k.len() >= 4 && distance(&repo, k) <= 2 && distance(&repo, k) > 0);
-    let busybox_like = matches!(repo.as_str(), "busybox" | "alpine" | "ubuntu" | "debian");
+    let busybox_like = matches!(
+        repo.as_str(),
+        "busybox" | "busyboxplus" | "alpine" | "ubuntu" | "debian"
+    );
     ImageProfile {
         known,
         pull_fails,
@@ -95,9 +99,10 @@ pub fn profile(image: &str) -> ImageProfile {
         // nginx and httpd are Debian-based: a shell and (nginx) curl, but no busybox applets.
         has_busybox: matches!(
             repo.as_str(),
-            "busybox" | "alpine" | "agnhost" | "curl" | "netshoot"
+            "busybox" | "busyboxplus" | "alpine" | "agnhost" | "curl" | "netshoot"
         ),
-        has_curl: matches!(repo.as_str(), "curl" | "netshoot" | "nginx"),
+        // radial/busyboxplus:curl, from the Kubernetes Services tutorial, adds curl.
+        has_curl: matches!(repo.as_str(), "curl" | "netshoot" | "nginx" | "busyboxplus"),
         has_shell: !matches!(repo.as_str(), "http-echo" | "whoami" | "pause" | "coredns"),
     }
 }

@@ -1216,6 +1216,9 @@ fn abs_path(p: &str) -> String {
 // ------------------------------------------------------------------ nslookup
 
 fn nslookup(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
+    if legacy_nslookup(&h.image) {
+        return nslookup_legacy(h, args, out);
+    }
     let mut types = Vec::new();
     let mut rest: Vec<&String> = Vec::new();
     for a in args {
@@ -1286,6 +1289,93 @@ fn nslookup(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
     }
     code
 }
+
+/// busybox up to 1.28 (`busybox:1.28`, the image Kubernetes' DNS guides long used, and
+/// `radial/busyboxplus`) still had the old nslookup applet, which resolves through libc
+/// (search list included) and names each address by a reverse lookup; 1.29 replaced it
+/// with the resolver of its own that [`nslookup`] models.
+fn legacy_nslookup(image: &str) -> bool {
+    let (repo, tag) = parse_image(image);
+    match repo.as_str() {
+        "busyboxplus" => true,
+        "busybox" => {
+            let mut parts = tag.split(['.', '-']);
+            let major = parts.next().and_then(|p| p.parse::<u32>().ok());
+            let minor = parts.next().and_then(|p| p.parse::<u32>().ok());
+            matches!((major, minor), (Some(1), Some(m)) if m <= 28)
+        }
+        _ => false,
+    }
+}
+
+/// The old applet (busybox 1.28 networking/nslookup.c): `print_host` prints
+/// `printf("%-10s %s\n", header, host)`, then `Address N: IP NAME` per address, NAME
+/// from a PTR lookup (left out when there is none); the server first, then a blank line,
+/// then the host. A failed lookup is `bb_error_msg("can't resolve '%s'")` and status 1.
+/// Any option, or more than two arguments, prints the usage.
+fn nslookup_legacy(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
+    if args.is_empty() || args[0].starts_with('-') || args.len() > 2 {
+        out.err(NSLOOKUP_LEGACY_USAGE);
+        return 1;
+    }
+    let mut rc = ResolvConf::for_namespace(&h.pod.namespace);
+    if let Some(server) = args.get(1) {
+        rc.nameserver = server.to_string();
+    }
+    let src = h.source();
+    let reachable = matches!(
+        net::connect(h.cluster, &src, &rc.nameserver.clone(), 53, Proto::Udp).outcome,
+        Outcome::Connected(_)
+    );
+    let reverse = |c: &mut Cluster, ip: &str| -> Option<String> {
+        if !reachable {
+            return None;
+        }
+        let p: Vec<&str> = ip.split('.').collect();
+        let [a, b, cc, d] = p.as_slice() else {
+            return None;
+        };
+        let reply = dns::query(c, &format!("{d}.{cc}.{b}.{a}.in-addr.arpa"), RType::Ptr);
+        reply.answers.iter().find_map(|r| match &r.data {
+            dns::RData::Ptr(name) => Some(name.trim_end_matches('.').to_string()),
+            _ => None,
+        })
+    };
+    let print_host = |header: &str, host: &str, ips: &[String], c: &mut Cluster| -> String {
+        let mut text = format!("{header:<10} {host}\n");
+        for (i, ip) in ips.iter().enumerate() {
+            match reverse(c, ip) {
+                Some(name) => text.push_str(&format!("Address {}: {ip} {name}\n", i + 1)),
+                None => text.push_str(&format!("Address {}: {ip}\n", i + 1)),
+            }
+        }
+        text
+    };
+    let server = rc.nameserver.clone();
+    if !reachable {
+        // Each of the reverse and forward lookups waits out libc's 5 s x 2 tries.
+        h.cluster.advance(10_000);
+    }
+    let head = print_host("Server:", &server, std::slice::from_ref(&server), h.cluster);
+    out.out(&format!("{head}\n"));
+    let name = args[0].clone();
+    let pod = h.pod();
+    let ns = h.pod.namespace.clone();
+    let mut trace = Vec::new();
+    match resolve_in_pod(h.cluster, &src, pod.as_ref(), &ns, &name, &mut trace) {
+        Ok(ips) if !ips.is_empty() => {
+            let text = print_host("Name:", &name, &ips, h.cluster);
+            out.out(&text);
+            0
+        }
+        _ => {
+            out.err(&format!("nslookup: can't resolve '{name}'\n"));
+            1
+        }
+    }
+}
+
+const NSLOOKUP_LEGACY_USAGE: &str = "BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]\n\nQuery the nameserver for the IP address of the given HOST\noptionally using a specified DNS server\n";
 
 const NSLOOKUP_USAGE: &str = "BusyBox v1.37.0 (2025-01-17 18:12:01 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n";
 

@@ -662,7 +662,8 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     }
 }
 
-/// cli-runtime `CustomColumnsPrinter`: every cell tab-terminated, `<none>` for no value.
+/// cli-runtime `CustomColumnsPrinter`: every cell tab-terminated, `<none>` for no value,
+/// each value as Go's `fmt.Sprint` prints it (`[map[ip:10.244.1.3]]` for `.status.podIPs`).
 pub fn custom_columns(
     cols: &[(String, jsonpath::Template)],
     data: &serde_json::Value,
@@ -693,7 +694,7 @@ pub fn custom_columns(
                 text.push_str(
                     &vals
                         .iter()
-                        .map(jsonpath::text)
+                        .map(jsonpath::sprint)
                         .collect::<Vec<_>>()
                         .join(","),
                 );

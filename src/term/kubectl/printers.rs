@@ -1588,6 +1588,29 @@ pub mod jsonpath {
         }
     }
 
+    /// Go's `fmt.Sprint` of an unstructured value, as cli-runtime's custom-columns
+    /// printer shows a cell: a list `[a b]`, a map `map[k:v]` (keys sorted), null `<nil>`.
+    pub fn sprint(v: &Value) -> String {
+        match v {
+            Value::Null => "<nil>".into(),
+            Value::String(s) => s.clone(),
+            Value::Array(items) => {
+                let parts: Vec<String> = items.iter().map(sprint).collect();
+                format!("[{}]", parts.join(" "))
+            }
+            Value::Object(m) => {
+                let mut pairs: Vec<(&String, &Value)> = m.iter().collect();
+                pairs.sort_by(|a, b| a.0.cmp(b.0));
+                let parts: Vec<String> = pairs
+                    .into_iter()
+                    .map(|(k, v)| format!("{k}:{}", sprint(v)))
+                    .collect();
+                format!("map[{}]", parts.join(" "))
+            }
+            other => other.to_string(),
+        }
+    }
+
     fn exec(nodes: &[Node], root: &Value, cur: &Value, go: bool, out: &mut String) {
         for n in nodes {
             match n {
