@@ -1250,13 +1250,8 @@ fn nslookup(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
         out.err(NSLOOKUP_USAGE);
         return 1;
     }
-    let mut rc = ResolvConf::for_namespace(&h.pod.namespace);
-    if let Some(server) = rest.get(1) {
-        rc.nameserver = server.to_string();
-    }
-    let src = h.source();
-    let conn = net::connect(h.cluster, &src, &rc.nameserver.clone(), 53, Proto::Udp);
-    if !matches!(conn.outcome, Outcome::Connected(_)) {
+    let (rc, reachable) = nameserver(h, rest.get(1).copied());
+    if !reachable {
         // default timeout 5 s
         h.cluster.advance(5_000);
         out.out(";; connection timed out; no servers could be reached\n\n");
@@ -1290,6 +1285,18 @@ fn nslookup(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
     code
 }
 
+/// The pod's resolv.conf, with the nameserver given on the command line if any, and
+/// whether that nameserver answers on UDP 53 through the data plane.
+fn nameserver(h: &mut PodHost, server: Option<&String>) -> (ResolvConf, bool) {
+    let mut rc = ResolvConf::for_namespace(&h.pod.namespace);
+    if let Some(server) = server {
+        rc.nameserver = server.to_string();
+    }
+    let src = h.source();
+    let conn = net::connect(h.cluster, &src, &rc.nameserver.clone(), 53, Proto::Udp);
+    (rc, matches!(conn.outcome, Outcome::Connected(_)))
+}
+
 /// busybox up to 1.28 (`busybox:1.28`, the image Kubernetes' DNS guides long used, and
 /// `radial/busyboxplus`) still had the old nslookup applet, which resolves through libc
 /// (search list included) and names each address by a reverse lookup; 1.29 replaced it
@@ -1318,15 +1325,7 @@ fn nslookup_legacy(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
         out.err(NSLOOKUP_LEGACY_USAGE);
         return 1;
     }
-    let mut rc = ResolvConf::for_namespace(&h.pod.namespace);
-    if let Some(server) = args.get(1) {
-        rc.nameserver = server.to_string();
-    }
-    let src = h.source();
-    let reachable = matches!(
-        net::connect(h.cluster, &src, &rc.nameserver.clone(), 53, Proto::Udp).outcome,
-        Outcome::Connected(_)
-    );
+    let (rc, reachable) = nameserver(h, args.get(1));
     let reverse = |c: &mut Cluster, ip: &str| -> Option<String> {
         if !reachable {
             return None;
@@ -1359,6 +1358,7 @@ fn nslookup_legacy(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
     let head = print_host("Server:", &server, std::slice::from_ref(&server), h.cluster);
     out.out(&format!("{head}\n"));
     let name = args[0].clone();
+    let src = h.source();
     let pod = h.pod();
     let ns = h.pod.namespace.clone();
     let mut trace = Vec::new();

@@ -1591,24 +1591,7 @@ pub mod jsonpath {
     /// Go's `fmt.Sprint` of an unstructured value, as cli-runtime's custom-columns
     /// printer shows a cell: a list `[a b]`, a map `map[k:v]` (keys sorted), null `<nil>`.
     pub fn sprint(v: &Value) -> String {
-        match v {
-            Value::Null => "<nil>".into(),
-            Value::String(s) => s.clone(),
-            Value::Array(items) => {
-                let parts: Vec<String> = items.iter().map(sprint).collect();
-                format!("[{}]", parts.join(" "))
-            }
-            Value::Object(m) => {
-                let mut pairs: Vec<(&String, &Value)> = m.iter().collect();
-                pairs.sort_by(|a, b| a.0.cmp(b.0));
-                let parts: Vec<String> = pairs
-                    .into_iter()
-                    .map(|(k, v)| format!("{k}:{}", sprint(v)))
-                    .collect();
-                format!("map[{}]", parts.join(" "))
-            }
-            other => other.to_string(),
-        }
+        go_format(v, "<nil>")
     }
 
     fn exec(nodes: &[Node], root: &Value, cur: &Value, go: bool, out: &mut String) {
@@ -1638,19 +1621,24 @@ pub mod jsonpath {
 
     /// Go's `%v` of an unstructured value, as text/template prints it.
     fn go_text(v: &Value) -> String {
+        go_format(v, "<no value>")
+    }
+
+    /// Go's `%v` of a value decoded into `interface{}`, with `null` as `null_text`.
+    fn go_format(v: &Value, null_text: &str) -> String {
         match v {
-            Value::Null => "<no value>".into(),
+            Value::Null => null_text.into(),
             Value::String(s) => s.clone(),
             Value::Array(items) => {
-                let parts: Vec<String> = items.iter().map(go_text).collect();
+                let parts: Vec<String> = items.iter().map(|i| go_format(i, null_text)).collect();
                 format!("[{}]", parts.join(" "))
             }
             Value::Object(m) => {
-                let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
-                let parts: Vec<String> = keys
+                let mut pairs: Vec<(&String, &Value)> = m.iter().collect();
+                pairs.sort_by(|a, b| a.0.cmp(b.0));
+                let parts: Vec<String> = pairs
                     .into_iter()
-                    .map(|k| format!("{k}:{}", m.get(k).map(go_text).unwrap_or_default()))
+                    .map(|(k, v)| format!("{k}:{}", go_format(v, null_text)))
                     .collect();
                 format!("map[{}]", parts.join(" "))
             }
