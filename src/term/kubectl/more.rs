@@ -272,7 +272,7 @@ pub fn create_ingress(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
 pub fn replace(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let files = match super::mutate::read_files(ctx, a) {
         Ok(f) => f,
-        Err(e) => return fail(out, &e),
+        Err(e) => return super::mutate::files_failed(ctx, out, &e),
     };
     let ns = ctx.namespace(a);
     let force = a.has(&["--force"]);
@@ -345,7 +345,7 @@ pub fn replace(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
 pub fn get_files(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let files = match super::mutate::read_files(ctx, a) {
         Ok(f) => f,
-        Err(e) => return fail(out, &e),
+        Err(e) => return super::mutate::files_failed(ctx, out, &e),
     };
     let mut g = a.clone();
     g.flags.retain(|f| f.long != "filename");
@@ -491,6 +491,21 @@ pub fn other(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             }
             Some(n) => fail(out, &format!("no context exists with the name: \"{n}\"")),
             None => fail(out, "Unexpected args: []\nSee 'kubectl config use-context -h' for help and examples"),
+        },
+        // create_secret_tls.go: both flags first, then the certificate is read before
+        // the key, and the terminal has no files of its own.
+        "create secret tls" => match (a.value(&["--cert"]), a.value(&["--key"])) {
+            (Some(cert), Some(_)) if !cert.is_empty() => {
+                notice(
+                    ctx,
+                    "This terminal has no files of its own: a TLS Secret can be applied as YAML from the editor.".into(),
+                );
+                fail(
+                    out,
+                    &format!("Cannot read file {cert}, open {cert}: no such file or directory"),
+                )
+            }
+            _ => fail(out, "key and cert must be specified"),
         },
         "cp" if words.len() < 2 => fail(out, "source and destination are required"),
         "cp" if !words.iter().take(2).any(|w| w.contains(':')) => fail(

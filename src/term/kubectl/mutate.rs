@@ -32,21 +32,63 @@ pub fn ref_name(obj: &Object) -> String {
     )
 }
 
+/// Why `-f` inputs could not be read, printed by [`files_failed`].
+pub(super) enum FilesError {
+    /// kubectl's `error: ...` line.
+    Usage(String),
+    /// A download that could not connect: kubectl prints the connection error alone.
+    Connect(String),
+}
+
+/// Prints a [`FilesError`] as kubectl does; the exit code. A download also gets the
+/// page's notice, which says what to do instead.
+pub(super) fn files_failed(ctx: &mut Ctx, out: &mut Output, e: &FilesError) -> i32 {
+    match e {
+        FilesError::Usage(msg) => fail(out, msg),
+        FilesError::Connect(msg) => {
+            ctx.term.notice = Some(
+                "The playground has no internet: paste the manifest into the editor, or into kubectl apply -f - <<EOF.".into(),
+            );
+            out.err(&format!("{msg}\n"));
+            1
+        }
+    }
+}
+
 /// Reads `-f` inputs: only `-` (stdin) exists in the playground's terminal.
-pub(super) fn read_files<'a>(ctx: &Ctx<'a>, a: &Args) -> Result<Vec<(String, String)>, String> {
+pub(super) fn read_files<'a>(ctx: &Ctx<'a>, a: &Args) -> Result<Vec<(String, String)>, FilesError> {
     let files = a.values(&["-f", "--filename"]);
     if files.is_empty() {
-        return Err("must specify one of -f and -k".into());
+        return Err(FilesError::Usage("must specify one of -f and -k".into()));
     }
     let mut v = Vec::new();
     for f in files {
         if f == "-" {
             v.push(("STDIN".to_string(), ctx.stdin.to_string()));
+        } else if let Some(host) = url_host(f) {
+            // cli-runtime's builder fetches http(s) URLs; the page has no internet, so
+            // the lookup fails as it does on a machine without DNS (kubectl prints a
+            // connection error this way).
+            return Err(FilesError::Connect(format!(
+                "Unable to connect to the server: dial tcp: lookup {host}: no such host"
+            )));
         } else {
-            return Err(format!("the path \"{f}\" does not exist"));
+            return Err(FilesError::Usage(format!(
+                "the path \"{f}\" does not exist"
+            )));
         }
     }
     Ok(v)
+}
+
+/// The host of an `http://` or `https://` filename, which kubectl downloads.
+fn url_host(f: &str) -> Option<&str> {
+    let rest = f
+        .strip_prefix("https://")
+        .or_else(|| f.strip_prefix("http://"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    Some(host.split(':').next().unwrap_or(host))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -78,7 +120,7 @@ fn namespace_conflict(obj: &Object, a: &Args) -> Option<String> {
 fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32 {
     let files = match read_files(ctx, a) {
         Ok(f) => f,
-        Err(e) => return fail(out, &e),
+        Err(e) => return files_failed(ctx, out, &e),
     };
     let ns = ctx.namespace(a);
     let suffix = dry_run(a);
@@ -839,7 +881,7 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         from_file = true;
         let files = match read_files(ctx, a) {
             Ok(f) => f,
-            Err(e) => return fail(out, &e),
+            Err(e) => return files_failed(ctx, out, &e),
         };
         for (source, text) in files {
             for doc in manifest::parse(&text, &source) {
