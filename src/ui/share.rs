@@ -57,7 +57,9 @@ pub struct Work {
     /// Every step run so far (consecutive clock advances merged).
     pub scenario: Scenario,
     /// Previous pieces of work, newest last.
-    pub undo: Rc<Vec<Saved>>,
+    /// Shared entries: recording a step copies this list of pointers, not every saved
+    /// scenario in it (the state is cloned for each step; the list is copy-on-write).
+    pub undo: Rc<Vec<Rc<Saved>>>,
     pub notice: Option<Notice>,
     /// The last share link made.
     pub link: Option<String>,
@@ -125,7 +127,7 @@ pub fn snapshot(state: &State) -> Saved {
 fn push_undo(state: &mut State) {
     let saved = snapshot(state);
     let undo = Rc::make_mut(&mut state.work.undo);
-    undo.push(saved);
+    undo.push(Rc::new(saved));
     if undo.len() > UNDO_DEPTH {
         undo.remove(0);
     }
@@ -226,6 +228,7 @@ pub fn reduce(state: &mut State, action: WorkAction) {
                 state.work.notice = Some(info("Nothing to undo."));
                 return;
             };
+            let prev = Rc::unwrap_or_clone(prev);
             load(state, &prev.scenario, Some(prev.term));
             state.work.notice = Some(info("Brought the previous scenario back."));
         }
@@ -290,7 +293,7 @@ fn open_link(state: &mut State, fragment: &str) {
             if !before.scenario.steps.is_empty() {
                 let _ = LocalStorage::set(BEFORE_LINK_KEY, to_json(&before));
                 let undo = Rc::make_mut(&mut state.work.undo);
-                undo.push(before);
+                undo.push(Rc::new(before));
             }
             load(state, &scenario, None);
             let digest = state.world.borrow().digest();
@@ -353,7 +356,7 @@ pub fn initial_state() -> State {
         .and_then(|v| from_json(&v))
     {
         if before.scenario != snapshot(&state).scenario {
-            Rc::make_mut(&mut state.work.undo).push(before);
+            Rc::make_mut(&mut state.work.undo).push(Rc::new(before));
         }
     }
     let hash = current_hash();
