@@ -557,7 +557,7 @@ impl Host for PodHost<'_> {
                 let src = self.source();
                 let pod = self.pod();
                 // The container has a terminal only under `kubectl exec -t` (TERM is set then).
-                let tty = env.get("TERM").is_some();
+                let tty = env.get("TERM").is_some() && !out.piped;
                 curl(
                     self.cluster,
                     &src,
@@ -1613,6 +1613,7 @@ struct CurlOpts {
     silent: bool,
     show_error: bool,
     verbose: bool,
+    no_meter: bool,
     head: bool,
     include: bool,
     fail: bool,
@@ -1637,6 +1638,7 @@ fn curl_opts(args: &[String], out: &mut Output) -> Result<CurlOpts, i32> {
         silent: false,
         show_error: false,
         verbose: false,
+        no_meter: false,
         head: false,
         include: false,
         fail: false,
@@ -1667,8 +1669,8 @@ fn curl_opts(args: &[String], out: &mut Output) -> Result<CurlOpts, i32> {
             "-I" | "--head" => o.head = true,
             "-i" | "--include" => o.include = true,
             "-f" | "--fail" => o.fail = true,
-            "-L" | "--location" | "-k" | "--insecure" | "-4" | "--ipv4" | "--no-progress-meter" => {
-            }
+            "--no-progress-meter" => o.no_meter = true,
+            "-L" | "--location" | "-k" | "--insecure" | "-4" | "--ipv4" => {}
             "-o" | "--output" => o.output = Some(next(&mut i)?),
             "-w" | "--write-out" => o.write_out = Some(next(&mut i)?),
             "-m" | "--max-time" => {
@@ -1773,6 +1775,78 @@ fn curl_err(o: &CurlOpts, out: &mut Output, code: i32, msg: &str) -> i32 {
     code
 }
 
+/// curl's progress meter (lib/progress.c), on stderr: shown unless `-s` or
+/// `--no-progress-meter`, or when the body goes to a terminal. Each update starts with
+/// `\r`, so a terminal shows the last one; only that is written here.
+struct Meter {
+    on: bool,
+    start: i64,
+}
+
+const METER_HEAD: &str = "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n";
+
+impl Meter {
+    /// The meter's line after `ms` milliseconds, `got` of `size` bytes received
+    /// (`size` from Content-Length; unknown sizes count what arrived as the total).
+    fn line(ms: i64, size: Option<usize>, got: usize) -> String {
+        let got = got as i64;
+        let total = size.map_or(got, |s| s as i64);
+        let pct = |cur: i64, of: i64| match of {
+            0 => 0,
+            of if of > 10_000 => cur / (of / 100),
+            of => cur * 100 / of,
+        };
+        let speed = got * 1000 / ms.max(1);
+        let spent = ms / 1000;
+        format!(
+            "{:>3} {}  {:>3} {}    0     0  {}      0 --:--:-- {} --:--:-- {}",
+            pct(got, total),
+            max5(total),
+            size.map_or(0, |s| pct(got, s as i64)),
+            max5(got),
+            max5(speed),
+            time2str(spent),
+            max5(speed)
+        )
+    }
+
+    /// The last update when the transfer fails: no newline, so curl's error message
+    /// follows on the same line.
+    fn fail(&self, now: i64, out: &mut Output, size: Option<usize>) {
+        if self.on {
+            out.err(&Meter::line(now - self.start, size, 0));
+        }
+    }
+
+    fn done(&self, now: i64, out: &mut Output, size: Option<usize>, got: usize) {
+        if self.on {
+            out.err(&format!("{}\n", Meter::line(now - self.start, size, got)));
+        }
+    }
+}
+
+/// lib/progress.c `max5data`: a byte count in at most five columns.
+fn max5(n: i64) -> String {
+    const K: i64 = 1024;
+    if n < 100_000 {
+        format!("{n:>5}")
+    } else if n < 10_000 * K {
+        format!("{:>4}k", n / K)
+    } else if n < 100 * K * K {
+        format!("{:>2}.{}M", n / (K * K), n % (K * K) / (K * K / 10))
+    } else {
+        format!("{:>4}M", n / (K * K))
+    }
+}
+
+/// lib/progress.c `time2str`: `H:MM:SS` in eight columns, `--:--:--` for none.
+fn time2str(secs: i64) -> String {
+    if secs <= 0 {
+        return "--:--:--".into();
+    }
+    format!("{:>2}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn curl_one(
     c: &mut Cluster,
@@ -1797,6 +1871,18 @@ fn curl_one(
         );
     }
     let start = c.now;
+    let to_stdout = matches!(o.output.as_deref(), None | Some("-"));
+    let meter = Meter {
+        on: !(o.silent || o.no_meter || (to_stdout && tty)),
+        start,
+    };
+    if meter.on {
+        out.err(METER_HEAD);
+        if o.verbose {
+            // The first update is drawn before the name is resolved; -v lines follow it.
+            out.err(&Meter::line(0, None, 0));
+        }
+    }
     let mut trace = Vec::new();
     let outside = matches!(src, Source::Outside);
     let host_l = u.host.to_ascii_lowercase();
@@ -1814,12 +1900,14 @@ fn curl_one(
                         // kubectl port-forward connects to the pod's localhost port.
                         Some(_) => ("127.0.0.1".to_string(), Source::Pod(k), fport),
                         None => {
+                            meter.fail(c.now, out, None);
                             return curl_err(o, out, 52, "Empty reply from server");
                         }
                     }
                 }
                 None => {
                     let ms = 0;
+                    meter.fail(c.now, out, None);
                     return curl_err(o, out, 7, &format!("Failed to connect to {} port {} after {ms} ms: Could not connect to server", u.host, u.port));
                 }
             }
@@ -1832,7 +1920,10 @@ fn curl_one(
                 Some(ip) if !u.host.ends_with(".cluster.local") => {
                     (ip.clone(), Source::Outside, u.port)
                 }
-                _ => return curl_err(o, out, 6, &format!("Could not resolve host: {}", u.host)),
+                _ => {
+                    meter.fail(c.now, out, None);
+                    return curl_err(o, out, 6, &format!("Could not resolve host: {}", u.host));
+                }
             }
         }
     } else {
@@ -1843,10 +1934,12 @@ fn curl_one(
                 u.port,
             ),
             Err(ResolveError::NotFound) => {
-                return curl_err(o, out, 6, &format!("Could not resolve host: {}", u.host))
+                meter.fail(c.now, out, None);
+                return curl_err(o, out, 6, &format!("Could not resolve host: {}", u.host));
             }
             Err(ResolveError::Timeout) => {
                 c.advance(10_000);
+                meter.fail(c.now, out, None);
                 return curl_err(o, out, 6, &format!("Could not resolve host: {}", u.host));
             }
         }
@@ -1870,6 +1963,7 @@ fn curl_one(
                     30000 + c.rand_below(30000)
                 ));
             }
+            meter.fail(c.now, out, None);
             let code = curl_err(
                 o,
                 out,
@@ -1892,6 +1986,7 @@ fn curl_one(
                     let ms = (secs * 1000.0) as i64;
                     c.advance(ms);
                     let shown = c.now - start + 1 + c.rand_below(2) as i64;
+                    meter.fail(c.now, out, None);
                     curl_err(
                         o,
                         out,
@@ -1905,6 +2000,7 @@ fn curl_one(
                     // returns 28 because the socket's errno was ETIMEDOUT.
                     let ms = 134_000 + c.rand_below(1000) as i64;
                     c.advance(ms);
+                    meter.fail(c.now, out, None);
                     curl_err(
                         o,
                         out,
@@ -1927,6 +2023,7 @@ fn curl_one(
         ));
     }
     if u.scheme == "https" {
+        meter.fail(c.now, out, None);
         let code = curl_err(
             o,
             out,
@@ -1984,7 +2081,13 @@ fn curl_one(
         }
         out.err("< \n");
     }
+    let size = resp
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok());
     if o.fail && resp.status >= 400 {
+        meter.fail(c.now, out, size);
         let code = curl_err(
             o,
             out,
@@ -2003,10 +2106,18 @@ fn curl_one(
     }
     // tool_cb_dbg.c: -v notes the body as `{ [N bytes data]` unless it goes to a
     // terminal (it never does inside `kubectl exec` without -t: stdout is a pipe there).
-    let to_stdout = matches!(o.output.as_deref(), None | Some("-"));
     let shown_on_terminal = to_stdout && tty;
     if o.verbose && !resp.body.is_empty() && !o.head && !shown_on_terminal {
         out.err(&format!("{{ [{} bytes data]\n", resp.body.len()));
+    }
+    // The meter's last update goes out while the transfer ends; the body, buffered on
+    // a pipe, when curl exits.
+    let got = if o.head { 0 } else { resp.body.len() };
+    meter.done(c.now, out, size, got);
+    let intact = format!("* Connection #0 to host {} left intact\n", u.host);
+    if o.verbose && !tty {
+        // stdout is a pipe: the body waits in its buffer until curl exits.
+        out.err(&intact);
     }
     match o.output.as_deref() {
         None | Some("-") => out.out(&body),
@@ -2022,8 +2133,8 @@ fn curl_one(
             }
         }
     }
-    if o.verbose {
-        out.err(&format!("* Connection #0 to host {} left intact\n", u.host));
+    if o.verbose && tty {
+        out.err(&intact);
     }
     write_out(o, out, resp.status, &ip, 0, url);
     0
@@ -2097,7 +2208,7 @@ pub fn curl_from_outside(
         None,
         &ns,
         Some(term),
-        true,
+        !out.piped,
         args,
         out,
     )

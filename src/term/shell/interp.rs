@@ -203,7 +203,7 @@ impl Exec<'_> {
                 if i + 1 == n {
                     self.command(c, &mut stage_in, out);
                 } else {
-                    let mut cap = Output::new();
+                    let mut cap = Output::piped();
                     self.command(c, &mut stage_in, &mut cap);
                     let mut s = String::new();
                     for (st, t) in cap.chunks {
@@ -527,6 +527,7 @@ impl Exec<'_> {
             return f(self, inp, out);
         }
         let mut cap = Output::new();
+        cap.piped = out.piped || fds[1] != Target::Out;
         let flow = f(self, inp, &mut cap);
         for (st, text) in cap.chunks {
             let t = match st {
@@ -1056,7 +1057,7 @@ impl Exec<'_> {
         let saved_loops = std::mem::replace(&mut self.loops, 0);
         let saved_sub = self.cmdsub_status;
         self.depth += 1;
-        let mut cap = Output::new();
+        let mut cap = Output::piped();
         let mut inp = Input::new("");
         self.list(&list, &mut inp, &mut cap);
         self.depth -= 1;

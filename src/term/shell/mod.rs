@@ -42,11 +42,22 @@ pub struct Output {
     pub chunks: Vec<(Stream, String)>,
     len: usize,
     truncated: bool,
+    /// stdout goes to a pipe, a file or `$(...)`, not to the terminal (curl's progress
+    /// meter depends on it).
+    pub piped: bool,
 }
 
 impl Output {
     pub fn new() -> Output {
         Output::default()
+    }
+
+    /// Collects what a command writes whose stdout is not the terminal.
+    pub fn piped() -> Output {
+        Output {
+            piped: true,
+            ..Output::default()
+        }
     }
 
     /// Appends to stdout.
