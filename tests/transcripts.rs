@@ -109,6 +109,7 @@ transcripts! {
     t63_create_ingress => "63-create-ingress.txt",
     t64_one_shot_client_pods => "64-one-shot-client-pods.txt",
     t65_curl_progress_meter => "65-curl-progress-meter.txt",
+    t66_empty_endpointslice_reads_null => "66-empty-endpointslice-reads-null.txt",
     t90_curl_connect_timeout => "90-curl-connect-timeout.txt",
     t91_busybox_1_28_nslookup => "91-busybox-1-28-nslookup.txt",
     t92_files_the_terminal_does_not_have => "92-files-the-terminal-does-not-have.txt",

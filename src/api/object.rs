@@ -147,6 +147,26 @@ impl Object {
         v
     }
 
+    /// The object as a read returns it. The API server stores objects as protobuf, where
+    /// an empty list and no list are the same; Go decodes both as nil, and a list field
+    /// without `omitempty` then prints as `null`: an EndpointSlice with no endpoints or
+    /// no ports (k8s.io/api discovery/v1 `Endpoints []Endpoint json:"endpoints"`,
+    /// `Ports []EndpointPort json:"ports"`) reads back as `endpoints: null`, `ports: null`.
+    pub fn to_read_json(&self) -> serde_json::Value {
+        let mut v = self.to_json();
+        if let (Object::EndpointSlice(_), serde_json::Value::Object(m)) = (self, &mut v) {
+            for field in ["endpoints", "ports"] {
+                let empty = m
+                    .get(field)
+                    .is_none_or(|e| e.as_array().is_some_and(Vec::is_empty));
+                if empty {
+                    m.insert(field.into(), serde_json::Value::Null);
+                }
+            }
+        }
+        v
+    }
+
     /// Decodes API JSON of a known type into an `Object` (the inverse of `to_json`).
     /// Unknown fields are ignored here; `manifest` reports them.
     pub fn from_json(

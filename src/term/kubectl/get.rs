@@ -374,7 +374,7 @@ fn line(cells: &[String]) -> String {
 pub fn list_json(objs: &[Object]) -> serde_json::Value {
     serde_json::json!({
         "apiVersion": "v1",
-        "items": objs.iter().map(Object::to_json).collect::<Vec<_>>(),
+        "items": objs.iter().map(Object::to_read_json).collect::<Vec<_>>(),
         "kind": "List",
         "metadata": {"resourceVersion": ""},
     })
@@ -630,7 +630,7 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 return 1;
             }
             let data = if single && objs.len() == 1 {
-                objs[0].to_json()
+                objs[0].to_read_json()
             } else {
                 list_json(&objs)
             };
@@ -858,24 +858,24 @@ impl Watcher {
             }
             Format::Yaml => {
                 for obj in objs {
-                    out.out(&format!("---\n{}", output::to_yaml(&obj.to_json())));
+                    out.out(&format!("---\n{}", output::to_yaml(&obj.to_read_json())));
                 }
             }
             Format::Json => {
                 for obj in objs {
-                    out.out(&output::to_json(&obj.to_json()));
+                    out.out(&output::to_json(&obj.to_read_json()));
                 }
             }
             Format::JsonPath(t) => {
                 for obj in objs {
-                    out.out(&t.execute(&obj.to_json()));
+                    out.out(&t.execute(&obj.to_read_json()));
                 }
             }
             Format::Custom(cols) => {
                 for (i, obj) in objs.iter().enumerate() {
                     out.out(&custom_columns(
                         cols,
-                        &obj.to_json(),
+                        &obj.to_read_json(),
                         !header || i > 0 || o.no_headers,
                     ));
                 }
