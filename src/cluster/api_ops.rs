@@ -341,6 +341,22 @@ impl Cluster {
         name: &str,
         grace_seconds: Option<i64>,
     ) -> Result<Object, ApiError> {
+        let result = self.delete_request(kind, namespace, name, grace_seconds);
+        self.reconcile();
+        result
+    }
+
+    /// [`Cluster::delete`] without letting the controllers react: for a client that
+    /// sends several DELETEs back to back (`kubectl delete all --all` removes a
+    /// Deployment and then its ReplicaSet before the garbage collector gets to it).
+    /// The caller runs [`Cluster::reconcile`] after the last one.
+    pub fn delete_request(
+        &mut self,
+        kind: &'static str,
+        namespace: &str,
+        name: &str,
+        grace_seconds: Option<i64>,
+    ) -> Result<Object, ApiError> {
         let key = Key::new(kind, namespace, name);
         let Some(obj) = self.store.get(&key).cloned() else {
             let rt = kinds::by_kind_name(kind).unwrap_or(&kinds::RESOURCE_TYPES[0]);
@@ -383,7 +399,6 @@ impl Cluster {
             }
             _ => self.remove_object(&key),
         }
-        self.reconcile();
         Ok(obj)
     }
 
@@ -391,6 +406,15 @@ impl Cluster {
     pub(crate) fn remove_object(&mut self, key: &Key) {
         if let Some(Object::Service(svc)) = self.store.remove(key) {
             self.release_service(&svc);
+        }
+        // The API server's own Service comes back at its controller's next 10 s pass.
+        if key.namespace == "default"
+            && key.name == "kubernetes"
+            && matches!(key.kind, "Service" | "Endpoints" | "EndpointSlice")
+        {
+            const INTERVAL: Millis = 10_000;
+            let next = (self.now / INTERVAL + 1) * INTERVAL;
+            self.schedule(next, super::Timer::KubernetesService);
         }
         if key.kind == "Pod" {
             self.pods.remove(key);

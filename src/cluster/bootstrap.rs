@@ -281,79 +281,9 @@ pub fn install(c: &mut Cluster) {
     let _ = c
         .alloc
         .allocate_ip(Some(super::DNS_SERVICE_IP), &mut |n| n / 2);
-    let mut svc = Service {
-        metadata: ObjectMeta {
-            name: Some("kubernetes".into()),
-            namespace: Some("default".into()),
-            labels: labels(&[("component", "apiserver"), ("provider", "kubernetes")]),
-            ..Default::default()
-        },
-        spec: Some(ServiceSpec {
-            cluster_ip: Some("10.96.0.1".into()),
-            cluster_ips: Some(vec!["10.96.0.1".into()]),
-            ports: Some(vec![ServicePort {
-                name: Some("https".into()),
-                port: 443,
-                protocol: Some("TCP".into()),
-                target_port: Some(IntOrString::Int(6443)),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        }),
-        status: None,
-    };
-    let mut o = Object::from(svc.clone());
-    crate::manifest::defaults::apply_defaults(&mut o);
-    if let Object::Service(s) = o {
-        svc = std::sync::Arc::unwrap_or_clone(s);
+    for obj in kubernetes_service_objects() {
+        put(c, obj);
     }
-    put(c, Object::from(svc));
-    put(
-        c,
-        Object::from(Endpoints {
-            metadata: ObjectMeta {
-                labels: labels(&[("endpointslice.kubernetes.io/skip-mirror", "true")]),
-                ..meta("kubernetes", "default")
-            },
-            subsets: Some(vec![EndpointSubset {
-                addresses: Some(vec![EndpointAddress {
-                    ip: APISERVER_IP.into(),
-                    ..Default::default()
-                }]),
-                ports: Some(vec![EndpointPort {
-                    name: Some("https".into()),
-                    port: 6443,
-                    protocol: Some("TCP".into()),
-                    ..Default::default()
-                }]),
-                ..Default::default()
-            }]),
-        }),
-    );
-    put(
-        c,
-        Object::from(EndpointSlice {
-            metadata: ObjectMeta {
-                labels: labels(&[("kubernetes.io/service-name", "kubernetes")]),
-                ..meta("kubernetes", "default")
-            },
-            address_type: "IPv4".into(),
-            endpoints: vec![Endpoint {
-                addresses: vec![APISERVER_IP.into()],
-                conditions: Some(EndpointConditions {
-                    ready: Some(true),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }],
-            ports: Some(vec![k8s_openapi::api::discovery::v1::EndpointPort {
-                name: Some("https".into()),
-                port: Some(6443),
-                protocol: Some("TCP".into()),
-                ..Default::default()
-            }]),
-        }),
-    );
 
     // kube-system/kube-dns in front of the CoreDNS Deployment (kubeadm's manifests).
     let mut dns = Object::from(Service {
@@ -601,5 +531,99 @@ fn cport(name: &str, port: i32, proto: &str) -> ContainerPort {
         container_port: port,
         protocol: Some(proto.into()),
         ..Default::default()
+    }
+}
+
+/// default/kubernetes, its Endpoints and its EndpointSlice as the API server writes them:
+/// a selectorless Service on 10.96.0.1 whose endpoint is the API server itself.
+fn kubernetes_service_objects() -> [Object; 3] {
+    let mut svc = Service {
+        metadata: ObjectMeta {
+            name: Some("kubernetes".into()),
+            namespace: Some("default".into()),
+            labels: labels(&[("component", "apiserver"), ("provider", "kubernetes")]),
+            ..Default::default()
+        },
+        spec: Some(ServiceSpec {
+            cluster_ip: Some("10.96.0.1".into()),
+            cluster_ips: Some(vec!["10.96.0.1".into()]),
+            ports: Some(vec![ServicePort {
+                name: Some("https".into()),
+                port: 443,
+                protocol: Some("TCP".into()),
+                target_port: Some(IntOrString::Int(6443)),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }),
+        status: None,
+    };
+    let mut o = Object::from(svc.clone());
+    crate::manifest::defaults::apply_defaults(&mut o);
+    if let Object::Service(s) = o {
+        svc = std::sync::Arc::unwrap_or_clone(s);
+    }
+    [
+        Object::from(svc),
+        Object::from(Endpoints {
+            metadata: ObjectMeta {
+                labels: labels(&[("endpointslice.kubernetes.io/skip-mirror", "true")]),
+                ..meta("kubernetes", "default")
+            },
+            subsets: Some(vec![EndpointSubset {
+                addresses: Some(vec![EndpointAddress {
+                    ip: APISERVER_IP.into(),
+                    ..Default::default()
+                }]),
+                ports: Some(vec![EndpointPort {
+                    name: Some("https".into()),
+                    port: 6443,
+                    protocol: Some("TCP".into()),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }]),
+        }),
+        Object::from(EndpointSlice {
+            metadata: ObjectMeta {
+                labels: labels(&[("kubernetes.io/service-name", "kubernetes")]),
+                ..meta("kubernetes", "default")
+            },
+            address_type: "IPv4".into(),
+            endpoints: vec![Endpoint {
+                addresses: vec![APISERVER_IP.into()],
+                conditions: Some(EndpointConditions {
+                    ready: Some(true),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+            ports: Some(vec![k8s_openapi::api::discovery::v1::EndpointPort {
+                name: Some("https".into()),
+                port: Some(6443),
+                protocol: Some("TCP".into()),
+                ..Default::default()
+            }]),
+        }),
+    ]
+}
+
+/// The API server's kubernetes-service controller (pkg/controlplane/controller/
+/// kubernetesservice) runs every 10 s (the endpoint reconciler interval) and puts back
+/// whichever of the three objects was deleted, the Service on 10.96.0.1 again.
+pub(crate) fn ensure_kubernetes_service(c: &mut Cluster) {
+    for obj in kubernetes_service_objects() {
+        let key = super::Key::of(&obj);
+        if c.store.get(&key).is_some() {
+            continue;
+        }
+        if matches!(obj, Object::Service(_))
+            && c.alloc
+                .allocate_ip(Some("10.96.0.1"), &mut |n| n / 2)
+                .is_err()
+        {
+            continue;
+        }
+        put(c, obj);
     }
 }

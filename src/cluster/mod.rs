@@ -85,6 +85,8 @@ pub struct Settings {
 pub enum Timer {
     /// The kubelet has something to do for this pod.
     Pod(Key),
+    /// The API server's kubernetes-service controller puts default/kubernetes back.
+    KubernetesService,
 }
 
 /// Decides a readiness/liveness probe. Installed by the data plane, which answers
@@ -219,6 +221,7 @@ impl Cluster {
                     self.timer_set.remove(&(at, timer.clone()));
                     match timer {
                         Timer::Pod(key) => kubelet::wake(self, &key),
+                        Timer::KubernetesService => bootstrap::ensure_kubernetes_service(self),
                     }
                 }
             }

@@ -1028,7 +1028,7 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             .and_then(|o| o.meta().uid.clone());
         match ctx
             .cluster
-            .delete(key.kind, &key.namespace, &key.name, grace)
+            .delete_request(key.kind, &key.namespace, &key.name, grace)
         {
             Ok(_) => {
                 out.out(&line);
@@ -1038,6 +1038,7 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             Err(e) => errors.push(e.render(None)),
         }
     }
+    ctx.cluster.reconcile();
     if wait {
         // Gone means this uid is gone (kubectl's wait.IsDeleted): a controller may
         // already have created a new object under the same name.
