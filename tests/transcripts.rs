@@ -114,4 +114,5 @@ transcripts! {
     t91_busybox_1_28_nslookup => "91-busybox-1-28-nslookup.txt",
     t92_files_the_terminal_does_not_have => "92-files-the-terminal-does-not-have.txt",
     t93_delete_all_and_the_kubernetes_service => "93-delete-all-and-the-kubernetes-service.txt",
+    t94_run_expose => "94-run-expose.txt",
 }

@@ -742,6 +742,13 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             &format!("strconv.Atoi: parsing \"{p}\": invalid syntax"),
         );
     }
+    let expose = a.has(&["--expose"]);
+    if expose && a.value(&["--port"]).is_none_or(str::is_empty) {
+        return fail(
+            out,
+            "--port must be set when exposing a service\nSee 'kubectl run -h' for help and examples",
+        );
+    }
     let restart = a.value(&["--restart"]).unwrap_or("Always").to_string();
     if !matches!(restart.as_str(), "Always" | "OnFailure" | "Never") {
         return fail(
@@ -784,6 +791,7 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         tty: a.has(&["-t", "--tty"]).then_some(true),
         ..Default::default()
     };
+    let service = expose.then(|| exposed_service(&name, a.value(&["--labels", "-l"]), &labels, a));
     let pod = Object::from(Pod {
         metadata: ObjectMeta {
             name: Some(name.clone()),
@@ -800,6 +808,9 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         status: None,
     });
     let interactive = a.has(&["-i", "--stdin"]) || a.has(&["--attach"]);
+    if let (Some(service), false) = (service, interactive) {
+        return run_and_expose(ctx, a, out, pod, service);
+    }
     if !interactive {
         return create_one(ctx, a, out, pod, "created");
     }
@@ -850,6 +861,65 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         out.err(&format!("pod {ns}/{name} terminated (Error)\n"));
     }
     code
+}
+
+/// The Service `kubectl run --expose` creates (run.go generateService with the
+/// "service/v2" generator): selected by the pod's labels, one unnamed TCP port whose
+/// target is the same port, labelled only when `--labels` was given.
+fn exposed_service(
+    name: &str,
+    labels_flag: Option<&str>,
+    pod_labels: &BTreeMap<String, String>,
+    a: &Args,
+) -> Object {
+    let port: i32 = a
+        .value(&["--port"])
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    Object::from(Service {
+        metadata: ObjectMeta {
+            name: Some(name.to_string()),
+            labels: labels_flag
+                .filter(|l| !l.is_empty())
+                .map(|_| pod_labels.clone()),
+            ..Default::default()
+        },
+        spec: Some(ServiceSpec {
+            selector: Some(pod_labels.clone()),
+            ports: Some(vec![ServicePort {
+                port,
+                protocol: Some("TCP".into()),
+                target_port: Some(IntOrString::Int(port)),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }),
+        status: None,
+    })
+}
+
+/// `kubectl run --expose`: the pod is created first, then the Service, which is
+/// printed at once; the pod is printed last, and a failed Service is reported after it.
+fn run_and_expose(ctx: &mut Ctx, a: &Args, out: &mut Output, pod: Object, service: Object) -> i32 {
+    let mut pod_out = Output::new();
+    if create_one(ctx, a, &mut pod_out, pod, "created") != 0 {
+        out.append(pod_out);
+        return 1;
+    }
+    let mut svc_out = Output::new();
+    let svc_code = create_one(ctx, a, &mut svc_out, service, "created");
+    if svc_code == 0 {
+        out.append(svc_out);
+        if a.value(&["-o", "--output"]) == Some("yaml") {
+            out.out("---\n");
+        }
+        out.append(pod_out);
+        0
+    } else {
+        out.append(pod_out);
+        out.append(svc_out);
+        svc_code
+    }
 }
 
 /// kubectl delete: by name, `TYPE/NAME`, `-f -`, `-l`, `--all`.
