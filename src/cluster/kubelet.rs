@@ -588,6 +588,7 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
     }
     drop(obj);
     let all_ready = !has_readiness;
+    let pod_seed = super::store::KeyLike::parts_hash(key);
     c.store.update_pod(key, |spec, status| {
         let cts = spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
         let status = status.get_or_insert_with(Default::default);
@@ -608,21 +609,25 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
                     name: ct.name.clone(),
                     image: ct.image.clone().map(|i| full_image(&i)).unwrap_or_default(),
                     image_id: {
-                        // `{repo}@sha256:{:064x}`, without the formatter's padding loop.
+                        // `{repo}@sha256:{digest}`: one digest per image reference.
                         let full = full_image(ct.image.as_deref().unwrap_or(""));
                         let repo = full.split(':').next().unwrap_or("");
                         let mut id = String::with_capacity(repo.len() + 72);
                         id.push_str(repo);
                         id.push_str("@sha256:");
-                        super::store::push_hex(&mut id, ct.name.len() as u64, 64);
+                        let mut h = super::store::FastHasher::default();
+                        std::hash::Hasher::write(&mut h, full.as_bytes());
+                        super::store::push_digest(&mut id, std::hash::Hasher::finish(&h));
                         id
                     },
                     container_id: Some({
+                        // A new id for every container start (restarts included).
                         let mut id = String::with_capacity(77);
                         id.push_str("containerd://");
                         let n = ((i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15u64))
-                            ^ (now_ms as u64);
-                        super::store::push_hex(&mut id, n, 64);
+                            ^ (now_ms as u64)
+                            ^ pod_seed;
+                        super::store::push_digest(&mut id, n);
                         id
                     }),
                     ready: ct.readiness_probe.is_none(),

@@ -237,6 +237,20 @@ pub(crate) fn push_hex(out: &mut String, v: u64, width: usize) {
     }
 }
 
+/// 64 hex digits that look like a SHA-256 (container ids, image digests): four words of
+/// splitmix64 from `seed`, so the same seed always gives the same digest and nearby
+/// seeds give unrelated ones. Not a hash of anything real, and no draw from the RNG.
+pub(crate) fn push_digest(out: &mut String, seed: u64) {
+    let mut state = seed;
+    for _ in 0..4 {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        push_hex(out, z ^ (z >> 31), 16);
+    }
+}
+
 /// `n.to_string()` without the formatting machinery (a resourceVersion on every write).
 fn decimal(mut n: u64) -> String {
     let mut digits = [0u8; 20];
@@ -817,6 +831,24 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digests_are_64_hex_digits_fixed_by_their_seed() {
+        let digest = |seed| {
+            let mut s = String::new();
+            push_digest(&mut s, seed);
+            s
+        };
+        let a = digest(7);
+        assert_eq!(a.len(), 64);
+        assert!(a
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert_eq!(a, digest(7));
+        assert_ne!(a, digest(8));
+        // No long run of zeros, as the padded u64 ids had.
+        assert!(!a.contains("00000000"), "{a}");
+    }
 
     #[test]
     fn push_hex_prints_as_the_formatter_does() {
