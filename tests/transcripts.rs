@@ -115,4 +115,5 @@ transcripts! {
     t92_files_the_terminal_does_not_have => "92-files-the-terminal-does-not-have.txt",
     t93_delete_all_and_the_kubernetes_service => "93-delete-all-and-the-kubernetes-service.txt",
     t94_run_expose => "94-run-expose.txt",
+    t95_kubeconfig_contexts => "95-kubeconfig-contexts.txt",
 }

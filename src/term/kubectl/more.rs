@@ -484,14 +484,6 @@ pub fn other(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 1
             }
         },
-        "config use-context" => match words.first().map(String::as_str) {
-            Some("kind-kind") => {
-                out.out("Switched to context \"kind-kind\".\n");
-                0
-            }
-            Some(n) => fail(out, &format!("no context exists with the name: \"{n}\"")),
-            None => fail(out, "Unexpected args: []\nSee 'kubectl config use-context -h' for help and examples"),
-        },
         // create_secret_tls.go: both flags first, then the certificate is read before
         // the key, and the terminal has no files of its own.
         "create secret tls" => match (a.value(&["--cert"]), a.value(&["--key"])) {
@@ -519,10 +511,6 @@ pub fn other(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         "diff" if a.values(&["-f", "--filename"]).is_empty() => {
             out.err("error: must specify one of -f and -k\n");
             2
-        }
-        "config get-clusters" | "config get-users" => {
-            out.out("NAME\nkind-kind\n");
-            0
         }
         _ => {
             notice(

@@ -1796,10 +1796,31 @@ pub fn config(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             out.out(&format!("Context \"{CONTEXT}\" modified.\n"));
             0
         }
+        Some("get-clusters") | Some("get-users") => {
+            out.out(&format!("NAME\n{CONTEXT}\n"));
+            0
+        }
+        Some("use-context") => match rest.get(1).map(String::as_str) {
+            Some(CONTEXT) => {
+                out.out(&format!("Switched to context \"{CONTEXT}\".\n"));
+                0
+            }
+            Some(n) => fail(out, &format!("no context exists with the name: \"{n}\"")),
+            None => fail(
+                out,
+                "Unexpected args: []\nSee 'kubectl config use-context -h' for help and examples",
+            ),
+        },
         Some("get-contexts") => {
+            // kind's kubeconfig names no namespace until `set-context --namespace`
+            // (the same rule as `config view` below).
+            let ns = if ctx.term.namespace == "default" {
+                ""
+            } else {
+                ctx.term.namespace.as_str()
+            };
             out.out(&format!(
-                "CURRENT   NAME            CLUSTER         AUTHINFO        NAMESPACE\n*         {CONTEXT}   {CONTEXT}   {CONTEXT}   {}\n",
-                ctx.term.namespace
+                "CURRENT   NAME            CLUSTER         AUTHINFO        NAMESPACE\n*         {CONTEXT}   {CONTEXT}   {CONTEXT}   {ns}\n"
             ));
             0
         }
