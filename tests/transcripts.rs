@@ -116,4 +116,5 @@ transcripts! {
     t93_delete_all_and_the_kubernetes_service => "93-delete-all-and-the-kubernetes-service.txt",
     t94_run_expose => "94-run-expose.txt",
     t95_kubeconfig_contexts => "95-kubeconfig-contexts.txt",
+    t96_client_side_errors => "96-client-side-errors.txt",
 }

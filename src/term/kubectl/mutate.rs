@@ -655,6 +655,10 @@ fn create_service(ctx: &mut Ctx, a: &Args, out: &mut Output, rest: &[String]) ->
         Some("externalname") => "ExternalName",
         _ => return fail(out, "Create a service using a specified subcommand."),
     };
+    // cobra checks the command's required flags before kubectl looks at NAME.
+    if ty == "ExternalName" && a.value(&["--external-name"]).is_none() {
+        return fail(out, "required flag(s) \"external-name\" not set");
+    }
     let path = format!("create service {}", ty.to_lowercase());
     let name = match one_name(rest.get(2..).unwrap_or(&[]), &path) {
         Ok(n) => n,
