@@ -205,13 +205,71 @@ impl ParseError {
 }
 
 /// cobra `findSuggestions`: commands within Levenshtein distance 2 or starting with the word.
+/// cobra's `SuggestionsFor` walks the commands in the order kubectl added them
+/// (pkg/cmd/cmd.go: the help groups, then config, plugin, version, ...), not sorted:
+/// `kubectl gett` suggests `set` before `get`.
+const REGISTRATION_ORDER: &[&str] = &[
+    "create",
+    "expose",
+    "run",
+    "set",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "top",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "describe",
+    "logs",
+    "attach",
+    "exec",
+    "port-forward",
+    "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
+    "replace",
+    "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "alpha",
+    "config",
+    "plugin",
+    "version",
+    "api-versions",
+    "api-resources",
+    "options",
+];
+
 fn suggestions(word: &str) -> Vec<&'static str> {
     let w = word.to_lowercase();
-    Command::all()
+    let rank = |name: &str| {
+        REGISTRATION_ORDER
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or(REGISTRATION_ORDER.len())
+    };
+    let mut names: Vec<&'static str> = Command::all()
         .filter(|c| !c.path.contains(' '))
         .map(|c| c.path)
         .filter(|name| levenshtein(&w, name) <= 2 || name.starts_with(&w))
-        .collect()
+        .collect();
+    names.sort_by_key(|n| rank(n));
+    names
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {

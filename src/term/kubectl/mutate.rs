@@ -1344,8 +1344,8 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
         .iter()
         .cloned()
         .partition(|w| !(w.contains('=') || w.ends_with('-')));
-    if targets_words.is_empty() && field == "labels" {
-        // label.go Complete checks the resources before the label updates (kubectl 1.33).
+    if targets_words.is_empty() {
+        // label.go and annotate.go check the resources before the updates (kubectl 1.33).
         return fail(
             out,
             "one or more resources must be specified as <resource> <name> or <resource>/<name>",
