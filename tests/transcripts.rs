@@ -110,6 +110,7 @@ transcripts! {
     t64_one_shot_client_pods => "64-one-shot-client-pods.txt",
     t65_curl_progress_meter => "65-curl-progress-meter.txt",
     t66_empty_endpointslice_reads_null => "66-empty-endpointslice-reads-null.txt",
+    t67_label_selector_parse_errors => "67-label-selector-parse-errors.txt",
     t90_curl_connect_timeout => "90-curl-connect-timeout.txt",
     t91_busybox_1_28_nslookup => "91-busybox-1-28-nslookup.txt",
     t92_files_the_terminal_does_not_have => "92-files-the-terminal-does-not-have.txt",

@@ -1,6 +1,7 @@
 //! A thin layer over k8s-openapi: resource types, the stored `Object`, label selectors.
 
 pub mod kinds;
+pub mod names;
 pub mod object;
 pub mod selector;
 

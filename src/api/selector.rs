@@ -105,102 +105,297 @@ impl Selector {
         matches!(self, Selector::All(r) if r.is_empty())
     }
 
-    /// Parses kubectl's `-l` syntax (apimachinery `labels.Parse`).
+    /// Parses kubectl's `-l` syntax the way the API server does (apimachinery
+    /// `pkg/labels/selector.go`: `Lexer`, `Parser`, `NewRequirement`), with its error texts.
     pub fn parse(text: &str) -> Result<Selector, String> {
-        let mut reqs = Vec::new();
-        for part in split_top_level(text) {
-            let p = part.trim();
-            if p.is_empty() {
-                continue;
-            }
-            reqs.push(parse_requirement(p)?);
-        }
+        let mut p = Parser {
+            toks: lex(text),
+            pos: 0,
+        };
+        let mut reqs = p.parse()?;
         crate::sort::sort_by(&mut reqs, |a, b| a.key().cmp(b.key()));
         Ok(Selector::All(reqs))
     }
 }
 
-fn split_top_level(text: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut depth = 0;
-    let mut cur = String::new();
-    for c in text.chars() {
-        match c {
-            '(' => {
-                depth += 1;
-                cur.push(c)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tok {
+    Error,
+    End,
+    ClosedPar,
+    Comma,
+    DoesNotExist,
+    DoubleEquals,
+    Equals,
+    GreaterThan,
+    Identifier,
+    In,
+    LessThan,
+    NotEquals,
+    NotIn,
+    OpenPar,
+}
+
+fn symbol(s: &str) -> Option<Tok> {
+    Some(match s {
+        ")" => Tok::ClosedPar,
+        "," => Tok::Comma,
+        "!" => Tok::DoesNotExist,
+        "==" => Tok::DoubleEquals,
+        "=" => Tok::Equals,
+        ">" => Tok::GreaterThan,
+        "<" => Tok::LessThan,
+        "!=" => Tok::NotEquals,
+        "(" => Tok::OpenPar,
+        _ => return None,
+    })
+}
+
+fn is_special(c: char) -> bool {
+    matches!(c, '=' | '!' | '(' | ')' | ',' | '>' | '<')
+}
+
+/// `Lexer.Lex` over the whole text, ending with `End`.
+fn lex(text: &str) -> Vec<(Tok, String)> {
+    let mut toks = Vec::new();
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+        let Some(c) = rest.chars().next() else {
+            toks.push((Tok::End, String::new()));
+            return toks;
+        };
+        if is_special(c) {
+            // the longest symbol: `==` and `!=` before `=` and `!`
+            let two = rest.get(..2).and_then(|t| symbol(t).map(|k| (k, t)));
+            let (tok, lit) = two.unwrap_or((symbol(&rest[..1]).unwrap_or(Tok::Error), &rest[..1]));
+            toks.push((tok, lit.to_string()));
+            rest = &rest[lit.len()..];
+        } else {
+            let end = rest
+                .find(|c: char| is_special(c) || matches!(c, ' ' | '\t' | '\r' | '\n'))
+                .unwrap_or(rest.len());
+            let word = &rest[..end];
+            let tok = match word {
+                "in" => Tok::In,
+                "notin" => Tok::NotIn,
+                _ => Tok::Identifier,
+            };
+            toks.push((tok, word.to_string()));
+            rest = &rest[end..];
+        }
+    }
+}
+
+struct Parser {
+    toks: Vec<(Tok, String)>,
+    pos: usize,
+}
+
+/// The selector operators `parseOperator` names when it finds none.
+const BINARY_OPS: &str = "in, notin, =, ==, !=, gt, lt";
+
+impl Parser {
+    /// The next token; in a value position `in` and `notin` are identifiers.
+    fn lookahead(&self, values: bool) -> (Tok, String) {
+        let (t, l) = self
+            .toks
+            .get(self.pos)
+            .cloned()
+            .unwrap_or((Tok::End, String::new()));
+        match t {
+            Tok::In | Tok::NotIn if values => (Tok::Identifier, l),
+            _ => (t, l),
+        }
+    }
+
+    fn consume(&mut self, values: bool) -> (Tok, String) {
+        let t = self.lookahead(values);
+        if self.pos + 1 < self.toks.len() {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn parse(&mut self) -> Result<Vec<Requirement>, String> {
+        let mut reqs = Vec::new();
+        loop {
+            let (tok, lit) = self.lookahead(true);
+            match tok {
+                Tok::Identifier | Tok::DoesNotExist => {
+                    let r = self
+                        .requirement()
+                        .map_err(|e| format!("unable to parse requirement: {e}"))?;
+                    reqs.push(r);
+                    let (t, l) = self.consume(true);
+                    match t {
+                        Tok::End => return Ok(reqs),
+                        Tok::Comma => {
+                            let (t2, l2) = self.lookahead(true);
+                            if !matches!(t2, Tok::Identifier | Tok::DoesNotExist) {
+                                return Err(format!(
+                                    "found '{l2}', expected: identifier after ','"
+                                ));
+                            }
+                        }
+                        _ => return Err(format!("found '{l}', expected: ',' or 'end of string'")),
+                    }
+                }
+                Tok::End => return Ok(reqs),
+                _ => {
+                    return Err(format!(
+                        "found '{lit}', expected: !, identifier, or 'end of string'"
+                    ))
+                }
             }
-            ')' => {
-                depth -= 1;
-                cur.push(c)
+        }
+    }
+
+    fn requirement(&mut self) -> Result<Requirement, String> {
+        // parseKeyAndInferOperator
+        let (mut tok, mut key) = self.consume(true);
+        let not = tok == Tok::DoesNotExist;
+        if not {
+            (tok, key) = self.consume(true);
+        }
+        if tok != Tok::Identifier {
+            return Err(format!("found '{key}', expected: identifier"));
+        }
+        let errs = crate::api::names::qualified_name(&key);
+        if !errs.is_empty() {
+            // validateLabelKey(literal, p.path) with no path: field.Error prints `<nil>`.
+            return Err(format!(
+                "<nil>: Invalid value: {}: {}",
+                go_quote(&key),
+                errs.join("; ")
+            ));
+        }
+        let (next, _) = self.lookahead(true);
+        if not {
+            return Ok(Requirement::DoesNotExist(key));
+        }
+        if matches!(next, Tok::End | Tok::Comma) {
+            return Ok(Requirement::Exists(key));
+        }
+        // parseOperator
+        let (op, lit) = self.consume(false);
+        let values = match op {
+            Tok::In | Tok::NotIn => self.values()?,
+            Tok::Equals | Tok::DoubleEquals | Tok::NotEquals | Tok::GreaterThan | Tok::LessThan => {
+                self.exact_value()?
             }
-            ',' if depth == 0 => parts.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
+            _ => return Err(format!("found '{lit}', expected: {BINARY_OPS}")),
+        };
+        // NewRequirement's checks, aggregated
+        let mut errs: Vec<String> = Vec::new();
+        if matches!(op, Tok::GreaterThan | Tok::LessThan) {
+            for (i, v) in values.iter().enumerate() {
+                if v.parse::<i64>().is_err() {
+                    errs.push(format!("values[{i}]: Invalid value: {}: for 'Gt', 'Lt' operators, the value must be an integer", go_quote(v)));
+                }
+            }
+        }
+        for (i, v) in values.iter().enumerate() {
+            let bad = crate::api::names::label_value(v);
+            if !bad.is_empty() {
+                errs.push(format!(
+                    "values[{i}][{key}]: Invalid value: {}: {}",
+                    go_quote(v),
+                    bad.join("; ")
+                ));
+            }
+        }
+        errs.dedup();
+        match errs.len() {
+            0 => {}
+            1 => return Err(errs.remove(0)),
+            _ => return Err(format!("[{}]", errs.join(", "))),
+        }
+        let one = || values.first().cloned().unwrap_or_default();
+        Ok(match op {
+            Tok::In => Requirement::In(key, values),
+            Tok::NotIn => Requirement::NotIn(key, values),
+            Tok::NotEquals => Requirement::NotEquals(key, one()),
+            Tok::GreaterThan => Requirement::GreaterThan(key, one().parse().unwrap_or(0)),
+            Tok::LessThan => Requirement::LessThan(key, one().parse().unwrap_or(0)),
+            _ => Requirement::Equals(key, one()),
+        })
+    }
+
+    /// `parseValues`: `(a,b)` as a sorted set.
+    fn values(&mut self) -> Result<Vec<String>, String> {
+        let (tok, lit) = self.consume(true);
+        if tok != Tok::OpenPar {
+            return Err(format!("found '{lit}' expected: '('"));
+        }
+        let (tok, lit) = self.lookahead(true);
+        let mut set = match tok {
+            Tok::Identifier | Tok::Comma => {
+                let s = self.identifiers()?;
+                if self.consume(true).0 != Tok::ClosedPar {
+                    return Err(format!("found '{lit}', expected: ')'"));
+                }
+                s
+            }
+            Tok::ClosedPar => {
+                self.consume(true);
+                vec![String::new()]
+            }
+            _ => return Err(format!("found '{lit}', expected: ',', ')' or identifier")),
+        };
+        crate::sort::sort(&mut set);
+        set.dedup();
+        Ok(set)
+    }
+
+    /// `parseIdentifiersList`
+    fn identifiers(&mut self) -> Result<Vec<String>, String> {
+        let mut s = Vec::new();
+        loop {
+            let (tok, lit) = self.consume(true);
+            match tok {
+                Tok::Identifier => {
+                    s.push(lit);
+                    let (t2, l2) = self.lookahead(true);
+                    match t2 {
+                        Tok::Comma => continue,
+                        Tok::ClosedPar => return Ok(s),
+                        _ => return Err(format!("found '{l2}', expected: ',' or ')'")),
+                    }
+                }
+                Tok::Comma => {
+                    if s.is_empty() {
+                        s.push(String::new());
+                    }
+                    match self.lookahead(true).0 {
+                        Tok::ClosedPar => {
+                            s.push(String::new());
+                            return Ok(s);
+                        }
+                        Tok::Comma => s.push(String::new()),
+                        _ => {}
+                    }
+                }
+                _ => return Err(format!("found '{lit}', expected: ',', or identifier")),
+            }
         }
     }
-    parts.push(cur);
-    parts
-}
 
-fn parse_set(rest: &str) -> Option<Vec<String>> {
-    let r = rest.trim();
-    let inner = r.strip_prefix('(')?.strip_suffix(')')?;
-    Some(
-        inner
-            .split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
-    )
-}
-
-const GT_LT_ERR: &str =
-    "unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer";
-
-fn parse_requirement(p: &str) -> Result<Requirement, String> {
-    if let Some(k) = p.strip_prefix('!') {
-        return Ok(Requirement::DoesNotExist(check_key(k.trim())?));
-    }
-    for (op, ctor) in [("!=", 0u8), ("==", 1), ("=", 1), (">", 2), ("<", 3)] {
-        if let Some((k, v)) = p.split_once(op) {
-            let k = check_key(k.trim())?;
-            let v = v.trim().to_string();
-            return Ok(match ctor {
-                0 => Requirement::NotEquals(k, v),
-                1 => Requirement::Equals(k, v),
-                2 => Requirement::GreaterThan(k, v.parse().map_err(|_| GT_LT_ERR.to_string())?),
-                _ => Requirement::LessThan(k, v.parse().map_err(|_| GT_LT_ERR.to_string())?),
-            });
+    /// `parseExactValue`
+    fn exact_value(&mut self) -> Result<Vec<String>, String> {
+        if matches!(self.lookahead(true).0, Tok::End | Tok::Comma) {
+            return Ok(vec![String::new()]);
+        }
+        match self.consume(true) {
+            (Tok::Identifier, lit) => Ok(vec![lit]),
+            (_, lit) => Err(format!("found '{lit}', expected: identifier")),
         }
     }
-    let words: Vec<&str> = p.splitn(2, char::is_whitespace).collect();
-    if words.len() == 2 {
-        let rest = words[1].trim_start();
-        if let Some(set) = rest.strip_prefix("notin") {
-            let vals = parse_set(set).ok_or_else(|| bad_set(p))?;
-            return Ok(Requirement::NotIn(check_key(words[0])?, vals));
-        }
-        if let Some(set) = rest.strip_prefix("in") {
-            let vals = parse_set(set).ok_or_else(|| bad_set(p))?;
-            return Ok(Requirement::In(check_key(words[0])?, vals));
-        }
-        return Err(format!(
-            "unable to parse requirement: found '{}', expected: in, notin, =, ==, !=, gt, lt",
-            rest.split_whitespace().next().unwrap_or("")
-        ));
-    }
-    Ok(Requirement::Exists(check_key(p)?))
 }
 
-fn bad_set(p: &str) -> String {
-    format!("unable to parse requirement: found '{p}', expected: '('")
-}
-
-fn check_key(k: &str) -> Result<String, String> {
-    if k.is_empty() {
-        return Err("unable to parse requirement: found '', expected: identifier".into());
-    }
-    Ok(k.to_string())
+/// Go's `%q` for the plain strings a selector holds.
+fn go_quote(s: &str) -> String {
+    format!("{s:?}")
 }
 
 /// `labels.FormatLabels`: sorted `k=v,k2=v2`, `<none>` when empty.
@@ -274,6 +469,37 @@ mod tests {
         ] {
             assert_eq!(Selector::parse(sel).unwrap().matches(&l), expect, "{sel}");
         }
+    }
+
+    #[test]
+    fn parse_errors_are_the_api_servers() {
+        for (sel, err) in [
+            ("a=b c", "found 'c', expected: ',' or 'end of string'"),
+            (
+                "a in (b",
+                "unable to parse requirement: found '', expected: ',' or ')'",
+            ),
+            (
+                "a in b",
+                "unable to parse requirement: found 'b' expected: '('",
+            ),
+            (
+                "a b",
+                "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt",
+            ),
+            (
+                "=x",
+                "found '=', expected: !, identifier, or 'end of string'",
+            ),
+            ("a,", "found '', expected: identifier after ','"),
+            ("!a=b", "found '=', expected: ',' or 'end of string'"),
+        ] {
+            assert_eq!(Selector::parse(sel).err().as_deref(), Some(err), "{sel}");
+        }
+        let l = labels(&[("in", "x"), ("k", "")]);
+        assert!(Selector::parse("in in (in,x)").unwrap().matches(&l));
+        assert!(Selector::parse("k in (,a)").unwrap().matches(&l));
+        assert!(Selector::parse("k=").unwrap().matches(&l));
     }
 
     #[test]

@@ -197,6 +197,15 @@ fn multiple_types_requested(words: &[String]) -> bool {
 }
 
 /// `GroupVersionResource.String()`: `/v1, Resource=pods`.
+/// A list the API server refused for its selector, as cli-runtime's selector visitor
+/// rewrites the BadRequest (`pkg/resource/selector.go`).
+pub fn bad_selector(rt: &ResourceType, label: &str, field: &str, msg: &str) -> String {
+    format!(
+        "Error from server (BadRequest): Unable to find \"{}\" that match label selector \"{label}\", field selector \"{field}\": {msg}",
+        gvr(rt)
+    )
+}
+
 fn gvr(rt: &ResourceType) -> String {
     format!("{}/{}, Resource={}", rt.group, rt.version, rt.plural)
 }
@@ -506,11 +515,11 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             .collect(),
     };
     let selector_err = |rt: &ResourceType, msg: &str| {
-        format!(
-            "Error from server (BadRequest): Unable to find \"{}\" that match label selector \"{}\", field selector \"{}\": {msg}",
-            gvr(rt),
+        bad_selector(
+            rt,
             label_text.as_deref().unwrap_or(""),
-            field_text.as_deref().unwrap_or("")
+            field_text.as_deref().unwrap_or(""),
+            msg,
         )
     };
     let label = match label_text.as_deref().map(Selector::parse) {

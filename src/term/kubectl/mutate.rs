@@ -1013,7 +1013,17 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
         let sel = match selector.map(Selector::parse).transpose() {
             Ok(s) => s,
-            Err(e) => return fail(out, &e),
+            Err(e) => {
+                let Some(t) = parsed.first() else {
+                    return fail(out, &e);
+                };
+                let text = selector.unwrap_or("");
+                out.err(&format!(
+                    "{}\n",
+                    super::get::bad_selector(t.rt, text, "", &e)
+                ));
+                return 1;
+            }
         };
         for t in &parsed {
             match &t.name {
@@ -1370,12 +1380,20 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
         Err(e) => return fail(out, &e),
     };
     let mut objects = Vec::new();
-    let sel = a
-        .value(&["-l", "--selector"])
-        .map(Selector::parse)
-        .transpose();
-    let Ok(sel) = sel else {
-        return fail(out, "unable to parse selector");
+    let sel_text = a.value(&["-l", "--selector"]);
+    let sel = match sel_text.map(Selector::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => {
+            if let Some(t) = targets.first() {
+                let text = sel_text.unwrap_or("");
+                out.err(&format!(
+                    "{}\n",
+                    super::get::bad_selector(t.rt, text, "", &e)
+                ));
+                return 1;
+            }
+            return fail(out, &e);
+        }
     };
     for t in &targets {
         match &t.name {
