@@ -118,4 +118,5 @@ transcripts! {
     t94_run_expose => "94-run-expose.txt",
     t95_kubeconfig_contexts => "95-kubeconfig-contexts.txt",
     t96_client_side_errors => "96-client-side-errors.txt",
+    t97_group_command_help => "97-group-command-help.txt",
 }

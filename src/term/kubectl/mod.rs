@@ -6,6 +6,7 @@ pub mod describe;
 pub mod exec;
 pub mod flagset;
 pub mod get;
+mod group_help;
 pub mod more;
 pub mod mutate;
 pub mod nodes;
@@ -71,6 +72,8 @@ fn run_command(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
     if a.has(&["-h", "--help"]) {
         out.out(&if a.path.is_empty() {
             USAGE.to_string()
+        } else if let Some((text, ..)) = group_help::group_help(a.path) {
+            text.to_string()
         } else {
             cmd.help()
         });
@@ -103,6 +106,14 @@ fn run_command(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
                     cmd.full_name()
                 ),
             );
+        }
+        if let Some((text, to_stderr, code)) = group_help::group_help(a.path) {
+            if to_stderr {
+                out.err(text);
+            } else {
+                out.out(text);
+            }
+            return code;
         }
         out.out(&cmd.help());
         return 1;
