@@ -20,38 +20,30 @@ fn is_dns1123_label_fmt(s: &str) -> bool {
         && b.iter().all(|c| lower_alnum(*c) || *c == b'-')
 }
 
-pub fn dns1123_label(s: &str) -> Vec<String> {
+/// apimachinery's pattern for one rule: the length error, then the format error.
+fn length_and_format(s: &str, max: usize, format_ok: bool, format_err: &str) -> Vec<String> {
     let mut out = Vec::new();
-    if s.len() > 63 {
-        out.push("must be no more than 63 characters".to_string());
+    if s.len() > max {
+        out.push(format!("must be no more than {max} characters"));
     }
-    if !is_dns1123_label_fmt(s) {
-        out.push(DNS1123_LABEL_ERR.to_string());
+    if !format_ok {
+        out.push(format_err.to_string());
     }
     out
+}
+
+pub fn dns1123_label(s: &str) -> Vec<String> {
+    length_and_format(s, 63, is_dns1123_label_fmt(s), DNS1123_LABEL_ERR)
 }
 
 pub fn dns1123_subdomain(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if s.len() > 253 {
-        out.push("must be no more than 253 characters".to_string());
-    }
-    if s.is_empty() || !s.split('.').all(is_dns1123_label_fmt) {
-        out.push(DNS1123_SUBDOMAIN_ERR.to_string());
-    }
-    out
+    let ok = !s.is_empty() && s.split('.').all(is_dns1123_label_fmt);
+    length_and_format(s, 253, ok, DNS1123_SUBDOMAIN_ERR)
 }
 
 pub fn dns1035_label(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if s.len() > 63 {
-        out.push("must be no more than 63 characters".to_string());
-    }
     let ok = is_dns1123_label_fmt(s) && s.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
-    if !ok {
-        out.push(DNS1035_LABEL_ERR.to_string());
-    }
-    out
+    length_and_format(s, 63, ok, DNS1035_LABEL_ERR)
 }
 
 fn label_value_fmt(s: &str) -> bool {
@@ -66,14 +58,7 @@ fn label_value_fmt(s: &str) -> bool {
 }
 
 pub fn label_value(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if s.len() > 63 {
-        out.push("must be no more than 63 characters".to_string());
-    }
-    if !label_value_fmt(s) {
-        out.push(LABEL_VALUE_ERR.to_string());
-    }
-    out
+    length_and_format(s, 63, label_value_fmt(s), LABEL_VALUE_ERR)
 }
 
 /// `IsQualifiedName` (label keys).

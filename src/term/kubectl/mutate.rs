@@ -746,8 +746,10 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             &format!("strconv.Atoi: parsing \"{p}\": invalid syntax"),
         );
     }
+    // Checked above: a --port that is given parses.
+    let port: Option<i32> = a.value(&["--port"]).and_then(|p| p.parse().ok());
     let expose = a.has(&["--expose"]);
-    if expose && a.value(&["--port"]).is_none_or(str::is_empty) {
+    if expose && port.is_none() {
         return fail(
             out,
             "--port must be set when exposing a service\nSee 'kubectl run -h' for help and examples",
@@ -784,7 +786,7 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         image: Some(image),
         args: (!cmd.is_empty() && !use_command).then(|| cmd.clone()),
         command: (!cmd.is_empty() && use_command).then(|| cmd.clone()),
-        ports: a.value(&["--port"]).and_then(|p| p.parse().ok()).map(|p| {
+        ports: port.map(|p| {
             vec![ContainerPort {
                 container_port: p,
                 ..Default::default()
@@ -795,7 +797,9 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         tty: a.has(&["-t", "--tty"]).then_some(true),
         ..Default::default()
     };
-    let service = expose.then(|| exposed_service(&name, a.value(&["--labels", "-l"]), &labels, a));
+    let service = port
+        .filter(|_| expose)
+        .map(|p| exposed_service(&name, p, a.value(&["--labels", "-l"]), &labels));
     let pod = Object::from(Pod {
         metadata: ObjectMeta {
             name: Some(name.clone()),
@@ -872,14 +876,10 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
 /// target is the same port, labelled only when `--labels` was given.
 fn exposed_service(
     name: &str,
+    port: i32,
     labels_flag: Option<&str>,
     pod_labels: &BTreeMap<String, String>,
-    a: &Args,
 ) -> Object {
-    let port: i32 = a
-        .value(&["--port"])
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
     Object::from(Service {
         metadata: ObjectMeta {
             name: Some(name.to_string()),
