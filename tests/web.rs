@@ -195,3 +195,22 @@ fn tab_completes_one_candidate_and_extends_common_prefixes() {
     assert_eq!(complete_line("kubectl exec nginx-7c5dd-", &many), None);
     assert_eq!(complete_line("kubectl get po", &[]), None);
 }
+
+#[wasm_bindgen_test]
+fn service_label_counts_ready_addresses_that_are_not_pods() {
+    // Issue 6: "N counts distinct ready endpoint addresses". The kubernetes Service's
+    // one endpoint is the API server (172.18.0.3:6443, REFERENCE.md's default cluster),
+    // which is not a pod but is a ready address all the same.
+    let state = std::rc::Rc::new(State::with_text(DEFAULT_MANIFEST));
+    let snap = kubeplay::ui::diagram::snapshot(&state.world.borrow(), "default");
+    let kubernetes = snap
+        .services
+        .iter()
+        .find(|s| s.name == "kubernetes")
+        .expect("the kubernetes Service");
+    assert_eq!(
+        kubeplay::ui::diagram::service_label(kubernetes),
+        "Service kubernetes, ClusterIP 10.96.0.1, 443/TCP, 1 ready endpoint"
+    );
+    assert!(kubernetes.endpoints.is_empty(), "no pod to draw a line to");
+}

@@ -97,17 +97,14 @@ pub struct ServiceView {
     /// ExternalName: the external host.
     pub external_name: Option<String>,
     pub endpoints: Vec<EndpointView>,
+    /// Distinct ready addresses over all the Service's slices, pods or not (the
+    /// API server's address behind `kubernetes` counts too).
+    pub ready_addresses: usize,
 }
 
 impl ServiceView {
     pub fn ready_count(&self) -> usize {
-        let names: BTreeSet<&str> = self
-            .endpoints
-            .iter()
-            .filter(|e| e.ready)
-            .map(|e| e.pod.as_str())
-            .collect();
-        names.len()
+        self.ready_addresses
     }
 
     pub fn dns(&self) -> String {
@@ -234,6 +231,7 @@ pub fn snapshot(world: &World, ns: &str) -> Snapshot {
 
     // Endpoints per Service key (namespace/name), pods by key.
     let mut endpoints: BTreeMap<String, Vec<EndpointView>> = BTreeMap::new();
+    let mut ready_addresses: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for obj in store.list("EndpointSlice") {
         let Object::EndpointSlice(es) = obj else {
             continue;
@@ -250,7 +248,17 @@ pub fn snapshot(world: &World, ns: &str) -> Snapshot {
         else {
             continue;
         };
-        let list = endpoints.entry(format!("{ens}/{svc}")).or_default();
+        let service_key = format!("{ens}/{svc}");
+        let ready_set = ready_addresses.entry(service_key.clone()).or_default();
+        for ep in &es.endpoints {
+            // As the EndpointSlice API says: a missing ready condition means ready.
+            if ep.conditions.as_ref().and_then(|c| c.ready).unwrap_or(true) {
+                if let Some(address) = ep.addresses.first() {
+                    ready_set.insert(address.as_str());
+                }
+            }
+        }
+        let list = endpoints.entry(service_key).or_default();
         for ep in &es.endpoints {
             let Some(pod) = ep
                 .target_ref
@@ -326,10 +334,10 @@ pub fn snapshot(world: &World, ns: &str) -> Snapshot {
             spec.and_then(|sp| sp.external_name.clone())
                 .unwrap_or_default()
         });
+        let service_key = format!("{sns}/{name}");
         services.push(ServiceView {
-            endpoints: endpoints
-                .remove(&format!("{sns}/{name}"))
-                .unwrap_or_default(),
+            endpoints: endpoints.remove(&service_key).unwrap_or_default(),
+            ready_addresses: ready_addresses.get(&service_key).map_or(0, BTreeSet::len),
             namespace: sns,
             name,
             cluster_ip: spec
