@@ -98,7 +98,10 @@ impl Command {
                 return false;
             };
             let parent = c.path[..c.path.len() - last.len()].trim_end();
+            // A command is not its own child: `create configmap cm` names a ConfigMap
+            // `cm`, though `cm` is the command's own alias.
             parent == self.path
+                && !last.is_empty()
                 && !last.contains(' ')
                 && (last == word || c.aliases.split(',').any(|a| !a.is_empty() && a == word))
         })

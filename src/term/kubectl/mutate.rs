@@ -740,14 +740,10 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             return fail(out, &format!("invalid env: {kv}"));
         }
     }
-    if let Some(p) = a.value(&["--port"]).filter(|p| p.parse::<i32>().is_err()) {
-        return fail(
-            out,
-            &format!("strconv.Atoi: parsing \"{p}\": invalid syntax"),
-        );
-    }
-    // Checked above: a --port that is given parses.
-    let port: Option<i32> = a.value(&["--port"]).and_then(|p| p.parse().ok());
+    let port: Option<i32> = match a.value(&["--port"]).map(go_atoi_int32).transpose() {
+        Ok(p) => p,
+        Err(e) => return fail(out, &e),
+    };
     let expose = a.has(&["--expose"]);
     if expose && port.is_none() {
         return fail(
@@ -1216,23 +1212,39 @@ pub fn expose(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                     .collect(),
             )
         }
-        other => return fail(out, &format!("cannot expose a {}", other.kind())),
+        // canbeexposed.go prints the GroupKind: `Node`, `Job.batch`.
+        other => {
+            let rt = other.resource_type();
+            let group_kind = match rt.group {
+                "" => rt.kind.to_string(),
+                group => format!("{}.{group}", rt.kind),
+            };
+            return fail(out, &format!("cannot expose a {group_kind}"));
+        }
     };
     let Some(selector) = selector.filter(|s| !s.is_empty()) else {
         return fail(out, &format!("couldn't retrieve selectors via --selector flag or introspection: the {} has no labels", obj.kind().to_lowercase()));
     };
     let protocol = a.value(&["--protocol"]).map(str::to_string);
     let svc_ports: Vec<ServicePort> = match a.value(&["--port"]) {
-        Some(p) => {
-            let Ok(port) = p.parse::<i32>() else {
-                return fail(out, &format!("invalid port: {p}"));
-            };
-            vec![ServicePort {
-                port,
-                protocol: Some(protocol.clone().unwrap_or_else(|| "TCP".into())),
-                target_port: Some(target_port(a.value(&["--target-port"]), port)),
-                ..Default::default()
-            }]
+        // expose.go: "--port=80,443" makes one port each, named port-1, port-2.
+        Some(list) => {
+            let texts: Vec<&str> = list.split(',').collect();
+            let mut ports = Vec::with_capacity(texts.len());
+            for (i, text) in texts.iter().enumerate() {
+                let port = match go_atoi_int32(text) {
+                    Ok(p) => p,
+                    Err(e) => return fail(out, &e),
+                };
+                ports.push(ServicePort {
+                    name: (texts.len() > 1).then(|| format!("port-{}", i + 1)),
+                    port,
+                    protocol: Some(protocol.clone().unwrap_or_else(|| "TCP".into())),
+                    target_port: Some(target_port(a.value(&["--target-port"]), port)),
+                    ..Default::default()
+                });
+            }
+            ports
         }
         None => {
             if ports.is_empty() {
@@ -1909,4 +1921,19 @@ pub fn edit(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         out.err("Edit cancelled, no changes made.\n");
     }
     0
+}
+
+/// Go's `int32(strconv.Atoi(text))`, as kubectl run and expose read `--port`: the
+/// error text is strconv's, and a number past int32 wraps as Go's conversion does.
+fn go_atoi_int32(text: &str) -> Result<i32, String> {
+    use std::num::IntErrorKind;
+    match text.parse::<i64>() {
+        Ok(n) => Ok(n as i32),
+        Err(e) => Err(match e.kind() {
+            IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => {
+                format!("strconv.Atoi: parsing \"{text}\": value out of range")
+            }
+            _ => format!("strconv.Atoi: parsing \"{text}\": invalid syntax"),
+        }),
+    }
 }

@@ -106,13 +106,23 @@ pub fn wait(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     if targets.is_empty() {
         return fail(out, "resource(s) were provided, but no name was specified");
     }
-    let sel = match a
-        .value(&["-l", "--selector"])
-        .map(Selector::parse)
-        .transpose()
-    {
+    let sel_text = a.value(&["-l", "--selector"]);
+    let sel = match sel_text.map(Selector::parse).transpose() {
         Ok(s) => s,
-        Err(e) => return fail(out, &e),
+        // The selector goes to the API server with the first list, which refuses it
+        // (cli-runtime's selector visitor words the BadRequest, as for get).
+        Err(e) => {
+            let listed = targets
+                .iter()
+                .find(|t| t.name.is_none())
+                .unwrap_or(&targets[0]);
+            let text = sel_text.unwrap_or_default();
+            out.err(&format!(
+                "{}\n",
+                super::get::bad_selector(listed.rt, text, "", &e)
+            ));
+            return 1;
+        }
     };
     let all = a.has(&["--all"]);
     let mut keys: Vec<(Key, String)> = Vec::new();
