@@ -812,17 +812,22 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         status: None,
     });
     let interactive = a.has(&["-i", "--stdin"]) || a.has(&["--attach"]);
-    if let (Some(service), false) = (service, interactive) {
-        return run_and_expose(ctx, a, out, pod, service);
-    }
-    if !interactive {
-        return create_one(ctx, a, out, pod, "created");
-    }
+    let service = match (service, interactive) {
+        (Some(service), false) => return run_and_expose(ctx, a, out, pod, service),
+        (service, true) => service,
+        (None, false) => return create_one(ctx, a, out, pod, "created"),
+    };
     // `kubectl run -i [--rm] ... -- cmd`: start the pod, attach, stream its output, clean up.
     let ns = ctx.namespace(a);
     if let Err(e) = ctx.cluster.create(pod, &ns) {
         out.err(&format!("{}\n", e.render(None)));
         return 1;
+    }
+    // run.go creates (and prints) the --expose Service before it attaches, and --rm
+    // deletes it after the pod.
+    let mut exposed = false;
+    if let Some(service) = service {
+        exposed = create_one(ctx, a, out, service, "created") == 0;
     }
     let key = Key::new("Pod", &ns, &name);
     let started = ctx.cluster.run_until(300_000, |c| match c.store.get(&key) {
@@ -855,6 +860,9 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         ctx.cluster
             .run_until(600_000, |c| c.store.get(&key).is_none());
         out.out(&format!("pod \"{name}\" deleted\n"));
+        if exposed && ctx.cluster.delete("Service", &ns, &name, None).is_ok() {
+            out.out(&format!("service \"{name}\" deleted\n"));
+        }
     }
     // run.go: with restart policy Never/OnFailure kubectl waits for the pod to finish and
     // exits with its container's code, naming the pod; with Always it does not wait.
