@@ -419,6 +419,11 @@ impl Cluster {
         if key.kind == "Pod" {
             self.pods.remove(key);
             self.unschedule_pod(key);
+            // What was written (or apk-installed) in its containers goes with the pod: a
+            // new pod of the same name starts from its image again.
+            if !self.net.files.is_empty() {
+                self.net.files.retain(|(pod, _), _| pod != key);
+            }
         }
     }
 

@@ -93,8 +93,10 @@ fn has_program(image: &str, prog: &str) -> bool {
                     | "traceroute"
                     | "netstat"
                     | "route"
+                    | "ps"
             ) || (prog == "curl" && p.has_curl)
                 || (prog == "agnhost" && repo == "agnhost")
+                || (prog == "apk" && repo == "alpine")
         }
         Userland::Debian => {
             matches!(
@@ -144,6 +146,14 @@ fn has_program(image: &str, prog: &str) -> bool {
             ("http-echo", "http-echo") | ("whoami", "whoami") | ("coredns", "coredns")
         ),
     }
+}
+
+/// Whether `apk add` put `prog` (a bare name or a path) into the pod's container.
+pub fn apk_installed(c: &Cluster, pod: &Key, prog: &str) -> bool {
+    let name = prog.rsplit('/').next().unwrap_or(prog);
+    c.net
+        .files
+        .contains_key(&(pod.clone(), format!("/usr/bin/{name}")))
 }
 
 /// Whether `prog` (a bare name or a path) exists in the image.
@@ -415,6 +425,153 @@ impl PodHost<'_> {
         userland(&self.image)
     }
 
+    /// Whether `apk add` put `prog` into this container.
+    fn installed(&self, prog: &str) -> bool {
+        apk_installed(self.cluster, &self.pod, prog)
+    }
+
+    /// alpine's `apk` (apk-tools 2.14 of alpine 3.22): `update`, and `add` of curl, the
+    /// client learners install to test a Service. The package index is fetched when the
+    /// container has none yet, or always with `--no-cache`.
+    fn apk(&mut self, args: &[String], out: &mut Output) -> i32 {
+        const REPOS: [&str; 2] = [
+            "https://dl-cdn.alpinelinux.org/alpine/v3.22/main",
+            "https://dl-cdn.alpinelinux.org/alpine/v3.22/community",
+        ];
+        // alpine:3.22's own packages, and what curl brings (its dependency closure).
+        const BASE_PACKAGES: usize = 16;
+        const CURL: [(&str, &str); 9] = [
+            ("brotli-libs", "1.1.0-r2"),
+            ("c-ares", "1.34.5-r0"),
+            ("libunistring", "1.3-r0"),
+            ("libidn2", "2.3.7-r0"),
+            ("nghttp2-libs", "1.65.0-r0"),
+            ("libpsl", "0.21.5-r3"),
+            ("zstd-libs", "1.5.7-r0"),
+            ("libcurl", "8.14.1-r1"),
+            ("curl", "8.14.1-r1"),
+        ];
+        const INDEX: &str = "/var/cache/apk/APKINDEX";
+        let quiet = args.iter().any(|a| a == "-q" || a == "--quiet");
+        let no_cache = args.iter().any(|a| a == "--no-cache");
+        let refresh = args
+            .iter()
+            .any(|a| matches!(a.as_str(), "-U" | "--update-cache" | "--update"));
+        let words: Vec<&str> = args
+            .iter()
+            .map(String::as_str)
+            .filter(|a| !a.starts_with('-'))
+            .collect();
+        let Some((&applet, packages)) = words.split_first() else {
+            out.err("apk-tools 2.14.9, compiled for x86_64.\n\nusage: apk [<OPTIONS>...] COMMAND [<ARGUMENTS>...]\n");
+            return 1;
+        };
+        let key = |path: &str| (self.pod.clone(), path.to_string());
+        let has_index = self.cluster.net.files.contains_key(&key(INDEX));
+        let fetch = |out: &mut Output| {
+            if !quiet {
+                for repo in REPOS {
+                    out.out(&format!("fetch {repo}/x86_64/APKINDEX.tar.gz\n"));
+                }
+            }
+        };
+        let with_curl = self.installed("curl");
+        let usage = "apk-tools 2.14.9, compiled for x86_64.\n\nusage: apk [<OPTIONS>...] COMMAND [<ARGUMENTS>...]\n";
+        match applet {
+            "update" => {
+                fetch(out);
+                self.cluster.net.files.insert(key(INDEX), String::new());
+                if !quiet {
+                    out.out(&format!("v3.22.1-95-g1b5ba1b1a6d [{}]\n", REPOS[0]));
+                    out.out(&format!("v3.22.1-94-g2d6a0a6ab15 [{}]\n", REPOS[1]));
+                    out.out("OK: 26324 distinct packages available\n");
+                }
+                0
+            }
+            "add" => {
+                if packages.is_empty() {
+                    out.err("ERROR: apk add: Missing argument\n");
+                    return 1;
+                }
+                if no_cache || refresh || !has_index {
+                    fetch(out);
+                }
+                if !no_cache {
+                    self.cluster.net.files.insert(key(INDEX), String::new());
+                }
+                let unknown: Vec<&str> =
+                    packages.iter().copied().filter(|p| *p != "curl").collect();
+                if !unknown.is_empty() {
+                    out.err("ERROR: unable to select packages:\n");
+                    for p in unknown {
+                        out.err(&format!(
+                            "  {p} (no such package):\n    required by: world[{p}]\n"
+                        ));
+                    }
+                    return 1;
+                }
+                if !with_curl {
+                    for (i, (name, version)) in CURL.iter().enumerate() {
+                        if !quiet {
+                            out.out(&format!(
+                                "({}/{}) Installing {name} ({version})\n",
+                                i + 1,
+                                CURL.len()
+                            ));
+                        }
+                    }
+                    if !quiet {
+                        out.out("Executing busybox-1.37.0-r18.trigger\n");
+                    }
+                    self.cluster
+                        .net
+                        .files
+                        .insert(key("/usr/bin/curl"), String::new());
+                }
+                let count = BASE_PACKAGES + CURL.len();
+                if !quiet {
+                    out.out(&format!("OK: 12 MiB in {count} packages\n"));
+                }
+                0
+            }
+            _ => {
+                out.err(usage);
+                1
+            }
+        }
+    }
+
+    /// busybox `ps` (procps/ps.c, the desktop build's default `-o pid,user,time,args`):
+    /// the container's main process as PID 1, then `ps` itself, which `kubectl exec`
+    /// started in the container's PID namespace (containerd's first exec is PID 7).
+    fn ps(&self, out: &mut Output) -> i32 {
+        let Some(pod) = self.pod() else { return 1 };
+        let container = pod.spec.as_ref().and_then(|s| {
+            s.containers
+                .iter()
+                .find(|c| c.image.as_deref() == Some(self.image.as_str()))
+        });
+        let argv: Vec<String> = container
+            .map(|c| {
+                c.command
+                    .iter()
+                    .flatten()
+                    .chain(c.args.iter().flatten())
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let main = if argv.is_empty() {
+            "/bin/sh".to_string()
+        } else {
+            argv.join(" ")
+        };
+        out.out("PID   USER     TIME  COMMAND\n");
+        out.out(&format!("{:>5} {:<8} {:>5} {main}\n", 1, "root", "0:00"));
+        out.out(&format!("{:>5} {:<8} {:>5} ps\n", 7, "root", "0:00"));
+        0
+    }
+
     fn read(&self, path: &str) -> Result<String, String> {
         let owned = abs_path(path);
         let path = owned.as_str();
@@ -433,6 +590,14 @@ impl PodHost<'_> {
             "/etc/resolv.conf" => Ok(ResolvConf::for_namespace(&self.pod.namespace).render()),
             "/etc/hosts" => Ok(hosts_file(&pod)),
             "/etc/hostname" => Ok(format!("{}\n", pod_hostname(&pod))),
+            // The busybox images have no os-release; the others of this userland are
+            // alpine-based.
+            "/etc/os-release" | "/etc/alpine-release"
+                if matches!(parse_image(&self.image).0.as_str(), "busybox" | "busyboxplus") =>
+            {
+                Err("No such file or directory".into())
+            }
+            "/etc/alpine-release" if self.ul() == Userland::Busybox => Ok("3.22.1\n".into()),
             "/etc/os-release" => Ok(match self.ul() {
                 Userland::Busybox => "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.22.1\nPRETTY_NAME=\"Alpine Linux v3.22\"\nHOME_URL=\"https://alpinelinux.org/\"\nBUG_REPORT_URL=\"https://gitlab.alpinelinux.org/alpine/aports/-/issues\"\n".into(),
                 _ => "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL=\"https://www.debian.org/\"\nSUPPORT_URL=\"https://www.debian.org/support\"\nBUG_REPORT_URL=\"https://bugs.debian.org/\"\n".into(),
@@ -546,7 +711,7 @@ impl Host for PodHost<'_> {
         let Some(prog0) = argv.first() else { return 0 };
         let prog = prog0.rsplit('/').next().unwrap_or(prog0).to_string();
         let args = &argv[1..];
-        if !has_program(&self.image, &prog) {
+        if !has_program(&self.image, &prog) && !self.installed(&prog) {
             return self.not_found(prog0, out);
         }
         match prog.as_str() {
@@ -569,6 +734,8 @@ impl Host for PodHost<'_> {
                     out,
                 )
             }
+            "ps" => self.ps(out),
+            "apk" => self.apk(args, out),
             "ping" => ping(self, args, out),
             "nc" => nc(self, args, out),
             "ip" | "ifconfig" => ip_cmd(self, &prog, args, out),

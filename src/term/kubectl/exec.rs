@@ -235,7 +235,7 @@ pub fn exec(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     // The program must exist in the image (containerd's exec error otherwise).
     let prog = a.command[0].clone();
     let image = ct.image.clone().unwrap_or_default();
-    if !program_exists(&image, &prog) {
+    if !program_exists(ctx.cluster, &key, &image, &prog) {
         let id = exec_id(ctx.cluster);
         return fail(
             out,
@@ -259,9 +259,10 @@ pub fn exec(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     code
 }
 
-/// Whether `prog` can be exec'd directly in the image (absolute paths included).
-fn program_exists(image: &str, prog: &str) -> bool {
+/// Whether `prog` can be exec'd directly in the container (absolute paths included).
+fn program_exists(cluster: &crate::cluster::Cluster, pod: &Key, image: &str, prog: &str) -> bool {
     crate::term::pod::image_has_program(image, prog)
+        || crate::term::pod::apk_installed(cluster, pod, prog)
 }
 
 // ------------------------------------------------------------------ logs
