@@ -508,11 +508,49 @@ pub fn install(c: &mut Cluster) {
             put(c, p);
         }
     }
+    put(c, coredns_configmap());
     // Pods created here start through the kubelet like any other.
     let keys: Vec<super::Key> = c.store.list("Pod").map(super::Key::of).collect();
     for k in keys {
         super::kubelet::pod_bound(c, &k);
     }
+}
+
+/// kube-system/coredns: the Corefile kubeadm installs (REFERENCE.md section 6; k/k
+/// `cmd/kubeadm/app/phases/addons/dns/manifests.go`), which the DNS model follows.
+fn coredns_configmap() -> Object {
+    const COREFILE: &str = ".:53 {
+    errors
+    health {
+       lameduck 5s
+    }
+    ready
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+       pods insecure
+       fallthrough in-addr.arpa ip6.arpa
+       ttl 30
+    }
+    prometheus :9153
+    forward . /etc/resolv.conf {
+       max_concurrent 1000
+    }
+    cache 30 {
+       disable success cluster.local
+       disable denial cluster.local
+    }
+    loop
+    reload
+    loadbalance
+}
+";
+    let mut body = serde_json::Map::new();
+    body.insert("data".into(), serde_json::json!({ "Corefile": COREFILE }));
+    let kind = kinds::by_kind_name("ConfigMap").unwrap_or(&kinds::RESOURCE_TYPES[0]);
+    Object::from(GenericObject {
+        kind,
+        metadata: meta("coredns", "kube-system"),
+        body,
+    })
 }
 
 fn svc_port(name: &str, port: i32, proto: &str) -> ServicePort {
