@@ -122,4 +122,5 @@ transcripts! {
     t98_expose_ports_and_command_aliases => "98-expose-ports-and-command-aliases.txt",
     t99_alpine_ps_and_apk => "99-alpine-ps-and-apk.txt",
     t100_coredns_configmap => "100-coredns-configmap.txt",
+    t101_statefulset_headless => "101-statefulset-headless.txt",
 }

@@ -225,7 +225,7 @@ pub static RESOURCE_TYPES: &[ResourceType] = &[
         "apps",
         "v1",
         true,
-        false
+        true
     ),
     rt!(
         "HorizontalPodAutoscaler",

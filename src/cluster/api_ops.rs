@@ -186,7 +186,7 @@ impl Cluster {
         meta.uid = Some(uid);
         meta.creation_timestamp = Some(now);
         meta.generate_name = meta.generate_name.take();
-        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_)) {
+        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_)) || is_statefulset(&obj) {
             obj.meta_mut().generation = Some(1);
         }
         if let Object::Pod(pod) = &mut obj {
@@ -243,6 +243,13 @@ impl Cluster {
             (Object::Namespace(n), Object::Namespace(o)) => {
                 Arc::make_mut(n).status = o.status.clone()
             }
+            (Object::Generic(n), Object::Generic(o)) if is_statefulset(&old) => {
+                let body = &mut Arc::make_mut(n).body;
+                match o.body.get("status") {
+                    Some(status) => body.insert("status".into(), status.clone()),
+                    None => body.remove("status"),
+                };
+            }
             _ => {}
         }
         if let (Object::Service(n), Object::Service(o)) = (&mut obj, &old) {
@@ -261,7 +268,7 @@ impl Cluster {
             }
         }
         // generation counts spec changes.
-        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_)) {
+        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_)) || is_statefulset(&obj) {
             let spec_of = |o: &Object| o.to_json().get("spec").cloned();
             if spec_of(&obj) != spec_of(&old) {
                 obj.meta_mut().generation = Some(old.meta().generation.unwrap_or(1) + 1);
@@ -890,6 +897,12 @@ pub fn three_way(
 }
 
 /// A fresh ObjectMeta with name and namespace.
+/// StatefulSets are stored as generic objects but have a controller (and so a generation
+/// and a status that belongs to it).
+fn is_statefulset(obj: &Object) -> bool {
+    matches!(obj, Object::Generic(g) if g.kind.kind == "StatefulSet")
+}
+
 pub fn meta(name: &str, namespace: &str) -> ObjectMeta {
     ObjectMeta {
         name: Some(name.to_string()),

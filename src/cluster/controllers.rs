@@ -37,6 +37,10 @@ pub fn run_all(c: &mut Cluster) {
     absorb(c);
     replicasets(c);
     absorb(c);
+    for key in c.work.statefulsets.take() {
+        super::statefulsets::sync_statefulset(c, &key);
+    }
+    absorb(c);
     garbage_collect(c);
     absorb(c);
     schedule(c);
@@ -67,6 +71,7 @@ pub fn run_all(c: &mut Cluster) {
 pub(crate) struct Work {
     deployments: KeyQueue,
     replicasets: KeyQueue,
+    statefulsets: KeyQueue,
     /// Objects whose owners may be gone.
     garbage: KeyQueue,
     /// Pods that may need a node or a kubelet.
@@ -98,7 +103,7 @@ impl KeyQueue {
     }
 
     /// Everything queued, in key order; the queue is left empty.
-    fn take(&mut self) -> Vec<Key> {
+    pub(crate) fn take(&mut self) -> Vec<Key> {
         let mut keys: Vec<Key> = std::mem::take(&mut self.0).into_iter().collect();
         keys.sort_unstable();
         keys
@@ -115,6 +120,7 @@ impl Work {
     pub(crate) fn is_empty(&self) -> bool {
         self.deployments.is_empty()
             && self.replicasets.is_empty()
+            && self.statefulsets.is_empty()
             && self.garbage.is_empty()
             && self.unbound.is_empty()
             && self.services.is_empty()
@@ -218,6 +224,7 @@ fn note_change(
                     }
                     work.replicasets.insert(rs);
                 }
+                work.statefulsets.extend(owner_key(o.meta(), "StatefulSet"));
                 for (k, v) in o.meta().labels.iter().flatten() {
                     work.services
                         .extend(store.services_selecting(ns, k, v).cloned());
@@ -250,6 +257,9 @@ fn note_change(
         }
         "Deployment" if !own_status_write(old, new) => {
             work.deployments.insert(key.clone());
+        }
+        "StatefulSet" if new.is_some() => {
+            work.statefulsets.insert(key.clone());
         }
         "Service" => {
             work.services.insert(key.clone());
@@ -311,7 +321,7 @@ fn is_terminal(pod: &Pod) -> bool {
     )
 }
 
-fn controller_uid(m: &ObjectMeta) -> Option<&str> {
+pub(crate) fn controller_uid(m: &ObjectMeta) -> Option<&str> {
     m.owner_references
         .as_ref()?
         .iter()
@@ -319,7 +329,7 @@ fn controller_uid(m: &ObjectMeta) -> Option<&str> {
         .map(|o| o.uid.as_str())
 }
 
-fn owner_ref(kind: &str, api_version: &str, m: &ObjectMeta) -> OwnerReference {
+pub(crate) fn owner_ref(kind: &str, api_version: &str, m: &ObjectMeta) -> OwnerReference {
     OwnerReference {
         api_version: api_version.into(),
         kind: kind.into(),
@@ -338,7 +348,10 @@ fn as_pod(o: &Object) -> Option<&Pod> {
 }
 
 /// Pods whose controller is the object with this uid, in key order.
-fn controlled_pods<'a>(c: &'a Cluster, uid: &'a str) -> impl Iterator<Item = &'a Pod> + 'a {
+pub(crate) fn controlled_pods<'a>(
+    c: &'a Cluster,
+    uid: &'a str,
+) -> impl Iterator<Item = &'a Pod> + 'a {
     c.store
         .dependents(uid)
         .filter(|k| k.kind == "Pod")

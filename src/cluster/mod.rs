@@ -12,6 +12,7 @@ pub mod controllers;
 pub mod events;
 pub mod images;
 pub mod kubelet;
+pub mod statefulsets;
 pub mod store;
 
 use std::collections::{BTreeMap, HashSet};

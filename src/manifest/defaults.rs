@@ -23,7 +23,73 @@ pub fn apply_defaults(obj: &mut Object) {
         Object::Deployment(d) => deployment(std::sync::Arc::make_mut(d)),
         Object::ReplicaSet(r) => replica_set(std::sync::Arc::make_mut(r)),
         Object::Namespace(n) => namespace(std::sync::Arc::make_mut(n)),
+        Object::Generic(g) if g.kind.kind == "StatefulSet" => {
+            statefulset(&mut std::sync::Arc::make_mut(g).body)
+        }
         _ => {}
+    }
+}
+
+/// `SetDefaults_StatefulSet` (apps/v1) on the stored JSON (StatefulSets are kept as
+/// generic objects), and the pod defaults in its template.
+pub fn statefulset(body: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::json;
+    let Some(spec) = body
+        .entry("spec")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+    else {
+        return;
+    };
+    spec.entry("podManagementPolicy")
+        .or_insert_with(|| json!("OrderedReady"));
+    spec.entry("replicas").or_insert_with(|| json!(1));
+    spec.entry("revisionHistoryLimit")
+        .or_insert_with(|| json!(10));
+    if let Some(strategy) = spec
+        .entry("updateStrategy")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+    {
+        strategy
+            .entry("type")
+            .or_insert_with(|| json!("RollingUpdate"));
+        if strategy.get("type") == Some(&json!("RollingUpdate")) {
+            if let Some(rolling) = strategy
+                .entry("rollingUpdate")
+                .or_insert_with(|| json!({}))
+                .as_object_mut()
+            {
+                rolling.entry("partition").or_insert_with(|| json!(0));
+            }
+        }
+    }
+    if let Some(retention) = spec
+        .entry("persistentVolumeClaimRetentionPolicy")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+    {
+        retention
+            .entry("whenDeleted")
+            .or_insert_with(|| json!("Retain"));
+        retention
+            .entry("whenScaled")
+            .or_insert_with(|| json!("Retain"));
+    }
+    let Some(template) = spec.get("template").cloned() else {
+        return;
+    };
+    let Ok(mut template) = crate::api::object::decode::<k8s_openapi::api::core::v1::PodTemplateSpec>(
+        template,
+        &mut |_| {},
+    ) else {
+        return;
+    };
+    if let Some(pod) = template.spec.as_mut() {
+        pod_spec(pod);
+    }
+    if let Ok(v) = serde_json::to_value(&template) {
+        spec.insert("template".into(), v);
     }
 }
 

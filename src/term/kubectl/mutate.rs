@@ -1353,6 +1353,13 @@ pub fn scale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 .get_or_insert_with(Default::default)
                 .replicas = Some(replicas)
         }
+        Object::Generic(g) if g.kind.kind == "StatefulSet" => {
+            let body = &mut Arc::make_mut(g).body;
+            let spec = body.entry("spec").or_insert_with(|| serde_json::json!({}));
+            if let Some(spec) = spec.as_object_mut() {
+                spec.insert("replicas".into(), serde_json::json!(replicas));
+            }
+        }
         other => return fail(out, &format!("cannot scale a {}", other.kind())),
     }
     match ctx.cluster.update(obj) {

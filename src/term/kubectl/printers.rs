@@ -265,6 +265,7 @@ pub fn headers(kind: &str, wide: bool) -> Vec<&'static str> {
             &["CONTAINERS", "IMAGES", "SELECTOR"],
         ),
         "ConfigMap" => (&["NAME", "DATA", "AGE"], &[]),
+        "StatefulSet" => (&["NAME", "READY", "AGE"], &["CONTAINERS", "IMAGES"]),
         "Secret" => (&["NAME", "TYPE", "DATA", "AGE"], &[]),
         _ => (&["NAME", "AGE"], &[]),
     };
@@ -325,6 +326,7 @@ pub fn row(obj: &Object, now: Millis, wide: bool) -> Vec<String> {
                 vec![obj.name().into(), cidrs, age]
             }
             "DaemonSet" => daemonset_row(obj.name(), &g.body, age, wide),
+            "StatefulSet" => statefulset_row(obj.name(), &g.body, age, wide),
             "Ingress" => ingress_row(obj.name(), &g.body, age),
             "ConfigMap" => {
                 let n = ["data", "binaryData"]
@@ -414,6 +416,46 @@ fn ingress_row(
 /// `printDaemonSet` for a stored (not simulated) DaemonSet: the status counts, the pod
 /// template's nodeSelector (`labels.FormatLabels`), and with -o wide its containers,
 /// images and selector.
+/// printers.go printStatefulSet: READY is readyReplicas/spec.replicas.
+fn statefulset_row(
+    name: &str,
+    body: &serde_json::Map<String, serde_json::Value>,
+    age: String,
+    wide: bool,
+) -> Vec<String> {
+    let spec = body.get("spec");
+    let desired = spec
+        .and_then(|s| s.get("replicas"))
+        .and_then(|v| v.as_i64())
+        .unwrap_or(1);
+    let ready = body
+        .get("status")
+        .and_then(|s| s.get("readyReplicas"))
+        .and_then(|v| v.as_i64())
+        .unwrap_or(0);
+    let mut row = vec![name.to_string(), format!("{ready}/{desired}"), age];
+    if wide {
+        let containers: Vec<&serde_json::Value> = spec
+            .and_then(|s| s.get("template"))
+            .and_then(|t| t.get("spec"))
+            .and_then(|p| p.get("containers"))
+            .and_then(|c| c.as_array())
+            .into_iter()
+            .flatten()
+            .collect();
+        for field in ["name", "image"] {
+            row.push(
+                containers
+                    .iter()
+                    .filter_map(|c| c.get(field).and_then(|v| v.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+        }
+    }
+    row
+}
+
 fn daemonset_row(
     name: &str,
     body: &serde_json::Map<String, serde_json::Value>,

@@ -237,6 +237,54 @@ fn deployment_status(obj: &Object) -> (String, bool) {
     )
 }
 
+/// kubectl polymorphichelpers/rollout_status.go StatefulSetStatusViewer. The API
+/// server defaults updateStrategy to RollingUpdate with partition 0, so a StatefulSet
+/// that set none ends in "partitioned roll out complete".
+fn statefulset_status(obj: &Object) -> Result<(String, bool), String> {
+    let Object::Generic(set) = obj else {
+        return Ok((String::new(), true));
+    };
+    let num = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_i64());
+    let spec = set.body.get("spec");
+    let status = set.body.get("status");
+    let field = |k: &str| num(status.and_then(|s| s.get(k))).unwrap_or(0);
+    let strategy = spec.and_then(|s| s.get("updateStrategy"));
+    let strategy_type = strategy
+        .and_then(|s| s.get("type"))
+        .and_then(|t| t.as_str())
+        .unwrap_or("RollingUpdate");
+    if strategy_type != "RollingUpdate" {
+        return Err("rollout status is only available for RollingUpdate strategy type".into());
+    }
+    let observed = field("observedGeneration");
+    if observed == 0 || set.metadata.generation.unwrap_or(0) > observed {
+        return Ok((
+            "Waiting for statefulset spec update to be observed...\n".into(),
+            false,
+        ));
+    }
+    let replicas = num(spec.and_then(|s| s.get("replicas"))).unwrap_or(1);
+    let ready = field("readyReplicas");
+    if ready < replicas {
+        return Ok((
+            format!("Waiting for {} pods to be ready...\n", replicas - ready),
+            false,
+        ));
+    }
+    let partition = num(strategy
+        .and_then(|s| s.get("rollingUpdate"))
+        .and_then(|r| r.get("partition")))
+    .unwrap_or(0);
+    let updated = field("updatedReplicas");
+    if updated < replicas - partition {
+        return Ok((format!("Waiting for partitioned roll out to finish: {updated} out of {} new pods have been updated...\n", replicas - partition), false));
+    }
+    Ok((
+        format!("partitioned roll out complete: {updated} new pods have been updated...\n"),
+        true,
+    ))
+}
+
 pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let sub = a.rest(1).first().cloned().unwrap_or_default();
     let words = a.rest(2).to_vec();
@@ -251,7 +299,8 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let Some(name) = t.name.clone() else {
         return fail(out, "required resource not specified");
     };
-    if t.rt.kind != "Deployment" {
+    let is_statefulset = t.rt.kind == "StatefulSet";
+    if t.rt.kind != "Deployment" && !(is_statefulset && sub == "status") {
         return fail(
             out,
             &format!("no status viewer has been implemented for {}", t.rt.kind),
@@ -276,7 +325,14 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                     out.err(&format!("{}\n", not_found(t.rt, &name)));
                     return 1;
                 };
-                let (msg, done) = deployment_status(&obj);
+                let (msg, done) = if is_statefulset {
+                    match statefulset_status(&obj) {
+                        Ok(status) => status,
+                        Err(e) => return fail(out, &e),
+                    }
+                } else {
+                    deployment_status(&obj)
+                };
                 if done {
                     out.out(&msg);
                     return 0;

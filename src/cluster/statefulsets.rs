@@ -1,0 +1,257 @@
+//! The StatefulSet controller (k/k `pkg/controller/statefulset`): pods with stable names
+//! `NAME-0` .. `NAME-(N-1)`, each with `hostname` = its name and `subdomain` =
+//! `spec.serviceName`, so the governing headless Service gives each pod its own DNS
+//! name (`web-0.nginx.default.svc.cluster.local`). With the default `OrderedReady`
+//! policy a pod is created only when every lower ordinal is Running and Ready, and
+//! scaling down removes the highest ordinal first, one at a time; `Parallel` does not
+//! wait. A deleted pod comes back under the same name once the old one is gone.
+//!
+//! StatefulSets are stored as [`GenericObject`]s: the controller reads the fields it
+//! needs from the JSON body and writes `status` back into it.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use k8s_openapi::api::core::v1::{Pod, PodStatus, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde_json::{json, Value};
+
+use super::controllers::{controlled_pods, is_pod_ready, is_terminating, owner_ref, template_hash};
+use super::{Cluster, Key};
+use crate::api::{GenericObject, Object};
+
+/// A hostile replica count cannot make more pods than this in one pass.
+const MAX_PODS_PER_SYNC: i64 = 500;
+
+/// The StatefulSet's own name and ordinal of one of its pods (`web-3` -> 3).
+fn ordinal(set_name: &str, pod_name: &str) -> Option<i64> {
+    pod_name
+        .strip_prefix(set_name)?
+        .strip_prefix('-')?
+        .parse()
+        .ok()
+}
+
+pub(crate) fn sync_statefulset(c: &mut Cluster, key: &Key) {
+    let Some(Object::Generic(set)) = c.store.get(key) else {
+        return;
+    };
+    let set: Arc<GenericObject> = set.clone();
+    if is_terminating(&set.metadata) {
+        return;
+    }
+    let ns = key.namespace.clone();
+    let name = key.name.clone();
+    let uid = set.metadata.uid.clone().unwrap_or_default();
+    let spec = set.body.get("spec").cloned().unwrap_or(Value::Null);
+    let replicas = spec
+        .get("replicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(1)
+        .clamp(0, MAX_PODS_PER_SYNC);
+    let parallel = spec.get("podManagementPolicy").and_then(Value::as_str) == Some("Parallel");
+    let service_name = spec
+        .get("serviceName")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let template_json = spec.get("template").cloned().unwrap_or(Value::Null);
+    // Through the crate's one decoder: no new deserializer instances in the bundle.
+    let Ok(template) =
+        crate::api::object::decode::<PodTemplateSpec>(template_json.clone(), &mut |_| {})
+    else {
+        return;
+    };
+    let revision = format!("{name}-{}", template_hash(&template_json));
+
+    // The pods it owns, by ordinal: (terminating, running and ready).
+    let pods: BTreeMap<i64, (bool, bool)> = controlled_pods(c, &uid)
+        .filter_map(|p| {
+            let n = ordinal(&name, p.metadata.name.as_deref()?)?;
+            Some((n, (is_terminating(&p.metadata), is_pod_ready(p))))
+        })
+        .collect();
+    let set_obj = Object::Generic(set.clone());
+
+    // Create what is missing, lowest ordinal first.
+    for n in 0..replicas {
+        match pods.get(&n) {
+            // OrderedReady waits for each pod to be Running and Ready (and for a
+            // deleted one to be gone) before it touches the next.
+            Some((terminating, ready)) => {
+                if !parallel && (*terminating || !*ready) {
+                    break;
+                }
+            }
+            None => {
+                if c.store.len() >= super::store::MAX_OBJECTS {
+                    break;
+                }
+                let pod_name = format!("{name}-{n}");
+                let pod = new_pod(
+                    c,
+                    &set.metadata,
+                    &template,
+                    &pod_name,
+                    n,
+                    &revision,
+                    service_name.as_deref(),
+                );
+                c.store.put(pod);
+                c.record_event(
+                    &set_obj,
+                    "Normal",
+                    "SuccessfulCreate",
+                    &format!("create Pod {pod_name} in StatefulSet {name} successful"),
+                    "statefulset-controller",
+                    None,
+                );
+                if !parallel {
+                    break;
+                }
+            }
+        }
+    }
+
+    // Scale down from the highest ordinal: OrderedReady one at a time, after the
+    // previous one is gone.
+    let extra: Vec<(i64, bool)> = pods
+        .iter()
+        .rev()
+        .filter(|(n, _)| **n >= replicas)
+        .map(|(n, (terminating, _))| (*n, *terminating))
+        .collect();
+    if parallel || !extra.iter().any(|(_, terminating)| *terminating) {
+        for (n, terminating) in extra {
+            if terminating {
+                continue;
+            }
+            let pod_name = format!("{name}-{n}");
+            c.delete_pod(&Key::new("Pod", &ns, &pod_name), None);
+            c.record_event(
+                &set_obj,
+                "Normal",
+                "SuccessfulDelete",
+                &format!("delete Pod {pod_name} in StatefulSet {name} successful"),
+                "statefulset-controller",
+                None,
+            );
+            if !parallel {
+                break;
+            }
+        }
+    }
+
+    write_status(c, key, &uid, &revision);
+}
+
+/// The pod for one ordinal: the template, plus the identity the controller adds
+/// (stateful_set_utils.go newStatefulSetPod / initIdentity / updateIdentity).
+fn new_pod(
+    c: &mut Cluster,
+    set: &ObjectMeta,
+    template: &PodTemplateSpec,
+    pod_name: &str,
+    n: i64,
+    revision: &str,
+    service_name: Option<&str>,
+) -> Object {
+    let tmeta = template.metadata.as_ref();
+    let mut labels = tmeta.and_then(|m| m.labels.clone()).unwrap_or_default();
+    labels.insert("apps.kubernetes.io/pod-index".into(), n.to_string());
+    labels.insert("controller-revision-hash".into(), revision.to_string());
+    labels.insert(
+        "statefulset.kubernetes.io/pod-name".into(),
+        pod_name.to_string(),
+    );
+    let mut spec = template.spec.clone().unwrap_or_default();
+    spec.hostname = Some(pod_name.to_string());
+    spec.subdomain = service_name.map(str::to_string);
+    let mut pod = Pod {
+        metadata: ObjectMeta {
+            name: Some(pod_name.to_string()),
+            namespace: set.namespace.clone(),
+            labels: Some(labels),
+            annotations: tmeta.and_then(|m| m.annotations.clone()),
+            owner_references: Some(vec![owner_ref("StatefulSet", "apps/v1", set)]),
+            uid: Some(c.store.new_uid()),
+            creation_timestamp: Some(c.now_time()),
+            ..Default::default()
+        },
+        spec: Some(spec),
+        status: Some(PodStatus {
+            phase: Some("Pending".into()),
+            qos_class: Some("BestEffort".into()),
+            ..Default::default()
+        }),
+    };
+    crate::manifest::defaults::mount_service_account_token(&mut pod);
+    let mut pod = Object::from(pod);
+    crate::manifest::defaults::apply_defaults(&mut pod);
+    pod
+}
+
+/// status as the controller writes it (v1.33 fields; zero counts are left out, as
+/// their `omitempty` tags do, except `replicas`, `availableReplicas` and `collisionCount`).
+fn write_status(c: &mut Cluster, key: &Key, uid: &str, revision: &str) {
+    let active: Vec<&Pod> = controlled_pods(c, uid)
+        .filter(|p| !is_terminating(&p.metadata))
+        .collect();
+    let replicas = active.len() as i64;
+    let ready = active.iter().filter(|p| is_pod_ready(p)).count() as i64;
+    let updated = active
+        .iter()
+        .filter(|p| {
+            p.metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get("controller-revision-hash"))
+                .map(String::as_str)
+                == Some(revision)
+        })
+        .count() as i64;
+    let Some(Object::Generic(set)) = c.store.get(key) else {
+        return;
+    };
+    // Keys in the order the API server's JSON has them (alphabetical).
+    let mut status = serde_json::Map::new();
+    // apps/v1 StatefulSetStatus: availableReplicas has no omitempty, the others do.
+    status.insert("availableReplicas".into(), json!(ready));
+    status.insert("collisionCount".into(), json!(0));
+    put_count(&mut status, "currentReplicas", updated);
+    status.insert("currentRevision".into(), json!(revision));
+    if let Some(g) = set.metadata.generation {
+        status.insert("observedGeneration".into(), json!(g));
+    }
+    put_count(&mut status, "readyReplicas", ready);
+    status.insert("replicas".into(), json!(replicas));
+    status.insert("updateRevision".into(), json!(revision));
+    put_count(&mut status, "updatedReplicas", updated);
+    let status = Value::Object(status);
+    if set.body.get("status") == Some(&status) {
+        return;
+    }
+    let mut set = (**set).clone();
+    set.body.insert("status".into(), status);
+    c.store.put(Object::Generic(Arc::new(set)));
+}
+
+/// An `omitempty` count: written only when it is not zero.
+fn put_count(status: &mut serde_json::Map<String, Value>, key: &str, n: i64) {
+    if n > 0 {
+        status.insert(key.into(), json!(n));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinals_come_from_the_set_name() {
+        assert_eq!(ordinal("web", "web-0"), Some(0));
+        assert_eq!(ordinal("web", "web-12"), Some(12));
+        assert_eq!(ordinal("web", "web2-1"), None);
+        assert_eq!(ordinal("web", "web-x"), None);
+    }
+}
