@@ -957,7 +957,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let ip_line = if let Some(host) = &s.external_name {
             format!("ExternalName → {}", short(host, 22))
         } else if s.headless() {
-            format!("{} · headless (no virtual IP)", s.type_)
+            "None · headless, no virtual IP".to_string()
         } else {
             format!("{} {}", s.type_, s.cluster_ip)
         };
