@@ -64,13 +64,22 @@ pub(crate) fn sync_statefulset(c: &mut Cluster, key: &Key) {
     };
     let revision = format!("{name}-{}", template_hash(&template_json));
 
-    // The pods it owns, by ordinal: (terminating, running and ready).
-    let pods: BTreeMap<i64, (bool, bool)> = controlled_pods(c, &uid)
+    // The pods it owns, by ordinal: whether terminating, whether Running and Ready, and
+    // the revision it was made from.
+    let pods: BTreeMap<i64, PodState> = controlled_pods(c, &uid)
         .filter_map(|p| {
             let n = ordinal(&name, p.metadata.name.as_deref()?)?;
-            Some((n, (is_terminating(&p.metadata), is_pod_ready(p))))
+            Some((
+                n,
+                PodState {
+                    terminating: is_terminating(&p.metadata),
+                    ready: is_pod_ready(p),
+                    revision: pod_revision(p).map(str::to_string),
+                },
+            ))
         })
         .collect();
+    let mut acted = false;
     let set_obj = Object::Generic(set.clone());
 
     // Create what is missing, lowest ordinal first.
@@ -78,8 +87,8 @@ pub(crate) fn sync_statefulset(c: &mut Cluster, key: &Key) {
         match pods.get(&n) {
             // OrderedReady waits for each pod to be Running and Ready (and for a
             // deleted one to be gone) before it touches the next.
-            Some((terminating, ready)) => {
-                if !parallel && (*terminating || !*ready) {
+            Some(pod) => {
+                if !parallel && (pod.terminating || !pod.ready) {
                     break;
                 }
             }
@@ -98,6 +107,7 @@ pub(crate) fn sync_statefulset(c: &mut Cluster, key: &Key) {
                     service_name.as_deref(),
                 );
                 c.store.put(pod);
+                acted = true;
                 c.record_event(
                     &set_obj,
                     "Normal",
@@ -119,30 +129,79 @@ pub(crate) fn sync_statefulset(c: &mut Cluster, key: &Key) {
         .iter()
         .rev()
         .filter(|(n, _)| **n >= replicas)
-        .map(|(n, (terminating, _))| (*n, *terminating))
+        .map(|(n, pod)| (*n, pod.terminating))
         .collect();
     if parallel || !extra.iter().any(|(_, terminating)| *terminating) {
         for (n, terminating) in extra {
             if terminating {
                 continue;
             }
-            let pod_name = format!("{name}-{n}");
-            c.delete_pod(&Key::new("Pod", &ns, &pod_name), None);
-            c.record_event(
-                &set_obj,
-                "Normal",
-                "SuccessfulDelete",
-                &format!("delete Pod {pod_name} in StatefulSet {name} successful"),
-                "statefulset-controller",
-                None,
-            );
+            delete_for(c, &set_obj, &ns, &name, n);
+            acted = true;
             if !parallel {
                 break;
             }
         }
     }
 
+    // RollingUpdate (the default): once every pod is there, Running and Ready, the
+    // highest ordinal (down to the partition) not made from the current template is
+    // deleted; the creation above brings it back from the new template next time.
+    let strategy = spec.get("updateStrategy");
+    let rolling = strategy
+        .and_then(|s| s.get("type"))
+        .and_then(Value::as_str)
+        .unwrap_or("RollingUpdate")
+        == "RollingUpdate";
+    let partition = strategy
+        .and_then(|s| s.get("rollingUpdate"))
+        .and_then(|r| r.get("partition"))
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
+        .max(0);
+    let settled = (0..replicas).all(|n| pods.get(&n).is_some_and(|p| !p.terminating && p.ready))
+        && !pods.values().any(|p| p.terminating);
+    if rolling && settled && !acted {
+        let outdated = (partition..replicas).rev().find(|n| {
+            pods.get(n)
+                .is_some_and(|p| p.revision.as_deref() != Some(&revision))
+        });
+        if let Some(n) = outdated {
+            delete_for(c, &set_obj, &ns, &name, n);
+        }
+    }
+
     write_status(c, key, &uid, &revision);
+}
+
+/// What the controller needs to know of one of its pods.
+struct PodState {
+    terminating: bool,
+    ready: bool,
+    revision: Option<String>,
+}
+
+/// The `controller-revision-hash` label: the revision a pod was made from.
+fn pod_revision(p: &Pod) -> Option<&str> {
+    p.metadata
+        .labels
+        .as_ref()?
+        .get("controller-revision-hash")
+        .map(String::as_str)
+}
+
+/// Deletes pod `n` of the set, with stateful_pod_control.go's event.
+fn delete_for(c: &mut Cluster, set_obj: &Object, ns: &str, name: &str, n: i64) {
+    let pod_name = format!("{name}-{n}");
+    c.delete_pod(&Key::new("Pod", ns, &pod_name), None);
+    c.record_event(
+        set_obj,
+        "Normal",
+        "SuccessfulDelete",
+        &format!("delete Pod {pod_name} in StatefulSet {name} successful"),
+        "statefulset-controller",
+        None,
+    );
 }
 
 /// The pod for one ordinal: the template, plus the identity the controller adds
@@ -199,27 +258,33 @@ fn write_status(c: &mut Cluster, key: &Key, uid: &str, revision: &str) {
         .collect();
     let replicas = active.len() as i64;
     let ready = active.iter().filter(|p| is_pod_ready(p)).count() as i64;
-    let updated = active
-        .iter()
-        .filter(|p| {
-            p.metadata
-                .labels
-                .as_ref()
-                .and_then(|l| l.get("controller-revision-hash"))
-                .map(String::as_str)
-                == Some(revision)
-        })
-        .count() as i64;
+    let at = |rev: &str| {
+        active
+            .iter()
+            .filter(|p| pod_revision(p) == Some(rev))
+            .count() as i64
+    };
+    let updated = at(revision);
     let Some(Object::Generic(set)) = c.store.get(key) else {
         return;
     };
+    // The current revision stays the old one until every pod is at the update revision.
+    let stored_current = set
+        .body
+        .get("status")
+        .and_then(|s| s.get("currentRevision"))
+        .and_then(Value::as_str)
+        .filter(|_| updated < replicas)
+        .unwrap_or(revision)
+        .to_string();
+    let current = at(&stored_current);
     // Keys in the order the API server's JSON has them (alphabetical).
     let mut status = serde_json::Map::new();
     // apps/v1 StatefulSetStatus: availableReplicas has no omitempty, the others do.
     status.insert("availableReplicas".into(), json!(ready));
     status.insert("collisionCount".into(), json!(0));
-    put_count(&mut status, "currentReplicas", updated);
-    status.insert("currentRevision".into(), json!(revision));
+    put_count(&mut status, "currentReplicas", current);
+    status.insert("currentRevision".into(), json!(stored_current));
     if let Some(g) = set.metadata.generation {
         status.insert("observedGeneration".into(), json!(g));
     }

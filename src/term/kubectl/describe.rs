@@ -2130,8 +2130,70 @@ pub fn describe_object(c: &Cluster, obj: &Object) -> String {
             };
             describe_generic(c, &g, &[])
         }
+        Object::Generic(g) if g.kind.kind == "StatefulSet" => {
+            describe_statefulset(c, g, &events).unwrap_or_else(|| describe_generic(c, g, &events))
+        }
         Object::Generic(g) => describe_generic(c, g, &events),
     }
+}
+
+/// describe.go StatefulSetDescriber (StatefulSets are stored as generic JSON; `None`
+/// when the stored spec does not decode, and the generic describer is used).
+fn describe_statefulset(c: &Cluster, g: &GenericObject, events: &[&Event]) -> Option<String> {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+    let spec = g.body.get("spec")?;
+    let selector: LabelSelector =
+        crate::api::object::decode(spec.get("selector")?.clone(), &mut |_| {}).ok()?;
+    let template: PodTemplateSpec =
+        crate::api::object::decode(spec.get("template")?.clone(), &mut |_| {}).ok()?;
+    let num = |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_i64);
+    let m = &g.metadata;
+    let mut w = W::default();
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+    let ct = m
+        .creation_timestamp
+        .as_ref()
+        .map(rfc1123z)
+        .unwrap_or_else(zero_time);
+    w.w(0, &format!("CreationTimestamp:\t{ct}\n"));
+    w.w(
+        0,
+        &format!("Selector:\t{}\n", selector_string(Some(&selector))),
+    );
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    w.w(
+        0,
+        &format!(
+            "Replicas:\t{} desired | {} total\n",
+            num(spec.get("replicas")).unwrap_or(1),
+            num(g.body.get("status").and_then(|s| s.get("replicas"))).unwrap_or(0)
+        ),
+    );
+    let strategy = spec.get("updateStrategy");
+    let strategy_type = strategy
+        .and_then(|s| s.get("type"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("");
+    w.w(0, &format!("Update Strategy:\t{strategy_type}\n"));
+    if let Some(partition) = num(strategy
+        .and_then(|s| s.get("rollingUpdate"))
+        .and_then(|r| r.get("partition")))
+    {
+        w.w(1, &format!("Partition:\t{partition}\n"));
+    }
+    let sel = Selector::from_label_selector(&selector);
+    let (r, wt, s, f) = pod_phases(c, meta_ns(m), &sel, m.uid.as_deref());
+    w.w(
+        0,
+        &format!("Pods Status:\t{r} Running / {wt} Waiting / {s} Succeeded / {f} Failed\n"),
+    );
+    describe_pod_template(&mut w, Some(&template));
+    // describeVolumeClaimTemplates: the playground has no PersistentVolumeClaims.
+    w.w(0, "Volume Claims:\t<none>\n");
+    describe_events(&mut w, events, c.now);
+    Some(w.finish())
 }
 
 pub fn describe(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {

@@ -1707,6 +1707,23 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     };
     let refn = ref_name(&obj);
     let mut obj = obj;
+    if let Object::Generic(g) = &mut obj {
+        if g.kind.kind == "StatefulSet" {
+            if let Err(e) = set_statefulset_images(Arc::make_mut(g), &pairs) {
+                return fail(out, &e);
+            }
+            return match ctx.cluster.update(obj) {
+                Ok(_) => {
+                    out.out(&format!("{refn} image updated\n"));
+                    0
+                }
+                Err(e) => {
+                    out.err(&format!("{}\n", e.render(None)));
+                    1
+                }
+            };
+        }
+    }
     let containers: Option<&mut Vec<Container>> = match &mut obj {
         Object::Deployment(d) => Arc::make_mut(d)
             .spec
@@ -1750,6 +1767,38 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             1
         }
     }
+}
+
+/// `set image` on a StatefulSet, which is stored as JSON: `NAME=IMAGE` pairs (`*` for
+/// every container) applied to `spec.template.spec.containers`.
+fn set_statefulset_images(
+    set: &mut crate::api::GenericObject,
+    pairs: &[String],
+) -> Result<(), String> {
+    let Some(containers) = set
+        .body
+        .get_mut("spec")
+        .and_then(|s| s.get_mut("template"))
+        .and_then(|t| t.get_mut("spec"))
+        .and_then(|s| s.get_mut("containers"))
+        .and_then(|c| c.as_array_mut())
+    else {
+        return Err("this resource has no containers".into());
+    };
+    for (cname, image) in pairs.iter().filter_map(|p| p.split_once('=')) {
+        let mut hit = false;
+        for c in containers.iter_mut() {
+            let name_matches = c.get("name").and_then(|n| n.as_str()) == Some(cname);
+            if let (true, Some(c)) = (cname == "*" || name_matches, c.as_object_mut()) {
+                c.insert("image".into(), serde_json::json!(image));
+                hit = true;
+            }
+        }
+        if !hit {
+            return Err(format!("unable to find container named \"{cname}\""));
+        }
+    }
+    Ok(())
 }
 
 /// `kubectl set selector TYPE NAME EXPRESSIONS` (kubectl `pkg/cmd/set/set_selector.go`):

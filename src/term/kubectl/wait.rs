@@ -300,7 +300,9 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         return fail(out, "required resource not specified");
     };
     let is_statefulset = t.rt.kind == "StatefulSet";
-    if t.rt.kind != "Deployment" && !(is_statefulset && sub == "status") {
+    if t.rt.kind != "Deployment"
+        && !(is_statefulset && matches!(sub.as_str(), "status" | "restart"))
+    {
         return fail(
             out,
             &format!("no status viewer has been implemented for {}", t.rt.kind),
@@ -347,6 +349,41 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                         out.err("error: timed out waiting for the condition\n");
                         return 1;
                     }
+                }
+            }
+        }
+        "restart" if is_statefulset => {
+            // restart.go: the same annotation on a StatefulSet's template (JSON here).
+            let Object::Generic(mut set) = obj else {
+                return 1;
+            };
+            let stamp = ctx.cluster.now_time().0.to_string();
+            let template_meta = std::sync::Arc::make_mut(&mut set)
+                .body
+                .get_mut("spec")
+                .and_then(|s| s.get_mut("template"))
+                .and_then(|t| t.as_object_mut())
+                .map(|t| t.entry("metadata").or_insert_with(|| serde_json::json!({})));
+            if let Some(serde_json::Value::Object(m)) = template_meta {
+                let annotations = m
+                    .entry("annotations")
+                    .or_insert_with(|| serde_json::json!({}));
+                if let Some(a) = annotations.as_object_mut() {
+                    a.insert(
+                        "kubectl.kubernetes.io/restartedAt".into(),
+                        serde_json::json!(stamp),
+                    );
+                }
+            }
+            let refn = ref_name(&Object::Generic(set.clone()));
+            match ctx.cluster.update(Object::Generic(set)) {
+                Ok(_) => {
+                    out.out(&format!("{refn} restarted\n"));
+                    0
+                }
+                Err(e) => {
+                    out.err(&format!("{}\n", e.render(None)));
+                    1
                 }
             }
         }
