@@ -1213,11 +1213,8 @@ fn template_without_hash(t: Option<&PodTemplateSpec>) -> serde_json::Value {
     serde_json::to_value(t).unwrap_or_default()
 }
 
-fn describe_deployment(c: &Cluster, d: &Deployment, events: &[&Event]) -> String {
-    let mut w = W::default();
-    let m = &d.metadata;
-    let spec = d.spec.clone().unwrap_or_default();
-    let st = d.status.clone().unwrap_or_default();
+/// The Name, Namespace and CreationTimestamp lines the workload describers open with.
+fn name_namespace_created(w: &mut W, m: &ObjectMeta) {
     w.w(0, &format!("Name:\t{}\n", meta_name(m)));
     w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
     let ct = m
@@ -1226,6 +1223,14 @@ fn describe_deployment(c: &Cluster, d: &Deployment, events: &[&Event]) -> String
         .map(rfc1123z)
         .unwrap_or_else(zero_time);
     w.w(0, &format!("CreationTimestamp:\t{ct}\n"));
+}
+
+fn describe_deployment(c: &Cluster, d: &Deployment, events: &[&Event]) -> String {
+    let mut w = W::default();
+    let m = &d.metadata;
+    let spec = d.spec.clone().unwrap_or_default();
+    let st = d.status.clone().unwrap_or_default();
+    name_namespace_created(&mut w, m);
     labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
     annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
     w.w(
@@ -2149,14 +2154,7 @@ fn describe_statefulset(c: &Cluster, g: &GenericObject, events: &[&Event]) -> Op
     let num = |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_i64);
     let m = &g.metadata;
     let mut w = W::default();
-    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
-    w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
-    let ct = m
-        .creation_timestamp
-        .as_ref()
-        .map(rfc1123z)
-        .unwrap_or_else(zero_time);
-    w.w(0, &format!("CreationTimestamp:\t{ct}\n"));
+    name_namespace_created(&mut w, m);
     w.w(
         0,
         &format!("Selector:\t{}\n", selector_string(Some(&selector))),
