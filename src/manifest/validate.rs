@@ -165,11 +165,17 @@ pub fn validate(obj: &Object) -> Vec<Cause> {
                 pod_spec(spec, "spec", &mut out);
             }
         }
+        Object::Generic(g) if g.kind.kind == "StatefulSet" => statefulset(g, &mut out),
         Object::Deployment(d) => {
             object_meta(&d.metadata, NameRule::Subdomain, &mut out);
             if let Some(spec) = &d.spec {
                 nonneg(spec.replicas.unwrap_or(1), "spec.replicas", &mut out);
-                let sel_ok = selector(Some(&spec.selector), "spec.selector", &mut out);
+                let sel_ok = selector(
+                    Some(&spec.selector),
+                    "spec.selector",
+                    "deployment",
+                    &mut out,
+                );
                 template(
                     Some(&spec.template),
                     &spec.selector,
@@ -206,7 +212,12 @@ pub fn validate(obj: &Object) -> Vec<Cause> {
                     "spec.minReadySeconds",
                     &mut out,
                 );
-                let sel_ok = selector(Some(&spec.selector), "spec.selector", &mut out);
+                let sel_ok = selector(
+                    Some(&spec.selector),
+                    "spec.selector",
+                    "deployment",
+                    &mut out,
+                );
                 template(
                     spec.template.as_ref(),
                     &spec.selector,
@@ -598,7 +609,14 @@ fn port_num_or_name(p: Option<&IntOrString>, field: &str, out: &mut Vec<Cause>) 
 
 /// `ValidateLabelSelector` + the empty-selector rule; returns whether
 /// `LabelSelectorAsSelector` would succeed.
-fn selector(sel: Option<&LabelSelector>, field: &str, out: &mut Vec<Cause>) -> bool {
+/// A workload's `spec.selector`. `workload` names it in the empty-selector message, as
+/// apps validation does ("deployment" for ReplicaSets too, as k/k has it).
+fn selector(
+    sel: Option<&LabelSelector>,
+    field: &str,
+    workload: &str,
+    out: &mut Vec<Cause>,
+) -> bool {
     let Some(sel) = sel else {
         out.push(required(field, ""));
         return false;
@@ -661,7 +679,7 @@ fn selector(sel: Option<&LabelSelector>, field: &str, out: &mut Vec<Cause>) -> b
         out.push(invalid(
             field,
             &gofmt::label_selector(sel),
-            "empty selector is invalid for deployment",
+            &format!("empty selector is invalid for {workload}"),
         ));
     }
     if !ok {
@@ -719,6 +737,33 @@ fn template(
             "activeDeadlineSeconds in ReplicaSet is not Supported",
         ));
     }
+}
+
+/// apps validation ValidateStatefulSet, the parts the playground's StatefulSets use: the
+/// name, `spec.replicas`, the selector and the pod template (StatefulSets are stored as
+/// JSON; what does not decode counts as missing).
+fn statefulset(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
+    use crate::api::object::decode;
+    object_meta(&g.metadata, NameRule::Subdomain, out);
+    let spec = g.body.get("spec");
+    let field = |k: &str| spec.and_then(|s| s.get(k)).cloned();
+    if let Some(n) = field("replicas").and_then(|v| v.as_i64()) {
+        nonneg(
+            n.clamp(i32::MIN as i64, i32::MAX as i64) as i32,
+            "spec.replicas",
+            out,
+        );
+    }
+    let sel: Option<LabelSelector> = field("selector").and_then(|v| decode(v, &mut |_| {}).ok());
+    let sel_ok = selector(sel.as_ref(), "spec.selector", "statefulset", out);
+    let tmpl: Option<PodTemplateSpec> = field("template").and_then(|v| decode(v, &mut |_| {}).ok());
+    template(
+        tmpl.as_ref(),
+        &sel.unwrap_or_default(),
+        sel_ok,
+        "spec.template",
+        out,
+    );
 }
 
 fn selector_matches(sel: &LabelSelector, labels: Option<&BTreeMap<String, String>>) -> bool {
