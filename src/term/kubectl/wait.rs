@@ -299,6 +299,26 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let Some(name) = t.name.clone() else {
         return fail(out, "required resource not specified");
     };
+    // rollout_pause.go / rollout_resume.go: objectpauser supports only Deployments; the
+    // error names the resource with its group.
+    if matches!(sub.as_str(), "pause" | "resume") && t.rt.kind != "Deployment" {
+        if find(ctx.cluster, t.rt, &ns, &name).is_none() {
+            out.err(&format!("{}\n", not_found(t.rt, &name)));
+            return 1;
+        }
+        let verb = if sub == "pause" {
+            "pausing"
+        } else {
+            "resuming"
+        };
+        return fail(
+            out,
+            &format!(
+                "{} \"{name}\" {verb} is not supported",
+                t.rt.qualified_plural()
+            ),
+        );
+    }
     let is_statefulset = t.rt.kind == "StatefulSet";
     if t.rt.kind != "Deployment"
         && !(is_statefulset && matches!(sub.as_str(), "status" | "restart"))
