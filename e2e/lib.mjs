@@ -27,15 +27,21 @@ export async function run(page, line) {
   await term.press('Enter');
 }
 
+/// `kubectl run NAME --image=IMAGE -- sleep 3600` in the terminal, then waits until the
+/// diagram shows the pod Running.
+export async function startSleeper(page, name, image) {
+  await run(page, `kubectl run ${name} --image=${image} --restart=Never -- sleep 3600`);
+  await page.getByText(`pod/${name} created`).waitFor();
+  await until(async () => {
+    const l = await labels(page, `svg g[aria-label^="Pod ${name},"]`);
+    return { ok: l.length === 1 && l[0].includes('Running'), l };
+  }, `${name} running`);
+}
+
 /// `kubectl run debug` (alpine, sleeping) and wait until the diagram shows it Running;
 /// then `kubectl exec debug -- wget -qO- http://nginx` and wait for nginx's page.
 export async function debugWget(page) {
-  await run(page, 'kubectl run debug --image=alpine --restart=Never -- sleep 3600');
-  await page.getByText('pod/debug created').waitFor();
-  await until(async () => {
-    const l = await labels(page, 'svg g[aria-label^="Pod debug,"]');
-    return { ok: l.length === 1 && l[0].includes('Running'), l };
-  }, 'debug running');
+  await startSleeper(page, 'debug', 'alpine');
   await run(page, 'kubectl exec debug -- wget -qO- http://nginx');
   await page.getByRole('region', { name: 'Terminal output' }).getByText('Welcome to nginx!').first().waitFor();
 }

@@ -3,7 +3,7 @@
 // killing web-0 from its menu brings back a pod of the same name, and its DNS name
 // answers from a client pod.
 import assert from 'node:assert/strict';
-import { labels, run, until } from '../lib.mjs';
+import { labels, run, startSleeper, until } from '../lib.mjs';
 
 const MANIFEST = `apiVersion: v1
 kind: Service
@@ -71,12 +71,7 @@ export default async function (t) {
   await until(ready, 'both ready again');
 
   t.step('the pod DNS name web-0.nginx answers from a client pod');
-  await run(page, 'kubectl run client --image=busybox:1.36 --restart=Never -- sleep 3600');
-  await page.getByText('pod/client created').waitFor();
-  await until(async () => {
-    const l = await labels(page, 'svg g[aria-label^="Pod client,"]');
-    return { ok: l.length === 1 && l[0].includes('Running'), l };
-  }, 'client running');
+  await startSleeper(page, 'client', 'busybox:1.36');
   await run(page, 'kubectl exec client -- wget -qO- -T 2 http://web-0.nginx.default.svc.cluster.local');
   await page.getByRole('region', { name: 'Terminal output' }).getByText('Welcome to nginx!').first().waitFor();
   await t.screenshot('statefulset-dns');

@@ -896,13 +896,13 @@ pub fn three_way(
     }
 }
 
-/// A fresh ObjectMeta with name and namespace.
 /// StatefulSets are stored as generic objects but have a controller (and so a generation
 /// and a status that belongs to it).
 fn is_statefulset(obj: &Object) -> bool {
-    matches!(obj, Object::Generic(g) if g.kind.kind == "StatefulSet")
+    obj.kind() == "StatefulSet"
 }
 
+/// A fresh ObjectMeta with name and namespace.
 pub fn meta(name: &str, namespace: &str) -> ObjectMeta {
     ObjectMeta {
         name: Some(name.to_string()),

@@ -20,8 +20,8 @@ use super::controllers::{controlled_pods, is_pod_ready, is_terminating, owner_re
 use super::{Cluster, Key};
 use crate::api::{GenericObject, Object};
 
-/// A hostile replica count cannot make more pods than this in one pass.
-const MAX_PODS_PER_SYNC: i64 = 500;
+/// A hostile replica count is cut to this many pods (a real cluster would make them all).
+const MAX_PODS: i64 = 500;
 
 /// The StatefulSet's own name and ordinal of one of its pods (`web-3` -> 3).
 fn ordinal(set_name: &str, pod_name: &str) -> Option<i64> {
@@ -32,6 +32,8 @@ fn ordinal(set_name: &str, pod_name: &str) -> Option<i64> {
         .ok()
 }
 
+/// One pass of the controller over the StatefulSet at `key`: create, scale down or roll
+/// at most what its policy allows now, then write its status.
 pub(crate) fn sync_statefulset(c: &mut Cluster, key: &Key) {
     let Some(Object::Generic(set)) = c.store.get(key) else {
         return;
@@ -43,26 +45,26 @@ pub(crate) fn sync_statefulset(c: &mut Cluster, key: &Key) {
     let ns = key.namespace.clone();
     let name = key.name.clone();
     let uid = set.metadata.uid.clone().unwrap_or_default();
-    let spec = set.body.get("spec").cloned().unwrap_or(Value::Null);
+    let spec = set.body.get("spec").unwrap_or(&Value::Null);
     let replicas = spec
         .get("replicas")
         .and_then(Value::as_i64)
         .unwrap_or(1)
-        .clamp(0, MAX_PODS_PER_SYNC);
+        .clamp(0, MAX_PODS);
     let parallel = spec.get("podManagementPolicy").and_then(Value::as_str) == Some("Parallel");
     let service_name = spec
         .get("serviceName")
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .map(str::to_string);
-    let template_json = spec.get("template").cloned().unwrap_or(Value::Null);
+    let template_json = spec.get("template").unwrap_or(&Value::Null);
     // Through the crate's one decoder: no new deserializer instances in the bundle.
     let Ok(template) =
         crate::api::object::decode::<PodTemplateSpec>(template_json.clone(), &mut |_| {})
     else {
         return;
     };
-    let revision = format!("{name}-{}", template_hash(&template_json));
+    let revision = format!("{name}-{}", template_hash(template_json));
 
     // The pods it owns, by ordinal: whether terminating, whether Running and Ready, and
     // the revision it was made from.

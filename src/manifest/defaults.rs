@@ -34,47 +34,30 @@ pub fn apply_defaults(obj: &mut Object) {
 /// generic objects), and the pod defaults in its template.
 pub fn statefulset(body: &mut serde_json::Map<String, serde_json::Value>) {
     use serde_json::json;
-    let Some(spec) = body
-        .entry("spec")
-        .or_insert_with(|| json!({}))
-        .as_object_mut()
-    else {
+    let Some(spec) = json_object(body, "spec") else {
         return;
     };
-    spec.entry("podManagementPolicy")
-        .or_insert_with(|| json!("OrderedReady"));
-    spec.entry("replicas").or_insert_with(|| json!(1));
-    spec.entry("revisionHistoryLimit")
-        .or_insert_with(|| json!(10));
-    if let Some(strategy) = spec
-        .entry("updateStrategy")
-        .or_insert_with(|| json!({}))
-        .as_object_mut()
-    {
+    for (key, default) in [
+        ("podManagementPolicy", json!("OrderedReady")),
+        ("replicas", json!(1)),
+        ("revisionHistoryLimit", json!(10)),
+    ] {
+        spec.entry(key).or_insert(default);
+    }
+    if let Some(strategy) = json_object(spec, "updateStrategy") {
         strategy
             .entry("type")
             .or_insert_with(|| json!("RollingUpdate"));
         if strategy.get("type") == Some(&json!("RollingUpdate")) {
-            if let Some(rolling) = strategy
-                .entry("rollingUpdate")
-                .or_insert_with(|| json!({}))
-                .as_object_mut()
-            {
+            if let Some(rolling) = json_object(strategy, "rollingUpdate") {
                 rolling.entry("partition").or_insert_with(|| json!(0));
             }
         }
     }
-    if let Some(retention) = spec
-        .entry("persistentVolumeClaimRetentionPolicy")
-        .or_insert_with(|| json!({}))
-        .as_object_mut()
-    {
-        retention
-            .entry("whenDeleted")
-            .or_insert_with(|| json!("Retain"));
-        retention
-            .entry("whenScaled")
-            .or_insert_with(|| json!("Retain"));
+    if let Some(retention) = json_object(spec, "persistentVolumeClaimRetentionPolicy") {
+        for key in ["whenDeleted", "whenScaled"] {
+            retention.entry(key).or_insert_with(|| json!("Retain"));
+        }
     }
     let Some(template) = spec.get("template").cloned() else {
         return;
@@ -91,6 +74,17 @@ pub fn statefulset(body: &mut serde_json::Map<String, serde_json::Value>) {
     if let Ok(v) = serde_json::to_value(&template) {
         spec.insert("template".into(), v);
     }
+}
+
+/// `map[key]` as an object, created empty when missing (`None` when it holds
+/// something else, which validation reports).
+fn json_object<'a>(
+    map: &'a mut serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Option<&'a mut serde_json::Map<String, serde_json::Value>> {
+    map.entry(key)
+        .or_insert_with(|| serde_json::json!({}))
+        .as_object_mut()
 }
 
 fn set<T>(slot: &mut Option<T>, v: T) {

@@ -462,8 +462,9 @@ impl PodHost<'_> {
             .map(String::as_str)
             .filter(|a| !a.starts_with('-'))
             .collect();
+        const USAGE: &str = "apk-tools 2.14.9, compiled for x86_64.\n\nusage: apk [<OPTIONS>...] COMMAND [<ARGUMENTS>...]\n";
         let Some((&applet, packages)) = words.split_first() else {
-            out.err("apk-tools 2.14.9, compiled for x86_64.\n\nusage: apk [<OPTIONS>...] COMMAND [<ARGUMENTS>...]\n");
+            out.err(USAGE);
             return 1;
         };
         let key = |path: &str| (self.pod.clone(), path.to_string());
@@ -476,7 +477,6 @@ impl PodHost<'_> {
             }
         };
         let with_curl = self.installed("curl");
-        let usage = "apk-tools 2.14.9, compiled for x86_64.\n\nusage: apk [<OPTIONS>...] COMMAND [<ARGUMENTS>...]\n";
         match applet {
             "update" => {
                 fetch(out);
@@ -511,16 +511,14 @@ impl PodHost<'_> {
                     return 1;
                 }
                 if !with_curl {
-                    for (i, (name, version)) in CURL.iter().enumerate() {
-                        if !quiet {
+                    if !quiet {
+                        for (i, (name, version)) in CURL.iter().enumerate() {
                             out.out(&format!(
                                 "({}/{}) Installing {name} ({version})\n",
                                 i + 1,
                                 CURL.len()
                             ));
                         }
-                    }
-                    if !quiet {
                         out.out("Executing busybox-1.37.0-r18.trigger\n");
                     }
                     self.cluster
@@ -535,7 +533,7 @@ impl PodHost<'_> {
                 0
             }
             _ => {
-                out.err(usage);
+                out.err(USAGE);
                 1
             }
         }

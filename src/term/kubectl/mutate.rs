@@ -1707,55 +1707,35 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     };
     let refn = ref_name(&obj);
     let mut obj = obj;
-    if let Object::Generic(g) = &mut obj {
-        if g.kind.kind == "StatefulSet" {
-            if let Err(e) = set_statefulset_images(Arc::make_mut(g), &pairs) {
-                return fail(out, &e);
-            }
-            return match ctx.cluster.update(obj) {
-                Ok(_) => {
-                    out.out(&format!("{refn} image updated\n"));
-                    0
-                }
-                Err(e) => {
-                    out.err(&format!("{}\n", e.render(None)));
-                    1
-                }
-            };
+    let set = match &mut obj {
+        Object::Deployment(d) => set_images(
+            Arc::make_mut(d)
+                .spec
+                .as_mut()
+                .and_then(|s| s.template.spec.as_mut())
+                .map(|s| &mut s.containers),
+            &pairs,
+        ),
+        Object::ReplicaSet(r) => set_images(
+            Arc::make_mut(r)
+                .spec
+                .as_mut()
+                .and_then(|s| s.template.as_mut())
+                .and_then(|t| t.spec.as_mut())
+                .map(|s| &mut s.containers),
+            &pairs,
+        ),
+        Object::Pod(p) => set_images(
+            Arc::make_mut(p).spec.as_mut().map(|s| &mut s.containers),
+            &pairs,
+        ),
+        Object::Generic(g) if g.kind.kind == "StatefulSet" => {
+            set_statefulset_images(Arc::make_mut(g), &pairs)
         }
-    }
-    let containers: Option<&mut Vec<Container>> = match &mut obj {
-        Object::Deployment(d) => Arc::make_mut(d)
-            .spec
-            .as_mut()
-            .and_then(|s| s.template.spec.as_mut())
-            .map(|s| &mut s.containers),
-        Object::ReplicaSet(r) => Arc::make_mut(r)
-            .spec
-            .as_mut()
-            .and_then(|s| s.template.as_mut())
-            .and_then(|t| t.spec.as_mut())
-            .map(|s| &mut s.containers),
-        Object::Pod(p) => Arc::make_mut(p).spec.as_mut().map(|s| &mut s.containers),
-        _ => None,
+        _ => Err("this resource has no containers".into()),
     };
-    let Some(containers) = containers else {
-        return fail(out, "this resource has no containers");
-    };
-    for pair in &pairs {
-        let Some((cname, image)) = pair.split_once('=') else {
-            continue;
-        };
-        let mut hit = false;
-        for c in containers.iter_mut() {
-            if cname == "*" || c.name == cname {
-                c.image = Some(image.to_string());
-                hit = true;
-            }
-        }
-        if !hit {
-            return fail(out, &format!("unable to find container named \"{cname}\""));
-        }
+    if let Err(e) = set {
+        return fail(out, &e);
     }
     match ctx.cluster.update(obj) {
         Ok(_) => {
@@ -1767,6 +1747,26 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             1
         }
     }
+}
+
+/// `set image`'s `NAME=IMAGE` pairs (`*` for every container) on typed containers.
+fn set_images(containers: Option<&mut Vec<Container>>, pairs: &[String]) -> Result<(), String> {
+    let Some(containers) = containers else {
+        return Err("this resource has no containers".into());
+    };
+    for (cname, image) in pairs.iter().filter_map(|p| p.split_once('=')) {
+        let mut hit = false;
+        for c in containers.iter_mut() {
+            if cname == "*" || c.name == cname {
+                c.image = Some(image.to_string());
+                hit = true;
+            }
+        }
+        if !hit {
+            return Err(format!("unable to find container named \"{cname}\""));
+        }
+    }
+    Ok(())
 }
 
 /// `set image` on a StatefulSet, which is stored as JSON: `NAME=IMAGE` pairs (`*` for

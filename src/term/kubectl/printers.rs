@@ -413,9 +413,6 @@ fn ingress_row(
     ]
 }
 
-/// `printDaemonSet` for a stored (not simulated) DaemonSet: the status counts, the pod
-/// template's nodeSelector (`labels.FormatLabels`), and with -o wide its containers,
-/// images and selector.
 /// printers.go printStatefulSet: READY is readyReplicas/spec.replicas.
 fn statefulset_row(
     name: &str,
@@ -435,27 +432,35 @@ fn statefulset_row(
         .unwrap_or(0);
     let mut row = vec![name.to_string(), format!("{ready}/{desired}"), age];
     if wide {
-        let containers: Vec<&serde_json::Value> = spec
-            .and_then(|s| s.get("template"))
-            .and_then(|t| t.get("spec"))
-            .and_then(|p| p.get("containers"))
-            .and_then(|c| c.as_array())
-            .into_iter()
-            .flatten()
-            .collect();
-        for field in ["name", "image"] {
-            row.push(
-                containers
-                    .iter()
-                    .filter_map(|c| c.get(field).and_then(|v| v.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(","),
-            );
-        }
+        row.extend(template_containers(body));
     }
     row
 }
 
+/// The -o wide CONTAINERS and IMAGES cells of a workload stored as JSON: its pod
+/// template's container names and images, comma-separated.
+fn template_containers(body: &serde_json::Map<String, serde_json::Value>) -> [String; 2] {
+    let containers: Vec<&serde_json::Value> = body
+        .get("spec")
+        .and_then(|s| s.get("template"))
+        .and_then(|t| t.get("spec"))
+        .and_then(|p| p.get("containers"))
+        .and_then(|c| c.as_array())
+        .into_iter()
+        .flatten()
+        .collect();
+    ["name", "image"].map(|field| {
+        containers
+            .iter()
+            .filter_map(|c| c.get(field).and_then(|v| v.as_str()))
+            .collect::<Vec<_>>()
+            .join(",")
+    })
+}
+
+/// `printDaemonSet` for a stored (not simulated) DaemonSet: the status counts, the pod
+/// template's nodeSelector (`labels.FormatLabels`), and with -o wide its containers,
+/// images and selector.
 fn daemonset_row(
     name: &str,
     body: &serde_json::Map<String, serde_json::Value>,
@@ -497,21 +502,7 @@ fn daemonset_row(
         age,
     ];
     if wide {
-        let containers: Vec<&serde_json::Value> = pod_spec
-            .and_then(|p| p.get("containers"))
-            .and_then(|c| c.as_array())
-            .into_iter()
-            .flatten()
-            .collect();
-        let field = |k: &str| -> String {
-            containers
-                .iter()
-                .filter_map(|c| c.get(k).and_then(|v| v.as_str()))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
-        row.push(field("name"));
-        row.push(field("image"));
+        row.extend(template_containers(body));
         row.push(map(body
             .get("spec")
             .and_then(|s| s.get("selector"))

@@ -285,6 +285,9 @@ fn statefulset_status(obj: &Object) -> Result<(String, bool), String> {
     ))
 }
 
+/// The annotation `kubectl rollout restart` stamps on a pod template.
+const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
+
 pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let sub = a.rest(1).first().cloned().unwrap_or_default();
     let words = a.rest(2).to_vec();
@@ -372,56 +375,47 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 }
             }
         }
-        "restart" if is_statefulset => {
-            // restart.go: the same annotation on a StatefulSet's template (JSON here).
-            let Object::Generic(mut set) = obj else {
-                return 1;
-            };
-            let stamp = ctx.cluster.now_time().0.to_string();
-            let template_meta = std::sync::Arc::make_mut(&mut set)
-                .body
-                .get_mut("spec")
-                .and_then(|s| s.get_mut("template"))
-                .and_then(|t| t.as_object_mut())
-                .map(|t| t.entry("metadata").or_insert_with(|| serde_json::json!({})));
-            if let Some(serde_json::Value::Object(m)) = template_meta {
-                let annotations = m
-                    .entry("annotations")
-                    .or_insert_with(|| serde_json::json!({}));
-                if let Some(a) = annotations.as_object_mut() {
-                    a.insert(
-                        "kubectl.kubernetes.io/restartedAt".into(),
-                        serde_json::json!(stamp),
-                    );
-                }
-            }
-            let refn = ref_name(&Object::Generic(set.clone()));
-            match ctx.cluster.update(Object::Generic(set)) {
-                Ok(_) => {
-                    out.out(&format!("{refn} restarted\n"));
-                    0
-                }
-                Err(e) => {
-                    out.err(&format!("{}\n", e.render(None)));
-                    1
-                }
-            }
-        }
         "restart" => {
-            let Object::Deployment(mut d) = obj else {
-                return 1;
-            };
+            // restart.go: the restartedAt annotation on the pod template changes it, so
+            // the controller rolls the pods.
             let stamp = ctx.cluster.now_time().0.to_string();
-            if let Some(spec) = std::sync::Arc::make_mut(&mut d).spec.as_mut() {
-                spec.template
-                    .metadata
-                    .get_or_insert_with(Default::default)
-                    .annotations
-                    .get_or_insert_with(Default::default)
-                    .insert("kubectl.kubernetes.io/restartedAt".into(), stamp);
+            let mut obj = obj;
+            match &mut obj {
+                Object::Deployment(d) => {
+                    if let Some(spec) = std::sync::Arc::make_mut(d).spec.as_mut() {
+                        spec.template
+                            .metadata
+                            .get_or_insert_with(Default::default)
+                            .annotations
+                            .get_or_insert_with(Default::default)
+                            .insert(RESTARTED_AT.into(), stamp);
+                    }
+                }
+                // StatefulSets are stored as JSON.
+                Object::Generic(set) => {
+                    let template = std::sync::Arc::make_mut(set)
+                        .body
+                        .get_mut("spec")
+                        .and_then(|s| s.get_mut("template"))
+                        .and_then(|t| t.as_object_mut());
+                    if let Some(template) = template {
+                        let annotations = template
+                            .entry("metadata")
+                            .or_insert_with(|| serde_json::json!({}))
+                            .as_object_mut()
+                            .map(|m| {
+                                m.entry("annotations")
+                                    .or_insert_with(|| serde_json::json!({}))
+                            });
+                        if let Some(serde_json::Value::Object(a)) = annotations {
+                            a.insert(RESTARTED_AT.into(), serde_json::json!(stamp));
+                        }
+                    }
+                }
+                _ => return 1,
             }
-            let refn = ref_name(&Object::Deployment(d.clone()));
-            match ctx.cluster.update(Object::Deployment(d)) {
+            let refn = ref_name(&obj);
+            match ctx.cluster.update(obj) {
                 Ok(_) => {
                     out.out(&format!("{refn} restarted\n"));
                     0
