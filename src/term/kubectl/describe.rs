@@ -588,12 +588,10 @@ fn describe_containers(
             w.w(2, &format!("Image ID:\t{}\n", s.image_id));
         }
         let ports = ct.ports.as_deref().unwrap_or(&[]);
+        // describe.go describeContainerPorts / describeContainerHostPorts: "%d/%s", the
+        // port's name is not shown (v1.33).
         let fmt_port = |n: i32, p: &k8s_openapi::api::core::v1::ContainerPort| {
-            let s = format!("{n}/{}", p.protocol.as_deref().unwrap_or("TCP"));
-            match p.name.as_ref().filter(|n| !n.is_empty()) {
-                Some(name) => format!("{s} ({name})"),
-                None => s,
-            }
+            format!("{n}/{}", p.protocol.as_deref().unwrap_or("TCP"))
         };
         let ps = ports
             .iter()
