@@ -123,4 +123,5 @@ transcripts! {
     t99_alpine_ps_and_apk => "99-alpine-ps-and-apk.txt",
     t100_coredns_configmap => "100-coredns-configmap.txt",
     t101_statefulset_headless => "101-statefulset-headless.txt",
+    t102_kubectl_events_and_missing_tags => "102-kubectl-events-and-missing-tags.txt",
 }

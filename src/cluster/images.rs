@@ -7,8 +7,11 @@
 pub struct ImageProfile {
     /// The playground knows this image and models it faithfully.
     pub known: bool,
-    /// The registry would refuse the pull (a near-miss of a known name).
+    /// The registry would refuse the pull (a near-miss of a known name, or a tag the
+    /// known repository does not have).
     pub pull_fails: bool,
+    /// The repository exists but not this tag (`nginx:1.161`): containerd's "not found".
+    pub tag_missing: bool,
     /// The process exits at once when the container has no command (busybox, alpine).
     pub exits_without_command: bool,
     /// The process stops promptly on SIGTERM (nginx, agnhost); `sleep` as PID 1 does not.
@@ -79,14 +82,84 @@ fn distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Whether a known repository has `tag`, judged by the shape of its published tags
+/// (versions within the released range, plus the variant suffixes). Repositories the
+/// playground does not model in detail accept every tag.
+fn tag_exists(repo: &str, tag: &str) -> bool {
+    // `1.27`, `1.27.5`: (major, minor, patch) if the tag is a dotted version.
+    let version = |v: &str| -> Option<(u32, u32, Option<u32>)> {
+        let mut parts = v.split('.');
+        let major = parts.next()?.parse().ok()?;
+        let minor = parts.next()?.parse().ok()?;
+        let patch = match parts.next() {
+            Some(p) => Some(p.parse().ok()?),
+            None => None,
+        };
+        parts.next().is_none().then_some((major, minor, patch))
+    };
+    let (base, variant) = tag.split_once('-').unwrap_or((tag, ""));
+    let variant_ok = |allowed: &[&str]| {
+        variant.is_empty()
+            || variant.split('-').all(|part| {
+                allowed.contains(&part)
+                    || part
+                        .strip_prefix("alpine")
+                        .is_some_and(|v| version(v).is_some())
+            })
+    };
+    match repo {
+        // docker-library/nginx: 1.7 to 1.29, patch releases up to .15, variants.
+        "nginx" => {
+            const VARIANTS: &[&str] = &["alpine", "perl", "slim", "bookworm", "otel"];
+            let base_ok = matches!(base, "latest" | "stable" | "mainline" | "1")
+                || VARIANTS.contains(&base)
+                || version(base).is_some_and(|(major, minor, patch)| {
+                    major == 1 && (7..=29).contains(&minor) && patch.unwrap_or(0) <= 15
+                });
+            base_ok && variant_ok(VARIANTS)
+        }
+        // docker-library/busybox: 1.21 to 1.37, and the libc variants.
+        "busybox" => {
+            const VARIANTS: &[&str] = &["musl", "glibc", "uclibc"];
+            let base_ok = matches!(base, "latest" | "stable" | "unstable" | "1")
+                || VARIANTS.contains(&base)
+                || version(base).is_some_and(|(major, minor, patch)| {
+                    major == 1 && (21..=37).contains(&minor) && patch.unwrap_or(0) <= 5
+                });
+            base_ok && variant_ok(VARIANTS)
+        }
+        // docker-library/alpine: 3.x up to 3.22, `3`, latest, edge.
+        "alpine" => {
+            matches!(tag, "latest" | "edge" | "3")
+                || version(tag).is_some_and(|(major, minor, patch)| {
+                    major == 3 && minor <= 22 && patch.unwrap_or(0) <= 20
+                })
+        }
+        // registry.k8s.io/e2e-test-images/agnhost: 2.x.
+        "agnhost" => version(tag)
+            .is_some_and(|(major, minor, patch)| major == 2 && minor <= 56 && patch.is_none()),
+        _ => true,
+    }
+}
+
 pub fn profile(image: &str) -> ImageProfile {
-    let (repo, _tag) = parse_image(image);
+    let (repo, tag) = parse_image(image);
     let known = KNOWN.contains(&repo.as_str());
-    // A near-miss of a known image (`ngnix`, `nginix`) does not exist in the registry.
-    let pull_fails = !known
-        && KNOWN
+    // Only the official repositories have the tag sets `tag_exists` knows
+    // (`bitnami/nginx` is someone else's).
+    let official = match image.split(['@', ':']).next().unwrap_or(image) {
+        "registry.k8s.io/e2e-test-images/agnhost" => true,
+        path => ["", "library/", "docker.io/library/"]
             .iter()
-            .any(|k| k.len() >= 4 && distance(&repo, k) <= 2 && distance(&repo, k) > 0);
+            .any(|prefix| path.strip_prefix(prefix) == Some(repo.as_str())),
+    };
+    let tag_missing = known && official && !tag_exists(&repo, &tag);
+    // A near-miss of a known image (`ngnix`, `nginix`) does not exist in the registry.
+    let pull_fails = tag_missing
+        || !known
+            && KNOWN
+                .iter()
+                .any(|k| k.len() >= 4 && distance(&repo, k) <= 2 && distance(&repo, k) > 0);
     let busybox_like = matches!(
         repo.as_str(),
         "busybox" | "busyboxplus" | "alpine" | "ubuntu" | "debian"
@@ -94,6 +167,7 @@ pub fn profile(image: &str) -> ImageProfile {
     ImageProfile {
         known,
         pull_fails,
+        tag_missing,
         exits_without_command: busybox_like,
         exits_on_sigterm: !busybox_like,
         // nginx and httpd are Debian-based: a shell and (nginx) curl, but no busybox applets.
@@ -118,6 +192,39 @@ mod tests {
         assert!(!profile("nginx:1.27").pull_fails);
         assert!(!profile("registry.k8s.io/e2e-test-images/agnhost:2.39").pull_fails);
         assert!(!profile("mycompany/shop-frontend:v3").pull_fails);
+    }
+
+    #[test]
+    fn tags_a_known_repository_does_not_have_fail_to_pull() {
+        // The Deployments page's failed rollout: nginx:1.161 does not exist.
+        for missing in [
+            "nginx:1.161",
+            "nginx:doesnotexist",
+            "busybox:1.99",
+            "alpine:4.1",
+        ] {
+            let p = profile(missing);
+            assert!(p.pull_fails && p.tag_missing, "{missing}");
+        }
+        for present in [
+            "nginx",
+            "nginx:1.14.2",
+            "nginx:1",
+            "nginx:1.27-alpine",
+            "nginx:stable-alpine-perl",
+            "nginx:1.27.3-alpine3.20",
+            "busybox:1.28",
+            "busybox:1.36.1-musl",
+            "alpine:3.22",
+            "registry.k8s.io/e2e-test-images/agnhost:2.39",
+            "curlimages/curl:8.10.1",
+            "mycompany/shop-frontend:v3",
+        ] {
+            assert!(!profile(present).pull_fails, "{present}");
+        }
+        assert!(!profile("ngnix:1.27").tag_missing);
+        assert!(!profile("bitnami/nginx:nope").pull_fails);
+        assert!(profile("docker.io/library/nginx:1.161").tag_missing);
     }
 
     #[test]

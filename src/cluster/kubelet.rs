@@ -374,13 +374,16 @@ pub fn wake(c: &mut Cluster, key: &Key) {
                 let msg = format!("Back-off pulling image \"{image}\"");
                 set_waiting_all(&mut pod, "ImagePullBackOff", Some(msg.clone()), 0);
                 let obj = Object::from(pod);
+                let node = node_of(&obj);
+                c.record_event(&obj, "Normal", "BackOff", &msg, "kubelet", node.as_deref());
+                // startContainer's FailedToCreateContainer for ErrImagePullBackOff.
                 c.record_event(
                     &obj,
-                    "Normal",
-                    "BackOff",
-                    &msg,
+                    "Warning",
+                    "Failed",
+                    "Error: ImagePullBackOff",
                     "kubelet",
-                    node_of(&obj).as_deref(),
+                    node.as_deref(),
                 );
                 c.store.put(obj);
                 let backoff = (10_000i64 << (attempt.min(5) - 1).min(5)).min(300_000);
@@ -434,16 +437,12 @@ fn pull_failed(
     image: String,
     attempt: u32,
 ) {
-    let repo = image.split([':', '@']).next().unwrap_or(&image).to_string();
-    let repo_full = if repo.contains('/') {
-        repo.clone()
-    } else {
-        format!("docker.io/library/{repo}")
-    };
-    let reference = if image.contains('/') {
-        image.clone()
-    } else {
-        format!("docker.io/library/{image}")
+    // The normalized reference (docker reference.ParseNormalizedNamed): Docker Hub unless
+    // the first path part names a registry host.
+    let reference = match image.split_once('/') {
+        None => format!("docker.io/library/{image}"),
+        Some((host, _)) if host.contains(['.', ':']) || host == "localhost" => image.clone(),
+        Some(_) => format!("docker.io/{image}"),
     };
     let reference = if reference
         .rsplit('/')
@@ -454,10 +453,17 @@ fn pull_failed(
     } else {
         format!("{reference}:latest")
     };
+    // The CRI error as the kubelet receives it (a gRPC status): containerd's resolver
+    // answers "<ref>: not found" (errdefs.ErrNotFound, code NotFound) for a missing tag and
+    // "pull access denied ..." (code Unknown) for a repository that does not exist.
+    let (code, cause) = if images::profile(&image).tag_missing {
+        ("NotFound", format!("{reference}: not found"))
+    } else {
+        ("Unknown", "pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed".to_string())
+    };
     let detail = format!(
-        "failed to pull and unpack image \"{reference}\": failed to resolve reference \"{reference}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
+        "rpc error: code = {code} desc = failed to pull and unpack image \"{reference}\": failed to resolve reference \"{reference}\": {cause}"
     );
-    let _ = repo_full;
     // The sandbox (and its IP) exists before any image is pulled (kubelet SyncPod:
     // createPodSandbox, then start containers), so a pod stuck on its image has an IP
     // and is a not-ready endpoint.

@@ -418,6 +418,185 @@ fn api_versions(out: &mut Output) -> i32 {
     0
 }
 
+/// `kubectl events` (kubectl `pkg/cmd/events/events.go`): the namespace's events, or only
+/// those about `--for TYPE/NAME` (a field selector on involvedObject kind, apiVersion and
+/// name) and of `--types`, oldest first, in the event printer's own table (`Kind/Name`
+/// objects, unlike `get events`). Other output formats and `--watch` go through `get`.
+fn events(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    // EventsFlags.ToOptions, then Validate.
+    let mut selector = Vec::new();
+    if let Some(target) = a.value(&["--for"]).filter(|f| !f.is_empty()) {
+        let Some((resource, name)) = target.split_once('/') else {
+            return fail(out, "--for must be in resource/name form");
+        };
+        if name.contains('/') {
+            return fail(
+                out,
+                "arguments in resource/name form may not have more than one slash",
+            );
+        }
+        let resource = resource.to_lowercase();
+        let Some(rt) = kinds::lookup(&resource) else {
+            // meta.NoResourceMatchError for a GroupVersionResource with only a resource.
+            return fail(out, &format!("no matches for /, Resource={resource}"));
+        };
+        selector.push(format!("involvedObject.kind={}", rt.kind));
+        selector.push(format!("involvedObject.apiVersion={}", rt.api_version()));
+        selector.push(format!("involvedObject.name={name}"));
+    }
+    let mut types: Vec<&str> = Vec::new();
+    for t in a.values(&["--types"]).iter().flat_map(|v| v.split(',')) {
+        let t = t.trim();
+        let canonical = ["Normal", "Warning"]
+            .into_iter()
+            .find(|c| c.eq_ignore_ascii_case(t));
+        match canonical {
+            Some(c) if !types.contains(&c) => types.push(c),
+            Some(_) => {}
+            None => return fail(out, "valid --types are Normal or Warning"),
+        }
+    }
+    // Every event is Normal or Warning: one type is a filter, both are none.
+    if let [only] = types[..] {
+        selector.push(format!("type={only}"));
+    }
+    let all_ns = a.has(&["-A", "--all-namespaces"]);
+    let ns = ctx.namespace(a);
+    if a.value(&["-o", "--output"]).is_some() || a.has(&["-w", "--watch"]) {
+        let mut g = a.clone();
+        g.positional = vec!["get".into(), "events".into()];
+        g.path = "get";
+        g.path_len = 1;
+        g.flags.retain(|f| f.long != "for" && f.long != "types");
+        for (long, value) in [
+            ("sort-by", ".lastTimestamp".to_string()),
+            ("field-selector", selector.join(",")),
+        ] {
+            if !value.is_empty() {
+                g.flags.push(super::args::Flag {
+                    long: long.into(),
+                    short: None,
+                    value,
+                });
+            }
+        }
+        let mut listed = Output::new();
+        let code = super::get::get(ctx, &g, &mut listed);
+        if listed.stderr_text().starts_with("No resources found") {
+            return no_events(out, all_ns, &ns);
+        }
+        out.append(listed);
+        return code;
+    }
+    let fields = super::get::parse_field_selector(&selector.join(",")).unwrap_or_default();
+    let about = |e: &k8s_openapi::api::core::v1::Event| {
+        fields.iter().all(|f| {
+            let io = &e.involved_object;
+            let value = match f.key.as_str() {
+                "involvedObject.kind" => io.kind.as_deref(),
+                "involvedObject.apiVersion" => io.api_version.as_deref(),
+                "involvedObject.name" => io.name.as_deref(),
+                _ => e.type_.as_deref(),
+            };
+            value.unwrap_or("") == f.value
+        })
+    };
+    let listed = if all_ns {
+        ctx.cluster.store.list("Event").collect::<Vec<_>>()
+    } else {
+        ctx.cluster.store.list_ns("Event", &ns).collect()
+    };
+    let mut events: Vec<&k8s_openapi::api::core::v1::Event> = listed
+        .into_iter()
+        .filter_map(|o| match o {
+            Object::Event(e) => Some(&**e),
+            _ => None,
+        })
+        .filter(|e| about(e))
+        .collect();
+    if events.is_empty() {
+        return no_events(out, all_ns, &ns);
+    }
+    // SortableEvents by eventTime(): series.lastObservedTime, lastTimestamp, eventTime.
+    let millis = |e: &k8s_openapi::api::core::v1::Event| {
+        let micro = |t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime| {
+            t.0.as_millisecond() - crate::cluster::EPOCH_SECONDS * 1000
+        };
+        match (&e.series, &e.last_timestamp, &e.event_time) {
+            (Some(s), _, _) => s.last_observed_time.as_ref().map(micro),
+            (None, Some(t), _) => Some(crate::cluster::Cluster::millis_of(t)),
+            (None, None, t) => t.as_ref().map(micro),
+        }
+        .unwrap_or(i64::MIN)
+    };
+    crate::sort::sort_by(&mut events, |x, y| millis(x).cmp(&millis(y)));
+    let now = ctx.cluster.now;
+    let mut rows = Vec::new();
+    if !a.has(&["--no-headers"]) {
+        let mut h: Vec<String> = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+            .map(String::from)
+            .to_vec();
+        if all_ns {
+            h.insert(0, "NAMESPACE".into());
+        }
+        rows.push(h);
+    }
+    for e in events {
+        let mut row = vec![
+            event_interval(e, now),
+            e.type_.clone().unwrap_or_default(),
+            e.reason.clone().unwrap_or_default(),
+            format!(
+                "{}/{}",
+                e.involved_object.kind.as_deref().unwrap_or(""),
+                e.involved_object.name.as_deref().unwrap_or("")
+            ),
+            e.message.as_deref().unwrap_or("").trim().to_string(),
+        ];
+        if all_ns {
+            row.insert(0, e.metadata.namespace.clone().unwrap_or_default());
+        }
+        rows.push(row);
+    }
+    out.out(&super::printers::table(&rows));
+    0
+}
+
+fn no_events(out: &mut Output, all_ns: bool, ns: &str) -> i32 {
+    if all_ns {
+        out.err("No events found.\n");
+    } else {
+        out.err(&format!("No events found in {ns} namespace.\n"));
+    }
+    0
+}
+
+/// event_printer.go getInterval: the first sighting, or "LAST (xN over FIRST)".
+fn event_interval(e: &k8s_openapi::api::core::v1::Event, now: crate::cluster::Millis) -> String {
+    use super::printers::{human_duration, since};
+    let micro = |t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime| {
+        human_duration(now - (t.0.as_millisecond() - crate::cluster::EPOCH_SECONDS * 1000))
+    };
+    let first = match &e.event_time {
+        Some(t) => micro(t),
+        None => since(now, e.first_timestamp.as_ref()),
+    };
+    match (&e.series, e.count.unwrap_or(0)) {
+        (Some(s), _) => format!(
+            "{} (x{} over {first})",
+            s.last_observed_time
+                .as_ref()
+                .map_or("<unknown>".into(), micro),
+            s.count.unwrap_or(0)
+        ),
+        (None, n) if n > 1 => format!(
+            "{} (x{n} over {first})",
+            since(now, e.last_timestamp.as_ref())
+        ),
+        _ => first,
+    }
+}
+
 /// The page explains what the terminal cannot do; the command prints only kubectl-like text.
 fn notice(ctx: &mut Ctx, text: String) {
     ctx.term.notice = Some(text);
@@ -428,32 +607,7 @@ pub fn other(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let words = a.rest(a.path_len);
     match a.path {
         "api-versions" => api_versions(out),
-        "events" => {
-            let mut g = a.clone();
-            g.positional = vec!["get".into(), "events".into()];
-            g.path = "get";
-            g.path_len = 1;
-            // events.go sorts by event time (SortableEvents), oldest first.
-            g.flags.retain(|f| f.long != "for" && f.long != "types");
-            g.flags.push(super::args::Flag {
-                long: "sort-by".into(),
-                short: None,
-                value: ".lastTimestamp".into(),
-            });
-            let mut tmp = Output::new();
-            let code = super::get::get(ctx, &g, &mut tmp);
-            if tmp.stderr_text().starts_with("No resources found") {
-                let ns = ctx.namespace(a);
-                if a.has(&["-A", "--all-namespaces"]) {
-                    out.err("No events found.\n");
-                } else {
-                    out.err(&format!("No events found in {ns} namespace.\n"));
-                }
-                return 0;
-            }
-            out.append(tmp);
-            code
-        }
+        "events" => events(ctx, a, out),
         "plugin list" => fail(out, "unable to find any kubectl plugins in your PATH"),
         "kustomize" => fail(out, &format!("unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{}'", words.first().map_or("/home/learner", |d| d.as_str()))),
         "completion" => match words.first().map(String::as_str) {
