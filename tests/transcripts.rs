@@ -124,4 +124,5 @@ transcripts! {
     t100_coredns_configmap => "100-coredns-configmap.txt",
     t101_statefulset_headless => "101-statefulset-headless.txt",
     t102_kubectl_events_and_missing_tags => "102-kubectl-events-and-missing-tags.txt",
+    t103_set_env => "103-set-env.txt",
 }

@@ -8,6 +8,26 @@ const LABEL_VALUE_ERR: &str = "a valid label must be an empty string or consist 
 const QUALIFIED_NAME_ERR: &str = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 const QUALIFIED_NAME_FULL_ERR: &str = "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
 
+const ENV_VAR_NAME_ERR: &str = "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
+
+/// `validation.IsEnvVarName` (what kubectl checks in `set env KEY=VALUE`): the format,
+/// then `hasChDirPrefix`.
+pub fn env_var_name(s: &str) -> Vec<String> {
+    let allowed = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_');
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    if b.is_empty() || b[0].is_ascii_digit() || !b.iter().copied().all(allowed) {
+        out.push(ENV_VAR_NAME_ERR.to_string());
+    }
+    match s {
+        "." => out.push("must not be '.'".into()),
+        ".." => out.push("must not be '..'".into()),
+        _ if s.starts_with("..") => out.push("must not start with '..'".into()),
+        _ => {}
+    }
+    out
+}
+
 pub fn lower_alnum(c: u8) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit()
 }

@@ -68,6 +68,25 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The status message alone (`err.Error()` in client-go), as kubectl prints it when
+    /// it wraps the error in its own text (`failed to patch ...: <message>`).
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Invalid { kind, name, causes } => {
+                let text = format_invalid(kind, name, causes);
+                text.strip_prefix("The ").unwrap_or(&text).to_string()
+            }
+            ApiError::NotFound { resource, name } => format!("{resource} \"{name}\" not found"),
+            ApiError::AlreadyExists { resource, name } => {
+                format!("{resource} \"{name}\" already exists")
+            }
+            ApiError::BadRequest(m) | ApiError::Forbidden(m) => m.clone(),
+            ApiError::TooManyObjects => STORE_FULL.to_string(),
+        }
+    }
+}
+
 /// etcd's NOSPACE error text, as the API server passes it on.
 pub const STORE_FULL: &str = "etcdserver: mvcc: database space exceeded";
 

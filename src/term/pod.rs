@@ -216,9 +216,62 @@ pub fn container_env(
         v.push(("CURL_CA_BUNDLE".into(), "/cacert.pem".into()));
     }
     let status = pod.status.clone().unwrap_or_default();
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    // A ConfigMap's or Secret's data (a Secret's decoded from base64), by name.
+    let data_of = |kind: &str, name: &str| -> Vec<(String, String)> {
+        let Some(obj) = c.store.get_parts(kind, ns, name) else {
+            return Vec::new();
+        };
+        let body = obj.to_json();
+        let Some(map) = body.get("data").and_then(|d| d.as_object()) else {
+            return Vec::new();
+        };
+        map.iter()
+            .map(|(k, v)| {
+                let text = v.as_str().unwrap_or("");
+                let value = if kind == "Secret" {
+                    use base64::Engine;
+                    base64::engine::general_purpose::STANDARD
+                        .decode(text)
+                        .map(|b| String::from_utf8_lossy(&b).into_owned())
+                        .unwrap_or_default()
+                } else {
+                    text.to_string()
+                };
+                (k.clone(), value)
+            })
+            .collect()
+    };
+    // kubelet makeEnvironmentVariables: envFrom first (with its prefix), then env.
+    for source in ct.env_from.iter().flatten() {
+        let (kind, name) = match (&source.config_map_ref, &source.secret_ref) {
+            (Some(r), _) => ("ConfigMap", r.name.as_str()),
+            (None, Some(r)) => ("Secret", r.name.as_str()),
+            _ => continue,
+        };
+        let prefix = source.prefix.as_deref().unwrap_or("");
+        for (k, val) in data_of(kind, name) {
+            let k = format!("{prefix}{k}");
+            v.retain(|(x, _)| *x != k);
+            v.push((k, val));
+        }
+    }
     for e in ct.env.iter().flatten() {
+        let key_ref = e.value_from.as_ref().and_then(|vf| {
+            match (&vf.config_map_key_ref, &vf.secret_key_ref) {
+                (Some(r), _) => Some(("ConfigMap", r.name.as_str(), r.key.as_str())),
+                (None, Some(r)) => Some(("Secret", r.name.as_str(), r.key.as_str())),
+                _ => None,
+            }
+        });
         let val = if let Some(val) = &e.value {
             val.clone()
+        } else if let Some((kind, name, key)) = key_ref {
+            data_of(kind, name)
+                .into_iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v)
+                .unwrap_or_default()
         } else if let Some(f) = e.value_from.as_ref().and_then(|vf| vf.field_ref.as_ref()) {
             match f.field_path.as_str() {
                 "status.podIP" => status.pod_ip.clone().unwrap_or_default(),

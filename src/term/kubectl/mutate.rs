@@ -1692,6 +1692,9 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     if rest.first().map(String::as_str) == Some("selector") {
         return set_selector(ctx, a, &rest[1..], out);
     }
+    if rest.first().map(String::as_str) == Some("env") {
+        return set_env(ctx, a, &rest[1..], out);
+    }
     if rest.first().map(String::as_str) != Some("image") {
         return super::more::other(ctx, a, out);
     }
@@ -1746,6 +1749,339 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             out.err(&format!("{}\n", e.render(None)));
             1
         }
+    }
+}
+
+/// `kubectl set env RESOURCE/NAME KEY=VALUE ... KEY-` (kubectl `pkg/cmd/set/set_env.go`,
+/// `envutil.ParseEnv`): sets and removes variables in the pod template's containers
+/// (`-c` picks them by glob), or prints them with `--list`. A change to a workload's
+/// template starts a rollout like any other; an unchanged object prints nothing.
+fn set_env(ctx: &mut Ctx, a: &Args, words: &[String], out: &mut Output) -> i32 {
+    // envutil.SplitEnvironmentFromResources: resources first, then the changes.
+    let is_env = |w: &String| w.contains('=') || w.ends_with('-');
+    let split = words.iter().position(is_env).unwrap_or(words.len());
+    let (targets, changes) = words.split_at(split);
+    if changes.iter().any(|w| !is_env(w)) {
+        return fail(
+            out,
+            &format!(
+                "all resources must be specified before environment changes: {}",
+                words.join(" ")
+            ),
+        );
+    }
+    if targets.is_empty() {
+        return fail(
+            out,
+            "one or more resources must be specified as <resource> <name> or <resource>/<name>",
+        );
+    }
+    let list = a.has(&["--list"]);
+    if list && a.given(&["-o", "--output"]) {
+        return fail(out, "--list and --output may not be specified together");
+    }
+    let from = a.value(&["--from"]).filter(|f| !f.is_empty());
+    let keys: Vec<&str> = a
+        .values(&["--keys"])
+        .into_iter()
+        .flat_map(|k| k.split(','))
+        .collect();
+    if !keys.is_empty() && from.is_none() {
+        return fail(
+            out,
+            "when specifying --keys, a configmap or secret must be provided with --from",
+        );
+    }
+    // envutil.ParseEnv over --env values, then the positional changes.
+    let mut set: Vec<(String, serde_json::Value)> = Vec::new();
+    let mut remove: Vec<String> = Vec::new();
+    let specs = a.values(&["-e", "--env"]).into_iter().map(str::to_string);
+    for spec in specs.chain(changes.iter().cloned()) {
+        if let Some((name, value)) = spec.split_once('=') {
+            let errs = crate::api::names::env_var_name(name);
+            if !errs.is_empty() {
+                return fail(
+                    out,
+                    &format!("{name:?} is not a valid key name: {}", errs.join(";")),
+                );
+            }
+            set.push((
+                name.to_string(),
+                serde_json::json!({"name": name, "value": value}),
+            ));
+        } else if let Some(name) = spec.strip_suffix('-') {
+            remove.push(name.to_string());
+        } else {
+            return fail(out, &format!("unknown environment variable: {spec}"));
+        }
+    }
+    if remove.iter().any(|r| set.iter().any(|(n, _)| n == r)) {
+        return fail(
+            out,
+            "can not both modify and remove the same environment variable in the same command",
+        );
+    }
+    // --from: every key (or the --keys) of a ConfigMap or Secret, as a reference.
+    if let Some(from) = from {
+        let source = match one_target(ctx, a, &[from.to_string()]) {
+            Ok(o) => o,
+            Err(e) => {
+                out.err(&format!("{e}\n"));
+                return 1;
+            }
+        };
+        let (reference, field) = match source.kind() {
+            "ConfigMap" => ("configMapKeyRef", "data"),
+            "Secret" => ("secretKeyRef", "data"),
+            _ => return fail(out, "unsupported resource specified in --from"),
+        };
+        let body = source.to_json();
+        let data = body.get(field).and_then(|d| d.as_object());
+        for key in data.into_iter().flat_map(|d| d.keys()) {
+            if !keys.is_empty() && !keys.contains(&key.as_str()) {
+                continue;
+            }
+            // keyToEnvName: invalid characters become '_', then upper case.
+            let name: String = key
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '_' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect::<String>()
+                .to_uppercase();
+            if name != *key {
+                out.err(&format!("Warning: key {key} transferred to {name}\n"));
+            }
+            let var = serde_json::json!({
+                "name": name,
+                "valueFrom": {reference: {"name": source.name(), "key": key}},
+            });
+            set.push((name, var));
+        }
+    }
+    if let Some(prefix) = a.value(&["--prefix"]).filter(|p| !p.is_empty()) {
+        for (name, var) in &mut set {
+            *name = format!("{prefix}{name}");
+            var["name"] = serde_json::json!(name);
+        }
+    }
+    let obj = match one_target(ctx, a, targets) {
+        Ok(o) => o,
+        Err(e) => {
+            out.err(&format!("{e}\n"));
+            return 1;
+        }
+    };
+    let selector = a.value(&["-c", "--containers"]).unwrap_or("*").to_string();
+    let overwrite = a.value(&["--overwrite"]) != Some("false");
+    let rt = obj.resource_type();
+    let mut body = obj.to_json();
+    let spec_path: &[&str] = match rt.kind {
+        "Pod" => &["spec"],
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => {
+            &["spec", "template", "spec"]
+        }
+        "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
+        _ => {
+            // UpdatePodSpecForObjectFn's error, named by Info.ObjectName() and Go's %T.
+            return fail(
+                out,
+                &format!(
+                    "{}/{} the object is not a pod or does not have a pod template: *{}.{}",
+                    rt.plural,
+                    obj.name(),
+                    rt.version,
+                    rt.kind
+                ),
+            );
+        }
+    };
+    let pod_spec = spec_path.iter().try_fold(&mut body, |v, k| v.get_mut(*k));
+    let mut listing = String::new();
+    let mut matched = 0;
+    if let Some(pod_spec) = pod_spec {
+        for field in ["containers", "initContainers"] {
+            let Some(containers) = pod_spec.get_mut(field).and_then(|c| c.as_array_mut()) else {
+                continue;
+            };
+            for c in containers {
+                let name = c
+                    .get("name")
+                    .and_then(|n| n.as_str())
+                    .unwrap_or("")
+                    .to_string();
+                if !glob_match(&selector, &name) {
+                    continue;
+                }
+                matched += 1;
+                let existing: Vec<serde_json::Value> = c
+                    .get("env")
+                    .and_then(|e| e.as_array())
+                    .cloned()
+                    .unwrap_or_default();
+                let var_name = |e: &serde_json::Value| {
+                    e.get("name")
+                        .and_then(|n| n.as_str())
+                        .unwrap_or("")
+                        .to_string()
+                };
+                if !overwrite {
+                    for (n, var) in &set {
+                        let current = existing.iter().find(|e| var_name(e) == *n);
+                        let value_of = |e: &serde_json::Value| {
+                            e.get("value")
+                                .and_then(|v| v.as_str())
+                                .unwrap_or("")
+                                .to_string()
+                        };
+                        let current_value = current.map(value_of).unwrap_or_default();
+                        if current.is_some() && current_value != value_of(var) {
+                            // Info.ObjectName(): the plural resource, not the group.
+                            return fail(
+                                out,
+                                &format!(
+                                    "{}/{} '{n}' already has a value ({current_value}), and --overwrite is false",
+                                    rt.plural,
+                                    obj.name()
+                                ),
+                            );
+                        }
+                    }
+                }
+                // set_env.go updateEnv: replaced in place, removed, new ones appended.
+                let mut covered: Vec<String> = remove.clone();
+                let mut env = Vec::new();
+                for e in existing {
+                    let n = var_name(&e);
+                    if covered.contains(&n) {
+                        continue;
+                    }
+                    match set.iter().find(|(k, _)| *k == n) {
+                        Some((_, var)) => {
+                            covered.push(n);
+                            env.push(var.clone());
+                        }
+                        None => env.push(e),
+                    }
+                }
+                for (k, var) in &set {
+                    if !covered.contains(k) {
+                        covered.push(k.clone());
+                        env.push(var.clone());
+                    }
+                }
+                if list {
+                    listing.push_str(&format!("# {} {}, container {name}\n", rt.kind, obj.name()));
+                    for e in &env {
+                        match e.get("valueFrom") {
+                            None => listing.push_str(&format!(
+                                "{}={}\n",
+                                var_name(e),
+                                e.get("value").and_then(|v| v.as_str()).unwrap_or("")
+                            )),
+                            Some(from) => listing.push_str(&format!(
+                                "# {} from {}\n",
+                                var_name(e),
+                                env_ref_string(from)
+                            )),
+                        }
+                    }
+                }
+                if let Some(c) = c.as_object_mut() {
+                    if env.is_empty() {
+                        c.remove("env");
+                    } else {
+                        c.insert("env".into(), serde_json::Value::Array(env));
+                    }
+                }
+            }
+        }
+    }
+    if matched == 0 {
+        out.err(&format!(
+            "Warning: {}/{} does not have any containers matching \"{selector}\"\n",
+            rt.kind,
+            obj.name()
+        ));
+    }
+    if list {
+        out.out(&listing);
+        return 0;
+    }
+    if body == obj.to_json() {
+        return 0;
+    }
+    if set.is_empty() && changes.is_empty() {
+        return fail(out, "at least one environment variable must be provided");
+    }
+    let updated = match Object::from_json(rt, body) {
+        Ok(o) => o,
+        Err(e) => return fail(out, &format!("{} {e}", ref_name(&obj))),
+    };
+    match ctx.cluster.update(updated) {
+        Ok(_) => {
+            out.out(&format!("{} env updated\n", ref_name(&obj)));
+            0
+        }
+        Err(e) => fail(
+            out,
+            &format!(
+                "failed to patch env update to pod template: {}",
+                e.message()
+            ),
+        ),
+    }
+}
+
+/// Go's `filepath.Match` for container names (`-c 'web*'`): `*` any run, `?` one character.
+fn glob_match(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    // Iterative wildcard matching with one backtrack point for the last `*`.
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < n.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == n[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|c| *c == '*')
+}
+
+/// envutil.GetEnvVarRefString: how `set env --list` names a variable's source.
+fn env_ref_string(from: &serde_json::Value) -> String {
+    let s = |v: &serde_json::Value, k: &str| {
+        v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string()
+    };
+    if let Some(r) = from.get("configMapKeyRef") {
+        format!("configmap {}, key {}", s(r, "name"), s(r, "key"))
+    } else if let Some(r) = from.get("secretKeyRef") {
+        format!("secret {}, key {}", s(r, "name"), s(r, "key"))
+    } else if let Some(r) = from.get("fieldRef") {
+        format!("field path {}", s(r, "fieldPath"))
+    } else if let Some(r) = from.get("resourceFieldRef") {
+        let container = s(r, "containerName");
+        let prefix = if container.is_empty() {
+            String::new()
+        } else {
+            format!("{container}/")
+        };
+        format!("resource field {prefix}{}", s(r, "resource"))
+    } else {
+        "invalid valueFrom".into()
     }
 }
 
