@@ -125,4 +125,5 @@ transcripts! {
     t101_statefulset_headless => "101-statefulset-headless.txt",
     t102_kubectl_events_and_missing_tags => "102-kubectl-events-and-missing-tags.txt",
     t103_set_env => "103-set-env.txt",
+    t104_dnsutils_debugging => "104-dnsutils-debugging.txt",
 }

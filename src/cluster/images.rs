@@ -63,6 +63,8 @@ const KNOWN: &[&str] = &[
     "ubuntu",
     "debian",
     "netshoot",
+    "jessie-dnsutils",
+    "dnsutils",
 ];
 
 /// Levenshtein distance, bounded to short names (image names are short; longer input is
@@ -162,7 +164,7 @@ pub fn profile(image: &str) -> ImageProfile {
                 .any(|k| k.len() >= 4 && distance(&repo, k) <= 2 && distance(&repo, k) > 0);
     let busybox_like = matches!(
         repo.as_str(),
-        "busybox" | "busyboxplus" | "alpine" | "ubuntu" | "debian"
+        "busybox" | "busyboxplus" | "alpine" | "ubuntu" | "debian" | "jessie-dnsutils" | "dnsutils"
     );
     ImageProfile {
         known,

@@ -2,6 +2,7 @@
 //! machine's tools (curl, sleep, ...) and, inside pods, busybox-style tools.
 //! Everything prints what the real tool prints (REFERENCE.md).
 
+pub mod bind;
 pub mod complete;
 pub mod host;
 pub mod kubectl;

@@ -139,6 +139,7 @@ fn has_program(image: &str, prog: &str) -> bool {
                     | "pwd"
             ) || (prog == "curl" && p.has_curl)
                 || (prog == "nginx" && repo == "nginx")
+                || (matches!(prog, "nslookup" | "dig" | "host") && is_dnsutils(image))
                 || (prog == "httpd" && repo == "httpd")
         }
         Userland::Distroless => matches!(
@@ -146,6 +147,34 @@ fn has_program(image: &str, prog: &str) -> bool {
             ("http-echo", "http-echo") | ("whoami", "whoami") | ("coredns", "coredns")
         ),
     }
+}
+
+/// The clock as `date` prints it (`Thu Jan  1 00:05:00 UTC 2026`); `zero_pad` gives the
+/// day two digits, as dig's WHEN line (strftime `%d`) has it.
+pub(crate) fn unix_date(now: crate::cluster::Millis, zero_pad: bool) -> String {
+    let (y, mo, d, h, mi, s, wd) = net::apps::civil(now);
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let day = if zero_pad {
+        format!("{d:02}")
+    } else {
+        format!("{d:2}")
+    };
+    format!(
+        "{} {} {day} {h:02}:{mi:02}:{s:02} UTC {y}",
+        DAYS[wd],
+        MONTHS[mo - 1]
+    )
+}
+
+/// The DNS debugging images (Debian with bind9's dnsutils: BIND nslookup, dig, host).
+fn is_dnsutils(image: &str) -> bool {
+    matches!(
+        parse_image(image).0.as_str(),
+        "jessie-dnsutils" | "dnsutils"
+    )
 }
 
 /// Whether `apk add` put `prog` (a bare name or a path) into the pod's container.
@@ -768,7 +797,10 @@ impl Host for PodHost<'_> {
         match prog.as_str() {
             "sh" | "ash" | "bash" | "dash" => self.shell(args, stdin, env, out),
             "wget" => wget(self, args, out),
+            "nslookup" if is_dnsutils(&self.image) => super::bind::nslookup(self, args, out),
             "nslookup" => nslookup(self, args, out),
+            "dig" => super::bind::dig(self, args, out),
+            "host" => super::bind::host(self, args, out),
             "curl" => {
                 let src = self.source();
                 let pod = self.pod();
@@ -850,22 +882,7 @@ impl Host for PodHost<'_> {
                 0
             }
             "date" => {
-                let (y, mo, d, h, mi, s, wd) = net::apps::civil(self.cluster.now);
-                const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-                const MONTHS: [&str; 12] = [
-                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                    "Dec",
-                ];
-                out.out(&format!(
-                    "{} {} {:2} {:02}:{:02}:{:02} UTC {}\n",
-                    DAYS[wd],
-                    MONTHS[mo - 1],
-                    d,
-                    h,
-                    mi,
-                    s,
-                    y
-                ));
+                out.out(&format!("{}\n", unix_date(self.cluster.now, false)));
                 0
             }
             "ls" => {
@@ -1482,25 +1499,20 @@ fn nslookup(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
     ));
     let mut code = 0;
     for (qname, t) in queries {
-        let reply = dns::query(h.cluster, &qname, t);
+        let reply = super::bind::ask(h, &qname, t);
         if reply.rcode != Rcode::NoError {
             code = 1;
         }
-        net::note_dns(
-            h.cluster,
-            Hop::Dns {
-                name: qname.clone(),
-                qtype: t.as_str().into(),
-                answer: if reply.rcode == Rcode::NoError {
-                    reply.addresses().join(",")
-                } else {
-                    reply.rcode.as_str().into()
-                },
-            },
-        );
         out.out(&dns::nslookup_format(&qname, &reply));
     }
     code
+}
+
+impl PodHost<'_> {
+    /// See [`nameserver`].
+    pub(crate) fn nameserver(&mut self, server: Option<&String>) -> (ResolvConf, bool) {
+        nameserver(self, server)
+    }
 }
 
 /// The pod's resolv.conf, with the nameserver given on the command line if any, and
