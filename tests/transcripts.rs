@@ -126,4 +126,5 @@ transcripts! {
     t102_kubectl_events_and_missing_tags => "102-kubectl-events-and-missing-tags.txt",
     t103_set_env => "103-set-env.txt",
     t104_dnsutils_debugging => "104-dnsutils-debugging.txt",
+    t105_delete_cascade_orphan => "105-delete-cascade-orphan.txt",
 }

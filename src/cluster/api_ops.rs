@@ -372,6 +372,25 @@ impl Cluster {
         result
     }
 
+    /// What the garbage collector does for a delete with `propagationPolicy: Orphan`
+    /// before the owner goes: every dependent loses its owner reference to `uid`.
+    pub fn orphan_dependents(&mut self, uid: &str) {
+        let dependents: Vec<Key> = self.store.dependents(uid).cloned().collect();
+        for key in dependents {
+            let Some(mut obj) = self.store.get(&key).cloned() else {
+                continue;
+            };
+            let meta = obj.meta_mut();
+            if let Some(refs) = meta.owner_references.as_mut() {
+                refs.retain(|r| r.uid != uid);
+                if refs.is_empty() {
+                    meta.owner_references = None;
+                }
+            }
+            self.store.put(obj);
+        }
+    }
+
     /// [`Cluster::delete`] without letting the controllers react: for a client that
     /// sends several DELETEs back to back (`kubectl delete all --all` removes a
     /// Deployment and then its ReplicaSet before the garbage collector gets to it).

@@ -949,6 +949,24 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         grace
     };
     let wait = a.value(&["--wait"]).is_none_or(|w| w != "false");
+    // cmdutil.GetCascadingStrategy: orphan leaves the dependents, ownerless.
+    let orphan = match a.value(&["--cascade"]).unwrap_or("background") {
+        "background" | "foreground" => false,
+        "orphan" => true,
+        value => match value.parse::<bool>() {
+            Ok(b) => {
+                let replacement = if b { "background" } else { "orphan" };
+                out.err(&format!("warning: --cascade={value} is deprecated (boolean value) and can be replaced with --cascade={replacement}.\n"));
+                !b
+            }
+            Err(_) => {
+                return fail(
+                    out,
+                    &format!("invalid cascade value ({value}). Must be \"background\", \"foreground\", or \"orphan\""),
+                )
+            }
+        },
+    };
     let mut targets: Vec<(Key, String)> = Vec::new(); // key, ref for messages
     let mut errors: Vec<String> = Vec::new();
     // Every request for v1 Endpoints, a failed one too, carries the deprecation warning;
@@ -1114,6 +1132,10 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             .store
             .get(key)
             .and_then(|o| o.meta().uid.clone());
+        if let (true, Some(uid)) = (orphan, uid.as_deref()) {
+            // The garbage collector's orphan finalizer: dependents lose this owner first.
+            ctx.cluster.orphan_dependents(uid);
+        }
         match ctx
             .cluster
             .delete_request(key.kind, &key.namespace, &key.name, grace)
