@@ -127,4 +127,5 @@ transcripts! {
     t103_set_env => "103-set-env.txt",
     t104_dnsutils_debugging => "104-dnsutils-debugging.txt",
     t105_delete_cascade_orphan => "105-delete-cascade-orphan.txt",
+    t106_kube_proxy_configmap => "106-kube-proxy-configmap.txt",
 }

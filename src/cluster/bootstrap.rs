@@ -509,6 +509,7 @@ pub fn install(c: &mut Cluster) {
         }
     }
     put(c, coredns_configmap());
+    put(c, kube_proxy_configmap(c.settings.proxy_mode));
     // Pods created here start through the kubelet like any other.
     let keys: Vec<super::Key> = c.store.list("Pod").map(super::Key::of).collect();
     for k in keys {
@@ -549,6 +550,114 @@ fn coredns_configmap() -> Object {
     Object::from(GenericObject {
         kind,
         metadata: meta("coredns", "kube-system"),
+        body,
+    })
+}
+
+/// kube-system/kube-proxy: the KubeProxyConfiguration kubeadm writes (kind's values:
+/// cluster CIDR 10.244.0.0/16, `conntrack.maxPerCore: 0`, `iptables.minSyncPeriod: 1s`)
+/// and the in-cluster kubeconfig. Its `mode` follows the playground's kube-proxy setting
+/// (as if the ConfigMap were edited and the kube-proxy pods restarted).
+pub(crate) fn kube_proxy_configmap(mode: super::ProxyMode) -> Object {
+    let config = format!(
+        "apiVersion: kubeproxy.config.k8s.io/v1alpha1
+bindAddress: 0.0.0.0
+bindAddressHardFail: false
+clientConnection:
+  acceptContentTypes: \"\"
+  burst: 0
+  contentType: \"\"
+  kubeconfig: /var/lib/kube-proxy/kubeconfig.conf
+  qps: 0
+clusterCIDR: 10.244.0.0/16
+configSyncPeriod: 0s
+conntrack:
+  maxPerCore: 0
+  min: null
+  tcpBeLiberal: false
+  tcpCloseWaitTimeout: null
+  tcpEstablishedTimeout: null
+  udpStreamTimeout: 0s
+  udpTimeout: 0s
+detectLocal:
+  bridgeInterface: \"\"
+  interfaceNamePrefix: \"\"
+detectLocalMode: \"\"
+enableProfiling: false
+healthzBindAddress: \"\"
+hostnameOverride: \"\"
+iptables:
+  localhostNodePorts: null
+  masqueradeAll: false
+  masqueradeBit: null
+  minSyncPeriod: 1s
+  syncPeriod: 0s
+ipvs:
+  excludeCIDRs: null
+  minSyncPeriod: 0s
+  scheduler: \"\"
+  strictARP: false
+  syncPeriod: 0s
+  tcpFinTimeout: 0s
+  tcpTimeout: 0s
+  udpTimeout: 0s
+kind: KubeProxyConfiguration
+logging:
+  flushFrequency: 0
+  options:
+    json:
+      infoBufferSize: \"0\"
+    text:
+      infoBufferSize: \"0\"
+  verbosity: 0
+metricsBindAddress: \"\"
+mode: {}
+nftables:
+  masqueradeAll: false
+  masqueradeBit: null
+  minSyncPeriod: 0s
+  syncPeriod: 0s
+nodePortAddresses: null
+oomScoreAdj: null
+portRange: \"\"
+showHiddenMetricsForVersion: \"\"
+winkernel:
+  enableDSR: false
+  forwardHealthCheckVip: false
+  networkName: \"\"
+  rootHnsEndpointName: \"\"
+  sourceVip: \"\"",
+        mode.as_str()
+    );
+    const KUBECONFIG: &str = "apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+    server: https://kubeplay-control-plane:6443
+  name: default
+contexts:
+- context:
+    cluster: default
+    namespace: default
+    user: default
+  name: default
+current-context: default
+users:
+- name: default
+  user:
+    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token";
+    let mut body = serde_json::Map::new();
+    body.insert(
+        "data".into(),
+        serde_json::json!({ "config.conf": config, "kubeconfig.conf": KUBECONFIG }),
+    );
+    let kind = kinds::by_kind_name("ConfigMap").unwrap_or(&kinds::RESOURCE_TYPES[0]);
+    let mut metadata = meta("kube-proxy", "kube-system");
+    metadata.labels = Some([("app".to_string(), "kube-proxy".to_string())].into());
+    Object::from(GenericObject {
+        kind,
+        metadata,
         body,
     })
 }

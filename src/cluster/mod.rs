@@ -332,6 +332,17 @@ impl Cluster {
     /// After a change of [`Settings`]: the load-balancer controller looks at every Service.
     pub fn apply_settings(&mut self) {
         self.work.load_balancers = true;
+        // kube-system/kube-proxy says which mode the proxies run in (while it exists).
+        let key = Key::new("ConfigMap", "kube-system", "kube-proxy");
+        if self.store.contains(&key) {
+            let mut cm = bootstrap::kube_proxy_configmap(self.settings.proxy_mode);
+            if let Some(old) = self.store.get(&key) {
+                *cm.meta_mut() = old.meta().clone();
+            }
+            if self.store.get(&key).map(crate::api::Object::to_json) != Some(cm.to_json()) {
+                self.store.put(cm);
+            }
+        }
         self.reconcile();
     }
 

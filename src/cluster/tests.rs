@@ -230,3 +230,31 @@ fn a_client_pods_log_keeps_its_newest_megabyte() {
     assert!(bytes <= 1 << 20, "{bytes} bytes kept");
     assert_eq!(log.last().map(|(_, l)| l.as_str()), Some("300000"));
 }
+
+#[test]
+fn the_kube_proxy_configmap_names_the_proxy_mode() {
+    let mut c = Cluster::new(1);
+    let mode_line = |c: &Cluster| {
+        let cm = c
+            .store
+            .get(&Key::new("ConfigMap", "kube-system", "kube-proxy"))
+            .map(Object::to_json)
+            .unwrap_or_default();
+        let conf = cm["data"]["config.conf"].as_str().unwrap_or("").to_string();
+        conf.lines()
+            .find(|l| l.starts_with("mode: "))
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(mode_line(&c), "mode: iptables");
+    let before = c.store.revision();
+    c.apply_settings();
+    assert_eq!(
+        c.store.revision(),
+        before,
+        "an unchanged mode writes nothing"
+    );
+    c.settings.proxy_mode = crate::cluster::ProxyMode::Ipvs;
+    c.apply_settings();
+    assert_eq!(mode_line(&c), "mode: ipvs");
+}
