@@ -84,11 +84,64 @@ fn distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Whether a known repository has `tag`, judged by the shape of its published tags
-/// (versions within the released range, plus the variant suffixes). Repositories the
+/// The shape of an official repository's published tags: words (`latest`), a major
+/// version with a range of minors and at most `max_patch` patch releases (`None`: no patch
+/// part), and variant suffixes (`1.27-alpine`, `stable-alpine-perl`, `1.27-alpine3.20`).
+struct TagSet {
+    repo: &'static str,
+    words: &'static [&'static str],
+    major: u32,
+    minors: std::ops::RangeInclusive<u32>,
+    max_patch: Option<u32>,
+    variants: &'static [&'static str],
+}
+
+const TAG_SETS: &[TagSet] = &[
+    // docker-library/nginx: 1.7 to 1.29.
+    TagSet {
+        repo: "nginx",
+        words: &["latest", "stable", "mainline", "1"],
+        major: 1,
+        minors: 7..=29,
+        max_patch: Some(15),
+        variants: &["alpine", "perl", "slim", "bookworm", "otel"],
+    },
+    // docker-library/busybox: 1.21 to 1.37 and the libc variants.
+    TagSet {
+        repo: "busybox",
+        words: &["latest", "stable", "unstable", "1"],
+        major: 1,
+        minors: 21..=37,
+        max_patch: Some(5),
+        variants: &["musl", "glibc", "uclibc"],
+    },
+    // docker-library/alpine: 3.x up to 3.22.
+    TagSet {
+        repo: "alpine",
+        words: &["latest", "edge", "3"],
+        major: 3,
+        minors: 0..=22,
+        max_patch: Some(20),
+        variants: &[],
+    },
+    // registry.k8s.io/e2e-test-images/agnhost: 2.x.
+    TagSet {
+        repo: "agnhost",
+        words: &[],
+        major: 2,
+        minors: 0..=56,
+        max_patch: None,
+        variants: &[],
+    },
+];
+
+/// Whether a known repository has `tag`, judged by its [`TagSet`]. Repositories the
 /// playground does not model in detail accept every tag.
 fn tag_exists(repo: &str, tag: &str) -> bool {
-    // `1.27`, `1.27.5`: (major, minor, patch) if the tag is a dotted version.
+    let Some(set) = TAG_SETS.iter().find(|s| s.repo == repo) else {
+        return true;
+    };
+    // `1.27`, `1.27.5`: (major, minor, patch) if the text is a dotted version.
     let version = |v: &str| -> Option<(u32, u32, Option<u32>)> {
         let mut parts = v.split('.');
         let major = parts.next()?.parse().ok()?;
@@ -100,48 +153,26 @@ fn tag_exists(repo: &str, tag: &str) -> bool {
         parts.next().is_none().then_some((major, minor, patch))
     };
     let (base, variant) = tag.split_once('-').unwrap_or((tag, ""));
-    let variant_ok = |allowed: &[&str]| {
-        variant.is_empty()
-            || variant.split('-').all(|part| {
-                allowed.contains(&part)
-                    || part
+    let base_ok = set.words.contains(&base)
+        || set.variants.contains(&base)
+        || version(base).is_some_and(|(major, minor, patch)| {
+            major == set.major
+                && set.minors.contains(&minor)
+                && match (patch, set.max_patch) {
+                    (None, _) => true,
+                    (Some(p), Some(max)) => p <= max,
+                    (Some(_), None) => false,
+                }
+        });
+    let variant_ok = variant.is_empty()
+        || variant.split('-').all(|part| {
+            set.variants.contains(&part)
+                || (set.variants.contains(&"alpine")
+                    && part
                         .strip_prefix("alpine")
-                        .is_some_and(|v| version(v).is_some())
-            })
-    };
-    match repo {
-        // docker-library/nginx: 1.7 to 1.29, patch releases up to .15, variants.
-        "nginx" => {
-            const VARIANTS: &[&str] = &["alpine", "perl", "slim", "bookworm", "otel"];
-            let base_ok = matches!(base, "latest" | "stable" | "mainline" | "1")
-                || VARIANTS.contains(&base)
-                || version(base).is_some_and(|(major, minor, patch)| {
-                    major == 1 && (7..=29).contains(&minor) && patch.unwrap_or(0) <= 15
-                });
-            base_ok && variant_ok(VARIANTS)
-        }
-        // docker-library/busybox: 1.21 to 1.37, and the libc variants.
-        "busybox" => {
-            const VARIANTS: &[&str] = &["musl", "glibc", "uclibc"];
-            let base_ok = matches!(base, "latest" | "stable" | "unstable" | "1")
-                || VARIANTS.contains(&base)
-                || version(base).is_some_and(|(major, minor, patch)| {
-                    major == 1 && (21..=37).contains(&minor) && patch.unwrap_or(0) <= 5
-                });
-            base_ok && variant_ok(VARIANTS)
-        }
-        // docker-library/alpine: 3.x up to 3.22, `3`, latest, edge.
-        "alpine" => {
-            matches!(tag, "latest" | "edge" | "3")
-                || version(tag).is_some_and(|(major, minor, patch)| {
-                    major == 3 && minor <= 22 && patch.unwrap_or(0) <= 20
-                })
-        }
-        // registry.k8s.io/e2e-test-images/agnhost: 2.x.
-        "agnhost" => version(tag)
-            .is_some_and(|(major, minor, patch)| major == 2 && minor <= 56 && patch.is_none()),
-        _ => true,
-    }
+                        .is_some_and(|v| version(v).is_some()))
+        });
+    base_ok && variant_ok
 }
 
 pub fn profile(image: &str) -> ImageProfile {

@@ -202,6 +202,13 @@ impl Cluster {
         t.0.as_millisecond() - EPOCH_SECONDS * 1000
     }
 
+    /// [`Cluster::millis_of`] for the events API's microsecond times.
+    pub fn millis_of_micro(
+        t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime,
+    ) -> Millis {
+        t.0.as_millisecond() - EPOCH_SECONDS * 1000
+    }
+
     /// Advances the clock by `dt` ms, running every timer that falls due, in order.
     pub fn advance(&mut self, dt: Millis) {
         let target = self.now.saturating_add(dt.max(0));

@@ -423,8 +423,9 @@ fn api_versions(out: &mut Output) -> i32 {
 /// name) and of `--types`, oldest first, in the event printer's own table (`Kind/Name`
 /// objects, unlike `get events`). Other output formats and `--watch` go through `get`.
 fn events(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
-    // EventsFlags.ToOptions, then Validate.
-    let mut selector = Vec::new();
+    use k8s_openapi::api::core::v1::Event;
+    // EventsFlags.ToOptions, then Validate: what the list asks the API server for.
+    let mut wanted: Vec<(&str, String)> = Vec::new();
     if let Some(target) = a.value(&["--for"]).filter(|f| !f.is_empty()) {
         let Some((resource, name)) = target.split_once('/') else {
             return fail(out, "--for must be in resource/name form");
@@ -440,9 +441,9 @@ fn events(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             // meta.NoResourceMatchError for a GroupVersionResource with only a resource.
             return fail(out, &format!("no matches for /, Resource={resource}"));
         };
-        selector.push(format!("involvedObject.kind={}", rt.kind));
-        selector.push(format!("involvedObject.apiVersion={}", rt.api_version()));
-        selector.push(format!("involvedObject.name={name}"));
+        wanted.push(("involvedObject.kind", rt.kind.to_string()));
+        wanted.push(("involvedObject.apiVersion", rt.api_version()));
+        wanted.push(("involvedObject.name", name.to_string()));
     }
     let mut types: Vec<&str> = Vec::new();
     for t in a.values(&["--types"]).iter().flat_map(|v| v.split(',')) {
@@ -458,11 +459,12 @@ fn events(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     }
     // Every event is Normal or Warning: one type is a filter, both are none.
     if let [only] = types[..] {
-        selector.push(format!("type={only}"));
+        wanted.push(("type", only.to_string()));
     }
     let all_ns = a.has(&["-A", "--all-namespaces"]);
     let ns = ctx.namespace(a);
     if a.value(&["-o", "--output"]).is_some() || a.has(&["-w", "--watch"]) {
+        let selector: Vec<String> = wanted.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let mut g = a.clone();
         g.positional = vec!["get".into(), "events".into()];
         g.path = "get";
@@ -488,48 +490,43 @@ fn events(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         out.append(listed);
         return code;
     }
-    let fields = super::get::parse_field_selector(&selector.join(",")).unwrap_or_default();
-    let about = |e: &k8s_openapi::api::core::v1::Event| {
-        fields.iter().all(|f| {
-            let io = &e.involved_object;
-            let value = match f.key.as_str() {
-                "involvedObject.kind" => io.kind.as_deref(),
-                "involvedObject.apiVersion" => io.api_version.as_deref(),
-                "involvedObject.name" => io.name.as_deref(),
-                _ => e.type_.as_deref(),
-            };
-            value.unwrap_or("") == f.value
-        })
+    let field = |e: &Event, key: &str| {
+        let io = &e.involved_object;
+        match key {
+            "involvedObject.kind" => io.kind.clone(),
+            "involvedObject.apiVersion" => io.api_version.clone(),
+            "involvedObject.name" => io.name.clone(),
+            _ => e.type_.clone(),
+        }
+        .unwrap_or_default()
     };
     let listed = if all_ns {
         ctx.cluster.store.list("Event").collect::<Vec<_>>()
     } else {
         ctx.cluster.store.list_ns("Event", &ns).collect()
     };
-    let mut events: Vec<&k8s_openapi::api::core::v1::Event> = listed
+    let mut events: Vec<&Event> = listed
         .into_iter()
         .filter_map(|o| match o {
             Object::Event(e) => Some(&**e),
             _ => None,
         })
-        .filter(|e| about(e))
+        .filter(|e| wanted.iter().all(|(k, v)| field(e, k) == *v))
         .collect();
     if events.is_empty() {
         return no_events(out, all_ns, &ns);
     }
     // SortableEvents by eventTime(): series.lastObservedTime, lastTimestamp, eventTime.
-    let millis = |e: &k8s_openapi::api::core::v1::Event| {
-        let micro = |t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime| {
-            t.0.as_millisecond() - crate::cluster::EPOCH_SECONDS * 1000
-        };
+    let millis = |e: &Event| {
+        use crate::cluster::Cluster;
         match (&e.series, &e.last_timestamp, &e.event_time) {
-            (Some(s), _, _) => s.last_observed_time.as_ref().map(micro),
-            (None, Some(t), _) => Some(crate::cluster::Cluster::millis_of(t)),
-            (None, None, t) => t.as_ref().map(micro),
+            (Some(s), _, _) => s.last_observed_time.as_ref().map(Cluster::millis_of_micro),
+            (None, Some(t), _) => Some(Cluster::millis_of(t)),
+            (None, None, t) => t.as_ref().map(Cluster::millis_of_micro),
         }
         .unwrap_or(i64::MIN)
     };
-    crate::sort::sort_by(&mut events, |x, y| millis(x).cmp(&millis(y)));
+    crate::sort::sort_by_key(&mut events, |e| millis(e));
     let now = ctx.cluster.now;
     let mut rows = Vec::new();
     if !a.has(&["--no-headers"]) {
@@ -575,7 +572,7 @@ fn no_events(out: &mut Output, all_ns: bool, ns: &str) -> i32 {
 fn event_interval(e: &k8s_openapi::api::core::v1::Event, now: crate::cluster::Millis) -> String {
     use super::printers::{human_duration, since};
     let micro = |t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime| {
-        human_duration(now - (t.0.as_millisecond() - crate::cluster::EPOCH_SECONDS * 1000))
+        human_duration(now - crate::cluster::Cluster::millis_of_micro(t))
     };
     let first = match &e.event_time {
         Some(t) => micro(t),

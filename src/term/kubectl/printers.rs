@@ -1074,9 +1074,7 @@ fn namespace_row(n: &Namespace, age: String) -> Vec<String> {
 pub fn event_row(e: &Event, now: Millis, wide: bool) -> Vec<String> {
     let first = match (&e.first_timestamp, &e.event_time) {
         (Some(t), _) => since(now, Some(t)),
-        (None, Some(mt)) => {
-            human_duration(now - (mt.0.as_millisecond() - crate::cluster::EPOCH_SECONDS * 1000))
-        }
+        (None, Some(mt)) => human_duration(now - Cluster::millis_of_micro(mt)),
         _ => "<unknown>".into(),
     };
     let mut last = match &e.last_timestamp {
@@ -1086,9 +1084,7 @@ pub fn event_row(e: &Event, now: Millis, wide: bool) -> Vec<String> {
     let mut count = e.count.unwrap_or(0);
     if let Some(s) = &e.series {
         last = match &s.last_observed_time {
-            Some(t) => {
-                human_duration(now - (t.0.as_millisecond() - crate::cluster::EPOCH_SECONDS * 1000))
-            }
+            Some(t) => human_duration(now - Cluster::millis_of_micro(t)),
             None => "<unknown>".into(),
         };
         count = s.count.unwrap_or(0);
