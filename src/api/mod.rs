@@ -1,5 +1,6 @@
 //! A thin layer over k8s-openapi: resource types, the stored `Object`, label selectors.
 
+pub mod event;
 pub mod kinds;
 pub mod names;
 pub mod object;

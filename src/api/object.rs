@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::{Endpoints, Event, Namespace, Node, Pod, Service};
+
+use super::event::StoredEvent;
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -33,7 +35,7 @@ pub enum Object {
     EndpointSlice(Arc<EndpointSlice>),
     Deployment(Arc<Deployment>),
     ReplicaSet(Arc<ReplicaSet>),
-    Event(Arc<Event>),
+    Event(Arc<StoredEvent>),
     Generic(Arc<GenericObject>),
 }
 
@@ -53,7 +55,13 @@ macro_rules! object_from {
 }
 object_from!(Namespace => Namespace, Node => Node, Pod => Pod, Service => Service,
     Endpoints => Endpoints, EndpointSlice => EndpointSlice, Deployment => Deployment,
-    ReplicaSet => ReplicaSet, Event => Event, GenericObject => Generic);
+    ReplicaSet => ReplicaSet, StoredEvent => Event, GenericObject => Generic);
+
+impl From<Event> for Object {
+    fn from(e: Event) -> Object {
+        Object::Event(Arc::new(StoredEvent::Written(Box::new(e))))
+    }
+}
 
 impl Object {
     pub fn meta(&self) -> &ObjectMeta {
@@ -66,7 +74,7 @@ impl Object {
             Object::EndpointSlice(o) => &o.metadata,
             Object::Deployment(o) => &o.metadata,
             Object::ReplicaSet(o) => &o.metadata,
-            Object::Event(o) => &o.metadata,
+            Object::Event(o) => &o.event().metadata,
             Object::Generic(o) => &o.metadata,
         }
     }
@@ -81,7 +89,7 @@ impl Object {
             Object::EndpointSlice(o) => &mut Arc::make_mut(o).metadata,
             Object::Deployment(o) => &mut Arc::make_mut(o).metadata,
             Object::ReplicaSet(o) => &mut Arc::make_mut(o).metadata,
-            Object::Event(o) => &mut Arc::make_mut(o).metadata,
+            Object::Event(o) => &mut Arc::make_mut(o).event_mut().metadata,
             Object::Generic(o) => &mut Arc::make_mut(o).metadata,
         }
     }
@@ -109,11 +117,32 @@ impl Object {
     }
 
     pub fn name(&self) -> &str {
-        self.meta().name.as_deref().unwrap_or("")
+        match self {
+            Object::Event(e) => e.name(),
+            _ => self.meta().name.as_deref().unwrap_or(""),
+        }
     }
 
     pub fn namespace(&self) -> &str {
-        self.meta().namespace.as_deref().unwrap_or("")
+        match self {
+            Object::Event(e) => e.namespace(),
+            _ => self.meta().namespace.as_deref().unwrap_or(""),
+        }
+    }
+
+    /// metadata.resourceVersion (read and written without building a recorded Event).
+    pub fn resource_version(&self) -> Option<&String> {
+        match self {
+            Object::Event(e) => e.resource_version(),
+            _ => self.meta().resource_version.as_ref(),
+        }
+    }
+
+    pub fn set_resource_version(&mut self, rv: Option<String>) {
+        match self {
+            Object::Event(e) => Arc::make_mut(e).set_resource_version(rv),
+            _ => self.meta_mut().resource_version = rv,
+        }
     }
 
     /// The object as JSON with apiVersion and kind first-class, as the API server returns it.
@@ -127,7 +156,7 @@ impl Object {
             Object::EndpointSlice(o) => serde_json::to_value(&**o),
             Object::Deployment(o) => serde_json::to_value(&**o),
             Object::ReplicaSet(o) => serde_json::to_value(&**o),
-            Object::Event(o) => serde_json::to_value(&**o),
+            Object::Event(o) => serde_json::to_value(o.event()),
             Object::Generic(g) => {
                 let mut m = g.body.clone();
                 m.insert("apiVersion".into(), g.kind.api_version().into());

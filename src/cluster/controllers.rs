@@ -1010,7 +1010,7 @@ fn sync_replicaset(c: &mut Cluster, key: &Key, rs: Arc<ReplicaSet>) {
             // like a quota rejection.
             if c.store.len() >= super::store::MAX_OBJECTS {
                 let said = c.store.events_about(&uid).any(|o| match o {
-                    Object::Event(e) => e.reason.as_deref() == Some("FailedCreate"),
+                    Object::Event(e) => e.reason() == Some("FailedCreate"),
                     _ => false,
                 });
                 if !said {

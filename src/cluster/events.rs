@@ -6,12 +6,15 @@
 //! - a spam filter lets each source + object write a burst of 25 events, then one per
 //!   5 minutes (a token bucket); dropped repeats still count toward the next write.
 
-use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
+use k8s_openapi::api::core::v1::Event;
 
-use std::hash::Hasher;
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use super::store::{FastHasher, FastMap};
 use super::{Cluster, Millis};
+use crate::api::event::{EventFacts, Involved, StoredEvent};
 use crate::api::Object;
 
 /// client-go `defaultAggregateMaxEvents` and `defaultAggregateIntervalInSeconds`.
@@ -36,6 +39,8 @@ pub(crate) struct Recorder {
     dropped: FastMap<u64, i32>,
     /// The buffer the keys are built in.
     scratch: String,
+    /// Strings shared by many events; few and short (namespaces, reasons, sources).
+    interned: HashSet<Arc<str>, BuildHasherDefault<FastHasher>>,
 }
 
 /// The distinct messages of one aggregate key (hashes, at most AGGREGATE_MAX_EVENTS).
@@ -49,6 +54,55 @@ fn hash_of(text: &str) -> u64 {
     let mut h = FastHasher::default();
     h.write(text.as_bytes());
     h.finish()
+}
+
+/// Whether the stored event `e` is the one a new event repeats: same object, type,
+/// reason and source, and the same message (any combined one, for a combined event).
+fn repeats(
+    e: &StoredEvent,
+    uid: Option<&str>,
+    type_: &str,
+    reason: &str,
+    component: &str,
+    combined: bool,
+    message: &str,
+) -> bool {
+    let same_message = |m: &str| {
+        if combined {
+            m.starts_with(COMBINED)
+        } else {
+            m == message
+        }
+    };
+    match e.facts() {
+        Some(f) => {
+            f.involved.uid.as_deref() == uid
+                && &*f.type_ == type_
+                && &*f.reason == reason
+                && &*f.component == component
+                && same_message(&f.message)
+        }
+        None => {
+            let e = e.event();
+            e.involved_object.uid.as_deref() == uid
+                && e.type_.as_deref() == Some(type_)
+                && e.reason.as_deref() == Some(reason)
+                && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(component)
+                && e.message.as_deref().is_some_and(same_message)
+        }
+    }
+}
+
+impl Recorder {
+    /// One shared copy of a string many events carry (namespace, reason, source).
+    fn intern(&mut self, text: &str) -> Arc<str> {
+        if let Some(s) = self.interned.get(text) {
+            return s.clone();
+        }
+        let s: Arc<str> = Arc::from(text);
+        self.interned.insert(s.clone());
+        s
+    }
 }
 
 impl Cluster {
@@ -67,7 +121,12 @@ impl Cluster {
         };
         let uid = involved.meta().uid.as_deref();
         let rt = involved.resource_type();
-        let api_version = rt.api_version();
+        // Core kinds (pods, most events) need no new string.
+        let api_version: std::borrow::Cow<str> = if rt.group.is_empty() {
+            rt.version.into()
+        } else {
+            rt.api_version().into()
+        };
         let mut object_len = 0;
         // The correlator's keys, built in one buffer: the object key (source + involved
         // object), then the aggregate key (+ type, reason), then the event key (+ message).
@@ -138,19 +197,7 @@ impl Cluster {
         // The stored event this one repeats (what client-go's event log remembers).
         let existing = self
             .events_in(ns, uid)
-            .find(|e| {
-                e.involved_object.uid.as_deref() == uid
-                    && e.type_.as_deref() == Some(type_)
-                    && e.reason.as_deref() == Some(reason)
-                    && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(component)
-                    && if combined {
-                        e.message
-                            .as_deref()
-                            .is_some_and(|m| m.starts_with(COMBINED))
-                    } else {
-                        e.message.as_deref() == Some(message.as_str())
-                    }
-            })
+            .find(|e| repeats(e, uid, type_, reason, component, combined, &message))
             .cloned();
         if !allowed {
             if existing.is_some() {
@@ -164,9 +211,21 @@ impl Cluster {
             self.recorder.dropped.remove(&event_key).unwrap_or(0)
         };
         if let Some(mut e) = existing {
-            e.count = Some(e.count.unwrap_or(1) + 1 + missed);
-            e.last_timestamp = Some(now);
-            e.message = Some(message);
+            match e.facts() {
+                Some(facts) => {
+                    let mut facts = facts.clone();
+                    facts.count += 1 + missed;
+                    facts.last = now;
+                    facts.message = message;
+                    e = StoredEvent::recorded(facts);
+                }
+                None => {
+                    let e = e.event_mut();
+                    e.count = Some(e.count.unwrap_or(1) + 1 + missed);
+                    e.last_timestamp = Some(now);
+                    e.message = Some(message);
+                }
+            }
             self.store.put(Object::from(e));
             return;
         }
@@ -184,43 +243,33 @@ impl Cluster {
         name.push_str(involved.name());
         name.push('.');
         super::store::push_hex(&mut name, nanos, 0);
-        let event = Event {
-            metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                name: Some(name),
-                namespace: Some(ns.to_string()),
-                uid: Some(self.store.new_uid()),
-                creation_timestamp: Some(now.clone()),
-                ..Default::default()
-            },
-            involved_object: ObjectReference {
-                api_version: Some(api_version),
-                kind: Some(rt.kind.to_string()),
-                name: Some(involved.name().to_string()),
-                namespace: if involved.namespace().is_empty() {
-                    None
-                } else {
-                    Some(involved.namespace().to_string())
-                },
-                uid: uid.map(str::to_string),
-                resource_version: involved.meta().resource_version.clone(),
-                ..Default::default()
-            },
-            reason: Some(reason.to_string()),
-            message: Some(message),
-            type_: Some(type_.to_string()),
-            count: Some(1),
-            first_timestamp: Some(now.clone()),
-            last_timestamp: Some(now),
-            source: Some(EventSource {
-                component: Some(component.to_string()),
-                host: host.map(str::to_string),
-            }),
-            // client-go's combined event carries no reporting fields.
-            reporting_component: (!combined).then(|| component.to_string()),
-            reporting_instance: (!combined).then(|| host.unwrap_or(component).to_string()),
-            ..Default::default()
+        let involved_ns = match involved.namespace() {
+            "" => None,
+            n => Some(self.recorder.intern(n)),
         };
-        self.store.put(Object::from(event));
+        let facts = EventFacts {
+            name,
+            namespace: self.recorder.intern(ns),
+            uid: self.store.new_uid(),
+            resource_version: None,
+            involved: Involved {
+                kind: rt,
+                name: involved.name().to_string(),
+                namespace: involved_ns,
+                uid: uid.map(str::to_string),
+                resource_version: involved.resource_version().cloned(),
+            },
+            type_: self.recorder.intern(type_),
+            reason: self.recorder.intern(reason),
+            message,
+            count: 1,
+            first: now.clone(),
+            last: now,
+            component: self.recorder.intern(component),
+            host: host.map(|h| self.recorder.intern(h)),
+            combined,
+        };
+        self.store.put(Object::from(StoredEvent::recorded(facts)));
     }
 
     /// Events in `ns` about the object with `uid` (every event there when it has none).
@@ -228,7 +277,7 @@ impl Cluster {
         &'a self,
         ns: &'a str,
         uid: Option<&'a str>,
-    ) -> Box<dyn Iterator<Item = &'a Event> + 'a> {
+    ) -> Box<dyn Iterator<Item = &'a StoredEvent> + 'a> {
         let as_event = |o: &'a Object| match o {
             Object::Event(e) => Some(&**e),
             _ => None,
@@ -253,7 +302,10 @@ impl Cluster {
         let Some(uid) = obj.meta().uid.as_deref() else {
             return Vec::new();
         };
-        let mut v: Vec<&Event> = self.events_in(ns, Some(uid)).collect();
+        let mut v: Vec<&Event> = self
+            .events_in(ns, Some(uid))
+            .map(StoredEvent::event)
+            .collect();
         v.sort_by_key(|e| {
             e.first_timestamp
                 .as_ref()
@@ -273,7 +325,7 @@ mod tests {
         c.store
             .list("Event")
             .filter_map(|o| match o {
-                Object::Event(e) => Some(&**e),
+                Object::Event(e) => Some(e.event()),
                 _ => None,
             })
             .filter(|e| {
@@ -339,7 +391,11 @@ mod tests {
                 .list("Event")
                 .filter(|o| match o {
                     Object::Event(e) => {
-                        e.source.as_ref().and_then(|s| s.component.as_deref()) == Some("test")
+                        e.event()
+                            .source
+                            .as_ref()
+                            .and_then(|s| s.component.as_deref())
+                            == Some("test")
                     }
                     _ => false,
                 })
@@ -363,7 +419,7 @@ mod tests {
         }
         let count = |c: &Cluster| {
             c.store.list("Event").find_map(|o| match o {
-                Object::Event(e) if e.reason.as_deref() == Some("Unhealthy") => e.count,
+                Object::Event(e) if e.reason() == Some("Unhealthy") => e.event().count,
                 _ => None,
             })
         };

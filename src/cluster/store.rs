@@ -399,6 +399,10 @@ fn set_remove(map: &mut Entries, at: &str, key: &Key) {
 /// Whether two versions of an object sit in exactly the same index entries
 /// (compares the fields `Index::entries` reads).
 fn same_index_entries(a: &Object, b: &Object) -> bool {
+    // Events have one entry; reading their metadata would build a recorded one.
+    if let (Object::Event(ea), Object::Event(eb)) = (a, b) {
+        return ea.involved_uid() == eb.involved_uid();
+    }
     let (ma, mb) = (a.meta(), b.meta());
     if ma.uid != mb.uid || ma.owner_references != mb.owner_references {
         return false;
@@ -413,7 +417,6 @@ fn same_index_entries(a: &Object, b: &Object) -> bool {
         (Object::Service(sa), Object::Service(sb)) => {
             sa.spec.as_ref().map(|s| &s.selector) == sb.spec.as_ref().map(|s| &s.selector)
         }
-        (Object::Event(ea), Object::Event(eb)) => ea.involved_object.uid == eb.involved_object.uid,
         _ => true,
     }
 }
@@ -443,6 +446,14 @@ impl Index {
 
     /// Every index entry `obj` belongs to (borrowed where the object has the text).
     fn entries(obj: &Object) -> Vec<(Table, Cow<'_, str>)> {
+        // An event is indexed by the object it is about, nothing else (and owns nothing).
+        if let Object::Event(e) = obj {
+            return e
+                .involved_uid()
+                .map(|uid| (Table::EventsAbout, Cow::Borrowed(uid)))
+                .into_iter()
+                .collect();
+        }
         let meta = obj.meta();
         let ns = obj.namespace();
         let mut out = Vec::with_capacity(4);
@@ -472,11 +483,6 @@ impl Index {
                     .flatten()
                 {
                     out.push((Table::SelectorPairs, Cow::Owned(pair_key(ns, k, v))));
-                }
-            }
-            Object::Event(e) => {
-                if let Some(uid) = e.involved_object.uid.as_deref() {
-                    out.push((Table::EventsAbout, Cow::Borrowed(uid)));
                 }
             }
             _ => {}
@@ -512,10 +518,10 @@ impl Index {
     /// Moves `key` from the entries of its `old` version to those of its `new` one,
     /// touching only the entries that differ (a pod bound to a node keeps its labels).
     fn update(&mut self, key: &Key, old: Option<&Object>, new: Option<&Object>) {
-        let old_uid = old.and_then(|o| o.meta().uid.as_ref());
-        let new_uid = new.and_then(|o| o.meta().uid.as_ref());
         // Only owners are looked up by uid, and Events (the most numerous) own nothing.
         if key.kind != "Event" {
+            let old_uid = old.and_then(|o| o.meta().uid.as_ref());
+            let new_uid = new.and_then(|o| o.meta().uid.as_ref());
             self.update_uid(key, old_uid, new_uid);
         }
         let before = old.map(Index::entries).unwrap_or_default();
@@ -630,16 +636,16 @@ impl Store {
         let key = self.key_for(&obj);
         if let Some(old) = self.objects.get(&key) {
             // Most writers start from the stored version: no copy-on-write just to compare.
-            let old_rv = old.meta().resource_version.as_ref();
-            if obj.meta().resource_version.as_ref() != old_rv {
-                obj.meta_mut().resource_version = old_rv.cloned();
+            let old_rv = old.resource_version();
+            if obj.resource_version() != old_rv {
+                obj.set_resource_version(old_rv.cloned());
             }
             if *old == obj {
                 return false;
             }
         }
         self.next_rv += 1;
-        obj.meta_mut().resource_version = Some(decimal(self.next_rv));
+        obj.set_resource_version(Some(decimal(self.next_rv)));
         if key.kind == "Service" {
             self.service_writes += 1;
         }

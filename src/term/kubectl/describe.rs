@@ -2120,7 +2120,7 @@ pub fn describe_object(c: &Cluster, obj: &Object) -> String {
         Object::Event(e) => {
             let g = GenericObject {
                 kind: obj.resource_type(),
-                metadata: e.metadata.clone(),
+                metadata: e.event().metadata.clone(),
                 body: match obj.to_json() {
                     serde_json::Value::Object(mut m) => {
                         m.remove("metadata");

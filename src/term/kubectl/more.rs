@@ -508,7 +508,7 @@ fn events(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let mut events: Vec<&Event> = listed
         .into_iter()
         .filter_map(|o| match o {
-            Object::Event(e) => Some(&**e),
+            Object::Event(e) => Some(e.event()),
             _ => None,
         })
         .filter(|e| wanted.iter().all(|(k, v)| field(e, k) == *v))

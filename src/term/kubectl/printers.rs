@@ -308,7 +308,7 @@ pub fn row(obj: &Object, now: Millis, wide: bool) -> Vec<String> {
         Object::ReplicaSet(r) => replicaset_row(r, age, wide),
         Object::Node(n) => node_row(n, age, wide),
         Object::Namespace(n) => namespace_row(n, age),
-        Object::Event(e) => event_row(e, now, wide),
+        Object::Event(e) => event_row(e.event(), now, wide),
         Object::Generic(g) => match g.kind.kind {
             "ServiceCIDR" => {
                 let cidrs = g
