@@ -19,7 +19,9 @@ enum Op {
     Service {
         name: u8,
         app: u8,
-        node_port: bool,
+        /// ClusterIP, NodePort, or a LoadBalancer with externalTrafficPolicy Local
+        /// (which also takes a health check node port).
+        ty: u8,
     },
     Kill {
         pick: u8,
@@ -59,10 +61,10 @@ fn op() -> impl Strategy<Value = Op> {
             app,
             replicas
         }),
-        3 => (0..3u8, 0..2u8, any::<bool>()).prop_map(|(name, app, node_port)| Op::Service {
+        3 => (0..3u8, 0..2u8, 0..3u8).prop_map(|(name, app, ty)| Op::Service {
             name,
             app,
-            node_port
+            ty
         }),
         1 => any::<u8>().prop_map(|pick| Op::Kill { pick }),
         1 => (0..3u8, 0..5u8).prop_map(|(name, replicas)| Op::Scale { name, replicas }),
@@ -117,10 +119,14 @@ fn step(world: &World, op: &Op) -> Step {
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d{name}\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: a{app}\n      tier: d\n  template:\n    metadata:\n      labels:\n        app: a{app}\n        tier: d\n    spec:\n      containers:\n      - name: c\n        image: nginx:1.27\n        ports:\n        - containerPort: 80\n"
             ),
         },
-        Op::Service { name, app, node_port } => Step::Apply {
+        Op::Service { name, app, ty } => Step::Apply {
             text: format!(
                 "apiVersion: v1\nkind: Service\nmetadata:\n  name: s{name}\nspec:\n  type: {}\n  selector:\n    app: a{app}\n  ports:\n  - port: 80\n",
-                if *node_port { "NodePort" } else { "ClusterIP" }
+                match ty {
+                    0 => "ClusterIP",
+                    1 => "NodePort",
+                    _ => "LoadBalancer\n  externalTrafficPolicy: Local",
+                }
             ),
         },
         Op::Pod { name, app } => Step::Apply {
@@ -378,11 +384,16 @@ fn check_unique_allocations(world: &World) -> Result<(), String> {
                 return Err(format!("ClusterIP {ip} shared"));
             }
         }
-        for p in spec.ports.unwrap_or_default() {
-            if let Some(np) = p.node_port {
-                if !ports.insert(np) {
-                    return Err(format!("NodePort {np} shared"));
-                }
+        // Ports of one Service may share a node port (same port number, two protocols);
+        // these have one port each, so every node port and health check port is unique.
+        let node_ports = spec
+            .ports
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|p| p.node_port);
+        for np in node_ports.chain(spec.health_check_node_port) {
+            if !ports.insert(np) {
+                return Err(format!("NodePort {np} shared"));
             }
         }
     }

@@ -128,4 +128,5 @@ transcripts! {
     t104_dnsutils_debugging => "104-dnsutils-debugging.txt",
     t105_delete_cascade_orphan => "105-delete-cascade-orphan.txt",
     t106_kube_proxy_configmap => "106-kube-proxy-configmap.txt",
+    t107_health_check_node_port => "107-health-check-node-port.txt",
 }

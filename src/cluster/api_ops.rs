@@ -34,6 +34,8 @@ pub enum ApiError {
     },
     BadRequest(String),
     Forbidden(String),
+    /// `errors.NewInternalError`: "Internal error occurred: ...".
+    Internal(String),
     /// The store's own object limit.
     TooManyObjects,
 }
@@ -59,6 +61,10 @@ impl ApiError {
                 format!("Error from server (BadRequest): {}", src(m.clone()))
             }
             ApiError::Forbidden(m) => format!("Error from server (Forbidden): {}", src(m.clone())),
+            ApiError::Internal(m) => format!(
+                "Error from server (InternalError): {}",
+                src(format!("Internal error occurred: {m}"))
+            ),
             // What a real API server answers when etcd is out of space (its quota
             // alarm); the page says that the simulated store holds MAX_OBJECTS.
             ApiError::TooManyObjects => {
@@ -82,6 +88,7 @@ impl ApiError {
                 format!("{resource} \"{name}\" already exists")
             }
             ApiError::BadRequest(m) | ApiError::Forbidden(m) => m.clone(),
+            ApiError::Internal(m) => format!("Internal error occurred: {m}"),
             ApiError::TooManyObjects => STORE_FULL.to_string(),
         }
     }
@@ -191,6 +198,17 @@ impl Cluster {
             if let Err(c) = self.allocate_service(svc, None) {
                 return Err(invalid(&obj, vec![c]));
             }
+            // alloc.go txnAllocNodePorts: the health check port comes after the node ports.
+            if needs_health_check(svc) {
+                if let Err(e) = self.allocate_health_check_port(svc) {
+                    // The requested health check port belongs to someone else: keep it.
+                    if let Some(spec) = svc.spec.as_mut() {
+                        spec.health_check_node_port = None;
+                    }
+                    self.release_service(svc);
+                    return Err(e);
+                }
+            }
         }
         let causes = validate(&obj);
         if !causes.is_empty() {
@@ -271,19 +289,37 @@ impl Cluster {
             }
             _ => {}
         }
+        // A health check port this update allocated, given back if the update fails.
+        let mut new_health_check_port = None;
         if let (Object::Service(n), Object::Service(o)) = (&mut obj, &old) {
             let n = Arc::make_mut(n);
             n.status = o.status.clone();
             patch_allocated_values(n, o);
+            // alloc.go updateHealthCheckNodePort, in BeginUpdate before validation.
+            if needs_health_check(n) && !needs_health_check(o) {
+                self.allocate_health_check_port(n)?;
+                new_health_check_port = n.spec.as_ref().and_then(|s| s.health_check_node_port);
+            }
             drop_type_dependent_fields(n, o);
         }
         let causes = validate_update(&old, &obj);
         if !causes.is_empty() {
+            if let Some(p) = new_health_check_port {
+                self.alloc.release_port(p);
+            }
             return Err(invalid(&obj, causes));
         }
         if let (Object::Service(n), Object::Service(o)) = (&mut obj, &old) {
             if let Err(c) = self.reallocate_service(Arc::make_mut(n), o) {
+                if let Some(p) = new_health_check_port {
+                    self.alloc.release_port(p);
+                }
                 return Err(invalid(&Object::Service(n.clone()), vec![c]));
+            }
+            if needs_health_check(o) && !needs_health_check(n) {
+                if let Some(p) = o.spec.as_ref().and_then(|s| s.health_check_node_port) {
+                    self.alloc.release_port(p);
+                }
             }
         }
         // generation counts spec changes.
@@ -633,7 +669,38 @@ impl Cluster {
         }
     }
 
+    /// alloc.go `allocHealthCheckNodePort`: the requested port, or any free one.
+    fn allocate_health_check_port(&mut self, svc: &mut Service) -> Result<(), ApiError> {
+        let spec = svc.spec.get_or_insert_with(Default::default);
+        let requested = spec.health_check_node_port.filter(|p| *p != 0);
+        let mut a = std::mem::take(&mut self.alloc);
+        let res = match requested {
+            Some(p) => a.allocate_port(Some(p), &mut |n| n / 2),
+            None => a.allocate_port(None, &mut |n| self.rand_below(n)),
+        };
+        self.alloc = a;
+        match (res, requested) {
+            (Ok(p), _) => {
+                spec.health_check_node_port = Some(p);
+                Ok(())
+            }
+            (Err(e), Some(p)) => Err(ApiError::Internal(format!(
+                "failed to allocate requested HealthCheck NodePort {p}: {}",
+                e.detail()
+            ))),
+            (Err(e), None) => Err(ApiError::Internal(format!(
+                "failed to allocate a HealthCheck NodePort 0: {}",
+                e.detail()
+            ))),
+        }
+    }
+
     pub(crate) fn release_service(&mut self, svc: &Service) {
+        if needs_health_check(svc) {
+            if let Some(p) = svc.spec.as_ref().and_then(|s| s.health_check_node_port) {
+                self.alloc.release_port(p);
+            }
+        }
         if let Some(spec) = &svc.spec {
             if let Some(ip) = &spec.cluster_ip {
                 self.alloc.release_ip(ip);
@@ -721,7 +788,25 @@ impl Cluster {
 
 /// k/k storage `dropTypeDependentFields`: a type change wipes the fields the new type
 /// cannot have, when the learner left them as they were.
+/// `apiservice.NeedsHealthCheck`: a LoadBalancer with `externalTrafficPolicy: Local`
+/// gets a node port where kube-proxy answers whether the node has local endpoints.
+pub fn needs_health_check(svc: &Service) -> bool {
+    svc.spec.as_ref().is_some_and(|s| {
+        s.type_.as_deref() == Some("LoadBalancer")
+            && s.external_traffic_policy.as_deref() == Some("Local")
+    })
+}
+
 fn drop_type_dependent_fields(new: &mut Service, old: &Service) {
+    // Leaving "LoadBalancer with Local" drops the health check port unless the user changed it.
+    if needs_health_check(old) && !needs_health_check(new) {
+        let port = |s: &Service| s.spec.as_ref().and_then(|s| s.health_check_node_port);
+        if port(new) == port(old) {
+            if let Some(spec) = new.spec.as_mut() {
+                spec.health_check_node_port = None;
+            }
+        }
+    }
     let (Some(ns), Some(os)) = (new.spec.as_mut(), old.spec.as_ref()) else {
         return;
     };
@@ -798,6 +883,13 @@ fn patch_allocated_values(new: &mut Service, old: &Service) {
                 *first = ip.clone();
             }
         }
+    }
+    if needs_health_check(old)
+        && new_ty == "LoadBalancer"
+        && ns.external_traffic_policy.as_deref() == Some("Local")
+        && ns.health_check_node_port.is_none_or(|p| p == 0)
+    {
+        ns.health_check_node_port = os.health_check_node_port;
     }
     if matches!(new_ty.as_str(), "NodePort" | "LoadBalancer") {
         if let (Some(nps), Some(ops)) = (ns.ports.as_mut(), os.ports.as_ref()) {

@@ -257,6 +257,19 @@ pub fn validate_update(old: &Object, new: &Object) -> Vec<Cause> {
                     }
                 }
             }
+            // validateServiceExternalTrafficFieldsUpdate
+            let health_check = |s: &Service| {
+                s.spec.as_ref().and_then(|x| {
+                    let needed = x.type_.as_deref() == Some("LoadBalancer")
+                        && x.external_traffic_policy.as_deref() == Some("Local");
+                    needed.then_some(x.health_check_node_port.unwrap_or(0))
+                })
+            };
+            if let (Some(a), Some(b)) = (health_check(o), health_check(n)) {
+                if a != b {
+                    out.push(forbidden("spec.healthCheckNodePort", "field is immutable"));
+                }
+            }
             out.extend(validate(new));
         }
         (Object::Deployment(o), Object::Deployment(n)) => {
@@ -565,6 +578,24 @@ fn service(s: &Service, out: &mut Vec<Cause>) {
             "spec.externalTrafficPolicy",
             etp,
             &["Cluster", "Local"],
+        ));
+    }
+    let health_check_port = spec.health_check_node_port.unwrap_or(0);
+    if !(ty == "LoadBalancer" && etp == "Local") {
+        if health_check_port != 0 {
+            out.push(invalid(
+                "spec.healthCheckNodePort",
+                &health_check_port.to_string(),
+                "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+            ));
+        }
+    } else if health_check_port == 0 {
+        out.push(required("spec.healthCheckNodePort", ""));
+    } else if !(1..=65535).contains(&health_check_port) {
+        out.push(invalid(
+            "spec.healthCheckNodePort",
+            &health_check_port.to_string(),
+            PORT_RANGE,
         ));
     }
     match spec.internal_traffic_policy.as_deref() {
