@@ -129,4 +129,5 @@ transcripts! {
     t105_delete_cascade_orphan => "105-delete-cascade-orphan.txt",
     t106_kube_proxy_configmap => "106-kube-proxy-configmap.txt",
     t107_health_check_node_port => "107-health-check-node-port.txt",
+    t108_debug_services_hostnames => "108-debug-services-hostnames.txt",
 }

@@ -65,6 +65,7 @@ const KNOWN: &[&str] = &[
     "netshoot",
     "jessie-dnsutils",
     "dnsutils",
+    "serve_hostname",
 ];
 
 /// Levenshtein distance, bounded to short names (image names are short; longer input is

@@ -54,9 +54,13 @@ pub enum App {
         http: i32,
         udp: Option<i32>,
     },
-    /// agnhost serve-hostname.
+    /// agnhost serve-hostname, or the standalone `registry.k8s.io/serve_hostname` of the
+    /// "Debug Services" page (k/k test/images/serve-hostname): HTTP on 9376, answering
+    /// with the pod's hostname. agnhost logs through klog, the standalone one through
+    /// Go's `log`.
     ServeHostname {
         port: i32,
+        klog: bool,
     },
     HttpEcho {
         text: String,
@@ -75,7 +79,7 @@ impl App {
             (App::Nginx | App::Httpd, Proto::Tcp) => port == 80,
             (App::Netexec { http, .. }, Proto::Tcp) => port == *http,
             (App::Netexec { udp, .. }, Proto::Udp) => Some(port) == *udp,
-            (App::ServeHostname { port: p }, Proto::Tcp) => port == *p,
+            (App::ServeHostname { port: p, .. }, Proto::Tcp) => port == *p,
             (App::HttpEcho { port: p, .. }, Proto::Tcp) => port == *p,
             (App::Whoami { port: p }, Proto::Tcp) => port == *p,
             (App::CoreDns, Proto::Udp) => port == 53,
@@ -140,9 +144,20 @@ pub fn app_of(ct: &Container) -> Option<App> {
                     port: flag_value(w, &["--port", "-port"])
                         .and_then(|v| v.parse().ok())
                         .unwrap_or(9376),
+                    klog: true,
                 }),
                 _ => None,
             }
+        }
+        "serve_hostname" => {
+            if !cmd.is_empty() && cmd_base != "serve_hostname" && cmd_base != "serve-hostname" {
+                return None;
+            }
+            // Its flags are Go `flag` ones: -port N, --port=N.
+            let port = flag_value(&words, &["-port", "--port"])
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(9376);
+            Some(App::ServeHostname { port, klog: false })
         }
         "http-echo" => {
             if !cmd.is_empty() && cmd_base != "http-echo" {
@@ -707,7 +722,9 @@ pub fn startup_log(ct: &Container, started: Millis) -> Vec<String> {
             }
             v
         }
-        App::ServeHostname { port } => vec![format!("I{}       1 log.go:245] Serving on port {port}.", klog_time(started))],
+        App::ServeHostname { port, klog: true } => vec![format!("I{}       1 log.go:245] Serving on port {port}.", klog_time(started))],
+        // Go's log.Printf with the default flags: `2006/01/02 15:04:05 `.
+        App::ServeHostname { port, klog: false } => vec![format!("{t} Serving on port {port}.")],
         App::HttpEcho { port, .. } => vec![format!("{t} [INFO] server is listening on :{port}")],
         App::Whoami { port } => vec![format!("{t} Starting up on port {port}")],
         App::Httpd => vec![

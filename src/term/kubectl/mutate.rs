@@ -249,9 +249,20 @@ fn labels_of(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
     )
 }
 
-/// `nginx:1.27` -> `nginx`; `registry.k8s.io/e2e-test-images/agnhost:2.39` -> `agnhost`.
-fn container_name_from_image(image: &str) -> String {
-    crate::cluster::images::parse_image(image).0
+/// create_deployment.go `buildPodSpec`: the image's last path segment without tag or
+/// digest (`nginx:1.27` -> `nginx`); `sanitizeAndUniquify` turns `_` and `.` into `-`
+/// and then adds a random suffix (`registry.k8s.io/serve_hostname` -> `serve-hostname-x7k2p`).
+fn container_name_from_image(image: &str, cluster: &mut crate::cluster::Cluster) -> String {
+    let name = crate::cluster::images::image_repo(image);
+    if name.contains(['_', '.']) {
+        format!(
+            "{}-{}",
+            name.replace(['_', '.'], "-"),
+            cluster.rand_suffix(5)
+        )
+    } else {
+        name.to_string()
+    }
 }
 
 /// The printer `-o` selects for a command that makes one object (cli-runtime
@@ -526,7 +537,7 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             let containers = images
                 .iter()
                 .map(|img| Container {
-                    name: container_name_from_image(img),
+                    name: container_name_from_image(img, ctx.cluster),
                     image: Some(img.to_string()),
                     ports: port.map(|p| {
                         vec![ContainerPort {
