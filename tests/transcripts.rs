@@ -130,4 +130,5 @@ transcripts! {
     t106_kube_proxy_configmap => "106-kube-proxy-configmap.txt",
     t107_health_check_node_port => "107-health-check-node-port.txt",
     t108_debug_services_hostnames => "108-debug-services-hostnames.txt",
+    t109_secret_stringdata_and_describe => "109-secret-stringdata-and-describe.txt",
 }

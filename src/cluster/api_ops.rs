@@ -383,14 +383,17 @@ impl Cluster {
                 a.insert(LAST_APPLIED.into(), Value::String(annotation));
             }
         }
+        // kubectl apply.go: an empty three-way patch is "unchanged" and sends nothing;
+        // any other patch is "configured", even one the server turns into a no-op (a
+        // Secret's stringData, merged into data, is sent again on every apply).
+        let patch_is_empty = merged == current;
         let new_obj = Object::from_json(live.resource_type(), merged)
             .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-        let (stored, changed) = self.update(new_obj)?;
-        let outcome = if changed {
-            ApplyOutcome::Configured
-        } else {
-            ApplyOutcome::Unchanged
-        };
+        if patch_is_empty {
+            return Ok((live, ApplyOutcome::Unchanged, missing_annotation));
+        }
+        let (stored, _changed) = self.update(new_obj)?;
+        let outcome = ApplyOutcome::Configured;
         Ok((stored, outcome, missing_annotation))
     }
 

@@ -26,7 +26,40 @@ pub fn apply_defaults(obj: &mut Object) {
         Object::Generic(g) if g.kind.kind == "StatefulSet" => {
             statefulset(&mut std::sync::Arc::make_mut(g).body)
         }
+        Object::Generic(g) if g.kind.kind == "Secret" => {
+            secret(&mut std::sync::Arc::make_mut(g).body)
+        }
         _ => {}
+    }
+}
+
+/// A Secret as the API server stores it: `stringData` merged into `data`, base64-encoded
+/// (its values win; k8s.io/api core/v1 conversion `Convert_v1_Secret_To_core_Secret`),
+/// and `type` defaulted to `Opaque` (`SetDefaults_Secret`).
+pub fn secret(body: &mut serde_json::Map<String, serde_json::Value>) {
+    use base64::Engine;
+    use serde_json::Value;
+    if let Some(Value::Object(plain)) = body.remove("stringData") {
+        let data = body
+            .entry("data")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if !data.is_object() {
+            *data = Value::Object(Default::default());
+        }
+        if let Value::Object(data) = data {
+            for (k, v) in plain {
+                let text = v.as_str().unwrap_or_default();
+                let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+                data.insert(k, Value::String(encoded));
+            }
+        }
+    }
+    let typed = body
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| !t.is_empty());
+    if !typed {
+        body.insert("type".into(), Value::String("Opaque".into()));
     }
 }
 

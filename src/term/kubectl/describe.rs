@@ -2062,6 +2062,29 @@ fn describe_generic(c: &Cluster, g: &GenericObject, events: &[&Event]) -> String
         describe_events(&mut w, events, c.now);
         return w.finish();
     }
+    if g.kind.kind == "Secret" {
+        // describe.go describeSecret: sizes, never values (sorted keys; no events).
+        w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+        labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+        annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+        let ty = g.body.get("type").and_then(|t| t.as_str()).unwrap_or("");
+        w.w(0, &format!("\nType:\t{ty}\n"));
+        w.w(0, "\nData\n====\n");
+        let data = g.body.get("data").and_then(|d| d.as_object());
+        for (k, v) in data.into_iter().flatten() {
+            use base64::Engine;
+            let text = v.as_str().unwrap_or("");
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .unwrap_or_default();
+            if k == "token" && ty == "kubernetes.io/service-account-token" {
+                w.w(0, &format!("{k}:\t{}\n", String::from_utf8_lossy(&bytes)));
+            } else {
+                w.w(0, &format!("{k}:\t{} bytes\n", bytes.len()));
+            }
+        }
+        return w.finish();
+    }
     if g.kind.kind == "ServiceCIDR" {
         labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
         annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());

@@ -822,6 +822,13 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }),
         status: None,
     });
+    let pod = match a.value(&["--overrides"]) {
+        Some(overrides) => match override_object(&pod, overrides, a.value(&["--override-type"])) {
+            Ok(o) => o,
+            Err(e) => return fail(out, &e),
+        },
+        None => pod,
+    };
     let interactive = a.has(&["-i", "--stdin"]) || a.has(&["--attach"]);
     let service = match (service, interactive) {
         (Some(service), false) => return run_and_expose(ctx, a, out, pod, service),
@@ -1535,6 +1542,28 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
         }
     }
     0
+}
+
+/// cmdutil `Overrider.Apply` (`kubectl run --overrides`): the generated object patched
+/// with inline JSON, as a merge patch unless `--override-type` says json or strategic.
+fn override_object(obj: &Object, overrides: &str, ty: Option<&str>) -> Result<Object, String> {
+    let patch: Value = serde_json::from_str(overrides).map_err(|e| e.to_string())?;
+    let current = obj.to_json();
+    let patched = match ty.unwrap_or("merge") {
+        "json" => json_patch(&current, &patch)?,
+        "merge" => {
+            let mut v = current;
+            merge_patch(&mut v, &patch);
+            v
+        }
+        "strategic" => {
+            let mut v = three_way(None, &patch, &current, "");
+            strip_nulls(&mut v);
+            v
+        }
+        other => return Err(format!("invalid override type: {other}")),
+    };
+    Object::from_json(obj.resource_type(), patched).map_err(|e| e.to_string())
 }
 
 /// kubectl patch: strategic merge (default), merge, or json patch.
