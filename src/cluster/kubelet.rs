@@ -359,7 +359,10 @@ pub fn wake(c: &mut Cluster, key: &Key) {
         }
         Stage::Creating => match pod_image_pull_fails(&pod) {
             Some(image) => pull_failed(c, key, Arc::unwrap_or_clone(pod), rt, image, 1),
-            None => start_containers(c, key, pod, rt),
+            None => match container_config_error(c, &pod) {
+                Some(error) => config_failed(c, key, Arc::unwrap_or_clone(pod), error),
+                None => start_containers(c, key, pod, rt),
+            },
         },
         Stage::PullFailing {
             attempt,
@@ -480,6 +483,7 @@ fn pull_failed(
         }
     }
     set_waiting_all(&mut pod, "ErrImagePull", Some(detail.clone()), 0);
+    sandbox_ready(&mut pod, &c.now_time());
     let obj = Object::from(pod);
     let node = node_of(&obj);
     c.record_event(
@@ -514,6 +518,130 @@ fn pull_failed(
         }
     });
     c.schedule(c.now + 1500, Timer::Pod(key.clone()));
+}
+
+/// kubelet_pods.go `makeEnvironmentVariables`: the first ConfigMap or Secret a
+/// container's envFrom or env needs (not marked optional) that is missing, or a key
+/// missing from one, as the error the kubelet reports for the container.
+fn container_config_error(c: &Cluster, pod: &Pod) -> Option<String> {
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    // The object's `data` keys, or None when it does not exist.
+    let keys = |kind: &str, name: &str| -> Option<Vec<String>> {
+        let obj = c.store.get_parts(kind, ns, name)?;
+        let Object::Generic(g) = obj else {
+            return Some(Vec::new());
+        };
+        Some(
+            g.body
+                .get("data")
+                .and_then(|d| d.as_object())
+                .map(|d| d.keys().cloned().collect())
+                .unwrap_or_default(),
+        )
+    };
+    // The kubelet's object cache names the resource in the singular.
+    let missing = |kind: &str, name: &str| format!("{} \"{name}\" not found", kind.to_lowercase());
+    let containers = pod.spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
+    for ct in containers {
+        for source in ct.env_from.iter().flatten() {
+            let (kind, name, optional) = match (&source.config_map_ref, &source.secret_ref) {
+                (Some(r), _) => ("ConfigMap", r.name.as_str(), r.optional),
+                (None, Some(r)) => ("Secret", r.name.as_str(), r.optional),
+                _ => continue,
+            };
+            if optional != Some(true) && keys(kind, name).is_none() {
+                return Some(missing(kind, name));
+            }
+        }
+        for env in ct.env.iter().flatten() {
+            let Some(vf) = &env.value_from else { continue };
+            let (kind, name, key, optional) = match (&vf.config_map_key_ref, &vf.secret_key_ref) {
+                (Some(r), _) => ("ConfigMap", r.name.as_str(), r.key.as_str(), r.optional),
+                (None, Some(r)) => ("Secret", r.name.as_str(), r.key.as_str(), r.optional),
+                _ => continue,
+            };
+            if optional == Some(true) {
+                continue;
+            }
+            match keys(kind, name) {
+                None => return Some(missing(kind, name)),
+                Some(k) if !k.iter().any(|k| k == key) => {
+                    return Some(format!("couldn't find key {key} in {kind} {ns}/{name}"));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    None
+}
+
+/// A container whose environment cannot be made: the sandbox (and IP) exists, the
+/// container waits in CreateContainerConfigError, and the pod worker tries again after
+/// its back-off (kubelet `backOffPeriod`, 10 s), so a ConfigMap created later is picked up.
+fn config_failed(c: &mut Cluster, key: &Key, mut pod: Pod, error: String) {
+    if pod
+        .status
+        .as_ref()
+        .and_then(|s| s.pod_ip.as_ref())
+        .is_none()
+    {
+        if let Some(ip) = next_pod_ip(c, &pod) {
+            let status = pod.status.get_or_insert_with(Default::default);
+            status.pod_ip = Some(ip.clone());
+            status.pod_ips = Some(vec![PodIP { ip }]);
+        }
+    }
+    set_waiting_all(
+        &mut pod,
+        "CreateContainerConfigError",
+        Some(error.clone()),
+        0,
+    );
+    sandbox_ready(&mut pod, &c.now_time());
+    let images: Vec<String> = pod
+        .spec
+        .as_ref()
+        .map(|s| {
+            s.containers
+                .iter()
+                .filter_map(|ct| ct.image.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let obj = Object::from(pod);
+    let node = node_of(&obj);
+    for image in images {
+        c.record_event(
+            &obj,
+            "Normal",
+            "Pulled",
+            &format!("Container image \"{image}\" already present on machine"),
+            "kubelet",
+            node.as_deref(),
+        );
+    }
+    c.record_event(
+        &obj,
+        "Warning",
+        "Failed",
+        &format!("Error: {error}"),
+        "kubelet",
+        node.as_deref(),
+    );
+    c.store.put(obj);
+    c.schedule(c.now + 10_000, Timer::Pod(key.clone()));
+}
+
+/// The sandbox exists (with its IP) once the kubelet gets to the containers, whatever
+/// then fails: kubelet `generatePodReadyToStartContainersCondition` is True.
+fn sandbox_ready(pod: &mut Pod, now: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time) {
+    let status = pod.status.get_or_insert_with(Default::default);
+    let mut conds = status.conditions.take().unwrap_or_default();
+    set_condition(
+        &mut conds,
+        condition("PodReadyToStartContainers", true, now),
+    );
+    status.conditions = Some(order_conditions(conds));
 }
 
 fn next_pod_ip(c: &mut Cluster, pod: &Pod) -> Option<String> {
