@@ -467,23 +467,9 @@ fn pull_failed(
     let detail = format!(
         "rpc error: code = {code} desc = failed to pull and unpack image \"{reference}\": failed to resolve reference \"{reference}\": {cause}"
     );
-    // The sandbox (and its IP) exists before any image is pulled (kubelet SyncPod:
-    // createPodSandbox, then start containers), so a pod stuck on its image has an IP
-    // and is a not-ready endpoint.
-    if pod
-        .status
-        .as_ref()
-        .and_then(|s| s.pod_ip.as_ref())
-        .is_none()
-    {
-        if let Some(ip) = next_pod_ip(c, &pod) {
-            let status = pod.status.get_or_insert_with(Default::default);
-            status.pod_ip = Some(ip.clone());
-            status.pod_ips = Some(vec![PodIP { ip }]);
-        }
-    }
+    // A pod stuck on its image has an IP and is a not-ready endpoint.
+    sandbox_up(c, &mut pod);
     set_waiting_all(&mut pod, "ErrImagePull", Some(detail.clone()), 0);
-    sandbox_ready(&mut pod, &c.now_time());
     let obj = Object::from(pod);
     let node = node_of(&obj);
     c.record_event(
@@ -579,25 +565,13 @@ fn container_config_error(c: &Cluster, pod: &Pod) -> Option<String> {
 /// container waits in CreateContainerConfigError, and the pod worker tries again after
 /// its back-off (kubelet `backOffPeriod`, 10 s), so a ConfigMap created later is picked up.
 fn config_failed(c: &mut Cluster, key: &Key, mut pod: Pod, error: String) {
-    if pod
-        .status
-        .as_ref()
-        .and_then(|s| s.pod_ip.as_ref())
-        .is_none()
-    {
-        if let Some(ip) = next_pod_ip(c, &pod) {
-            let status = pod.status.get_or_insert_with(Default::default);
-            status.pod_ip = Some(ip.clone());
-            status.pod_ips = Some(vec![PodIP { ip }]);
-        }
-    }
+    sandbox_up(c, &mut pod);
     set_waiting_all(
         &mut pod,
         "CreateContainerConfigError",
         Some(error.clone()),
         0,
     );
-    sandbox_ready(&mut pod, &c.now_time());
     let images: Vec<String> = pod
         .spec
         .as_ref()
@@ -632,14 +606,26 @@ fn config_failed(c: &mut Cluster, key: &Key, mut pod: Pod, error: String) {
     c.schedule(c.now + 10_000, Timer::Pod(key.clone()));
 }
 
-/// The sandbox exists (with its IP) once the kubelet gets to the containers, whatever
-/// then fails: kubelet `generatePodReadyToStartContainersCondition` is True.
-fn sandbox_ready(pod: &mut Pod, now: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time) {
+/// The sandbox (and its IP) exists before any container is made (kubelet SyncPod:
+/// createPodSandbox, then pull and start containers), whatever then fails: the pod
+/// has an IP and `generatePodReadyToStartContainersCondition` is True.
+fn sandbox_up(c: &mut Cluster, pod: &mut Pod) {
+    let has_ip = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.pod_ip.as_ref())
+        .is_some();
+    let ip = if has_ip { None } else { next_pod_ip(c, pod) };
+    let now = c.now_time();
     let status = pod.status.get_or_insert_with(Default::default);
+    if let Some(ip) = ip {
+        status.pod_ip = Some(ip.clone());
+        status.pod_ips = Some(vec![PodIP { ip }]);
+    }
     let mut conds = status.conditions.take().unwrap_or_default();
     set_condition(
         &mut conds,
-        condition("PodReadyToStartContainers", true, now),
+        condition("PodReadyToStartContainers", true, &now),
     );
     status.conditions = Some(order_conditions(conds));
 }
