@@ -179,6 +179,45 @@ impl StoredEvent {
             StoredEvent::Written(e) => e.reason.as_deref(),
         }
     }
+
+    pub fn type_(&self) -> Option<&str> {
+        match self {
+            StoredEvent::Recorded { facts, .. } => Some(&facts.type_),
+            StoredEvent::Written(e) => e.type_.as_deref(),
+        }
+    }
+
+    /// `source.component`: which recorder wrote it.
+    pub fn component(&self) -> Option<&str> {
+        match self {
+            StoredEvent::Recorded { facts, .. } => Some(&facts.component),
+            StoredEvent::Written(e) => e.source.as_ref()?.component.as_deref(),
+        }
+    }
+
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            StoredEvent::Recorded { facts, .. } => Some(&facts.message),
+            StoredEvent::Written(e) => e.message.as_deref(),
+        }
+    }
+
+    /// The correlator's repeat: `extra` more occurrences, the last one at `at` with `message`.
+    pub fn repeat(&mut self, extra: i32, at: Time, message: String) {
+        match self {
+            StoredEvent::Recorded { facts, built } => {
+                facts.count += extra;
+                facts.last = at;
+                facts.message = message;
+                built.take();
+            }
+            StoredEvent::Written(e) => {
+                e.count = Some(e.count.unwrap_or(1) + extra);
+                e.last_timestamp = Some(at);
+                e.message = Some(message);
+            }
+        }
+    }
 }
 
 /// Two stored events are equal when they read the same (recorded ones compare facts,
@@ -257,5 +296,12 @@ mod tests {
             bumped.event().metadata.resource_version.as_deref(),
             Some("8")
         );
+        // A repeat drops the cached Event, so the next read shows the new count.
+        let mut repeated = recorded.clone();
+        assert_eq!(repeated.event().count, Some(1));
+        let at = repeated.event().last_timestamp.clone();
+        repeated.repeat(2, at.unwrap_or(Time(Default::default())), "again".into());
+        assert_eq!(repeated.event().count, Some(3));
+        assert_eq!(repeated.event().message.as_deref(), Some("again"));
     }
 }

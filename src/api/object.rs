@@ -21,6 +21,18 @@ pub struct GenericObject {
     pub body: serde_json::Map<String, serde_json::Value>,
 }
 
+impl GenericObject {
+    /// The `data` map of a ConfigMap or Secret, as written (a Secret's values in base64).
+    pub fn data_entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.body
+            .get("data")
+            .and_then(|d| d.as_object())
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str().unwrap_or("")))
+    }
+}
+
 /// Every variant is behind an `Arc`: the k8s-openapi types are large (a Pod is over
 /// 2 KB, its one Container another 2 KB) and differ a lot in size. Sharing makes a
 /// read-only copy (a controller reading what it syncs, the journal keeping the old

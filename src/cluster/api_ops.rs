@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::{Cluster, Key, Millis};
 use crate::api::{kinds, Object};
 use crate::manifest::defaults::apply_defaults;
+use crate::manifest::validate::needs_health_check;
 use crate::manifest::validate::{format_invalid, validate, validate_update, Cause};
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -386,15 +387,13 @@ impl Cluster {
         // kubectl apply.go: an empty three-way patch is "unchanged" and sends nothing;
         // any other patch is "configured", even one the server turns into a no-op (a
         // Secret's stringData, merged into data, is sent again on every apply).
-        let patch_is_empty = merged == current;
-        let new_obj = Object::from_json(live.resource_type(), merged)
-            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-        if patch_is_empty {
+        if merged == current {
             return Ok((live, ApplyOutcome::Unchanged, missing_annotation));
         }
+        let new_obj = Object::from_json(live.resource_type(), merged)
+            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
         let (stored, _changed) = self.update(new_obj)?;
-        let outcome = ApplyOutcome::Configured;
-        Ok((stored, outcome, missing_annotation))
+        Ok((stored, ApplyOutcome::Configured, missing_annotation))
     }
 
     /// DELETE. Pods terminate gracefully (the kubelet removes them); other objects go at
@@ -791,15 +790,6 @@ impl Cluster {
 
 /// k/k storage `dropTypeDependentFields`: a type change wipes the fields the new type
 /// cannot have, when the learner left them as they were.
-/// `apiservice.NeedsHealthCheck`: a LoadBalancer with `externalTrafficPolicy: Local`
-/// gets a node port where kube-proxy answers whether the node has local endpoints.
-pub fn needs_health_check(svc: &Service) -> bool {
-    svc.spec.as_ref().is_some_and(|s| {
-        s.type_.as_deref() == Some("LoadBalancer")
-            && s.external_traffic_policy.as_deref() == Some("Local")
-    })
-}
-
 fn drop_type_dependent_fields(new: &mut Service, old: &Service) {
     // Leaving "LoadBalancer with Local" drops the health check port unless the user changed it.
     if needs_health_check(old) && !needs_health_check(new) {

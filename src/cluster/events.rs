@@ -74,23 +74,11 @@ fn repeats(
             m == message
         }
     };
-    match e.facts() {
-        Some(f) => {
-            f.involved.uid.as_deref() == uid
-                && &*f.type_ == type_
-                && &*f.reason == reason
-                && &*f.component == component
-                && same_message(&f.message)
-        }
-        None => {
-            let e = e.event();
-            e.involved_object.uid.as_deref() == uid
-                && e.type_.as_deref() == Some(type_)
-                && e.reason.as_deref() == Some(reason)
-                && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(component)
-                && e.message.as_deref().is_some_and(same_message)
-        }
-    }
+    e.involved_uid() == uid
+        && e.type_() == Some(type_)
+        && e.reason() == Some(reason)
+        && e.component() == Some(component)
+        && e.message().is_some_and(same_message)
 }
 
 impl Recorder {
@@ -211,21 +199,7 @@ impl Cluster {
             self.recorder.dropped.remove(&event_key).unwrap_or(0)
         };
         if let Some(mut e) = existing {
-            match e.facts() {
-                Some(facts) => {
-                    let mut facts = facts.clone();
-                    facts.count += 1 + missed;
-                    facts.last = now;
-                    facts.message = message;
-                    e = StoredEvent::recorded(facts);
-                }
-                None => {
-                    let e = e.event_mut();
-                    e.count = Some(e.count.unwrap_or(1) + 1 + missed);
-                    e.last_timestamp = Some(now);
-                    e.message = Some(message);
-                }
-            }
+            e.repeat(1 + missed, now, message);
             self.store.put(Object::from(e));
             return;
         }

@@ -511,19 +511,11 @@ fn pull_failed(
 /// missing from one, as the error the kubelet reports for the container.
 fn container_config_error(c: &Cluster, pod: &Pod) -> Option<String> {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
-    // The object's `data` keys, or None when it does not exist.
-    let keys = |kind: &str, name: &str| -> Option<Vec<String>> {
-        let obj = c.store.get_parts(kind, ns, name)?;
-        let Object::Generic(g) = obj else {
-            return Some(Vec::new());
-        };
-        Some(
-            g.body
-                .get("data")
-                .and_then(|d| d.as_object())
-                .map(|d| d.keys().cloned().collect())
-                .unwrap_or_default(),
-        )
+    // Whether the object exists, and whether its `data` has the key.
+    let lookup = |kind: &str, name: &str, key: &str| match c.store.get_parts(kind, ns, name) {
+        None => None,
+        Some(Object::Generic(g)) => Some(g.data_entries().any(|(k, _)| k == key)),
+        Some(_) => Some(false),
     };
     // The kubelet's object cache names the resource in the singular.
     let missing = |kind: &str, name: &str| format!("{} \"{name}\" not found", kind.to_lowercase());
@@ -535,7 +527,7 @@ fn container_config_error(c: &Cluster, pod: &Pod) -> Option<String> {
                 (None, Some(r)) => ("Secret", r.name.as_str(), r.optional),
                 _ => continue,
             };
-            if optional != Some(true) && keys(kind, name).is_none() {
+            if optional != Some(true) && lookup(kind, name, "").is_none() {
                 return Some(missing(kind, name));
             }
         }
@@ -549,12 +541,12 @@ fn container_config_error(c: &Cluster, pod: &Pod) -> Option<String> {
             if optional == Some(true) {
                 continue;
             }
-            match keys(kind, name) {
+            match lookup(kind, name, key) {
                 None => return Some(missing(kind, name)),
-                Some(k) if !k.iter().any(|k| k == key) => {
+                Some(false) => {
                     return Some(format!("couldn't find key {key} in {kind} {ns}/{name}"));
                 }
-                Some(_) => {}
+                Some(true) => {}
             }
         }
     }
@@ -584,15 +576,8 @@ fn config_failed(c: &mut Cluster, key: &Key, mut pod: Pod, error: String) {
         .unwrap_or_default();
     let obj = Object::from(pod);
     let node = node_of(&obj);
-    for image in images {
-        c.record_event(
-            &obj,
-            "Normal",
-            "Pulled",
-            &format!("Container image \"{image}\" already present on machine"),
-            "kubelet",
-            node.as_deref(),
-        );
+    for image in &images {
+        image_present(c, &obj, image, node.as_deref());
     }
     c.record_event(
         &obj,
@@ -628,6 +613,12 @@ fn sandbox_up(c: &mut Cluster, pod: &mut Pod) {
         condition("PodReadyToStartContainers", true, &now),
     );
     status.conditions = Some(order_conditions(conds));
+}
+
+/// The kubelet's `Pulled` event for an image the node already has.
+fn image_present(c: &mut Cluster, pod: &Object, image: &str, node: Option<&str>) {
+    let message = format!("Container image \"{image}\" already present on machine");
+    c.record_event(pod, "Normal", "Pulled", &message, "kubelet", node);
 }
 
 fn next_pod_ip(c: &mut Cluster, pod: &Pod) -> Option<String> {
@@ -680,14 +671,7 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
     let obj = Object::Pod(pod);
     for (name, image) in &started {
         if first_start {
-            c.record_event(
-                &obj,
-                "Normal",
-                "Pulled",
-                &format!("Container image \"{image}\" already present on machine"),
-                "kubelet",
-                node.as_deref(),
-            );
+            image_present(c, &obj, image, node.as_deref());
         }
         c.record_event(
             &obj,

@@ -155,6 +155,15 @@ fn object_meta(meta: &ObjectMeta, rule: NameRule, out: &mut Vec<Cause>) {
 // ---------------------------------------------------------------- entry points
 
 /// Validation on create (`Validate` of the registry strategy).
+/// `apiservice.NeedsHealthCheck`: a LoadBalancer with `externalTrafficPolicy: Local`
+/// gets a node port where kube-proxy answers whether the node has local endpoints.
+pub fn needs_health_check(svc: &Service) -> bool {
+    svc.spec.as_ref().is_some_and(|s| {
+        s.type_.as_deref() == Some("LoadBalancer")
+            && s.external_traffic_policy.as_deref() == Some("Local")
+    })
+}
+
 pub fn validate(obj: &Object) -> Vec<Cause> {
     let mut out = Vec::new();
     match obj {
@@ -258,17 +267,9 @@ pub fn validate_update(old: &Object, new: &Object) -> Vec<Cause> {
                 }
             }
             // validateServiceExternalTrafficFieldsUpdate
-            let health_check = |s: &Service| {
-                s.spec.as_ref().and_then(|x| {
-                    let needed = x.type_.as_deref() == Some("LoadBalancer")
-                        && x.external_traffic_policy.as_deref() == Some("Local");
-                    needed.then_some(x.health_check_node_port.unwrap_or(0))
-                })
-            };
-            if let (Some(a), Some(b)) = (health_check(o), health_check(n)) {
-                if a != b {
-                    out.push(forbidden("spec.healthCheckNodePort", "field is immutable"));
-                }
+            let port = |s: &Service| s.spec.as_ref().and_then(|x| x.health_check_node_port);
+            if needs_health_check(o) && needs_health_check(n) && port(o) != port(n) {
+                out.push(forbidden("spec.healthCheckNodePort", "field is immutable"));
             }
             out.extend(validate(new));
         }

@@ -248,16 +248,11 @@ pub fn container_env(
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
     // A ConfigMap's or Secret's data (a Secret's decoded from base64), by name.
     let data_of = |kind: &str, name: &str| -> Vec<(String, String)> {
-        let Some(obj) = c.store.get_parts(kind, ns, name) else {
+        let Some(crate::api::Object::Generic(g)) = c.store.get_parts(kind, ns, name) else {
             return Vec::new();
         };
-        let body = obj.to_json();
-        let Some(map) = body.get("data").and_then(|d| d.as_object()) else {
-            return Vec::new();
-        };
-        map.iter()
-            .map(|(k, v)| {
-                let text = v.as_str().unwrap_or("");
+        g.data_entries()
+            .map(|(k, text)| {
                 let value = if kind == "Secret" {
                     use base64::Engine;
                     base64::engine::general_purpose::STANDARD
@@ -267,7 +262,7 @@ pub fn container_env(
                 } else {
                     text.to_string()
                 };
-                (k.clone(), value)
+                (k.to_string(), value)
             })
             .collect()
     };

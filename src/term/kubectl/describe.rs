@@ -2070,10 +2070,8 @@ fn describe_generic(c: &Cluster, g: &GenericObject, events: &[&Event]) -> String
         let ty = g.body.get("type").and_then(|t| t.as_str()).unwrap_or("");
         w.w(0, &format!("\nType:\t{ty}\n"));
         w.w(0, "\nData\n====\n");
-        let data = g.body.get("data").and_then(|d| d.as_object());
-        for (k, v) in data.into_iter().flatten() {
+        for (k, text) in g.data_entries() {
             use base64::Engine;
-            let text = v.as_str().unwrap_or("");
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(text)
                 .unwrap_or_default();
