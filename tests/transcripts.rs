@@ -132,4 +132,5 @@ transcripts! {
     t108_debug_services_hostnames => "108-debug-services-hostnames.txt",
     t109_secret_stringdata_and_describe => "109-secret-stringdata-and-describe.txt",
     t110_create_container_config_error => "110-create-container-config-error.txt",
+    t111_ping => "111-ping.txt",
 }

@@ -778,20 +778,40 @@ fn deliver_node(
 /// Whether an ICMP echo to `dest_ip` from `src` gets a reply. ClusterIPs answer only in
 /// ipvs mode (bound to kube-ipvs0 on every node); pod and node IPs answer; outside
 /// sources reach node and load-balancer IPs only.
-pub fn ping(c: &Cluster, src: &Source, dest_ip: &str) -> bool {
+/// Whether an ICMP echo to `dest_ip` is answered, and if so the TTL its reply arrives
+/// with: 64 from whoever answers, one less for each node that forwards it on the way
+/// back (kindnet routes every pod's traffic through its node, so a pod answering costs
+/// its node's hop, and a reply reaching a pod from anywhere but its own node costs the
+/// pod's node's hop).
+pub fn ping(c: &Cluster, src: &Source, dest_ip: &str) -> Option<u8> {
     if dest_ip.starts_with("127.") {
-        return true;
+        return Some(64);
     }
     let outside = matches!(src, Source::Outside);
-    match proxy::classify(c, dest_ip) {
-        Target::ClusterIp(..) => !outside && c.settings.proxy_mode == ProxyMode::Ipvs,
-        Target::ExternalIp(..) => c.settings.proxy_mode == ProxyMode::Ipvs,
-        Target::LoadBalancer(..) => true,
-        Target::Node(_) => true,
-        Target::Pod(k) => !outside && pod_of(c, &k).is_some(),
-        Target::Internet(_) => true,
-        Target::Nowhere => false,
-    }
+    let node_of = |k: &Key| {
+        pod_of(c, k)
+            .and_then(|p| p.spec.as_ref())
+            .and_then(|s| s.node_name.clone())
+    };
+    let src_node = match src {
+        Source::Pod(k) => node_of(k),
+        Source::Node(n) => Some(n.clone()),
+        Source::Outside => None,
+    };
+    let ipvs = c.settings.proxy_mode == ProxyMode::Ipvs;
+    // Who answers: (their node, whether it is a pod).
+    let answerer = match proxy::classify(c, dest_ip) {
+        // IPVS binds every Service IP to kube-ipvs0 on each node: the source's node answers.
+        Target::ClusterIp(..) if !outside && ipvs => (src_node.clone(), false),
+        Target::ExternalIp(..) if ipvs => (src_node.clone(), false),
+        Target::LoadBalancer(..) | Target::Internet(_) => (None, false),
+        Target::Node(n) => (Some(n), false),
+        Target::Pod(k) if !outside && pod_of(c, &k).is_some() => (node_of(&k), true),
+        _ => return None,
+    };
+    let (node, is_pod) = answerer;
+    let forwarded_by_src_node = matches!(src, Source::Pod(_)) && node != src_node;
+    Some(64 - u8::from(is_pod) - u8::from(forwarded_by_src_node))
 }
 
 #[cfg(test)]

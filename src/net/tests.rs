@@ -270,11 +270,11 @@ fn ipvs_round_robins_and_answers_ping() {
     let (mut c, _) = setup(5, &m);
     let ip = cluster_ip(&c, "web");
     assert!(
-        !ping(&c, &debug(), &ip),
+        ping(&c, &debug(), &ip).is_none(),
         "iptables: the ClusterIP does not answer ICMP"
     );
     c.settings.proxy_mode = ProxyMode::Ipvs;
-    assert!(ping(&c, &debug(), &ip));
+    assert!(ping(&c, &debug(), &ip).is_some());
     let seq: Vec<Key> = (0..9)
         .map(|_| reached(&connect(&mut c, &debug(), &ip, 80, Proto::Tcp)).expect("connected"))
         .collect();
@@ -471,4 +471,56 @@ fn pods_refuse_ports_nothing_listens_on_and_probes_use_the_apps() {
         .outcome,
         Outcome::Refused
     );
+}
+
+#[test]
+fn ping_replies_lose_one_ttl_per_forwarding_node() {
+    let m = format!("{}{}", netexec("web", 4, "{app: web}"), DEBUG);
+    let (c, _) = setup(3, &m);
+    let node = |p: &Pod| p.spec.as_ref().and_then(|s| s.node_name.clone());
+    let pods: Vec<&Pod> = c
+        .store
+        .list_ns("Pod", "default")
+        .filter_map(|o| match o {
+            Object::Pod(p) => Some(&**p),
+            _ => None,
+        })
+        .collect();
+    let debug_pod = pods
+        .iter()
+        .find(|p| p.metadata.name.as_deref() == Some("debug"))
+        .expect("debug pod");
+    let here = node(debug_pod);
+    let mut seen = (false, false);
+    for p in pods
+        .iter()
+        .filter(|p| p.metadata.name.as_deref() != Some("debug"))
+    {
+        let ip = pod_ip(p).expect("pod IP").to_string();
+        let same_node = node(p) == here;
+        let want = if same_node { 63 } else { 62 };
+        assert_eq!(
+            ping(&c, &debug(), &ip),
+            Some(want),
+            "pod on same node: {same_node}"
+        );
+        if same_node {
+            seen.0 = true
+        } else {
+            seen.1 = true
+        }
+    }
+    assert!(seen.1, "some web pod runs on another node");
+    for n in c.store.list("Node") {
+        let Object::Node(nd) = n else { continue };
+        let ip = nd
+            .status
+            .as_ref()
+            .and_then(|s| s.addresses.as_ref())
+            .and_then(|a| a.first())
+            .map(|a| a.address.clone())
+            .expect("node IP");
+        let want = if nd.metadata.name == here { 64 } else { 63 };
+        assert_eq!(ping(&c, &debug(), &ip), Some(want));
+    }
 }

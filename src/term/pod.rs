@@ -1607,28 +1607,35 @@ const NSLOOKUP_USAGE: &str = "BusyBox v1.37.0 (2025-01-17 18:12:01 UTC) multi-ca
 // ------------------------------------------------------------------ ping / nc / ip
 
 fn ping(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
-    let mut count: u32 = 4;
-    let mut wait: Option<i64> = None;
+    // busybox ping.c: -c COUNT, -w DEADLINE (seconds until ping exits, checked each
+    // time a packet is due: the packet due at the deadline is counted as transmitted
+    // but not sent), -W TIMEOUT (seconds to wait after the last of COUNT packets when
+    // nothing answered, default 10). Without -c or -w ping runs until Ctrl+C: the
+    // terminal cannot interrupt it, so it stops after 4 as if interrupted.
+    let mut count: Option<u32> = None;
+    let mut deadline: Option<u32> = None;
+    let mut timeout: u32 = 10;
+    let mut quiet = false;
     let mut target = None;
+    let number = |v: Option<&str>| v.and_then(|v| v.parse::<u32>().ok()).map(|n| n.min(100));
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
         match a.as_str() {
-            "-c" => {
+            "-c" | "-w" | "-W" => {
                 i += 1;
-                count = args
-                    .get(i)
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(1)
-                    .clamp(1, 100);
+                let v = number(args.get(i).map(String::as_str));
+                match a.as_str() {
+                    "-c" => count = v.or(Some(1)),
+                    "-w" => deadline = v,
+                    _ => timeout = v.unwrap_or(10),
+                }
             }
-            "-W" | "-w" => {
-                i += 1;
-                wait = args.get(i).and_then(|v| v.parse().ok());
-            }
-            "-q" | "-4" => {}
-            s if s.starts_with("-c") => count = s[2..].parse().unwrap_or(1).clamp(1, 100),
-            s if s.starts_with("-w") || s.starts_with("-W") => wait = s[2..].parse().ok(),
+            "-q" => quiet = true,
+            "-4" => {}
+            s if s.starts_with("-c") => count = number(Some(&s[2..])).or(Some(1)),
+            s if s.starts_with("-w") => deadline = number(Some(&s[2..])),
+            s if s.starts_with("-W") => timeout = number(Some(&s[2..])).unwrap_or(10),
             _ => target = Some(a.clone()),
         }
         i += 1;
@@ -1649,37 +1656,53 @@ fn ping(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
         }
     };
     out.out(&format!("PING {t} ({ip}): 56 data bytes\n"));
-    let reply = net::ping(h.cluster, &src, &ip);
-    let n = match wait {
-        Some(w) if w > 0 => count.min(w as u32),
-        _ => count,
+    let reply_ttl = net::ping(h.cluster, &src, &ip);
+    // The deadline ends the run when it comes before the last counted packet.
+    let cut_by_deadline = deadline.filter(|&d| count.is_none_or(|c| c > d));
+    let sent = match cut_by_deadline {
+        Some(d) => d,
+        None => count.unwrap_or(4),
     };
-    if reply {
-        let mut times = Vec::new();
-        for seq in 0..n {
-            let t_us = 40 + h.cluster.rand_below(120);
-            times.push(t_us);
+    let transmitted = sent + u32::from(cut_by_deadline.is_some());
+    let mut stats = format!("\n--- {t} ping statistics ---\n{transmitted} packets transmitted, ");
+    let Some(ttl) = reply_ttl else {
+        let waited = match cut_by_deadline {
+            Some(d) => d,
+            None => sent.saturating_sub(1) + timeout,
+        };
+        h.cluster.advance(i64::from(waited) * 1000);
+        stats.push_str("0 packets received, 100% packet loss\n");
+        out.out(&stats);
+        return 1;
+    };
+    let mut times = Vec::new();
+    for seq in 0..sent {
+        let t_us = 40 + h.cluster.rand_below(120);
+        times.push(t_us);
+        if !quiet {
             out.out(&format!(
-                "64 bytes from {ip}: seq={seq} ttl={} time=0.{:03} ms\n",
-                if ip.starts_with("10.244.") { 63 } else { 64 },
-                t_us
+                "64 bytes from {ip}: seq={seq} ttl={ttl} time=0.{t_us:03} ms\n"
             ));
-            if seq + 1 < n {
-                h.cluster.advance(1000);
-            }
         }
-        let min = times.iter().min().copied().unwrap_or(0);
-        let max = times.iter().max().copied().unwrap_or(0);
-        let avg = times.iter().sum::<u64>() / times.len().max(1) as u64;
-        out.out(&format!(
-            "\n--- {t} ping statistics ---\n{n} packets transmitted, {n} packets received, 0% packet loss\nround-trip min/avg/max = 0.{min:03}/0.{avg:03}/0.{max:03} ms\n"
-        ));
-        0
-    } else {
-        h.cluster.advance(i64::from(n) * 1000 + 1000);
-        out.out(&format!("\n--- {t} ping statistics ---\n{n} packets transmitted, 0 packets received, 100% packet loss\n"));
-        1
+        if seq + 1 < transmitted {
+            h.cluster.advance(1000);
+        }
     }
+    let min = times.iter().min().copied().unwrap_or(0);
+    let max = times.iter().max().copied().unwrap_or(0);
+    let avg = times.iter().sum::<u64>() / times.len().max(1) as u64;
+    let loss = ((transmitted - sent) * 100)
+        .checked_div(transmitted)
+        .unwrap_or(0);
+    stats.push_str(&format!("{sent} packets received, {loss}% packet loss\n"));
+    if sent > 0 {
+        stats.push_str(&format!(
+            "round-trip min/avg/max = 0.{min:03}/0.{avg:03}/0.{max:03} ms\n"
+        ));
+    }
+    out.out(&stats);
+    // "exit with 1 -- 'failure'" when nothing came back, or a deadline cut -c short.
+    i32::from(sent == 0 || (cut_by_deadline.is_some() && count.is_some()))
 }
 
 fn nc(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
