@@ -133,4 +133,5 @@ transcripts! {
     t109_secret_stringdata_and_describe => "109-secret-stringdata-and-describe.txt",
     t110_create_container_config_error => "110-create-container-config-error.txt",
     t111_ping => "111-ping.txt",
+    t112_timeout_bounds_a_watch => "112-timeout-bounds-a-watch.txt",
 }

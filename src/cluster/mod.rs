@@ -250,6 +250,11 @@ impl Cluster {
             .filter(|t| *t <= self.clock_limit)
     }
 
+    /// Where the clock stops (see [`Cluster::set_clock_limit`]).
+    pub fn clock_limit(&self) -> Millis {
+        self.clock_limit
+    }
+
     /// Stops the clock at `until` (never past [`MAX_NOW`]); `None` lifts the limit.
     /// Loops that advance to `next_timer()` end there: it reports no timer beyond it.
     pub fn set_clock_limit(&mut self, until: Option<Millis>) {

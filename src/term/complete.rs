@@ -13,7 +13,7 @@ use crate::api::kinds::{self, ResourceType};
 use crate::cluster::Cluster;
 
 /// Programs the top prompt runs (see `host.rs`), besides the text tools.
-const PROGRAMS: &[&str] = &["clear", "curl", "help", "k", "kubectl", "sleep"];
+const PROGRAMS: &[&str] = &["clear", "curl", "help", "k", "kubectl", "sleep", "timeout"];
 
 /// kubectl verbs the terminal implements.
 pub const VERBS: &[&str] = &[

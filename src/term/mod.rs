@@ -27,6 +27,11 @@ pub struct Terminal {
     pub live: bool,
     /// The streaming command still running (live terminal only).
     pub stream: Option<kubectl::stream::Stream>,
+    /// When `timeout DURATION` ends the command running under it (simulated ms): the
+    /// clock stops there while it runs, and a stream it leaves running ends there.
+    pub kill_at: Option<crate::cluster::Millis>,
+    /// When the running stream ends by itself (it was started under `timeout`).
+    pub stream_until: Option<crate::cluster::Millis>,
     /// YAML `kubectl edit` asked the page's editor to open (live terminal only).
     pub edit: Option<String>,
     /// What the page should tell the learner about the last command where the terminal
@@ -54,6 +59,8 @@ impl Terminal {
             port_forwards: Vec::new(),
             live: false,
             stream: None,
+            kill_at: None,
+            stream_until: None,
             edit: None,
             notice: None,
         }
@@ -85,6 +92,7 @@ impl Terminal {
 
     /// Ctrl+C: ends the running stream; true when one was running.
     pub fn interrupt(&mut self) -> bool {
+        self.stream_until = None;
         self.stream.take().is_some()
     }
 
@@ -95,8 +103,9 @@ impl Terminal {
             return String::new();
         };
         let (out, done) = stream.poll(cluster);
-        if done {
+        if done || self.stream_until.is_some_and(|t| cluster.now >= t) {
             self.stream = None;
+            self.stream_until = None;
         }
         out.combined()
     }

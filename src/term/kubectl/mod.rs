@@ -28,6 +28,12 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Whether `timeout` has ended the command: its deadline has come. A blocking
+    /// command then returns at once, printing nothing more (it was killed).
+    pub fn killed(&self) -> bool {
+        self.term.kill_at.is_some_and(|t| self.cluster.now >= t)
+    }
+
     /// `-n NS`, else the context's namespace.
     pub fn namespace(&self, a: &Args) -> String {
         a.value(&["-n", "--namespace"])

@@ -19,6 +19,7 @@ const DEFAULT_TIMEOUT_MS: i64 = 5_000;
 pub fn start(ctx: &mut Ctx, a: &Args, mut stream: Stream, out: &mut Output) -> i32 {
     if ctx.term.live {
         ctx.term.stream = Some(stream);
+        ctx.term.stream_until = ctx.term.kill_at;
         return 0;
     }
     let timeout = request_timeout(a)
@@ -27,7 +28,11 @@ pub fn start(ctx: &mut Ctx, a: &Args, mut stream: Stream, out: &mut Output) -> i
         .filter(|t| *t > 0)
         .unwrap_or(DEFAULT_TIMEOUT_MS)
         .min(600_000);
-    let deadline = ctx.cluster.now.saturating_add(timeout);
+    // Under `timeout`, its deadline ends the stream (the clock stops there anyway).
+    let deadline = match ctx.term.kill_at {
+        Some(kill) => kill,
+        None => ctx.cluster.now.saturating_add(timeout),
+    };
     loop {
         let step = match ctx.cluster.next_timer() {
             Some(t) if t <= deadline => t.max(ctx.cluster.now),
@@ -159,6 +164,32 @@ mod tests {
         assert_eq!(code, 0);
         assert_eq!(c.now, now + 3_000);
         assert!(t.stream.is_none());
+    }
+
+    #[test]
+    fn a_stream_under_timeout_ends_at_its_deadline() {
+        // Outside the page the clock runs to the deadline and the status is 124.
+        let mut c = Cluster::new(1);
+        let mut t = Terminal::new();
+        let now = c.now;
+        let (_, code) = t.run(&mut c, "timeout 4 kubectl get pods -w");
+        assert_eq!((code, c.now), (124, now + 4_000));
+        // In the page the stream keeps running until the clock passes the deadline.
+        let (mut c, mut t) = live();
+        let (_, code) = t.run(&mut c, "timeout 4 kubectl get pods -w");
+        assert_eq!(code, 0);
+        assert!(t.stream.is_some());
+        c.advance(3_000);
+        t.poll_stream(&c);
+        assert!(t.stream.is_some(), "still inside the 4 s");
+        c.advance(1_000);
+        t.poll_stream(&c);
+        assert!(t.stream.is_none(), "timeout ended the watch");
+        // A later watch without timeout is not cut short.
+        t.run(&mut c, "kubectl get pods -w");
+        c.advance(10_000);
+        t.poll_stream(&c);
+        assert!(t.stream.is_some());
     }
 
     #[test]

@@ -189,6 +189,9 @@ pub fn wait(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let mut code = 0;
     for (key, refn) in keys {
         let met = ctx.cluster.run_until(timeout, |c| check(c, &key));
+        if !met && ctx.killed() {
+            return 124;
+        }
         if met {
             out.out(&format!("{refn} condition met\n"));
         } else {
@@ -368,6 +371,7 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 }
                 match ctx.cluster.next_timer() {
                     Some(next) if next <= deadline => ctx.cluster.advance_to(next),
+                    _ if ctx.killed() => return 124,
                     _ => {
                         out.err("error: timed out waiting for the condition\n");
                         return 1;
