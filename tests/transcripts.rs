@@ -134,4 +134,5 @@ transcripts! {
     t110_create_container_config_error => "110-create-container-config-error.txt",
     t111_ping => "111-ping.txt",
     t112_timeout_bounds_a_watch => "112-timeout-bounds-a-watch.txt",
+    t113_agnhost_netexec_endpoints => "113-agnhost-netexec-endpoints.txt",
 }

@@ -566,23 +566,68 @@ pub fn http(c: &mut Cluster, peer: &Peer, req: &HttpRequest) -> HttpResponse {
                 }
                 App::Netexec { .. } => {
                     let client = format!("{}:{}", peer.client_ip, 32768 + c.rand_below(28231));
-                    let body = match path_only.as_str() {
-                        "/" => Some(format!("NOW: {}", go_time(now))),
-                        "/hostname" => Some(hostname_of(&pod, key)),
-                        "/clientip" => Some(client),
-                        "/echo" => Some(query_param(&req.path, "msg").unwrap_or_default()),
-                        "/healthz" => Some(String::new()),
-                        "/header" => Some(
-                            query_param(&req.path, "key")
-                                .and_then(|k| req.headers.iter().find(|(h, _)| h.eq_ignore_ascii_case(&k)).map(|(_, v)| v.clone()))
-                                .unwrap_or_default(),
-                        ),
-                        _ => None,
-                    };
-                    match body {
-                        Some(b) => resp(200, None, "text/plain; charset=utf-8", b, now),
-                        None => resp(404, None, "text/plain; charset=utf-8", "404 page not found\n".into(), now),
+                    let param = |k: &str| query_param(&req.path, k).unwrap_or_default();
+                    // Go's r.Header: every request header but Host, canonical keys.
+                    let mut headers: Vec<(String, String)> = req.headers.clone();
+                    if !req.user_agent.is_empty() {
+                        headers.push(("User-Agent".into(), req.user_agent.clone()));
                     }
+                    let header = |k: &str| {
+                        headers
+                            .iter()
+                            .find(|(h, _)| h.eq_ignore_ascii_case(k))
+                            .map(|(_, v)| v.clone())
+                            .unwrap_or_default()
+                    };
+                    // netexec.go addRoutes on http.ServeMux: "/" also answers every path
+                    // no other pattern matches. Each handler log.Printf's its request.
+                    let (logged, status, body) = match path_only.as_str() {
+                        "/hostname" | "/hostName" => (format!("GET {path_only}"), 200, hostname_of(&pod, key)),
+                        "/clientip" => ("GET /clientip".into(), 200, client),
+                        "/echo" => {
+                            let (msg, code) = (param("msg"), param("code"));
+                            let status = if code.is_empty() { Ok(200) } else { code.parse::<u16>().map_err(|_| ()) };
+                            match status {
+                                Ok(st) => (format!("GET /echo?msg={msg}&code={code}"), st, msg),
+                                Err(()) => (
+                                    format!("GET /echo?msg={msg}&code={code}"),
+                                    200,
+                                    format!("argument 'code' must be an integer or empty, got {code:?}\n"),
+                                ),
+                            }
+                        }
+                        "/healthz" => ("GET /healthz".into(), 200, String::new()),
+                        "/header" => match param("key") {
+                            k if !k.is_empty() => (format!("GET /header?key={k}"), 200, header(&k)),
+                            _ => {
+                                let mut sorted = headers.clone();
+                                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                                let fields: Vec<String> = sorted
+                                    .iter()
+                                    .map(|(k, v)| format!("{}:[{}]", serde_json::Value::from(k.as_str()), serde_json::Value::from(v.as_str())))
+                                    .collect();
+                                ("GET /header".into(), 200, format!("{{{}}}", fields.join(",")))
+                            }
+                        },
+                        _ => {
+                            let started = pod
+                                .status
+                                .as_ref()
+                                .and_then(|st| st.container_statuses.as_ref())
+                                .and_then(|cs| cs.iter().find_map(|s| s.state.as_ref()?.running.as_ref()?.started_at.as_ref()))
+                                .map_or(now, Cluster::millis_of);
+                            let sub_ms = c.rand_below(1_000_000);
+                            ("GET /".into(), 200, format!("NOW: {}", go_now(now, started, sub_ms)))
+                        }
+                    };
+                    let line = format!("I{}       1 log.go:245] {logged}", klog_time(now));
+                    c.net.logs.entry(key.clone()).or_default().push((now, line));
+                    let mut r = resp(status, None, "text/plain; charset=utf-8", body, now);
+                    // net/http sniffs a Content-Type only from a body it was given.
+                    if r.body.is_empty() {
+                        r.headers.retain(|(k, _)| k != "Content-Type");
+                    }
+                    r
                 }
                 App::ServeHostname { .. } => resp(200, None, "text/plain; charset=utf-8", hostname_of(&pod, key), now),
                 App::HttpEcho { text, .. } => {
@@ -651,18 +696,24 @@ fn link_local(ip: &str) -> String {
     )
 }
 
-/// Go's `time.Time.String()` for UTC: `2026-01-01 00:06:01.123 +0000 UTC`.
-fn go_time(at: Millis) -> String {
+/// Go's `time.Time.String()` of a `time.Now()` in UTC: nanoseconds with trailing zeros
+/// trimmed, then the monotonic reading ` m=+S.NNNNNNNNN` (seconds since the process
+/// started), e.g. `2026-01-01 00:06:01.123456789 +0000 UTC m=+61.123456789`. `sub_ms_ns`
+/// supplies the nanoseconds below the simulated clock's millisecond.
+fn go_now(at: Millis, started: Millis, sub_ms_ns: u64) -> String {
     let (y, mo, d, h, mi, s, _) = civil(at);
-    let ms = at.rem_euclid(1000);
-    if ms == 0 {
-        format!("{y}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} +0000 UTC")
+    let nanos = at.rem_euclid(1000) as u64 * 1_000_000 + sub_ms_ns;
+    let frac = if nanos == 0 {
+        String::new()
     } else {
-        format!(
-            "{y}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{:03} +0000 UTC",
-            ms
-        )
-    }
+        format!(".{nanos:09}").trim_end_matches('0').to_string()
+    };
+    let since = (at - started).max(0) as u64 * 1_000_000 + sub_ms_ns;
+    format!(
+        "{y}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}{frac} +0000 UTC m=+{}.{:09}",
+        since / 1_000_000_000,
+        since % 1_000_000_000
+    )
 }
 
 /// What a container printed when it started (before any request), as `kubectl logs` shows it.

@@ -104,7 +104,8 @@ fn clusterip_reaches_only_ready_endpoints_of_the_service() {
         "{app: web, flavour: broken}",
         "registry.k8s.io/e2e-test-images/agnhost:2.39",
         "[netexec, --http-port=8080]",
-        "        readinessProbe:\n          httpGet:\n            path: /nope\n            port: 8080\n",
+        // netexec answers every path (ServeMux "/"): a code from /echo fails the probe.
+        "        readinessProbe:\n          httpGet:\n            path: /echo?code=500\n            port: 8080\n",
     );
     let m = format!(
         "{}{}{}{}{}",
