@@ -135,4 +135,5 @@ transcripts! {
     t111_ping => "111-ping.txt",
     t112_timeout_bounds_a_watch => "112-timeout-bounds-a-watch.txt",
     t113_agnhost_netexec_endpoints => "113-agnhost-netexec-endpoints.txt",
+    t114_api_server_proxy => "114-api-server-proxy.txt",
 }

@@ -40,6 +40,16 @@ pub fn to_json(v: &Value) -> String {
 /// order of the fields those objects use, from k8s.io/api `core/v1/types.go`,
 /// `apps/v1/types.go` and apimachinery `meta/v1/types.go`; other keys follow, sorted.
 pub fn to_json_typed(v: &Value) -> String {
+    typed_json(v, 4)
+}
+
+/// What the API server sends: typed objects in declaration order, indented by two
+/// spaces when it pretty-prints (json.Indent) or compact, with json.Encoder's newline.
+pub fn to_json_api(v: &Value, pretty: bool) -> String {
+    typed_json(v, if pretty { 2 } else { 0 })
+}
+
+fn typed_json(v: &Value, step: usize) -> String {
     const ORDER: &[&str] = &[
         "kind",
         "apiVersion",
@@ -79,6 +89,15 @@ pub fn to_json_typed(v: &Value) -> String {
         "sessionAffinity",
         "loadBalancerIP",
         "externalName",
+        "externalTrafficPolicy",
+        "healthCheckNodePort",
+        "publishNotReadyAddresses",
+        "sessionAffinityConfig",
+        "ipFamilies",
+        "ipFamilyPolicy",
+        "allocateLoadBalancerNodePorts",
+        "loadBalancerClass",
+        "internalTrafficPolicy",
         "volumes",
         "initContainers",
         "containers",
@@ -110,7 +129,7 @@ pub fn to_json_typed(v: &Value) -> String {
         )
     };
     let mut out = String::new();
-    json_value(v, 0, &mut out, &rank);
+    json_indented(v, 0, step, &mut out, &rank);
     out.push('\n');
     out
 }
@@ -121,39 +140,49 @@ pub fn to_json_typed(v: &Value) -> String {
 type Rank<'a> = &'a dyn Fn(&str) -> (usize, String);
 
 fn json_value(v: &Value, depth: usize, out: &mut String, rank: Rank) {
+    json_indented(v, depth, 4, out, rank)
+}
+
+/// JSON with `step` spaces per level, or on one line without spaces when `step` is 0
+/// (Go's json.Marshal).
+fn json_indented(v: &Value, depth: usize, step: usize, out: &mut String, rank: Rank) {
+    let newline = |out: &mut String, level: usize| {
+        if step > 0 {
+            out.push('\n');
+            pad(out, level * step);
+        }
+    };
     match v {
         Value::Object(m) if m.is_empty() => out.push_str("{}"),
         Value::Array(a) if a.is_empty() => out.push_str("[]"),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             crate::sort::sort_by_key(&mut keys, |k| rank(k));
-            out.push_str("{\n");
+            out.push('{');
             for (i, k) in keys.iter().enumerate() {
-                pad(out, (depth + 1) * 4);
+                newline(out, depth + 1);
                 json_string(k, out);
-                out.push_str(": ");
+                out.push_str(if step > 0 { ": " } else { ":" });
                 if let Some(x) = m.get(*k) {
-                    json_value(x, depth + 1, out, rank);
+                    json_indented(x, depth + 1, step, out, rank);
                 }
                 if i + 1 < keys.len() {
                     out.push(',');
                 }
-                out.push('\n');
             }
-            pad(out, depth * 4);
+            newline(out, depth);
             out.push('}');
         }
         Value::Array(a) => {
-            out.push_str("[\n");
+            out.push('[');
             for (i, x) in a.iter().enumerate() {
-                pad(out, (depth + 1) * 4);
-                json_value(x, depth + 1, out, rank);
+                newline(out, depth + 1);
+                json_indented(x, depth + 1, step, out, rank);
                 if i + 1 < a.len() {
                     out.push(',');
                 }
-                out.push('\n');
             }
-            pad(out, depth * 4);
+            newline(out, depth);
             out.push(']');
         }
         Value::String(s) => json_string(s, out),

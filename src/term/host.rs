@@ -61,7 +61,7 @@ impl Host for TopHost<'_> {
                     1
                 }
             },
-            // The learner's background jobs are their port-forwards: `kill %N` (or %% / %+,
+            // The learner's background jobs are their port-forwards and proxies: `kill %N` (or %% / %+,
             // the latest) stops one; bash says `no such job` for any other.
             "kill" => {
                 let mut code = 0;
@@ -70,14 +70,14 @@ impl Host for TopHost<'_> {
                     .filter(|a| !a.starts_with('-') || a.starts_with("-%"))
                 {
                     let n = match spec.as_str() {
-                        "%%" | "%+" | "%" => self.term.port_forwards.len(),
+                        "%%" | "%+" | "%" => self.term.jobs.len(),
                         s => s
                             .strip_prefix('%')
                             .and_then(|n| n.parse::<usize>().ok())
                             .unwrap_or(0),
                     };
-                    if n >= 1 && n <= self.term.port_forwards.len() {
-                        self.term.port_forwards.remove(n - 1);
+                    if n >= 1 && n <= self.term.jobs.len() {
+                        self.term.jobs.remove(n - 1);
                     } else if spec.starts_with('%') {
                         out.err(&format!("bash: kill: {spec}: no such job\n"));
                         code = 1;

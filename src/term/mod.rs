@@ -19,8 +19,9 @@ pub struct Terminal {
     /// The kubeconfig context's namespace (`kubectl config set-context --current --namespace`).
     pub namespace: String,
     pub shell: Shell,
-    /// Port-forwards running in the background: (local port, namespace, pod, remote port).
-    pub port_forwards: Vec<(i32, String, String, i32)>,
+    /// Background jobs (`kubectl port-forward`, `kubectl proxy`), numbered from 1 for
+    /// `kill %N` in the order they started.
+    pub jobs: Vec<Job>,
     /// The page's terminal: `kubectl get -w` / `logs -f` leave a running [`Self::stream`]
     /// instead of returning after `--request-timeout`, and `kubectl edit` hands the
     /// object's YAML to the editor through [`Self::edit`]. False in `replay` and transcripts.
@@ -37,6 +38,15 @@ pub struct Terminal {
     /// What the page should tell the learner about the last command where the terminal
     /// simplifies (invariant 6: never inside the command's own output).
     pub notice: Option<String>,
+}
+
+/// A command left running in the background on the learner's machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    /// `kubectl port-forward`: (local port, namespace, pod, remote port) per pair.
+    PortForward(Vec<(i32, String, String, i32)>),
+    /// `kubectl proxy` serving the API server on a local port.
+    ApiProxy(i32),
 }
 
 impl Default for Terminal {
@@ -56,7 +66,7 @@ impl Terminal {
         Terminal {
             namespace: "default".into(),
             shell,
-            port_forwards: Vec::new(),
+            jobs: Vec::new(),
             live: false,
             stream: None,
             kill_at: None,
@@ -88,6 +98,30 @@ impl Terminal {
         cluster.set_clock_limit(None);
         self.shell = shell;
         (out, code)
+    }
+
+    /// Whether a background job listens on this local port.
+    pub fn listening(&self, port: i32) -> bool {
+        self.jobs.iter().any(|j| match j {
+            Job::PortForward(pairs) => pairs.iter().any(|p| p.0 == port),
+            Job::ApiProxy(p) => *p == port,
+        })
+    }
+
+    /// The port-forward listening on a local port: (namespace, pod, remote port).
+    pub fn forwarded(&self, port: i32) -> Option<(String, String, i32)> {
+        self.jobs.iter().find_map(|j| match j {
+            Job::PortForward(pairs) => pairs
+                .iter()
+                .find(|p| p.0 == port)
+                .map(|p| (p.1.clone(), p.2.clone(), p.3)),
+            Job::ApiProxy(_) => None,
+        })
+    }
+
+    /// Whether `kubectl proxy` serves the API server on a local port.
+    pub fn api_proxy(&self, port: i32) -> bool {
+        self.jobs.contains(&Job::ApiProxy(port))
     }
 
     /// Ctrl+C: ends the running stream; true when one was running.

@@ -1850,11 +1850,7 @@ fn ip_cmd(h: &mut PodHost, prog: &str, args: &[String], out: &mut Output) -> i32
 
 /// How a port-forward maps a local port: (namespace, pod, pod port).
 fn forwarded(term: Option<&Terminal>, port: i32) -> Option<(String, String, i32)> {
-    term?
-        .port_forwards
-        .iter()
-        .find(|f| f.0 == port)
-        .map(|f| (f.1.clone(), f.2.clone(), f.3))
+    term?.forwarded(port)
 }
 
 struct CurlOpts {
@@ -2134,9 +2130,14 @@ fn curl_one(
     let mut trace = Vec::new();
     let outside = matches!(src, Source::Outside);
     let host_l = u.host.to_ascii_lowercase();
+    let local = host_l == "localhost" || host_l == "127.0.0.1" || host_l == "[::1]";
+    // `kubectl proxy` listening there answers for the API server (kubectl/raw.rs).
+    let api_proxy = outside && local && term.is_some_and(|t| t.api_proxy(u.port));
     // Where the TCP connection goes.
-    let (ip, conn_src, dest_port) = if outside {
-        if host_l == "localhost" || host_l == "127.0.0.1" || host_l == "[::1]" {
+    let (ip, conn_src, dest_port) = if api_proxy {
+        ("127.0.0.1".to_string(), Source::Outside, u.port)
+    } else if outside {
+        if local {
             match forwarded(term, u.port) {
                 Some((fns, fpod, fport)) => {
                     // The running port-forward reports each connection on the terminal
@@ -2198,10 +2199,15 @@ fn curl_one(
             u.host, u.port, u.port
         ));
     }
-    let conn = net::connect(c, &conn_src, &ip, dest_port, Proto::Tcp);
-    let peer = match conn.outcome {
-        Outcome::Connected(p) => p,
-        Outcome::Refused | Outcome::Unreachable => {
+    let conn = if api_proxy {
+        None
+    } else {
+        Some(net::connect(c, &conn_src, &ip, dest_port, Proto::Tcp))
+    };
+    let peer = match conn.map(|c| c.outcome) {
+        None => None,
+        Some(Outcome::Connected(p)) => Some(p),
+        Some(Outcome::Refused | Outcome::Unreachable) => {
             let ms = c.now - start + 1 + c.rand_below(3) as i64;
             if o.verbose {
                 out.err(&format!(
@@ -2224,7 +2230,7 @@ fn curl_one(
             write_out(o, out, 0, &ip, code, url);
             return code;
         }
-        Outcome::TimedOut => {
+        Some(Outcome::TimedOut) => {
             let limit = match (o.connect_timeout, o.max_time) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
@@ -2313,7 +2319,10 @@ fn curl_one(
         }
         out.err("> \n* Request completely sent off\n");
     }
-    let resp: HttpResponse = net::apps::http(c, &peer, &req);
+    let resp: HttpResponse = match &peer {
+        Some(peer) => net::apps::http(c, peer, &req),
+        None => crate::term::kubectl::raw::serve(c, &u.path, &req.user_agent),
+    };
     let head_text = {
         let mut s = format!("{}\r\n", resp.status_line());
         for (k, v) in &resp.headers {

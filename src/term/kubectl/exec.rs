@@ -652,7 +652,7 @@ pub fn port_forward(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     }
     let pname = pod.metadata.name.clone().unwrap_or_default();
     for (l, r) in &pairs {
-        if ctx.term.port_forwards.iter().any(|f| f.0 == *l) {
+        if ctx.term.listening(*l) {
             out.err(&format!("Unable to listen on port {l}: Listeners failed to create with the following errors: [unable to create listener: Error listen tcp4 127.0.0.1:{l}: bind: address already in use unable to create listener: Error listen tcp6 [::1]:{l}: bind: address already in use]\n"));
             return fail(
                 out,
@@ -660,13 +660,13 @@ pub fn port_forward(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             );
         }
     }
+    let mut job = Vec::new();
     for (l, r) in pairs {
         out.out(&format!(
             "Forwarding from 127.0.0.1:{l} -> {r}\nForwarding from [::1]:{l} -> {r}\n"
         ));
-        ctx.term
-            .port_forwards
-            .push((l, ns.clone(), pname.clone(), r));
+        job.push((l, ns.clone(), pname.clone(), r));
     }
+    ctx.term.jobs.push(crate::term::Job::PortForward(job));
     0
 }

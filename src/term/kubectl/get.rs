@@ -389,6 +389,34 @@ pub fn list_json(objs: &[Object]) -> serde_json::Value {
     })
 }
 
+/// `kubectl get --raw PATH` (get.go Validate, then RawGet): the API server's answer as
+/// sent (kubectl's user agent gets compact JSON); an error status is printed from the
+/// Status it carries.
+fn raw_get(ctx: &mut Ctx, a: &Args, words: &[String], path: &str, out: &mut Output) -> i32 {
+    let filters = a.has(&["-w", "--watch", "--watch-only", "-l", "--selector"])
+        || a.value(&["-o", "--output"]).is_some_and(|o| !o.is_empty());
+    if filters {
+        return fail(out, "--raw may not be specified with other flags that filter the server request or alter the output");
+    }
+    if !words.is_empty() {
+        return fail(out, "arguments may not be passed when --raw is specified");
+    }
+    let r = super::raw::serve(
+        ctx.cluster,
+        path,
+        "kubectl/v1.33.1 (linux/amd64) kubernetes/8adc0f0",
+    );
+    if r.status < 400 {
+        out.out(&r.body);
+        return 0;
+    }
+    let status: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
+    let reason = status["reason"].as_str().unwrap_or("Unknown");
+    let message = status["message"].as_str().unwrap_or("unknown");
+    out.err(&format!("Error from server ({reason}): {message}\n"));
+    1
+}
+
 /// Parses `--request-timeout` as clientcmd `ParseTimeout` does: a bare integer is
 /// seconds, anything else a Go duration (`5s`, `1m`, `500ms`).
 fn parse_timeout(s: &str) -> Option<Millis> {
@@ -457,6 +485,9 @@ fn list_matching(
 
 pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let words = a.rest(1).to_vec();
+    if let Some(path) = a.value(&["--raw"]) {
+        return raw_get(ctx, a, &words, path, out);
+    }
     if words.is_empty() {
         if !a.values(&["-f", "--filename"]).is_empty() {
             return super::more::get_files(ctx, a, out);

@@ -11,6 +11,7 @@ pub mod more;
 pub mod mutate;
 pub mod nodes;
 pub mod printers;
+pub mod raw;
 pub mod stream;
 pub mod wait;
 

@@ -618,14 +618,20 @@ pub fn other(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             }
             Some(sh) => fail(out, &format!("Unsupported shell type \"{sh}\".")),
         },
+        // proxy.go: serves the API server on a local port until stopped (a background
+        // job here: `kubectl proxy &`, `kill %1`); curl on localhost reaches
+        // `raw::serve`.
         "proxy" => {
-            let port = a.value(&["-p", "--port"]).unwrap_or("8001");
+            let port_text = a.value(&["-p", "--port"]).unwrap_or("8001");
             let addr = a.value(&["--address"]).unwrap_or("127.0.0.1");
+            let Ok(port) = port_text.parse::<i32>() else {
+                return fail(out, &format!("invalid argument \"{port_text}\" for \"-p, --port\" flag: strconv.ParseInt: parsing \"{port_text}\": invalid syntax"));
+            };
+            if ctx.term.listening(port) {
+                return fail(out, &format!("listen tcp {addr}:{port}: bind: address already in use"));
+            }
             out.out(&format!("Starting to serve on {addr}:{port}\n"));
-            notice(
-                ctx,
-                "kubectl proxy: the API server is not reachable over HTTP from this terminal; use kubectl get to read objects.".into(),
-            );
+            ctx.term.jobs.push(crate::term::Job::ApiProxy(port));
             0
         }
         "certificate approve" | "certificate deny" => match words.first() {
