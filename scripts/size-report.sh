@@ -21,7 +21,10 @@ DIST="${1:-dist}"
 # --list, ConfigMap/Secret references in the container environment, tag-aware image
 # pulls) took it to 1004.5 KB on 2026-11-27; the budget moved to 1010 KB on that rule.
 # The BIND tools of the DNS debugging guide's dnsutils image (nslookup, dig, host: 6.4 KB)
-# and delete --cascade=orphan took it to 1010.9 KB the same day; budget 1020 KB. A saving
+# and delete --cascade=orphan took it to 1010.9 KB the same day; budget 1020 KB. The tenth
+# session's terminal fidelity (GNU timeout, busybox ping's -w/-W/-q and TTLs, agnhost
+# netexec's handlers and request log, kubectl proxy with the API server's HTTP paths and
+# get --raw: ~9 KB) took it to 1025.7 KB on 2026-11-27; budget 1030 KB on the same rule. A saving
 # found but not made: jiff's RFC 9557/TZif parser and strtime formatter (~25 KB of error
 # text and their code) are linked only through k8s-openapi's Time (de)serializers; building
 # Time values from our own RFC 3339 code would drop them. What is left is mostly
@@ -30,7 +33,7 @@ DIST="${1:-dist}"
 # and static data (280 KB raw, 110 KB gzip: kubectl flag tables, help and lesson text, jiff
 # errors). opt-level "s" measured 1089 KB against "z"'s 921 KB; wasm-opt -Os or --converge
 # change under 2 KB. Reaching 450 KB needs k8s-openapi's serde replaced by leaner code: open.
-BUDGET_KB="${SIZE_BUDGET_KB:-1020}"
+BUDGET_KB="${SIZE_BUDGET_KB:-1030}"
 BUDGET=$((BUDGET_KB * 1024))
 
 shopt -s nullglob
