@@ -19,6 +19,12 @@ use super::api_ops::meta;
 use super::Cluster;
 use crate::api::{kinds, GenericObject, Object};
 
+/// The nodes' kernel (`uname -r`): the node's kernelVersion, `uname -a` in a container
+/// and nginx's "OS: Linux ..." start-up line all show the host's one kernel.
+pub const NODE_KERNEL: &str = "6.8.0-1021-azure";
+/// `uname -v` of that kernel.
+pub const NODE_KERNEL_BUILD: &str = "#25-Ubuntu SMP Wed Jan 15 20:45:09 UTC 2025";
+
 pub const CLUSTER_NAME: &str = "kubeplay";
 pub const KUBERNETES_VERSION: &str = "v1.33.1";
 pub const APISERVER_IP: &str = "172.18.0.2";
@@ -155,7 +161,7 @@ pub fn node(name: &str, ip: &str, cidr: &str, control_plane: bool) -> Node {
                 architecture: "amd64".into(),
                 boot_id: format!("{:08x}-0000-4000-8000-000000000000", ip.len()),
                 container_runtime_version: "containerd://2.1.1".into(),
-                kernel_version: "6.8.0-1027-gcp".into(),
+                kernel_version: NODE_KERNEL.into(),
                 kube_proxy_version: String::new(),
                 kubelet_version: KUBERNETES_VERSION.into(),
                 machine_id: format!("{:032x}", name.len()),

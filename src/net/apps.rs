@@ -759,7 +759,7 @@ pub fn startup_log(ct: &Container, started: Millis) -> Vec<String> {
                 "using the \"epoll\" event method".to_string(),
                 format!("nginx/{NGINX_VERSION}"),
                 "built by gcc 12.2.0 (Debian 12.2.0-14) ".into(),
-                "OS: Linux 6.8.0-1021-azure".into(),
+                format!("OS: Linux {}", crate::cluster::bootstrap::NODE_KERNEL),
                 "getrlimit(RLIMIT_NOFILE): 1048576:1048576".into(),
                 "start worker processes".into(),
                 "start worker process 29".into(),

@@ -525,3 +525,24 @@ fn ping_replies_lose_one_ttl_per_forwarding_node() {
         assert_eq!(ping(&c, &debug(), &ip), Some(want));
     }
 }
+
+#[test]
+fn nginx_reports_the_kernel_its_node_runs() {
+    let c = Cluster::new(1);
+    let Some(Object::Node(node)) = c.store.list("Node").next() else {
+        panic!("no node");
+    };
+    let kernel = node
+        .status
+        .as_ref()
+        .and_then(|s| s.node_info.as_ref())
+        .map(|i| i.kernel_version.clone())
+        .expect("kernelVersion");
+    let ct = k8s_openapi::api::core::v1::Container {
+        name: "web".into(),
+        image: Some("nginx:1.27".into()),
+        ..Default::default()
+    };
+    let log = apps::startup_log(&ct, 0).join("\n");
+    assert!(log.contains(&format!("OS: Linux {kernel}")), "{log}");
+}

@@ -870,7 +870,11 @@ impl Host for PodHost<'_> {
             "uname" => {
                 if args.iter().any(|a| a == "-a") {
                     let host = self.pod().map(|p| pod_hostname(&p)).unwrap_or_default();
-                    out.out(&format!("Linux {host} 6.8.0-1021-azure #25-Ubuntu SMP Wed Jan 15 20:45:09 UTC 2025 x86_64 Linux\n"));
+                    out.out(&format!(
+                        "Linux {host} {} {} x86_64 Linux\n",
+                        crate::cluster::bootstrap::NODE_KERNEL,
+                        crate::cluster::bootstrap::NODE_KERNEL_BUILD
+                    ));
                 } else {
                     out.out("Linux\n");
                 }
