@@ -136,4 +136,5 @@ transcripts! {
     t112_timeout_bounds_a_watch => "112-timeout-bounds-a-watch.txt",
     t113_agnhost_netexec_endpoints => "113-agnhost-netexec-endpoints.txt",
     t114_api_server_proxy => "114-api-server-proxy.txt",
+    t115_expose_external_ip => "115-expose-external-ip.txt",
 }

@@ -170,7 +170,11 @@ pub fn service(s: &mut Service) {
         }
     }
     let external = ty == "NodePort" || ty == "LoadBalancer";
-    if external {
+    // SetDefaults_Service: every externally-accessible Service gets a traffic policy,
+    // which includes a ClusterIP Service with externalIPs (apiservice.ExternallyAccessible).
+    let with_external_ips =
+        ty == "ClusterIP" && spec.external_ips.as_ref().is_some_and(|e| !e.is_empty());
+    if external || with_external_ips {
         set_str(&mut spec.external_traffic_policy, "Cluster");
     }
     if spec.internal_traffic_policy.is_none() && (external || ty == "ClusterIP") {

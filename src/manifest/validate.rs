@@ -496,6 +496,41 @@ fn service(s: &Service, out: &mut Vec<Cause>) {
             ));
         }
     }
+    // ValidateService: each external IP is an IP (IsValidIPForLegacyField) and not a
+    // special one (ValidateNonSpecialIP).
+    for (i, ip) in spec.external_ips.iter().flatten().enumerate() {
+        let path = format!("spec.externalIPs[{i}]");
+        match ip.parse::<std::net::IpAddr>() {
+            Err(_) => out.push(invalid(
+                path,
+                &quote(ip),
+                "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+            )),
+            Ok(addr) => {
+                let special = match addr {
+                    std::net::IpAddr::V4(a) if a.is_unspecified() => {
+                        Some("may not be unspecified (0.0.0.0)")
+                    }
+                    std::net::IpAddr::V6(a) if a.is_unspecified() => {
+                        Some("may not be unspecified (::)")
+                    }
+                    a if a.is_loopback() => {
+                        Some("may not be in the loopback range (127.0.0.0/8, ::1/128)")
+                    }
+                    std::net::IpAddr::V4(a) if a.is_link_local() => {
+                        Some("may not be in the link-local range (169.254.0.0/16, fe80::/10)")
+                    }
+                    std::net::IpAddr::V4(a) if a.octets()[..3] == [224, 0, 0] => Some(
+                        "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)",
+                    ),
+                    _ => None,
+                };
+                if let Some(why) = special {
+                    out.push(invalid(path, &quote(ip), why));
+                }
+            }
+        }
+    }
     match ty {
         "" => out.push(required("spec.type", "")),
         "ClusterIP" | "ExternalName" | "LoadBalancer" | "NodePort" => {}

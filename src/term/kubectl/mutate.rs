@@ -1329,7 +1329,16 @@ pub fn expose(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             type_: a.value(&["--type"]).map(str::to_string),
             cluster_ip: a.value(&["--cluster-ip"]).map(str::to_string),
             session_affinity: a.value(&["--session-affinity"]).map(str::to_string),
-            load_balancer_ip: a.value(&["--load-balancer-ip"]).map(str::to_string),
+            // expose.go createService: one external IP as given; the load balancer IP
+            // only for type LoadBalancer.
+            external_ips: a
+                .value(&["--external-ip"])
+                .filter(|ip| !ip.is_empty())
+                .map(|ip| vec![ip.to_string()]),
+            load_balancer_ip: a
+                .value(&["--load-balancer-ip"])
+                .filter(|_| a.value(&["--type"]) == Some("LoadBalancer"))
+                .map(str::to_string),
             ..Default::default()
         }),
         status: None,
