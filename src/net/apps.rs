@@ -261,6 +261,20 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
 }
 
+impl HttpRequest {
+    /// A GET from a program rather than a learner's tool (kubelet probes, the API
+    /// server's proxy): Host is the dialled `ip:port`.
+    pub fn get(path: &str, host: String, user_agent: &str, header: (&str, &str)) -> HttpRequest {
+        HttpRequest {
+            method: "GET".into(),
+            path: path.to_string(),
+            host,
+            user_agent: user_agent.into(),
+            headers: vec![(header.0.into(), header.1.into())],
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpResponse {
     /// `HTTP/1.1`

@@ -51,13 +51,12 @@ pub fn probe(c: &mut Cluster, pod: &Pod, ct: &Container, pr: &Probe) -> Result<(
         let conn = connect(c, &Source::Node(node), &host, port, Proto::Tcp);
         return match conn.outcome {
             Outcome::Connected(peer) => {
-                let req = HttpRequest {
-                    method: "GET".into(),
-                    path: path.clone(),
-                    host: format!("{host}:{port}"),
-                    user_agent: "kube-probe/1.33".into(),
-                    headers: vec![("Accept".into(), "*/*".into())],
-                };
+                let req = HttpRequest::get(
+                    &path,
+                    format!("{host}:{port}"),
+                    "kube-probe/1.33",
+                    ("Accept", "*/*"),
+                );
                 let r = super::apps::http(c, &peer, &req);
                 if (200..400).contains(&r.status) {
                     Ok(())

@@ -126,8 +126,12 @@ impl TopHost<'_> {
         let mut i = 0;
         // getopt_long with "+": options end at the first operand.
         while let Some(a) = args.get(i) {
+            // `--signal=KILL` and `-sKILL` carry their value in the same word.
             let (flag, inline) = match a.split_once('=') {
                 Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+                _ if a.len() > 2 && (a.starts_with("-s") || a.starts_with("-k")) => {
+                    (&a[..2], Some(a[2..].to_string()))
+                }
                 _ => (a.as_str(), None),
             };
             let value = |i: &mut usize| -> Option<String> {
@@ -160,18 +164,6 @@ impl TopHost<'_> {
                         return TIMEOUT_CANCELED;
                     };
                     if flag == "-s" || flag == "--signal" {
-                        match parse_signal(&v) {
-                            Some(s) => signal = s,
-                            None => {
-                                out.err(&format!("timeout: {v}: invalid signal\n{TIMEOUT_TRY}"));
-                                return TIMEOUT_CANCELED;
-                            }
-                        }
-                    }
-                }
-                f if f.starts_with("-k") || f.starts_with("-s") => {
-                    let v = f[2..].to_string();
-                    if f.starts_with("-s") {
                         match parse_signal(&v) {
                             Some(s) => signal = s,
                             None => {

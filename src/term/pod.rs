@@ -1662,6 +1662,8 @@ fn ping(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
     out.out(&format!("PING {t} ({ip}): 56 data bytes\n"));
     let reply_ttl = net::ping(h.cluster, &src, &ip);
     // The deadline ends the run when it comes before the last counted packet.
+    // `-c 0` is no count at all (pingcount 0: ping until stopped).
+    let count = count.filter(|&c| c > 0);
     let cut_by_deadline = deadline.filter(|&d| count.is_none_or(|c| c > d));
     let sent = match cut_by_deadline {
         Some(d) => d,
@@ -1853,10 +1855,6 @@ fn ip_cmd(h: &mut PodHost, prog: &str, args: &[String], out: &mut Output) -> i32
 // ------------------------------------------------------------------ curl
 
 /// How a port-forward maps a local port: (namespace, pod, pod port).
-fn forwarded(term: Option<&Terminal>, port: i32) -> Option<(String, String, i32)> {
-    term?.forwarded(port)
-}
-
 struct CurlOpts {
     silent: bool,
     show_error: bool,
@@ -2142,7 +2140,7 @@ fn curl_one(
         ("127.0.0.1".to_string(), Source::Outside, u.port)
     } else if outside {
         if local {
-            match forwarded(term, u.port) {
+            match term.and_then(|t| t.forwarded(u.port)) {
                 Some((fns, fpod, fport)) => {
                     // The running port-forward reports each connection on the terminal
                     // (client-go tools/portforward handleConnection), outside any pipe.

@@ -83,7 +83,7 @@ fn resource(c: &mut Cluster, gv: &str, rest: &[&str], query: &str, pretty: bool)
         return status(c, 404, "NotFound", &message, Some(details), pretty);
     };
     match sub {
-        [] => json_resp(c, 200, &api_json(&obj), pretty),
+        [] => json_resp(c, 200, &obj.to_read_json(), pretty),
         ["proxy", tail @ ..] => {
             let mut path = format!("/{}", tail.join("/"));
             if !query.is_empty() {
@@ -122,12 +122,8 @@ fn list(
     json_resp(c, 200, &body, pretty)
 }
 
-fn api_json(obj: &Object) -> Value {
-    obj.to_read_json()
-}
-
 fn item_json(obj: &Object) -> Value {
-    let mut v = api_json(obj);
+    let mut v = obj.to_read_json();
     if let Value::Object(m) = &mut v {
         m.remove("kind");
         m.remove("apiVersion");
@@ -209,13 +205,12 @@ fn dial(c: &mut Cluster, ip: &str, port: i32, path: &str, pretty: bool) -> HttpR
     let conn = net::connect(c, &src, ip, port, Proto::Tcp);
     let err = match conn.outcome {
         Outcome::Connected(peer) => {
-            let req = HttpRequest {
-                method: "GET".into(),
-                path: path.to_string(),
-                host: format!("{ip}:{port}"),
-                user_agent: "Go-http-client/1.1".into(),
-                headers: vec![("Accept-Encoding".into(), "gzip".into())],
-            };
+            let req = HttpRequest::get(
+                path,
+                format!("{ip}:{port}"),
+                "Go-http-client/1.1",
+                ("Accept-Encoding", "gzip"),
+            );
             return apps::http(c, &peer, &req);
         }
         Outcome::TimedOut => format!("dial tcp {ip}:{port}: i/o timeout"),
@@ -363,7 +358,16 @@ fn text(c: &mut Cluster, code: u16, body: &str) -> HttpResponse {
 }
 
 fn response(c: &mut Cluster, code: u16, content_type: &str, body: String) -> HttpResponse {
-    let audit = c.store.new_uid();
+    // Random like the API server's; drawn from the cluster's RNG, not the store's uid
+    // counter (a read must not change the store).
+    let audit = format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        c.rand_below(1 << 32),
+        c.rand_below(1 << 16),
+        c.rand_below(1 << 12),
+        0x8000 | c.rand_below(1 << 14),
+        c.rand_below(1 << 48)
+    );
     HttpResponse {
         version: "HTTP/1.1",
         status: code,
@@ -389,14 +393,23 @@ mod tests {
         assert_eq!(code, 0, "{}", out.combined());
     }
 
+    fn curl(c: &mut Cluster, path: &str) -> HttpResponse {
+        serve(c, path, "curl/8.11.1")
+    }
+
+    #[test]
+    fn reads_leave_the_store_as_it_was() {
+        let mut c = Cluster::new(2);
+        let before = c.store.clone();
+        curl(&mut c, "/api/v1/namespaces/default/services/kubernetes");
+        curl(&mut c, "/api/v1/namespaces/default/services/nope");
+        assert!(c.store == before);
+    }
+
     #[test]
     fn service_proxy_reaches_an_endpoint_or_says_why_not() {
         let mut c = Cluster::new(2);
-        let r = serve(
-            &mut c,
-            "/api/v1/namespaces/default/services/web/proxy/",
-            "curl/8.11.1",
-        );
+        let r = curl(&mut c, "/api/v1/namespaces/default/services/web/proxy/");
         assert_eq!(r.status, 404);
         assert!(
             r.body
@@ -408,11 +421,7 @@ mod tests {
             &mut c,
             "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n",
         );
-        let r = serve(
-            &mut c,
-            "/api/v1/namespaces/default/services/web/proxy/",
-            "curl/8.11.1",
-        );
+        let r = curl(&mut c, "/api/v1/namespaces/default/services/web/proxy/");
         assert_eq!(r.status, 503);
         assert!(
             r.body
@@ -425,18 +434,10 @@ mod tests {
             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n",
         );
         c.advance(10_000);
-        let r = serve(
-            &mut c,
-            "/api/v1/namespaces/default/services/web:80/proxy/",
-            "curl/8.11.1",
-        );
+        let r = curl(&mut c, "/api/v1/namespaces/default/services/web:80/proxy/");
         assert_eq!(r.status, 200);
         assert!(r.body.contains("Welcome to nginx!"));
-        let r = serve(
-            &mut c,
-            "/api/v1/namespaces/default/services/web:81/proxy/",
-            "curl/8.11.1",
-        );
+        let r = curl(&mut c, "/api/v1/namespaces/default/services/web:81/proxy/");
         assert!(r.body.contains("no service port 81 found"), "{}", r.body);
         // kubectl (not curl) gets compact JSON.
         let r = serve(
