@@ -569,18 +569,19 @@ fn sync_deployment(c: &mut Cluster, key: &Key, d: Arc<Deployment>) {
                     ..Default::default()
                 }),
             };
-            let obj = Object::from(d.clone());
-            c.record_event(
-                &obj,
-                "Normal",
-                "ScalingReplicaSet",
-                &format!(
-                    "Scaled up replica set {rs_name} from 0 to {}",
-                    initial_new_replicas(&d, replicas, &rss)
-                ),
-                "deployment-controller",
-                None,
-            );
+            // getNewReplicaSet: the event only when the new ReplicaSet starts with pods.
+            let initial = initial_new_replicas(&d, replicas, &rss);
+            if initial > 0 {
+                let obj = Object::from(d.clone());
+                c.record_event(
+                    &obj,
+                    "Normal",
+                    "ScalingReplicaSet",
+                    &format!("Scaled up replica set {rs_name} from 0 to {initial}"),
+                    "deployment-controller",
+                    None,
+                );
+            }
             c.store.put(Object::from(rs));
             match c.store.get(&Key::new("ReplicaSet", &ns, &rs_name)) {
                 Some(Object::ReplicaSet(rs)) => rs.clone(),
@@ -627,40 +628,75 @@ fn sync_deployment(c: &mut Cluster, key: &Key, d: Arc<Deployment>) {
     } else if olds.iter().all(|rs| rs_replicas(rs) == 0) {
         desired_new = replicas;
     } else {
+        // rolling.go: reconcileNewReplicaSet, then reconcileOldReplicaSets with the new
+        // ReplicaSet's new size (upstream does the second step in the sync its own
+        // scale-up triggers, before any pod status has changed: the same numbers).
         let surge = max_surge(&d, replicas);
-        let mut unavailable = scaled(
-            spec.strategy
-                .as_ref()
-                .and_then(|s| s.rolling_update.as_ref())
-                .and_then(|r| r.max_unavailable.as_ref()),
-            replicas,
-            false,
-            "25%",
-        );
-        if surge == 0 && unavailable == 0 {
-            unavailable = 1;
-        }
-        let total: i32 = old_targets
-            .iter()
-            .fold(rs_replicas(&new_rs), |a, b| a.saturating_add(*b));
-        if desired_new < replicas {
-            let room = replicas.saturating_add(surge).saturating_sub(total).max(0);
-            desired_new = desired_new.saturating_add(room).min(replicas);
-        } else if desired_new > replicas {
+        let unavailable = max_unavailable(&d, replicas);
+        let now_new = rs_replicas(&new_rs);
+        if now_new > replicas {
             desired_new = replicas;
+        } else if now_new < replicas {
+            // deploymentutil.NewRSNewReplicas.
+            let current = old_targets
+                .iter()
+                .fold(now_new, |a, b| a.saturating_add(*b));
+            let max_total = replicas.saturating_add(surge);
+            if current < max_total {
+                desired_new = now_new.saturating_add((max_total - current).min(replicas - now_new));
+            }
         }
+        let old_count: i32 = old_targets.iter().fold(0, |a, b| a.saturating_add(*b));
+        let all_count = old_count.saturating_add(desired_new);
         let min_available = replicas.saturating_sub(unavailable);
-        let all_available: i32 =
-            available(&new_rs) + olds.iter().map(|rs| available(rs)).sum::<i32>();
-        // Old pods that are not available can go at once; available ones as the budget allows.
-        let mut budget = all_available.saturating_sub(min_available).max(0);
-        for (i, rs) in olds.iter().enumerate() {
-            let unavailable_old = (rs_replicas(rs) - available(rs)).max(0);
-            let cut = unavailable_old.min(old_targets[i]);
-            old_targets[i] -= cut;
-            let more = budget.min(old_targets[i]);
-            old_targets[i] -= more;
-            budget -= more;
+        let new_unavailable = desired_new.saturating_sub(available(&new_rs));
+        let max_scaled_down = all_count
+            .saturating_sub(min_available)
+            .saturating_sub(new_unavailable);
+        if old_count > 0 && max_scaled_down > 0 {
+            // Oldest first (controller.ReplicaSetsByCreationTimestamp).
+            let mut by_age: Vec<usize> = (0..olds.len()).collect();
+            by_age.sort_by(|&a, &b| {
+                let created = |i: usize| {
+                    let m = &olds[i].metadata;
+                    (
+                        m.creation_timestamp.as_ref().map(Cluster::millis_of),
+                        m.name.clone(),
+                    )
+                };
+                created(a).cmp(&created(b))
+            });
+            // cleanupUnhealthyReplicas: pods that are not available go first, as far as
+            // maxScaledDown allows.
+            let mut cleaned = 0;
+            for &i in &by_age {
+                if cleaned >= max_scaled_down {
+                    break;
+                }
+                let unhealthy = old_targets[i] - available(&olds[i]);
+                if old_targets[i] == 0 || unhealthy <= 0 {
+                    continue;
+                }
+                let cut = (max_scaled_down - cleaned).min(unhealthy);
+                old_targets[i] -= cut;
+                cleaned += cut;
+            }
+            // scaleDownOldReplicaSetsForRollingUpdate: available pods beyond minAvailable.
+            let all_available: i32 =
+                available(&new_rs) + olds.iter().map(|rs| available(rs)).sum::<i32>();
+            let to_cut = all_available - min_available;
+            let mut cut_so_far = 0;
+            for &i in &by_age {
+                if cut_so_far >= to_cut {
+                    break;
+                }
+                if old_targets[i] == 0 {
+                    continue;
+                }
+                let cut = old_targets[i].min(to_cut - cut_so_far);
+                old_targets[i] -= cut;
+                cut_so_far += cut;
+            }
         }
     }
     // Write the ReplicaSets that change (a copy only then: the template is big).
@@ -764,19 +800,8 @@ fn sync_deployment(c: &mut Cluster, key: &Key, d: Arc<Deployment>) {
         .sum();
     let updated = st(&new_rs, |s| s.replicas);
     let now = c.now_time();
-    let unavailable_allowed = if recreate {
-        replicas
-    } else {
-        scaled(
-            spec.strategy
-                .as_ref()
-                .and_then(|s| s.rolling_update.as_ref())
-                .and_then(|r| r.max_unavailable.as_ref()),
-            replicas,
-            false,
-            "25%",
-        )
-    };
+    // calculateStatus: MaxUnavailable is 0 for Recreate.
+    let unavailable_allowed = max_unavailable(&d, replicas);
     let min_avail_ok = avail >= replicas.saturating_sub(unavailable_allowed);
     let mut conds = d
         .status
@@ -888,6 +913,33 @@ fn sync_deployment(c: &mut Cluster, key: &Key, d: Arc<Deployment>) {
             .insert(REVISION.into(), rev.to_string());
     }
     c.store.put(Object::from(dep));
+}
+
+/// deploymentutil.MaxUnavailable: the rolling update's maxUnavailable (rounded down),
+/// 1 when it and maxSurge are both 0 (ResolveFenceposts), never more than the replicas.
+fn max_unavailable(d: &Deployment, replicas: i32) -> i32 {
+    let spec = d.spec.as_ref();
+    let rolling = spec
+        .and_then(|s| s.strategy.as_ref())
+        .and_then(|s| s.type_.as_deref())
+        != Some("Recreate");
+    if !rolling || replicas == 0 {
+        return 0;
+    }
+    let unavailable = scaled(
+        spec.and_then(|s| s.strategy.as_ref())
+            .and_then(|s| s.rolling_update.as_ref())
+            .and_then(|r| r.max_unavailable.as_ref()),
+        replicas,
+        false,
+        "25%",
+    );
+    let unavailable = if unavailable == 0 && max_surge(d, replicas) == 0 {
+        1
+    } else {
+        unavailable
+    };
+    unavailable.min(replicas)
 }
 
 fn max_surge(d: &Deployment, replicas: i32) -> i32 {
