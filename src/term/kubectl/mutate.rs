@@ -386,6 +386,25 @@ fn dry_run_check(c: &Cluster, a: &Args, out: &mut Output) -> Result<Option<&'sta
     }
 }
 
+/// A write as kubectl's update commands send it: `--dry-run=client` sends nothing,
+/// `--dry-run=server` runs it against a copy of the cluster (so the API server's
+/// validation still answers) and keeps nothing. Gives whether the object changed and
+/// the suffix kubectl's message printer adds.
+fn update_unless_dry(
+    ctx: &mut Ctx,
+    dry: Option<&'static str>,
+    obj: Object,
+) -> Result<(bool, &'static str), ApiError> {
+    match dry {
+        Some(suffix @ " (dry run)") => {
+            let stored = ctx.cluster.store.get(&Key::of(&obj));
+            Ok((stored != Some(&obj), suffix))
+        }
+        Some(suffix) => Ok((ctx.cluster.clone().update(obj)?.1, suffix)),
+        None => Ok((ctx.cluster.update(obj)?.1, "")),
+    }
+}
+
 /// The JSON a typed object made on the client marshals to: Go writes struct fields
 /// without `omitempty` even when empty (`creationTimestamp: null`, `resources: {}`,
 /// `strategy: {}`, `status: {}`), as kubectl 1.33 `--dry-run=client -o yaml` shows.
@@ -1387,6 +1406,10 @@ pub fn scale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             return 1;
         }
     };
+    let dry = match dry_run_check(ctx.cluster, a, out) {
+        Ok(d) => d,
+        Err(e) => return fail(out, &e),
+    };
     let refn = ref_name(&obj);
     let mut obj = obj;
     match &mut obj {
@@ -1411,9 +1434,9 @@ pub fn scale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
         other => return fail(out, &format!("cannot scale a {}", other.kind())),
     }
-    match ctx.cluster.update(obj) {
-        Ok(_) => {
-            out.out(&format!("{refn} scaled\n"));
+    match update_unless_dry(ctx, dry, obj) {
+        Ok((_, suffix)) => {
+            out.out(&format!("{refn} scaled{suffix}\n"));
             0
         }
         Err(e) => {
@@ -1491,6 +1514,10 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
             ),
         }
     }
+    let dry = match dry_run_check(ctx.cluster, a, out) {
+        Ok(d) => d,
+        Err(e) => return fail(out, &e),
+    };
     let overwrite = a.has(&["--overwrite"]);
     let (done, not_done) = if field == "labels" {
         ("labeled", "not labeled")
@@ -1542,8 +1569,8 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
         } else {
             done
         };
-        match ctx.cluster.update(obj) {
-            Ok(_) => out.out(&format!("{refn} {done}\n")),
+        match update_unless_dry(ctx, dry, obj) {
+            Ok((_, suffix)) => out.out(&format!("{refn} {done}{suffix}\n")),
             Err(e) => {
                 out.err(&format!("{}\n", e.render(None)));
                 return 1;
@@ -1630,8 +1657,14 @@ pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             return 1;
         }
     };
-    match ctx.cluster.update(new_obj) {
-        Ok((_, changed)) => {
+    let dry = match dry_run_check(ctx.cluster, a, out) {
+        Ok(d) => d,
+        Err(e) => return fail(out, &e),
+    };
+    // patch.go's ToPrinter sets the operation after PrintFlagsWithDryRunStrategy put
+    // the dry-run suffix into it, so a dry run prints the bare "patched".
+    match update_unless_dry(ctx, dry, new_obj) {
+        Ok((changed, _)) => {
             out.out(&format!(
                 "{refn} patched{}\n",
                 if changed { "" } else { " (no change)" }
@@ -1780,6 +1813,7 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
     };
     let refn = ref_name(&obj);
+    let before = obj.clone();
     let mut obj = obj;
     let set = match &mut obj {
         Object::Deployment(d) => set_images(
@@ -1811,9 +1845,17 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     if let Err(e) = set {
         return fail(out, &e);
     }
-    match ctx.cluster.update(obj) {
-        Ok(_) => {
-            out.out(&format!("{refn} image updated\n"));
+    // set_image.go: an empty patch (the images were already those) is skipped silently.
+    if obj == before {
+        return 0;
+    }
+    let dry = match dry_run_check(ctx.cluster, a, out) {
+        Ok(d) => d,
+        Err(e) => return fail(out, &e),
+    };
+    match update_unless_dry(ctx, dry, obj) {
+        Ok((_, suffix)) => {
+            out.out(&format!("{refn} image updated{suffix}\n"));
             0
         }
         Err(e) => {
@@ -2093,9 +2135,13 @@ fn set_env(ctx: &mut Ctx, a: &Args, words: &[String], out: &mut Output) -> i32 {
         Ok(o) => o,
         Err(e) => return fail(out, &format!("{} {e}", ref_name(&obj))),
     };
-    match ctx.cluster.update(updated) {
-        Ok(_) => {
-            out.out(&format!("{} env updated\n", ref_name(&obj)));
+    let dry = match dry_run_check(ctx.cluster, a, out) {
+        Ok(d) => d,
+        Err(e) => return fail(out, &e),
+    };
+    match update_unless_dry(ctx, dry, updated) {
+        Ok((_, suffix)) => {
+            out.out(&format!("{} env updated{suffix}\n", ref_name(&obj)));
             0
         }
         Err(e) => fail(
@@ -2273,9 +2319,13 @@ fn set_selector(ctx: &mut Ctx, a: &Args, words: &[String], out: &mut Output) -> 
     if let Some(spec) = Arc::make_mut(&mut svc).spec.as_mut() {
         spec.selector = (!map.is_empty()).then_some(map);
     }
-    match ctx.cluster.update(Object::Service(svc)) {
-        Ok(_) => {
-            out.out(&format!("{refn} selector updated\n"));
+    let dry = match dry_run_check(ctx.cluster, a, out) {
+        Ok(d) => d,
+        Err(e) => return fail(out, &e),
+    };
+    match update_unless_dry(ctx, dry, Object::Service(svc)) {
+        Ok((_, suffix)) => {
+            out.out(&format!("{refn} selector updated{suffix}\n"));
             0
         }
         Err(e) => {
