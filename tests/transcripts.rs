@@ -139,4 +139,5 @@ transcripts! {
     t115_expose_external_ip => "115-expose-external-ip.txt",
     t116_rolling_update_with_unready_pods => "116-rolling-update-with-unready-pods.txt",
     t121_dry_run_updates => "121-dry-run-updates.txt",
+    t122_container_commands_that_sleep => "122-container-commands-that-sleep.txt",
 }

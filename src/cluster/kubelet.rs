@@ -48,6 +48,21 @@ pub struct PodRuntime {
     /// Shared between pods started while the same Services existed (a Service per
     /// Deployment makes this hundreds of variables per pod).
     pub env: std::sync::Arc<Vec<(String, String)>>,
+    /// Containers whose command waits with `sleep`, as far as they have run.
+    pub scripts: Vec<ScriptRun>,
+}
+
+/// A container's timed command in progress (see [`super::script`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScriptRun {
+    container: String,
+    /// The container's start, which the plan's offsets count from.
+    start: Millis,
+    plan: super::script::Plan,
+    /// How many of the plan's parts have run.
+    done: usize,
+    /// When an endless loop's body runs next.
+    next_loop: Millis,
 }
 
 /// The stored pod, shared: drop it before `Store::update_pod`, or that copies the pod.
@@ -154,6 +169,7 @@ pub fn pod_bound(c: &mut Cluster, key: &Key) {
             started_at: None,
             exit_code: 0,
             env: Default::default(),
+            scripts: Vec::new(),
         },
     );
     let delay = 1000 + c.rand_below(1000) as Millis;
@@ -213,13 +229,7 @@ pub fn exits_on_sigterm(ct: &k8s_openapi::api::core::v1::Container) -> bool {
 /// the container's log and its exit status the container's. `echo` keeps its own
 /// model (`net::apps::startup_log`). Scripts that wait or loop are left running.
 pub fn one_shot(ct: &k8s_openapi::api::core::v1::Container) -> Option<Vec<String>> {
-    let argv: Vec<String> = ct
-        .command
-        .iter()
-        .flatten()
-        .chain(ct.args.iter().flatten())
-        .cloned()
-        .collect();
+    let argv = argv_of(ct);
     let first = argv.first()?;
     let base = first.rsplit('/').next().unwrap_or(first);
     let finite = match base {
@@ -230,6 +240,128 @@ pub fn one_shot(ct: &k8s_openapi::api::core::v1::Container) -> Option<Vec<String
         _ => ONE_SHOT_TOOLS.contains(&base),
     };
     finite.then_some(argv)
+}
+
+/// The container's command line: command, then args.
+fn argv_of(ct: &k8s_openapi::api::core::v1::Container) -> Vec<String> {
+    ct.command
+        .iter()
+        .flatten()
+        .chain(ct.args.iter().flatten())
+        .cloned()
+        .collect()
+}
+
+/// Starts the timed commands of a pod's containers (those that wait with `sleep`; see
+/// [`super::script`]): what is due at once runs now, the rest on [`Timer::Script`].
+fn start_scripts(c: &mut Cluster, key: &Key) {
+    let Some(pod) = pod_of(c, key) else { return };
+    let now = c.now;
+    let runs: Vec<ScriptRun> = pod
+        .spec
+        .iter()
+        .flat_map(|s| s.containers.iter())
+        .filter(|ct| ct.stdin != Some(true) && one_shot(ct).is_none())
+        .filter_map(|ct| {
+            let plan = super::script::plan(&argv_of(ct), finite_script)?;
+            let next_loop = match &plan.end {
+                super::script::End::Repeat { start, .. } => now + start,
+                _ => now,
+            };
+            Some(ScriptRun {
+                container: ct.name.clone(),
+                start: now,
+                plan,
+                done: 0,
+                next_loop,
+            })
+        })
+        .collect();
+    drop(pod);
+    let any = !runs.is_empty();
+    update_rt(c, key, |r| r.scripts = runs);
+    if any {
+        script_tick(c, key);
+    }
+}
+
+/// Runs the parts of a pod's timed commands that are due (their output goes to the
+/// log), and ends the container when every container's command has finished.
+pub fn script_tick(c: &mut Cluster, key: &Key) {
+    use super::script::End;
+    let Some(rt) = c.pods.get(key) else { return };
+    if rt.stage != Stage::Running || rt.scripts.is_empty() {
+        return;
+    }
+    let mut runs = rt.scripts.clone();
+    let mut status = rt.exit_code;
+    let mut next: Option<Millis> = None;
+    let mut all_ended = true;
+    let run_part = |c: &mut Cluster, container: &str, text: &str| {
+        let argv = ["sh".to_string(), "-c".to_string(), text.to_string()];
+        let (out, code) = crate::term::pod::exec_in_pod(c, key, container, &argv, "", false);
+        append_log(c, key, &out.combined());
+        code
+    };
+    for run in &mut runs {
+        while let Some((offset, text)) = run.plan.parts.get(run.done) {
+            let due = run.start + offset;
+            if due > c.now {
+                next = Some(next.map_or(due, |n| n.min(due)));
+                break;
+            }
+            status = run_part(c, &run.container, text);
+            run.done += 1;
+        }
+        let parts_left = run.done < run.plan.parts.len();
+        match &run.plan.end {
+            End::ExitAt(at) => {
+                let due = run.start + at;
+                if parts_left || due > c.now {
+                    all_ended = false;
+                    if !parts_left {
+                        next = Some(next.map_or(due, |n| n.min(due)));
+                    }
+                }
+            }
+            End::Repeat { period, body, .. } => {
+                all_ended = false;
+                if !parts_left {
+                    // The timer fires at each run, so this catches up at most a few.
+                    let mut rounds = 0;
+                    while run.next_loop <= c.now && rounds < 100 {
+                        run_part(c, &run.container, body);
+                        run.next_loop += period;
+                        rounds += 1;
+                    }
+                    next = Some(next.map_or(run.next_loop, |n| n.min(run.next_loop)));
+                }
+            }
+            End::Never => all_ended = false,
+        }
+    }
+    let timed = runs.len();
+    update_rt(c, key, |r| {
+        r.scripts = runs;
+        r.exit_code = status;
+    });
+    let Some(pod) = pod_of(c, key) else { return };
+    // A container running something else (a server) keeps the pod running.
+    let containers = pod.spec.as_ref().map_or(0, |s| {
+        s.containers
+            .iter()
+            .filter(|ct| ct.stdin != Some(true))
+            .count()
+    });
+    if all_ended && timed == containers {
+        let Some(rt) = c.pods.get(key).cloned() else {
+            return;
+        };
+        return container_exited(c, key, Arc::unwrap_or_clone(pod), rt);
+    }
+    if let Some(at) = next {
+        c.schedule(at, Timer::Script(key.clone()));
+    }
 }
 
 /// The most log text kept per pod from run-to-completion commands.
@@ -768,6 +900,7 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
         }
     });
     run_one_shots(c, key);
+    start_scripts(c, key);
     if exits {
         c.schedule(c.now + 1000, Timer::Pod(key.clone()));
     } else if has_readiness {
@@ -1046,6 +1179,7 @@ pub fn begin_termination(c: &mut Cluster, key: &Key, grace: i64) {
         started_at: None,
         exit_code: 0,
         env: Default::default(),
+        scripts: Vec::new(),
     });
     rt.stage = Stage::Terminating { kill_at };
     c.schedule(kill_at, Timer::Pod(key.clone()));

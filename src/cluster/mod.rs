@@ -12,6 +12,7 @@ pub mod controllers;
 pub mod events;
 pub mod images;
 pub mod kubelet;
+pub mod script;
 pub mod statefulsets;
 pub mod store;
 
@@ -86,6 +87,8 @@ pub struct Settings {
 pub enum Timer {
     /// The kubelet has something to do for this pod.
     Pod(Key),
+    /// A part of a container's timed command falls due (`kubelet::script_tick`).
+    Script(Key),
     /// The API server's kubernetes-service controller puts default/kubernetes back.
     KubernetesService,
 }
@@ -229,6 +232,7 @@ impl Cluster {
                     self.timer_set.remove(&(at, timer.clone()));
                     match timer {
                         Timer::Pod(key) => kubelet::wake(self, &key),
+                        Timer::Script(key) => kubelet::script_tick(self, &key),
                         Timer::KubernetesService => bootstrap::ensure_kubernetes_service(self),
                     }
                 }
@@ -292,11 +296,11 @@ impl Cluster {
 
     pub(crate) fn unschedule_pod(&mut self, key: &Key) {
         self.timers.retain(|_, due| {
-            due.retain(|t| !matches!(t, Timer::Pod(k) if k == key));
+            due.retain(|t| !matches!(t, Timer::Pod(k) | Timer::Script(k) if k == key));
             !due.is_empty()
         });
         self.timer_set
-            .retain(|(_, t)| !matches!(t, Timer::Pod(k) if k == key));
+            .retain(|(_, t)| !matches!(t, Timer::Pod(k) | Timer::Script(k) if k == key));
     }
 
     // ---- randomness ----
