@@ -140,4 +140,5 @@ transcripts! {
     t116_rolling_update_with_unready_pods => "116-rolling-update-with-unready-pods.txt",
     t121_dry_run_updates => "121-dry-run-updates.txt",
     t122_container_commands_that_sleep => "122-container-commands-that-sleep.txt",
+    t123_watch_a_pod_being_deleted => "123-watch-a-pod-being-deleted.txt",
 }

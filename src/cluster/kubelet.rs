@@ -31,6 +31,11 @@ pub enum Stage {
     Terminating {
         kill_at: Millis,
     },
+    /// The containers have stopped and the pod shows its terminal phase; at `at` the
+    /// kubelet's final delete (grace period 0) goes out and the pod is removed.
+    Stopped {
+        at: Millis,
+    },
 }
 
 /// What the kubelet keeps in memory about one pod.
@@ -486,6 +491,26 @@ pub fn wake(c: &mut Cluster, key: &Key) {
     match rt.stage {
         Stage::Terminating { kill_at } => {
             if c.now >= kill_at {
+                if containers_stopped(c, key, &pod) {
+                    // The status update and the final delete are writes a watch sees
+                    // one after the other (timers fall on whole seconds: the next one).
+                    let at = c.now + 1;
+                    update_rt(c, key, |r| r.stage = Stage::Stopped { at });
+                    c.schedule(at, Timer::Pod(key.clone()));
+                } else {
+                    drop(pod);
+                    c.remove_object(key);
+                }
+            }
+        }
+        Stage::Stopped { at } => {
+            if c.now >= at {
+                // The kubelet's DELETE with grace period 0 updates the pod, then it goes.
+                let mut pod = pod;
+                Arc::make_mut(&mut pod)
+                    .metadata
+                    .deletion_grace_period_seconds = Some(0);
+                c.store.put(Object::Pod(pod));
                 c.remove_object(key);
             }
         }
@@ -1136,6 +1161,62 @@ fn go_duration(ms: Millis) -> String {
     } else {
         format!("{s}s")
     }
+}
+
+/// The containers of a pod being deleted have stopped: since 1.27 the kubelet reports
+/// the pod in a terminal phase before it deletes it (getPhase with podIsTerminal), so a
+/// watch sees `0/1 Completed` (or `Error` after SIGKILL) instead of `Terminating`
+/// (printers.go printPod); then come the final delete (grace period 0) and the removal.
+/// Gives whether there were running containers (else the pod just goes).
+fn containers_stopped(c: &mut Cluster, key: &Key, pod: &Pod) -> bool {
+    let statuses = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref());
+    let was_running = statuses.is_some_and(|v| {
+        v.iter()
+            .any(|s| s.state.as_ref().is_some_and(|st| st.running.is_some()))
+    });
+    if !was_running {
+        return false;
+    }
+    let cts = pod.spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
+    // A process that ignores SIGTERM is killed after the grace period (128 + 9).
+    let code = if cts.iter().all(exits_on_sigterm) {
+        0
+    } else {
+        137
+    };
+    let now = c.now_time();
+    c.store.update_pod(key, |spec, status| {
+        let cts = spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
+        let status = status.get_or_insert_with(Default::default);
+        status.phase = Some(if code == 0 { "Succeeded" } else { "Failed" }.into());
+        for cs in status.container_statuses.iter_mut().flatten() {
+            let started = cs
+                .state
+                .as_ref()
+                .and_then(|st| st.running.as_ref())
+                .and_then(|r| r.started_at.clone());
+            cs.ready = false;
+            cs.started = Some(false);
+            cs.state = Some(ContainerState {
+                terminated: Some(ContainerStateTerminated {
+                    exit_code: code,
+                    reason: Some(if code == 0 { "Completed" } else { "Error" }.into()),
+                    started_at: started,
+                    finished_at: Some(now.clone()),
+                    container_id: cs.container_id.clone(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            });
+        }
+        let mut conds = status.conditions.take().unwrap_or_default();
+        set_ready(&mut conds, false, &now, cts);
+        status.conditions = Some(order_conditions(conds));
+    });
+    true
 }
 
 /// Deletion began: SIGTERM now, SIGKILL after the grace period.
