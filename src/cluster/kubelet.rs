@@ -857,10 +857,18 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
             status.pod_ip = Some(ip.clone());
             status.pod_ips = Some(vec![PodIP { ip }]);
         }
+        // A container that exited (and is shown so) makes that state the last one.
         let last_states: Vec<Option<ContainerState>> = status
             .container_statuses
             .as_ref()
-            .map(|v| v.iter().map(|s| s.last_state.clone()).collect())
+            .map(|v| {
+                v.iter()
+                    .map(|s| match &s.state {
+                        Some(st) if st.terminated.is_some() => Some(st.clone()),
+                        _ => s.last_state.clone(),
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         status.phase = Some("Running".into());
         status.container_statuses = Some(
@@ -1082,9 +1090,30 @@ fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
     let mut conds = status.conditions.take().unwrap_or_default();
     set_ready(&mut conds, false, &now, &cts);
     status.conditions = Some(order_conditions(conds));
-    if policy == "Always" || (policy == "OnFailure" && failed) {
-        // Completed for a moment, then CrashLoopBackOff with doubling back-off (10 s .. 5 min).
-        let backoff = (10_000i64 << rt.restarts.clamp(0, 5)).min(300_000);
+    let restarts_container = policy == "Always" || (policy == "OnFailure" && failed);
+    if restarts_container && rt.restarts == 0 {
+        // kuberuntime_manager.go doBackOff: the first exit finds no back-off entry for
+        // the container (IsInBackOffSince is false), so it is restarted at the next sync;
+        // until then the pod shows the terminated reason (`0/1 Error`).
+        for cs in status.container_statuses.iter_mut().flatten() {
+            let mut state = terminated.clone();
+            if let Some(t) = state.terminated.as_mut() {
+                t.container_id = cs.container_id.clone();
+            }
+            cs.state = Some(state);
+            cs.ready = false;
+            cs.started = Some(false);
+        }
+        c.store.put(Object::from(pod));
+        update_rt(c, key, |r| {
+            r.stage = Stage::CrashBackOff;
+            r.ready = false;
+        });
+        c.schedule(c.now + 1000, Timer::Pod(key.clone()));
+    } else if restarts_container {
+        // CrashLoopBackOff: the back-off entry made at the first restart starts at 10 s
+        // and doubles at every restart after it, up to 5 min (flowcontrol.Backoff).
+        let backoff = (10_000i64 << (rt.restarts - 1).clamp(0, 5)).min(300_000);
         status.container_statuses = Some(
             cts.iter()
                 .map(|ct| ContainerStatus {
