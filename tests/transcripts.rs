@@ -138,4 +138,5 @@ transcripts! {
     t114_api_server_proxy => "114-api-server-proxy.txt",
     t115_expose_external_ip => "115-expose-external-ip.txt",
     t116_rolling_update_with_unready_pods => "116-rolling-update-with-unready-pods.txt",
+    t117_expose_flags_and_introspection => "117-expose-flags-and-introspection.txt",
 }
