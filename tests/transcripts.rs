@@ -139,4 +139,5 @@ transcripts! {
     t115_expose_external_ip => "115-expose-external-ip.txt",
     t116_rolling_update_with_unready_pods => "116-rolling-update-with-unready-pods.txt",
     t117_expose_flags_and_introspection => "117-expose-flags-and-introspection.txt",
+    t118_port_forward_named_ports => "118-port-forward-named-ports.txt",
 }
