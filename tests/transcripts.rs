@@ -140,4 +140,5 @@ transcripts! {
     t116_rolling_update_with_unready_pods => "116-rolling-update-with-unready-pods.txt",
     t117_expose_flags_and_introspection => "117-expose-flags-and-introspection.txt",
     t118_port_forward_named_ports => "118-port-forward-named-ports.txt",
+    t119_rollout_and_set_image_on_a_service => "119-rollout-and-set-image-on-a-service.txt",
 }

@@ -1656,7 +1656,10 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         Object::Generic(g) if g.kind.kind == "StatefulSet" => {
             set_statefulset_images(Arc::make_mut(g), &pairs)
         }
-        _ => Err("this resource has no containers".into()),
+        Object::Generic(g) if matches!(g.kind.kind, "DaemonSet" | "Job" | "CronJob") => {
+            Err("this resource has no containers".into())
+        }
+        other => Err(no_pod_template(other)),
     };
     if let Err(e) = set {
         return fail(out, &e);
@@ -1671,6 +1674,19 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             1
         }
     }
+}
+
+/// polymorphichelpers UpdatePodSpecForObjectFn's error for an object without a pod
+/// template, named by Info.ObjectName() and Go's %T (`*v1.Service`).
+fn no_pod_template(obj: &Object) -> String {
+    let rt = obj.resource_type();
+    format!(
+        "{}/{} the object is not a pod or does not have a pod template: *{}.{}",
+        rt.plural,
+        obj.name(),
+        rt.version,
+        rt.kind
+    )
 }
 
 /// `kubectl set env RESOURCE/NAME KEY=VALUE ... KEY-` (kubectl `pkg/cmd/set/set_env.go`,
@@ -1807,19 +1823,7 @@ fn set_env(ctx: &mut Ctx, a: &Args, words: &[String], out: &mut Output) -> i32 {
             &["spec", "template", "spec"]
         }
         "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
-        _ => {
-            // UpdatePodSpecForObjectFn's error, named by Info.ObjectName() and Go's %T.
-            return fail(
-                out,
-                &format!(
-                    "{}/{} the object is not a pod or does not have a pod template: *{}.{}",
-                    rt.plural,
-                    obj.name(),
-                    rt.version,
-                    rt.kind
-                ),
-            );
-        }
+        _ => return fail(out, &no_pod_template(&obj)),
     };
     let pod_spec = spec_path.iter().try_fold(&mut body, |v, k| v.get_mut(*k));
     let mut listing = String::new();
