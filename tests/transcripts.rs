@@ -141,4 +141,5 @@ transcripts! {
     t117_expose_flags_and_introspection => "117-expose-flags-and-introspection.txt",
     t118_port_forward_named_ports => "118-port-forward-named-ports.txt",
     t119_rollout_and_set_image_on_a_service => "119-rollout-and-set-image-on-a-service.txt",
+    t120_service_ip_families_and_patch_errors => "120-service-ip-families-and-patch-errors.txt",
 }

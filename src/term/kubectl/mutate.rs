@@ -1448,10 +1448,10 @@ pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let current = obj.to_json();
     let ty = a.value(&["--type"]).unwrap_or("strategic");
     let merged = match ty {
-        "json" => match json_patch(&current, &patch) {
+        "json" => match json_patch_on_server(&current, &patch) {
             Ok(v) => v,
             Err(e) => {
-                out.err(&format!("Error from server (UnprocessableEntity): {e}\n"));
+                out.err(&format!("{e}\n"));
                 return 1;
             }
         },
@@ -1526,6 +1526,32 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
     } else {
         *target = patch.clone();
     }
+}
+
+/// A JSON patch as the API server applies it (apiserver handlers/patch.go applyJSPatch):
+/// a body that is not a list fails to decode (400); a patch that does not apply is a
+/// 422 whose message is only the generic one (kubernetes/kubernetes#79210), which
+/// kubectl prints as an invalid request without details.
+fn json_patch_on_server(doc: &Value, ops: &Value) -> Result<Value, String> {
+    let go_type = match ops {
+        Value::Object(_) => Some("object"),
+        Value::String(_) => Some("string"),
+        Value::Number(_) => Some("number"),
+        Value::Bool(_) => Some("bool"),
+        Value::Array(_) | Value::Null => None,
+    };
+    if let Some(t) = go_type {
+        return Err(format!(
+            "Error from server (BadRequest): json: cannot unmarshal {t} into Go value of type jsonpatch.Patch"
+        ));
+    }
+    if ops.is_null() {
+        return Ok(doc.clone());
+    }
+    json_patch(doc, ops).map_err(|_| {
+        "The request is invalid: the server rejected our request due to an error in our request"
+            .to_string()
+    })
 }
 
 /// RFC 6902 JSON patch: add, remove, replace (the operations learners use).
