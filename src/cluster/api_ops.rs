@@ -196,7 +196,7 @@ impl Cluster {
         if let Object::Service(svc) = &mut obj {
             let svc = Arc::make_mut(svc);
             svc.status = Some(empty_lb_status());
-            if let Err(c) = self.allocate_service(svc, None) {
+            if let Err(c) = check_ip_families(svc).and_then(|_| self.allocate_service(svc, None)) {
                 return Err(invalid(&obj, vec![c]));
             }
             // alloc.go txnAllocNodePorts: the health check port comes after the node ports.
@@ -302,6 +302,13 @@ impl Cluster {
                 new_health_check_port = n.spec.as_ref().and_then(|s| s.health_check_node_port);
             }
             drop_type_dependent_fields(n, o);
+            // alloc.go initIPFamilyFields, in BeginUpdate before validation.
+            if let Err(c) = check_ip_families(n) {
+                if let Some(p) = new_health_check_port {
+                    self.alloc.release_port(p);
+                }
+                return Err(invalid(&Object::from(n.clone()), vec![c]));
+            }
         }
         let causes = validate_update(&old, &obj);
         if !causes.is_empty() {
@@ -788,6 +795,39 @@ impl Cluster {
     }
 }
 
+/// alloc.go initIPFamilyFields on this single-stack IPv4 cluster: a Service may not
+/// require dual-stack or ask for IPv6, except a headless one without a selector, which
+/// may have both families (defaults add them).
+fn check_ip_families(svc: &Service) -> Result<(), Cause> {
+    let Some(spec) = svc.spec.as_ref() else {
+        return Ok(());
+    };
+    let headless = spec.cluster_ip.as_deref() == Some("None");
+    let selectorless = spec.selector.as_ref().is_none_or(|m| m.is_empty());
+    if spec.type_.as_deref() == Some("ExternalName") || (headless && selectorless) {
+        return Ok(());
+    }
+    if spec.ip_family_policy.as_deref() == Some("RequireDualStack") {
+        return Err(cause(
+            "spec.ipFamilyPolicy",
+            "Invalid value: \"RequireDualStack\": this cluster is not configured for dual-stack services".into(),
+        ));
+    }
+    match spec
+        .ip_families
+        .iter()
+        .flatten()
+        .enumerate()
+        .find(|(_, f)| *f == "IPv6")
+    {
+        Some((i, f)) => Err(cause(
+            &format!("spec.ipFamilies[{i}]"),
+            format!("Invalid value: {f:?}: not configured on this cluster"),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// k/k storage `dropTypeDependentFields`: a type change wipes the fields the new type
 /// cannot have, when the learner left them as they were.
 fn drop_type_dependent_fields(new: &mut Service, old: &Service) {
@@ -817,9 +857,7 @@ fn drop_type_dependent_fields(new: &mut Service, old: &Service) {
         }
         ns.ip_families = None;
         ns.ip_family_policy = None;
-        if ns.internal_traffic_policy == os.internal_traffic_policy {
-            ns.internal_traffic_policy = None;
-        }
+        // internalTrafficPolicy stays: dropTypeDependentFields never clears it.
     }
     let external = |t: &str| matches!(t, "NodePort" | "LoadBalancer");
     if !external(&new_ty) {

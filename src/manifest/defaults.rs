@@ -198,6 +198,18 @@ pub fn service(s: &mut Service) {
         if spec.ip_families.as_ref().is_none_or(|f| f.is_empty()) {
             spec.ip_families = Some(vec!["IPv4".into()]);
         }
+        // alloc.go initIPFamilyFields: a headless Service without a selector takes the
+        // other family too unless it is SingleStack, even on a single-stack cluster.
+        if headless && selectorless && spec.ip_family_policy.as_deref() != Some("SingleStack") {
+            if let Some(families) = spec.ip_families.as_mut().filter(|f| f.len() == 1) {
+                let other = if families[0] == "IPv6" {
+                    "IPv4"
+                } else {
+                    "IPv6"
+                };
+                families.push(other.into());
+            }
+        }
     }
     let status = s.status.get_or_insert_with(ServiceStatus::default);
     set(&mut status.load_balancer, Default::default());

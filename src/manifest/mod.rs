@@ -8,6 +8,7 @@ use serde_json::Value;
 mod decode;
 pub mod defaults;
 pub mod gofmt;
+pub mod gojson;
 pub mod output;
 pub mod validate;
 mod yamlconv;

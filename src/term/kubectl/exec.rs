@@ -3,7 +3,7 @@
 //! `pkg/cmd/portforward/portforward.go`, `pkg/cmd/util/podcmd`; client-go
 //! `tools/remotecommand`; kubelet/containerd exec errors (REFERENCE.md section 10).
 
-use k8s_openapi::api::core::v1::{Container, Pod};
+use k8s_openapi::api::core::v1::{Container, ContainerPort, Pod, Service, ServicePort};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{fail, not_found, Args, Ctx};
@@ -596,12 +596,21 @@ pub fn port_forward(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
         _ => None,
     };
+    // portforward.go Complete: UDP-only ports refused, names turned into numbers.
+    let specs = &rest[1..];
+    let translated = match &svc {
+        Some(s) => {
+            check_udp_in_service(specs, s).and_then(|_| translate_service_ports(specs, s, &pod))
+        }
+        None => check_udp_in_pod(specs, &pod).and_then(|_| convert_pod_named_ports(specs, &pod)),
+    };
+    let translated = match translated {
+        Ok(t) => t,
+        Err(e) => return fail(out, &e),
+    };
     let mut pairs = Vec::new();
-    for spec in &rest[1..] {
-        let (local, remote) = match spec.split_once(':') {
-            Some((l, r)) => (l.to_string(), r.to_string()),
-            None => (spec.clone(), spec.clone()),
-        };
+    for spec in &translated {
+        let (local, remote) = split_port(spec);
         let Ok(remote_n) = remote.parse::<i32>() else {
             return fail(out, &format!("Error parsing remote port number: strconv.ParseUint: parsing \"{remote}\": invalid syntax"));
         };
@@ -613,35 +622,7 @@ pub fn port_forward(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 Err(_) => return fail(out, &format!("Error parsing local port number: strconv.ParseUint: parsing \"{local}\": invalid syntax")),
             }
         };
-        // A Service port maps to the pod's targetPort.
-        let pod_port = match &svc {
-            Some(s) => {
-                let sp = s
-                    .spec
-                    .as_ref()
-                    .and_then(|sp| sp.ports.as_ref())
-                    .and_then(|ps| ps.iter().find(|p| p.port == remote_n).cloned());
-                let Some(sp) = sp else {
-                    let sname = s.metadata.name.clone().unwrap_or_default();
-                    return fail(
-                        out,
-                        &format!("Service {sname} does not have a service port {remote_n}"),
-                    );
-                };
-                match sp.target_port {
-                    Some(IntOrString::Int(n)) => n,
-                    Some(IntOrString::String(name)) => containers(&pod)
-                        .iter()
-                        .flat_map(|c| c.ports.clone().unwrap_or_default())
-                        .find(|cp| cp.name.as_deref() == Some(name.as_str()))
-                        .map(|cp| cp.container_port)
-                        .unwrap_or(remote_n),
-                    None => sp.port,
-                }
-            }
-            None => remote_n,
-        };
-        pairs.push((local_n, pod_port));
+        pairs.push((local_n, remote_n));
     }
     let ph = phase(&pod).to_string();
     if ph != "Running" {
@@ -669,4 +650,183 @@ pub fn port_forward(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     }
     ctx.term.jobs.push(crate::term::Job::PortForward(job));
     0
+}
+
+/// portforward.go splitPort: `[LOCAL:]REMOTE`; anything but one colon is the first part twice.
+fn split_port(spec: &str) -> (&str, &str) {
+    let parts: Vec<&str> = spec.split(':').collect();
+    match parts[..] {
+        [local, remote] => (local, remote),
+        _ => (parts[0], parts[0]),
+    }
+}
+
+/// `LOCAL:REMOTE`, or just the port when both are the same.
+fn join_port(local: &str, remote: &str) -> String {
+    if local == remote {
+        remote.to_string()
+    } else {
+        format!("{local}:{remote}")
+    }
+}
+
+fn service_name(svc: &Service) -> &str {
+    svc.metadata.name.as_deref().unwrap_or("")
+}
+
+fn service_ports(svc: &Service) -> impl Iterator<Item = &ServicePort> {
+    svc.spec.iter().flat_map(|s| s.ports.iter().flatten())
+}
+
+fn container_ports(pod: &Pod) -> impl Iterator<Item = &ContainerPort> {
+    pod.spec
+        .iter()
+        .flat_map(|s| {
+            s.containers
+                .iter()
+                .chain(s.init_containers.iter().flatten())
+        })
+        .flat_map(|c| c.ports.iter().flatten())
+}
+
+/// util.LookupServicePortNumberByName.
+fn service_port_by_name(svc: &Service, name: &str) -> Result<i32, String> {
+    service_ports(svc)
+        .find(|p| p.name.as_deref().unwrap_or("") == name)
+        .map(|p| p.port)
+        .ok_or_else(|| {
+            format!(
+                "Service '{}' does not have a named port '{name}'",
+                service_name(svc)
+            )
+        })
+}
+
+/// util.LookupContainerPortNumberByName (containers, then init containers).
+fn container_port_by_name(pod: &Pod, name: &str) -> Result<i32, String> {
+    container_ports(pod)
+        .find(|p| p.name.as_deref().unwrap_or("") == name)
+        .map(|p| p.container_port)
+        .ok_or_else(|| {
+            let pod_name = pod.metadata.name.as_deref().unwrap_or("");
+            format!("Pod '{pod_name}' does not have a named port '{name}'")
+        })
+}
+
+/// util.LookupContainerPortNumberByServicePort: the port's targetPort in the pod; a
+/// headless Service (clusterIP None) has no port translation at all.
+fn container_port_by_service_port(svc: &Service, pod: &Pod, port: i32) -> Result<i32, String> {
+    if svc.spec.as_ref().and_then(|s| s.cluster_ip.as_deref()) == Some("None") {
+        return Ok(port);
+    }
+    let Some(sp) = service_ports(svc).find(|p| p.port == port) else {
+        return Err(format!(
+            "Service {} does not have a service port {port}",
+            service_name(svc)
+        ));
+    };
+    match &sp.target_port {
+        Some(IntOrString::Int(n)) if *n != 0 => Ok(*n),
+        Some(IntOrString::String(name)) => container_port_by_name(pod, name),
+        _ => Ok(sp.port),
+    }
+}
+
+/// The number a REMOTE names: itself, or the named port `by_name` finds.
+fn remote_number(
+    remote: &str,
+    by_name: impl Fn(&str) -> Result<i32, String>,
+) -> Result<i32, String> {
+    match remote.parse::<i32>() {
+        Ok(n) => Ok(n),
+        Err(_) => by_name(remote),
+    }
+}
+
+/// portforward.go checkUDPPorts: a port served over UDP only cannot be forwarded.
+fn check_udp_ports(
+    ports: &[(i32, Option<String>)],
+    specs: &[String],
+    by_name: impl Fn(&str) -> Result<i32, String>,
+) -> Result<(), String> {
+    let has = |n: i32, proto: &str| {
+        ports
+            .iter()
+            .any(|(p, pr)| *p == n && pr.as_deref() == Some(proto))
+    };
+    for spec in specs {
+        let (_, remote) = split_port(spec);
+        let n = remote_number(remote, &by_name)?;
+        if has(n, "UDP") && !has(n, "TCP") {
+            return Err(format!("UDP protocol is not supported for {remote}"));
+        }
+    }
+    Ok(())
+}
+
+fn check_udp_in_service(specs: &[String], svc: &Service) -> Result<(), String> {
+    let ports: Vec<_> = service_ports(svc)
+        .map(|p| (p.port, p.protocol.clone()))
+        .collect();
+    check_udp_ports(&ports, specs, |name| service_port_by_name(svc, name))
+}
+
+fn check_udp_in_pod(specs: &[String], pod: &Pod) -> Result<(), String> {
+    // Only the containers' ports, as checkUDPPortInPod reads them.
+    let ports = pod
+        .spec
+        .iter()
+        .flat_map(|s| s.containers.iter())
+        .flat_map(|c| c.ports.iter().flatten())
+        .map(|p| (p.container_port, p.protocol.clone()))
+        .collect::<Vec<_>>();
+    check_udp_ports(&ports, specs, |name| container_port_by_name(pod, name))
+}
+
+/// portforward.go translateServicePortToTargetPort: a Service port (number or name)
+/// becomes the pod port its targetPort names; a bare name listens on the Service port.
+fn translate_service_ports(
+    specs: &[String],
+    svc: &Service,
+    pod: &Pod,
+) -> Result<Vec<String>, String> {
+    let mut translated = Vec::new();
+    for spec in specs {
+        let (local, remote) = split_port(spec);
+        let mut local = local.to_string();
+        let port = match remote.parse::<i32>() {
+            Ok(n) => n,
+            Err(_) => {
+                let n = service_port_by_name(svc, remote)?;
+                if local == remote {
+                    local = n.to_string();
+                }
+                n
+            }
+        };
+        let target = container_port_by_service_port(svc, pod, port)?;
+        translated.push(join_port(&local, &target.to_string()));
+    }
+    Ok(translated)
+}
+
+/// portforward.go convertPodNamedPortToNumber: a container port name becomes its number.
+fn convert_pod_named_ports(specs: &[String], pod: &Pod) -> Result<Vec<String>, String> {
+    let mut converted = Vec::new();
+    for spec in specs {
+        let (local, remote) = split_port(spec);
+        if remote.is_empty() {
+            return Err("remote port cannot be empty".into());
+        }
+        let number = match remote.parse::<i32>() {
+            Ok(_) => remote.to_string(),
+            Err(_) => container_port_by_name(pod, remote)?.to_string(),
+        };
+        converted.push(if local == remote {
+            number
+        } else {
+            format!("{local}:{number}")
+        });
+    }
+    Ok(converted)
 }

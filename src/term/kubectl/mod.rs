@@ -4,6 +4,7 @@
 pub mod args;
 pub mod describe;
 pub mod exec;
+pub mod expose;
 pub mod flagset;
 pub mod get;
 mod group_help;
@@ -138,7 +139,7 @@ fn run_command(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
         "create" => mutate::create(ctx, &a, out),
         "delete" => mutate::delete(ctx, &a, out),
         "run" => mutate::run(ctx, &a, out),
-        "expose" => mutate::expose(ctx, &a, out),
+        "expose" => expose::expose(ctx, &a, out),
         "scale" => mutate::scale(ctx, &a, out),
         "label" => mutate::label(ctx, &a, out, "labels"),
         "annotate" => mutate::label(ctx, &a, out, "annotations"),

@@ -408,7 +408,7 @@ fn update_unless_dry(
 /// The JSON a typed object made on the client marshals to: Go writes struct fields
 /// without `omitempty` even when empty (`creationTimestamp: null`, `resources: {}`,
 /// `strategy: {}`, `status: {}`), as kubectl 1.33 `--dry-run=client -o yaml` shows.
-fn client_json(obj: &Object) -> Value {
+pub(super) fn client_json(obj: &Object) -> Value {
     let mut v = obj.to_json();
     fn meta(m: &mut Value) {
         if let Some(o) = m.as_object_mut() {
@@ -1206,7 +1206,7 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
 pub const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 /// Finds the single object a command names (`TYPE NAME` or `TYPE/NAME`).
-fn one_target(ctx: &Ctx, a: &Args, words: &[String]) -> Result<Object, String> {
+pub(super) fn one_target(ctx: &Ctx, a: &Args, words: &[String]) -> Result<Object, String> {
     let ns = ctx.namespace(a);
     if words.is_empty() {
         // cli-runtime builder: no resource arguments at all (kubectl 1.33 expose/scale/set).
@@ -1219,171 +1219,10 @@ fn one_target(ctx: &Ctx, a: &Args, words: &[String]) -> Result<Object, String> {
     let name = t
         .name
         .clone()
-        .ok_or_else(|| "error: resource name may not be empty".to_string())?;
+        .ok_or_else(|| "error: resource(s) were provided, but no name was specified".to_string())?;
     find(ctx.cluster, t.rt, &ns, &name)
         .cloned()
         .ok_or_else(|| not_found(t.rt, &name))
-}
-
-pub fn expose(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
-    let obj = match one_target(ctx, a, a.rest(1)) {
-        Ok(o) => o,
-        Err(e) => {
-            out.err(&format!("{e}\n"));
-            return 1;
-        }
-    };
-    let (selector, labels, ports): (
-        Option<BTreeMap<String, String>>,
-        Option<BTreeMap<String, String>>,
-        Vec<(i32, String)>,
-    ) = match &obj {
-        Object::Deployment(d) => {
-            let spec = d.spec.clone().unwrap_or_default();
-            if spec
-                .selector
-                .match_expressions
-                .as_ref()
-                .is_some_and(|e| !e.is_empty())
-            {
-                return fail(out, "couldn't retrieve selectors via --selector flag or introspection: the deployment uses match expressions, which cannot be converted to a service selector");
-            }
-            (
-                spec.selector.match_labels.clone(),
-                d.metadata.labels.clone(),
-                container_ports(spec.template.spec.as_ref()),
-            )
-        }
-        Object::ReplicaSet(r) => {
-            let spec = r.spec.clone().unwrap_or_default();
-            (
-                spec.selector.match_labels.clone(),
-                r.metadata.labels.clone(),
-                container_ports(spec.template.as_ref().and_then(|t| t.spec.as_ref())),
-            )
-        }
-        Object::Pod(p) => (
-            p.metadata.labels.clone(),
-            p.metadata.labels.clone(),
-            container_ports(p.spec.as_ref()),
-        ),
-        Object::Service(s) => {
-            let spec = s.spec.clone().unwrap_or_default();
-            (
-                spec.selector.clone(),
-                s.metadata.labels.clone(),
-                spec.ports
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|p| (p.port, p.protocol.clone().unwrap_or_else(|| "TCP".into())))
-                    .collect(),
-            )
-        }
-        // canbeexposed.go prints the GroupKind: `Node`, `Job.batch`.
-        other => {
-            let rt = other.resource_type();
-            let group_kind = match rt.group {
-                "" => rt.kind.to_string(),
-                group => format!("{}.{group}", rt.kind),
-            };
-            return fail(out, &format!("cannot expose a {group_kind}"));
-        }
-    };
-    let Some(selector) = selector.filter(|s| !s.is_empty()) else {
-        return fail(out, &format!("couldn't retrieve selectors via --selector flag or introspection: the {} has no labels", obj.kind().to_lowercase()));
-    };
-    let protocol = a.value(&["--protocol"]).map(str::to_string);
-    let svc_ports: Vec<ServicePort> = match a.value(&["--port"]) {
-        // expose.go: "--port=80,443" makes one port each, named port-1, port-2.
-        Some(list) => {
-            let texts: Vec<&str> = list.split(',').collect();
-            let mut ports = Vec::with_capacity(texts.len());
-            for (i, text) in texts.iter().enumerate() {
-                let port = match go_atoi_int32(text) {
-                    Ok(p) => p,
-                    Err(e) => return fail(out, &e),
-                };
-                ports.push(ServicePort {
-                    name: (texts.len() > 1).then(|| format!("port-{}", i + 1)),
-                    port,
-                    protocol: Some(protocol.clone().unwrap_or_else(|| "TCP".into())),
-                    target_port: Some(target_port(a.value(&["--target-port"]), port)),
-                    ..Default::default()
-                });
-            }
-            ports
-        }
-        None => {
-            if ports.is_empty() {
-                // cmdutil.UsageError appends the help hint (kubectl pkg/cmd/expose/expose.go).
-                return fail(
-                    out,
-                    "couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples",
-                );
-            }
-            let many = ports.len() > 1;
-            ports
-                .iter()
-                .enumerate()
-                .map(|(i, (p, proto))| ServicePort {
-                    name: many.then(|| format!("port-{}", i + 1)),
-                    port: *p,
-                    protocol: Some(protocol.clone().unwrap_or_else(|| proto.clone())),
-                    target_port: Some(target_port(a.value(&["--target-port"]), *p)),
-                    ..Default::default()
-                })
-                .collect()
-        }
-    };
-    let name = a.value(&["--name"]).unwrap_or(obj.name()).to_string();
-    let svc = Object::from(Service {
-        metadata: ObjectMeta {
-            name: Some(name),
-            labels,
-            ..Default::default()
-        },
-        spec: Some(ServiceSpec {
-            selector: Some(selector),
-            ports: Some(svc_ports),
-            type_: a.value(&["--type"]).map(str::to_string),
-            cluster_ip: a.value(&["--cluster-ip"]).map(str::to_string),
-            session_affinity: a.value(&["--session-affinity"]).map(str::to_string),
-            // expose.go createService: one external IP as given; the load balancer IP
-            // only for type LoadBalancer.
-            external_ips: a
-                .value(&["--external-ip"])
-                .filter(|ip| !ip.is_empty())
-                .map(|ip| vec![ip.to_string()]),
-            load_balancer_ip: a
-                .value(&["--load-balancer-ip"])
-                .filter(|_| a.value(&["--type"]) == Some("LoadBalancer"))
-                .map(str::to_string),
-            ..Default::default()
-        }),
-        status: None,
-    });
-    create_one(ctx, a, out, svc, "exposed")
-}
-
-fn target_port(flag: Option<&str>, port: i32) -> IntOrString {
-    match flag {
-        Some(t) => match t.parse::<i32>() {
-            Ok(n) => IntOrString::Int(n),
-            Err(_) => IntOrString::String(t.to_string()),
-        },
-        None => IntOrString::Int(port),
-    }
-}
-
-fn container_ports(spec: Option<&PodSpec>) -> Vec<(i32, String)> {
-    spec.map(|s| {
-        s.containers
-            .iter()
-            .flat_map(|c| c.ports.clone().unwrap_or_default())
-            .map(|p| (p.container_port, p.protocol.unwrap_or_else(|| "TCP".into())))
-            .collect()
-    })
-    .unwrap_or_default()
 }
 
 pub fn scale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
@@ -1582,10 +1421,21 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
 
 /// cmdutil `Overrider.Apply` (`kubectl run --overrides`): the generated object patched
 /// with inline JSON, as a merge patch unless `--override-type` says json or strategic.
-fn override_object(obj: &Object, overrides: &str, ty: Option<&str>) -> Result<Object, String> {
-    let patch: Value = serde_json::from_str(overrides).map_err(|e| e.to_string())?;
+pub(super) fn override_object(
+    obj: &Object,
+    overrides: &str,
+    ty: Option<&str>,
+) -> Result<Object, String> {
+    let ty = ty.unwrap_or("merge");
+    // Text that is not JSON: jsonpatch.MergePatch's and strategicpatch's own errors
+    // (verified with kubectl 1.33).
+    let patch: Value = serde_json::from_str(overrides).map_err(|e| match ty {
+        "merge" => "Invalid JSON Patch".to_string(),
+        "strategic" => "invalid JSON document".to_string(),
+        _ => e.to_string(),
+    })?;
     let current = obj.to_json();
-    let patched = match ty.unwrap_or("merge") {
+    let patched = match ty {
         "json" => json_patch(&current, &patch)?,
         "merge" => {
             let mut v = current;
@@ -1625,10 +1475,10 @@ pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let current = obj.to_json();
     let ty = a.value(&["--type"]).unwrap_or("strategic");
     let merged = match ty {
-        "json" => match json_patch(&current, &patch) {
+        "json" => match json_patch_on_server(&current, &patch) {
             Ok(v) => v,
             Err(e) => {
-                out.err(&format!("Error from server (UnprocessableEntity): {e}\n"));
+                out.err(&format!("{e}\n"));
                 return 1;
             }
         },
@@ -1709,6 +1559,32 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
     } else {
         *target = patch.clone();
     }
+}
+
+/// A JSON patch as the API server applies it (apiserver handlers/patch.go applyJSPatch):
+/// a body that is not a list fails to decode (400); a patch that does not apply is a
+/// 422 whose message is only the generic one (kubernetes/kubernetes#79210), which
+/// kubectl prints as an invalid request without details.
+fn json_patch_on_server(doc: &Value, ops: &Value) -> Result<Value, String> {
+    let go_type = match ops {
+        Value::Object(_) => Some("object"),
+        Value::String(_) => Some("string"),
+        Value::Number(_) => Some("number"),
+        Value::Bool(_) => Some("bool"),
+        Value::Array(_) | Value::Null => None,
+    };
+    if let Some(t) = go_type {
+        return Err(format!(
+            "Error from server (BadRequest): json: cannot unmarshal {t} into Go value of type jsonpatch.Patch"
+        ));
+    }
+    if ops.is_null() {
+        return Ok(doc.clone());
+    }
+    json_patch(doc, ops).map_err(|_| {
+        "The request is invalid: the server rejected our request due to an error in our request"
+            .to_string()
+    })
 }
 
 /// RFC 6902 JSON patch: add, remove, replace (the operations learners use).
@@ -1840,7 +1716,10 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         Object::Generic(g) if g.kind.kind == "StatefulSet" => {
             set_statefulset_images(Arc::make_mut(g), &pairs)
         }
-        _ => Err("this resource has no containers".into()),
+        Object::Generic(g) if matches!(g.kind.kind, "DaemonSet" | "Job" | "CronJob") => {
+            Err("this resource has no containers".into())
+        }
+        other => Err(no_pod_template(other)),
     };
     if let Err(e) = set {
         return fail(out, &e);
@@ -1863,6 +1742,19 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             1
         }
     }
+}
+
+/// polymorphichelpers UpdatePodSpecForObjectFn's error for an object without a pod
+/// template, named by Info.ObjectName() and Go's %T (`*v1.Service`).
+fn no_pod_template(obj: &Object) -> String {
+    let rt = obj.resource_type();
+    format!(
+        "{}/{} the object is not a pod or does not have a pod template: *{}.{}",
+        rt.plural,
+        obj.name(),
+        rt.version,
+        rt.kind
+    )
 }
 
 /// `kubectl set env RESOURCE/NAME KEY=VALUE ... KEY-` (kubectl `pkg/cmd/set/set_env.go`,
@@ -1999,19 +1891,7 @@ fn set_env(ctx: &mut Ctx, a: &Args, words: &[String], out: &mut Output) -> i32 {
             &["spec", "template", "spec"]
         }
         "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
-        _ => {
-            // UpdatePodSpecForObjectFn's error, named by Info.ObjectName() and Go's %T.
-            return fail(
-                out,
-                &format!(
-                    "{}/{} the object is not a pod or does not have a pod template: *{}.{}",
-                    rt.plural,
-                    obj.name(),
-                    rt.version,
-                    rt.kind
-                ),
-            );
-        }
+        _ => return fail(out, &no_pod_template(&obj)),
     };
     let pod_spec = spec_path.iter().try_fold(&mut body, |v, k| v.get_mut(*k));
     let mut listing = String::new();
@@ -2446,7 +2326,7 @@ pub fn edit(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
 
 /// Go's `int32(strconv.Atoi(text))`, as kubectl run and expose read `--port`: the
 /// error text is strconv's, and a number past int32 wraps as Go's conversion does.
-fn go_atoi_int32(text: &str) -> Result<i32, String> {
+pub(super) fn go_atoi_int32(text: &str) -> Result<i32, String> {
     use std::num::IntErrorKind;
     match text.parse::<i64>() {
         Ok(n) => Ok(n as i32),

@@ -7,7 +7,7 @@ const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 
 use super::mutate::ref_name;
 use super::{fail, find, list_objects, not_found, parse_targets, Args, Ctx};
-use crate::api::{Object, Selector};
+use crate::api::{Object, ResourceType, Selector};
 use crate::cluster::controllers::REVISION;
 use crate::cluster::{Cluster, Key, Millis};
 use crate::term::shell::Output;
@@ -291,6 +291,70 @@ fn statefulset_status(obj: &Object) -> Result<(String, bool), String> {
 /// The annotation `kubectl rollout restart` stamps on a pod template.
 const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
 
+/// `Kind.group` (schema.GroupKind's String), `Kind` for the core group.
+fn group_kind(rt: &ResourceType) -> String {
+    match rt.group {
+        "" => rt.kind.to_string(),
+        group => format!("{}.{group}", rt.kind),
+    }
+}
+
+/// Whether kubectl's GroupKindElement.Accept has a visit method for the kind
+/// (kubectl pkg/apps/kind_visitor.go).
+fn kind_visitable(rt: &ResourceType) -> bool {
+    matches!(
+        (rt.group, rt.kind),
+        (
+            "apps",
+            "DaemonSet" | "Deployment" | "ReplicaSet" | "StatefulSet"
+        ) | ("batch", "Job" | "CronJob")
+            | ("", "Pod" | "ReplicationController")
+    )
+}
+
+/// The error kubectl's rollout helpers give a kind they do not handle (verified with
+/// kubectl 1.33): objectpauser/objectresumer/objectrestarter (rollout_pause.go,
+/// rollout_resume.go, rollout_restart.go), HistoryViewerFor and RollbackerFor, whose
+/// visitor has no method for most kinds, and StatusViewerFor.
+fn rollout_unsupported(sub: &str, rt: &ResourceType, name: &str) -> Option<String> {
+    let apps_workload = matches!(rt.kind, "Deployment" | "StatefulSet" | "DaemonSet");
+    let gk = group_kind(rt);
+    match sub {
+        "pause" | "resume" | "restart" if rt.kind != "Deployment" => {
+            if sub == "restart" && apps_workload {
+                return None;
+            }
+            let verb = match sub {
+                "pause" => "pausing",
+                "resume" => "resuming",
+                _ => "restarting",
+            };
+            Some(format!(
+                "{} \"{name}\" {verb} is not supported",
+                rt.qualified_plural()
+            ))
+        }
+        "history" | "undo" if !apps_workload => {
+            let (what, helper) = match sub {
+                "history" => ("history", "history viewer"),
+                _ => ("rollbacker", "rollbacker"),
+            };
+            Some(if kind_visitable(rt) {
+                format!("no {helper} has been implemented for \"{gk}\"")
+            } else {
+                format!(
+                    "error retrieving {what} for \"{gk}\", no visitor method exists for {{{} {}}}",
+                    rt.group, rt.kind
+                )
+            })
+        }
+        "status" if !apps_workload => {
+            Some(format!("no status viewer has been implemented for {gk}"))
+        }
+        _ => None,
+    }
+}
+
 pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let sub = a.rest(1).first().cloned().unwrap_or_default();
     let words = a.rest(2).to_vec();
@@ -305,25 +369,13 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let Some(name) = t.name.clone() else {
         return fail(out, "required resource not specified");
     };
-    // rollout_pause.go / rollout_resume.go: objectpauser supports only Deployments; the
-    // error names the resource with its group.
-    if matches!(sub.as_str(), "pause" | "resume") && t.rt.kind != "Deployment" {
-        if find(ctx.cluster, t.rt, &ns, &name).is_none() {
-            out.err(&format!("{}\n", not_found(t.rt, &name)));
-            return 1;
-        }
-        let verb = if sub == "pause" {
-            "pausing"
-        } else {
-            "resuming"
-        };
-        return fail(
-            out,
-            &format!(
-                "{} \"{name}\" {verb} is not supported",
-                t.rt.qualified_plural()
-            ),
-        );
+    // The builder reads the object before any rollout helper looks at its kind.
+    let Some(obj) = find(ctx.cluster, t.rt, &ns, &name).cloned() else {
+        out.err(&format!("{}\n", not_found(t.rt, &name)));
+        return 1;
+    };
+    if let Some(e) = rollout_unsupported(&sub, t.rt, &name) {
+        return fail(out, &e);
     }
     let is_statefulset = t.rt.kind == "StatefulSet";
     if t.rt.kind != "Deployment"
@@ -334,10 +386,6 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             &format!("no status viewer has been implemented for {}", t.rt.kind),
         );
     }
-    let Some(obj) = find(ctx.cluster, t.rt, &ns, &name).cloned() else {
-        out.err(&format!("{}\n", not_found(t.rt, &name)));
-        return 1;
-    };
     let key = Key::of(&obj);
     match sub.as_str() {
         "status" => {
