@@ -146,4 +146,5 @@ transcripts! {
     t122_container_commands_that_sleep => "122-container-commands-that-sleep.txt",
     t123_watch_a_pod_being_deleted => "123-watch-a-pod-being-deleted.txt",
     t124_crashloop_first_restart => "124-crashloop-first-restart.txt",
+    t129_liveness_probe_restarts => "129-liveness-probe-restarts.txt",
 }

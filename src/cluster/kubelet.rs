@@ -55,6 +55,9 @@ pub struct PodRuntime {
     pub env: std::sync::Arc<Vec<(String, String)>>,
     /// Containers whose command waits with `sleep`, as far as they have run.
     pub scripts: Vec<ScriptRun>,
+    /// Liveness probe failures in a row, and when the next probe is due.
+    pub liveness_failures: i32,
+    pub next_liveness: Option<Millis>,
 }
 
 /// A container's timed command in progress (see [`super::script`]).
@@ -175,6 +178,8 @@ pub fn pod_bound(c: &mut Cluster, key: &Key) {
             exit_code: 0,
             env: Default::default(),
             scripts: Vec::new(),
+            liveness_failures: 0,
+            next_liveness: None,
         },
     );
     let delay = 1000 + c.rand_below(1000) as Millis;
@@ -818,6 +823,12 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
         .map(|p| p.initial_delay_seconds.unwrap_or(0) as Millis * 1000)
         .min()
         .unwrap_or(0);
+    // The prober's first liveness probe waits out initialDelaySeconds.
+    let liveness_delay = cts
+        .iter()
+        .filter_map(|ct| ct.liveness_probe.as_ref())
+        .map(|p| (p.initial_delay_seconds.unwrap_or(0) as Millis * 1000).max(1000))
+        .min();
     let started: Vec<(String, String)> = cts
         .iter()
         .map(|ct| (ct.name.clone(), ct.image.clone().unwrap_or_default()))
@@ -928,12 +939,17 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
         r.probe_failures = 0;
         r.probe_successes = 0;
         r.started_at = Some(now_ms);
+        r.liveness_failures = 0;
+        r.next_liveness = None;
         if first_start {
             r.env = env;
         }
     });
     run_one_shots(c, key);
     start_scripts(c, key);
+    if let Some(delay) = liveness_delay {
+        next_liveness_probe(c, key, now_ms + delay);
+    }
     if exits {
         c.schedule(c.now + 1000, Timer::Pod(key.clone()));
     } else if has_readiness {
@@ -1060,6 +1076,89 @@ fn running_tick(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
     }
     c.pods.insert(key.clone(), r);
     c.schedule(c.now + period as Millis * 1000, Timer::Pod(key.clone()));
+}
+
+/// Sets the pod's next liveness probe (timers fall on whole seconds; a probe timer at
+/// another time belongs to a container that has since been restarted).
+fn next_liveness_probe(c: &mut Cluster, key: &Key, at: Millis) {
+    let at = at.saturating_add(999).div_euclid(1000).saturating_mul(1000);
+    update_rt(c, key, |r| r.next_liveness = Some(at));
+    c.schedule(at, Timer::Liveness(key.clone()));
+}
+
+/// The prober's liveness worker: a failed probe is an `Unhealthy` event; after
+/// failureThreshold failures in a row the kubelet kills the container
+/// (kuberuntime_manager.go computePodActions: "Container X failed liveness probe, will
+/// be restarted") and it is restarted as after any exit, back-off included.
+pub fn liveness_tick(c: &mut Cluster, key: &Key) {
+    let Some(rt) = c.pods.get(key).cloned() else {
+        return;
+    };
+    if rt.stage != Stage::Running || rt.next_liveness != Some(c.now) {
+        return;
+    }
+    let Some(pod) = pod_of(c, key) else { return };
+    let probed: Vec<(String, k8s_openapi::api::core::v1::Probe)> = pod
+        .spec
+        .iter()
+        .flat_map(|s| s.containers.iter())
+        .filter_map(|ct| Some((ct.name.clone(), ct.liveness_probe.clone()?)))
+        .collect();
+    let Some((name, probe)) = probed.into_iter().next() else {
+        return;
+    };
+    let Some(ct) = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.containers.iter().find(|ct| ct.name == name))
+        .cloned()
+    else {
+        return;
+    };
+    let period = probe.period_seconds.unwrap_or(10).max(1) as Millis * 1000;
+    let threshold = probe.failure_threshold.unwrap_or(3).max(1);
+    let result = (c.prober)(c, &pod, &ct, &probe);
+    let obj = Object::Pod(pod);
+    let node = node_of(&obj);
+    let failures = match result {
+        Ok(()) => 0,
+        Err(msg) => {
+            c.record_event(
+                &obj,
+                "Warning",
+                "Unhealthy",
+                &format!("Liveness probe failed: {msg}"),
+                "kubelet",
+                node.as_deref(),
+            );
+            rt.liveness_failures + 1
+        }
+    };
+    update_rt(c, key, |r| r.liveness_failures = failures);
+    if failures < threshold {
+        drop(obj);
+        next_liveness_probe(c, key, c.now + period);
+        return;
+    }
+    c.record_event(
+        &obj,
+        "Normal",
+        "Killing",
+        &format!("Container {name} failed liveness probe, will be restarted"),
+        "kubelet",
+        node.as_deref(),
+    );
+    let Object::Pod(pod) = obj else { return };
+    // SIGTERM ends nginx with status 0; a process that ignores it is killed (137).
+    let code = if exits_on_sigterm(&ct) { 0 } else { 137 };
+    update_rt(c, key, |r| {
+        r.exit_code = code;
+        r.next_liveness = None;
+    });
+    let Some(rt) = c.pods.get(key).cloned() else {
+        return;
+    };
+    container_exited(c, key, Arc::unwrap_or_clone(pod), rt);
 }
 
 fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
@@ -1290,6 +1389,8 @@ pub fn begin_termination(c: &mut Cluster, key: &Key, grace: i64) {
         exit_code: 0,
         env: Default::default(),
         scripts: Vec::new(),
+        liveness_failures: 0,
+        next_liveness: None,
     });
     rt.stage = Stage::Terminating { kill_at };
     c.schedule(kill_at, Timer::Pod(key.clone()));

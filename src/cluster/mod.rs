@@ -89,6 +89,8 @@ pub enum Timer {
     Pod(Key),
     /// A part of a container's timed command falls due (`kubelet::script_tick`).
     Script(Key),
+    /// The pod's liveness probe is due (`kubelet::liveness_tick`).
+    Liveness(Key),
     /// The API server's kubernetes-service controller puts default/kubernetes back.
     KubernetesService,
 }
@@ -233,6 +235,7 @@ impl Cluster {
                     match timer {
                         Timer::Pod(key) => kubelet::wake(self, &key),
                         Timer::Script(key) => kubelet::script_tick(self, &key),
+                        Timer::Liveness(key) => kubelet::liveness_tick(self, &key),
                         Timer::KubernetesService => bootstrap::ensure_kubernetes_service(self),
                     }
                 }
@@ -296,11 +299,13 @@ impl Cluster {
 
     pub(crate) fn unschedule_pod(&mut self, key: &Key) {
         self.timers.retain(|_, due| {
-            due.retain(|t| !matches!(t, Timer::Pod(k) | Timer::Script(k) if k == key));
+            due.retain(
+                |t| !matches!(t, Timer::Pod(k) | Timer::Script(k) | Timer::Liveness(k) if k == key),
+            );
             !due.is_empty()
         });
         self.timer_set
-            .retain(|(_, t)| !matches!(t, Timer::Pod(k) | Timer::Script(k) if k == key));
+            .retain(|(_, t)| !matches!(t, Timer::Pod(k) | Timer::Script(k) | Timer::Liveness(k) if k == key));
     }
 
     // ---- randomness ----
