@@ -147,4 +147,5 @@ transcripts! {
     t123_watch_a_pod_being_deleted => "123-watch-a-pod-being-deleted.txt",
     t124_crashloop_first_restart => "124-crashloop-first-restart.txt",
     t129_liveness_probe_restarts => "129-liveness-probe-restarts.txt",
+    t130_client_side_checks_and_wrapped_errors => "130-client-side-checks-and-wrapped-errors.txt",
 }

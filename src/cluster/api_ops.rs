@@ -81,8 +81,26 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             ApiError::Invalid { kind, name, causes } => {
-                let text = format_invalid(kind, name, causes);
-                text.strip_prefix("The ").unwrap_or(&text).to_string()
+                // apierrors.NewInvalid: the group-qualified kind and the aggregate of the
+                // causes (one as is, several as `[a, b]`); kubectl reformats it only when
+                // it prints the Status itself.
+                let qualified = match kinds::by_kind_name(kind) {
+                    Some(rt) if !rt.group.is_empty() => format!("{kind}.{}", rt.group),
+                    _ => kind.clone(),
+                };
+                let mut lines: Vec<String> = Vec::new();
+                for c in causes {
+                    let line = format!("{}: {}", c.field, c.body);
+                    if !lines.contains(&line) {
+                        lines.push(line);
+                    }
+                }
+                let head = format!("{qualified} {name:?} is invalid");
+                match lines.as_slice() {
+                    [] => head,
+                    [one] => format!("{head}: {one}"),
+                    many => format!("{head}: [{}]", many.join(", ")),
+                }
             }
             ApiError::NotFound { resource, name } => format!("{resource} \"{name}\" not found"),
             ApiError::AlreadyExists { resource, name } => {

@@ -867,6 +867,12 @@ fn strategy(st: &DeploymentStrategy, out: &mut Vec<Cause>) {
         }
         "RollingUpdate" => {
             if let Some(ru) = &st.rolling_update {
+                // ValidateRollingUpdateDeployment: each a non-negative int or a percent,
+                // not both 0, and maxUnavailable not over 100%.
+                let field = "spec.strategy.rollingUpdate";
+                for (name, v) in [("maxUnavailable", &ru.max_unavailable), ("maxSurge", &ru.max_surge)] {
+                    positive_int_or_percent(v.as_ref(), &format!("{field}.{name}"), out);
+                }
                 let zero = |v: &Option<IntOrString>| match v {
                     Some(IntOrString::Int(0)) | None => true,
                     Some(IntOrString::String(s)) => s == "0%" || s == "0",
@@ -879,6 +885,20 @@ fn strategy(st: &DeploymentStrategy, out: &mut Vec<Cause>) {
                         "may not be 0 when `maxSurge` is 0",
                     ));
                 }
+                let over_100 = match &ru.max_unavailable {
+                    Some(IntOrString::String(v)) => v
+                        .strip_suffix('%')
+                        .and_then(|n| n.parse::<u64>().ok())
+                        .is_some_and(|n| n > 100),
+                    _ => false,
+                };
+                if over_100 {
+                    out.push(invalid(
+                        "spec.strategy.rollingUpdate.maxUnavailable",
+                        &gofmt::int_or_string(ru.max_unavailable.as_ref()),
+                        "must not be greater than 100%",
+                    ));
+                }
             }
         }
         other => out.push(cause(
@@ -889,6 +909,26 @@ fn strategy(st: &DeploymentStrategy, out: &mut Vec<Cause>) {
                 quote(other)
             ),
         )),
+    }
+}
+
+/// apps validation ValidatePositiveIntOrPercent.
+fn positive_int_or_percent(v: Option<&IntOrString>, field: &str, out: &mut Vec<Cause>) {
+    match v {
+        Some(IntOrString::String(p)) => {
+            let digits = p.strip_suffix('%').unwrap_or("");
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                out.push(invalid(field, &gofmt::int_or_string(v), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
+            }
+        }
+        Some(IntOrString::Int(n)) if *n < 0 => {
+            out.push(invalid(
+                field,
+                &n.to_string(),
+                "must be greater than or equal to 0",
+            ));
+        }
+        _ => {}
     }
 }
 
