@@ -148,4 +148,5 @@ transcripts! {
     t124_crashloop_first_restart => "124-crashloop-first-restart.txt",
     t129_liveness_probe_restarts => "129-liveness-probe-restarts.txt",
     t130_client_side_checks_and_wrapped_errors => "130-client-side-checks-and-wrapped-errors.txt",
+    t131_client_validation_errors => "131-client-validation-errors.txt",
 }

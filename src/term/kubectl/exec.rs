@@ -182,7 +182,7 @@ pub fn exec(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     if !a.has_dashdash && rest.len() > 1 {
         return fail(
             out,
-            "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead",
+            "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples",
         );
     }
     if a.command.is_empty() {

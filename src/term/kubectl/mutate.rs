@@ -566,14 +566,15 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             create_one(ctx, a, out, obj, "created")
         }
         "deployment" | "deploy" => {
-            let name = match one_name(&rest[1..], "create deployment") {
-                Ok(n) => n,
-                Err(e) => return fail(out, &e),
-            };
+            // cobra checks the required --image flag before the command looks at NAME.
             let images = a.values(&["--image"]);
             if images.is_empty() {
                 return fail(out, "required flag(s) \"image\" not set");
             }
+            let name = match one_name(&rest[1..], "create deployment") {
+                Ok(n) => n,
+                Err(e) => return fail(out, &e),
+            };
             let replicas: i32 = match a.value(&["--replicas", "-r"]).map(str::parse).transpose() {
                 Ok(r) => r.unwrap_or(1),
                 Err(_) => return fail(out, "invalid argument for --replicas"),
@@ -817,6 +818,13 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             ),
         );
     }
+    // run.go: --rm deletes the pod after an attached session; without one it is refused.
+    if a.has(&["--rm"]) && !a.has(&["-i", "--stdin", "--attach"]) {
+        return fail(
+            out,
+            "--rm should only be used for attached containers\nSee 'kubectl run -h' for help and examples",
+        );
+    }
     let mut cmd = a.command.clone();
     if a.has_dashdash && cmd.is_empty() {
         cmd = Vec::new();
@@ -1000,6 +1008,16 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let all_ns = a.has(&["-A", "--all-namespaces"]);
     let ignore = a.has(&["--ignore-not-found"]);
     let force = a.has(&["--force"]);
+    // delete.go Validate.
+    if a.has(&["--now"]) && a.value(&["--grace-period"]).is_some() {
+        return fail(out, "--now and --grace-period cannot be specified together");
+    }
+    if a.has(&["--all"]) && a.value(&["-l", "--selector"]).is_some() {
+        return fail(
+            out,
+            "setting 'all' parameter but found a non empty selector. ",
+        );
+    }
     let grace: Option<i64> = if a.has(&["--now"]) {
         Some(1)
     } else {
@@ -1265,6 +1283,21 @@ pub fn scale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
         );
     }
+    // scale.go Validate: -1 means no precondition.
+    let current = match a
+        .value(&["--current-replicas"])
+        .map(str::parse::<i64>)
+        .transpose()
+    {
+        Ok(c) => c.unwrap_or(-1),
+        Err(_) => return fail(out, "invalid argument for --current-replicas"),
+    };
+    if current < -1 {
+        return fail(
+            out,
+            "The --current-replicas must specify an integer of -1 or greater",
+        );
+    }
     let obj = match one_target(ctx, a, a.rest(1)) {
         Ok(o) => o,
         Err(e) => {
@@ -1272,6 +1305,20 @@ pub fn scale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             return 1;
         }
     };
+    // pkg/scale ScalePrecondition: the size must still be what the caller saw.
+    let actual = match &obj {
+        Object::Deployment(d) => d.spec.as_ref().and_then(|s| s.replicas),
+        Object::ReplicaSet(r) => r.spec.as_ref().and_then(|s| s.replicas),
+        _ => None,
+    };
+    if let (true, Some(actual)) = (current >= 0, actual) {
+        if i64::from(actual) != current {
+            return fail(
+                out,
+                &format!("Expected replicas to be {current}, was {actual}"),
+            );
+        }
+    }
     let dry = match dry_run_check(ctx.cluster, a, out) {
         Ok(d) => d,
         Err(e) => return fail(out, &e),

@@ -519,6 +519,13 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 .value(&["--revision"])
                 .and_then(|r| r.parse::<i64>().ok())
                 .unwrap_or(0);
+            // rollout_history.go Validate.
+            if revision < 0 {
+                return fail(
+                    out,
+                    &format!("revision must be a positive integer: {revision}"),
+                );
+            }
             let info = if revs.is_empty() {
                 "No rollout history found.".to_string()
             } else if revision > 0 {
