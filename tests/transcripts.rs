@@ -149,4 +149,5 @@ transcripts! {
     t129_liveness_probe_restarts => "129-liveness-probe-restarts.txt",
     t130_client_side_checks_and_wrapped_errors => "130-client-side-checks-and-wrapped-errors.txt",
     t131_client_validation_errors => "131-client-validation-errors.txt",
+    t132_qos_class_and_requests => "132-qos-class-and-requests.txt",
 }

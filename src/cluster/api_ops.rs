@@ -247,9 +247,10 @@ impl Cluster {
         }
         if let Object::Pod(pod) = &mut obj {
             crate::manifest::defaults::mount_service_account_token(Arc::make_mut(pod));
+            let qos = crate::manifest::defaults::qos_class(pod.spec.as_ref());
             Arc::make_mut(pod).status = Some(k8s_openapi::api::core::v1::PodStatus {
                 phase: Some("Pending".into()),
-                qos_class: Some("BestEffort".into()),
+                qos_class: Some(qos.into()),
                 ..Default::default()
             });
         }

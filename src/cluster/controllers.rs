@@ -1099,7 +1099,12 @@ fn sync_replicaset(c: &mut Cluster, key: &Key, rs: Arc<ReplicaSet>) {
                 spec: template.and_then(|t| t.spec.clone()),
                 status: Some(k8s_openapi::api::core::v1::PodStatus {
                     phase: Some("Pending".into()),
-                    qos_class: Some("BestEffort".into()),
+                    qos_class: Some(
+                        crate::manifest::defaults::qos_class(
+                            template.and_then(|t| t.spec.as_ref()),
+                        )
+                        .into(),
+                    ),
                     ..Default::default()
                 }),
             };

@@ -228,6 +228,7 @@ fn new_pod(
     let mut spec = template.spec.clone().unwrap_or_default();
     spec.hostname = Some(pod_name.to_string());
     spec.subdomain = service_name.map(str::to_string);
+    let qos = crate::manifest::defaults::qos_class(Some(&spec));
     let mut pod = Pod {
         metadata: ObjectMeta {
             name: Some(pod_name.to_string()),
@@ -242,7 +243,7 @@ fn new_pod(
         spec: Some(spec),
         status: Some(PodStatus {
             phase: Some("Pending".into()),
-            qos_class: Some("BestEffort".into()),
+            qos_class: Some(qos.into()),
             ..Default::default()
         }),
     };

@@ -260,6 +260,47 @@ fn container(c: &mut Container) {
     }
 }
 
+/// qos.ComputePodQOS, which the API server stores in a new pod's status.qosClass:
+/// BestEffort without any cpu/memory request or limit, Guaranteed when every container
+/// limits both and its requests equal its limits, Burstable otherwise.
+pub fn qos_class(spec: Option<&PodSpec>) -> &'static str {
+    let containers = spec.into_iter().flat_map(|s| {
+        s.containers
+            .iter()
+            .chain(s.init_containers.iter().flatten())
+    });
+    let mut any = false;
+    let mut guaranteed = true;
+    for c in containers {
+        let r = c.resources.as_ref();
+        use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+        let get = |m: Option<&std::collections::BTreeMap<String, Quantity>>, k: &str| {
+            m.and_then(|m| m.get(k))
+                .map(|q| q.0.clone())
+                .filter(|q| !matches!(q.as_str(), "0" | "0m"))
+        };
+        let (req, lim) = (
+            r.and_then(|r| r.requests.as_ref()),
+            r.and_then(|r| r.limits.as_ref()),
+        );
+        for k in ["cpu", "memory"] {
+            let (q, l) = (get(req, k), get(lim, k));
+            any |= q.is_some() || l.is_some();
+            match (l, q) {
+                (Some(l), Some(q)) if l == q => {}
+                // A request defaults to its limit.
+                (Some(_), None) => {}
+                _ => guaranteed = false,
+            }
+        }
+    }
+    match (any, guaranteed) {
+        (false, _) => "BestEffort",
+        (true, true) => "Guaranteed",
+        (true, false) => "Burstable",
+    }
+}
+
 /// `SetDefaults_PodSpec` and container defaults; used for pods and pod templates.
 pub fn pod_spec(spec: &mut PodSpec) {
     set_str(&mut spec.dns_policy, "ClusterFirst");
@@ -283,6 +324,22 @@ pub fn pod_spec(spec: &mut PodSpec) {
 pub fn pod(p: &mut Pod) {
     let spec = p.spec.get_or_insert_with(Default::default);
     pod_spec(spec);
+    // SetDefaults_Pod (pods only, not templates): a limit without a request makes the
+    // request equal to it.
+    for c in spec
+        .containers
+        .iter_mut()
+        .chain(spec.init_containers.iter_mut().flatten())
+    {
+        if let Some(r) = c.resources.as_mut() {
+            if let Some(limits) = r.limits.clone() {
+                let requests = r.requests.get_or_insert_with(Default::default);
+                for (k, v) in limits {
+                    requests.entry(k).or_insert(v);
+                }
+            }
+        }
+    }
     set_str(&mut spec.service_account_name, "default");
     set_str(&mut spec.service_account, "default");
     set(&mut spec.priority, 0);

@@ -910,43 +910,11 @@ fn tolerations_multiline(w: &mut W, initial: &str, title: &str, tols: Option<&Ve
 
 /// `qos.GetPodQOS`: the status value when set, else computed from requests/limits.
 fn qos_class(p: &Pod) -> String {
-    if let Some(q) = p
-        .status
+    p.status
         .as_ref()
         .and_then(|s| s.qos_class.clone())
         .filter(|q| !q.is_empty())
-    {
-        return q;
-    }
-    let cs = p
-        .spec
-        .as_ref()
-        .map(|s| s.containers.clone())
-        .unwrap_or_default();
-    let mut any = false;
-    let mut guaranteed = true;
-    for c in &cs {
-        let r = c.resources.clone().unwrap_or_default();
-        let req = r.requests.unwrap_or_default();
-        let lim = r.limits.unwrap_or_default();
-        if !req.is_empty() || !lim.is_empty() {
-            any = true;
-        }
-        for k in ["cpu", "memory"] {
-            match (lim.get(k), req.get(k)) {
-                (Some(l), Some(q)) if l == q => {}
-                (Some(_), None) => {}
-                _ => guaranteed = false,
-            }
-        }
-    }
-    if !any {
-        "BestEffort".into()
-    } else if guaranteed {
-        "Guaranteed".into()
-    } else {
-        "Burstable".into()
-    }
+        .unwrap_or_else(|| crate::manifest::defaults::qos_class(p.spec.as_ref()).into())
 }
 
 fn describe_pod(c: &Cluster, p: &Pod, events: &[&Event]) -> String {
