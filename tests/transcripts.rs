@@ -146,4 +146,7 @@ transcripts! {
     t122_container_commands_that_sleep => "122-container-commands-that-sleep.txt",
     t123_watch_a_pod_being_deleted => "123-watch-a-pod-being-deleted.txt",
     t124_crashloop_first_restart => "124-crashloop-first-restart.txt",
+    t125_paused_deployment => "125-paused-deployment.txt",
+    t126_proportional_scaling => "126-proportional-scaling.txt",
+    t127_progress_deadline => "127-progress-deadline.txt",
 }
