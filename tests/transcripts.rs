@@ -149,4 +149,5 @@ transcripts! {
     t125_paused_deployment => "125-paused-deployment.txt",
     t126_proportional_scaling => "126-proportional-scaling.txt",
     t127_progress_deadline => "127-progress-deadline.txt",
+    t128_replicaset_generation_and_unavailable => "128-replicaset-generation-and-unavailable.txt",
 }

@@ -186,7 +186,8 @@ pub fn calculate_status(
         updated_replicas: Some(updated).filter(|n| *n > 0),
         ready_replicas: Some(ready).filter(|n| *n > 0),
         available_replicas: Some(avail).filter(|n| *n > 0),
-        unavailable_replicas: Some((replicas - avail).max(0)).filter(|n| *n > 0),
+        // GetReplicaCountForReplicaSets (spec.replicas) less the available, floored at 0.
+        unavailable_replicas: Some((sum(&spec_replicas) - avail).max(0)).filter(|n| *n > 0),
         conditions: Some(conds),
         ..Default::default()
     }
@@ -382,8 +383,13 @@ pub fn scale_replicaset(
     }
 }
 
-/// A controller's update of a ReplicaSet, as the API server stores it.
-pub fn write_replicaset(c: &mut Cluster, rs: Arc<ReplicaSet>, _old: &ReplicaSet) {
+/// A controller's update of a ReplicaSet, as the API server stores it: a changed spec
+/// bumps metadata.generation (registry/apps/replicaset/strategy.go PrepareForUpdate).
+pub fn write_replicaset(c: &mut Cluster, mut rs: Arc<ReplicaSet>, old: &ReplicaSet) {
+    if rs.spec != old.spec {
+        let m = Arc::make_mut(&mut rs);
+        m.metadata.generation = Some(old.metadata.generation.unwrap_or(1).saturating_add(1));
+    }
     c.store.put(Object::from(rs));
 }
 
