@@ -6,7 +6,7 @@ use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{
-    Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus,
+    Deployment, DeploymentCondition, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus,
 };
 use k8s_openapi::api::core::v1::{
     EndpointAddress, EndpointPort, EndpointSubset, Endpoints, LoadBalancerIngress,
@@ -16,6 +16,7 @@ use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointSlic
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+use super::deployment_util as du;
 use super::store::{FastHasher, Status};
 use super::{kubelet, Cluster, Key};
 use crate::api::{Object, Selector};
@@ -117,6 +118,11 @@ impl Extend<Key> for KeyQueue {
 }
 
 impl Work {
+    /// A Deployment's resync at a time it asked for (`Timer::Deployment`).
+    pub(crate) fn requeue_deployment(&mut self, key: Key) {
+        self.deployments.insert(key);
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.deployments.is_empty()
             && self.replicasets.is_empty()
@@ -478,422 +484,435 @@ fn copy_deployment_annotations(d: &ObjectMeta, rs: &mut BTreeMap<String, String>
     }
 }
 
+/// deployment_controller.go syncDeployment: checkPausedConditions, then `sync` (sync.go)
+/// for a paused Deployment or a scaling event, else the strategy's rollout.
 fn sync_deployment(c: &mut Cluster, key: &Key, d: Arc<Deployment>) {
-    let ns = d.metadata.namespace.clone().unwrap_or_default();
-    let name = d.metadata.name.clone().unwrap_or_default();
-    let uid = d.metadata.uid.clone().unwrap_or_default();
     let Some(spec) = d.spec.as_ref() else { return };
-    let replicas = spec.replicas.unwrap_or(1);
-    let template = &spec.template;
-    // The hash is computed over the template without the hash label itself. The
-    // template only changes with the generation, so the hash is kept per generation.
-    let generation = d.metadata.generation.unwrap_or(0);
-    let hash = match c.work.template_hashes.get(&uid) {
-        Some((g, h)) if *g == generation => h.clone(),
-        _ => {
-            let h = template_hash(&serde_json::to_value(template).unwrap_or_default());
-            c.work
-                .template_hashes
-                .insert(uid.clone(), (generation, h.clone()));
-            h
-        }
-    };
+    let ns = d.metadata.namespace.clone().unwrap_or_default();
+    let uid = d.metadata.uid.clone().unwrap_or_default();
+    let hash = deployment_hash(c, &d, &uid);
     let rss = owned_replicasets(c, &ns, &uid);
     let max_rev = rss
         .iter()
         .map(|r| revision_of(&r.metadata))
         .max()
         .unwrap_or(0);
-    let existing_new = rss.iter().find(|rs| {
-        rs.metadata
-            .labels
-            .as_ref()
-            .and_then(|l| l.get(POD_TEMPLATE_HASH))
-            == Some(&hash)
-    });
-    let paused = spec.paused == Some(true);
-    let mut new_rs = match existing_new {
-        Some(rs) => rs.clone(),
-        None => {
-            if paused {
-                return;
-            }
-            let rs_name = format!("{name}-{hash}");
-            let mut template = template.clone();
-            let meta = template.metadata.get_or_insert_with(Default::default);
-            meta.labels
-                .get_or_insert_with(Default::default)
-                .insert(POD_TEMPLATE_HASH.into(), hash.clone());
-            let mut selector = spec.selector.clone();
-            selector
-                .match_labels
-                .get_or_insert_with(Default::default)
-                .insert(POD_TEMPLATE_HASH.into(), hash.clone());
-            let mut labels = template
-                .metadata
+    let existing_new = rss
+        .iter()
+        .find(|rs| {
+            rs.metadata
+                .labels
                 .as_ref()
-                .and_then(|m| m.labels.clone())
-                .unwrap_or_default();
-            labels.insert(POD_TEMPLATE_HASH.into(), hash.clone());
-            let mut annotations = BTreeMap::new();
-            annotations.insert(
-                "deployment.kubernetes.io/desired-replicas".into(),
-                replicas.to_string(),
-            );
-            annotations.insert(
-                "deployment.kubernetes.io/max-replicas".into(),
-                replicas.saturating_add(max_surge(&d, replicas)).to_string(),
-            );
-            annotations.insert(REVISION.into(), (max_rev + 1).to_string());
-            copy_deployment_annotations(&d.metadata, &mut annotations);
-            let rs = ReplicaSet {
-                metadata: ObjectMeta {
-                    name: Some(rs_name.clone()),
-                    namespace: Some(ns.clone()),
-                    labels: Some(labels),
-                    annotations: Some(annotations),
-                    owner_references: Some(vec![owner_ref("Deployment", "apps/v1", &d.metadata)]),
-                    uid: Some(c.store.new_uid()),
-                    creation_timestamp: Some(c.now_time()),
-                    generation: Some(1),
-                    ..Default::default()
-                },
-                spec: Some(ReplicaSetSpec {
-                    replicas: Some(0),
-                    min_ready_seconds: spec.min_ready_seconds,
-                    selector,
-                    template: Some(template.clone()),
-                }),
-                status: Some(ReplicaSetStatus {
-                    replicas: 0,
-                    ..Default::default()
-                }),
-            };
-            // getNewReplicaSet: the event only when the new ReplicaSet starts with pods.
-            let initial = initial_new_replicas(&d, replicas, &rss);
-            if initial > 0 {
-                let obj = Object::from(d.clone());
-                c.record_event(
-                    &obj,
-                    "Normal",
-                    "ScalingReplicaSet",
-                    &format!("Scaled up replica set {rs_name} from 0 to {initial}"),
-                    "deployment-controller",
-                    None,
-                );
-            }
-            c.store.put(Object::from(rs));
-            match c.store.get(&Key::new("ReplicaSet", &ns, &rs_name)) {
-                Some(Object::ReplicaSet(rs)) => rs.clone(),
-                _ => return,
-            }
-        }
-    };
-    // A rollback to an old template makes that ReplicaSet the newest revision.
-    let mut revision_bumped = false;
-    if existing_new.is_some() && revision_of(&new_rs.metadata) < max_rev && !paused {
-        revision_bumped = true;
-        Arc::make_mut(&mut new_rs)
-            .metadata
-            .annotations
-            .get_or_insert_with(Default::default)
-            .insert(REVISION.into(), (max_rev + 1).to_string());
+                .and_then(|l| l.get(POD_TEMPLATE_HASH))
+                == Some(&hash)
+        })
+        .cloned();
+    let mut conds = d
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.clone())
+        .unwrap_or_default();
+    du::check_paused_conditions(&d, &mut conds, &c.now_time());
+    let paused = spec.paused == Some(true);
+    if paused || du::is_scaling_event(&d, &rss) {
+        sync_scaling(c, key, d, conds, existing_new, max_rev);
+    } else {
+        rollout(c, key, d, conds, existing_new, max_rev, &hash);
     }
-    let new_uid = new_rs.metadata.uid.clone().unwrap_or_default();
-    let mut olds: Vec<Arc<ReplicaSet>> = owned_replicasets(c, &ns, &uid)
+}
+
+/// The pod-template-hash of the Deployment's template (without the hash label itself).
+/// The template only changes with the generation, so the hash is kept per generation.
+fn deployment_hash(c: &mut Cluster, d: &Deployment, uid: &str) -> String {
+    let generation = d.metadata.generation.unwrap_or(0);
+    match c.work.template_hashes.get(uid) {
+        Some((g, h)) if *g == generation => h.clone(),
+        _ => {
+            let template = d.spec.as_ref().map(|s| &s.template);
+            let h = template_hash(&serde_json::to_value(template).unwrap_or_default());
+            c.work
+                .template_hashes
+                .insert(uid.to_string(), (generation, h.clone()));
+            h
+        }
+    }
+}
+
+/// The Deployment's ReplicaSets other than `new`, oldest revision first.
+fn old_replicasets(
+    c: &Cluster,
+    d: &Deployment,
+    new: Option<&Arc<ReplicaSet>>,
+) -> Vec<Arc<ReplicaSet>> {
+    let ns = d.metadata.namespace.as_deref().unwrap_or_default();
+    let uid = d.metadata.uid.as_deref().unwrap_or_default();
+    let new_uid = new.and_then(|rs| rs.metadata.uid.as_deref());
+    let mut olds: Vec<Arc<ReplicaSet>> = owned_replicasets(c, ns, uid)
         .into_iter()
-        .filter(|rs| rs.metadata.uid.as_deref() != Some(new_uid.as_str()))
+        .filter(|rs| rs.metadata.uid.as_deref() != new_uid)
         .collect();
     olds.sort_by_key(|rs| revision_of(&rs.metadata));
-    let rs_replicas = |rs: &ReplicaSet| rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0);
+    olds
+}
+
+/// sync.go sync: a paused Deployment or a scaling event. No new ReplicaSet is made (a
+/// paused Deployment's new template waits for resume); the ReplicaSets are scaled
+/// (`deployment_util::scale`) and the status counts synced, Progressing left as it is.
+fn sync_scaling(
+    c: &mut Cluster,
+    key: &Key,
+    d: Arc<Deployment>,
+    conds: Vec<DeploymentCondition>,
+    existing_new: Option<Arc<ReplicaSet>>,
+    max_rev: i64,
+) {
+    let new_rs = existing_new.map(|rs| sync_new_rs_annotations(c, &d, rs, max_rev));
+    let olds = old_replicasets(c, &d, new_rs.as_ref());
+    du::scale(c, &d, new_rs.as_ref(), &olds);
+    if d.spec.as_ref().and_then(|s| s.paused) == Some(true) {
+        let olds = old_replicasets(c, &d, new_rs.as_ref());
+        cleanup_deployment(c, &d, &olds);
+    }
+    let new_uid = new_rs.and_then(|rs| rs.metadata.uid.clone());
+    write_deployment_status(c, key, d, conds, new_uid, false);
+}
+
+/// getNewReplicaSet for an existing new ReplicaSet (SetNewReplicaSetAnnotations): the
+/// Deployment's own annotations, and the newest revision (a rollback to an old template
+/// makes that ReplicaSet the newest). Returns the stored copy.
+fn sync_new_rs_annotations(
+    c: &mut Cluster,
+    d: &Deployment,
+    rs: Arc<ReplicaSet>,
+    max_rev: i64,
+) -> Arc<ReplicaSet> {
+    let stale_revision = revision_of(&rs.metadata) < max_rev;
+    let copied = rs.metadata.annotations.as_ref().is_some_and(|a| {
+        d.metadata
+            .annotations
+            .iter()
+            .flatten()
+            .all(|(k, v)| NOT_COPIED_ANNOTATIONS.contains(&k.as_str()) || a.get(k) == Some(v))
+    });
+    if !stale_revision && copied {
+        return rs;
+    }
+    let mut copy = rs.clone();
+    let ann = Arc::make_mut(&mut copy)
+        .metadata
+        .annotations
+        .get_or_insert_with(Default::default);
+    copy_deployment_annotations(&d.metadata, ann);
+    if stale_revision {
+        ann.insert(REVISION.into(), (max_rev + 1).to_string());
+    }
+    let rs_key = Key::of(&Object::from(copy.clone()));
+    du::write_replicaset(c, copy, &rs);
+    match c.store.get(&rs_key) {
+        Some(Object::ReplicaSet(stored)) => stored.clone(),
+        _ => rs,
+    }
+}
+
+/// getNewReplicaSet creating the new ReplicaSet: sized by NewRSNewReplicas, with the
+/// desired/max-replicas annotations and the next revision; Progressing becomes
+/// NewReplicaSetCreated.
+fn create_new_replicaset(
+    c: &mut Cluster,
+    d: &Arc<Deployment>,
+    conds: &mut Vec<DeploymentCondition>,
+    hash: &str,
+    max_rev: i64,
+) -> Option<Arc<ReplicaSet>> {
+    let spec = d.spec.as_ref()?;
+    let ns = d.metadata.namespace.clone().unwrap_or_default();
+    let name = d.metadata.name.clone().unwrap_or_default();
+    let uid = d.metadata.uid.clone().unwrap_or_default();
+    let replicas = spec.replicas.unwrap_or(1);
+    let rs_name = format!("{name}-{hash}");
+    let mut template = spec.template.clone();
+    let meta = template.metadata.get_or_insert_with(Default::default);
+    meta.labels
+        .get_or_insert_with(Default::default)
+        .insert(POD_TEMPLATE_HASH.into(), hash.to_string());
+    let mut selector = spec.selector.clone();
+    selector
+        .match_labels
+        .get_or_insert_with(Default::default)
+        .insert(POD_TEMPLATE_HASH.into(), hash.to_string());
+    let labels = meta.labels.clone().unwrap_or_default();
+    let mut annotations = BTreeMap::new();
+    annotations.insert(du::DESIRED_REPLICAS.into(), replicas.to_string());
+    annotations.insert(
+        du::MAX_REPLICAS.into(),
+        replicas.saturating_add(max_surge(d, replicas)).to_string(),
+    );
+    annotations.insert(REVISION.into(), (max_rev + 1).to_string());
+    copy_deployment_annotations(&d.metadata, &mut annotations);
+    let olds = owned_replicasets(c, &ns, &uid);
+    let initial = initial_new_replicas(d, replicas, &olds);
+    let rs = ReplicaSet {
+        metadata: ObjectMeta {
+            name: Some(rs_name.clone()),
+            namespace: Some(ns.clone()),
+            labels: Some(labels),
+            annotations: Some(annotations),
+            owner_references: Some(vec![owner_ref("Deployment", "apps/v1", &d.metadata)]),
+            uid: Some(c.store.new_uid()),
+            creation_timestamp: Some(c.now_time()),
+            generation: Some(1),
+            ..Default::default()
+        },
+        spec: Some(ReplicaSetSpec {
+            replicas: Some(initial),
+            min_ready_seconds: spec.min_ready_seconds,
+            selector,
+            template: Some(template),
+        }),
+        status: Some(ReplicaSetStatus {
+            replicas: 0,
+            ..Default::default()
+        }),
+    };
+    if initial > 0 {
+        c.record_event(
+            &Object::from(d.clone()),
+            "Normal",
+            "ScalingReplicaSet",
+            &format!("Scaled up replica set {rs_name} from 0 to {initial}"),
+            "deployment-controller",
+            None,
+        );
+    }
+    c.store.put(Object::from(rs));
+    if du::progress_deadline(d).is_some() {
+        let msg = format!("Created new replica set \"{rs_name}\"");
+        let cond = du::new_condition(
+            "Progressing",
+            "True",
+            "NewReplicaSetCreated",
+            msg,
+            &c.now_time(),
+        );
+        du::set_condition(conds, cond);
+    }
+    match c.store.get(&Key::new("ReplicaSet", &ns, &rs_name)) {
+        Some(Object::ReplicaSet(rs)) => Some(rs.clone()),
+        _ => None,
+    }
+}
+
+/// rolloutRolling / rolloutRecreate: the new ReplicaSet (made if missing), the sizes the
+/// strategy allows, then syncRolloutStatus.
+fn rollout(
+    c: &mut Cluster,
+    key: &Key,
+    d: Arc<Deployment>,
+    mut conds: Vec<DeploymentCondition>,
+    existing_new: Option<Arc<ReplicaSet>>,
+    max_rev: i64,
+    hash: &str,
+) {
+    let new_rs = match existing_new {
+        Some(rs) => sync_new_rs_annotations(c, &d, rs, max_rev),
+        None => match create_new_replicaset(c, &d, &mut conds, hash, max_rev) {
+            Some(rs) => rs,
+            None => return,
+        },
+    };
+    let olds = old_replicasets(c, &d, Some(&new_rs));
+    let (desired_new, old_targets) = rollout_targets(c, &d, &new_rs, &olds);
+    du::scale_replicaset(c, &d, &new_rs, desired_new);
+    for (rs, target) in olds.iter().zip(old_targets) {
+        if du::spec_replicas(rs) != target {
+            du::scale_replicaset(c, &d, rs, target);
+        }
+    }
+    cleanup_deployment(c, &d, &olds);
+    let new_uid = new_rs.metadata.uid.clone();
+    write_deployment_status(c, key, d, conds, new_uid, true);
+}
+
+/// The sizes of the new and the old ReplicaSets the strategy allows now.
+fn rollout_targets(
+    c: &Cluster,
+    d: &Deployment,
+    new_rs: &ReplicaSet,
+    olds: &[Arc<ReplicaSet>],
+) -> (i32, Vec<i32>) {
+    let replicas = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+    let rs_replicas = du::spec_replicas;
+    let recreate = d
+        .spec
+        .as_ref()
+        .and_then(|s| s.strategy.as_ref())
+        .and_then(|s| s.type_.as_deref())
+        == Some("Recreate");
+    let mut old_targets: Vec<i32> = olds.iter().map(|rs| rs_replicas(rs)).collect();
+    if recreate {
+        old_targets.iter_mut().for_each(|t| *t = 0);
+        let old_pods_left = olds.iter().any(|rs| {
+            let u = rs.metadata.uid.as_deref().unwrap_or_default();
+            controlled_pods(c, u).next().is_some()
+        });
+        let desired_new = if old_pods_left { 0 } else { replicas };
+        return (desired_new, old_targets);
+    }
+    if olds.iter().all(|rs| rs_replicas(rs) == 0) {
+        return (replicas, old_targets);
+    }
+    let desired_new = rolling_new_replicas(d, replicas, new_rs, &old_targets);
+    scale_down_olds(d, replicas, desired_new, new_rs, olds, &mut old_targets);
+    (desired_new, old_targets)
+}
+
+/// rolling.go reconcileNewReplicaSet (deploymentutil.NewRSNewReplicas): surge up to
+/// replicas + maxSurge pods in all, never beyond the desired replicas.
+fn rolling_new_replicas(
+    d: &Deployment,
+    replicas: i32,
+    new_rs: &ReplicaSet,
+    old_targets: &[i32],
+) -> i32 {
+    let now_new = du::spec_replicas(new_rs);
+    if now_new > replicas {
+        return replicas;
+    }
+    if now_new == replicas {
+        return now_new;
+    }
+    let current = old_targets
+        .iter()
+        .fold(now_new, |a, b| a.saturating_add(*b));
+    let max_total = replicas.saturating_add(max_surge(d, replicas));
+    if current >= max_total {
+        return now_new;
+    }
+    now_new.saturating_add((max_total - current).min(replicas - now_new))
+}
+
+/// rolling.go reconcileOldReplicaSets with the new ReplicaSet's new size (upstream does
+/// it in the sync its own scale-up triggers, before any pod status has changed: the same
+/// numbers): old ReplicaSets shrink only within maxScaledDown = all pods - minAvailable -
+/// unavailable new pods, unhealthy pods first (cleanupUnhealthyReplicas), then available
+/// pods beyond minAvailable (scaleDownOldReplicaSetsForRollingUpdate), oldest first.
+fn scale_down_olds(
+    d: &Deployment,
+    replicas: i32,
+    desired_new: i32,
+    new_rs: &ReplicaSet,
+    olds: &[Arc<ReplicaSet>],
+    old_targets: &mut [i32],
+) {
     let available = |rs: &ReplicaSet| {
         rs.status
             .as_ref()
             .and_then(|s| s.available_replicas)
             .unwrap_or(0)
     };
+    let old_count: i32 = old_targets.iter().fold(0, |a, b| a.saturating_add(*b));
+    let all_count = old_count.saturating_add(desired_new);
+    let min_available = replicas.saturating_sub(max_unavailable(d, replicas));
+    let new_unavailable = desired_new.saturating_sub(available(new_rs));
+    let max_scaled_down = all_count
+        .saturating_sub(min_available)
+        .saturating_sub(new_unavailable);
+    if old_count <= 0 || max_scaled_down <= 0 {
+        return;
+    }
+    // Oldest first (controller.ReplicaSetsByCreationTimestamp).
+    let mut by_age: Vec<usize> = (0..olds.len()).collect();
+    by_age.sort_by_key(|&i| {
+        let m = &olds[i].metadata;
+        (
+            m.creation_timestamp.as_ref().map(Cluster::millis_of),
+            m.name.clone(),
+        )
+    });
+    let mut cleaned = 0;
+    for &i in &by_age {
+        if cleaned >= max_scaled_down {
+            break;
+        }
+        let unhealthy = old_targets[i] - available(&olds[i]);
+        if old_targets[i] == 0 || unhealthy <= 0 {
+            continue;
+        }
+        let cut = (max_scaled_down - cleaned).min(unhealthy);
+        old_targets[i] -= cut;
+        cleaned += cut;
+    }
+    let all_available: i32 = available(new_rs) + olds.iter().map(|rs| available(rs)).sum::<i32>();
+    let to_cut = all_available - min_available;
+    let mut cut_so_far = 0;
+    for &i in &by_age {
+        if cut_so_far >= to_cut {
+            break;
+        }
+        if old_targets[i] == 0 {
+            continue;
+        }
+        let cut = old_targets[i].min(to_cut - cut_so_far);
+        old_targets[i] -= cut;
+        cut_so_far += cut;
+    }
+}
 
-    let recreate = spec.strategy.as_ref().and_then(|s| s.type_.as_deref()) == Some("Recreate");
-    let mut desired_new = rs_replicas(&new_rs);
-    let mut old_targets: Vec<i32> = olds.iter().map(|rs| rs_replicas(rs)).collect();
-    if paused {
-        // Paused: only scaling of the current ReplicaSet.
-    } else if recreate {
-        old_targets.iter_mut().for_each(|t| *t = 0);
-        let old_pods_left = olds.iter().any(|rs| {
-            let u = rs.metadata.uid.as_deref().unwrap_or_default();
-            controlled_pods(c, u).next().is_some()
-        });
-        desired_new = if old_pods_left { 0 } else { replicas };
-    } else if olds.iter().all(|rs| rs_replicas(rs) == 0) {
-        desired_new = replicas;
-    } else {
-        // rolling.go: reconcileNewReplicaSet, then reconcileOldReplicaSets with the new
-        // ReplicaSet's new size (upstream does the second step in the sync its own
-        // scale-up triggers, before any pod status has changed: the same numbers).
-        let surge = max_surge(&d, replicas);
-        let unavailable = max_unavailable(&d, replicas);
-        let now_new = rs_replicas(&new_rs);
-        if now_new > replicas {
-            desired_new = replicas;
-        } else if now_new < replicas {
-            // deploymentutil.NewRSNewReplicas.
-            let current = old_targets
-                .iter()
-                .fold(now_new, |a, b| a.saturating_add(*b));
-            let max_total = replicas.saturating_add(surge);
-            if current < max_total {
-                desired_new = now_new.saturating_add((max_total - current).min(replicas - now_new));
-            }
-        }
-        let old_count: i32 = old_targets.iter().fold(0, |a, b| a.saturating_add(*b));
-        let all_count = old_count.saturating_add(desired_new);
-        let min_available = replicas.saturating_sub(unavailable);
-        let new_unavailable = desired_new.saturating_sub(available(&new_rs));
-        let max_scaled_down = all_count
-            .saturating_sub(min_available)
-            .saturating_sub(new_unavailable);
-        if old_count > 0 && max_scaled_down > 0 {
-            // Oldest first (controller.ReplicaSetsByCreationTimestamp).
-            let mut by_age: Vec<usize> = (0..olds.len()).collect();
-            by_age.sort_by(|&a, &b| {
-                let created = |i: usize| {
-                    let m = &olds[i].metadata;
-                    (
-                        m.creation_timestamp.as_ref().map(Cluster::millis_of),
-                        m.name.clone(),
-                    )
-                };
-                created(a).cmp(&created(b))
-            });
-            // cleanupUnhealthyReplicas: pods that are not available go first, as far as
-            // maxScaledDown allows.
-            let mut cleaned = 0;
-            for &i in &by_age {
-                if cleaned >= max_scaled_down {
-                    break;
-                }
-                let unhealthy = old_targets[i] - available(&olds[i]);
-                if old_targets[i] == 0 || unhealthy <= 0 {
-                    continue;
-                }
-                let cut = (max_scaled_down - cleaned).min(unhealthy);
-                old_targets[i] -= cut;
-                cleaned += cut;
-            }
-            // scaleDownOldReplicaSetsForRollingUpdate: available pods beyond minAvailable.
-            let all_available: i32 =
-                available(&new_rs) + olds.iter().map(|rs| available(rs)).sum::<i32>();
-            let to_cut = all_available - min_available;
-            let mut cut_so_far = 0;
-            for &i in &by_age {
-                if cut_so_far >= to_cut {
-                    break;
-                }
-                if old_targets[i] == 0 {
-                    continue;
-                }
-                let cut = old_targets[i].min(to_cut - cut_so_far);
-                old_targets[i] -= cut;
-                cut_so_far += cut;
-            }
-        }
-    }
-    // Write the ReplicaSets that change (a copy only then: the template is big).
-    let desired_note = replicas.to_string();
-    let max_note = replicas.saturating_add(max_surge(&d, replicas)).to_string();
-    let notes_current =
-        new_rs.metadata.annotations.as_ref().is_some_and(|a| {
-            a.get("deployment.kubernetes.io/desired-replicas") == Some(&desired_note)
-                && a.get("deployment.kubernetes.io/max-replicas") == Some(&max_note)
-                && d.metadata.annotations.iter().flatten().all(|(k, v)| {
-                    NOT_COPIED_ANNOTATIONS.contains(&k.as_str()) || a.get(k) == Some(v)
-                })
-        });
-    if rs_replicas(&new_rs) != desired_new
-        || (existing_new.is_some() && (revision_bumped || !notes_current))
-    {
-        let from = rs_replicas(&new_rs);
-        if from != desired_new {
-            let verb = if desired_new > from { "up" } else { "down" };
-            if existing_new.is_some() || from != 0 {
-                let obj = Object::from(d.clone());
-                c.record_event(
-                    &obj,
-                    "Normal",
-                    "ScalingReplicaSet",
-                    &format!(
-                        "Scaled {verb} replica set {} from {from} to {desired_new}",
-                        new_rs.metadata.name.clone().unwrap_or_default()
-                    ),
-                    "deployment-controller",
-                    None,
-                );
-            }
-        }
-        let mut rs = new_rs.clone();
-        let rs_mut = Arc::make_mut(&mut rs);
-        if let Some(s) = rs_mut.spec.as_mut() {
-            s.replicas = Some(desired_new);
-        }
-        let ann = rs_mut
-            .metadata
-            .annotations
-            .get_or_insert_with(Default::default);
-        ann.insert(
-            "deployment.kubernetes.io/desired-replicas".into(),
-            desired_note,
-        );
-        ann.insert("deployment.kubernetes.io/max-replicas".into(), max_note);
-        copy_deployment_annotations(&d.metadata, ann);
-        let rs_key = Key::new("ReplicaSet", &ns, rs.metadata.name.as_deref().unwrap_or(""));
-        c.store.put(Object::from(rs));
-        if let Some(Object::ReplicaSet(rs)) = c.store.get(&rs_key) {
-            new_rs = rs.clone();
-        }
-    }
-    for (rs, target) in olds.iter().zip(old_targets.iter()) {
-        if rs_replicas(rs) != *target {
-            let obj = Object::from(d.clone());
-            c.record_event(
-                &obj,
-                "Normal",
-                "ScalingReplicaSet",
-                &format!(
-                    "Scaled down replica set {} from {} to {target}",
-                    rs.metadata.name.clone().unwrap_or_default(),
-                    rs_replicas(rs)
-                ),
-                "deployment-controller",
-                None,
-            );
-            let mut rs = rs.clone();
-            if let Some(s) = Arc::make_mut(&mut rs).spec.as_mut() {
-                s.replicas = Some(*target);
-            }
-            c.store.put(Object::from(rs));
-        }
-    }
-    // Revision history limit: drop the oldest empty old ReplicaSets beyond the limit.
-    let limit = spec.revision_history_limit.unwrap_or(10).max(0) as usize;
+/// Revision history limit: drop the oldest empty old ReplicaSets beyond the limit
+/// (sync.go cleanupDeployment).
+fn cleanup_deployment(c: &mut Cluster, d: &Deployment, olds: &[Arc<ReplicaSet>]) {
+    let ns = d.metadata.namespace.as_deref().unwrap_or_default();
+    let limit = d
+        .spec
+        .as_ref()
+        .and_then(|s| s.revision_history_limit)
+        .unwrap_or(10)
+        .max(0) as usize;
     let empty_olds: Vec<&Arc<ReplicaSet>> = olds
         .iter()
-        .filter(|rs| rs_replicas(rs) == 0 && rs.status.as_ref().is_none_or(|s| s.replicas == 0))
+        .filter(|rs| {
+            du::spec_replicas(rs) == 0 && rs.status.as_ref().is_none_or(|s| s.replicas == 0)
+        })
         .collect();
     if empty_olds.len() > limit {
         for rs in &empty_olds[..empty_olds.len() - limit] {
-            let k = Key::new("ReplicaSet", &ns, rs.metadata.name.as_deref().unwrap_or(""));
+            let k = Key::new("ReplicaSet", ns, rs.metadata.name.as_deref().unwrap_or(""));
             c.remove_object(&k);
         }
     }
-    // Status.
-    let all: Vec<Arc<ReplicaSet>> = owned_replicasets(c, &ns, &uid);
-    let st = |rs: &ReplicaSet, f: fn(&ReplicaSetStatus) -> i32| rs.status.as_ref().map_or(0, f);
-    let total_replicas: i32 = all.iter().map(|rs| st(rs, |s| s.replicas)).sum();
-    let ready: i32 = all
-        .iter()
-        .map(|rs| st(rs, |s| s.ready_replicas.unwrap_or(0)))
-        .sum();
-    let avail: i32 = all
-        .iter()
-        .map(|rs| st(rs, |s| s.available_replicas.unwrap_or(0)))
-        .sum();
-    let updated = st(&new_rs, |s| s.replicas);
+}
+
+/// syncDeploymentStatus (`rollout` false) or syncRolloutStatus (true), and the
+/// Deployment's revision annotation from its new ReplicaSet.
+fn write_deployment_status(
+    c: &mut Cluster,
+    key: &Key,
+    d: Arc<Deployment>,
+    conds: Vec<DeploymentCondition>,
+    new_uid: Option<String>,
+    rollout: bool,
+) {
+    let ns = d.metadata.namespace.as_deref().unwrap_or_default();
+    let uid = d.metadata.uid.as_deref().unwrap_or_default();
+    let all = owned_replicasets(c, ns, uid);
+    let new_rs = new_uid.and_then(|u| {
+        all.iter()
+            .find(|rs| rs.metadata.uid.as_deref() == Some(u.as_str()))
+            .cloned()
+    });
     let now = c.now_time();
-    // calculateStatus: MaxUnavailable is 0 for Recreate.
-    let unavailable_allowed = max_unavailable(&d, replicas);
-    let min_avail_ok = avail >= replicas.saturating_sub(unavailable_allowed);
-    let mut conds = d
-        .status
-        .as_ref()
-        .and_then(|s| s.conditions.clone())
-        .unwrap_or_default();
-    let set = |conds: &mut Vec<DeploymentCondition>,
-               type_: &str,
-               status: &str,
-               reason: &str,
-               message: String| {
-        if let Some(c0) = conds.iter_mut().find(|c| c.type_ == type_) {
-            if c0.status != status {
-                c0.last_transition_time = Some(now.clone());
-            }
-            if c0.status != status
-                || c0.reason.as_deref() != Some(reason)
-                || c0.message.as_deref() != Some(message.as_str())
-            {
-                c0.last_update_time = Some(now.clone());
-            }
-            c0.status = status.into();
-            c0.reason = Some(reason.into());
-            c0.message = Some(message);
-        } else {
-            conds.push(DeploymentCondition {
-                type_: type_.into(),
-                status: status.into(),
-                reason: Some(reason.into()),
-                message: Some(message),
-                last_transition_time: Some(now.clone()),
-                last_update_time: Some(now.clone()),
-            });
-        }
-    };
-    if min_avail_ok {
-        set(
-            &mut conds,
-            "Available",
-            "True",
-            "MinimumReplicasAvailable",
-            "Deployment has minimum availability.".into(),
-        );
-    } else {
-        set(
-            &mut conds,
-            "Available",
-            "False",
-            "MinimumReplicasUnavailable",
-            "Deployment does not have minimum availability.".into(),
-        );
-    }
-    let rs_name = new_rs.metadata.name.clone().unwrap_or_default();
-    let complete = updated == replicas && avail == replicas && total_replicas == replicas;
-    if complete {
-        set(
-            &mut conds,
-            "Progressing",
-            "True",
-            "NewReplicaSetAvailable",
-            format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
-        );
-    } else if existing_new.is_none() {
-        set(
-            &mut conds,
-            "Progressing",
-            "True",
-            "NewReplicaSetCreated",
-            format!("Created new replica set \"{rs_name}\""),
-        );
-    } else {
-        set(
-            &mut conds,
-            "Progressing",
-            "True",
-            "ReplicaSetUpdated",
-            format!("ReplicaSet \"{rs_name}\" is progressing."),
-        );
+    let mut status = du::calculate_status(&d, &all, new_rs.as_deref(), conds, &now);
+    if rollout {
+        let rs_name = new_rs.as_ref().and_then(|rs| rs.metadata.name.as_deref());
+        du::sync_rollout_conditions(c, &d, &mut status, rs_name);
+        du::requeue_stuck_deployment(c, key, &d, &status);
     }
     // kubectl lists Available before Progressing.
-    conds.sort_by_key(|c| if c.type_ == "Available" { 0 } else { 1 });
-    let status = Some(DeploymentStatus {
-        observed_generation: d.metadata.generation,
-        replicas: Some(total_replicas).filter(|n| *n > 0),
-        updated_replicas: Some(updated).filter(|n| *n > 0),
-        ready_replicas: Some(ready).filter(|n| *n > 0),
-        available_replicas: Some(avail).filter(|n| *n > 0),
-        unavailable_replicas: Some((replicas - avail).max(0)).filter(|n| *n > 0),
-        conditions: Some(conds),
-        ..Default::default()
-    });
-    let rev = revision_of(&new_rs.metadata);
+    if let Some(conds) = status.conditions.as_mut() {
+        conds.sort_by_key(|c| if c.type_ == "Available" { 0 } else { 1 });
+    }
+    let status = Some(status);
+    let rev = new_rs.as_ref().map_or(0, |rs| revision_of(&rs.metadata));
     if rev <= 0 || revision_of(&d.metadata) == rev {
         if status != d.status {
             // Only the status: written in place once this copy is gone.
@@ -905,19 +924,17 @@ fn sync_deployment(c: &mut Cluster, key: &Key, d: Arc<Deployment>) {
     let mut dep = d;
     let dep_mut = Arc::make_mut(&mut dep);
     dep_mut.status = status;
-    if rev > 0 {
-        dep_mut
-            .metadata
-            .annotations
-            .get_or_insert_with(Default::default)
-            .insert(REVISION.into(), rev.to_string());
-    }
+    dep_mut
+        .metadata
+        .annotations
+        .get_or_insert_with(Default::default)
+        .insert(REVISION.into(), rev.to_string());
     c.store.put(Object::from(dep));
 }
 
 /// deploymentutil.MaxUnavailable: the rolling update's maxUnavailable (rounded down),
 /// 1 when it and maxSurge are both 0 (ResolveFenceposts), never more than the replicas.
-fn max_unavailable(d: &Deployment, replicas: i32) -> i32 {
+pub(crate) fn max_unavailable(d: &Deployment, replicas: i32) -> i32 {
     let spec = d.spec.as_ref();
     let rolling = spec
         .and_then(|s| s.strategy.as_ref())
@@ -942,7 +959,7 @@ fn max_unavailable(d: &Deployment, replicas: i32) -> i32 {
     unavailable.min(replicas)
 }
 
-fn max_surge(d: &Deployment, replicas: i32) -> i32 {
+pub(crate) fn max_surge(d: &Deployment, replicas: i32) -> i32 {
     let spec = d.spec.as_ref();
     if spec
         .and_then(|s| s.strategy.as_ref())

@@ -9,6 +9,7 @@ pub mod alloc;
 pub mod api_ops;
 pub mod bootstrap;
 pub mod controllers;
+pub mod deployment_util;
 pub mod events;
 pub mod images;
 pub mod kubelet;
@@ -93,6 +94,9 @@ pub enum Timer {
     Liveness(Key),
     /// The API server's kubernetes-service controller puts default/kubernetes back.
     KubernetesService,
+    /// The Deployment controller looks at a stalled rollout again at its progress
+    /// deadline (progress.go requeueStuckDeployment).
+    Deployment(Key),
 }
 
 /// Decides a readiness/liveness probe. Installed by the data plane, which answers
@@ -237,6 +241,7 @@ impl Cluster {
                         Timer::Script(key) => kubelet::script_tick(self, &key),
                         Timer::Liveness(key) => kubelet::liveness_tick(self, &key),
                         Timer::KubernetesService => bootstrap::ensure_kubernetes_service(self),
+                        Timer::Deployment(key) => self.work.requeue_deployment(key),
                     }
                 }
             }

@@ -208,36 +208,70 @@ pub fn wait(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     code
 }
 
-/// The message kubectl's DeploymentStatusViewer prints, and whether the rollout is done.
-fn deployment_status(obj: &Object) -> (String, bool) {
+/// How long `rollout status` without `--timeout` (which waits for ever) runs the clock:
+/// past the progress deadline (progress.go), after which a stalled rollout has failed,
+/// and at least 10 minutes.
+fn unbounded_status_wait(obj: &Object) -> i64 {
+    let deadline = match obj {
+        Object::Deployment(d) => crate::cluster::deployment_util::progress_deadline(d),
+        _ => None,
+    };
+    let deadline_ms = deadline.map_or(0, |s| (i64::from(s) + 60) * 1000);
+    deadline_ms.max(600_000)
+}
+
+/// The message kubectl's DeploymentStatusViewer prints (rollout_status.go), and whether
+/// the rollout is done; a rollout past its progress deadline is an error.
+fn deployment_status(obj: &Object) -> Result<(String, bool), String> {
     let Object::Deployment(d) = obj else {
-        return (String::new(), true);
+        return Ok((String::new(), true));
     };
     let name = d.metadata.name.clone().unwrap_or_default();
     let spec_replicas = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
     let st = d.status.clone().unwrap_or_default();
     if d.metadata.generation.unwrap_or(0) > st.observed_generation.unwrap_or(0) {
-        return (
+        return Ok((
             "Waiting for deployment spec update to be observed...\n".into(),
             false,
-        );
+        ));
+    }
+    let timed_out = st.conditions.iter().flatten().any(|c| {
+        c.type_ == "Progressing" && c.reason.as_deref() == Some("ProgressDeadlineExceeded")
+    });
+    if timed_out {
+        return Err(format!(
+            "deployment \"{name}\" exceeded its progress deadline"
+        ));
     }
     let updated = st.updated_replicas.unwrap_or(0);
     let replicas = st.replicas.unwrap_or(0);
     let available = st.available_replicas.unwrap_or(0);
+    let waiting = |what: String| {
+        Ok((
+            format!("Waiting for deployment \"{name}\" rollout to finish: {what}...\n"),
+            false,
+        ))
+    };
     if updated < spec_replicas {
-        return (format!("Waiting for deployment \"{name}\" rollout to finish: {updated} out of {spec_replicas} new replicas have been updated...\n"), false);
+        return waiting(format!(
+            "{updated} out of {spec_replicas} new replicas have been updated"
+        ));
     }
     if replicas > updated {
-        return (format!("Waiting for deployment \"{name}\" rollout to finish: {} old replicas are pending termination...\n", replicas - updated), false);
+        return waiting(format!(
+            "{} old replicas are pending termination",
+            replicas - updated
+        ));
     }
     if available < updated {
-        return (format!("Waiting for deployment \"{name}\" rollout to finish: {available} of {updated} updated replicas are available...\n"), false);
+        return waiting(format!(
+            "{available} of {updated} updated replicas are available"
+        ));
     }
-    (
+    Ok((
         format!("deployment \"{name}\" successfully rolled out\n"),
         true,
-    )
+    ))
 }
 
 /// kubectl polymorphichelpers/rollout_status.go StatefulSetStatusViewer. The API
@@ -389,11 +423,11 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let key = Key::of(&obj);
     match sub.as_str() {
         "status" => {
-            let timeout = a
+            let asked = a
                 .value(&["--timeout"])
                 .and_then(parse_duration)
-                .filter(|t| *t > 0)
-                .unwrap_or(600_000);
+                .filter(|t| *t > 0);
+            let timeout = asked.unwrap_or_else(|| unbounded_status_wait(&obj));
             let mut last = String::new();
             let deadline = ctx.cluster.now + timeout;
             loop {
@@ -401,13 +435,14 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                     out.err(&format!("{}\n", not_found(t.rt, &name)));
                     return 1;
                 };
-                let (msg, done) = if is_statefulset {
-                    match statefulset_status(&obj) {
-                        Ok(status) => status,
-                        Err(e) => return fail(out, &e),
-                    }
+                let status = if is_statefulset {
+                    statefulset_status(&obj)
                 } else {
                     deployment_status(&obj)
+                };
+                let (msg, done) = match status {
+                    Ok(status) => status,
+                    Err(e) => return fail(out, &e),
                 };
                 if done {
                     out.out(&msg);
@@ -421,6 +456,12 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                     Some(next) if next <= deadline => ctx.cluster.advance_to(next),
                     _ if ctx.killed() => return 124,
                     _ => {
+                        if asked.is_none() {
+                            ctx.term.notice = Some(format!(
+                                "Without --timeout, kubectl rollout status waits until the rollout ends; the terminal stopped waiting after {} simulated minutes.",
+                                timeout / 60_000
+                            ));
+                        }
                         out.err("error: timed out waiting for the condition\n");
                         return 1;
                     }
@@ -428,6 +469,18 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             }
         }
         "restart" => {
+            // objectrestarter.go refuses a paused Deployment (rollout_restart.go wraps it).
+            if let Object::Deployment(d) = &obj {
+                if d.spec.as_ref().and_then(|s| s.paused) == Some(true) {
+                    return fail(
+                        out,
+                        &format!(
+                            "{} \"{name}\" can't restart paused deployment (run rollout resume first)",
+                            t.rt.qualified_plural()
+                        ),
+                    );
+                }
+            }
             // restart.go: the restartedAt annotation on the pod template changes it, so
             // the controller rolls the pods.
             let stamp = ctx.cluster.now_time().0.to_string();
@@ -680,12 +733,16 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             let already = d.spec.as_ref().and_then(|s| s.paused).unwrap_or(false) == pause;
             let refn = ref_name(&obj);
             if already {
+                // objectpauser.go / objectresumer.go, wrapped by rollout_pause.go and
+                // rollout_resume.go as `error: <resource>.<group> "<name>" <err>`.
+                let why = if pause {
+                    "is already paused"
+                } else {
+                    "is not paused"
+                };
                 return fail(
                     out,
-                    &format!(
-                        "{refn} is already {}",
-                        if pause { "paused" } else { "resumed" }
-                    ),
+                    &format!("{} \"{name}\" {why}", t.rt.qualified_plural()),
                 );
             }
             if let Some(s) = std::sync::Arc::make_mut(&mut d).spec.as_mut() {
