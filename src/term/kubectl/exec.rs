@@ -514,7 +514,8 @@ impl LogFollower {
                 let ts = c.time(*t);
                 out.out(&format!(
                     "{prefix}{} {l}\n",
-                    ts.0.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+                    // RFC3339NanoFixed (kuberuntime logs.go timeFormatOut): 9 digits.
+                    ts.0.strftime("%Y-%m-%dT%H:%M:%S.%9fZ")
                 ));
             } else {
                 out.out(&format!("{prefix}{l}\n"));
