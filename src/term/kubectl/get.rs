@@ -492,7 +492,7 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         if !a.values(&["-f", "--filename"]).is_empty() {
             return super::more::get_files(ctx, a, out);
         }
-        if a.has(&["-w", "--watch"]) {
+        if a.has(&["-w", "--watch", "--watch-only"]) {
             // The watch path checks its builder first (kubectl 1.33 `get -w`).
             out.err(&format!("{}\n", super::mutate::NO_RESOURCES));
             return 1;
@@ -583,7 +583,7 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         out.err(ENDPOINTS_WARNING);
     }
 
-    if a.has(&["-w", "--watch"]) {
+    if a.has(&["-w", "--watch", "--watch-only"]) {
         return watch(
             ctx,
             a,
@@ -834,7 +834,11 @@ fn watch(
         }
         return 1;
     }
-    w.print(&initial, ctx.cluster.now, out);
+    // --watch-only: "Watch for changes to the requested object(s), without
+    // listing/getting first" (get.go watch: the first list is not printed).
+    if !a.has(&["--watch-only"]) {
+        w.print(&initial, ctx.cluster.now, out);
+    }
     w.seen = initial.into_iter().map(|o| (Key::of(&o), o)).collect();
     super::stream::start(ctx, a, super::stream::Stream::Watch(Box::new(w)), out)
 }
