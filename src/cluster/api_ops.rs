@@ -255,8 +255,10 @@ impl Cluster {
             });
         }
         self.store.put(obj.clone());
+        // The response is the object as created, before any controller reacts to it.
+        let created = self.store.get(&key).cloned().unwrap_or(obj);
         self.reconcile();
-        Ok(self.store.get(&key).cloned().unwrap_or(obj))
+        Ok(created)
     }
 
     /// PUT: replaces an existing object, keeping what the server owns (status, uid, ...).

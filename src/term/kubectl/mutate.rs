@@ -184,10 +184,13 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
             match result {
                 Ok((stored, outcome, missing)) if !matches!(printer, ObjPrinter::Message) => {
                     let _ = missing;
-                    let json = if suffix == Some(" (dry run)") && outcome == ApplyOutcome::Created {
-                        client_object(input, &stored)
-                    } else {
-                        stored.to_json()
+                    let json = match suffix {
+                        Some(" (dry run)") if outcome == ApplyOutcome::Created => {
+                            client_object(input, &stored)
+                        }
+                        Some(_) if outcome == ApplyOutcome::Created => not_stored(stored.to_json()),
+                        _ if outcome == ApplyOutcome::Created => with_status(stored.to_json()),
+                        _ => stored.to_json(),
                     };
                     // cli-runtime YAMLPrinter separates documents with `---`.
                     if printed > 0 && matches!(printer, ObjPrinter::Yaml) {
@@ -386,6 +389,31 @@ fn dry_run_check(c: &Cluster, a: &Args, out: &mut Output) -> Result<Option<&'sta
     }
 }
 
+/// A create the API server answered without storing it (server dry run:
+/// DryRunnableStorage.Create copies the object back without going to etcd), so it has a
+/// uid and creationTimestamp but no resourceVersion.
+fn not_stored(json: Value) -> Value {
+    let mut json = with_status(json);
+    if let Some(meta) = json.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.remove("resourceVersion");
+    }
+    json
+}
+
+/// A workload the API server has just created has no status yet, which Go encodes
+/// as `status: {}` (a struct field without a pointer).
+fn with_status(mut json: Value) -> Value {
+    let workload = matches!(
+        json.get("kind").and_then(Value::as_str),
+        Some("Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job")
+    );
+    if let (true, Some(obj)) = (workload, json.as_object_mut()) {
+        obj.entry("status")
+            .or_insert_with(|| Value::Object(Default::default()));
+    }
+    json
+}
+
 /// A write as kubectl's update commands send it: `--dry-run=client` sends nothing,
 /// `--dry-run=server` runs it against a copy of the cluster (so the API server's
 /// validation still answers) and keeps nothing. Gives whether the object changed and
@@ -508,7 +536,11 @@ pub(super) fn create_one(
     let wrapped = create_failure_noun(&obj);
     match cluster.create(obj, &ns) {
         Ok(created) => {
-            print(created.to_json(), dry.unwrap_or(""), out);
+            let json = match dry {
+                Some(_) => not_stored(created.to_json()),
+                None => with_status(created.to_json()),
+            };
+            print(json, dry.unwrap_or(""), out);
             0
         }
         Err(e) => {
