@@ -1081,9 +1081,8 @@ fn running_tick(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
 /// Sets the pod's next liveness probe (timers fall on whole seconds; a probe timer at
 /// another time belongs to a container that has since been restarted).
 fn next_liveness_probe(c: &mut Cluster, key: &Key, at: Millis) {
-    let at = at.saturating_add(999).div_euclid(1000).saturating_mul(1000);
+    let at = c.schedule(at, Timer::Liveness(key.clone()));
     update_rt(c, key, |r| r.next_liveness = Some(at));
-    c.schedule(at, Timer::Liveness(key.clone()));
 }
 
 /// The prober's liveness worker: a failed probe is an `Unhealthy` event; after
@@ -1098,23 +1097,20 @@ pub fn liveness_tick(c: &mut Cluster, key: &Key) {
         return;
     }
     let Some(pod) = pod_of(c, key) else { return };
-    let probed: Vec<(String, k8s_openapi::api::core::v1::Probe)> = pod
+    // The first container with a liveness probe (the pod has one in the lessons).
+    let Some(ct) = pod
         .spec
         .iter()
         .flat_map(|s| s.containers.iter())
-        .filter_map(|ct| Some((ct.name.clone(), ct.liveness_probe.clone()?)))
-        .collect();
-    let Some((name, probe)) = probed.into_iter().next() else {
-        return;
-    };
-    let Some(ct) = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.containers.iter().find(|ct| ct.name == name))
+        .find(|ct| ct.liveness_probe.is_some())
         .cloned()
     else {
         return;
     };
+    let Some(probe) = ct.liveness_probe.clone() else {
+        return;
+    };
+    let name = ct.name.clone();
     let period = probe.period_seconds.unwrap_or(10).max(1) as Millis * 1000;
     let threshold = probe.failure_threshold.unwrap_or(3).max(1);
     let result = (c.prober)(c, &pod, &ct, &probe);

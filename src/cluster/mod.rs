@@ -294,12 +294,14 @@ impl Cluster {
     /// Timers fall on whole seconds: the kubelet notices container changes at its
     /// once-a-second PLEG relist, and pods that changed in the same second are then
     /// handled by the controllers in one pass.
-    pub(crate) fn schedule(&mut self, at: Millis, timer: Timer) {
+    /// Sets a timer for the first whole second at or after `at`, which it returns.
+    pub(crate) fn schedule(&mut self, at: Millis, timer: Timer) -> Millis {
         let at = at.saturating_add(999).div_euclid(1000).saturating_mul(1000);
         // The same timer twice at one instant runs once.
         if self.timer_set.insert((at, timer.clone())) {
             self.timers.entry(at).or_default().push(timer);
         }
+        at
     }
 
     pub(crate) fn unschedule_pod(&mut self, key: &Key) {

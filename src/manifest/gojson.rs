@@ -85,7 +85,7 @@ fn write_value(out: &mut String, key: &str, v: &Value) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_string(out, k);
+                super::output::json_string(k, out);
                 out.push(':');
                 write_value(out, k, &m[k.as_str()]);
             }
@@ -102,29 +102,9 @@ fn write_value(out: &mut String, key: &str, v: &Value) {
             }
             out.push(']');
         }
-        Value::String(s) => write_string(out, s),
+        Value::String(s) => super::output::json_string(s, out),
         other => out.push_str(&other.to_string()),
     }
-}
-
-/// encoding/json string escaping with HTML escaping on (json.Encoder's default).
-fn write_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]

@@ -200,7 +200,7 @@ fn pad(out: &mut String, n: usize) {
 
 /// Go `encoding/json` string escaping (HTML-safe: `<`, `>`, `&` as `\u003c`...; Go >= 1.22
 /// writes `\b` and `\f`). Verified against kubectl.1.33 `-o json` on `<&>`.
-fn json_string(s: &str, out: &mut String) {
+pub(crate) fn json_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
