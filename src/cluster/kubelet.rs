@@ -275,7 +275,7 @@ fn start_scripts(c: &mut Cluster, key: &Key) {
         .filter_map(|ct| {
             let plan = super::script::plan(&argv_of(ct), finite_script)?;
             let next_loop = match &plan.end {
-                super::script::End::Repeat { start, .. } => now + start,
+                super::script::End::Repeat { start, .. } => now.saturating_add(*start),
                 _ => now,
             };
             Some(ScriptRun {
@@ -315,7 +315,7 @@ pub fn script_tick(c: &mut Cluster, key: &Key) {
     };
     for run in &mut runs {
         while let Some((offset, text)) = run.plan.parts.get(run.done) {
-            let due = run.start + offset;
+            let due = run.start.saturating_add(*offset);
             if due > c.now {
                 next = Some(next.map_or(due, |n| n.min(due)));
                 break;
@@ -326,7 +326,7 @@ pub fn script_tick(c: &mut Cluster, key: &Key) {
         let parts_left = run.done < run.plan.parts.len();
         match &run.plan.end {
             End::ExitAt(at) => {
-                let due = run.start + at;
+                let due = run.start.saturating_add(*at);
                 if parts_left || due > c.now {
                     all_ended = false;
                     if !parts_left {
@@ -341,7 +341,7 @@ pub fn script_tick(c: &mut Cluster, key: &Key) {
                     let mut rounds = 0;
                     while run.next_loop <= c.now && rounds < 100 {
                         run_part(c, &run.container, body);
-                        run.next_loop += period;
+                        run.next_loop = run.next_loop.saturating_add(*period);
                         rounds += 1;
                     }
                     next = Some(next.map_or(run.next_loop, |n| n.min(run.next_loop)));

@@ -121,7 +121,10 @@ fn as_sleep(statement: &str) -> Option<Option<Millis>> {
     let mut any = false;
     for arg in words {
         any = true;
-        total = total.saturating_add(sleep_ms(arg)??);
+        match sleep_ms(arg)? {
+            Some(ms) => total = total.saturating_add(ms),
+            None => return Some(None),
+        }
     }
     any.then_some(Some(total))
 }
@@ -221,6 +224,10 @@ mod tests {
             End::Never
         );
         assert_eq!(plan(&argv(&["sleep", "x"]), any), None);
+        // Hostile durations: far beyond a year is for ever, NaN is not a sleep.
+        let p = plan(&argv(&["sh", "-c", "echo a; sleep 1e308; echo b"]), any).unwrap();
+        assert_eq!((p.parts.len(), p.end), (1, End::Never));
+        assert_eq!(plan(&argv(&["sh", "-c", "sleep nan"]), any), None);
     }
 
     #[test]
