@@ -1,0 +1,28 @@
+//! The settle benchmark's work once per run, for profilers (callgrind, perf) that want a
+//! plain binary rather than criterion's harness:
+//!   cargo run --release --example settle -- [RUNS]   prints the best wall time of RUNS
+use kubeplay::scenario::{Step, World};
+use std::time::Instant;
+
+fn main() {
+    let runs: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1);
+    let mut text = String::new();
+    for i in 0..100 {
+        text.push_str(&format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\nspec:\n  replicas: 10\n  selector:\n    matchLabels:\n      app: app{i}\n  template:\n    metadata:\n      labels:\n        app: app{i}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n        ports:\n        - containerPort: 80\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: app{i}\nspec:\n  selector:\n    app: app{i}\n  ports:\n  - port: 80\n---\n"
+        ));
+    }
+    let mut best = f64::MAX;
+    for _ in 0..runs {
+        let mut w = World::new(1);
+        let start = Instant::now();
+        w.run(&Step::Apply { text: text.clone() });
+        w.run(&Step::Advance { ms: 30_000 });
+        best = best.min(start.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(&w);
+    }
+    println!("settle: best of {runs}: {best:.1} ms");
+}
