@@ -176,6 +176,36 @@ fn tag_exists(repo: &str, tag: &str) -> bool {
     base_ok && variant_ok
 }
 
+/// The size containerd reports for a pulled image (compressed layers, linux/amd64), as
+/// the kubelet's "Image size: N bytes." prints it: close to the real images' sizes for
+/// the ones the playground knows; other images get a stable size from their name.
+pub fn size_bytes(image: &str) -> u64 {
+    let (repo, tag) = parse_image(image);
+    let alpine_variant = tag.contains("alpine");
+    match repo.as_str() {
+        "nginx" if alpine_variant => 21_541_329,
+        "nginx" => 72_223_946,
+        "httpd" => 58_174_520,
+        "busybox" => 2_155_577,
+        "busyboxplus" => 4_981_377,
+        "alpine" => 3_653_068,
+        "curl" => 10_240_513,
+        "agnhost" => 51_364_212,
+        "http-echo" => 3_556_198,
+        "whoami" => 3_248_615,
+        "netshoot" => 209_734_583,
+        "ubuntu" => 29_754_290,
+        "debian" => 48_494_272,
+        "jessie-dnsutils" | "dnsutils" => 112_491_584,
+        _ => {
+            let h = image.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            });
+            20_000_000 + h % 80_000_000
+        }
+    }
+}
+
 pub fn profile(image: &str) -> ImageProfile {
     let (repo, tag) = parse_image(image);
     let known = KNOWN.contains(&repo.as_str());

@@ -726,21 +726,16 @@ fn config_failed(c: &mut Cluster, key: &Key, mut pod: Pod, error: String) {
         Some(error.clone()),
         0,
     );
-    let images: Vec<String> = pod
-        .spec
-        .as_ref()
-        .map(|s| {
-            s.containers
-                .iter()
-                .filter_map(|ct| ct.image.clone())
-                .collect()
-        })
-        .unwrap_or_default();
+    let images = images_to_ensure(pod.spec.as_ref().map_or(&[][..], |s| &s.containers[..]));
     let obj = Object::from(pod);
     let node = node_of(&obj);
-    for image in &images {
-        image_present(c, &obj, image, node.as_deref());
-    }
+    ensure_images(
+        c,
+        &obj,
+        &images,
+        node.as_deref(),
+        super::store::KeyLike::parts_hash(key),
+    );
     c.record_event(
         &obj,
         "Warning",
@@ -781,6 +776,64 @@ fn sandbox_up(c: &mut Cluster, pod: &mut Pod) {
 fn image_present(c: &mut Cluster, pod: &Object, image: &str, node: Option<&str>) {
     let message = format!("Container image \"{image}\" already present on machine");
     c.record_event(pod, "Normal", "Pulled", &message, "kubelet", node);
+}
+
+/// Each container's image and whether its imagePullPolicy is Always.
+fn images_to_ensure(cts: &[k8s_openapi::api::core::v1::Container]) -> Vec<(String, bool)> {
+    cts.iter()
+        .map(|ct| {
+            let always = ct.image_pull_policy.as_deref() == Some("Always");
+            (ct.image.clone().unwrap_or_default(), always)
+        })
+        .collect()
+}
+
+/// The image events before containers are created: a pull for policy Always, else the
+/// node has the image (the playground's nodes hold every image a pod has asked for).
+fn ensure_images(
+    c: &mut Cluster,
+    pod: &Object,
+    images: &[(String, bool)],
+    node: Option<&str>,
+    seed: u64,
+) {
+    for (image, always) in images {
+        if *always {
+            image_pulled(c, pod, image, node, seed);
+        } else {
+            image_present(c, pod, image, node);
+        }
+    }
+}
+
+/// The kubelet's events for imagePullPolicy Always (pkg/kubelet/images/image_manager.go):
+/// the image is pulled on every container start, however often the node has had it;
+/// the registry then only confirms the digest, so the pull is quick. The duration is
+/// Go's `Duration.String` of whole milliseconds, derived from `seed`.
+fn image_pulled(c: &mut Cluster, pod: &Object, image: &str, node: Option<&str>, seed: u64) {
+    let pulling = format!("Pulling image \"{image}\"");
+    c.record_event(pod, "Normal", "Pulling", &pulling, "kubelet", node);
+    let took = go_millis(350 + seed % 1150);
+    let size = images::size_bytes(image);
+    let message = format!(
+        "Successfully pulled image \"{image}\" in {took} ({took} including waiting). Image size: {size} bytes."
+    );
+    c.record_event(pod, "Normal", "Pulled", &message, "kubelet", node);
+}
+
+/// Go's `time.Duration.String` for a whole number of milliseconds under a minute:
+/// `532ms`, `1s`, `1.04s`, `1.039s`.
+fn go_millis(ms: u64) -> String {
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let fraction = format!("{:03}", ms % 1000);
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.is_empty() {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{}.{fraction}s", ms / 1000)
+    }
 }
 
 fn next_pod_ip(c: &mut Cluster, pod: &Pod) -> Option<String> {
@@ -829,18 +882,23 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
         .filter_map(|ct| ct.liveness_probe.as_ref())
         .map(|p| (p.initial_delay_seconds.unwrap_or(0) as Millis * 1000).max(1000))
         .min();
-    let started: Vec<(String, String)> = cts
-        .iter()
-        .map(|ct| (ct.name.clone(), ct.image.clone().unwrap_or_default()))
-        .collect();
+    let started: Vec<String> = cts.iter().map(|ct| ct.name.clone()).collect();
+    let images = images_to_ensure(cts);
     let env = shared_service_env(c, key.namespace.as_str(), &pod);
     let node = pod.spec.as_ref().and_then(|s| s.node_name.clone());
     // The events come first and name the pod as it is stored before this write.
     let obj = Object::Pod(pod);
-    for (name, image) in &started {
-        if first_start {
-            image_present(c, &obj, image, node.as_deref());
-        }
+    let pod_seed = super::store::KeyLike::parts_hash(key);
+    // Every container start, restarts included, goes through EnsureImageExists.
+    let pull_seed = pod_seed ^ u64::from(restarts as u32).wrapping_mul(0x9E37_79B9);
+    for (i, name) in started.iter().enumerate() {
+        ensure_images(
+            c,
+            &obj,
+            &images[i..=i],
+            node.as_deref(),
+            pull_seed.rotate_left(8 * i as u32),
+        );
         c.record_event(
             &obj,
             "Normal",
@@ -860,7 +918,6 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
     }
     drop(obj);
     let all_ready = !has_readiness;
-    let pod_seed = super::store::KeyLike::parts_hash(key);
     c.store.update_pod(key, |spec, status| {
         let cts = spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
         let status = status.get_or_insert_with(Default::default);
@@ -1479,5 +1536,21 @@ impl Cluster {
 
     pub fn pod_runtime(&self, key: &Key) -> Option<&PodRuntime> {
         self.pods.get(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_millis;
+
+    #[test]
+    fn pull_durations_print_as_go_durations() {
+        // time.Duration.String: milliseconds below a second, else seconds with the
+        // trailing zeros of the fraction dropped.
+        assert_eq!(go_millis(350), "350ms");
+        assert_eq!(go_millis(1000), "1s");
+        assert_eq!(go_millis(1040), "1.04s");
+        assert_eq!(go_millis(1039), "1.039s");
+        assert_eq!(go_millis(1499), "1.499s");
     }
 }
