@@ -155,4 +155,5 @@ transcripts! {
     t131_client_validation_errors => "131-client-validation-errors.txt",
     t132_qos_class_and_requests => "132-qos-class-and-requests.txt",
     t149_image_pull_policy_always => "149-image-pull-policy-always.txt",
+    t150_kubectl_events_watch => "150-kubectl-events-watch.txt",
 }

@@ -330,7 +330,12 @@ pub struct TableOpts {
     pub no_headers: bool,
     pub show_labels: bool,
     pub label_columns: Vec<String>,
+    /// Events in `kubectl events`' own form (its watch goes through `get -w`).
+    pub event_printer: bool,
 }
+
+/// Set only by `kubectl events --watch` (no user can type a flag that starts so).
+pub const EVENT_PRINTER_FLAG: &str = "--\u{0}events-printer";
 
 /// Header cells for a table of `rt`.
 pub fn header_cells(rt: &ResourceType, o: &TableOpts) -> Vec<String> {
@@ -352,7 +357,10 @@ pub fn header_cells(rt: &ResourceType, o: &TableOpts) -> Vec<String> {
 
 /// Row cells for `obj`, decorated as the table printer decorates them.
 pub fn row_cells(obj: &Object, now: Millis, o: &TableOpts) -> Vec<String> {
-    let mut cells = printers::row(obj, now, o.wide);
+    let mut cells = match obj {
+        Object::Event(e) if o.event_printer => super::more::event_printer_row(e.event(), now),
+        _ => printers::row(obj, now, o.wide),
+    };
     if o.with_kind && obj.kind() != "Event" {
         if let Some(c) = cells.first_mut() {
             *c = format!("{}/{}", kind_prefix(obj.resource_type()), c);
@@ -536,6 +544,7 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         with_kind: multiple_types_requested(&words),
         no_headers: a.has(&["--no-headers"]),
         show_labels: a.has(&["--show-labels"]),
+        event_printer: a.has(&[EVENT_PRINTER_FLAG]),
         label_columns: a
             .values(&["-L", "--label-columns"])
             .iter()
@@ -922,6 +931,18 @@ impl Watcher {
                         &obj.to_read_json(),
                         !header || i > 0 || o.no_headers,
                     ));
+                }
+            }
+            Format::Table { .. } if o.event_printer => {
+                // events.go runWatch prints and flushes every watch event alone (the
+                // header goes with the first), through a tabwriter that keeps no widths.
+                for (i, obj) in objs.iter().enumerate() {
+                    let mut text = String::new();
+                    if header && i == 0 && !o.no_headers {
+                        text.push_str(&line(&header_cells(rt, o)));
+                    }
+                    text.push_str(&line(&row_cells(obj, now, o)));
+                    out.out(&TabWriter::kubectl().format(&text));
                 }
             }
             Format::Table { .. } => {

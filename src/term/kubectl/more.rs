@@ -470,9 +470,20 @@ fn events(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         g.path = "get";
         g.path_len = 1;
         g.flags.retain(|f| f.long != "for" && f.long != "types");
+        let watch = a.has(&["-w", "--watch"]);
+        // The list is sorted by time (SortableEvents); a watch (runWatch, with no list
+        // first) prints the current events as the API server sends them, in name order,
+        // in the event printer's own form.
+        let (sort, printer) = if watch {
+            (String::new(), "true".to_string())
+        } else {
+            (".lastTimestamp".to_string(), String::new())
+        };
+        let printer_flag = &super::get::EVENT_PRINTER_FLAG[2..];
         for (long, value) in [
-            ("sort-by", ".lastTimestamp".to_string()),
+            ("sort-by", sort),
             ("field-selector", selector.join(",")),
+            (printer_flag, printer),
         ] {
             if !value.is_empty() {
                 g.flags.push(super::args::Flag {
@@ -539,17 +550,7 @@ fn events(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         rows.push(h);
     }
     for e in events {
-        let mut row = vec![
-            event_interval(e, now),
-            e.type_.clone().unwrap_or_default(),
-            e.reason.clone().unwrap_or_default(),
-            format!(
-                "{}/{}",
-                e.involved_object.kind.as_deref().unwrap_or(""),
-                e.involved_object.name.as_deref().unwrap_or("")
-            ),
-            e.message.as_deref().unwrap_or("").trim().to_string(),
-        ];
+        let mut row = event_printer_row(e, now);
         if all_ns {
             row.insert(0, e.metadata.namespace.clone().unwrap_or_default());
         }
@@ -569,6 +570,25 @@ fn no_events(out: &mut Output, all_ns: bool, ns: &str) -> i32 {
 }
 
 /// event_printer.go getInterval: the first sighting, or "LAST (xN over FIRST)".
+/// A row of `kubectl events` (event_printer.go printOneEvent): the involved object as
+/// Kind/Name, as stored, unlike `get events`' lowercase resource.
+pub fn event_printer_row(
+    e: &k8s_openapi::api::core::v1::Event,
+    now: crate::cluster::Millis,
+) -> Vec<String> {
+    vec![
+        event_interval(e, now),
+        e.type_.clone().unwrap_or_default(),
+        e.reason.clone().unwrap_or_default(),
+        format!(
+            "{}/{}",
+            e.involved_object.kind.as_deref().unwrap_or(""),
+            e.involved_object.name.as_deref().unwrap_or("")
+        ),
+        e.message.as_deref().unwrap_or("").trim().to_string(),
+    ]
+}
+
 fn event_interval(e: &k8s_openapi::api::core::v1::Event, now: crate::cluster::Millis) -> String {
     use super::printers::{human_duration, since};
     let micro = |t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime| {
