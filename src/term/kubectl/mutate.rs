@@ -679,58 +679,36 @@ fn one_name<'a>(words: &'a [String], path: &str) -> Result<&'a String, String> {
     }
 }
 
-/// One `--tcp` spec `PORT[:TARGET]` (kubectl `create_service.go` `parsePorts`: the port
-/// through `strconv.ParseUint(_, 10, 16)`, a numeric target checked as a port number, a
-/// named one as an IANA port name).
+/// One `--tcp` spec `PORT[:TARGET[:...]]` (kubectl `create_service.go` `parsePorts`: split at
+/// every `:`, the first part through `strconv.ParseUint(_, 10, 16)`, the second, if any, by
+/// `strconv.Atoi` as a port number or else as an IANA port name; further parts are ignored).
 fn parse_tcp(spec: &str) -> Result<(i32, IntOrString), String> {
-    let (p, t) = spec.split_once(':').unwrap_or((spec, ""));
+    let mut parts = spec.split(':');
+    let p = parts.next().unwrap_or_default();
+    // ParseUint takes digits only (no sign); too many digits is a range error too.
     let port = match p.parse::<u64>() {
-        Ok(n) if n <= 65535 => n as i32,
-        Ok(_) => {
+        Ok(n) if n <= 65535 && !p.starts_with('+') => n as i32,
+        _ if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
             return Err(format!(
                 "strconv.ParseUint: parsing \"{p}\": value out of range"
             ))
         }
-        Err(_) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
-            return Err(format!(
-                "strconv.ParseUint: parsing \"{p}\": value out of range"
-            ))
-        }
-        Err(_) => {
+        _ => {
             return Err(format!(
                 "strconv.ParseUint: parsing \"{p}\": invalid syntax"
             ))
         }
     };
-    if t.is_empty() {
+    let Some(t) = parts.next() else {
         return Ok((port, IntOrString::Int(port)));
-    }
+    };
     if let Ok(n) = t.parse::<i64>() {
         if !(1..=65535).contains(&n) {
             return Err("must be between 1 and 65535, inclusive".into());
         }
         return Ok((port, IntOrString::Int(n as i32)));
     }
-    // validation.IsValidPortName
-    let mut errs = Vec::new();
-    if t.len() > 15 {
-        errs.push("must be no more than 15 characters");
-    }
-    if !t
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
-    }
-    if !t.bytes().any(|b| b.is_ascii_lowercase()) {
-        errs.push("must contain at least one letter (a-z)");
-    }
-    if t.contains("--") {
-        errs.push("must not contain consecutive hyphens");
-    }
-    if t.starts_with('-') || t.ends_with('-') {
-        errs.push("must not begin or end with a hyphen");
-    }
+    let errs = manifest::validate::port_name(t);
     if !errs.is_empty() {
         return Err(errs.join(","));
     }
@@ -754,29 +732,42 @@ fn create_service(ctx: &mut Ctx, a: &Args, out: &mut Output, rest: &[String]) ->
         Ok(n) => n,
         Err(e) => return fail(out, &e),
     };
-    let mut ports = Vec::new();
-    for spec in a.values(&["--tcp"]) {
-        for pair in spec.split(',') {
-            let (port, target) = match parse_tcp(pair) {
-                Ok(v) => v,
-                Err(e) => return fail(out, &e),
-            };
-            ports.push(ServicePort {
-                // create_service.go: the name is the spec with `:` replaced by `-`.
-                name: Some(pair.replace(':', "-")),
-                port,
-                protocol: Some("TCP".into()),
-                target_port: Some(target),
-                node_port: a
-                    .value(&["--node-port"])
-                    .and_then(|n| n.parse().ok())
-                    .filter(|n| *n != 0),
-                ..Default::default()
-            });
-        }
-    }
-    if ty != "ExternalName" && ports.is_empty() && a.value(&["--clusterip"]) != Some("None") {
+    // pflag's StringSlice: an empty value adds no element.
+    let specs: Vec<&str> = a
+        .values(&["--tcp"])
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .flat_map(|s| s.split(','))
+        .collect();
+    // ServiceOptions.Validate runs before any --tcp spec is parsed.
+    if ty != "ExternalName" && specs.is_empty() && a.value(&["--clusterip"]) != Some("None") {
         return fail(out, "at least one tcp port specifier must be provided");
+    }
+    let external_name = a.value(&["--external-name"]).unwrap_or_default();
+    if ty == "ExternalName" && !crate::api::names::dns1123_subdomain(external_name).is_empty() {
+        return fail(
+            out,
+            &format!("invalid service external name {external_name}"),
+        );
+    }
+    let mut ports = Vec::new();
+    for pair in specs {
+        let (port, target) = match parse_tcp(pair) {
+            Ok(v) => v,
+            Err(e) => return fail(out, &e),
+        };
+        ports.push(ServicePort {
+            // create_service.go: the name is the spec with `:` replaced by `-`.
+            name: Some(pair.replace(':', "-")),
+            port,
+            protocol: Some("TCP".into()),
+            target_port: Some(target),
+            node_port: a
+                .value(&["--node-port"])
+                .and_then(|n| n.parse().ok())
+                .filter(|n| *n != 0),
+            ..Default::default()
+        });
     }
     let labels = labels_of(&[("app", name)]);
     let obj = Object::from(Service {
