@@ -155,4 +155,5 @@ transcripts! {
     t131_client_validation_errors => "131-client-validation-errors.txt",
     t132_qos_class_and_requests => "132-qos-class-and-requests.txt",
     t133_create_service_port_specs => "133-create-service-port-specs.txt",
+    t134_nslookup_type_any => "134-nslookup-type-any.txt",
 }
