@@ -156,4 +156,5 @@ transcripts! {
     t132_qos_class_and_requests => "132-qos-class-and-requests.txt",
     t133_create_service_port_specs => "133-create-service-port-specs.txt",
     t134_nslookup_type_any => "134-nslookup-type-any.txt",
+    t135_port_forward_selectorless_service => "135-port-forward-selectorless-service.txt",
 }
