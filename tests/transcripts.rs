@@ -157,4 +157,5 @@ transcripts! {
     t133_create_service_port_specs => "133-create-service-port-specs.txt",
     t134_nslookup_type_any => "134-nslookup-type-any.txt",
     t135_port_forward_selectorless_service => "135-port-forward-selectorless-service.txt",
+    t136_create_service_errors_and_app_protocol => "136-create-service-errors-and-app-protocol.txt",
 }

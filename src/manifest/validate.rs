@@ -422,6 +422,11 @@ fn service(s: &Service, out: &mut Vec<Cause>) {
         }
         protocol(p.protocol.as_deref(), &format!("{f}.protocol"), out);
         port_num_or_name(p.target_port.as_ref(), &format!("{f}.targetPort"), out);
+        if let Some(ap) = &p.app_protocol {
+            for m in qualified_name(ap) {
+                out.push(invalid(format!("{f}.appProtocol"), &quote(ap), &m));
+            }
+        }
     }
     if let Some(sel) = &spec.selector {
         labels(Some(sel), "spec.selector", out);

@@ -505,6 +505,20 @@ pub(super) fn create_one(
     obj: Object,
     verb: &str,
 ) -> i32 {
+    let wrap = create_failure_noun(&obj).map(|n| format!("failed to create {n}: "));
+    create_wrapping(ctx, a, out, obj, verb, wrap)
+}
+
+/// `create_one` for a command that puts `wrap` before the server's error message
+/// (`fmt.Errorf("failed to create ...%v", err)`), or prints the error as kubectl does.
+pub(super) fn create_wrapping(
+    ctx: &mut Ctx,
+    a: &Args,
+    out: &mut Output,
+    obj: Object,
+    verb: &str,
+    wrap: Option<String>,
+) -> i32 {
     let ns = ctx.namespace(a);
     let refn = ref_name(&obj);
     let printer = match obj_printer(a) {
@@ -533,7 +547,6 @@ pub(super) fn create_one(
     } else {
         ctx.cluster
     };
-    let wrapped = create_failure_noun(&obj);
     match cluster.create(obj, &ns) {
         Ok(created) => {
             let json = match dry {
@@ -544,11 +557,8 @@ pub(super) fn create_one(
             0
         }
         Err(e) => {
-            match wrapped {
-                Some(noun) => out.err(&format!(
-                    "error: failed to create {noun}: {}\n",
-                    e.message()
-                )),
+            match wrap {
+                Some(prefix) => out.err(&format!("error: {prefix}{}\n", e.message())),
                 None => out.err(&format!("{}\n", e.render(None))),
             }
             1
@@ -558,7 +568,8 @@ pub(super) fn create_one(
 
 /// The `kubectl create <subcommand>`s that wrap the server's error in their own
 /// (`fmt.Errorf("failed to create deployment: %v", err)` in create_deployment.go and
-/// its siblings; namespace, secret and service pass it on as it is).
+/// its siblings; namespace passes it on as it is; service and secret wrap with their own
+/// words through `create_wrapping`, as expose and run, which make these kinds too, do not).
 fn create_failure_noun(obj: &Object) -> Option<&'static str> {
     Some(match obj.kind() {
         "Deployment" => "deployment",
@@ -788,7 +799,9 @@ fn create_service(ctx: &mut Ctx, a: &Args, out: &mut Output, rest: &[String]) ->
         }),
         status: None,
     });
-    create_one(ctx, a, out, obj, "created")
+    // create_service.go Run: fmt.Errorf("failed to create %s service: %v", o.Type, err).
+    let wrap = Some(format!("failed to create {ty} service: "));
+    create_wrapping(ctx, a, out, obj, "created", wrap)
 }
 
 pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
