@@ -154,6 +154,11 @@ transcripts! {
     t130_client_side_checks_and_wrapped_errors => "130-client-side-checks-and-wrapped-errors.txt",
     t131_client_validation_errors => "131-client-validation-errors.txt",
     t132_qos_class_and_requests => "132-qos-class-and-requests.txt",
+    t133_create_service_port_specs => "133-create-service-port-specs.txt",
+    t134_nslookup_type_any => "134-nslookup-type-any.txt",
+    t135_port_forward_selectorless_service => "135-port-forward-selectorless-service.txt",
+    t136_create_service_errors_and_app_protocol => "136-create-service-errors-and-app-protocol.txt",
+    t137_service_update_drops_dependent_fields => "137-service-update-drops-dependent-fields.txt",
     t149_image_pull_policy_always => "149-image-pull-policy-always.txt",
     t150_kubectl_events_watch => "150-kubectl-events-watch.txt",
 }

@@ -2,9 +2,10 @@
 //! bookkeeping, and kubectl apply's three-way merge. Every change a learner makes goes
 //! through these functions, whichever way it arrives (editor, terminal, share link).
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::api::core::v1::{Service, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
 
@@ -756,10 +757,9 @@ impl Cluster {
             if let Some(ip) = old.spec.as_ref().and_then(|s| s.cluster_ip.clone()) {
                 self.alloc.release_ip(&ip);
             }
+            // Validation has made sure no address or family is left to clear.
             spec.cluster_ip = None;
             spec.cluster_ips = None;
-            spec.ip_families = None;
-            spec.ip_family_policy = None;
         }
         let had_ports = matches!(old_ty.as_str(), "NodePort" | "LoadBalancer");
         let wants_ports = matches!(new_ty.as_str(), "NodePort" | "LoadBalancer");
@@ -849,61 +849,68 @@ fn check_ip_families(svc: &Service) -> Result<(), Cause> {
     }
 }
 
-/// k/k storage `dropTypeDependentFields`: a type change wipes the fields the new type
-/// cannot have, when the learner left them as they were.
+/// k/k storage `dropTypeDependentFields`: an update that leaves a kind of Service behind
+/// wipes the fields that kind needed, each only if the learner left it as it was (a
+/// changed one is then refused by validation).
 fn drop_type_dependent_fields(new: &mut Service, old: &Service) {
-    // Leaving "LoadBalancer with Local" drops the health check port unless the user changed it.
-    if needs_health_check(old) && !needs_health_check(new) {
-        let port = |s: &Service| s.spec.as_ref().and_then(|s| s.health_check_node_port);
-        if port(new) == port(old) {
-            if let Some(spec) = new.spec.as_mut() {
-                spec.health_check_node_port = None;
-            }
-        }
-    }
+    let hc_before = needs_health_check(old);
+    let hc_after = needs_health_check(new);
     let (Some(ns), Some(os)) = (new.spec.as_mut(), old.spec.as_ref()) else {
         return;
     };
-    let new_ty = ns.type_.clone().unwrap_or_else(|| "ClusterIP".into());
-    let old_ty = os.type_.clone().unwrap_or_else(|| "ClusterIP".into());
-    if new_ty == old_ty {
-        return;
-    }
-    if new_ty == "ExternalName" {
-        if ns.cluster_ip == os.cluster_ip {
+    let ty = |s: &ServiceSpec| s.type_.clone().unwrap_or_else(|| "ClusterIP".into());
+    let (new_ty, old_ty) = (ty(ns), ty(os));
+    let node_ports = |t: &str| matches!(t, "NodePort" | "LoadBalancer");
+    // apiservice.ExternallyAccessible: node ports, or a ClusterIP with external IPs.
+    let accessible = |s: &ServiceSpec, t: &str| {
+        node_ports(t)
+            || (t == "ClusterIP" && s.external_ips.as_ref().is_some_and(|v| !v.is_empty()))
+    };
+    if old_ty != "ExternalName" && new_ty == "ExternalName" {
+        let ips = |s: &ServiceSpec| s.cluster_ips.clone().unwrap_or_default();
+        if ns.cluster_ip == os.cluster_ip && ips(ns) == ips(os) {
             ns.cluster_ip = None;
-        }
-        if ns.cluster_ips == os.cluster_ips {
             ns.cluster_ips = None;
         }
-        ns.ip_families = None;
-        ns.ip_family_policy = None;
-        // internalTrafficPolicy stays: dropTypeDependentFields never clears it.
-    }
-    let external = |t: &str| matches!(t, "NodePort" | "LoadBalancer");
-    if !external(&new_ty) {
-        if ns.external_traffic_policy == os.external_traffic_policy {
-            ns.external_traffic_policy = None;
+        if ns.ip_families == os.ip_families {
+            ns.ip_families = None;
         }
-        if let Some(ports) = ns.ports.as_mut() {
-            for p in ports {
-                let same = os.ports.as_ref().is_some_and(|ops| {
-                    ops.iter()
-                        .any(|op| op.port == p.port && op.node_port == p.node_port)
-                });
-                if same {
-                    p.node_port = None;
-                }
-            }
+        if ns.ip_family_policy == os.ip_family_policy {
+            ns.ip_family_policy = None;
         }
     }
-    if new_ty != "LoadBalancer" {
-        if ns.allocate_load_balancer_node_ports == os.allocate_load_balancer_node_ports {
+    // sameNodePorts: no node port that the old Service did not have.
+    let set = |s: &ServiceSpec| -> BTreeSet<i32> {
+        s.ports
+            .iter()
+            .flatten()
+            .filter_map(|p| p.node_port)
+            .filter(|n| *n != 0)
+            .collect()
+    };
+    if node_ports(&old_ty) && !node_ports(&new_ty) && set(ns).is_subset(&set(os)) {
+        for p in ns.ports.iter_mut().flatten() {
+            p.node_port = None;
+        }
+    }
+    if hc_before && !hc_after && ns.health_check_node_port == os.health_check_node_port {
+        ns.health_check_node_port = None;
+    }
+    if old_ty == "LoadBalancer" && new_ty != "LoadBalancer" {
+        if ns.allocate_load_balancer_node_ports.is_some()
+            && ns.allocate_load_balancer_node_ports == os.allocate_load_balancer_node_ports
+        {
             ns.allocate_load_balancer_node_ports = None;
         }
-        if ns.health_check_node_port == os.health_check_node_port {
-            ns.health_check_node_port = None;
+        if ns.load_balancer_class == os.load_balancer_class {
+            ns.load_balancer_class = None;
         }
+    }
+    if accessible(os, &old_ty)
+        && !accessible(ns, &new_ty)
+        && ns.external_traffic_policy == os.external_traffic_policy
+    {
+        ns.external_traffic_policy = None;
     }
 }
 

@@ -305,6 +305,16 @@ fn query_lower(c: &Cluster, name: &str, qtype: RType) -> Reply {
         .strip_suffix(CLUSTER_DOMAIN)
         .and_then(|r| r.strip_suffix('.'))
     {
+        // The kubernetes plugin answers ANY with no record: it only runs an A lookup to
+        // choose between NODATA and NXDOMAIN (coredns plugin/kubernetes/handler.go).
+        if qtype == RType::Any {
+            let a = cluster_query(c, name, rest, RType::A);
+            return if a.rcode == Rcode::NoError {
+                Reply::nodata(true)
+            } else {
+                a
+            };
+        }
         return cluster_query(c, name, rest, qtype);
     }
     if name.ends_with(".in-addr.arpa") {
@@ -403,7 +413,7 @@ fn reverse(c: &Cluster, name: &str, qtype: RType) -> Reply {
 fn cluster_query(c: &Cluster, name: &str, rest: &str, qtype: RType) -> Reply {
     let labels: Vec<&str> = rest.split('.').collect();
     if rest == "dns-version" {
-        return if matches!(qtype, RType::Txt | RType::Any) {
+        return if qtype == RType::Txt {
             Reply::ok(true, vec![rr(name, RData::Txt("1.1.0".into()))])
         } else {
             Reply::nodata(true)
@@ -424,7 +434,7 @@ fn cluster_query(c: &Cluster, name: &str, rest: &str, qtype: RType) -> Reply {
             if !ok || !ns_exists(c, ns) {
                 return Reply::nx(true);
             }
-            if matches!(qtype, RType::A | RType::Any) {
+            if qtype == RType::A {
                 Reply::ok(true, vec![rr(name, RData::A(parts.join(".")))])
             } else {
                 Reply::nodata(true)
@@ -451,7 +461,7 @@ fn cluster_query(c: &Cluster, name: &str, rest: &str, qtype: RType) -> Reply {
             if eps.is_empty() {
                 return Reply::nx(true);
             }
-            if matches!(qtype, RType::A | RType::Any) {
+            if qtype == RType::A {
                 Reply::ok(
                     true,
                     eps.into_iter().map(|e| rr(name, RData::A(e.ip))).collect(),
@@ -496,7 +506,7 @@ fn service_query(c: &Cluster, name: &str, ns: &str, svc: &str, qtype: RType) -> 
             return Reply::nx(true);
         }
         return match qtype {
-            RType::A | RType::Any => Reply::ok(
+            RType::A => Reply::ok(
                 true,
                 eps.into_iter().map(|e| rr(name, RData::A(e.ip))).collect(),
             ),
@@ -516,7 +526,7 @@ fn service_query(c: &Cluster, name: &str, ns: &str, svc: &str, qtype: RType) -> 
         return Reply::nx(true);
     };
     match qtype {
-        RType::A | RType::Any => Reply::ok(true, vec![rr(name, RData::A(ip.to_string()))]),
+        RType::A => Reply::ok(true, vec![rr(name, RData::A(ip.to_string()))]),
         RType::Srv => {
             let recs = s
                 .spec
@@ -581,7 +591,7 @@ fn srv_query(
                 .cloned()
         });
     let Some(sp) = sp else { return Reply::nx(true) };
-    if !matches!(qtype, RType::Srv | RType::Any) {
+    if qtype != RType::Srv {
         return Reply::nodata(true);
     }
     if is_headless(s) {

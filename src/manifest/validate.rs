@@ -95,7 +95,8 @@ pub fn port_name(s: &str) -> Vec<String> {
     if s.len() > 15 {
         out.push("must be no more than 15 characters".to_string());
     }
-    if !s.bytes().all(|c| lower_alnum(c) || c == b'-') {
+    // `^[-a-z0-9]+$`: the empty name fails it too.
+    if s.is_empty() || !s.bytes().all(|c| lower_alnum(c) || c == b'-') {
         out.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".into());
     }
     if !s.bytes().any(|c| c.is_ascii_lowercase()) {
@@ -421,6 +422,11 @@ fn service(s: &Service, out: &mut Vec<Cause>) {
         }
         protocol(p.protocol.as_deref(), &format!("{f}.protocol"), out);
         port_num_or_name(p.target_port.as_ref(), &format!("{f}.targetPort"), out);
+        if let Some(ap) = &p.app_protocol {
+            for m in qualified_name(ap) {
+                out.push(invalid(format!("{f}.appProtocol"), &quote(ap), &m));
+            }
+        }
     }
     if let Some(sel) = &spec.selector {
         labels(Some(sel), "spec.selector", out);

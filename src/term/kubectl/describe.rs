@@ -331,9 +331,7 @@ fn describe_service(c: &Cluster, s: &Service, events: &[&Event]) -> String {
             Some(IntOrString::Int(n)) => w.w(0, &format!("TargetPort:\t{n}/{proto}\n")),
             None => w.w(0, &format!("TargetPort:\t0/{proto}\n")),
         }
-        if let Some(ap) = &p.app_protocol {
-            w.w(0, &format!("AppProtocol:\t{ap}\n"));
-        }
+        // No AppProtocol line: kubectl 1.33's describeService does not print it.
         if let Some(np) = p.node_port.filter(|n| *n != 0) {
             w.w(0, &format!("NodePort:\t{name}\t{np}/{proto}\n"));
         }

@@ -13,14 +13,15 @@ use crate::cluster::{Cluster, Key};
 use crate::term::pod::exec_in_pod;
 use crate::term::shell::Output;
 
-/// Resolves `POD` or `TYPE/NAME` to a pod, the way kubectl's `AttachablePodForObject` does.
+/// Resolves `POD` or `TYPE/NAME` to a pod, the way kubectl's `AttachablePodForObject` does
+/// (or, for `logs`, `LogsForObject`, which announces its pick among several).
 /// Err is the full stderr text (ending in a newline) and the exit code.
 fn resolve_pod(
     c: &Cluster,
     ns: &str,
     target: &str,
     out: &mut Output,
-    announce: bool,
+    logs: bool,
 ) -> Result<Pod, String> {
     let (ty, name) = match target.split_once('/') {
         Some((t, n)) => (t, n),
@@ -41,11 +42,19 @@ fn resolve_pod(
     match obj {
         Object::Pod(p) => Ok((**p).clone()),
         _ => {
+            // polymorphichelpers SelectorsForObject; `%T` of the typed object is `*v1.Kind`.
             let sel = selector_of(obj).ok_or_else(|| {
-                format!(
-                    "error: cannot attach to {}: selector for {} not implemented\n",
-                    rt.kind, rt.kind
-                )
+                let why = if rt.kind == "Service" {
+                    format!("invalid service '{name}': Service is defined without a selector")
+                } else {
+                    format!("selector for *v1.{} not implemented", rt.kind)
+                };
+                let verb = if logs {
+                    "get the logs from"
+                } else {
+                    "attach to"
+                };
+                format!("error: cannot {verb} *v1.{}: {why}\n", rt.kind)
             })?;
             let mut pods: Vec<&Pod> = c
                 .store
@@ -70,7 +79,7 @@ fn resolve_pod(
             });
             match pods.first() {
                 Some(p) => {
-                    if announce && pods.len() > 1 {
+                    if logs && pods.len() > 1 {
                         out.err(&format!(
                             "Found {} pods, using pod/{}\n",
                             pods.len(),

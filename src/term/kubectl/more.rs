@@ -98,6 +98,11 @@ pub fn create_data(ctx: &mut Ctx, a: &Args, out: &mut Output, secret: bool) -> i
         return 1;
     };
     match Object::from_json(rt, v) {
+        // create_secret.go: fmt.Errorf("failed to create secret %v", err), with no colon.
+        Ok(obj) if secret => {
+            let wrap = Some("failed to create secret ".to_string());
+            super::mutate::create_wrapping(ctx, a, out, obj, "created", wrap)
+        }
         Ok(obj) => super::mutate::create_one(ctx, a, out, obj, "created"),
         Err(e) => fail(out, &e.to_string()),
     }

@@ -505,6 +505,20 @@ pub(super) fn create_one(
     obj: Object,
     verb: &str,
 ) -> i32 {
+    let wrap = create_failure_noun(&obj).map(|n| format!("failed to create {n}: "));
+    create_wrapping(ctx, a, out, obj, verb, wrap)
+}
+
+/// `create_one` for a command that puts `wrap` before the server's error message
+/// (`fmt.Errorf("failed to create ...%v", err)`), or prints the error as kubectl does.
+pub(super) fn create_wrapping(
+    ctx: &mut Ctx,
+    a: &Args,
+    out: &mut Output,
+    obj: Object,
+    verb: &str,
+    wrap: Option<String>,
+) -> i32 {
     let ns = ctx.namespace(a);
     let refn = ref_name(&obj);
     let printer = match obj_printer(a) {
@@ -533,7 +547,6 @@ pub(super) fn create_one(
     } else {
         ctx.cluster
     };
-    let wrapped = create_failure_noun(&obj);
     match cluster.create(obj, &ns) {
         Ok(created) => {
             let json = match dry {
@@ -544,11 +557,8 @@ pub(super) fn create_one(
             0
         }
         Err(e) => {
-            match wrapped {
-                Some(noun) => out.err(&format!(
-                    "error: failed to create {noun}: {}\n",
-                    e.message()
-                )),
+            match wrap {
+                Some(prefix) => out.err(&format!("error: {prefix}{}\n", e.message())),
                 None => out.err(&format!("{}\n", e.render(None))),
             }
             1
@@ -558,7 +568,8 @@ pub(super) fn create_one(
 
 /// The `kubectl create <subcommand>`s that wrap the server's error in their own
 /// (`fmt.Errorf("failed to create deployment: %v", err)` in create_deployment.go and
-/// its siblings; namespace, secret and service pass it on as it is).
+/// its siblings; namespace passes it on as it is; service and secret wrap with their own
+/// words through `create_wrapping`, as expose and run, which make these kinds too, do not).
 fn create_failure_noun(obj: &Object) -> Option<&'static str> {
     Some(match obj.kind() {
         "Deployment" => "deployment",
@@ -679,58 +690,36 @@ fn one_name<'a>(words: &'a [String], path: &str) -> Result<&'a String, String> {
     }
 }
 
-/// One `--tcp` spec `PORT[:TARGET]` (kubectl `create_service.go` `parsePorts`: the port
-/// through `strconv.ParseUint(_, 10, 16)`, a numeric target checked as a port number, a
-/// named one as an IANA port name).
+/// One `--tcp` spec `PORT[:TARGET[:...]]` (kubectl `create_service.go` `parsePorts`: split at
+/// every `:`, the first part through `strconv.ParseUint(_, 10, 16)`, the second, if any, by
+/// `strconv.Atoi` as a port number or else as an IANA port name; further parts are ignored).
 fn parse_tcp(spec: &str) -> Result<(i32, IntOrString), String> {
-    let (p, t) = spec.split_once(':').unwrap_or((spec, ""));
+    let mut parts = spec.split(':');
+    let p = parts.next().unwrap_or_default();
+    // ParseUint takes digits only (no sign); too many digits is a range error too.
     let port = match p.parse::<u64>() {
-        Ok(n) if n <= 65535 => n as i32,
-        Ok(_) => {
+        Ok(n) if n <= 65535 && !p.starts_with('+') => n as i32,
+        _ if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
             return Err(format!(
                 "strconv.ParseUint: parsing \"{p}\": value out of range"
             ))
         }
-        Err(_) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
-            return Err(format!(
-                "strconv.ParseUint: parsing \"{p}\": value out of range"
-            ))
-        }
-        Err(_) => {
+        _ => {
             return Err(format!(
                 "strconv.ParseUint: parsing \"{p}\": invalid syntax"
             ))
         }
     };
-    if t.is_empty() {
+    let Some(t) = parts.next() else {
         return Ok((port, IntOrString::Int(port)));
-    }
+    };
     if let Ok(n) = t.parse::<i64>() {
         if !(1..=65535).contains(&n) {
             return Err("must be between 1 and 65535, inclusive".into());
         }
         return Ok((port, IntOrString::Int(n as i32)));
     }
-    // validation.IsValidPortName
-    let mut errs = Vec::new();
-    if t.len() > 15 {
-        errs.push("must be no more than 15 characters");
-    }
-    if !t
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
-    }
-    if !t.bytes().any(|b| b.is_ascii_lowercase()) {
-        errs.push("must contain at least one letter (a-z)");
-    }
-    if t.contains("--") {
-        errs.push("must not contain consecutive hyphens");
-    }
-    if t.starts_with('-') || t.ends_with('-') {
-        errs.push("must not begin or end with a hyphen");
-    }
+    let errs = manifest::validate::port_name(t);
     if !errs.is_empty() {
         return Err(errs.join(","));
     }
@@ -754,29 +743,42 @@ fn create_service(ctx: &mut Ctx, a: &Args, out: &mut Output, rest: &[String]) ->
         Ok(n) => n,
         Err(e) => return fail(out, &e),
     };
-    let mut ports = Vec::new();
-    for spec in a.values(&["--tcp"]) {
-        for pair in spec.split(',') {
-            let (port, target) = match parse_tcp(pair) {
-                Ok(v) => v,
-                Err(e) => return fail(out, &e),
-            };
-            ports.push(ServicePort {
-                // create_service.go: the name is the spec with `:` replaced by `-`.
-                name: Some(pair.replace(':', "-")),
-                port,
-                protocol: Some("TCP".into()),
-                target_port: Some(target),
-                node_port: a
-                    .value(&["--node-port"])
-                    .and_then(|n| n.parse().ok())
-                    .filter(|n| *n != 0),
-                ..Default::default()
-            });
-        }
-    }
-    if ty != "ExternalName" && ports.is_empty() && a.value(&["--clusterip"]) != Some("None") {
+    // pflag's StringSlice: an empty value adds no element.
+    let specs: Vec<&str> = a
+        .values(&["--tcp"])
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .flat_map(|s| s.split(','))
+        .collect();
+    // ServiceOptions.Validate runs before any --tcp spec is parsed.
+    if ty != "ExternalName" && specs.is_empty() && a.value(&["--clusterip"]) != Some("None") {
         return fail(out, "at least one tcp port specifier must be provided");
+    }
+    let external_name = a.value(&["--external-name"]).unwrap_or_default();
+    if ty == "ExternalName" && !crate::api::names::dns1123_subdomain(external_name).is_empty() {
+        return fail(
+            out,
+            &format!("invalid service external name {external_name}"),
+        );
+    }
+    let mut ports = Vec::new();
+    for pair in specs {
+        let (port, target) = match parse_tcp(pair) {
+            Ok(v) => v,
+            Err(e) => return fail(out, &e),
+        };
+        ports.push(ServicePort {
+            // create_service.go: the name is the spec with `:` replaced by `-`.
+            name: Some(pair.replace(':', "-")),
+            port,
+            protocol: Some("TCP".into()),
+            target_port: Some(target),
+            node_port: a
+                .value(&["--node-port"])
+                .and_then(|n| n.parse().ok())
+                .filter(|n| *n != 0),
+            ..Default::default()
+        });
     }
     let labels = labels_of(&[("app", name)]);
     let obj = Object::from(Service {
@@ -797,7 +799,9 @@ fn create_service(ctx: &mut Ctx, a: &Args, out: &mut Output, rest: &[String]) ->
         }),
         status: None,
     });
-    create_one(ctx, a, out, obj, "created")
+    // create_service.go Run: fmt.Errorf("failed to create %s service: %v", o.Type, err).
+    let wrap = Some(format!("failed to create {ty} service: "));
+    create_wrapping(ctx, a, out, obj, "created", wrap)
 }
 
 pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
