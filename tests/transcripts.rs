@@ -154,4 +154,5 @@ transcripts! {
     t130_client_side_checks_and_wrapped_errors => "130-client-side-checks-and-wrapped-errors.txt",
     t131_client_validation_errors => "131-client-validation-errors.txt",
     t132_qos_class_and_requests => "132-qos-class-and-requests.txt",
+    t141_watch_rows_of_a_new_pod => "141-watch-rows-of-a-new-pod.txt",
 }

@@ -1452,10 +1452,24 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
         None,
     );
     drop(obj);
-    c.store.update_pod(key, |spec, _| {
+    // The binding subresource sets the node and the PodScheduled condition in one
+    // write (pod storage setPodHostAndAnnotations): a watch prints the pod Pending again.
+    let now = c.now_time();
+    c.store.update_pod(key, |spec, status| {
         if let Some(s) = spec.as_mut() {
             s.node_name = Some(pick);
         }
+        let conds = status
+            .get_or_insert_with(Default::default)
+            .conditions
+            .get_or_insert_with(Vec::new);
+        conds.retain(|c| c.type_ != "PodScheduled");
+        conds.push(k8s_openapi::api::core::v1::PodCondition {
+            type_: "PodScheduled".into(),
+            status: "True".into(),
+            last_transition_time: Some(now),
+            ..Default::default()
+        });
     });
     kubelet::pod_bound(c, key);
 }

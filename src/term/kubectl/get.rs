@@ -837,7 +837,7 @@ fn watch(
     // --watch-only: "Watch for changes to the requested object(s), without
     // listing/getting first" (get.go watch: the first list is not printed).
     if !a.has(&["--watch-only"]) {
-        w.print(&initial, ctx.cluster.now, out);
+        w.print(&initial, true, ctx.cluster.now, out);
     }
     w.seen = initial.into_iter().map(|o| (Key::of(&o), o)).collect();
     super::stream::start(ctx, a, super::stream::Stream::Watch(Box::new(w)), out)
@@ -887,7 +887,9 @@ impl Watcher {
     /// Prints objects; the table header (and custom-columns header) goes before the first
     /// row the watch prints, so an empty list prints nothing at all (kubectl 1.33
     /// `get pods -w` with no pods, verified against the real client).
-    fn print(&mut self, objs: &[Object], now: Millis, out: &mut Output) {
+    /// `list`: the first list, flushed once; each later row is an event, flushed alone
+    /// (the header goes with the first event under --watch-only).
+    fn print(&mut self, objs: &[Object], list: bool, now: Millis, out: &mut Output) {
         if objs.is_empty() {
             return;
         }
@@ -933,7 +935,7 @@ impl Watcher {
                 }
                 for obj in objs {
                     text.push_str(&line(&row_cells(obj, now, o)));
-                    if !header {
+                    if !list {
                         out.out(&self.tw.format(&std::mem::take(&mut text)));
                     }
                 }
@@ -944,38 +946,51 @@ impl Watcher {
         }
     }
 
-    /// Prints a row for every object that changed (or went away) since the last call.
+    /// Prints a row for every write to an object (or its removal) since the last call.
     pub fn poll(&mut self, c: &Cluster, out: &mut Output) {
         let cur = self.current(c).unwrap_or_default();
+        let rv = |o: &Object| {
+            o.resource_version()
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        // The versions written in between, each an event of its own (the scheduler's
+        // binding and the kubelet's first status each print a row: Pending, Pending,
+        // ContainerCreating); the store keeps them while the watch runs.
+        let mut between: BTreeMap<Key, Vec<&Object>> = BTreeMap::new();
+        for v in c.store.versions() {
+            if v.kind() == self.rt.kind {
+                between.entry(Key::of(v)).or_default().push(v);
+            }
+        }
         let mut changed: Vec<Object> = Vec::new();
         let mut live: BTreeMap<Key, Object> = BTreeMap::new();
         for obj in cur {
             let k = Key::of(&obj);
-            let differs = self
-                .seen
-                .get(&k)
-                .is_none_or(|old| old.meta().resource_version != obj.meta().resource_version);
-            if differs {
+            let printed = self.seen.get(&k).map(rv);
+            let now_rv = rv(&obj);
+            if printed != Some(now_rv) {
+                let after = printed.unwrap_or(0);
+                let earlier = between.get(&k).into_iter().flatten();
+                changed.extend(
+                    earlier
+                        .filter(|v| rv(v) > after && rv(v) < now_rv)
+                        .map(|v| (*v).clone()),
+                );
                 changed.push(obj.clone());
             }
             live.insert(k, obj);
         }
         // Events arrive in resourceVersion order; deletions (whose version we do not keep)
         // after the changes of this poll.
-        crate::sort::sort_by_key(&mut changed, |o| {
-            o.meta()
-                .resource_version
-                .as_deref()
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap_or(0)
-        });
+        crate::sort::sort_by_key(&mut changed, rv);
         for (k, old) in &self.seen {
             if !live.contains_key(k) {
                 changed.push(old.clone());
             }
         }
         if !changed.is_empty() {
-            self.print(&changed, c.now, out);
+            self.print(&changed, false, c.now, out);
         }
         self.seen = live;
     }
