@@ -155,4 +155,5 @@ transcripts! {
     t131_client_validation_errors => "131-client-validation-errors.txt",
     t132_qos_class_and_requests => "132-qos-class-and-requests.txt",
     t141_watch_rows_of_a_new_pod => "141-watch-rows-of-a-new-pod.txt",
+    t142_jsonpath_index_out_of_range => "142-jsonpath-index-out-of-range.txt",
 }

@@ -618,7 +618,9 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
     }
     if let Some(t) = &sort_by {
-        sort_objects(&mut objs, t);
+        if let Err(e) = sort_objects(&mut objs, t) {
+            return fail(out, &e);
+        }
     }
     let now = ctx.cluster.now;
     let single = targets.len() == 1 && targets[0].name.is_some() && label_text.is_none();
@@ -686,8 +688,16 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 }
                 Format::Yaml => out.out(&output::to_yaml(&data)),
                 Format::Json => out.out(&output::to_json(&data)),
-                Format::JsonPath(t) => out.out(&t.execute(&data)),
-                Format::Custom(cols) => out.out(&custom_columns(cols, &data, opts.no_headers)),
+                Format::JsonPath(t) => {
+                    if !t.print(&data, out) {
+                        return 1;
+                    }
+                }
+                Format::Custom(cols) => {
+                    if !custom_columns(cols, &data, opts.no_headers, out) {
+                        return 1;
+                    }
+                }
                 Format::Table { .. } => {}
             }
             for e in &errs {
@@ -704,11 +714,14 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
 
 /// cli-runtime `CustomColumnsPrinter`: every cell tab-terminated, `<none>` for no value,
 /// each value as Go's `fmt.Sprint` prints it (`[map[ip:10.244.1.3]]` for `.status.podIPs`).
+/// A cell whose path fails (an array index out of range) ends the table there: the rows
+/// before it print, then `error: ...` (printOneObject returns the jsonpath error).
 pub fn custom_columns(
     cols: &[(String, jsonpath::Template)],
     data: &serde_json::Value,
     no_headers: bool,
-) -> String {
+    out: &mut Output,
+) -> bool {
     let items: Vec<&serde_json::Value> = match data.get("kind").and_then(|k| k.as_str()) {
         Some("List") => data
             .get("items")
@@ -725,29 +738,41 @@ pub fn custom_columns(
         }
         text.push('\n');
     }
-    for item in items {
+    let mut failed = None;
+    'rows: for item in items {
+        let mut row = String::new();
         for (_, t) in cols {
-            let vals = t.values(item);
+            let vals = match t.values(item) {
+                Ok(v) => v,
+                Err(e) => {
+                    failed = Some(e);
+                    break 'rows;
+                }
+            };
             if vals.is_empty() {
-                text.push_str("<none>");
+                row.push_str("<none>");
             } else {
-                text.push_str(
-                    &vals
-                        .iter()
-                        .map(jsonpath::sprint)
-                        .collect::<Vec<_>>()
-                        .join(","),
-                );
+                let cells: Vec<String> = vals.iter().map(jsonpath::sprint).collect();
+                row.push_str(&cells.join(","));
             }
-            text.push('\t');
+            row.push('\t');
         }
+        text.push_str(&row);
         text.push('\n');
     }
-    TabWriter::kubectl().format(&text)
+    out.out(&TabWriter::kubectl().format(&text));
+    match failed {
+        Some(e) => {
+            out.err(&format!("error: {e}\n"));
+            false
+        }
+        None => true,
+    }
 }
 
 /// kubectl `RuntimeSort`: missing values first, numbers numerically, strings in natural order.
-pub fn sort_objects(objs: &mut [Object], t: &jsonpath::Template) {
+/// An error is the jsonpath's (an array index out of range).
+pub fn sort_objects(objs: &mut [Object], t: &jsonpath::Template) -> Result<(), String> {
     let less = |a: &Option<serde_json::Value>, b: &Option<serde_json::Value>| -> bool {
         match (a, b) {
             (None, _) => true,
@@ -761,10 +786,10 @@ pub fn sort_objects(objs: &mut [Object], t: &jsonpath::Template) {
             },
         }
     };
-    let mut keyed: Vec<(Option<serde_json::Value>, Object)> = objs
-        .iter()
-        .map(|o| (t.values(&o.to_json()).into_iter().next(), o.clone()))
-        .collect();
+    let mut keyed: Vec<(Option<serde_json::Value>, Object)> = Vec::with_capacity(objs.len());
+    for o in objs.iter() {
+        keyed.push((t.values(&o.to_json())?.into_iter().next(), o.clone()));
+    }
     crate::sort::sort_by(&mut keyed, |a, b| {
         if a.0.is_none() && b.0.is_none() {
             std::cmp::Ordering::Equal
@@ -779,6 +804,7 @@ pub fn sort_objects(objs: &mut [Object], t: &jsonpath::Template) {
     for (slot, (_, o)) in objs.iter_mut().zip(keyed) {
         *slot = o;
     }
+    Ok(())
 }
 
 /// `kubectl get -w`: the current table, then a row per change. In `replay` and transcripts
@@ -914,16 +940,17 @@ impl Watcher {
             }
             Format::JsonPath(t) => {
                 for obj in objs {
-                    out.out(&t.execute(&obj.to_read_json()));
+                    t.print(&obj.to_read_json(), out);
                 }
             }
             Format::Custom(cols) => {
                 for (i, obj) in objs.iter().enumerate() {
-                    out.out(&custom_columns(
+                    custom_columns(
                         cols,
                         &obj.to_read_json(),
                         !header || i > 0 || o.no_headers,
-                    ));
+                        out,
+                    );
                 }
             }
             Format::Table { .. } => {
