@@ -156,4 +156,5 @@ transcripts! {
     t132_qos_class_and_requests => "132-qos-class-and-requests.txt",
     t141_watch_rows_of_a_new_pod => "141-watch-rows-of-a-new-pod.txt",
     t142_jsonpath_index_out_of_range => "142-jsonpath-index-out-of-range.txt",
+    t143_init_containers => "143-init-containers.txt",
 }
