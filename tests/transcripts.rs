@@ -157,4 +157,5 @@ transcripts! {
     t141_watch_rows_of_a_new_pod => "141-watch-rows-of-a-new-pod.txt",
     t142_jsonpath_index_out_of_range => "142-jsonpath-index-out-of-range.txt",
     t143_init_containers => "143-init-containers.txt",
+    t144_recreate_waits_for_old_pods => "144-recreate-waits-for-old-pods.txt",
 }
