@@ -715,6 +715,18 @@ fn rollout(
 ) {
     let new_rs = match existing_new {
         Some(rs) => sync_new_rs_annotations(c, &d, rs, max_rev),
+        // recreate.go rolloutRecreate: the new ReplicaSet is made only once the old ones
+        // are scaled to 0 and none of their pods is left outside a terminal phase
+        // (oldPodsRunning); until then only the status is synced.
+        None if is_recreate(&d) && old_pods_running(c, &old_replicasets(c, &d, None)) => {
+            for rs in old_replicasets(c, &d, None) {
+                if du::spec_replicas(&rs) != 0 {
+                    du::scale_replicaset(c, &d, &rs, 0);
+                }
+            }
+            write_deployment_status(c, key, d, conds, None, true);
+            return;
+        }
         None => match create_new_replicaset(c, &d, &mut conds, hash, max_rev) {
             Some(rs) => rs,
             None => return,
@@ -733,6 +745,30 @@ fn rollout(
     write_deployment_status(c, key, d, conds, new_uid, true);
 }
 
+fn is_recreate(d: &Deployment) -> bool {
+    d.spec
+        .as_ref()
+        .and_then(|s| s.strategy.as_ref())
+        .and_then(|s| s.type_.as_deref())
+        == Some("Recreate")
+}
+
+/// recreate.go oldPodsRunning: an old ReplicaSet still wants or reports pods, or one of
+/// its pods is not Succeeded or Failed (a pod being deleted reports its terminal phase
+/// before it goes).
+fn old_pods_running(c: &Cluster, olds: &[Arc<ReplicaSet>]) -> bool {
+    olds.iter().any(|rs| {
+        let reported = rs.status.as_ref().map_or(0, |s| s.replicas);
+        let uid = rs.metadata.uid.as_deref().unwrap_or_default();
+        du::spec_replicas(rs) > 0
+            || reported > 0
+            || controlled_pods(c, uid).any(|p| {
+                let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());
+                !matches!(phase, Some("Succeeded" | "Failed"))
+            })
+    })
+}
+
 /// The sizes of the new and the old ReplicaSets the strategy allows now.
 fn rollout_targets(
     c: &Cluster,
@@ -742,20 +778,15 @@ fn rollout_targets(
 ) -> (i32, Vec<i32>) {
     let replicas = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
     let rs_replicas = du::spec_replicas;
-    let recreate = d
-        .spec
-        .as_ref()
-        .and_then(|s| s.strategy.as_ref())
-        .and_then(|s| s.type_.as_deref())
-        == Some("Recreate");
+    let recreate = is_recreate(d);
     let mut old_targets: Vec<i32> = olds.iter().map(|rs| rs_replicas(rs)).collect();
     if recreate {
         old_targets.iter_mut().for_each(|t| *t = 0);
-        let old_pods_left = olds.iter().any(|rs| {
-            let u = rs.metadata.uid.as_deref().unwrap_or_default();
-            controlled_pods(c, u).next().is_some()
-        });
-        let desired_new = if old_pods_left { 0 } else { replicas };
+        let desired_new = if old_pods_running(c, olds) {
+            du::spec_replicas(new_rs)
+        } else {
+            replicas
+        };
         return (desired_new, old_targets);
     }
     if olds.iter().all(|rs| rs_replicas(rs) == 0) {
@@ -1452,10 +1483,24 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
         None,
     );
     drop(obj);
-    c.store.update_pod(key, |spec, _| {
+    // The binding subresource sets the node and the PodScheduled condition in one
+    // write (pod storage setPodHostAndAnnotations): a watch prints the pod Pending again.
+    let now = c.now_time();
+    c.store.update_pod(key, |spec, status| {
         if let Some(s) = spec.as_mut() {
             s.node_name = Some(pick);
         }
+        let conds = status
+            .get_or_insert_with(Default::default)
+            .conditions
+            .get_or_insert_with(Vec::new);
+        conds.retain(|c| c.type_ != "PodScheduled");
+        conds.push(k8s_openapi::api::core::v1::PodCondition {
+            type_: "PodScheduled".into(),
+            status: "True".into(),
+            last_transition_time: Some(now),
+            ..Default::default()
+        });
     });
     kubelet::pod_bound(c, key);
 }

@@ -14,10 +14,17 @@ use super::images;
 use super::{Cluster, Key, Millis, Timer};
 use crate::api::Object;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Stage {
-    /// Sandbox and containers being created.
+    /// Sandbox and containers being created (the next init container, while
+    /// `PodRuntime::inits_done` has not reached their count).
+    #[default]
     Creating,
+    /// An init container runs (the one `PodRuntime::inits_done` counts up to); `timed`:
+    /// its exit is a `Timer::Pod` (else its script ends it, or nothing does).
+    Initializing {
+        timed: bool,
+    },
     /// The image cannot be pulled; `attempt` counts pulls.
     PullFailing {
         attempt: u32,
@@ -39,7 +46,7 @@ pub enum Stage {
 }
 
 /// What the kubelet keeps in memory about one pod.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PodRuntime {
     pub stage: Stage,
     pub restarts: i32,
@@ -58,6 +65,8 @@ pub struct PodRuntime {
     /// Liveness probe failures in a row, and when the next probe is due.
     pub liveness_failures: i32,
     pub next_liveness: Option<Millis>,
+    /// How many init containers have completed (they run one at a time, in order).
+    pub inits_done: usize,
 }
 
 /// A container's timed command in progress (see [`super::script`]).
@@ -156,32 +165,34 @@ pub fn pod_bound(c: &mut Cluster, key: &Key) {
             &mut conds,
             condition("PodReadyToStartContainers", false, &now),
         );
-        set_condition(&mut conds, condition("Initialized", true, &now));
+        let inits = spec.as_ref().and_then(|s| s.init_containers.as_deref());
+        let inits = inits.unwrap_or_default();
+        set_condition(&mut conds, initialized(inits, &now));
         set_ready(&mut conds, false, &now, cts);
         set_condition(&mut conds, condition("PodScheduled", true, &now));
         status.conditions = Some(order_conditions(conds));
+        // kubelet convertToAPIContainerStatuses: a pod with init containers shows every
+        // container waiting in PodInitializing (printPod: `Init:0/N`).
+        let waiting = if inits.is_empty() {
+            "ContainerCreating"
+        } else {
+            "PodInitializing"
+        };
+        if !inits.is_empty() {
+            status.init_container_statuses = Some(
+                inits
+                    .iter()
+                    .map(|ct| waiting_status(ct, waiting, None, 0))
+                    .collect(),
+            );
+        }
         status.container_statuses = Some(
             cts.iter()
-                .map(|ct| waiting_status(ct, "ContainerCreating", None, 0))
+                .map(|ct| waiting_status(ct, waiting, None, 0))
                 .collect(),
         );
     });
-    c.pods.insert(
-        key.clone(),
-        PodRuntime {
-            stage: Stage::Creating,
-            restarts: 0,
-            ready: false,
-            probe_successes: 0,
-            probe_failures: 0,
-            started_at: None,
-            exit_code: 0,
-            env: Default::default(),
-            scripts: Vec::new(),
-            liveness_failures: 0,
-            next_liveness: None,
-        },
-    );
+    c.pods.insert(key.clone(), PodRuntime::default());
     let delay = 1000 + c.rand_below(1000) as Millis;
     c.schedule(c.now + delay, Timer::Pod(key.clone()));
 }
@@ -197,6 +208,25 @@ fn order_conditions(mut conds: Vec<PodCondition>) -> Vec<PodCondition> {
     };
     conds.sort_by_key(|c| rank(&c.type_));
     conds
+}
+
+/// The Initialized condition while the init containers (all, from a fresh start) have
+/// to run: False with the names of those not yet completed (status.go
+/// GeneratePodInitializedCondition); True when there are none.
+fn initialized(
+    pending: &[k8s_openapi::api::core::v1::Container],
+    now: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
+) -> PodCondition {
+    let mut cond = condition("Initialized", pending.is_empty(), now);
+    if !pending.is_empty() {
+        let names: Vec<&str> = pending.iter().map(|c| c.name.as_str()).collect();
+        cond.reason = Some("ContainersNotInitialized".into());
+        cond.message = Some(format!(
+            "containers with incomplete status: [{}]",
+            names.join(" ")
+        ));
+    }
+    cond
 }
 
 fn waiting_status(
@@ -300,7 +330,8 @@ fn start_scripts(c: &mut Cluster, key: &Key) {
 pub fn script_tick(c: &mut Cluster, key: &Key) {
     use super::script::End;
     let Some(rt) = c.pods.get(key) else { return };
-    if rt.stage != Stage::Running || rt.scripts.is_empty() {
+    let initializing = matches!(rt.stage, Stage::Initializing { .. });
+    if !(rt.stage == Stage::Running || initializing) || rt.scripts.is_empty() {
         return;
     }
     let mut runs = rt.scripts.clone();
@@ -324,7 +355,8 @@ pub fn script_tick(c: &mut Cluster, key: &Key) {
             run.done += 1;
         }
         let parts_left = run.done < run.plan.parts.len();
-        match &run.plan.end {
+        let end = run.plan.end.clone();
+        match &end {
             End::ExitAt(at) => {
                 let due = run.start.saturating_add(*at);
                 if parts_left || due > c.now {
@@ -334,16 +366,39 @@ pub fn script_tick(c: &mut Cluster, key: &Key) {
                     }
                 }
             }
-            End::Repeat { period, body, .. } => {
-                all_ended = false;
-                if !parts_left {
-                    // The timer fires at each run, so this catches up at most a few.
-                    let mut rounds = 0;
-                    while run.next_loop <= c.now && rounds < 100 {
-                        run_part(c, &run.container, body);
-                        run.next_loop = run.next_loop.saturating_add(*period);
-                        rounds += 1;
+            End::Repeat {
+                period,
+                body,
+                until,
+                ..
+            } => {
+                if parts_left {
+                    all_ended = false;
+                    continue;
+                }
+                // The timer fires at each run, so this catches up at most a few.
+                let mut rounds = 0;
+                let mut looping = true;
+                while looping && run.next_loop <= c.now && rounds < 100 {
+                    if let Some(u) = until {
+                        if run_part(c, &run.container, &u.cond) == 0 {
+                            // The loop is over: what follows it runs and the process exits.
+                            status = if u.after.is_empty() {
+                                0
+                            } else {
+                                run_part(c, &run.container, &u.after)
+                            };
+                            run.plan.end = End::ExitAt(c.now.saturating_sub(run.start));
+                            looping = false;
+                            break;
+                        }
                     }
+                    run_part(c, &run.container, body);
+                    run.next_loop = run.next_loop.saturating_add(*period);
+                    rounds += 1;
+                }
+                if looping {
+                    all_ended = false;
                     next = Some(next.map_or(run.next_loop, |n| n.min(run.next_loop)));
                 }
             }
@@ -355,6 +410,9 @@ pub fn script_tick(c: &mut Cluster, key: &Key) {
         r.scripts = runs;
         r.exit_code = status;
     });
+    if initializing && all_ended {
+        return init_exited(c, key);
+    }
     let Some(pod) = pod_of(c, key) else { return };
     // A container running something else (a server) keeps the pod running.
     let containers = pod.spec.as_ref().map_or(0, |s| {
@@ -519,6 +577,10 @@ pub fn wake(c: &mut Cluster, key: &Key) {
                 c.remove_object(key);
             }
         }
+        Stage::Creating if rt.inits_done < init_count(&pod) => start_init(c, key, pod, rt),
+        Stage::Initializing { timed: true } => init_exited(c, key),
+        Stage::Initializing { .. } => {}
+        Stage::CrashBackOff if rt.inits_done < init_count(&pod) => start_init(c, key, pod, rt),
         Stage::Creating => match pod_image_pull_fails(&pod) {
             Some(image) => pull_failed(c, key, Arc::unwrap_or_clone(pod), rt, image, 1),
             None => match container_config_error(c, &pod) {
@@ -564,6 +626,216 @@ pub fn wake(c: &mut Cluster, key: &Key) {
         Stage::Running => running_tick(c, key, Arc::unwrap_or_clone(pod), rt),
         Stage::CrashBackOff => start_containers(c, key, pod, rt),
         Stage::Finished => {}
+    }
+}
+
+fn init_count(pod: &Pod) -> usize {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.init_containers.as_ref())
+        .map_or(0, Vec::len)
+}
+
+/// Starts the next init container (kuberuntime computePodActions: one at a time, in
+/// order, each only after the one before exited 0). It runs like a main container's
+/// command: a client to completion, a timed script (an `until` loop waits for its
+/// condition), an image that exits at once, or something that never ends.
+fn start_init(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
+    let index = rt.inits_done;
+    let Some(ct) = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.init_containers.as_ref())
+        .and_then(|v| v.get(index))
+        .cloned()
+    else {
+        return;
+    };
+    let restarts = rt.restarts + i32::from(rt.stage == Stage::CrashBackOff);
+    let mut pod = Arc::unwrap_or_clone(pod);
+    sandbox_up(c, &mut pod);
+    let now = c.now_time();
+    let seed = c.now ^ super::store::KeyLike::parts_hash(key) as Millis;
+    let status = pod.status.get_or_insert_with(Default::default);
+    if let Some(cs) = status
+        .init_container_statuses
+        .as_mut()
+        .and_then(|v| v.get_mut(index))
+    {
+        let last_state = match &cs.state {
+            Some(st) if st.terminated.is_some() => Some(st.clone()),
+            _ => cs.last_state.clone(),
+        };
+        *cs = ContainerStatus {
+            restart_count: restarts,
+            last_state,
+            ..running_status(&ct, 1000 + index as u64, &now, seed)
+        };
+    }
+    let obj = Object::from(pod);
+    let node = node_of(&obj);
+    // Like the app containers: every start goes through EnsureImageExists.
+    let images = images_to_ensure(std::slice::from_ref(&ct));
+    ensure_images(c, &obj, &images, node.as_deref(), seed as u64);
+    let name = &ct.name;
+    let created = format!("Created container: {name}");
+    c.record_event(
+        &obj,
+        "Normal",
+        "Created",
+        &created,
+        "kubelet",
+        node.as_deref(),
+    );
+    let started = format!("Started container {name}");
+    c.record_event(
+        &obj,
+        "Normal",
+        "Started",
+        &started,
+        "kubelet",
+        node.as_deref(),
+    );
+    c.store.put(obj);
+    let plan = super::script::plan(&argv_of(&ct), finite_script);
+    let timed = one_shot(&ct).is_some() || (plan.is_none() && exits_at_once(&ct));
+    let now_ms = c.now;
+    update_rt(c, key, |r| {
+        r.stage = Stage::Initializing { timed };
+        r.restarts = restarts;
+        r.started_at = Some(now_ms);
+        r.exit_code = 0;
+        r.scripts = Vec::new();
+    });
+    if let Some(argv) = one_shot(&ct) {
+        let (out, code) = crate::term::pod::exec_in_pod(c, key, name, &argv, "", false);
+        append_log(c, key, &out.combined());
+        update_rt(c, key, |r| r.exit_code = code);
+    }
+    if timed {
+        c.schedule(c.now + 1000, Timer::Pod(key.clone()));
+    } else if let Some(plan) = plan {
+        let next_loop = match &plan.end {
+            super::script::End::Repeat { start, .. } => c.now.saturating_add(*start),
+            _ => c.now,
+        };
+        let run = ScriptRun {
+            container: ct.name.clone(),
+            start: c.now,
+            plan,
+            done: 0,
+            next_loop,
+        };
+        update_rt(c, key, |r| r.scripts = vec![run]);
+        script_tick(c, key);
+    }
+}
+
+/// The running init container exited with the runtime's `exit_code`: the next one
+/// starts (or the app containers, once all completed, the pod showing PodInitializing
+/// meanwhile); a failure restarts it with the back-off of any container
+/// (`Init:Error`, then `Init:CrashLoopBackOff`), or fails the pod under restartPolicy
+/// Never.
+fn init_exited(c: &mut Cluster, key: &Key) {
+    let (Some(rt), Some(pod)) = (c.pods.get(key).cloned(), pod_of(c, key)) else {
+        return;
+    };
+    let index = rt.inits_done;
+    let inits = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.init_containers.clone())
+        .unwrap_or_default();
+    let Some(ct) = inits.get(index) else { return };
+    let never = pod.spec.as_ref().and_then(|s| s.restart_policy.as_deref()) == Some("Never");
+    let now = c.now_time();
+    let code = rt.exit_code;
+    let mut pod = Arc::unwrap_or_clone(pod);
+    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    let status = pod.status.get_or_insert_with(Default::default);
+    let Some(cs) = status
+        .init_container_statuses
+        .as_mut()
+        .and_then(|v| v.get_mut(index))
+    else {
+        return;
+    };
+    let terminated = ContainerState {
+        terminated: Some(ContainerStateTerminated {
+            exit_code: code,
+            reason: Some(if code == 0 { "Completed" } else { "Error" }.into()),
+            started_at: rt.started_at.map(|t| c.time(t)),
+            finished_at: Some(now.clone()),
+            container_id: cs.container_id.clone(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    cs.started = Some(false);
+    // A restart after the first exit waits out the back-off (as `container_exited`).
+    let backoff = (rt.restarts > 0 && code != 0 && !never)
+        .then(|| (10_000i64 << (rt.restarts - 1).clamp(0, 5)).min(300_000));
+    match backoff {
+        Some(ms) => {
+            cs.last_state = Some(terminated);
+            cs.state = Some(ContainerState {
+                waiting: Some(ContainerStateWaiting {
+                    reason: Some("CrashLoopBackOff".into()),
+                    message: Some(format!(
+                        "back-off {} restarting failed container={} pod={}_{}({uid})",
+                        go_duration(ms),
+                        ct.name,
+                        key.name,
+                        key.namespace
+                    )),
+                }),
+                ..Default::default()
+            });
+        }
+        None => {
+            cs.ready = code == 0;
+            cs.state = Some(terminated);
+        }
+    }
+    let mut conds = status.conditions.take().unwrap_or_default();
+    let done = index + usize::from(code == 0);
+    set_condition(&mut conds, initialized(&inits[done..], &now));
+    if code != 0 && never {
+        status.phase = Some("Failed".into());
+    }
+    status.conditions = Some(order_conditions(conds));
+    let obj = Object::from(pod);
+    if backoff.is_some() {
+        let node = node_of(&obj);
+        let msg = format!(
+            "Back-off restarting failed container {} in pod {}_{}({uid})",
+            ct.name, key.name, key.namespace
+        );
+        c.record_event(&obj, "Warning", "BackOff", &msg, "kubelet", node.as_deref());
+    }
+    c.store.put(obj);
+    let stage = match (code, never) {
+        (0, _) => Stage::Creating,
+        (_, true) => Stage::Finished,
+        _ => Stage::CrashBackOff,
+    };
+    let next = match (&stage, backoff) {
+        (Stage::Finished, _) => None,
+        (_, Some(ms)) => Some(ms),
+        _ => Some(1000),
+    };
+    update_rt(c, key, |r| {
+        r.stage = stage;
+        r.inits_done = done;
+        r.scripts = Vec::new();
+        if code == 0 {
+            // The next container counts its own restarts and starts afresh.
+            r.restarts = 0;
+            r.started_at = None;
+        }
+    });
+    if let Some(ms) = next {
+        c.schedule(c.now + ms, Timer::Pod(key.clone()));
     }
 }
 
@@ -918,6 +1190,7 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
     }
     drop(obj);
     let all_ready = !has_readiness;
+    let pod_seed = pod_seed as Millis;
     c.store.update_pod(key, |spec, status| {
         let cts = spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
         let status = status.get_or_insert_with(Default::default);
@@ -943,41 +1216,10 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
             cts.iter()
                 .enumerate()
                 .map(|(i, ct)| ContainerStatus {
-                    name: ct.name.clone(),
-                    image: ct.image.clone().map(|i| full_image(&i)).unwrap_or_default(),
-                    image_id: {
-                        // `{repo}@sha256:{digest}`: one digest per image reference.
-                        let full = full_image(ct.image.as_deref().unwrap_or(""));
-                        let repo = full.split(':').next().unwrap_or("");
-                        let mut id = String::with_capacity(repo.len() + 72);
-                        id.push_str(repo);
-                        id.push_str("@sha256:");
-                        let mut h = super::store::FastHasher::default();
-                        std::hash::Hasher::write(&mut h, full.as_bytes());
-                        super::store::push_digest(&mut id, std::hash::Hasher::finish(&h));
-                        id
-                    },
-                    container_id: Some({
-                        // A new id for every container start (restarts included).
-                        let mut id = String::with_capacity(77);
-                        id.push_str("containerd://");
-                        let n = ((i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15u64))
-                            ^ (now_ms as u64)
-                            ^ pod_seed;
-                        super::store::push_digest(&mut id, n);
-                        id
-                    }),
                     ready: ct.readiness_probe.is_none(),
                     restart_count: restarts,
-                    started: Some(true),
                     last_state: last_states.get(i).cloned().flatten(),
-                    state: Some(ContainerState {
-                        running: Some(ContainerStateRunning {
-                            started_at: Some(now.clone()),
-                        }),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
+                    ..running_status(ct, i as u64 + 1, &now, now_ms ^ pod_seed)
                 })
                 .collect(),
         );
@@ -1011,6 +1253,49 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
         c.schedule(c.now + 1000, Timer::Pod(key.clone()));
     } else if has_readiness {
         c.schedule(c.now + readiness_delay.max(500), Timer::Pod(key.clone()));
+    }
+}
+
+/// A container that has just started: its image as containerd reports it, and ids
+/// (`seed` and `n`, the container's place, make a new container id for every start).
+fn running_status(
+    ct: &k8s_openapi::api::core::v1::Container,
+    n: u64,
+    now: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
+    seed: Millis,
+) -> ContainerStatus {
+    let full = full_image(ct.image.as_deref().unwrap_or(""));
+    // `{repo}@sha256:{digest}`: one digest per image reference.
+    let repo = full.split(':').next().unwrap_or("");
+    let mut image_id = String::with_capacity(repo.len() + 72);
+    image_id.push_str(repo);
+    image_id.push_str("@sha256:");
+    let mut h = super::store::FastHasher::default();
+    std::hash::Hasher::write(&mut h, full.as_bytes());
+    super::store::push_digest(&mut image_id, std::hash::Hasher::finish(&h));
+    let mut container_id = String::with_capacity(77);
+    container_id.push_str("containerd://");
+    super::store::push_digest(
+        &mut container_id,
+        n.wrapping_mul(0x9e37_79b9_7f4a_7c15u64) ^ seed as u64,
+    );
+    ContainerStatus {
+        name: ct.name.clone(),
+        image: if ct.image.is_some() {
+            full
+        } else {
+            String::new()
+        },
+        image_id,
+        container_id: Some(container_id),
+        started: Some(true),
+        state: Some(ContainerState {
+            running: Some(ContainerStateRunning {
+                started_at: Some(now.clone()),
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
     }
 }
 
@@ -1432,19 +1717,7 @@ pub fn begin_termination(c: &mut Cluster, key: &Key, grace: i64) {
         }
     }
     c.unschedule_pod(key);
-    let rt = c.pods.entry(key.clone()).or_insert(PodRuntime {
-        stage: Stage::Creating,
-        restarts: 0,
-        ready: false,
-        probe_successes: 0,
-        probe_failures: 0,
-        started_at: None,
-        exit_code: 0,
-        env: Default::default(),
-        scripts: Vec::new(),
-        liveness_failures: 0,
-        next_liveness: None,
-    });
+    let rt = c.pods.entry(key.clone()).or_default();
     rt.stage = Stage::Terminating { kill_at };
     c.schedule(kill_at, Timer::Pod(key.clone()));
 }

@@ -6,6 +6,13 @@
 
 use super::Millis;
 
+/// The condition of an `until` loop and what runs after the loop.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Until {
+    pub cond: String,
+    pub after: String,
+}
+
 /// A command laid out on the clock, offsets from the container's start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
@@ -19,10 +26,14 @@ pub enum End {
     /// The main process exits after its last part.
     ExitAt(Millis),
     /// `while true; do BODY; sleep N; done`: BODY first at `start`, then every `period`.
+    /// With `until`, `until COND; do BODY; sleep N; done; AFTER`: each round runs COND
+    /// first, and once it succeeds AFTER runs and the process exits (the init-container
+    /// pattern `until nslookup myservice; do echo waiting; sleep 2; done`).
     Repeat {
         start: Millis,
         period: Millis,
         body: String,
+        until: Option<Until>,
     },
     /// `sleep infinity`: it never ends.
     Never,
@@ -156,11 +167,23 @@ fn script_plan(script: &str, finite: &dyn Fn(&str) -> bool) -> Option<Plan> {
                     })
                 }
             }
-        } else if let Some(cond) = stmt.strip_prefix("while ") {
-            // Only endless loops: `while true`, `while :`, `while [ 1 ]`.
-            if !matches!(cond.trim(), "true" | ":" | "[ 1 ]" | "[ true ]") {
+        } else if let Some((word, cond)) = stmt
+            .split_once(' ')
+            .filter(|(w, _)| *w == "while" || *w == "until")
+        {
+            let cond = cond.trim();
+            // `while` only when endless (`while true`, `while :`, `while [ 1 ]`); `until`
+            // with a condition the tools can run.
+            let until = if word == "until" {
+                if !finite(cond) {
+                    return None;
+                }
+                Some(cond.to_string())
+            } else if matches!(cond, "true" | ":" | "[ 1 ]" | "[ true ]") {
+                None
+            } else {
                 return None;
-            }
+            };
             let body_first = stmts.get(i + 1)?.strip_prefix("do ")?;
             let close = stmts[i + 1..].iter().position(|s| s == "done")? + i + 1;
             let mut body = Vec::new();
@@ -179,12 +202,26 @@ fn script_plan(script: &str, finite: &dyn Fn(&str) -> bool) -> Option<Plan> {
             if period == 0 {
                 return None;
             }
+            let until = match until {
+                Some(cond) => {
+                    let after = &stmts[close + 1..];
+                    if after.iter().any(|s| as_sleep(s).is_some() || !finite(s)) {
+                        return None;
+                    }
+                    Some(Until {
+                        cond,
+                        after: after.join("; "),
+                    })
+                }
+                None => None,
+            };
             return Some(Plan {
                 parts,
                 end: End::Repeat {
                     start: at,
                     period,
                     body: body.join("; "),
+                    until,
                 },
             });
         } else if finite(stmt) {
@@ -264,7 +301,29 @@ mod tests {
             End::Repeat {
                 start: 0,
                 period: 5000,
-                body: "echo tick".into()
+                body: "echo tick".into(),
+                until: None,
+            }
+        );
+        let p = plan(
+            &argv(&[
+                "sh",
+                "-c",
+                "until nslookup db; do echo waiting for db; sleep 2; done; echo up",
+            ]),
+            any,
+        )
+        .unwrap();
+        assert_eq!(
+            p.end,
+            End::Repeat {
+                start: 0,
+                period: 2000,
+                body: "echo waiting for db".into(),
+                until: Some(Until {
+                    cond: "nslookup db".into(),
+                    after: "echo up".into()
+                }),
             }
         );
         // No sleep in the loop, or a condition that may end: not modelled.

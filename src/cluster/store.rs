@@ -287,6 +287,10 @@ pub struct Store {
     journal: FastMap<Key, Earlier>,
     /// Counts writes to Services (what pods' service-link variables depend on).
     service_writes: u64,
+    /// While a `kubectl get -w` runs: every version written since it last looked. A
+    /// watch gets one event per write, and here the controllers, the scheduler and the
+    /// kubelet can write an object several times in one instant (see [`Store::watch_versions`]).
+    versions: Option<Vec<Object>>,
 }
 
 /// A new status for [`Store::set_status`].
@@ -630,6 +634,23 @@ impl Store {
         uid
     }
 
+    /// Starts (or stops) keeping every version written, for a running watch, and forgets
+    /// the versions kept so far: the watch has printed them.
+    pub fn watch_versions(&mut self, on: bool) {
+        self.versions = on.then(Vec::new);
+    }
+
+    /// The versions written since [`Store::watch_versions`] last cleared them, oldest first.
+    pub fn versions(&self) -> &[Object] {
+        self.versions.as_deref().unwrap_or_default()
+    }
+
+    fn keep_version(&mut self, key: &Key) {
+        if let (Some(v), Some(obj)) = (self.versions.as_mut(), self.objects.get(key)) {
+            v.push(obj.clone());
+        }
+    }
+
     /// Writes an object. A write that changes nothing keeps the old resourceVersion,
     /// as the API server does for a no-op update. Returns whether anything changed.
     pub fn put(&mut self, mut obj: Object) -> bool {
@@ -653,6 +674,7 @@ impl Store {
         if old.is_none() {
             self.order.insert(key.clone());
         }
+        self.keep_version(&key);
         let new = self.objects.get(&key);
         match (&old, new) {
             // Most writes are status updates that move no index entry.
@@ -709,6 +731,7 @@ impl Store {
         self.journal
             .entry(key.clone())
             .or_insert(Earlier::LikeCurrent);
+        self.keep_version(key);
         true
     }
 
@@ -731,6 +754,7 @@ impl Store {
         self.journal
             .entry(key.clone())
             .or_insert(Earlier::LikeCurrent);
+        self.keep_version(key);
         true
     }
 

@@ -32,6 +32,45 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// Go's `%#v` of a value decoded into `interface{}`: `map[string]interface {}{"k":v}`
+/// (keys sorted), `[]interface {}{...}`, `interface {}(nil)`, floats as `%g`.
+pub fn unstructured(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "interface {}(nil)".into(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        serde_json::Value::String(s) => quote(s),
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() => go_float(f),
+            _ => n.to_string(),
+        },
+        serde_json::Value::Array(items) => {
+            let parts: Vec<String> = items.iter().map(unstructured).collect();
+            format!("[]interface {{}}{{{}}}", parts.join(", "))
+        }
+        // serde_json's map (no preserve_order) iterates keys sorted, as Go prints them.
+        serde_json::Value::Object(m) => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{}:{}", quote(k), unstructured(v)))
+                .collect();
+            format!("map[string]interface {{}}{{{}}}", parts.join(", "))
+        }
+    }
+}
+
+/// Go's shortest `%g` of a float64: an exponent below -4 or from 6 up is written
+/// `1.5e+07`.
+fn go_float(f: f64) -> String {
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if (-4..6).contains(&exp) {
+        return f.to_string();
+    }
+    let sign = if exp < 0 { '-' } else { '+' };
+    format!("{mantissa}e{sign}{:02}", exp.abs())
+}
+
 /// `map[string]string{"app":"web", "tier":"db"}` (keys sorted, as Go's fmt prints maps);
 /// `map[string]string(nil)` for a nil map, `map[string]string{}` for an empty one.
 pub fn string_map(m: Option<&BTreeMap<String, String>>) -> String {

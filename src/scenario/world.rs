@@ -239,6 +239,12 @@ impl World {
     /// Runs one step; afterwards `flows` holds the connections it made.
     pub fn run(&mut self, step: &Step) -> StepResult {
         self.cluster.net.flows = Some(Vec::new());
+        // A running watch printed the versions the last step wrote; it needs this step's.
+        let watching = matches!(
+            self.terminal.stream,
+            Some(crate::term::kubectl::stream::Stream::Watch(_))
+        );
+        self.cluster.store.watch_versions(watching);
         let result = self.run_step(step);
         self.flows = self.cluster.net.flows.take().unwrap_or_default();
         result
@@ -523,5 +529,43 @@ mod quoting_tests {
             "{}",
             r.output.combined()
         );
+    }
+}
+
+#[cfg(test)]
+mod watch_tests {
+    use super::*;
+
+    fn command(w: &mut World, line: &str) {
+        w.run(&Step::Command { line: line.into() });
+    }
+
+    /// The page's live `get -w` sees every write of a step, not only the last: a pod
+    /// created while it runs prints Pending (created), Pending (bound), then
+    /// ContainerCreating (the kubelet's first status), as a real watch does.
+    #[test]
+    fn a_live_watch_prints_each_write_of_a_step() {
+        let mut w = World::new(1);
+        w.terminal.live = true;
+        command(&mut w, "kubectl get pods -w");
+        command(&mut w, "kubectl run web --image=nginx:1.27");
+        let rows = w.terminal.poll_stream(&w.cluster);
+        let statuses: Vec<&str> = rows
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().nth(2))
+            .collect();
+        assert_eq!(
+            statuses,
+            ["Pending", "Pending", "ContainerCreating"],
+            "{rows}"
+        );
+        w.run(&Step::Advance { ms: 5_000 });
+        let later = w.terminal.poll_stream(&w.cluster);
+        assert!(later.contains("Running"), "{later}");
+        // Once the watch ends the store stops keeping versions.
+        w.terminal.interrupt();
+        w.run(&Step::Advance { ms: 1_000 });
+        assert!(w.cluster.store.versions().is_empty());
     }
 }

@@ -414,11 +414,13 @@ pub fn exec_in_pod(
     let Some(pod) = get_pod(c, key) else {
         return (out, 1);
     };
-    let Some(ct) = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.containers.iter().find(|x| x.name == container).cloned())
-    else {
+    let Some(ct) = pod.spec.as_ref().and_then(|s| {
+        let mut all = s
+            .containers
+            .iter()
+            .chain(s.init_containers.iter().flatten());
+        all.find(|x| x.name == container).cloned()
+    }) else {
         return (out, 1);
     };
     let envv = container_env(c, key, &pod, &ct, tty);

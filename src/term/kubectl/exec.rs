@@ -143,8 +143,15 @@ fn pick_container(p: &Pod, a: &Args, out: &mut Output) -> Option<String> {
         }
     }
     let first = cts.first()?.name.clone();
-    if cts.len() > 1 && !a.has(&["-q", "--quiet"]) {
-        let names: Vec<String> = cts.iter().map(|c| c.name.clone()).collect();
+    // podcmd.FindOrDefaultContainerByName names init containers too (AllContainerNames).
+    let inits = p
+        .spec
+        .iter()
+        .flat_map(|s| s.init_containers.iter().flatten());
+    let inits: Vec<String> = inits.map(|c| format!("{} (init)", c.name)).collect();
+    if (cts.len() > 1 || !inits.is_empty()) && !a.has(&["-q", "--quiet"]) {
+        let mut names: Vec<String> = cts.iter().map(|c| c.name.clone()).collect();
+        names.extend(inits);
         out.err(&format!(
             "Defaulted container \"{first}\" out of: {}\n",
             names.join(", ")
@@ -390,18 +397,24 @@ fn pod_log(
         },
     };
     let pname = pod.metadata.name.clone().unwrap_or_default();
-    let cts = containers(pod);
+    let mut cts = containers(pod);
+    cts.extend(
+        pod.spec
+            .iter()
+            .flat_map(|s| s.init_containers.iter().flatten().cloned()),
+    );
     let Some(ct) = cts.iter().find(|c| c.name == cname).cloned() else {
         out.err(&format!(
             "error: container {cname} is not valid for pod {pname}\n"
         ));
         return Err(1);
     };
-    let status = pod
-        .status
-        .as_ref()
-        .and_then(|s| s.container_statuses.as_ref())
-        .and_then(|cs| cs.iter().find(|s| s.name == cname).cloned());
+    let status = pod.status.as_ref().and_then(|s| {
+        let all = s.container_statuses.iter().flatten();
+        all.chain(s.init_container_statuses.iter().flatten())
+            .find(|s| s.name == cname)
+            .cloned()
+    });
     // kubelet validateContainerLogStatus: which instance's log a request reads.
     let state = status
         .as_ref()

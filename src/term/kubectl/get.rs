@@ -627,7 +627,9 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
     }
     if let Some(t) = &sort_by {
-        sort_objects(&mut objs, t);
+        if let Err(e) = sort_objects(&mut objs, t) {
+            return fail(out, &e);
+        }
     }
     let now = ctx.cluster.now;
     let single = targets.len() == 1 && targets[0].name.is_some() && label_text.is_none();
@@ -695,8 +697,16 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 }
                 Format::Yaml => out.out(&output::to_yaml(&data)),
                 Format::Json => out.out(&output::to_json(&data)),
-                Format::JsonPath(t) => out.out(&t.execute(&data)),
-                Format::Custom(cols) => out.out(&custom_columns(cols, &data, opts.no_headers)),
+                Format::JsonPath(t) => {
+                    if !t.print(&data, out) {
+                        return 1;
+                    }
+                }
+                Format::Custom(cols) => {
+                    if !custom_columns(cols, &data, opts.no_headers, out) {
+                        return 1;
+                    }
+                }
                 Format::Table { .. } => {}
             }
             for e in &errs {
@@ -713,11 +723,14 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
 
 /// cli-runtime `CustomColumnsPrinter`: every cell tab-terminated, `<none>` for no value,
 /// each value as Go's `fmt.Sprint` prints it (`[map[ip:10.244.1.3]]` for `.status.podIPs`).
+/// A cell whose path fails (an array index out of range) ends the table there: the rows
+/// before it print, then `error: ...` (printOneObject returns the jsonpath error).
 pub fn custom_columns(
     cols: &[(String, jsonpath::Template)],
     data: &serde_json::Value,
     no_headers: bool,
-) -> String {
+    out: &mut Output,
+) -> bool {
     let items: Vec<&serde_json::Value> = match data.get("kind").and_then(|k| k.as_str()) {
         Some("List") => data
             .get("items")
@@ -734,29 +747,41 @@ pub fn custom_columns(
         }
         text.push('\n');
     }
-    for item in items {
+    let mut failed = None;
+    'rows: for item in items {
+        let mut row = String::new();
         for (_, t) in cols {
-            let vals = t.values(item);
+            let vals = match t.values(item) {
+                Ok(v) => v,
+                Err(e) => {
+                    failed = Some(e);
+                    break 'rows;
+                }
+            };
             if vals.is_empty() {
-                text.push_str("<none>");
+                row.push_str("<none>");
             } else {
-                text.push_str(
-                    &vals
-                        .iter()
-                        .map(jsonpath::sprint)
-                        .collect::<Vec<_>>()
-                        .join(","),
-                );
+                let cells: Vec<String> = vals.iter().map(jsonpath::sprint).collect();
+                row.push_str(&cells.join(","));
             }
-            text.push('\t');
+            row.push('\t');
         }
+        text.push_str(&row);
         text.push('\n');
     }
-    TabWriter::kubectl().format(&text)
+    out.out(&TabWriter::kubectl().format(&text));
+    match failed {
+        Some(e) => {
+            out.err(&format!("error: {e}\n"));
+            false
+        }
+        None => true,
+    }
 }
 
 /// kubectl `RuntimeSort`: missing values first, numbers numerically, strings in natural order.
-pub fn sort_objects(objs: &mut [Object], t: &jsonpath::Template) {
+/// An error is the jsonpath's (an array index out of range).
+pub fn sort_objects(objs: &mut [Object], t: &jsonpath::Template) -> Result<(), String> {
     let less = |a: &Option<serde_json::Value>, b: &Option<serde_json::Value>| -> bool {
         match (a, b) {
             (None, _) => true,
@@ -770,10 +795,10 @@ pub fn sort_objects(objs: &mut [Object], t: &jsonpath::Template) {
             },
         }
     };
-    let mut keyed: Vec<(Option<serde_json::Value>, Object)> = objs
-        .iter()
-        .map(|o| (t.values(&o.to_json()).into_iter().next(), o.clone()))
-        .collect();
+    let mut keyed: Vec<(Option<serde_json::Value>, Object)> = Vec::with_capacity(objs.len());
+    for o in objs.iter() {
+        keyed.push((t.values(&o.to_json())?.into_iter().next(), o.clone()));
+    }
     crate::sort::sort_by(&mut keyed, |a, b| {
         if a.0.is_none() && b.0.is_none() {
             std::cmp::Ordering::Equal
@@ -788,6 +813,7 @@ pub fn sort_objects(objs: &mut [Object], t: &jsonpath::Template) {
     for (slot, (_, o)) in objs.iter_mut().zip(keyed) {
         *slot = o;
     }
+    Ok(())
 }
 
 /// `kubectl get -w`: the current table, then a row per change. In `replay` and transcripts
@@ -846,7 +872,7 @@ fn watch(
     // --watch-only: "Watch for changes to the requested object(s), without
     // listing/getting first" (get.go watch: the first list is not printed).
     if !a.has(&["--watch-only"]) {
-        w.print(&initial, ctx.cluster.now, out);
+        w.print(&initial, true, ctx.cluster.now, out);
     }
     w.seen = initial.into_iter().map(|o| (Key::of(&o), o)).collect();
     super::stream::start(ctx, a, super::stream::Stream::Watch(Box::new(w)), out)
@@ -896,7 +922,9 @@ impl Watcher {
     /// Prints objects; the table header (and custom-columns header) goes before the first
     /// row the watch prints, so an empty list prints nothing at all (kubectl 1.33
     /// `get pods -w` with no pods, verified against the real client).
-    fn print(&mut self, objs: &[Object], now: Millis, out: &mut Output) {
+    /// `list`: the first list, flushed once; each later row is an event, flushed alone
+    /// (the header goes with the first event under --watch-only).
+    fn print(&mut self, objs: &[Object], list: bool, now: Millis, out: &mut Output) {
         if objs.is_empty() {
             return;
         }
@@ -921,16 +949,17 @@ impl Watcher {
             }
             Format::JsonPath(t) => {
                 for obj in objs {
-                    out.out(&t.execute(&obj.to_read_json()));
+                    t.print(&obj.to_read_json(), out);
                 }
             }
             Format::Custom(cols) => {
                 for (i, obj) in objs.iter().enumerate() {
-                    out.out(&custom_columns(
+                    custom_columns(
                         cols,
                         &obj.to_read_json(),
                         !header || i > 0 || o.no_headers,
-                    ));
+                        out,
+                    );
                 }
             }
             Format::Table { .. } if o.event_printer => {
@@ -954,7 +983,7 @@ impl Watcher {
                 }
                 for obj in objs {
                     text.push_str(&line(&row_cells(obj, now, o)));
-                    if !header {
+                    if !list {
                         out.out(&self.tw.format(&std::mem::take(&mut text)));
                     }
                 }
@@ -965,38 +994,51 @@ impl Watcher {
         }
     }
 
-    /// Prints a row for every object that changed (or went away) since the last call.
+    /// Prints a row for every write to an object (or its removal) since the last call.
     pub fn poll(&mut self, c: &Cluster, out: &mut Output) {
         let cur = self.current(c).unwrap_or_default();
+        let rv = |o: &Object| {
+            o.resource_version()
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        // The versions written in between, each an event of its own (the scheduler's
+        // binding and the kubelet's first status each print a row: Pending, Pending,
+        // ContainerCreating); the store keeps them while the watch runs.
+        let mut between: BTreeMap<Key, Vec<&Object>> = BTreeMap::new();
+        for v in c.store.versions() {
+            if v.kind() == self.rt.kind {
+                between.entry(Key::of(v)).or_default().push(v);
+            }
+        }
         let mut changed: Vec<Object> = Vec::new();
         let mut live: BTreeMap<Key, Object> = BTreeMap::new();
         for obj in cur {
             let k = Key::of(&obj);
-            let differs = self
-                .seen
-                .get(&k)
-                .is_none_or(|old| old.meta().resource_version != obj.meta().resource_version);
-            if differs {
+            let printed = self.seen.get(&k).map(rv);
+            let now_rv = rv(&obj);
+            if printed != Some(now_rv) {
+                let after = printed.unwrap_or(0);
+                let earlier = between.get(&k).into_iter().flatten();
+                changed.extend(
+                    earlier
+                        .filter(|v| rv(v) > after && rv(v) < now_rv)
+                        .map(|v| (*v).clone()),
+                );
                 changed.push(obj.clone());
             }
             live.insert(k, obj);
         }
         // Events arrive in resourceVersion order; deletions (whose version we do not keep)
         // after the changes of this poll.
-        crate::sort::sort_by_key(&mut changed, |o| {
-            o.meta()
-                .resource_version
-                .as_deref()
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap_or(0)
-        });
+        crate::sort::sort_by_key(&mut changed, rv);
         for (k, old) in &self.seen {
             if !live.contains_key(k) {
                 changed.push(old.clone());
             }
         }
         if !changed.is_empty() {
-            self.print(&changed, c.now, out);
+            self.print(&changed, false, c.now, out);
         }
         self.seen = live;
     }

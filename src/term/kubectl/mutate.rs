@@ -344,7 +344,9 @@ fn print_object(printer: &ObjPrinter, refn: &str, json: Value, out: &mut Output)
         ObjPrinter::Message | ObjPrinter::Name => out.out(&format!("{refn}\n")),
         ObjPrinter::Yaml => out.out(&manifest::output::to_yaml(&json)),
         ObjPrinter::Json => out.out(&manifest::output::to_json_typed(&json)),
-        ObjPrinter::JsonPath(t) => out.out(&t.execute(&json)),
+        ObjPrinter::JsonPath(t) => {
+            t.print(&json, out);
+        }
     }
 }
 
@@ -534,7 +536,9 @@ pub(super) fn create_wrapping(
         ObjPrinter::Name => out.out(&format!("{refn}\n")),
         ObjPrinter::Yaml => out.out(&manifest::output::to_yaml(&json)),
         ObjPrinter::Json => out.out(&manifest::output::to_json_typed(&json)),
-        ObjPrinter::JsonPath(t) => out.out(&t.execute(&json)),
+        ObjPrinter::JsonPath(t) => {
+            t.print(&json, out);
+        }
     };
     if dry == Some(" (dry run)") {
         print(client_json(&obj), " (dry run)", out);

@@ -1190,6 +1190,7 @@ pub fn natural_less(a: &str, b: &str) -> bool {
 /// kubectl's JSONPath (client-go `util/jsonpath`): `{.a.b}`, `{.a[0]}`, `{.a[*].b}`,
 /// `{..name}`, `{.a[?(@.k=="v")].b}`, `{range .items[*]}...{end}`, `{"\n"}` and literal text.
 pub mod jsonpath {
+    use crate::manifest::gofmt;
     use serde_json::Value;
 
     #[derive(Debug, Clone, PartialEq)]
@@ -1213,6 +1214,8 @@ pub mod jsonpath {
     #[derive(Debug, Clone)]
     pub struct Template {
         nodes: Vec<Node>,
+        /// The template as given, for error messages.
+        raw: String,
         /// Print values as Go's text/template does (`-o go-template`): a missing value is
         /// `<no value>`, a map `map[k:v]`, a list `[a b]`.
         go: bool,
@@ -1300,15 +1303,41 @@ pub mod jsonpath {
             }
             Ok(Template {
                 nodes: cur,
+                raw: text.to_string(),
                 go: false,
             })
         }
 
         /// Runs the template (missing keys give nothing, as `--allow-missing-template-keys`).
-        pub fn execute(&self, data: &Value) -> String {
+        /// An error (an array index out of range) is the message kubectl prints after
+        /// `error: ` (cli-runtime `JSONPathPrinter.PrintObj`): the template and a Go `%#v`
+        /// dump of the object. client-go `JSONPath.Execute` finds every result before it
+        /// prints any, so an error prints nothing else.
+        pub fn execute(&self, data: &Value) -> Result<String, String> {
             let mut out = String::new();
-            exec(&self.nodes, data, data, self.go, &mut out);
-            out
+            exec(&self.nodes, data, data, self.go, &mut out).map_err(|e| {
+                let raw = &self.raw;
+                format!(
+                    "error executing jsonpath {}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{raw}\n\tobject given to jsonpath engine was:\n\t\t{}\n\n\n",
+                    gofmt::quote(raw),
+                    gofmt::unstructured(data)
+                )
+            })?;
+            Ok(out)
+        }
+
+        /// [`Template::execute`] into a command's output: false after an error.
+        pub fn print(&self, data: &Value, out: &mut crate::term::shell::Output) -> bool {
+            match self.execute(data) {
+                Ok(text) => {
+                    out.out(&text);
+                    true
+                }
+                Err(e) => {
+                    out.err(&format!("error: {e}"));
+                    false
+                }
+            }
         }
 
         /// The same template printing values the way `-o go-template` does.
@@ -1318,16 +1347,17 @@ pub mod jsonpath {
         }
 
         /// The values each `{}` of a one-expression template selects (custom-columns, sort-by).
-        pub fn values(&self, data: &Value) -> Vec<Value> {
+        /// An error is client-go's bare message (`array index out of bounds: ...`).
+        pub fn values(&self, data: &Value) -> Result<Vec<Value>, String> {
             let mut v = Vec::new();
             for n in &self.nodes {
                 if let Node::Path(paths) = n {
                     for p in paths {
-                        v.extend(eval(p, data, data).into_iter().cloned());
+                        v.extend(eval(p, data, data)?.into_iter().cloned());
                     }
                 }
             }
-            v
+            Ok(v)
         }
     }
 
@@ -1543,7 +1573,7 @@ pub mod jsonpath {
         }
     }
 
-    fn eval<'a>(path: &[Seg], root: &'a Value, cur: &'a Value) -> Vec<&'a Value> {
+    fn eval<'a>(path: &[Seg], root: &'a Value, cur: &'a Value) -> Result<Vec<&'a Value>, String> {
         let _ = root;
         let mut vals: Vec<&Value> = vec![cur];
         for seg in path {
@@ -1561,27 +1591,11 @@ pub mod jsonpath {
                         Value::Object(m) => next.extend(m.values()),
                         _ => {}
                     },
+                    // `[i]` is `[i:i+1]` (the parser's derived end).
                     Seg::Index(i) => {
-                        if let Value::Array(a) = v {
-                            let idx = if *i < 0 { a.len() as i64 + i } else { *i };
-                            if idx >= 0 {
-                                if let Some(x) = a.get(idx as usize) {
-                                    next.push(x);
-                                }
-                            }
-                        }
+                        next.extend(slice(v, Some(*i), Some(i.saturating_add(1)), true)?)
                     }
-                    Seg::Slice(s, e) => {
-                        if let Value::Array(a) = v {
-                            let len = a.len() as i64;
-                            let norm = |x: i64| if x < 0 { (len + x).max(0) } else { x.min(len) };
-                            let s = norm(s.unwrap_or(0));
-                            let e = norm(e.unwrap_or(len));
-                            if s < e {
-                                next.extend(a[s as usize..e as usize].iter());
-                            }
-                        }
-                    }
+                    Seg::Slice(s, e) => next.extend(slice(v, *s, *e, false)?),
                     Seg::Filter(key, op, rhs) => {
                         if let Value::Array(a) = v {
                             for item in a {
@@ -1590,7 +1604,7 @@ pub mod jsonpath {
                                     .filter(|s| !s.is_empty())
                                     .map(|s| Seg::Field(s.to_string()))
                                     .collect();
-                                let found = eval(&kpath, item, item);
+                                let found = eval(&kpath, item, item).unwrap_or_default();
                                 let ok = match rhs {
                                     None => !found.is_empty(),
                                     Some(r) => found.iter().any(|f| cmp(f, op, r)),
@@ -1605,7 +1619,65 @@ pub mod jsonpath {
             }
             vals = next;
         }
-        vals
+        Ok(vals)
+    }
+
+    /// client-go jsonpath `evalArray`: negative bounds count from the end, a derived end
+    /// of 0 (`[-1]`) is the length; a range that selects something must lie inside the
+    /// array; null is skipped and anything else that is not an array is an error.
+    fn slice(
+        v: &Value,
+        start: Option<i64>,
+        end: Option<i64>,
+        derived_end: bool,
+    ) -> Result<&[Value], String> {
+        let a = match v {
+            Value::Array(a) => a,
+            Value::Null => return Ok(&[]),
+            other => return Err(format!("{} is not array or slice", go_type(other))),
+        };
+        let len = a.len() as i64;
+        let mut s = start.unwrap_or(0);
+        if s < 0 {
+            s += len;
+        }
+        let mut e = end.unwrap_or(len);
+        if e < 0 || (e == 0 && derived_end) {
+            e += len;
+        }
+        if s == e {
+            return Ok(&[]);
+        }
+        if s >= len || s < 0 {
+            return Err(format!(
+                "array index out of bounds: index {s}, length {len}"
+            ));
+        }
+        if e > len || e < 0 {
+            return Err(format!(
+                "array index out of bounds: index {}, length {len}",
+                e - 1
+            ));
+        }
+        if s > e {
+            return Err(format!(
+                "starting index {s} is greater than ending index {e}"
+            ));
+        }
+        Ok(&a[s as usize..e as usize])
+    }
+
+    /// The Go type of a value decoded into `interface{}`.
+    fn go_type(v: &Value) -> &'static str {
+        match v {
+            Value::Object(_) => "map[string]interface {}",
+            Value::Array(_) => "[]interface {}",
+            Value::String(_) => "string",
+            Value::Bool(_) => "bool",
+            Value::Number(n) if n.is_f64() => "float64",
+            Value::Number(_) => "int64",
+            Value::Null => "interface {}",
+        }
     }
 
     /// How the Go template prints one value: strings raw, others as compact JSON.
@@ -1623,14 +1695,20 @@ pub mod jsonpath {
         go_format(v, "<nil>")
     }
 
-    fn exec(nodes: &[Node], root: &Value, cur: &Value, go: bool, out: &mut String) {
+    fn exec(
+        nodes: &[Node],
+        root: &Value,
+        cur: &Value,
+        go: bool,
+        out: &mut String,
+    ) -> Result<(), String> {
         for n in nodes {
             match n {
                 Node::Text(t) => out.push_str(t),
                 Node::Path(paths) => {
                     let mut parts = Vec::new();
                     for p in paths {
-                        for v in eval(p, root, cur) {
+                        for v in eval(p, root, cur)? {
                             parts.push(if go { go_text(v) } else { text(v) });
                         }
                     }
@@ -1640,12 +1718,13 @@ pub mod jsonpath {
                     out.push_str(&parts.join(" "));
                 }
                 Node::Range(path, body) => {
-                    for v in eval(path, root, cur) {
-                        exec(body, root, v, go, out);
+                    for v in eval(path, root, cur)? {
+                        exec(body, root, v, go, out)?;
                     }
                 }
             }
         }
+        Ok(())
     }
 
     /// Go's `%v` of an unstructured value, as text/template prints it.
@@ -1749,7 +1828,12 @@ mod tests {
         let v = serde_json::json!({"kind":"List","items":[
             {"metadata":{"name":"a"},"status":{"podIP":"10.0.0.1","conditions":[{"type":"Ready","status":"True"}]},"spec":{"ports":[{"port":80}]}},
             {"metadata":{"name":"b"},"status":{"podIP":"10.0.0.2","conditions":[{"type":"Ready","status":"False"}]},"spec":{"ports":[{"port":81}]}}]});
-        let run = |t: &str| jsonpath::Template::parse(t).unwrap().execute(&v);
+        let run = |t: &str| {
+            jsonpath::Template::parse(t)
+                .unwrap()
+                .execute(&v)
+                .unwrap_or_else(|e| e)
+        };
         assert_eq!(run("{.items[*].metadata.name}"), "a b");
         assert_eq!(run("{.items[0].status.podIP}"), "10.0.0.1");
         assert_eq!(run("{.items[-1].metadata.name}"), "b");
@@ -1775,6 +1859,25 @@ mod tests {
         assert_eq!(run("{.items[0].spec}"), "{\"ports\":[{\"port\":80}]}");
         assert!(jsonpath::Template::parse("{.a").is_err());
         assert!(jsonpath::Template::parse("{end}").is_err());
+        // client-go evalArray bounds.
+        let err = |t: &str| run(t).lines().next().unwrap_or_default().to_string();
+        assert!(err("{.items[2]}").contains(": array index out of bounds: index 2, length 2."));
+        assert!(err("{.items[-3]}").contains("index -1, length 2."));
+        assert!(err("{.items[0:3]}").contains("index 2, length 2."));
+        assert!(err("{.items[1:0]}").contains("starting index 1 is greater than ending index 0"));
+        assert!(err("{.items[0].metadata[0]}").contains("map[string]interface {} is not array"));
+        assert_eq!(run("{.items[2:2]}{.items[5:5]}{.items[0].nothing[4]}"), "");
+        assert_eq!(run("{.items[-2:].metadata.name}"), "a b");
+    }
+
+    #[test]
+    fn go_sharp_v_of_unstructured() {
+        let v =
+            serde_json::json!({"b": [1, 0.5, 1.5e7, true, null], "a": {"q": "x\"y\n"}, "e": {}});
+        assert_eq!(
+            crate::manifest::gofmt::unstructured(&v),
+            r#"map[string]interface {}{"a":map[string]interface {}{"q":"x\"y\n"}, "b":[]interface {}{1, 0.5, 1.5e+07, true, interface {}(nil)}, "e":map[string]interface {}{}}"#
+        );
     }
 
     #[test]

@@ -17,7 +17,12 @@ const DEFAULT_TIMEOUT_MS: i64 = 5_000;
 /// timer and the stream prints what happens until it ends by itself or
 /// `--request-timeout` (default 5 s, at most 10 min) has passed; exit code 0 either way.
 pub fn start(ctx: &mut Ctx, a: &Args, mut stream: Stream, out: &mut Output) -> i32 {
+    let watch = matches!(stream, Stream::Watch(_));
+    if watch {
+        ctx.cluster.store.watch_versions(true);
+    }
     if ctx.term.live {
+        // `World::run` keeps the versions from step to step while the stream runs.
         ctx.term.stream = Some(stream);
         ctx.term.stream_until = ctx.term.kill_at;
         return 0;
@@ -38,10 +43,12 @@ pub fn start(ctx: &mut Ctx, a: &Args, mut stream: Stream, out: &mut Output) -> i
             Some(t) if t <= deadline => t.max(ctx.cluster.now),
             _ => deadline,
         };
+        ctx.cluster.store.watch_versions(watch);
         ctx.cluster.advance_to(step);
         let (o, done) = stream.poll(ctx.cluster);
         out.append(o);
         if done || step >= deadline {
+            ctx.cluster.store.watch_versions(false);
             return 0;
         }
     }
