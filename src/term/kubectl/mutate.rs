@@ -243,6 +243,13 @@ pub fn apply(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     apply_or_create(ctx, a, out, Mode::Apply)
 }
 
+/// The namespace a `create` subcommand writes into the object: only one given with
+/// `-n` (`ToRawKubeConfigLoader().Namespace()` reports it as enforced), so a
+/// `--dry-run=client -o yaml` shows it.
+fn enforced_namespace(a: &Args) -> Option<String> {
+    a.value(&["-n", "--namespace"]).map(str::to_string)
+}
+
 fn labels_of(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
     Some(
         pairs
@@ -647,6 +654,7 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 metadata: ObjectMeta {
                     name: Some(name.clone()),
                     labels: labels.clone(),
+                    namespace: enforced_namespace(a),
                     ..Default::default()
                 },
                 spec: Some(DeploymentSpec {
@@ -789,6 +797,7 @@ fn create_service(ctx: &mut Ctx, a: &Args, out: &mut Output, rest: &[String]) ->
         metadata: ObjectMeta {
             name: Some(name.clone()),
             labels: labels.clone(),
+            namespace: enforced_namespace(a),
             ..Default::default()
         },
         spec: Some(ServiceSpec {
