@@ -164,6 +164,7 @@ transcripts! {
     t142_jsonpath_index_out_of_range => "142-jsonpath-index-out-of-range.txt",
     t143_init_containers => "143-init-containers.txt",
     t144_recreate_waits_for_old_pods => "144-recreate-waits-for-old-pods.txt",
+    t145_rollout_undo_dry_run_and_history_output => "145-rollout-undo-dry-run-and-history-output.txt",
     t149_image_pull_policy_always => "149-image-pull-policy-always.txt",
     t150_kubectl_events_watch => "150-kubectl-events-watch.txt",
 }

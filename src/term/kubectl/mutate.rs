@@ -277,7 +277,7 @@ fn container_name_from_image(image: &str, cluster: &mut crate::cluster::Cluster)
 
 /// The printer `-o` selects for a command that makes one object (cli-runtime
 /// `PrintFlags`: no table printer, so `wide` is refused too).
-enum ObjPrinter {
+pub(super) enum ObjPrinter {
     /// `kind/name created`.
     Message,
     Name,
@@ -292,7 +292,7 @@ pub const TEMPLATE_MISSING: &str = "template format specified but no template gi
 /// The output formats of `PrintFlags` without a table (kubectl 1.33 `create ... -o foo`).
 const OBJ_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
 
-fn obj_printer(a: &Args) -> Result<ObjPrinter, String> {
+pub(super) fn obj_printer(a: &Args) -> Result<ObjPrinter, String> {
     let Some(o) = a.value(&["-o", "--output"]) else {
         return Ok(ObjPrinter::Message);
     };
@@ -346,7 +346,7 @@ fn client_object(mut input: Value, stored: &Object) -> Value {
 }
 
 /// An object printed by `-o name|yaml|json|jsonpath=`.
-fn print_object(printer: &ObjPrinter, refn: &str, json: Value, out: &mut Output) {
+pub(super) fn print_object(printer: &ObjPrinter, refn: &str, json: Value, out: &mut Output) {
     match printer {
         ObjPrinter::Message | ObjPrinter::Name => out.out(&format!("{refn}\n")),
         ObjPrinter::Yaml => out.out(&manifest::output::to_yaml(&json)),

@@ -568,6 +568,9 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 })
                 .collect();
             crate::sort::sort_by_key(&mut revs, |(r, _)| *r);
+            if a.value(&["-o", "--output"]).is_some_and(|o| !o.is_empty()) {
+                return history_objects(ctx, a, &uid, &ns, out);
+            }
             let revision = a
                 .value(&["--revision"])
                 .and_then(|r| r.parse::<i64>().ok())
@@ -664,6 +667,28 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             if d.spec.as_ref().and_then(|s| s.paused) == Some(true) {
                 return fail(out, &format!("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/{name}' and try again"));
             }
+            let refn = ref_name(&obj);
+            let dry = super::mutate::dry_run(a);
+            // rollback.go Rollback: a client dry run returns the revision's template as
+            // printTemplate writes it (DescribePodTemplate, unaligned) before any
+            // comparison, and rollout_undo.go prints it as the operation; `-o` prints the
+            // Deployment as fetched.
+            if dry == Some(" (dry run)") {
+                let printer = match super::mutate::obj_printer(a) {
+                    Ok(p) => p,
+                    Err(e) => return fail(out, &e),
+                };
+                let template = rs.spec.as_ref().and_then(|s| s.template.clone());
+                let text = super::describe::pod_template_text(&template.unwrap_or_default());
+                match printer {
+                    // NamePrinter: `NAME <operation> (dry run)`.
+                    super::mutate::ObjPrinter::Message => {
+                        out.out(&format!("{refn} {text} (dry run)\n"))
+                    }
+                    p => super::mutate::print_object(&p, &refn, obj.to_read_json(), out),
+                }
+                return 0;
+            }
             let mut template = rs
                 .spec
                 .as_ref()
@@ -684,7 +709,6 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             {
                 l.remove(crate::cluster::controllers::POD_TEMPLATE_HASH);
             }
-            let refn = ref_name(&obj);
             // equalIgnoreHash; the message carries the --to-revision value (0 without it).
             if template == current_template {
                 out.out(&format!(
@@ -714,9 +738,14 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             if let Some(spec) = dm.spec.as_mut() {
                 spec.template = template;
             }
-            match ctx.cluster.update(Object::Deployment(d)) {
-                Ok(_) => {
-                    out.out(&format!("{refn} rolled back\n"));
+            // A server dry run sends the patch with dryRun=All: nothing is stored.
+            let result = match dry {
+                Some(_) => Ok(()),
+                None => ctx.cluster.update(Object::Deployment(d)).map(|_| ()),
+            };
+            match result {
+                Ok(()) => {
+                    out.out(&format!("{refn} rolled back{}\n", dry.unwrap_or("")));
                     0
                 }
                 Err(e) => {
@@ -767,6 +796,48 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             &format!("unknown command \"{sub}\" for \"kubectl rollout\""),
         ),
     }
+}
+
+/// `rollout history -o FORMAT` (rollout_history.go): the ReplicaSets themselves, one
+/// per revision in order (or the one `--revision` names), through the printer; YAML
+/// documents after the first start with `---` (the YAML printer counts its objects).
+fn history_objects(ctx: &mut Ctx, a: &Args, uid: &str, ns: &str, out: &mut Output) -> i32 {
+    let printer = match super::mutate::obj_printer(a) {
+        Ok(p) => p,
+        Err(e) => return fail(out, &e),
+    };
+    let mut revs: Vec<(i64, &Object)> = ctx
+        .cluster
+        .store
+        .list_ns("ReplicaSet", ns)
+        .filter(|o| {
+            let owners = o.meta().owner_references.iter().flatten();
+            owners.clone().any(|r| r.uid == uid)
+        })
+        .filter_map(|o| {
+            let rev = o.meta().annotations.as_ref()?.get(REVISION)?;
+            Some((rev.parse().ok()?, o))
+        })
+        .collect();
+    crate::sort::sort_by_key(&mut revs, |(r, _)| *r);
+    let revision = a
+        .value(&["--revision"])
+        .and_then(|r| r.parse::<i64>().ok())
+        .unwrap_or(0);
+    if revision > 0 {
+        revs.retain(|(r, _)| *r == revision);
+        if revs.is_empty() {
+            return fail(out, "unable to find the specified revision");
+        }
+    }
+    for (i, (_, rs)) in revs.iter().enumerate() {
+        if i > 0 && matches!(printer, super::mutate::ObjPrinter::Yaml) {
+            out.out("---\n");
+        }
+        let refn = format!("replicaset.apps/{}", rs.name());
+        super::mutate::print_object(&printer, &refn, rs.to_read_json(), out);
+    }
+    0
 }
 
 /// kubectl's history table: tabwriter with padding 2.
