@@ -198,9 +198,7 @@ pub fn size_bytes(image: &str) -> u64 {
         "debian" => 48_494_272,
         "jessie-dnsutils" | "dnsutils" => 112_491_584,
         _ => {
-            let h = image.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-            });
+            let h = crate::scenario::log::fnv1a(image.as_bytes());
             20_000_000 + h % 80_000_000
         }
     }

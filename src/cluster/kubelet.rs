@@ -613,7 +613,7 @@ pub fn wake(c: &mut Cluster, key: &Key) {
                     node.as_deref(),
                 );
                 c.store.put(obj);
-                let backoff = (10_000i64 << (attempt.min(5) - 1).min(5)).min(300_000);
+                let backoff = backoff_after(i64::from(attempt));
                 update_rt(c, key, |r| {
                     r.stage = Stage::PullFailing {
                         attempt,
@@ -773,21 +773,15 @@ fn init_exited(c: &mut Cluster, key: &Key) {
     };
     cs.started = Some(false);
     // A restart after the first exit waits out the back-off (as `container_exited`).
-    let backoff = (rt.restarts > 0 && code != 0 && !never)
-        .then(|| (10_000i64 << (rt.restarts - 1).clamp(0, 5)).min(300_000));
+    let backoff =
+        (rt.restarts > 0 && code != 0 && !never).then(|| backoff_after(rt.restarts.into()));
     match backoff {
         Some(ms) => {
             cs.last_state = Some(terminated);
             cs.state = Some(ContainerState {
                 waiting: Some(ContainerStateWaiting {
                     reason: Some("CrashLoopBackOff".into()),
-                    message: Some(format!(
-                        "back-off {} restarting failed container={} pod={}_{}({uid})",
-                        go_duration(ms),
-                        ct.name,
-                        key.name,
-                        key.namespace
-                    )),
+                    message: Some(backoff_waiting_message(ms, &ct.name, key, &uid)),
                 }),
                 ..Default::default()
             });
@@ -807,10 +801,7 @@ fn init_exited(c: &mut Cluster, key: &Key) {
     let obj = Object::from(pod);
     if backoff.is_some() {
         let node = node_of(&obj);
-        let msg = format!(
-            "Back-off restarting failed container {} in pod {}_{}({uid})",
-            ct.name, key.name, key.namespace
-        );
+        let msg = backoff_event_message(&ct.name, key, &uid);
         c.record_event(&obj, "Warning", "BackOff", &msg, "kubelet", node.as_deref());
     }
     c.store.put(obj);
@@ -1085,7 +1076,7 @@ fn ensure_images(
 fn image_pulled(c: &mut Cluster, pod: &Object, image: &str, node: Option<&str>, seed: u64) {
     let pulling = format!("Pulling image \"{image}\"");
     c.record_event(pod, "Normal", "Pulling", &pulling, "kubelet", node);
-    let took = go_millis(350 + seed % 1150);
+    let took = go_duration(350 + (seed % 1150) as Millis);
     let size = images::size_bytes(image);
     let message = format!(
         "Successfully pulled image \"{image}\" in {took} ({took} including waiting). Image size: {size} bytes."
@@ -1093,18 +1084,28 @@ fn image_pulled(c: &mut Cluster, pod: &Object, image: &str, node: Option<&str>, 
     c.record_event(pod, "Normal", "Pulled", &message, "kubelet", node);
 }
 
-/// Go's `time.Duration.String` for a whole number of milliseconds under a minute:
-/// `532ms`, `1s`, `1.04s`, `1.039s`.
-fn go_millis(ms: u64) -> String {
-    if ms < 1000 {
-        return format!("{ms}ms");
+/// Go's `time.Duration.String` for a whole number of milliseconds under an hour:
+/// `532ms`, `1s`, `1.04s`, `1.039s`, `5m0s`.
+fn go_duration(ms: Millis) -> String {
+    if (0..1000).contains(&ms) {
+        return if ms == 0 {
+            "0s".into()
+        } else {
+            format!("{ms}ms")
+        };
     }
     let fraction = format!("{:03}", ms % 1000);
     let fraction = fraction.trim_end_matches('0');
-    if fraction.is_empty() {
-        format!("{}s", ms / 1000)
+    let (minutes, seconds) = (ms / 60_000, ms / 1000 % 60);
+    let seconds = if fraction.is_empty() {
+        format!("{seconds}s")
     } else {
-        format!("{}.{fraction}s", ms / 1000)
+        format!("{seconds}.{fraction}s")
+    };
+    if minutes > 0 {
+        format!("{minutes}m{seconds}")
+    } else {
+        seconds
     }
 }
 
@@ -1550,7 +1551,7 @@ fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
     } else if restarts_container {
         // CrashLoopBackOff: the back-off entry made at the first restart starts at 10 s
         // and doubles at every restart after it, up to 5 min (flowcontrol.Backoff).
-        let backoff = (10_000i64 << (rt.restarts - 1).clamp(0, 5)).min(300_000);
+        let backoff = backoff_after(rt.restarts.into());
         status.container_statuses = Some(
             cts.iter()
                 .map(|ct| ContainerStatus {
@@ -1558,13 +1559,11 @@ fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
                     state: Some(ContainerState {
                         waiting: Some(ContainerStateWaiting {
                             reason: Some("CrashLoopBackOff".into()),
-                            message: Some(format!(
-                                "back-off {} restarting failed container={} pod={}_{}({})",
-                                go_duration(backoff),
-                                ct.name,
-                                key.name,
-                                key.namespace,
-                                pod.metadata.uid.clone().unwrap_or_default()
+                            message: Some(backoff_waiting_message(
+                                backoff,
+                                &ct.name,
+                                key,
+                                pod.metadata.uid.as_deref().unwrap_or_default(),
                             )),
                         }),
                         ..Default::default()
@@ -1579,12 +1578,10 @@ fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
             &obj,
             "Warning",
             "BackOff",
-            &format!(
-                "Back-off restarting failed container {} in pod {}_{}({})",
+            &backoff_event_message(
                 cts.first().map(|c| c.name.as_str()).unwrap_or(""),
-                key.name,
-                key.namespace,
-                obj.meta().uid.clone().unwrap_or_default()
+                key,
+                obj.meta().uid.as_deref().unwrap_or_default(),
             ),
             "kubelet",
             node.as_deref(),
@@ -1620,13 +1617,28 @@ fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
     }
 }
 
-fn go_duration(ms: Millis) -> String {
-    let s = ms / 1000;
-    if s >= 60 {
-        format!("{}m{}s", s / 60, s % 60)
-    } else {
-        format!("{s}s")
-    }
+/// flowcontrol.Backoff as the kubelet keys it per container: 10 s after the first
+/// failure that backs off, doubling with each one after it, at most 5 min.
+fn backoff_after(failures: i64) -> Millis {
+    (10_000i64 << (failures - 1).clamp(0, 5)).min(300_000)
+}
+
+/// The container's waiting message while it backs off (kuberuntime doBackOff).
+fn backoff_waiting_message(backoff: Millis, container: &str, key: &Key, uid: &str) -> String {
+    format!(
+        "back-off {} restarting failed container={container} pod={}_{}({uid})",
+        go_duration(backoff),
+        key.name,
+        key.namespace
+    )
+}
+
+/// The kubelet's BackOff event for a container waiting out its back-off.
+fn backoff_event_message(container: &str, key: &Key, uid: &str) -> String {
+    format!(
+        "Back-off restarting failed container {container} in pod {}_{}({uid})",
+        key.name, key.namespace
+    )
 }
 
 /// The containers of a pod being deleted have stopped: since 1.27 the kubelet reports
@@ -1814,16 +1826,27 @@ impl Cluster {
 
 #[cfg(test)]
 mod tests {
-    use super::go_millis;
+    use super::{backoff_after, go_duration};
 
     #[test]
-    fn pull_durations_print_as_go_durations() {
+    fn durations_print_as_go_durations() {
         // time.Duration.String: milliseconds below a second, else seconds with the
-        // trailing zeros of the fraction dropped.
-        assert_eq!(go_millis(350), "350ms");
-        assert_eq!(go_millis(1000), "1s");
-        assert_eq!(go_millis(1040), "1.04s");
-        assert_eq!(go_millis(1039), "1.039s");
-        assert_eq!(go_millis(1499), "1.499s");
+        // trailing zeros of the fraction dropped, minutes before them.
+        assert_eq!(go_duration(350), "350ms");
+        assert_eq!(go_duration(1000), "1s");
+        assert_eq!(go_duration(1040), "1.04s");
+        assert_eq!(go_duration(1039), "1.039s");
+        assert_eq!(go_duration(10_000), "10s");
+        assert_eq!(go_duration(300_000), "5m0s");
+        assert_eq!(go_duration(160_000), "2m40s");
+    }
+
+    #[test]
+    fn back_off_doubles_from_ten_seconds_to_five_minutes() {
+        let steps: Vec<_> = (1..=7).map(backoff_after).collect();
+        assert_eq!(
+            steps,
+            [10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]
+        );
     }
 }

@@ -383,10 +383,7 @@ pub fn mount_service_account_token(p: &mut Pod) {
     if spec.automount_service_account_token == Some(false) {
         return;
     }
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in uid.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
+    let h = crate::scenario::log::fnv1a(uid.as_bytes());
     let suffix: String = (0..5)
         .map(|i| ALPHABET[((h >> (i * 12)) % ALPHABET.len() as u64) as usize] as char)
         .collect();
