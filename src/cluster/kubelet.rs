@@ -82,6 +82,24 @@ pub struct ScriptRun {
     next_loop: Millis,
 }
 
+impl ScriptRun {
+    /// A container's timed command starting `now`; an endless loop's first round is
+    /// due after what runs before it.
+    fn new(container: &str, plan: super::script::Plan, now: Millis) -> ScriptRun {
+        let next_loop = match &plan.end {
+            super::script::End::Repeat { start, .. } => now.saturating_add(*start),
+            _ => now,
+        };
+        ScriptRun {
+            container: container.to_string(),
+            start: now,
+            plan,
+            done: 0,
+            next_loop,
+        }
+    }
+}
+
 /// The stored pod, shared: drop it before `Store::update_pod`, or that copies the pod.
 fn pod_of(c: &Cluster, key: &Key) -> Option<Arc<Pod>> {
     match c.store.get(key) {
@@ -304,17 +322,7 @@ fn start_scripts(c: &mut Cluster, key: &Key) {
         .filter(|ct| ct.stdin != Some(true) && one_shot(ct).is_none())
         .filter_map(|ct| {
             let plan = super::script::plan(&argv_of(ct), finite_script)?;
-            let next_loop = match &plan.end {
-                super::script::End::Repeat { start, .. } => now.saturating_add(*start),
-                _ => now,
-            };
-            Some(ScriptRun {
-                container: ct.name.clone(),
-                start: now,
-                plan,
-                done: 0,
-                next_loop,
-            })
+            Some(ScriptRun::new(&ct.name, plan, now))
         })
         .collect();
     drop(pod);
@@ -715,17 +723,7 @@ fn start_init(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
     if timed {
         c.schedule(c.now + 1000, Timer::Pod(key.clone()));
     } else if let Some(plan) = plan {
-        let next_loop = match &plan.end {
-            super::script::End::Repeat { start, .. } => c.now.saturating_add(*start),
-            _ => c.now,
-        };
-        let run = ScriptRun {
-            container: ct.name.clone(),
-            start: c.now,
-            plan,
-            done: 0,
-            next_loop,
-        };
+        let run = ScriptRun::new(&ct.name, plan, c.now);
         update_rt(c, key, |r| r.scripts = vec![run]);
         script_tick(c, key);
     }
