@@ -160,6 +160,7 @@ transcripts! {
     t136_create_service_errors_and_app_protocol => "136-create-service-errors-and-app-protocol.txt",
     t137_service_update_drops_dependent_fields => "137-service-update-drops-dependent-fields.txt",
     t138_create_with_namespace_flag => "138-create-with-namespace-flag.txt",
+    t139_endpoints_port_order => "139-endpoints-port-order.txt",
     t141_watch_rows_of_a_new_pod => "141-watch-rows-of-a-new-pod.txt",
     t142_jsonpath_index_out_of_range => "142-jsonpath-index-out-of-range.txt",
     t143_init_containers => "143-init-containers.txt",

@@ -9,8 +9,8 @@ use k8s_openapi::api::apps::v1::{
     Deployment, DeploymentCondition, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus,
 };
 use k8s_openapi::api::core::v1::{
-    EndpointAddress, EndpointPort, EndpointSubset, Endpoints, LoadBalancerIngress,
-    LoadBalancerStatus, ObjectReference, Pod, Service, ServiceStatus,
+    EndpointAddress, EndpointPort, Endpoints, LoadBalancerIngress, LoadBalancerStatus,
+    ObjectReference, Pod, Service, ServiceStatus,
 };
 use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointSlice};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
@@ -1572,6 +1572,19 @@ struct PodEndpoint {
     ports: Vec<Option<i32>>,
 }
 
+impl PodEndpoint {
+    /// The pod, as an endpoint's `targetRef` names it.
+    fn target_ref(&self, ns: &str) -> ObjectReference {
+        ObjectReference {
+            kind: Some("Pod".into()),
+            name: Some(self.name.clone()),
+            namespace: Some(ns.to_string()),
+            uid: self.uid.clone(),
+            ..Default::default()
+        }
+    }
+}
+
 fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String, String>) {
     let ns = svc.metadata.namespace.clone().unwrap_or_default();
     let name = svc.metadata.name.clone().unwrap_or_default();
@@ -1669,13 +1682,7 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
                 }),
                 hostname: e.hostname.clone(),
                 node_name: e.node.clone(),
-                target_ref: Some(ObjectReference {
-                    kind: Some("Pod".into()),
-                    name: Some(e.name.clone()),
-                    namespace: Some(ns.clone()),
-                    uid: e.uid.clone(),
-                    ..Default::default()
-                }),
+                target_ref: Some(e.target_ref(&ns)),
                 ..Default::default()
             })
             .collect();
@@ -1749,71 +1756,43 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
         ));
     }
 
-    // --- v1 Endpoints: ready and not-ready addresses, terminating dropped, repacked by port set. ---
-    let mut subsets: BTreeMap<
-        Vec<(String, i32, String)>,
-        (Vec<EndpointAddress>, Vec<EndpointAddress>),
-    > = BTreeMap::new();
+    // --- v1 Endpoints: ready and not-ready addresses, terminating dropped, repacked. ---
+    let headless = spec.cluster_ip.as_deref() == Some("None");
+    let mut members = Vec::new();
     for e in &eps {
         if e.terminating && !publish {
             continue;
         }
-        let eports: Vec<(String, i32, String)> = ports
+        // endpointPortFromServicePort, for each port this pod has.
+        let eports: Vec<EndpointPort> = ports
             .iter()
             .zip(e.ports.iter())
             .filter_map(|(sp, tp)| {
-                tp.map(|n| {
-                    (
-                        sp.name.clone().unwrap_or_default(),
-                        n,
-                        sp.protocol.clone().unwrap_or_else(|| "TCP".into()),
-                    )
+                tp.map(|n| EndpointPort {
+                    name: sp.name.clone().filter(|n| !n.is_empty()),
+                    port: n,
+                    protocol: Some(sp.protocol.clone().unwrap_or_else(|| "TCP".into())),
+                    app_protocol: sp.app_protocol.clone(),
                 })
             })
             .collect();
-        if eports.is_empty() && !ports.is_empty() {
+        // A pod with none of the Service's ports adds nothing; a headless Service
+        // without ports still lists its pods' addresses.
+        if eports.is_empty() && !(ports.is_empty() && headless) {
             continue;
         }
-        let addr = EndpointAddress {
-            ip: e.ip.clone(),
-            hostname: e.hostname.clone(),
-            node_name: e.node.clone(),
-            target_ref: Some(ObjectReference {
-                kind: Some("Pod".into()),
-                name: Some(e.name.clone()),
-                namespace: Some(ns.clone()),
-                uid: e.uid.clone(),
-                ..Default::default()
-            }),
-        };
-        let entry = subsets.entry(eports).or_default();
-        if e.ready {
-            entry.0.push(addr);
-        } else {
-            entry.1.push(addr);
-        }
+        members.push(super::repack::Member {
+            address: EndpointAddress {
+                ip: e.ip.clone(),
+                hostname: e.hostname.clone(),
+                node_name: e.node.clone(),
+                target_ref: Some(e.target_ref(&ns)),
+            },
+            ready: e.ready,
+            ports: eports,
+        });
     }
-    let subsets: Vec<EndpointSubset> = subsets
-        .into_iter()
-        .map(|(ps, (mut ready, mut not_ready))| {
-            ready.sort_by(|a, b| a.ip.cmp(&b.ip));
-            not_ready.sort_by(|a, b| a.ip.cmp(&b.ip));
-            EndpointSubset {
-                addresses: (!ready.is_empty()).then_some(ready),
-                not_ready_addresses: (!not_ready.is_empty()).then_some(not_ready),
-                ports: Some(
-                    ps.into_iter()
-                        .map(|(n, p, proto)| EndpointPort {
-                            name: (!n.is_empty()).then_some(n),
-                            port: p,
-                            protocol: Some(proto),
-                            app_protocol: None,
-                        })
-                        .collect(),
-                ),
-            }
-        })
-        .collect();
+    let subsets = super::repack::repack(members);
     let mut ep_labels = svc.metadata.labels.clone().unwrap_or_default();
     ep_labels.insert(ENDPOINTS_MANAGED_BY.into(), ENDPOINT_CONTROLLER.into());
     if spec.cluster_ip.as_deref() == Some("None") {

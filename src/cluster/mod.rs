@@ -13,6 +13,7 @@ pub mod deployment_util;
 pub mod events;
 pub mod images;
 pub mod kubelet;
+mod repack;
 pub mod script;
 pub mod statefulsets;
 pub mod store;
