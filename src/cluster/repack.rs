@@ -18,48 +18,30 @@ pub(crate) struct Member {
     pub ports: Vec<EndpointPort>,
 }
 
-/// The subsets the controller writes for these members.
+/// The subsets the controller writes for these members, one member per pod (so no
+/// address repeats: RepackSubsets' IP + uid deduplication has nothing to merge).
 pub(crate) fn repack(members: Vec<Member>) -> Vec<EndpointSubset> {
-    // Addresses deduplicated by IP + uid, each port with the addresses that serve it.
-    let mut addresses: Vec<EndpointAddress> = Vec::new();
+    // Each port with the addresses that serve it (by member index) and their readiness.
     // `None` is the sentinel port of a headless Service without ports.
     let mut by_port: Vec<(Option<EndpointPort>, Vec<(usize, bool)>)> = Vec::new();
-    for m in members {
-        let uid = |a: &EndpointAddress| a.target_ref.as_ref().and_then(|r| r.uid.clone());
-        let at = match addresses
-            .iter()
-            .position(|a| a.ip == m.address.ip && uid(a) == uid(&m.address))
-        {
-            Some(i) => i,
-            None => {
-                addresses.push(m.address);
-                addresses.len() - 1
-            }
-        };
+    let mut addresses: Vec<Option<EndpointAddress>> = Vec::with_capacity(members.len());
+    for (at, m) in members.into_iter().enumerate() {
+        addresses.push(Some(m.address));
         let ports: Vec<Option<EndpointPort>> = if m.ports.is_empty() {
             vec![None]
         } else {
             m.ports.into_iter().map(Some).collect()
         };
         for port in ports {
-            let slot = match by_port.iter().position(|(p, _)| *p == port) {
-                Some(i) => i,
-                None => {
-                    by_port.push((port, Vec::new()));
-                    by_port.len() - 1
-                }
-            };
-            let served = &mut by_port[slot].1;
-            match served.iter_mut().find(|(a, _)| *a == at) {
-                Some((_, was_ready)) => *was_ready = *was_ready && m.ready,
-                None => served.push((at, m.ready)),
+            match by_port.iter_mut().find(|(p, _)| *p == port) {
+                Some((_, served)) => served.push((at, m.ready)),
+                None => by_port.push((port, vec![(at, m.ready)])),
             }
         }
     }
     // Ports served by the same addresses (with the same readiness) share a subset.
     let mut groups: Vec<(Vec<(usize, bool)>, Option<Vec<EndpointPort>>)> = Vec::new();
-    for (port, mut served) in by_port {
-        served.sort_unstable();
+    for (port, served) in by_port {
         let slot = match groups.iter().position(|(s, _)| *s == served) {
             Some(i) => i,
             None => {
@@ -71,14 +53,22 @@ pub(crate) fn repack(members: Vec<Member>) -> Vec<EndpointSubset> {
             groups[slot].1.get_or_insert_with(Vec::new).push(port);
         }
     }
+    // An address in one subset only (the usual case) moves there; otherwise each copies.
+    let shared = groups.len() > 1;
     let mut subsets: Vec<EndpointSubset> = groups
         .into_iter()
         .map(|(served, ports)| {
-            let pick = |ready: bool| {
+            let mut pick = |ready: bool| {
                 let mut list: Vec<EndpointAddress> = served
                     .iter()
                     .filter(|(_, r)| *r == ready)
-                    .map(|(a, _)| addresses[*a].clone())
+                    .filter_map(|(a, _)| {
+                        if shared {
+                            addresses[*a].clone()
+                        } else {
+                            addresses[*a].take()
+                        }
+                    })
                     .collect();
                 list.sort_by(less_address);
                 (!list.is_empty()).then_some(list)
@@ -100,11 +90,11 @@ pub(crate) fn repack(members: Vec<Member>) -> Vec<EndpointSubset> {
 
 /// `LessEndpointAddress`: by IP as bytes, then by the target's uid.
 fn less_address(a: &EndpointAddress, b: &EndpointAddress) -> std::cmp::Ordering {
-    let uid = |x: &EndpointAddress| {
+    fn uid(x: &EndpointAddress) -> Option<&str> {
         x.target_ref
             .as_ref()
-            .map(|r| r.uid.clone().unwrap_or_default())
-    };
+            .map(|r| r.uid.as_deref().unwrap_or_default())
+    }
     a.ip.as_bytes()
         .cmp(b.ip.as_bytes())
         .then_with(|| uid(a).cmp(&uid(b)))

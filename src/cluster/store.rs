@@ -267,6 +267,25 @@ fn decimal(mut n: u64) -> String {
     String::from_utf8(digits[at..].to_vec()).unwrap_or_default()
 }
 
+const EVENT: &str = "Event";
+
+/// A listing: a range of the ordered keys, or Events gathered and sorted on demand.
+enum Listing<'a, I: Iterator<Item = &'a Object>> {
+    Ordered(I),
+    Sorted(std::vec::IntoIter<&'a Object>),
+}
+
+impl<'a, I: Iterator<Item = &'a Object>> Iterator for Listing<'a, I> {
+    type Item = &'a Object;
+
+    fn next(&mut self) -> Option<&'a Object> {
+        match self {
+            Listing::Ordered(i) => i.next(),
+            Listing::Sorted(i) => i.next(),
+        }
+    }
+}
+
 /// How many objects the store holds at most: far above any lesson or benchmark, low
 /// enough that a hostile paste cannot exhaust the browser's memory.
 pub const MAX_OBJECTS: usize = 20_000;
@@ -275,7 +294,10 @@ pub const MAX_OBJECTS: usize = 20_000;
 pub struct Store {
     /// Every object by key: point lookups and writes, the bulk of the work.
     objects: FastMap<Key, Object>,
-    /// The same keys in order, for listing (changes only on create and delete).
+    /// The same keys in order, for listing (changes only on create and delete), except
+    /// Events: the recorders write thousands, each a B-tree insert of a long key, and
+    /// they are listed only when someone asks (`kubectl get events`), so a listing
+    /// gathers and sorts them then ([`Store::events_sorted`]).
     order: BTreeSet<Key>,
     next_rv: u64,
     next_uid: u64,
@@ -523,7 +545,7 @@ impl Index {
     /// touching only the entries that differ (a pod bound to a node keeps its labels).
     fn update(&mut self, key: &Key, old: Option<&Object>, new: Option<&Object>) {
         // Only owners are looked up by uid, and Events (the most numerous) own nothing.
-        if key.kind != "Event" {
+        if key.kind != EVENT {
             let old_uid = old.and_then(|o| o.meta().uid.as_ref());
             let new_uid = new.and_then(|o| o.meta().uid.as_ref());
             self.update_uid(key, old_uid, new_uid);
@@ -581,11 +603,16 @@ impl Store {
 
     /// All objects of one kind, in key order (namespace, then name).
     pub fn list<'a>(&'a self, kind: &'static str) -> impl Iterator<Item = &'a Object> + 'a {
+        if kind == EVENT {
+            return Listing::Sorted(self.events_sorted(None).into_iter());
+        }
         let start = Key::new(kind, "", "");
-        self.order
-            .range(start..)
-            .take_while(move |k| k.kind == kind)
-            .filter_map(|k| self.objects.get(k))
+        Listing::Ordered(
+            self.order
+                .range(start..)
+                .take_while(move |k| k.kind == kind)
+                .filter_map(|k| self.objects.get(k)),
+        )
     }
 
     /// Objects of one kind in one namespace, by name.
@@ -594,17 +621,41 @@ impl Store {
         kind: &'static str,
         namespace: &str,
     ) -> impl Iterator<Item = &'a Object> + 'a {
+        if kind == EVENT {
+            return Listing::Sorted(self.events_sorted(Some(namespace)).into_iter());
+        }
         let start = Key::new(kind, namespace, "");
         let ns = namespace.to_string();
-        self.order
-            .range(start..)
-            .take_while(move |k| k.kind == kind && k.namespace == ns)
-            .filter_map(|k| self.objects.get(k))
+        Listing::Ordered(
+            self.order
+                .range(start..)
+                .take_while(move |k| k.kind == kind && k.namespace == ns)
+                .filter_map(|k| self.objects.get(k)),
+        )
     }
 
     /// Every object in key order.
     pub fn all(&self) -> impl Iterator<Item = &Object> {
-        self.order.iter().filter_map(|k| self.objects.get(k))
+        // Events sort between the kinds before "Event" and those after it.
+        let events = Key::new(EVENT, "", "");
+        let get = |k: &Key| self.objects.get(k);
+        self.order
+            .range(..events.clone())
+            .filter_map(get)
+            .chain(self.events_sorted(None))
+            .chain(self.order.range(events..).filter_map(get))
+    }
+
+    /// The Events (in one namespace, or all), in key order: gathered from the objects,
+    /// as they are not in `order`.
+    fn events_sorted(&self, namespace: Option<&str>) -> Vec<&Object> {
+        let mut events: Vec<(&Key, &Object)> = self
+            .objects
+            .iter()
+            .filter(|(k, _)| k.kind == EVENT && namespace.is_none_or(|ns| k.namespace == ns))
+            .collect();
+        events.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        events.into_iter().map(|(_, o)| o).collect()
     }
 
     /// Grows with every write that changed something.
@@ -671,7 +722,7 @@ impl Store {
             self.service_writes += 1;
         }
         let old = self.objects.insert(key.clone(), obj);
-        if old.is_none() {
+        if old.is_none() && key.kind != EVENT {
             self.order.insert(key.clone());
         }
         self.keep_version(&key);
@@ -682,7 +733,7 @@ impl Store {
             (old, new) => self.index.update(&key, old.as_ref(), new),
         }
         // No controller watches Events (only their removal matters, for namespaces).
-        if key.kind != "Event" {
+        if key.kind != EVENT {
             let earlier = match old {
                 Some(old) => Earlier::Was(old),
                 None => Earlier::Absent,

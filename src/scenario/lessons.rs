@@ -522,7 +522,7 @@ fn back_to_default(c: &Ctx) -> bool {
 }
 
 fn own_objects(w: &World) -> usize {
-    ["Deployment", "ReplicaSet", "Pod", "Service"]
+    ["Deployment", "ReplicaSet", "Pod", "Service", "Ingress"]
         .iter()
         .map(|kind| {
             w.cluster
@@ -532,11 +532,6 @@ fn own_objects(w: &World) -> usize {
                 .count()
         })
         .sum::<usize>()
-        + w.cluster
-            .store
-            .all()
-            .filter(|o| o.kind() == "Ingress" && o.namespace() == "default")
-            .count()
 }
 
 // ---- the lessons --------------------------------------------------------------------
