@@ -290,7 +290,7 @@ pub(super) enum ObjPrinter {
 pub const TEMPLATE_MISSING: &str = "template format specified but no template given";
 
 /// The output formats of `PrintFlags` without a table (kubectl 1.33 `create ... -o foo`).
-const OBJ_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
+pub(super) const OBJ_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
 
 pub(super) fn obj_printer(a: &Args) -> Result<ObjPrinter, String> {
     let Some(o) = a.value(&["-o", "--output"]) else {
