@@ -168,4 +168,5 @@ transcripts! {
     t149_image_pull_policy_always => "149-image-pull-policy-always.txt",
     t150_kubectl_events_watch => "150-kubectl-events-watch.txt",
     t151_kubectl_events_output_formats => "151-kubectl-events-output-formats.txt",
+    t152_nslookup_zone_apex_and_port_names => "152-nslookup-zone-apex-and-port-names.txt",
 }
