@@ -169,4 +169,5 @@ transcripts! {
     t150_kubectl_events_watch => "150-kubectl-events-watch.txt",
     t151_kubectl_events_output_formats => "151-kubectl-events-output-formats.txt",
     t152_nslookup_zone_apex_and_port_names => "152-nslookup-zone-apex-and-port-names.txt",
+    t153_json_patch_move_copy_test => "153-json-patch-move-copy-test.txt",
 }
