@@ -168,4 +168,7 @@ transcripts! {
     t145_rollout_undo_dry_run_and_history_output => "145-rollout-undo-dry-run-and-history-output.txt",
     t149_image_pull_policy_always => "149-image-pull-policy-always.txt",
     t150_kubectl_events_watch => "150-kubectl-events-watch.txt",
+    t151_kubectl_events_output_formats => "151-kubectl-events-output-formats.txt",
+    t152_nslookup_zone_apex_and_port_names => "152-nslookup-zone-apex-and-port-names.txt",
+    t153_json_patch_move_copy_test => "153-json-patch-move-copy-test.txt",
 }

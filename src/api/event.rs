@@ -86,9 +86,14 @@ impl EventFacts {
                 component: Some(self.component.to_string()),
                 host: self.host.as_deref().map(str::to_string),
             }),
+            // recorderImpl.generateEvent: ReportingController = source.Component,
+            // ReportingInstance = source.Host (empty for the controllers).
             reporting_component: (!self.combined).then(|| self.component.to_string()),
-            reporting_instance: (!self.combined)
-                .then(|| self.host.as_deref().unwrap_or(&self.component).to_string()),
+            reporting_instance: self
+                .host
+                .as_deref()
+                .filter(|_| !self.combined)
+                .map(str::to_string),
             ..Default::default()
         }
     }

@@ -193,8 +193,28 @@ impl Object {
     /// without `omitempty` then prints as `null`: an EndpointSlice with no endpoints or
     /// no ports (k8s.io/api discovery/v1 `Endpoints []Endpoint json:"endpoints"`,
     /// `Ports []EndpointPort json:"ports"`) reads back as `endpoints: null`, `ports: null`.
+    ///
+    /// The API server writes objects with Go's encoding/json, where `omitempty` does not
+    /// drop a struct: a core/v1 Event (k8s.io/api `core/v1/types.go`) always carries
+    /// `source` (`{}` when empty), `firstTimestamp`, `lastTimestamp` and `eventTime`
+    /// (`null` when zero), and `reportingComponent`/`reportingInstance` (no `omitempty`:
+    /// `""`). Verified with kubectl 1.33 `events -o yaml`, which re-encodes the typed Event.
     pub fn to_read_json(&self) -> serde_json::Value {
+        use serde_json::Value;
         let mut v = self.to_json();
+        if let (Object::Event(_), Value::Object(m)) = (self, &mut v) {
+            let zeros = [
+                ("source", Value::Object(serde_json::Map::new())),
+                ("firstTimestamp", Value::Null),
+                ("lastTimestamp", Value::Null),
+                ("eventTime", Value::Null),
+                ("reportingComponent", Value::String(String::new())),
+                ("reportingInstance", Value::String(String::new())),
+            ];
+            for (field, zero) in zeros {
+                m.entry(field).or_insert(zero);
+            }
+        }
         if let (Object::EndpointSlice(_), serde_json::Value::Object(m)) = (self, &mut v) {
             for field in ["endpoints", "ports"] {
                 let empty = m

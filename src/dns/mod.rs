@@ -73,6 +73,16 @@ pub enum RData {
     },
     Ptr(String),
     Txt(String),
+    Ns(String),
+    Soa {
+        mname: String,
+        rname: String,
+        serial: u32,
+        refresh: u32,
+        retry: u32,
+        expire: u32,
+        minimum: u32,
+    },
 }
 
 /// One answer record; names without the trailing dot.
@@ -299,12 +309,21 @@ pub fn query(c: &Cluster, name: &str, qtype: RType) -> Reply {
 
 fn query_lower(c: &Cluster, name: &str, qtype: RType) -> Reply {
     if name == CLUSTER_DOMAIN {
-        return Reply::nodata(true);
+        return apex(c, name, qtype);
     }
     if let Some(rest) = name
         .strip_suffix(CLUSTER_DOMAIN)
         .and_then(|r| r.strip_suffix('.'))
     {
+        // handler.go `case dns.TypeSOA: if qname == zone {...}` (coredns #4592, in since
+        // 1.8.4): below the apex an SOA question gets no record and no name check, so
+        // NOERROR with an empty answer, whether the name exists or not.
+        if qtype == RType::Soa {
+            return Reply::nodata(true);
+        }
+        if rest == "ns.dns" {
+            return default_ns(c, name, qtype);
+        }
         // The kubernetes plugin answers ANY with no record: it only runs an A lookup to
         // choose between NODATA and NXDOMAIN (coredns plugin/kubernetes/handler.go).
         if qtype == RType::Any {
@@ -321,6 +340,121 @@ fn query_lower(c: &Cluster, name: &str, qtype: RType) -> Reply {
         return reverse(c, name, qtype);
     }
     internet(name, qtype)
+}
+
+/// The SOA CoreDNS gives its zones (coredns plugin/backend_lookup.go `SOA`): the
+/// primary `ns.dns.<zone>`, mailbox `hostmaster.<zone>`, refresh 7200, retry 1800,
+/// expire 86400, minimum = the plugin's TTL (kubernetes.go `MinTTL`); the record's TTL is
+/// min(300, that). The serial is `Serial`: `APIConn.Modified`, the Unix second of the
+/// last Service/Endpoints change CoreDNS saw, here the newest Service or EndpointSlice.
+pub fn soa(c: &Cluster) -> Rr {
+    let newest = ["Service", "EndpointSlice"]
+        .into_iter()
+        .flat_map(|kind| c.store.list(kind))
+        .filter_map(|o| o.meta().creation_timestamp.as_ref())
+        .map(Cluster::millis_of)
+        .max()
+        .unwrap_or(c.now);
+    let serial = (crate::cluster::EPOCH_SECONDS + newest / 1000).clamp(0, u32::MAX as i64) as u32;
+    Rr {
+        name: CLUSTER_DOMAIN.to_string(),
+        ttl: TTL.min(300),
+        data: RData::Soa {
+            mname: format!("ns.dns.{CLUSTER_DOMAIN}"),
+            rname: format!("hostmaster.{CLUSTER_DOMAIN}"),
+            serial,
+            refresh: 7200,
+            retry: 1800,
+            expire: 86400,
+            minimum: TTL,
+        },
+    }
+}
+
+/// The zone apex (coredns plugin/kubernetes/handler.go): SOA and NS are answered there;
+/// any other type runs the fake A lookup, which parse.go answers NODATA for the apex.
+fn apex(c: &Cluster, name: &str, qtype: RType) -> Reply {
+    match qtype {
+        RType::Soa => {
+            let mut rr = soa(c);
+            rr.name = name.to_string();
+            Reply::ok(true, vec![rr])
+        }
+        // backend_lookup.go `NS`: one record per name `nsAddrs` finds, its target the
+        // Service in front of CoreDNS (kubernetes.go Services, case dns.TypeNS).
+        RType::Ns => {
+            let mut names: Vec<String> = Vec::new();
+            for (target, _) in ns_addrs(c) {
+                if !names.contains(&target) {
+                    names.push(target);
+                }
+            }
+            Reply::ok(
+                true,
+                names.into_iter().map(|t| rr(name, RData::Ns(t))).collect(),
+            )
+        }
+        _ => Reply::nodata(true),
+    }
+}
+
+/// ns.go `nsAddrs`: the Services whose endpoints hold the answering CoreDNS pod's IP -
+/// `<svc>.<ns>.svc.<zone>` and its ClusterIP, or for a headless one each endpoint's
+/// `<host>.<svc>.<ns>.svc.<zone>` - or, when none does, `ns.dns.<zone>` and the pod's own
+/// address. The answering pod is the first ready endpoint of kube-dns.
+fn ns_addrs(c: &Cluster) -> Vec<(String, String)> {
+    let Some(local) = crate::net::service_slices(c, "kube-system", "kube-dns")
+        .flat_map(|sl| sl.endpoints.iter())
+        .filter(|e| e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(true))
+        .flat_map(|e| e.addresses.iter())
+        .min()
+        .cloned()
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for o in c.store.list("Service") {
+        let Object::Service(s) = o else { continue };
+        let holds = crate::net::service_slices(c, o.namespace(), o.name())
+            .flat_map(|sl| sl.endpoints.iter())
+            .any(|e| e.addresses.contains(&local));
+        if !holds {
+            continue;
+        }
+        let svc_name = format!("{}.{}.svc.{CLUSTER_DOMAIN}", o.name(), o.namespace());
+        if is_headless(s) {
+            for e in headless_endpoints(c, o.namespace(), o.name(), true) {
+                out.push((format!("{}.{svc_name}", e.host), e.ip));
+            }
+        } else if let Some(ip) = cluster_ip(s) {
+            out.push((svc_name, ip.to_string()));
+        }
+    }
+    if out.is_empty() {
+        out.push((format!("ns.dns.{CLUSTER_DOMAIN}"), local));
+    }
+    out
+}
+
+/// `ns.dns.<zone>` (kubernetes.go Services, `isDefaultNS`): the nsAddrs addresses under
+/// the asked name for A; no record of any other type.
+fn default_ns(c: &Cluster, name: &str, qtype: RType) -> Reply {
+    if qtype != RType::A {
+        return Reply::nodata(true);
+    }
+    let mut ips: Vec<String> = Vec::new();
+    for (_, ip) in ns_addrs(c) {
+        if !ips.contains(&ip) {
+            ips.push(ip);
+        }
+    }
+    if ips.is_empty() {
+        return Reply::nodata(true);
+    }
+    Reply::ok(
+        true,
+        ips.into_iter().map(|ip| rr(name, RData::A(ip))).collect(),
+    )
 }
 
 fn internet(name: &str, qtype: RType) -> Reply {
@@ -591,13 +725,13 @@ fn srv_query(
                 .cloned()
         });
     let Some(sp) = sp else { return Reply::nx(true) };
-    if qtype != RType::Srv {
-        return Reply::nodata(true);
-    }
+    // kubernetes.go findServices matches the port name and protocol for every question
+    // type, and backend_lookup.go answers A with each match's address under the asked
+    // name: the ClusterIP, or a headless Service's endpoints that serve that port.
     if is_headless(s) {
         let pnr = s.spec.as_ref().and_then(|x| x.publish_not_ready_addresses) == Some(true);
         let eps = headless_endpoints(c, ns, svc, pnr);
-        let recs: Vec<(String, i32)> = eps
+        let recs: Vec<(String, String, i32)> = eps
             .iter()
             .filter_map(|e| {
                 e.ports
@@ -605,18 +739,43 @@ fn srv_query(
                     .find(|(n, pr, _)| {
                         n.eq_ignore_ascii_case(port) && pr == &proto.to_ascii_lowercase()
                     })
-                    .map(|(_, _, p)| (format!("{}.{svc}.{ns}.svc.{CLUSTER_DOMAIN}", e.host), *p))
+                    .map(|(_, _, p)| {
+                        (
+                            format!("{}.{svc}.{ns}.svc.{CLUSTER_DOMAIN}", e.host),
+                            e.ip.clone(),
+                            *p,
+                        )
+                    })
             })
             .collect();
         if recs.is_empty() {
             return Reply::nx(true);
         }
-        return srv_records(name, recs);
+        return match qtype {
+            RType::Srv => srv_records(
+                name,
+                recs.into_iter().map(|(host, _, p)| (host, p)).collect(),
+            ),
+            RType::A => Reply::ok(
+                true,
+                recs.into_iter()
+                    .map(|(_, ip, _)| rr(name, RData::A(ip)))
+                    .collect(),
+            ),
+            _ => Reply::nodata(true),
+        };
     }
-    srv_records(
-        name,
-        vec![(format!("{svc}.{ns}.svc.{CLUSTER_DOMAIN}"), sp.port)],
-    )
+    match qtype {
+        RType::Srv => srv_records(
+            name,
+            vec![(format!("{svc}.{ns}.svc.{CLUSTER_DOMAIN}"), sp.port)],
+        ),
+        RType::A => match cluster_ip(s) {
+            Some(ip) => Reply::ok(true, vec![rr(name, RData::A(ip.to_string()))]),
+            None => Reply::nodata(true),
+        },
+        _ => Reply::nodata(true),
+    }
 }
 
 // ------------------------------------------------------------------ clients
@@ -787,6 +946,19 @@ pub fn nslookup_format(qname: &str, reply: &Reply) -> String {
                     r.name
                 )),
                 RData::Txt(t) => s.push_str(&format!("{}\ttext = \"{t}\"\n", r.name)),
+                RData::Ns(t) => s.push_str(&format!("{}\tnameserver = {t}\n", r.name)),
+                RData::Soa {
+                    mname,
+                    rname,
+                    serial,
+                    refresh,
+                    retry,
+                    expire,
+                    minimum,
+                } => s.push_str(&format!(
+                    "{}\n\torigin = {mname}\n\tmail addr = {rname}\n\tserial = {serial}\n\trefresh = {refresh}\n\tretry = {retry}\n\texpire = {expire}\n\tminimum = {minimum}\n",
+                    r.name
+                )),
             }
         }
     }

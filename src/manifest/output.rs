@@ -30,7 +30,7 @@ pub fn to_yaml(v: &Value) -> String {
 /// `kubectl get -o json` text for one object (ends with a newline).
 pub fn to_json(v: &Value) -> String {
     let mut out = String::new();
-    json_value(v, 0, &mut out, &|k: &str| (0, k.to_string()));
+    json_value(v, 0, &mut out, &|_: &str, k: &str| (0, k.to_string()));
     out.push('\n');
     out
 }
@@ -122,30 +122,105 @@ fn typed_json(v: &Value, step: usize) -> String {
         "loadBalancer",
         "phase",
     ];
-    let rank = |k: &str| {
+    let rank = |_: &str, k: &str| {
         (
             ORDER.iter().position(|o| *o == k).unwrap_or(ORDER.len()),
             k.to_string(),
         )
     };
     let mut out = String::new();
-    json_indented(v, 0, step, &mut out, &rank);
+    json_indented(v, 0, step, "", &mut out, &rank);
+    out.push('\n');
+    out
+}
+
+/// `-o json` of the typed core/v1 EventList `kubectl events` prints (events.go builds
+/// it and cli-runtime's JSONPrinter marshals it): struct fields in declaration order
+/// (k8s.io/api `core/v1/types.go` Event, ObjectReference, EventSource, EventSeries;
+/// apimachinery ObjectMeta), at every level by the field that holds them.
+pub fn to_json_event_list(v: &Value) -> String {
+    const LIST: &[&str] = &["kind", "apiVersion", "metadata", "items"];
+    const EVENT: &[&str] = &[
+        "kind",
+        "apiVersion",
+        "metadata",
+        "involvedObject",
+        "reason",
+        "message",
+        "source",
+        "firstTimestamp",
+        "lastTimestamp",
+        "count",
+        "type",
+        "eventTime",
+        "series",
+        "action",
+        "related",
+        "reportingComponent",
+        "reportingInstance",
+    ];
+    const META: &[&str] = &[
+        "name",
+        "generateName",
+        "namespace",
+        "selfLink",
+        "uid",
+        "resourceVersion",
+        "generation",
+        "creationTimestamp",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "labels",
+        "annotations",
+        "ownerReferences",
+        "finalizers",
+        "managedFields",
+    ];
+    const REFERENCE: &[&str] = &[
+        "kind",
+        "namespace",
+        "name",
+        "uid",
+        "apiVersion",
+        "resourceVersion",
+        "fieldPath",
+    ];
+    const SOURCE: &[&str] = &["component", "host"];
+    const SERIES: &[&str] = &["count", "lastObservedTime"];
+    let rank = |parent: &str, k: &str| {
+        let order = match parent {
+            "" => LIST,
+            "items" => EVENT,
+            "metadata" => META,
+            "involvedObject" | "related" => REFERENCE,
+            "source" => SOURCE,
+            "series" => SERIES,
+            _ => &[],
+        };
+        (
+            order.iter().position(|o| *o == k).unwrap_or(order.len()),
+            k.to_string(),
+        )
+    };
+    let mut out = String::new();
+    json_indented(v, 0, 4, "", &mut out, &rank);
     out.push('\n');
     out
 }
 
 // ------------------------------------------------------------------ JSON
 
-/// A key's place among its siblings.
-type Rank<'a> = &'a dyn Fn(&str) -> (usize, String);
+/// A key's place among its siblings, given the key that holds them (`""` at the top;
+/// an array's elements are held by the array's key).
+type Rank<'a> = &'a dyn Fn(&str, &str) -> (usize, String);
 
 fn json_value(v: &Value, depth: usize, out: &mut String, rank: Rank) {
-    json_indented(v, depth, 4, out, rank)
+    json_indented(v, depth, 4, "", out, rank)
 }
 
 /// JSON with `step` spaces per level, or on one line without spaces when `step` is 0
 /// (Go's json.Marshal).
-fn json_indented(v: &Value, depth: usize, step: usize, out: &mut String, rank: Rank) {
+fn json_indented(v: &Value, depth: usize, step: usize, parent: &str, out: &mut String, rank: Rank) {
     let newline = |out: &mut String, level: usize| {
         if step > 0 {
             out.push('\n');
@@ -157,14 +232,14 @@ fn json_indented(v: &Value, depth: usize, step: usize, out: &mut String, rank: R
         Value::Array(a) if a.is_empty() => out.push_str("[]"),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            crate::sort::sort_by_key(&mut keys, |k| rank(k));
+            crate::sort::sort_by_key(&mut keys, |k| rank(parent, k));
             out.push('{');
             for (i, k) in keys.iter().enumerate() {
                 newline(out, depth + 1);
                 json_string(k, out);
                 out.push_str(if step > 0 { ": " } else { ":" });
                 if let Some(x) = m.get(*k) {
-                    json_indented(x, depth + 1, step, out, rank);
+                    json_indented(x, depth + 1, step, k, out, rank);
                 }
                 if i + 1 < keys.len() {
                     out.push(',');
@@ -177,7 +252,7 @@ fn json_indented(v: &Value, depth: usize, step: usize, out: &mut String, rank: R
             out.push('[');
             for (i, x) in a.iter().enumerate() {
                 newline(out, depth + 1);
-                json_indented(x, depth + 1, step, out, rank);
+                json_indented(x, depth + 1, step, parent, out, rank);
                 if i + 1 < a.len() {
                     out.push(',');
                 }

@@ -76,6 +76,16 @@ fn rdata_text(data: &RData) -> String {
             target,
         } => format!("{priority} {weight} {port} {target}."),
         RData::Txt(t) => format!("\"{t}\""),
+        RData::Ns(t) => format!("{t}."),
+        RData::Soa {
+            mname,
+            rname,
+            serial,
+            refresh,
+            retry,
+            expire,
+            minimum,
+        } => format!("{mname}. {rname}. {serial} {refresh} {retry} {expire} {minimum}"),
     }
 }
 
@@ -87,6 +97,8 @@ fn rtype_of(data: &RData) -> &'static str {
         RData::Srv { .. } => "SRV",
         RData::Ptr(_) => "PTR",
         RData::Txt(_) => "TXT",
+        RData::Ns(_) => "NS",
+        RData::Soa { .. } => "SOA",
     }
 }
 
@@ -160,6 +172,21 @@ pub fn nslookup(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
                 out.out(&format!("{}\tservice = {}\n", r.name, rdata_text(&r.data)))
             }
             RData::Txt(t) => out.out(&format!("{}\ttext = \"{t}\"\n", r.name)),
+            // nslookup.c printsection: rtypetext "nameserver = " and the rdata as text;
+            // an SOA as its owner, then origin and mail addr, serial ... minimum.
+            RData::Ns(t) => out.out(&format!("{}\tnameserver = {t}.\n", r.name)),
+            RData::Soa {
+                mname,
+                rname,
+                serial,
+                refresh,
+                retry,
+                expire,
+                minimum,
+            } => out.out(&format!(
+                "{}\n\torigin = {mname}.\n\tmail addr = {rname}.\n\tserial = {serial}\n\trefresh = {refresh}\n\tretry = {retry}\n\texpire = {expire}\n\tminimum = {minimum}\n",
+                r.name
+            )),
         }
     }
     out.out("\n");
@@ -218,6 +245,8 @@ pub fn host(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
             RData::Ptr(t) => format!("{} domain name pointer {t}.", r.name),
             RData::Srv { .. } => format!("{} has SRV record {}", r.name, rdata_text(&r.data)),
             RData::Txt(t) => format!("{} descriptive text \"{t}\"", r.name),
+            RData::Ns(t) => format!("{} name server {t}.", r.name),
+            RData::Soa { .. } => format!("{} has SOA record {}", r.name, rdata_text(&r.data)),
         };
         out.out(&format!("{line}\n"));
     }
@@ -339,11 +368,12 @@ pub fn dig(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
     }
     let fq = format!("{qname}.");
     let authority = if reply.rcode == Rcode::NxDomain && reply.authoritative {
+        let soa = dns::soa(h.cluster);
         vec![record_line(
-            "cluster.local.",
-            Some(dns::TTL),
+            &format!("{}.", soa.name),
+            Some(soa.ttl),
             "SOA",
-            Some("ns.dns.cluster.local. hostmaster.cluster.local. 1767225600 7200 1800 86400 30"),
+            Some(&rdata_text(&soa.data)),
         )]
     } else {
         Vec::new()
@@ -393,6 +423,8 @@ pub fn dig(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
                     RData::Srv { target, .. } => 6 + wire_len(target),
                     RData::Cname(t) | RData::Ptr(t) => wire_len(t),
                     RData::Txt(t) => t.len() + 1,
+                    RData::Ns(t) => wire_len(t),
+                    RData::Soa { mname, rname, .. } => wire_len(mname) + wire_len(rname) + 20,
                 };
         }
     }

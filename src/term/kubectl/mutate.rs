@@ -290,7 +290,7 @@ pub(super) enum ObjPrinter {
 pub const TEMPLATE_MISSING: &str = "template format specified but no template given";
 
 /// The output formats of `PrintFlags` without a table (kubectl 1.33 `create ... -o foo`).
-const OBJ_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
+pub(super) const OBJ_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
 
 pub(super) fn obj_printer(a: &Args) -> Result<ObjPrinter, String> {
     let Some(o) = a.value(&["-o", "--output"]) else {
@@ -1638,8 +1638,12 @@ pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let refn = ref_name(&obj);
     let current = obj.to_json();
     let ty = a.value(&["--type"]).unwrap_or("strategic");
+    let client_side = matches!(
+        a.value(&["--dry-run"]),
+        Some("client" | "unchanged" | "1" | "t" | "T" | "TRUE" | "true" | "True")
+    );
     let merged = match ty {
-        "json" => match json_patch_on_server(&current, &patch) {
+        "json" => match json_patch_on_server(&current, &patch, client_side) {
             Ok(v) => v,
             Err(e) => {
                 out.err(&format!("{e}\n"));
@@ -1727,9 +1731,13 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 
 /// A JSON patch as the API server applies it (apiserver handlers/patch.go applyJSPatch):
 /// a body that is not a list fails to decode (400); a patch that does not apply is a
-/// 422 whose message is only the generic one (kubernetes/kubernetes#79210), which
-/// kubectl prints as an invalid request without details.
-fn json_patch_on_server(doc: &Value, ops: &Value) -> Result<Value, String> {
+/// 422 built by `errors.NewGenericServerResponse(422, "", GroupResource{}, "", err, 0,
+/// false)`, which keeps only the generic message and drops the json-patch error
+/// (kubernetes/kubernetes#79210), so kubectl prints an invalid request without details.
+/// With `--dry-run=client` kubectl applies the patch itself (patch.go getPatchedJSON)
+/// and prints the library's error, `doc is missing key` rewritten as
+/// `Object to be patched is missing field (...)`.
+fn json_patch_on_server(doc: &Value, ops: &Value, client: bool) -> Result<Value, String> {
     let go_type = match ops {
         Value::Object(_) => Some("object"),
         Value::String(_) => Some("string"),
@@ -1738,96 +1746,301 @@ fn json_patch_on_server(doc: &Value, ops: &Value) -> Result<Value, String> {
         Value::Array(_) | Value::Null => None,
     };
     if let Some(t) = go_type {
-        return Err(format!(
-            "Error from server (BadRequest): json: cannot unmarshal {t} into Go value of type jsonpatch.Patch"
-        ));
+        let e = format!("json: cannot unmarshal {t} into Go value of type jsonpatch.Patch");
+        return Err(if client {
+            format!("error: {e}")
+        } else {
+            format!("Error from server (BadRequest): {e}")
+        });
     }
     if ops.is_null() {
         return Ok(doc.clone());
     }
-    json_patch(doc, ops).map_err(|_| {
-        "The request is invalid: the server rejected our request due to an error in our request"
-            .to_string()
+    json_patch(doc, ops).map_err(|e| {
+        if !client {
+            return "The request is invalid: the server rejected our request due to an error in our request"
+                .to_string();
+        }
+        match e.find("doc is missing key").and_then(|_| e.find("key:")) {
+            Some(ix) => format!("error: Object to be patched is missing field ({})", &e[ix + 5..]),
+            None => format!("error: {e}"),
+        }
     })
 }
 
-/// RFC 6902 JSON patch: add, remove, replace (the operations learners use).
+/// RFC 6902 JSON patch as gopkg.in/evanphx/json-patch.v4 (v4.12.0, what kubectl and
+/// the API server of v1.33 use) applies it, with its error texts (pkg/errors `Wrapf`:
+/// "<message>: <cause>").
 fn json_patch(doc: &Value, ops: &Value) -> Result<Value, String> {
+    const MISSING: &str = "missing value";
+    const INVALID_INDEX: &str = "invalid index referenced";
     let mut doc = doc.clone();
     let Some(ops) = ops.as_array() else {
         return Err("json patch must be a list of operations".into());
     };
-    for op in ops {
-        let kind = op.get("op").and_then(Value::as_str).unwrap_or("");
-        let path = op.get("path").and_then(Value::as_str).unwrap_or("");
-        let parts: Vec<String> = path
-            .split('/')
-            .skip(1)
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
-            .collect();
-        let Some((last, parents)) = parts.split_last() else {
-            return Err(format!("invalid path {path:?}"));
-        };
-        let mut cur = &mut doc;
-        for p in parents {
-            cur = match cur {
-                Value::Object(m) => m
-                    .get_mut(p)
-                    .ok_or_else(|| format!("doc is missing path: \"{path}\": missing value"))?,
-                Value::Array(v) => {
-                    let i: usize = p.parse().map_err(|_| format!("invalid index in {path}"))?;
-                    v.get_mut(i)
-                        .ok_or_else(|| format!("doc is missing path: \"{path}\": missing value"))?
+    // Operation.Path / From: a missing field is ErrMissing.
+    let field = |op: &Value, name: &str| -> Result<String, String> {
+        match op.get(name) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(Value::Null) | None => Err(format!(
+                "operation{} missing {name} field: {MISSING}",
+                if name == "path" { "" } else { "," }
+            )),
+            Some(other) => Err(format!(
+                "json: cannot unmarshal {} into Go value of type string",
+                match other {
+                    Value::Number(_) => "number",
+                    Value::Bool(_) => "bool",
+                    Value::Array(_) => "array",
+                    _ => "object",
                 }
-                _ => return Err(format!("doc is missing path: \"{path}\": missing value")),
-            };
+            )),
         }
-        let value = op.get("value").cloned().unwrap_or(Value::Null);
-        match (kind, cur) {
-            ("add" | "replace", Value::Object(m)) => {
-                if kind == "replace" && !m.contains_key(last) {
-                    return Err(format!("doc is missing key: {path}: missing value"));
+    };
+    for op in ops {
+        let kind = match op.get("op") {
+            Some(Value::String(k)) => k.as_str(),
+            _ => "unknown",
+        };
+        // Operation.value: absent is no node; `"value": null` decodes to a nil raw.
+        let value = op.get("value").cloned();
+        match kind {
+            "add" => {
+                let path = field(op, "path")
+                    .map_err(|_| format!("add operation failed to decode path: {MISSING}"))?;
+                let Some((con, key)) = find_object(&mut doc, &path) else {
+                    return Err(format!(
+                        "add operation does not apply: doc is missing path: \"{path}\": {MISSING}"
+                    ));
+                };
+                container_add(con, &key, value.unwrap_or(Value::Null))
+                    .map_err(|e| format!("error in add for path: '{path}': {e}"))?;
+            }
+            "remove" => {
+                let path = field(op, "path")
+                    .map_err(|_| format!("remove operation failed to decode path: {MISSING}"))?;
+                let Some((con, key)) = find_object(&mut doc, &path) else {
+                    return Err(format!(
+                        "remove operation does not apply: doc is missing path: \"{path}\": {MISSING}"
+                    ));
+                };
+                container_remove(con, &key)
+                    .map_err(|e| format!("error in remove for path: '{path}': {e}"))?;
+            }
+            "replace" => {
+                let path = field(op, "path")
+                    .map_err(|e| format!("replace operation failed to decode path: {e}"))?;
+                let Some((con, key)) = find_object(&mut doc, &path) else {
+                    return Err(format!(
+                        "replace operation does not apply: doc is missing path: {path}: {MISSING}"
+                    ));
+                };
+                // partialDoc.get never fails: a missing key is simply set.
+                if container_get(con, &key).is_err() {
+                    return Err(format!(
+                        "replace operation does not apply: doc is missing key: {path}: {MISSING}"
+                    ));
                 }
-                m.insert(last.clone(), value);
-            }
-            ("remove", Value::Object(m)) => {
-                m.remove(last)
-                    .ok_or_else(|| format!("doc is missing key: {path}: missing value"))?;
-            }
-            ("add", Value::Array(v)) => {
-                if last == "-" {
-                    v.push(value);
-                } else {
-                    let i: usize = last
-                        .parse()
-                        .map_err(|_| format!("invalid index in {path}"))?;
-                    if i > v.len() {
-                        return Err(format!("index out of bounds in {path}"));
+                let v = value.unwrap_or(Value::Null);
+                match con {
+                    Value::Object(m) => {
+                        m.insert(key, v);
                     }
-                    v.insert(i, value);
+                    Value::Array(a) => {
+                        if let Some(slot) = key.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
+                            *slot = v;
+                        }
+                    }
+                    _ => {}
                 }
             }
-            ("replace" | "remove", Value::Array(v)) => {
-                let i: usize = last
+            "move" => {
+                let from = field(op, "from")
+                    .map_err(|e| format!("move operation failed to decode from: {e}"))?;
+                let Some((con, key)) = find_object(&mut doc, &from) else {
+                    return Err(format!(
+                        "move operation does not apply: doc is missing from path: {from}: {MISSING}"
+                    ));
+                };
+                let val = container_get(con, &key)
+                    .map_err(|e| format!("error in move for path: '{key}': {e}"))?
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                container_remove(con, &key)
+                    .map_err(|e| format!("error in move for path: '{key}': {e}"))?;
+                let path = field(op, "path")
+                    .map_err(|e| format!("move operation failed to decode path: {e}"))?;
+                let Some((con, key)) = find_object(&mut doc, &path) else {
+                    return Err(format!(
+                        "move operation does not apply: doc is missing destination path: {path}: {MISSING}"
+                    ));
+                };
+                container_add(con, &key, val)
+                    .map_err(|e| format!("error in move for path: '{path}': {e}"))?;
+            }
+            "test" => {
+                let path = field(op, "path")
+                    .map_err(|e| format!("test operation failed to decode path: {e}"))?;
+                let Some((con, key)) = find_object(&mut doc, &path) else {
+                    return Err(format!(
+                        "test operation does not apply: is missing path: {path}: {MISSING}"
+                    ));
+                };
+                let failed = || format!("testing value {path} failed: test failed");
+                let val = container_get(con, &key)
+                    .map_err(|e| format!("error in test for path: '{path}': {e}"))?
+                    .filter(|v| !v.is_null());
+                match (val, &value) {
+                    // A missing (or null) value passes only against `"value": null`.
+                    (None, Some(Value::Null)) => {}
+                    (None, _) | (Some(_), None) => return Err(failed()),
+                    (Some(v), Some(want)) => {
+                        if !lazy_equal(v, want) {
+                            return Err(failed());
+                        }
+                    }
+                }
+            }
+            "copy" => {
+                let from = field(op, "from")
+                    .map_err(|e| format!("copy operation failed to decode from: {e}"))?;
+                let Some((con, key)) = find_object(&mut doc, &from) else {
+                    return Err(format!(
+                        "copy operation does not apply: doc is missing from path: {from}: {MISSING}"
+                    ));
+                };
+                let val = container_get(con, &key)
+                    .map_err(|e| format!("error in copy for from: '{from}': {e}"))?
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                let path = field(op, "path")
+                    .map_err(|_| format!("copy operation failed to decode path: {MISSING}"))?;
+                let Some((con, key)) = find_object(&mut doc, &path) else {
+                    return Err(format!(
+                        "copy operation does not apply: doc is missing destination path: {path}: {MISSING}"
+                    ));
+                };
+                container_add(con, &key, val)
+                    .map_err(|e| format!("error while adding value during copy: {e}"))?;
+            }
+            other => return Err(format!("Unexpected kind: {other}")),
+        }
+    }
+    // An index past the end or a bad index, as partialArray reports it.
+    fn index(a: &[Value], key: &str, extra: usize) -> Result<usize, String> {
+        let i: i64 = key
+            .parse()
+            .map_err(|_| format!("strconv.Atoi: parsing {key:?}: invalid syntax"))?;
+        let len = (a.len() + extra) as i64;
+        if i >= len || i < -len {
+            return Err(format!(
+                "Unable to access invalid index: {i}: {INVALID_INDEX}"
+            ));
+        }
+        Ok(if i < 0 {
+            (i + len) as usize
+        } else {
+            i as usize
+        })
+    }
+    fn container_get<'a>(con: &'a Value, key: &str) -> Result<Option<&'a Value>, String> {
+        match con {
+            Value::Object(m) => Ok(m.get(key)),
+            Value::Array(a) => {
+                let i: i64 = key
                     .parse()
-                    .map_err(|_| format!("invalid index in {path}"))?;
-                if i >= v.len() {
-                    return Err(format!("index out of bounds in {path}"));
+                    .map_err(|_| format!("strconv.Atoi: parsing {key:?}: invalid syntax"))?;
+                if i < 0 || i >= a.len() as i64 {
+                    return Err(format!(
+                        "Unable to access invalid index: {i}: {INVALID_INDEX}"
+                    ));
                 }
-                if kind == "replace" {
-                    v[i] = value;
-                } else {
-                    v.remove(i);
-                }
+                Ok(a.get(i as usize))
             }
-            _ => {
-                return Err(format!(
-                    "unsupported json patch operation {kind:?} at {path}"
-                ))
+            _ => Ok(None),
+        }
+    }
+    fn container_add(con: &mut Value, key: &str, val: Value) -> Result<(), String> {
+        match con {
+            Value::Object(m) => {
+                m.insert(key.to_string(), val);
+                Ok(())
             }
+            Value::Array(a) if key == "-" => {
+                a.push(val);
+                Ok(())
+            }
+            Value::Array(a) => {
+                let i = index(a, key, 1).map_err(|e| {
+                    if e.starts_with("strconv") {
+                        format!("value was not a proper array index: '{key}': {e}")
+                    } else {
+                        e
+                    }
+                })?;
+                a.insert(i, val);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+    fn container_remove(con: &mut Value, key: &str) -> Result<(), String> {
+        match con {
+            Value::Object(m) => m
+                .remove(key)
+                .map(|_| ())
+                .ok_or_else(|| format!("Unable to remove nonexistent key: {key}: {MISSING}")),
+            Value::Array(a) => {
+                let i = index(a, key, 0)?;
+                a.remove(i);
+                Ok(())
+            }
+            _ => Ok(()),
         }
     }
     Ok(doc)
+}
+
+/// findObject: the container that holds the pointer's last token, and that token
+/// (`~1` and `~0` decoded); None where the path does not lead to an object or array.
+fn find_object<'a>(doc: &'a mut Value, path: &str) -> Option<(&'a mut Value, String)> {
+    let split: Vec<&str> = path.split('/').collect();
+    if split.len() < 2 {
+        return None;
+    }
+    let decode = |s: &str| s.replace("~1", "/").replace("~0", "~");
+    let mut cur = doc;
+    for part in &split[1..split.len() - 1] {
+        let part = decode(part);
+        cur = match cur {
+            Value::Object(m) => m.get_mut(&part)?,
+            Value::Array(a) => {
+                let i: usize = part.parse().ok()?;
+                a.get_mut(i)?
+            }
+            _ => return None,
+        };
+        if !(cur.is_object() || cur.is_array()) {
+            return None;
+        }
+    }
+    Some((cur, decode(split[split.len() - 1])))
+}
+
+/// lazyNode.equal: JSON equality, except that an object equals any object holding at
+/// least its keys with equal values (only the document side's keys are compared).
+fn lazy_equal(have: &Value, want: &Value) -> bool {
+    match (have, want) {
+        (Value::Object(h), Value::Object(w)) => h.iter().all(|(k, v)| match w.get(k) {
+            Some(x) => (v.is_null() && x.is_null()) || lazy_equal(v, x),
+            None => false,
+        }),
+        (Value::Array(h), Value::Array(w)) => {
+            h.len() == w.len() && h.iter().zip(w).all(|(a, b)| lazy_equal(a, b))
+        }
+        (Value::Object(_) | Value::Array(_), _) | (_, Value::Object(_) | Value::Array(_)) => false,
+        (a, b) => a == b,
+    }
 }
 
 /// `kubectl set image deployment/nginx nginx=nginx:1.28`.

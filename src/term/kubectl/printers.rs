@@ -1709,7 +1709,14 @@ pub mod jsonpath {
                     let mut parts = Vec::new();
                     for p in paths {
                         for v in eval(p, root, cur)? {
-                            parts.push(if go { go_text(v) } else { text(v) });
+                            // client-go jsonpath prints a null value as `null` (kubectl
+                            // 1.33 `get -o jsonpath='{.metadata.deletionTimestamp}'` on an
+                            // object holding null, against a fake API server).
+                            parts.push(match v {
+                                _ if go => go_text(v),
+                                Value::Null => "null".into(),
+                                _ => text(v),
+                            });
                         }
                     }
                     if go && parts.is_empty() {
