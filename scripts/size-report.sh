@@ -33,7 +33,10 @@ DIST="${1:-dist}"
 # containers, a watch row per write, jsonpath index errors, rollout undo --dry-run, create
 # service's port parsing and wrapped errors, Service type-change field dropping, image
 # pulls for policy Always, kubectl events --watch: ~10 KB) took it to 1056.9 KB on
-# 2026-11-27; budget 1065 KB on the same rule. A saving
+# 2026-11-27; budget 1065 KB on the same rule. The thirteenth session's fidelity work (the
+# Endpoints controller's RepackSubsets with its MD5-of-spew ordering, kubectl events -o as
+# an EventList, CoreDNS's zone apex SOA/NS and _port._proto names, JSON patch move, copy and
+# test: ~13 KB) took it to 1069.8 KB on 2026-11-28; budget 1080 KB on the same rule. A saving
 # found but not made: jiff's RFC 9557/TZif parser and strtime formatter (~25 KB of error
 # text and their code) are linked only through k8s-openapi's Time (de)serializers; building
 # Time values from our own RFC 3339 code would drop them. What is left is mostly
@@ -42,7 +45,7 @@ DIST="${1:-dist}"
 # and static data (280 KB raw, 110 KB gzip: kubectl flag tables, help and lesson text, jiff
 # errors). opt-level "s" measured 1089 KB against "z"'s 921 KB; wasm-opt -Os or --converge
 # change under 2 KB. Reaching 450 KB needs k8s-openapi's serde replaced by leaner code: open.
-BUDGET_KB="${SIZE_BUDGET_KB:-1065}"
+BUDGET_KB="${SIZE_BUDGET_KB:-1080}"
 BUDGET=$((BUDGET_KB * 1024))
 
 shopt -s nullglob
