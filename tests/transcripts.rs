@@ -161,6 +161,7 @@ transcripts! {
     t137_service_update_drops_dependent_fields => "137-service-update-drops-dependent-fields.txt",
     t138_create_with_namespace_flag => "138-create-with-namespace-flag.txt",
     t139_endpoints_port_order => "139-endpoints-port-order.txt",
+    t140_endpointslice_max_100_endpoints => "140-endpointslice-max-100-endpoints.txt",
     t141_watch_rows_of_a_new_pod => "141-watch-rows-of-a-new-pod.txt",
     t142_jsonpath_index_out_of_range => "142-jsonpath-index-out-of-range.txt",
     t143_init_containers => "143-init-containers.txt",

@@ -29,6 +29,8 @@ const SERVICE_NAME: &str = "kubernetes.io/service-name";
 const ENDPOINTS_MANAGED_BY: &str = "endpoints.kubernetes.io/managed-by";
 const ENDPOINT_CONTROLLER: &str = "endpoint-controller";
 const LAST_CHANGE_TRIGGER_TIME: &str = "endpoints.kubernetes.io/last-change-trigger-time";
+/// kube-controller-manager's `--max-endpoints-per-slice` default.
+const MAX_ENDPOINTS_PER_SLICE: usize = 100;
 
 /// One pass of every controller, in the order the real control plane tends to act.
 /// Each controller works only on what changed (its queue in [`Work`]); the writes it
@@ -1686,13 +1688,28 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
                 ..Default::default()
             })
             .collect();
+        // kube-controller-manager's --max-endpoints-per-slice (default 100): a larger
+        // group spreads over several slices.
+        let mut endpoints = endpoints;
+        while endpoints.len() > MAX_ENDPOINTS_PER_SLICE {
+            let rest = endpoints.split_off(MAX_ENDPOINTS_PER_SLICE);
+            desired.push((Some(slice_ports.clone()), endpoints));
+            endpoints = rest;
+        }
         desired.push((Some(slice_ports), endpoints));
     }
     if desired.is_empty() {
         // The placeholder slice: no ports, no endpoints.
         desired.push((None, Vec::new()));
     }
+    // The oldest slices are reused first, so the one a Service started with stays full.
     let mut reuse = existing;
+    reuse.sort_by_key(|s| {
+        s.metadata
+            .creation_timestamp
+            .as_ref()
+            .map(Cluster::millis_of)
+    });
     for (slice_ports, endpoints) in desired {
         let slot = reuse
             .iter()
