@@ -172,4 +172,6 @@ transcripts! {
     t151_kubectl_events_output_formats => "151-kubectl-events-output-formats.txt",
     t152_nslookup_zone_apex_and_port_names => "152-nslookup-zone-apex-and-port-names.txt",
     t153_json_patch_move_copy_test => "153-json-patch-move-copy-test.txt",
+    t154_insufficient_cpu_pending => "154-insufficient-cpu-pending.txt",
+    t155_instant_exit_crashloop_watch => "155-instant-exit-crashloop-watch.txt",
 }

@@ -7,8 +7,8 @@ use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
     Container, ContainerPort, EndpointAddress, EndpointPort, EndpointSubset, Endpoints,
     HTTPGetAction, Namespace, NamespaceSpec, NamespaceStatus, Node, NodeAddress, NodeCondition,
-    NodeSpec, NodeStatus, NodeSystemInfo, Pod, PodSpec, PodTemplateSpec, Probe, Service,
-    ServicePort, ServiceSpec, Taint, Toleration,
+    NodeSpec, NodeStatus, NodeSystemInfo, Pod, PodSpec, PodTemplateSpec, Probe,
+    ResourceRequirements, Service, ServicePort, ServiceSpec, Taint, Toleration,
 };
 use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointSlice};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -215,6 +215,22 @@ fn container(name: &str, image: &str, command: &[&str]) -> Container {
     }
 }
 
+/// `resources` with the given requests and limits (`[(name, quantity)]`).
+fn resources(requests: &[(&str, &str)], limits: &[(&str, &str)]) -> Option<ResourceRequirements> {
+    let list = |l: &[(&str, &str)]| {
+        (!l.is_empty()).then(|| {
+            l.iter()
+                .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
+                .collect::<BTreeMap<_, _>>()
+        })
+    };
+    Some(ResourceRequirements {
+        requests: list(requests),
+        limits: list(limits),
+        ..Default::default()
+    })
+}
+
 /// A static or DaemonSet pod pinned to a node, on the host network.
 fn host_pod(
     name: &str,
@@ -325,6 +341,11 @@ pub fn install(c: &mut Cluster) {
 
     let mut coredns = container("coredns", "registry.k8s.io/coredns/coredns:v1.12.0", &[]);
     coredns.args = Some(vec!["-conf".into(), "/etc/coredns/Corefile".into()]);
+    // kubeadm's CoreDNS Deployment (cmd/kubeadm/app/phases/addons/dns/manifests.go).
+    coredns.resources = resources(
+        &[("cpu", "100m"), ("memory", "70Mi")],
+        &[("memory", "170Mi")],
+    );
     coredns.ports = Some(vec![
         cport("dns", 53, "UDP"),
         cport("dns-tcp", 53, "TCP"),
@@ -430,11 +451,20 @@ pub fn install(c: &mut Cluster) {
         ),
         ("kube-scheduler", "registry.k8s.io/kube-scheduler:v1.33.1"),
     ] {
+        // kubeadm's static pods request CPU (controlplane/manifests.go
+        // ComponentResources: 250m, 200m, 100m); etcd also memory (etcd/local.go).
+        let mut ctr = container(component, image, &[component]);
+        ctr.resources = match component {
+            "etcd" => resources(&[("cpu", "100m"), ("memory", "100Mi")], &[]),
+            "kube-apiserver" => resources(&[("cpu", "250m")], &[]),
+            "kube-controller-manager" => resources(&[("cpu", "200m")], &[]),
+            _ => resources(&[("cpu", "100m")], &[]),
+        };
         let mut p = Object::from(host_pod(
             &format!("{component}-{cp}"),
             "kube-system",
             cp,
-            container(component, image, &[component]),
+            ctr,
             &[("component", component), ("tier", "control-plane")],
             None,
         ));
@@ -463,8 +493,13 @@ pub fn install(c: &mut Cluster) {
     ] {
         let rt = kinds::by_kind_name("DaemonSet").unwrap_or(&kinds::RESOURCE_TYPES[0]);
         let mut body = serde_json::Map::new();
-        let mut pod_spec =
-            serde_json::json!({"containers": [{"name": ctr, "image": image}], "hostNetwork": true});
+        // kind's kindnet manifest requests and limits 100m / 50Mi; kube-proxy sets none.
+        let kindnet_resources = serde_json::json!({"requests": {"cpu": "100m", "memory": "50Mi"}, "limits": {"cpu": "100m", "memory": "50Mi"}});
+        let mut ctr_json = serde_json::json!({"name": ctr, "image": image});
+        if ds == "kindnet" {
+            ctr_json["resources"] = kindnet_resources;
+        }
+        let mut pod_spec = serde_json::json!({"containers": [ctr_json], "hostNetwork": true});
         if let (Some(m), false) = (pod_spec.as_object_mut(), node_selector.is_null()) {
             m.insert("nodeSelector".into(), node_selector);
         }
@@ -502,11 +537,18 @@ pub fn install(c: &mut Cluster) {
                 controller: Some(true),
                 block_owner_deletion: Some(true),
             };
+            let mut pod_ctr = container(ctr, image, &[ds]);
+            if ds == "kindnet" {
+                pod_ctr.resources = resources(
+                    &[("cpu", "100m"), ("memory", "50Mi")],
+                    &[("cpu", "100m"), ("memory", "50Mi")],
+                );
+            }
             let mut p = Object::from(host_pod(
                 &name,
                 "kube-system",
                 node_name,
-                container(ctr, image, &[ds]),
+                pod_ctr,
                 &[label, ("pod-template-generation", "1")],
                 Some(owner),
             ));

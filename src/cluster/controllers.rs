@@ -17,6 +17,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference}
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::deployment_util as du;
+use super::resources;
 use super::store::{FastHasher, Status};
 use super::{kubelet, Cluster, Key};
 use crate::api::{Object, Selector};
@@ -79,6 +80,10 @@ pub(crate) struct Work {
     garbage: KeyQueue,
     /// Pods that may need a node or a kubelet.
     unbound: KeyQueue,
+    /// A bound pod went away or finished, freeing node resources: the pods the
+    /// NodeResourcesFit filter rejected are tried again (its queueing hint for an
+    /// assigned pod's deletion is Queue).
+    freed: bool,
     /// Services whose EndpointSlices and Endpoints may be stale.
     services: KeyQueue,
     /// Nodes whose taints may not match `spec.unschedulable`.
@@ -131,6 +136,7 @@ impl Work {
             && self.statefulsets.is_empty()
             && self.garbage.is_empty()
             && self.unbound.is_empty()
+            && !self.freed
             && self.services.is_empty()
             && !self.load_balancers
             && !self.namespaces
@@ -237,6 +243,18 @@ fn note_change(
                     work.services
                         .extend(store.services_selecting(ns, k, v).cloned());
                 }
+            }
+            let terminal = |p: &Pod| {
+                matches!(
+                    p.status.as_ref().and_then(|s| s.phase.as_deref()),
+                    Some("Succeeded" | "Failed")
+                )
+            };
+            let bound = |o: &Object| matches!(o, Object::Pod(p) if p.spec.as_ref().is_some_and(|s| s.node_name.is_some()));
+            match new {
+                None if old.is_none_or(bound) => work.freed = true,
+                Some(o @ Object::Pod(p)) if terminal(p) && bound(o) => work.freed = true,
+                _ => {}
             }
             if let Some(Object::Pod(p)) = new {
                 if !is_terminating(&p.metadata) {
@@ -1317,8 +1335,83 @@ fn tolerates(pod: &Pod, taint: &k8s_openapi::api::core::v1::Taint) -> bool {
 /// pass and kept up to date as the pass binds pods.
 type Spread = BTreeMap<String, BTreeMap<String, usize>>;
 
+/// What the pods bound to a node request (the scheduler cache's NodeInfo.Requested and
+/// its pod count): every pod with that nodeName that has not finished, terminating
+/// ones included (the scheduler's informer drops Succeeded and Failed pods).
+#[derive(Debug, Clone, Copy, Default)]
+struct NodeUse {
+    requested: resources::Amount,
+    pods: usize,
+}
+
+/// Per node, counted when a pass first needs it and kept up to date as it binds pods.
+type Usage = Option<BTreeMap<String, NodeUse>>;
+
+fn is_finished(p: &Pod) -> bool {
+    matches!(
+        p.status.as_ref().and_then(|s| s.phase.as_deref()),
+        Some("Succeeded" | "Failed")
+    )
+}
+
+fn node_usage(c: &Cluster) -> BTreeMap<String, NodeUse> {
+    let mut usage: BTreeMap<String, NodeUse> = BTreeMap::new();
+    for o in c.store.list("Pod") {
+        let Object::Pod(p) = o else { continue };
+        let Some(spec) = p.spec.as_ref() else {
+            continue;
+        };
+        let Some(node) = spec.node_name.as_ref() else {
+            continue;
+        };
+        if is_finished(p) {
+            continue;
+        }
+        let u = usage.entry(node.clone()).or_default();
+        let r = resources::pod_requests(spec);
+        u.requested.cpu += r.cpu;
+        u.requested.mem += r.mem;
+        u.pods += 1;
+    }
+    usage
+}
+
+/// Whether the last scheduling attempt found a node short of resources (a
+/// NodeResourcesFit reason in the PodScheduled condition).
+fn rejected_for_resources(p: &Pod) -> bool {
+    p.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .into_iter()
+        .flatten()
+        .any(|c| {
+            c.type_ == "PodScheduled"
+                && c.status == "False"
+                && c.message.as_deref().is_some_and(|m| {
+                    let filters = m.split(". preemption:").next().unwrap_or("");
+                    filters.contains(" Insufficient ") || filters.contains(" Too many pods")
+                })
+        })
+}
+
 fn schedule(c: &mut Cluster) {
     let mut spread = Spread::new();
+    let mut usage: Usage = None;
+    // Room was freed: the pods NodeResourcesFit turned away are tried again.
+    let mut retried: BTreeSet<Key> = BTreeSet::new();
+    if std::mem::take(&mut c.work.freed) {
+        for o in c.store.list("Pod") {
+            if let Object::Pod(p) = o {
+                if p.spec.as_ref().is_some_and(|s| s.node_name.is_none())
+                    && !is_terminating(&p.metadata)
+                    && rejected_for_resources(p)
+                {
+                    retried.insert(Key::of(o));
+                }
+            }
+        }
+        c.work.unbound.extend(retried.iter().cloned());
+    }
     for key in c.work.unbound.take() {
         let Some(Object::Pod(p)) = c.store.get(&key) else {
             continue;
@@ -1327,7 +1420,10 @@ fn schedule(c: &mut Cluster) {
             continue;
         }
         match p.spec.as_ref().map(|s| s.node_name.is_some()) {
-            Some(false) => schedule_one(c, &key, &mut spread),
+            Some(false) => {
+                let retry = retried.contains(&key);
+                schedule_one(c, &key, &mut spread, &mut usage, retry)
+            }
             // Pods created with spec.nodeName set skip the scheduler but still need the kubelet.
             Some(true) if !c.pods.contains_key(&key) => kubelet::pod_bound(c, &key),
             _ => {}
@@ -1335,7 +1431,7 @@ fn schedule(c: &mut Cluster) {
     }
 }
 
-fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
+fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread, usage: &mut Usage, retry: bool) {
     let Some(Object::Pod(pod)) = c.store.get(key).cloned() else {
         return;
     };
@@ -1349,6 +1445,15 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
         .collect();
     let mut fits = Vec::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    // Nodes turned away only by NodeResourcesFit (Unschedulable: preemption is tried
+    // there; every other filter here is UnschedulableAndUnresolvable).
+    let mut short_nodes = 0;
+    let request = pod
+        .spec
+        .as_ref()
+        .map(resources::pod_requests)
+        .unwrap_or_default();
+    let usage = usage.get_or_insert_with(|| node_usage(c));
     let no_labels = BTreeMap::new();
     let node_selector = pod
         .spec
@@ -1367,7 +1472,9 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
         if n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true)
             && !tolerates(&pod, &unschedulable_taint)
         {
-            *reasons.entry("were unschedulable".into()).or_default() += 1;
+            *reasons
+                .entry("node(s) were unschedulable".into())
+                .or_default() += 1;
             continue;
         }
         if let Some(t) = n
@@ -1382,7 +1489,7 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
         {
             *reasons
                 .entry(format!(
-                    "had untolerated taint {{{}: {}}}",
+                    "node(s) had untolerated taint {{{}: {}}}",
                     t.key,
                     t.value.clone().unwrap_or_default()
                 ))
@@ -1391,28 +1498,100 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
         }
         if !node_selector.iter().all(|(k, v)| nl.get(k) == Some(v)) {
             *reasons
-                .entry("didn't match Pod's node affinity/selector".into())
+                .entry("node(s) didn't match Pod's node affinity/selector".into())
                 .or_default() += 1;
             continue;
         }
-        fits.push(n.metadata.name.clone().unwrap_or_default());
+        // NodeResourcesFit (fit.go fitsRequest): the pod count first, then cpu and
+        // memory against allocatable minus what the bound pods request; every
+        // shortfall is a reason of its own.
+        let name = n.metadata.name.clone().unwrap_or_default();
+        let used = usage.get(&name).copied().unwrap_or_default();
+        let alloc = n.status.as_ref().and_then(|s| s.allocatable.as_ref());
+        let free = resources::Amount::of(alloc);
+        let max_pods = alloc
+            .and_then(|a| a.get("pods"))
+            .map_or(0, |q| resources::mem_bytes(&q.0)) as usize;
+        let mut short = Vec::new();
+        if used.pods + 1 > max_pods {
+            short.push("Too many pods");
+        }
+        if request.cpu > 0 && request.cpu > free.cpu - used.requested.cpu {
+            short.push("Insufficient cpu");
+        }
+        if request.mem > 0 && request.mem > free.mem - used.requested.mem {
+            short.push("Insufficient memory");
+        }
+        if !short.is_empty() {
+            for r in short {
+                *reasons.entry(r.into()).or_default() += 1;
+            }
+            short_nodes += 1;
+            continue;
+        }
+        fits.push(name);
     }
     let total = nodes.len();
     if fits.is_empty() {
         let obj = Object::Pod(pod.clone());
-        let mut parts: Vec<String> = reasons
-            .iter()
-            .map(|(r, n)| format!("{n} node(s) {r}"))
-            .collect();
-        parts.sort();
-        let msg = format!(
-            "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.",
+        // FitError.Error: "<count> <reason>" sorted as strings; the DefaultPreemption
+        // PostFilter's own FitError follows: nodes that failed only for resources have
+        // no lower-priority pods to evict ("No preemption victims found for incoming
+        // pod", SelectVictimsOnNode), the rest are absent from its map ("Preemption is
+        // not helpful for scheduling").
+        let histogram = |reasons: &BTreeMap<String, usize>| {
+            let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+            parts.sort();
             parts.join(", ")
+        };
+        let mut preemption: BTreeMap<String, usize> = BTreeMap::new();
+        if short_nodes > 0 {
+            preemption.insert(
+                "No preemption victims found for incoming pod".into(),
+                short_nodes,
+            );
+        }
+        if total > short_nodes {
+            preemption.insert(
+                "Preemption is not helpful for scheduling".into(),
+                total - short_nodes,
+            );
+        }
+        let msg = format!(
+            "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}.",
+            histogram(&reasons),
+            histogram(&preemption)
         );
-        let already = c
-            .events_for(&obj)
-            .iter()
-            .any(|e| e.reason.as_deref() == Some("FailedScheduling"));
+        // A pod is tried again on the cluster events its rejecting plugins registered
+        // for; other re-examinations here are not new attempts.
+        let already = !retry
+            && c.events_for(&obj)
+                .iter()
+                .any(|e| e.reason.as_deref() == Some("FailedScheduling"));
+        if already {
+            return;
+        }
+        c.record_event(
+            &obj,
+            "Warning",
+            "FailedScheduling",
+            &msg,
+            "default-scheduler",
+            None,
+        );
+        let prev = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .and_then(|cs| cs.iter().find(|c| c.type_ == "PodScheduled"));
+        if prev.and_then(|c| c.message.as_deref()) == Some(msg.as_str()) {
+            return;
+        }
+        // podutil.UpdatePodCondition: the transition time moves only with the status.
+        let since = prev
+            .filter(|c| c.status == "False")
+            .and_then(|c| c.last_transition_time.clone())
+            .unwrap_or_else(|| c.now_time());
         let mut p = pod.clone();
         let status = Arc::make_mut(&mut p)
             .status
@@ -1422,21 +1601,11 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
             type_: "PodScheduled".into(),
             status: "False".into(),
             reason: Some("Unschedulable".into()),
-            message: Some(msg.clone()),
-            last_transition_time: Some(c.now_time()),
+            message: Some(msg),
+            last_transition_time: Some(since),
             ..Default::default()
         }]);
-        if !already {
-            c.record_event(
-                &obj,
-                "Warning",
-                "FailedScheduling",
-                &msg,
-                "default-scheduler",
-                None,
-            );
-            c.store.put(Object::Pod(p));
-        }
+        c.store.put(Object::Pod(p));
         return;
     }
     // Spread pods of the same owner (default topology spreading), then fewest pods, then random.
@@ -1471,6 +1640,10 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread) {
     if let Some(on) = spread.get_mut(&owner) {
         *on.entry(pick.clone()).or_default() += 1;
     }
+    let u = usage.entry(pick.clone()).or_default();
+    u.requested.cpu += request.cpu;
+    u.requested.mem += request.mem;
+    u.pods += 1;
     // The event names the pod as stored before the binding is written.
     let obj = Object::Pod(pod);
     c.record_event(

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{
     ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
-    ContainerStatus, HostIP, Pod, PodCondition, PodIP,
+    ContainerStatus, HostIP, Pod, PodCondition, PodIP, PodSpec, PodStatus,
 };
 
 use super::images;
@@ -33,6 +33,11 @@ pub enum Stage {
     Running,
     /// The container exited and waits out its restart back-off.
     CrashBackOff,
+    /// The container exited at `exited` and shows so; next the status shows it
+    /// waiting in CrashLoopBackOff.
+    BackOffShown {
+        exited: Millis,
+    },
     /// restartPolicy Never/OnFailure and the container finished.
     Finished,
     Terminating {
@@ -67,6 +72,10 @@ pub struct PodRuntime {
     pub next_liveness: Option<Millis>,
     /// How many init containers have completed (they run one at a time, in order).
     pub inits_done: usize,
+    /// The status of a start no one saw: the containers exit before the PLEG's next
+    /// relist (1 s), so the kubelet's first status write after the start already shows
+    /// them terminated (see `quiet_exit`). `container_exited` starts from it.
+    pub unseen_start: Option<Box<k8s_openapi::api::core::v1::PodStatus>>,
 }
 
 /// A container's timed command in progress (see [`super::script`]).
@@ -543,6 +552,24 @@ pub fn exits_at_once(ct: &k8s_openapi::api::core::v1::Container) -> bool {
     images::profile(image).exits_without_command
 }
 
+/// Whether a container ends before anyone can see it run: it exits at once and is not
+/// a network client (those keep their running status while they talk: the in-pod
+/// tools read the pod's IP from its status). The kubelet writes the status it had
+/// before a start (kubelet.go SyncPod: generateAPIPodStatus, then the runtime's
+/// SyncPod) and learns of the start from the PLEG's relist every second; a process
+/// gone by then is reported terminated, never running.
+fn quiet_exit(ct: &k8s_openapi::api::core::v1::Container) -> bool {
+    const NETWORK: &[&str] = &["wget", "curl", "nslookup"];
+    exits_at_once(ct)
+        && ct.stdin != Some(true)
+        && !one_shot(ct).is_some_and(|argv| {
+            argv.iter().any(|a| {
+                a.split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '/'))
+                    .any(|w| NETWORK.contains(&w.rsplit('/').next().unwrap_or(w)))
+            })
+        })
+}
+
 fn pod_image_pull_fails(pod: &Pod) -> Option<String> {
     pod.spec.as_ref()?.containers.iter().find_map(|ct| {
         let image = ct.image.clone().unwrap_or_default();
@@ -633,6 +660,9 @@ pub fn wake(c: &mut Cluster, key: &Key) {
         }
         Stage::Running => running_tick(c, key, Arc::unwrap_or_clone(pod), rt),
         Stage::CrashBackOff => start_containers(c, key, pod, rt),
+        Stage::BackOffShown { exited } => {
+            show_backoff(c, key, Arc::unwrap_or_clone(pod), rt, exited)
+        }
         Stage::Finished => {}
     }
 }
@@ -1141,6 +1171,7 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
     let cts = pod.spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
     let has_readiness = cts.iter().any(|ct| ct.readiness_probe.is_some());
     let exits = cts.iter().any(exits_at_once);
+    let quiet = exits && cts.iter().all(|ct| !exits_at_once(ct) || quiet_exit(ct));
     let readiness_delay = cts
         .iter()
         .filter_map(|ct| ct.readiness_probe.as_ref())
@@ -1190,7 +1221,7 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
     drop(obj);
     let all_ready = !has_readiness;
     let pod_seed = pod_seed as Millis;
-    c.store.update_pod(key, |spec, status| {
+    let apply_start = |spec: &Option<PodSpec>, status: &mut Option<PodStatus>| {
         let cts = spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
         let status = status.get_or_insert_with(Default::default);
         if let Some(ip) = ip {
@@ -1229,8 +1260,21 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
         );
         set_ready(&mut conds, all_ready, &now, cts);
         status.conditions = Some(order_conditions(conds));
-    });
+    };
+    let unseen = if quiet {
+        // Not written: the exit is what the next status shows.
+        pod_of(c, key).map(|p| {
+            let mut status = p.status.clone();
+            apply_start(&p.spec, &mut status);
+            Box::new(status.unwrap_or_default())
+        })
+    } else {
+        c.store
+            .update_pod(key, |spec, status| apply_start(spec, status));
+        None
+    };
     update_rt(c, key, |r| {
+        r.unseen_start = unseen;
         r.stage = Stage::Running;
         r.restarts = restarts;
         r.ready = all_ready;
@@ -1500,6 +1544,11 @@ pub fn liveness_tick(c: &mut Cluster, key: &Key) {
 
 fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
     let now = c.now_time();
+    // A start no status showed: this write is the first to report it.
+    let quiet = rt.unseen_start.is_some();
+    if let Some(status) = rt.unseen_start.clone() {
+        pod.status = Some(*status);
+    }
     let policy = pod
         .spec
         .as_ref()
@@ -1524,13 +1573,17 @@ fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
         .unwrap_or_default();
     let status = pod.status.get_or_insert_with(Default::default);
     let mut conds = status.conditions.take().unwrap_or_default();
+    set_condition(
+        &mut conds,
+        condition("PodReadyToStartContainers", true, &now),
+    );
     set_ready(&mut conds, false, &now, &cts);
     status.conditions = Some(order_conditions(conds));
     let restarts_container = policy == "Always" || (policy == "OnFailure" && failed);
-    if restarts_container && rt.restarts == 0 {
-        // kuberuntime_manager.go doBackOff: the first exit finds no back-off entry for
-        // the container (IsInBackOffSince is false), so it is restarted at the next sync;
-        // until then the pod shows the terminated reason (`0/1 Error`).
+    if restarts_container {
+        // The PLEG reports the container dead and the kubelet's next status shows it
+        // terminated (`0/1 Error`, RESTARTS counting the runs before this one), the
+        // one before it as the last state.
         for cs in status.container_statuses.iter_mut().flatten() {
             let mut state = terminated.clone();
             if let Some(t) = state.terminated.as_mut() {
@@ -1539,57 +1592,33 @@ fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
             cs.state = Some(state);
             cs.ready = false;
             cs.started = Some(false);
+            cs.restart_count = rt.restarts;
         }
         c.store.put(Object::from(pod));
         update_rt(c, key, |r| {
+            r.unseen_start = None;
             r.stage = Stage::CrashBackOff;
             r.ready = false;
         });
-        c.schedule(c.now + 1000, Timer::Pod(key.clone()));
-    } else if restarts_container {
-        // CrashLoopBackOff: the back-off entry made at the first restart starts at 10 s
-        // and doubles at every restart after it, up to 5 min (flowcontrol.Backoff).
-        let backoff = backoff_after(rt.restarts.into());
-        status.container_statuses = Some(
-            cts.iter()
-                .map(|ct| ContainerStatus {
-                    last_state: Some(terminated.clone()),
-                    state: Some(ContainerState {
-                        waiting: Some(ContainerStateWaiting {
-                            reason: Some("CrashLoopBackOff".into()),
-                            message: Some(backoff_waiting_message(
-                                backoff,
-                                &ct.name,
-                                key,
-                                pod.metadata.uid.as_deref().unwrap_or_default(),
-                            )),
-                        }),
-                        ..Default::default()
-                    }),
-                    ..waiting_status(ct, "CrashLoopBackOff", None, rt.restarts)
-                })
-                .collect(),
-        );
-        let obj = Object::from(pod);
-        let node = node_of(&obj);
-        c.record_event(
-            &obj,
-            "Warning",
-            "BackOff",
-            &backoff_event_message(
-                cts.first().map(|c| c.name.as_str()).unwrap_or(""),
-                key,
-                obj.meta().uid.as_deref().unwrap_or_default(),
-            ),
-            "kubelet",
-            node.as_deref(),
-        );
-        c.store.put(obj);
-        update_rt(c, key, |r| {
-            r.stage = Stage::CrashBackOff;
-            r.ready = false;
-        });
-        c.schedule(c.now + backoff, Timer::Pod(key.clone()));
+        if rt.restarts == 0 {
+            // kuberuntime_manager.go doBackOff: the first exit finds no back-off entry
+            // for the container (IsInBackOffSince is false), so the same sync restarts
+            // it; a start that shows would be seen at the next relist.
+            if quiet {
+                if let Some(p) = pod_of(c, key) {
+                    let rt = c.pods.get(key).cloned().unwrap_or_default();
+                    start_containers(c, key, p, rt);
+                }
+            } else {
+                c.schedule(c.now + 1000, Timer::Pod(key.clone()));
+            }
+        } else {
+            // In back-off the sync ends with ErrCrashLoopBackOff in the reason cache,
+            // which the next status shows as the waiting reason (convertToAPIContainerStatuses).
+            let exited = now_ms_of(c);
+            update_rt(c, key, |r| r.stage = Stage::BackOffShown { exited });
+            c.schedule(c.now + 1000, Timer::Pod(key.clone()));
+        }
     } else {
         status.phase = Some(if failed { "Failed" } else { "Succeeded" }.into());
         // The container that ran keeps its ids (describe shows them for a finished one).
@@ -1609,10 +1638,69 @@ fn container_exited(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime) {
         );
         c.store.put(Object::from(pod));
         update_rt(c, key, |r| {
+            r.unseen_start = None;
             r.stage = Stage::Finished;
             r.ready = false;
         });
     }
+}
+
+fn now_ms_of(c: &Cluster) -> Millis {
+    c.now
+}
+
+/// A second after a crashed container was reported terminated: the status now shows
+/// it waiting in CrashLoopBackOff (the previous run as its last state) until the
+/// back-off, counted from its exit (flowcontrol.Backoff IsInBackOffSince with the
+/// container's finishedAt), lets the kubelet start it again.
+fn show_backoff(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime, exited: Millis) {
+    let backoff = backoff_after(rt.restarts.into());
+    let cts: Vec<_> = pod
+        .spec
+        .as_ref()
+        .map(|s| s.containers.clone())
+        .unwrap_or_default();
+    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    let status = pod.status.get_or_insert_with(Default::default);
+    let before = status.container_statuses.take().unwrap_or_default();
+    status.container_statuses = Some(
+        cts.iter()
+            .map(|ct| {
+                let was = before.iter().find(|s| s.name == ct.name);
+                ContainerStatus {
+                    last_state: was.and_then(|s| s.state.clone()),
+                    state: Some(ContainerState {
+                        waiting: Some(ContainerStateWaiting {
+                            reason: Some("CrashLoopBackOff".into()),
+                            message: Some(backoff_waiting_message(backoff, &ct.name, key, &uid)),
+                        }),
+                        ..Default::default()
+                    }),
+                    // The dead container's ids stay (the status is built from it).
+                    container_id: was.and_then(|s| s.container_id.clone()),
+                    image_id: was.map(|s| s.image_id.clone()).unwrap_or_default(),
+                    ..waiting_status(ct, "CrashLoopBackOff", None, rt.restarts)
+                }
+            })
+            .collect(),
+    );
+    let obj = Object::from(pod);
+    let node = node_of(&obj);
+    c.record_event(
+        &obj,
+        "Warning",
+        "BackOff",
+        &backoff_event_message(
+            cts.first().map(|c| c.name.as_str()).unwrap_or(""),
+            key,
+            &uid,
+        ),
+        "kubelet",
+        node.as_deref(),
+    );
+    c.store.put(obj);
+    update_rt(c, key, |r| r.stage = Stage::CrashBackOff);
+    c.schedule(exited + backoff, Timer::Pod(key.clone()));
 }
 
 /// flowcontrol.Backoff as the kubelet keys it per container: 10 s after the first

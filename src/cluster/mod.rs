@@ -14,6 +14,7 @@ pub mod events;
 pub mod images;
 pub mod kubelet;
 mod repack;
+pub mod resources;
 pub mod script;
 pub mod statefulsets;
 pub mod store;

@@ -1440,70 +1440,19 @@ fn describe_endpointslice(c: &Cluster, s: &EndpointSlice, events: &[&Event]) -> 
 
 // ------------------------------------------------------------------ Node, Namespace
 
-/// Millicores of a CPU quantity (`100m`, `2`, `0.5`).
-fn cpu_millis(q: &str) -> i64 {
-    if let Some(m) = q.strip_suffix('m') {
-        return m.parse().unwrap_or(0);
-    }
-    q.parse::<f64>().map(|v| (v * 1000.0) as i64).unwrap_or(0)
-}
+use crate::cluster::resources::{cpu_millis, fmt_cpu, fmt_mem, mem_bytes};
 
-/// Bytes of a memory quantity (`70Mi`, `1Gi`, `128974848`, `129M`).
-fn mem_bytes(q: &str) -> i64 {
-    for (suf, mul) in [
-        ("Ki", 1i64 << 10),
-        ("Mi", 1 << 20),
-        ("Gi", 1 << 30),
-        ("Ti", 1 << 40),
-        ("k", 1000),
-        ("M", 1_000_000),
-        ("G", 1_000_000_000),
-    ] {
-        if let Some(n) = q.strip_suffix(suf) {
-            return n
-                .parse::<f64>()
-                .map(|v| (v * mul as f64) as i64)
-                .unwrap_or(0);
-        }
-    }
-    q.parse().unwrap_or(0)
-}
-
-fn fmt_cpu(m: i64) -> String {
-    if m % 1000 == 0 {
-        (m / 1000).to_string()
-    } else {
-        format!("{m}m")
-    }
-}
-
-fn fmt_mem(b: i64) -> String {
-    if b == 0 {
-        return "0".into();
-    }
-    for (suf, mul) in [("Gi", 1i64 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
-        if b % mul == 0 {
-            return format!("{}{suf}", b / mul);
-        }
-    }
-    b.to_string()
-}
-
+/// kubectl `resourcehelper.PodRequestsAndLimits`: (cpu millicores, memory bytes).
 fn pod_resources(p: &Pod, which: &str) -> (i64, i64) {
-    let (mut cpu, mut mem) = (0, 0);
-    for c in p.spec.iter().flat_map(|s| s.containers.iter()) {
-        let r = c.resources.clone().unwrap_or_default();
-        let list = if which == "requests" {
-            r.requests.or(r.limits)
-        } else {
-            r.limits
-        };
-        if let Some(l) = list {
-            cpu += l.get("cpu").map_or(0, |q| cpu_millis(&q.0));
-            mem += l.get("memory").map_or(0, |q| mem_bytes(&q.0));
-        }
-    }
-    (cpu, mem)
+    let Some(spec) = p.spec.as_ref() else {
+        return (0, 0);
+    };
+    let a = if which == "requests" {
+        crate::cluster::resources::pod_requests(spec)
+    } else {
+        crate::cluster::resources::pod_limits(spec)
+    };
+    (a.cpu, a.mem)
 }
 
 fn describe_node(c: &Cluster, n: &Node, events: &[&Event]) -> String {
