@@ -18,6 +18,10 @@ fn main() {
     let mut best = f64::MAX;
     for _ in 0..runs {
         let mut w = World::new(1);
+        // Room for 1,000 pods, as in the criterion benchmark (benches/cluster.rs).
+        for node in ["kubeplay-worker", "kubeplay-worker2"] {
+            kubeplay::cluster::bootstrap::set_max_pods(&mut w.cluster, node, 600);
+        }
         let start = Instant::now();
         w.run(&Step::Apply { text: text.clone() });
         w.run(&Step::Advance { ms: 30_000 });

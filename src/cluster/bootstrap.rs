@@ -2,6 +2,7 @@
 //! kind-like cluster `kubeplay` with one control-plane node and two workers.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
@@ -173,6 +174,24 @@ pub fn node(name: &str, ip: &str, cidr: &str, control_plane: bool) -> Node {
             ..Default::default()
         }),
     }
+}
+
+/// A kubelet started with `--max-pods=N`: the node's capacity and allocatable `pods`.
+/// Not reachable from the page (nodes are read-only there); the benchmarks use it to
+/// fit 1,000 pods on the default cluster's two workers, 110 each by default.
+pub fn set_max_pods(c: &mut Cluster, node: &str, pods: u32) {
+    let Some(Object::Node(n)) = c.store.get_parts("Node", "", node).cloned() else {
+        return;
+    };
+    let mut n = n;
+    let status = Arc::make_mut(&mut n)
+        .status
+        .get_or_insert_with(Default::default);
+    for list in [&mut status.capacity, &mut status.allocatable] {
+        list.get_or_insert_with(Default::default)
+            .insert("pods".into(), Quantity(pods.to_string()));
+    }
+    c.store.put(Object::Node(n));
 }
 
 fn cond(type_: &str, status: &str, reason: &str, message: &str) -> NodeCondition {

@@ -84,6 +84,9 @@ pub(crate) struct Work {
     /// NodeResourcesFit filter rejected are tried again (its queueing hint for an
     /// assigned pod's deletion is Queue).
     freed: bool,
+    /// Pods the NodeResourcesFit filter turned away (what `freed` retries), so a freed
+    /// node does not make the scheduler look at every pod.
+    unfit: BTreeSet<Key>,
     /// Services whose EndpointSlices and Endpoints may be stale.
     services: KeyQueue,
     /// Nodes whose taints may not match `spec.unschedulable`.
@@ -252,8 +255,10 @@ fn note_change(
             };
             let bound = |o: &Object| matches!(o, Object::Pod(p) if p.spec.as_ref().is_some_and(|s| s.node_name.is_some()));
             match new {
-                None if old.is_none_or(bound) => work.freed = true,
-                Some(o @ Object::Pod(p)) if terminal(p) && bound(o) => work.freed = true,
+                None if old.is_none_or(bound) => work.freed = !work.unfit.is_empty(),
+                Some(o @ Object::Pod(p)) if terminal(p) && bound(o) => {
+                    work.freed = !work.unfit.is_empty()
+                }
                 _ => {}
             }
             if let Some(Object::Pod(p)) = new {
@@ -1400,13 +1405,13 @@ fn schedule(c: &mut Cluster) {
     // Room was freed: the pods NodeResourcesFit turned away are tried again.
     let mut retried: BTreeSet<Key> = BTreeSet::new();
     if std::mem::take(&mut c.work.freed) {
-        for o in c.store.list("Pod") {
-            if let Object::Pod(p) = o {
+        for key in std::mem::take(&mut c.work.unfit) {
+            if let Some(Object::Pod(p)) = c.store.get(&key) {
                 if p.spec.as_ref().is_some_and(|s| s.node_name.is_none())
                     && !is_terminating(&p.metadata)
                     && rejected_for_resources(p)
                 {
-                    retried.insert(Key::of(o));
+                    retried.insert(key);
                 }
             }
         }
@@ -1562,6 +1567,9 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread, usage: &mut Usa
             histogram(&reasons),
             histogram(&preemption)
         );
+        if short_nodes > 0 {
+            c.work.unfit.insert(key.clone());
+        }
         // A pod is tried again on the cluster events its rejecting plugins registered
         // for; other re-examinations here are not new attempts.
         let already = !retry
