@@ -1372,7 +1372,11 @@ fn node_usage(c: &Cluster) -> BTreeMap<String, NodeUse> {
         if is_finished(p) {
             continue;
         }
-        let u = usage.entry(node.clone()).or_default();
+        // Most pods land on a node already counted: no key copy for them.
+        let u = match usage.get_mut(node) {
+            Some(u) => u,
+            None => usage.entry(node.clone()).or_default(),
+        };
         let r = resources::pod_requests(spec);
         u.requested.cpu += r.cpu;
         u.requested.mem += r.mem;
