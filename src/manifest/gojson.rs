@@ -7,26 +7,29 @@
 use serde_json::Value;
 
 /// Field order of the Go struct a key's value decodes into; `None` for maps.
+/// meta/v1 ObjectMeta, in Go struct field order (encoding/json writes fields so).
+pub(crate) const OBJECT_META_FIELDS: &[&str] = &[
+    "name",
+    "generateName",
+    "namespace",
+    "selfLink",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "labels",
+    "annotations",
+    "ownerReferences",
+    "finalizers",
+    "managedFields",
+];
+
 fn struct_fields(key: &str) -> Option<&'static [&'static str]> {
     Some(match key {
         "" => &["kind", "apiVersion", "metadata", "spec", "status"],
-        "metadata" => &[
-            "name",
-            "generateName",
-            "namespace",
-            "selfLink",
-            "uid",
-            "resourceVersion",
-            "generation",
-            "creationTimestamp",
-            "deletionTimestamp",
-            "deletionGracePeriodSeconds",
-            "labels",
-            "annotations",
-            "ownerReferences",
-            "finalizers",
-            "managedFields",
-        ],
+        "metadata" => OBJECT_META_FIELDS,
         // core/v1 ServiceSpec.
         "spec" => &[
             "ports",

@@ -159,23 +159,6 @@ pub fn to_json_event_list(v: &Value) -> String {
         "reportingComponent",
         "reportingInstance",
     ];
-    const META: &[&str] = &[
-        "name",
-        "generateName",
-        "namespace",
-        "selfLink",
-        "uid",
-        "resourceVersion",
-        "generation",
-        "creationTimestamp",
-        "deletionTimestamp",
-        "deletionGracePeriodSeconds",
-        "labels",
-        "annotations",
-        "ownerReferences",
-        "finalizers",
-        "managedFields",
-    ];
     const REFERENCE: &[&str] = &[
         "kind",
         "namespace",
@@ -191,7 +174,7 @@ pub fn to_json_event_list(v: &Value) -> String {
         let order = match parent {
             "" => LIST,
             "items" => EVENT,
-            "metadata" => META,
+            "metadata" => super::gojson::OBJECT_META_FIELDS,
             "involvedObject" | "related" => REFERENCE,
             "source" => SOURCE,
             "series" => SERIES,
