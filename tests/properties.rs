@@ -116,7 +116,9 @@ fn step(world: &World, op: &Op) -> Step {
     match op {
         Op::Deploy { name, app, replicas } => Step::Apply {
             text: format!(
-                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d{name}\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: a{app}\n      tier: d\n  template:\n    metadata:\n      labels:\n        app: a{app}\n        tier: d\n    spec:\n      containers:\n      - name: c\n        image: nginx:1.27\n        ports:\n        - containerPort: 80\n"
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d{name}\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: a{app}\n      tier: d\n  template:\n    metadata:\n      labels:\n        app: a{app}\n        tier: d\n    spec:\n      containers:\n      - name: c\n        image: nginx:1.27\n        resources:\n          requests:\n            cpu: {cpu}m\n            memory: {app}1Mi\n        ports:\n        - containerPort: 80\n",
+                // Requests give the scheduler's per-node totals something to add up.
+                cpu = 100 + u32::from(*name) * 50,
             ),
         },
         Op::Service { name, app, ty } => Step::Apply {
@@ -400,6 +402,44 @@ fn check_unique_allocations(world: &World) -> Result<(), String> {
     Ok(())
 }
 
+/// The scheduler's per-node totals, kept by the store as pods come and go, equal a
+/// count made from scratch: every pod with a nodeName that is not Succeeded or Failed.
+fn check_node_totals(world: &World) -> Result<(), String> {
+    let store = &world.cluster.store;
+    for n in store.list("Node") {
+        let node = n.name();
+        let (mut pods, mut cpu, mut mem) = (0usize, 0i64, 0i64);
+        for o in store.list("Pod") {
+            let Object::Pod(p) = o else { continue };
+            let spec = p.spec.clone().unwrap_or_default();
+            let phase = p.status.as_ref().and_then(|s| s.phase.clone());
+            if spec.node_name.as_deref() != Some(node)
+                || matches!(phase.as_deref(), Some("Succeeded" | "Failed"))
+            {
+                continue;
+            }
+            pods += 1;
+            for c in spec.containers.iter() {
+                let req = c.resources.as_ref().and_then(|r| r.requests.as_ref());
+                cpu += req
+                    .and_then(|r| r.get("cpu"))
+                    .map_or(0, |q| kubeplay::cluster::resources::cpu_millis(&q.0));
+                mem += req
+                    .and_then(|r| r.get("memory"))
+                    .map_or(0, |q| kubeplay::cluster::resources::mem_bytes(&q.0));
+            }
+        }
+        let u = store.node_use(node);
+        if (u.pods, u.requested.cpu, u.requested.mem) != (pods, cpu, mem) {
+            return Err(format!(
+                "node {node}: store counts {} pods, {}m, {} bytes; a scan counts {pods}, {cpu}m, {mem}",
+                u.pods, u.requested.cpu, u.requested.mem
+            ));
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
 
@@ -409,6 +449,7 @@ proptest! {
         for o in &ops {
             let checked = run_checked(&mut world, o, |w| {
                 check_endpoints(w)?;
+                check_node_totals(w)?;
                 check_unique_allocations(w)
             });
             prop_assert!(checked.is_ok(), "{}", checked.unwrap_err());

@@ -247,16 +247,10 @@ fn note_change(
                         .extend(store.services_selecting(ns, k, v).cloned());
                 }
             }
-            let terminal = |p: &Pod| {
-                matches!(
-                    p.status.as_ref().and_then(|s| s.phase.as_deref()),
-                    Some("Succeeded" | "Failed")
-                )
-            };
             let bound = |o: &Object| matches!(o, Object::Pod(p) if p.spec.as_ref().is_some_and(|s| s.node_name.is_some()));
             match new {
                 None if old.is_none_or(bound) => work.freed = !work.unfit.is_empty(),
-                Some(o @ Object::Pod(p)) if terminal(p) && bound(o) => {
+                Some(o @ Object::Pod(p)) if resources::is_finished(p) && bound(o) => {
                     work.freed = !work.unfit.is_empty()
                 }
                 _ => {}
@@ -1340,51 +1334,6 @@ fn tolerates(pod: &Pod, taint: &k8s_openapi::api::core::v1::Taint) -> bool {
 /// pass and kept up to date as the pass binds pods.
 type Spread = BTreeMap<String, BTreeMap<String, usize>>;
 
-/// What the pods bound to a node request (the scheduler cache's NodeInfo.Requested and
-/// its pod count): every pod with that nodeName that has not finished, terminating
-/// ones included (the scheduler's informer drops Succeeded and Failed pods).
-#[derive(Debug, Clone, Copy, Default)]
-struct NodeUse {
-    requested: resources::Amount,
-    pods: usize,
-}
-
-/// Per node, counted when a pass first needs it and kept up to date as it binds pods.
-type Usage = Option<BTreeMap<String, NodeUse>>;
-
-fn is_finished(p: &Pod) -> bool {
-    matches!(
-        p.status.as_ref().and_then(|s| s.phase.as_deref()),
-        Some("Succeeded" | "Failed")
-    )
-}
-
-fn node_usage(c: &Cluster) -> BTreeMap<String, NodeUse> {
-    let mut usage: BTreeMap<String, NodeUse> = BTreeMap::new();
-    for o in c.store.list("Pod") {
-        let Object::Pod(p) = o else { continue };
-        let Some(spec) = p.spec.as_ref() else {
-            continue;
-        };
-        let Some(node) = spec.node_name.as_ref() else {
-            continue;
-        };
-        if is_finished(p) {
-            continue;
-        }
-        // Most pods land on a node already counted: no key copy for them.
-        let u = match usage.get_mut(node) {
-            Some(u) => u,
-            None => usage.entry(node.clone()).or_default(),
-        };
-        let r = resources::pod_requests(spec);
-        u.requested.cpu += r.cpu;
-        u.requested.mem += r.mem;
-        u.pods += 1;
-    }
-    usage
-}
-
 /// Whether the last scheduling attempt found a node short of resources (a
 /// NodeResourcesFit reason in the PodScheduled condition).
 fn rejected_for_resources(p: &Pod) -> bool {
@@ -1405,7 +1354,6 @@ fn rejected_for_resources(p: &Pod) -> bool {
 
 fn schedule(c: &mut Cluster) {
     let mut spread = Spread::new();
-    let mut usage: Usage = None;
     // Room was freed: the pods NodeResourcesFit turned away are tried again.
     let mut retried: BTreeSet<Key> = BTreeSet::new();
     if std::mem::take(&mut c.work.freed) {
@@ -1431,7 +1379,7 @@ fn schedule(c: &mut Cluster) {
         match p.spec.as_ref().map(|s| s.node_name.is_some()) {
             Some(false) => {
                 let retry = retried.contains(&key);
-                schedule_one(c, &key, &mut spread, &mut usage, retry)
+                schedule_one(c, &key, &mut spread, retry)
             }
             // Pods created with spec.nodeName set skip the scheduler but still need the kubelet.
             Some(true) if !c.pods.contains_key(&key) => kubelet::pod_bound(c, &key),
@@ -1440,7 +1388,7 @@ fn schedule(c: &mut Cluster) {
     }
 }
 
-fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread, usage: &mut Usage, retry: bool) {
+fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread, retry: bool) {
     let Some(Object::Pod(pod)) = c.store.get(key).cloned() else {
         return;
     };
@@ -1462,7 +1410,6 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread, usage: &mut Usa
         .as_ref()
         .map(resources::pod_requests)
         .unwrap_or_default();
-    let usage = usage.get_or_insert_with(|| node_usage(c));
     let no_labels = BTreeMap::new();
     let node_selector = pod
         .spec
@@ -1515,7 +1462,8 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread, usage: &mut Usa
         // memory against allocatable minus what the bound pods request; every
         // shortfall is a reason of its own.
         let name = n.metadata.name.clone().unwrap_or_default();
-        let used = usage.get(&name).copied().unwrap_or_default();
+        // The store keeps these totals as pods are bound, finish and go.
+        let used = c.store.node_use(&name);
         let alloc = n.status.as_ref().and_then(|s| s.allocatable.as_ref());
         let free = resources::Amount::of(alloc);
         let max_pods = alloc
@@ -1652,10 +1600,6 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread, usage: &mut Usa
     if let Some(on) = spread.get_mut(&owner) {
         *on.entry(pick.clone()).or_default() += 1;
     }
-    let u = usage.entry(pick.clone()).or_default();
-    u.requested.cpu += request.cpu;
-    u.requested.mem += request.mem;
-    u.pods += 1;
     // The event names the pod as stored before the binding is written.
     let obj = Object::Pod(pod);
     c.record_event(

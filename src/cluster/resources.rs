@@ -97,10 +97,50 @@ impl Amount {
         self.cpu += o.cpu;
         self.mem += o.mem;
     }
+    fn sub(&mut self, o: Amount) {
+        self.cpu -= o.cpu;
+        self.mem -= o.mem;
+    }
     fn max(&mut self, o: Amount) {
         self.cpu = self.cpu.max(o.cpu);
         self.mem = self.mem.max(o.mem);
     }
+}
+
+/// What the pods bound to a node request (the scheduler cache's NodeInfo.Requested and
+/// its pod count): every pod with that nodeName that has not finished, terminating
+/// ones included (the scheduler's informer drops Succeeded and Failed pods).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NodeUse {
+    pub requested: Amount,
+    pub pods: usize,
+}
+
+impl NodeUse {
+    pub fn add_pod(&mut self, request: Amount) {
+        self.requested.add(request);
+        self.pods += 1;
+    }
+    pub fn remove_pod(&mut self, request: Amount) {
+        self.requested.sub(request);
+        self.pods = self.pods.saturating_sub(1);
+    }
+}
+
+/// Whether a pod has finished (Succeeded or Failed): the scheduler no longer counts it.
+pub fn is_finished(p: &k8s_openapi::api::core::v1::Pod) -> bool {
+    matches!(
+        p.status.as_ref().and_then(|s| s.phase.as_deref()),
+        Some("Succeeded" | "Failed")
+    )
+}
+
+/// The node whose [`NodeUse`] counts this pod: its nodeName while it has not finished.
+pub fn counted_on(p: &k8s_openapi::api::core::v1::Pod) -> Option<&str> {
+    if is_finished(p) {
+        return None;
+    }
+    p.spec.as_ref().and_then(|s| s.node_name.as_deref())
 }
 
 fn is_sidecar(c: &Container) -> bool {

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use k8s_openapi::api::apps::v1::{DeploymentStatus, ReplicaSetStatus};
 use k8s_openapi::api::core::v1::{Pod, PodSpec, PodStatus};
 
+use super::resources::{self, counted_on, Amount, NodeUse};
 use crate::api::Object;
 
 /// Where an object lives. Cluster-scoped objects have an empty namespace.
@@ -363,6 +364,9 @@ struct Index {
     pod_ips: Entries,
     /// Involved object's uid -> events about it.
     events_about: Entries,
+    /// Node name -> what the pods counted there request ([`resources::counted_on`]):
+    /// the scheduler's per-node totals without a walk over every pod.
+    node_use: FastMap<String, NodeUse>,
 }
 
 fn pair_key(ns: &str, k: &str, v: &str) -> String {
@@ -396,6 +400,13 @@ fn with_pair_key<R>(ns: &str, k: &str, v: &str, f: impl FnOnce(&str) -> R) -> R 
     match std::str::from_utf8(&buf[..len]) {
         Ok(key) => f(key),
         Err(_) => f(&pair_key(ns, k, v)),
+    }
+}
+
+fn as_pod(o: Option<&Object>) -> Option<&Pod> {
+    match o {
+        Some(Object::Pod(p)) => Some(p),
+        _ => None,
     }
 }
 
@@ -438,6 +449,7 @@ fn same_index_entries(a: &Object, b: &Object) -> bool {
             ma.labels == mb.labels
                 && ma.deletion_timestamp.is_some() == mb.deletion_timestamp.is_some()
                 && pa.spec.as_ref().map(|s| &s.node_name) == pb.spec.as_ref().map(|s| &s.node_name)
+                && resources::counted_on(pa) == resources::counted_on(pb)
                 && pa.status.as_ref().map(|s| &s.pod_ip) == pb.status.as_ref().map(|s| &s.pod_ip)
         }
         (Object::Service(sa), Object::Service(sb)) => {
@@ -531,6 +543,45 @@ impl Index {
         }
     }
 
+    /// Moves a pod's requests between nodes' totals when the node counting it
+    /// ([`counted_on`]) changed between its old and new version.
+    fn recount(&mut self, old: Option<&Pod>, new: Option<&Pod>) {
+        let (was, is) = (old.and_then(counted_on), new.and_then(counted_on));
+        if was != is {
+            let requests = |p: Option<&Pod>| {
+                p.and_then(|p| p.spec.as_ref())
+                    .map(resources::pod_requests)
+                    .unwrap_or_default()
+            };
+            self.move_use(
+                was.map(|n| (n, requests(old))),
+                is.map(|n| (n, requests(new))),
+            );
+        }
+    }
+
+    /// Takes one pod's requests off one node's totals and adds them to another's.
+    fn move_use(&mut self, from: Option<(&str, Amount)>, to: Option<(&str, Amount)>) {
+        if let Some((node, request)) = from {
+            if let Some(u) = self.node_use.get_mut(node) {
+                u.remove_pod(request);
+                if u.pods == 0 {
+                    self.node_use.remove(node);
+                }
+            }
+        }
+        if let Some((node, request)) = to {
+            match self.node_use.get_mut(node) {
+                Some(u) => u.add_pod(request),
+                None => {
+                    let mut u = NodeUse::default();
+                    u.add_pod(request);
+                    self.node_use.insert(node.to_string(), u);
+                }
+            }
+        }
+    }
+
     /// Moves `key` in one table from the entry `old` to the entry `new`.
     fn move_entry(&mut self, t: Table, key: &Key, old: Option<String>, new: Option<String>) {
         if let Some(at) = old {
@@ -549,6 +600,9 @@ impl Index {
             let old_uid = old.and_then(|o| o.meta().uid.as_ref());
             let new_uid = new.and_then(|o| o.meta().uid.as_ref());
             self.update_uid(key, old_uid, new_uid);
+        }
+        if key.kind == "Pod" {
+            self.recount(as_pod(old), as_pod(new));
         }
         let before = old.map(Index::entries).unwrap_or_default();
         let after = new.map(Index::entries).unwrap_or_default();
@@ -767,9 +821,21 @@ impl Store {
         let node = |p: &Pod| p.spec.as_ref().and_then(|s| s.node_name.clone());
         let ip = |p: &Pod| p.status.as_ref().and_then(|s| s.pod_ip.clone());
         let (old_node, old_ip) = (node(pod), ip(pod));
+        let was_finished = resources::is_finished(pod);
         f(&mut pod.spec, &mut pod.status);
         self.next_rv += 1;
         pod.metadata.resource_version = Some(decimal(self.next_rv));
+        let was_counted = old_node.as_deref().filter(|_| !was_finished);
+        if was_counted != counted_on(pod) {
+            // A pod's requests do not change: the old version counted the same amount.
+            let request = pod
+                .spec
+                .as_ref()
+                .map(resources::pod_requests)
+                .unwrap_or_default();
+            let is = counted_on(pod).map(|n| (n, request));
+            self.index.move_use(was_counted.map(|n| (n, request)), is);
+        }
         let active = pod.metadata.deletion_timestamp.is_none();
         let (new_node, new_ip) = (node(pod), ip(pod));
         if active && old_node != new_node {
@@ -855,6 +921,11 @@ impl Store {
         with_pair_key(ns, k, v, |at| self.index.selector_pairs.get(at))
             .into_iter()
             .flatten()
+    }
+
+    /// What the pods bound to `node` and not finished request, and how many they are.
+    pub fn node_use(&self, node: &str) -> NodeUse {
+        self.index.node_use.get(node).copied().unwrap_or_default()
     }
 
     /// How many pods are bound to `node` and not terminating.
