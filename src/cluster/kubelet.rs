@@ -285,7 +285,7 @@ pub fn exits_on_sigterm(ct: &k8s_openapi::api::core::v1::Container) -> bool {
     let image = ct.image.as_deref().unwrap_or("");
     if let Some(cmd) = ct.command.as_ref().and_then(|c| c.first()) {
         let base = cmd.rsplit('/').next().unwrap_or(cmd);
-        return !matches!(base, "sleep" | "sh" | "bash" | "ash" | "tail");
+        return !matches!(base, "sleep" | "sh" | "bash" | "ash" | "zsh" | "tail");
     }
     images::profile(image).exits_on_sigterm
 }

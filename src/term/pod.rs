@@ -97,6 +97,10 @@ fn has_program(image: &str, prog: &str) -> bool {
             ) || (prog == "curl" && p.has_curl)
                 || (prog == "agnhost" && repo == "agnhost")
                 || (prog == "apk" && repo == "alpine")
+                // netshoot (its Dockerfile's `apk add`): bash, zsh (its CMD) and
+                // bind-tools, whose nslookup comes before busybox's.
+                || (matches!(prog, "bash" | "zsh") && repo == "netshoot")
+                || (matches!(prog, "dig" | "host") && has_bind_tools(image))
         }
         Userland::Debian => {
             matches!(
@@ -139,7 +143,7 @@ fn has_program(image: &str, prog: &str) -> bool {
                     | "pwd"
             ) || (prog == "curl" && p.has_curl)
                 || (prog == "nginx" && repo == "nginx")
-                || (matches!(prog, "nslookup" | "dig" | "host") && is_dnsutils(image))
+                || (matches!(prog, "nslookup" | "dig" | "host") && has_bind_tools(image))
                 || (prog == "httpd" && repo == "httpd")
         }
         Userland::Distroless => matches!(
@@ -169,11 +173,12 @@ pub(crate) fn unix_date(now: crate::cluster::Millis, zero_pad: bool) -> String {
     )
 }
 
-/// The DNS debugging images (Debian with bind9's dnsutils: BIND nslookup, dig, host).
-fn is_dnsutils(image: &str) -> bool {
+/// The images with BIND's nslookup, dig and host: the DNS debugging images (Debian with
+/// bind9's dnsutils) and netshoot (Alpine's bind-tools).
+fn has_bind_tools(image: &str) -> bool {
     matches!(
-        parse_image(image).0.as_str(),
-        "jessie-dnsutils" | "dnsutils"
+        crate::cluster::images::image_repo(image),
+        "jessie-dnsutils" | "dnsutils" | "netshoot"
     )
 }
 
@@ -792,9 +797,9 @@ impl Host for PodHost<'_> {
             return self.not_found(prog0, out);
         }
         match prog.as_str() {
-            "sh" | "ash" | "bash" | "dash" => self.shell(args, stdin, env, out),
+            "sh" | "ash" | "bash" | "dash" | "zsh" => self.shell(args, stdin, env, out),
             "wget" => wget(self, args, out),
-            "nslookup" if is_dnsutils(&self.image) => super::bind::nslookup(self, args, out),
+            "nslookup" if has_bind_tools(&self.image) => super::bind::nslookup(self, args, out),
             "nslookup" => nslookup(self, args, out),
             "dig" => super::bind::dig(self, args, out),
             "host" => super::bind::host(self, args, out),
