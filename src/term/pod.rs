@@ -195,6 +195,45 @@ pub fn image_has_program(image: &str, prog: &str) -> bool {
     has_program(image, prog)
 }
 
+/// Programs the userlands have that the terminal does not run: alpine's and the busybox
+/// image's other applets, and Debian's coreutils, findutils and the like (nginx's
+/// entrypoint script included). A container may be started with one of them.
+const BUSYBOX_OTHERS: &str = "arch base32 bc blkid busybox bunzip2 bzcat bzip2 cal chgrp chmod chown chroot cksum clear cmp comm cp cpio crond crontab dd df diff dmesg dnsdomainname dos2unix du expand expr factor fallocate find flock fold free fsync fuser getopt gunzip gzip halt hd hexdump hostid httpd iostat ipcalc kill killall less link ln logger login ls lsof md5sum mkdir mkfifo mknod mktemp more mount mountpoint mv nice nl nohup nproc nsenter od passwd paste pgrep pidof ping6 pkill pmap poweroff pstree readlink realpath reboot renice reset rev rm rmdir run-parts setsid sha1sum sha256sum sha512sum shred shuf split stat strings stty su sum sync sysctl tac tar telnet time timeout top touch traceroute6 tree truncate tty udhcpc umount unlink unshare unzip uptime usleep uudecode uuencode vi watch which xargs xxd yes zcat";
+const DEBIAN_OTHERS: &str = "apachectl apt apt-get b2sum base32 chgrp chmod chown chroot cksum comm cp csplit dd df dir dircolors docker-entrypoint.sh dpkg du expand expr factor find fmt fold gunzip gzip hostid httpd-foreground install join kill link ln logname ls md5sum mkdir mkfifo mknod mktemp mount mv nginx-debug nice nl nohup nproc numfmt od paste perl pr readlink realpath rm rmdir sha1sum sha256sum sha512sum shred shuf split stat stty su sum sync tac tar timeout touch truncate tty umount unexpand unlink vdir which xargs yes zcat";
+
+/// Whether the image certainly lacks `prog`, so a container whose process it would be
+/// fails to start: the image is one whose contents the playground models (netshoot
+/// carries too many tools to say, the system images are left alone), and `prog` is
+/// neither a program the terminal runs there nor another of its userland's programs.
+pub fn image_lacks_program(image: &str, prog: &str) -> bool {
+    let base = prog.rsplit('/').next().unwrap_or(prog);
+    let modelled = matches!(
+        crate::cluster::images::image_repo(image),
+        "busybox"
+            | "busyboxplus"
+            | "alpine"
+            | "curl"
+            | "agnhost"
+            | "nginx"
+            | "httpd"
+            | "ubuntu"
+            | "debian"
+            | "jessie-dnsutils"
+            | "dnsutils"
+            | "http-echo"
+            | "whoami"
+    );
+    if !modelled || profile(image).pull_fails {
+        return false;
+    }
+    let others = match userland(image) {
+        Userland::Busybox => BUSYBOX_OTHERS,
+        Userland::Debian => DEBIAN_OTHERS,
+        Userland::Distroless => "",
+    };
+    !has_program(image, base) && !others.split(' ').any(|w| w == base)
+}
+
 fn get_pod(c: &Cluster, key: &Key) -> Option<Pod> {
     match c.store.get(key) {
         Some(Object::Pod(p)) => Some((**p).clone()),
