@@ -222,9 +222,19 @@ pub fn profile(image: &str) -> ImageProfile {
             && KNOWN
                 .iter()
                 .any(|k| k.len() >= 4 && distance(&repo, k) <= 2 && distance(&repo, k) > 0);
+    // Their default command is a shell, which ends at once on the empty stdin of a
+    // container without `stdin: true` (netshoot's CMD is zsh) and, as PID 1, ignores
+    // SIGTERM.
     let busybox_like = matches!(
         repo.as_str(),
-        "busybox" | "busyboxplus" | "alpine" | "ubuntu" | "debian" | "jessie-dnsutils" | "dnsutils"
+        "busybox"
+            | "busyboxplus"
+            | "alpine"
+            | "ubuntu"
+            | "debian"
+            | "jessie-dnsutils"
+            | "dnsutils"
+            | "netshoot"
     );
     ImageProfile {
         known,

@@ -38,6 +38,11 @@ pub enum Stage {
     BackOffShown {
         exited: Millis,
     },
+    /// The container's process is not in its image: the runtime's start failed at `at`,
+    /// which the next sync's status shows (see [`start_error`]).
+    StartFailed {
+        at: Millis,
+    },
     /// restartPolicy Never/OnFailure and the container finished.
     Finished,
     Terminating {
@@ -285,7 +290,7 @@ pub fn exits_on_sigterm(ct: &k8s_openapi::api::core::v1::Container) -> bool {
     let image = ct.image.as_deref().unwrap_or("");
     if let Some(cmd) = ct.command.as_ref().and_then(|c| c.first()) {
         let base = cmd.rsplit('/').next().unwrap_or(cmd);
-        return !matches!(base, "sleep" | "sh" | "bash" | "ash" | "tail");
+        return !matches!(base, "sleep" | "sh" | "bash" | "ash" | "zsh" | "tail");
     }
     images::profile(image).exits_on_sigterm
 }
@@ -663,6 +668,7 @@ pub fn wake(c: &mut Cluster, key: &Key) {
         Stage::BackOffShown { exited } => {
             show_backoff(c, key, Arc::unwrap_or_clone(pod), rt, exited)
         }
+        Stage::StartFailed { at } => show_start_failure(c, key, Arc::unwrap_or_clone(pod), rt, at),
         Stage::Finished => {}
     }
 }
@@ -1149,7 +1155,182 @@ fn next_pod_ip(c: &mut Cluster, pod: &Pod) -> Option<String> {
     Some(format!("{base}.{n}"))
 }
 
+/// What the runtime says when a container's process is not in its image (one the
+/// playground models, `term::pod::image_lacks_program`): runc's init looks the program
+/// up before the container runs (exec.LookPath), so containerd's task creation fails
+/// (internal/cri/server/container_start.go "failed to create containerd task: %w";
+/// runc 1.2+ "error during container init: %w"; the shim's gRPC code as ": unknown").
+/// The process is `command[0]`, or `args[0]` in an image without an entrypoint (its
+/// CMD is a shell); an image's entrypoint runs the args itself.
+pub fn start_error(ct: &k8s_openapi::api::core::v1::Container) -> Option<String> {
+    let image = ct.image.as_deref().unwrap_or("");
+    let prog = match (
+        ct.command.as_ref().and_then(|c| c.first()),
+        ct.args.as_ref().and_then(|a| a.first()),
+    ) {
+        (Some(cmd), _) => cmd,
+        (None, Some(arg)) if images::profile(image).exits_without_command => arg,
+        _ => return None,
+    };
+    if !crate::term::pod::image_lacks_program(image, prog) {
+        return None;
+    }
+    // Go's exec.Error: a path is stat'ed, a bare name searched for in $PATH.
+    let why = if prog.contains('/') {
+        format!("stat {prog}: no such file or directory")
+    } else {
+        "executable file not found in $PATH".to_string()
+    };
+    Some(format!(
+        "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: {prog:?}: {why}: unknown"
+    ))
+}
+
+/// A pod's only container whose process its image lacks, with the runtime's error.
+fn failing_start(pod: &Pod) -> Option<(k8s_openapi::api::core::v1::Container, String)> {
+    match pod.spec.as_ref().map(|s| &s.containers[..]) {
+        Some([ct]) => start_error(ct).map(|e| (ct.clone(), e)),
+        _ => None,
+    }
+}
+
+/// The kubelet's start of a container whose process is not in its image
+/// (kuberuntime_container.go startContainer): the image is ensured and the container
+/// created, then StartContainer fails: a `Failed` event "Error: <runtime error>" and
+/// RunContainerError in the reason cache. The status written before the start still
+/// shows it being created; the PLEG's next relist finds it exited (`StartFailed`).
+fn start_failed(
+    c: &mut Cluster,
+    key: &Key,
+    pod: Arc<Pod>,
+    rt: PodRuntime,
+    name: &str,
+    error: &str,
+) {
+    let restarts = if matches!(rt.stage, Stage::CrashBackOff) {
+        rt.restarts + 1
+    } else {
+        rt.restarts
+    };
+    let cts = pod.spec.as_ref().map_or(&[][..], |s| &s.containers[..]);
+    let images = images_to_ensure(cts);
+    let node = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+    let obj = Object::Pod(pod);
+    let pod_seed = super::store::KeyLike::parts_hash(key);
+    let pull_seed = pod_seed ^ u64::from(restarts as u32).wrapping_mul(0x9E37_79B9);
+    ensure_images(c, &obj, &images, node.as_deref(), pull_seed);
+    record_start(c, &obj, node.as_deref(), name, Some(error));
+    drop(obj);
+    let at = c.now;
+    update_rt(c, key, |r| {
+        r.stage = Stage::StartFailed { at };
+        r.restarts = restarts;
+        r.ready = false;
+        r.started_at = None;
+    });
+    c.schedule(c.now + 1000, Timer::Pod(key.clone()));
+}
+
+/// The kubelet's events for one container start (kuberuntime_container.go
+/// startContainer): `Created`, then `Started`, or `Failed` with the runtime's error.
+fn record_start(
+    c: &mut Cluster,
+    obj: &Object,
+    node: Option<&str>,
+    name: &str,
+    error: Option<&str>,
+) {
+    let created = format!("Created container: {name}");
+    c.record_event(obj, "Normal", "Created", &created, "kubelet", node);
+    match error {
+        None => {
+            let started = format!("Started container {name}");
+            c.record_event(obj, "Normal", "Started", &started, "kubelet", node);
+        }
+        Some(error) => {
+            let failed = format!("Error: {error}");
+            c.record_event(obj, "Warning", "Failed", &failed, "kubelet", node);
+        }
+    }
+}
+
+/// The sync after a failed start (kubelet_pods.go convertToAPIContainerStatuses): the
+/// runtime reports the container exited with containerd's StartError (exit code 128,
+/// the error as its message, never started: startedAt is the Unix epoch). Under
+/// restartPolicy Never that is its state and the pod has failed; otherwise the reason
+/// cache shows it waiting in RunContainerError with that exit as its last state, and the
+/// same sync starts it again (no back-off entry yet) or the next shows CrashLoopBackOff.
+fn show_start_failure(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime, at: Millis) {
+    let Some((ct, error)) = failing_start(&pod) else {
+        return;
+    };
+    sandbox_up(c, &mut pod);
+    let now = c.now_time();
+    let policy = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.restart_policy.clone())
+        .unwrap_or_else(|| "Always".into());
+    let seed = at ^ super::store::KeyLike::parts_hash(key) as Millis;
+    let created = running_status(&ct, 1, &now, seed);
+    let terminated = ContainerState {
+        terminated: Some(ContainerStateTerminated {
+            exit_code: 128,
+            reason: Some("StartError".into()),
+            message: Some(error.clone()),
+            started_at: Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+                k8s_openapi::jiff::Timestamp::UNIX_EPOCH,
+            )),
+            finished_at: Some(c.time(at)),
+            container_id: created.container_id.clone(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let never = policy == "Never";
+    let status = pod.status.get_or_insert_with(Default::default);
+    status.phase = Some(if never { "Failed" } else { "Running" }.into());
+    status.container_statuses = Some(vec![ContainerStatus {
+        ready: false,
+        started: Some(false),
+        restart_count: rt.restarts,
+        state: Some(if never {
+            terminated.clone()
+        } else {
+            ContainerState {
+                waiting: Some(ContainerStateWaiting {
+                    reason: Some("RunContainerError".into()),
+                    message: Some(error),
+                }),
+                ..Default::default()
+            }
+        }),
+        last_state: (!never).then_some(terminated),
+        ..created
+    }]);
+    let mut conds = status.conditions.take().unwrap_or_default();
+    set_ready(&mut conds, false, &now, std::slice::from_ref(&ct));
+    status.conditions = Some(order_conditions(conds));
+    c.store.put(Object::from(pod));
+    if never {
+        update_rt(c, key, |r| r.stage = Stage::Finished);
+    } else if rt.restarts == 0 {
+        // doBackOff finds no entry for the container yet: started again at once.
+        update_rt(c, key, |r| r.stage = Stage::CrashBackOff);
+        if let Some(p) = pod_of(c, key) {
+            let rt = c.pods.get(key).cloned().unwrap_or_default();
+            start_containers(c, key, p, rt);
+        }
+    } else {
+        update_rt(c, key, |r| r.stage = Stage::BackOffShown { exited: at });
+        c.schedule(c.now + 1000, Timer::Pod(key.clone()));
+    }
+}
+
 fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
+    if let Some((ct, error)) = failing_start(&pod) {
+        return start_failed(c, key, pod, rt, &ct.name, &error);
+    }
     let now = c.now_time();
     let now_ms = c.now;
     let first_start = rt.started_at.is_none() && rt.restarts == 0;
@@ -1201,22 +1382,7 @@ fn start_containers(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
             node.as_deref(),
             pull_seed.rotate_left(8 * i as u32),
         );
-        c.record_event(
-            &obj,
-            "Normal",
-            "Created",
-            &format!("Created container: {name}"),
-            "kubelet",
-            node.as_deref(),
-        );
-        c.record_event(
-            &obj,
-            "Normal",
-            "Started",
-            &format!("Started container {name}"),
-            "kubelet",
-            node.as_deref(),
-        );
+        record_start(c, &obj, node.as_deref(), name, None);
     }
     drop(obj);
     let all_ready = !has_readiness;
@@ -1668,7 +1834,12 @@ fn show_backoff(c: &mut Cluster, key: &Key, mut pod: Pod, rt: PodRuntime, exited
             .map(|ct| {
                 let was = before.iter().find(|s| s.name == ct.name);
                 ContainerStatus {
-                    last_state: was.and_then(|s| s.state.clone()),
+                    // The exit, which a failed start's status already shows as the last
+                    // state (waiting in RunContainerError).
+                    last_state: was.and_then(|s| match &s.state {
+                        Some(st) if st.terminated.is_some() => Some(st.clone()),
+                        _ => s.last_state.clone(),
+                    }),
                     state: Some(ContainerState {
                         waiting: Some(ContainerStateWaiting {
                             reason: Some("CrashLoopBackOff".into()),

@@ -1,7 +1,8 @@
-//! The BIND 9.9 DNS tools of Debian jessie, as the `jessie-dnsutils` image the Kubernetes
-//! DNS debugging guide runs ships them: `nslookup` (bin/dig/nslookup.c), `dig`
-//! (bin/dig/dig.c) and `host` (bin/dig/host.c). Unlike busybox's nslookup they ask A only,
-//! walk the search list the way the resolver does (`ndots`), and print `#53` addresses.
+//! The BIND DNS tools: 9.9 of Debian jessie, as the `jessie-dnsutils` image the Kubernetes
+//! DNS debugging guide runs ships them, and 9.20 of Alpine's `bind-tools`, which
+//! `nicolaka/netshoot` installs: `nslookup` (bin/dig/nslookup.c), `dig` (bin/dig/dig.c)
+//! and `host` (bin/dig/host.c). Unlike busybox's nslookup they ask A only, walk the
+//! search list the way the resolver does (`ndots`), and print `#53` addresses.
 
 use super::pod::PodHost;
 use super::shell::Output;
@@ -10,6 +11,18 @@ use crate::net::{self, Hop};
 
 /// The version line dig prints (jessie's last security update of bind9).
 const DIG_VERSION: &str = "9.9.5-9+deb8u19-Debian";
+/// Alpine's bind-tools in netshoot (built from the edge repositories; Alpine's BIND
+/// prints its version without a distribution suffix). The 9.20 patch release is not
+/// verified: transcripts match it with `[..]`.
+const DIG_VERSION_ALPINE: &str = "9.20.15";
+
+/// Whether the image's BIND is Alpine's 9.20 (netshoot) rather than jessie's 9.9. Since
+/// 9.16 dig advertises a 1232-byte EDNS buffer and sends a client COOKIE (CoreDNS's
+/// request.SizeAndDo hands both back: "(echoed)"), and since 9.18 it names the
+/// transport on its SERVER line and reports each timed-out try.
+fn modern(h: &PodHost) -> bool {
+    crate::cluster::images::image_repo(&h.image) == "netshoot"
+}
 
 /// One question through the cluster's DNS, noted for the page's trace.
 pub(crate) fn ask(h: &mut PodHost, name: &str, qtype: RType) -> Reply {
@@ -339,16 +352,42 @@ pub fn dig(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
         }
     }
     let qtype = qtype.unwrap_or(RType::A);
+    let modern = modern(h);
+    let version = if modern {
+        DIG_VERSION_ALPINE
+    } else {
+        DIG_VERSION
+    };
+    // dig.c printgreeting: a server given with `@` is counted.
+    let greeting = format!(
+        "\n; <<>> DiG {version} <<>> {}\n{};; global options: +cmd\n",
+        args.join(" "),
+        if server.is_some() {
+            "; (1 server found)\n"
+        } else {
+            ""
+        }
+    );
     let (rc, reachable) = h.nameserver(server.as_ref());
     if !reachable {
+        // Three tries of 5 s each (dighost.c: tries 3, timeout 5).
         h.cluster.advance(15_000);
-        if !short {
-            out.out(&format!(
-                "\n; <<>> DiG {DIG_VERSION} <<>> {}\n;; global options: +cmd\n",
-                args.join(" ")
-            ));
+        if modern {
+            for _ in 0..3 {
+                out.out(&format!(
+                    ";; communications error to {}#53: timed out\n",
+                    rc.nameserver
+                ));
+            }
         }
-        out.out(";; connection timed out; no servers could be reached\n");
+        if !short {
+            out.out(&greeting);
+        }
+        out.out(if modern {
+            ";; no servers could be reached\n"
+        } else {
+            ";; connection timed out; no servers could be reached\n"
+        });
         return 9;
     }
     // No name: dig asks the root for NS records.
@@ -385,8 +424,7 @@ pub fn dig(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
         "qr rd ra"
     };
     let mut text = format!(
-        "\n; <<>> DiG {DIG_VERSION} <<>> {}\n;; global options: +cmd\n;; Got answer:\n;; ->>HEADER<<- opcode: QUERY, status: {}, id: {id}\n;; flags: {flags}; QUERY: 1, ANSWER: {}, AUTHORITY: {}, ADDITIONAL: 1\n",
-        args.join(" "),
+        "{greeting};; Got answer:\n;; ->>HEADER<<- opcode: QUERY, status: {}, id: {id}\n;; flags: {flags}; QUERY: 1, ANSWER: {}, AUTHORITY: {}, ADDITIONAL: 1\n",
         reply.rcode.as_str(),
         reply.answers.len(),
         authority.len()
@@ -394,15 +432,24 @@ pub fn dig(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
     if reply.authoritative {
         text.push_str(";; WARNING: recursion requested but not available\n");
     }
-    text.push_str(
-        "\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 4096\n;; QUESTION SECTION:\n",
-    );
+    if modern {
+        // The client cookie (8 bytes) comes back alone: message.c " (echoed)".
+        let cookie = (h.cluster.now as u64 ^ id).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        text.push_str(&format!(
+            "\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n; COOKIE: {cookie:016x} (echoed)\n;; QUESTION SECTION:\n"
+        ));
+    } else {
+        text.push_str(
+            "\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 4096\n;; QUESTION SECTION:\n",
+        );
+    }
     text.push_str(&format!(
         "{}\n",
         record_line(&format!(";{fq}"), None, qtype.as_str(), None)
     ));
     // Message size: header, question, answers (owner compressed to a pointer), OPT.
-    let mut size = 12 + wire_len(&fq) + 4 + 11;
+    // The COOKIE option: code, length and the 8-byte client cookie.
+    let mut size = 12 + wire_len(&fq) + 4 + 11 + if modern { 12 } else { 0 };
     if !reply.answers.is_empty() {
         text.push_str("\n;; ANSWER SECTION:\n");
         for r in &reply.answers {
@@ -437,9 +484,10 @@ pub fn dig(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
             2 + 10 + wire_len("ns.dns.cluster.local") + wire_len("hostmaster.cluster.local") + 20;
     }
     text.push_str(&format!(
-        "\n;; Query time: 0 msec\n;; SERVER: {0}#53({0})\n;; WHEN: {1}\n;; MSG SIZE  rcvd: {size}\n\n",
+        "\n;; Query time: 0 msec\n;; SERVER: {0}#53({0}){2}\n;; WHEN: {1}\n;; MSG SIZE  rcvd: {size}\n\n",
         rc.nameserver,
-        super::pod::unix_date(h.cluster.now, true)
+        super::pod::unix_date(h.cluster.now, true),
+        if modern { " (UDP)" } else { "" }
     ));
     out.out(&text);
     0

@@ -97,6 +97,10 @@ fn has_program(image: &str, prog: &str) -> bool {
             ) || (prog == "curl" && p.has_curl)
                 || (prog == "agnhost" && repo == "agnhost")
                 || (prog == "apk" && repo == "alpine")
+                // netshoot (its Dockerfile's `apk add`): bash, zsh (its CMD) and
+                // bind-tools, whose nslookup comes before busybox's.
+                || (matches!(prog, "bash" | "zsh") && repo == "netshoot")
+                || (matches!(prog, "dig" | "host") && has_bind_tools(image))
         }
         Userland::Debian => {
             matches!(
@@ -139,7 +143,7 @@ fn has_program(image: &str, prog: &str) -> bool {
                     | "pwd"
             ) || (prog == "curl" && p.has_curl)
                 || (prog == "nginx" && repo == "nginx")
-                || (matches!(prog, "nslookup" | "dig" | "host") && is_dnsutils(image))
+                || (matches!(prog, "nslookup" | "dig" | "host") && has_bind_tools(image))
                 || (prog == "httpd" && repo == "httpd")
         }
         Userland::Distroless => matches!(
@@ -169,11 +173,12 @@ pub(crate) fn unix_date(now: crate::cluster::Millis, zero_pad: bool) -> String {
     )
 }
 
-/// The DNS debugging images (Debian with bind9's dnsutils: BIND nslookup, dig, host).
-fn is_dnsutils(image: &str) -> bool {
+/// The images with BIND's nslookup, dig and host: the DNS debugging images (Debian with
+/// bind9's dnsutils) and netshoot (Alpine's bind-tools).
+fn has_bind_tools(image: &str) -> bool {
     matches!(
-        parse_image(image).0.as_str(),
-        "jessie-dnsutils" | "dnsutils"
+        crate::cluster::images::image_repo(image),
+        "jessie-dnsutils" | "dnsutils" | "netshoot"
     )
 }
 
@@ -188,6 +193,45 @@ pub fn apk_installed(c: &Cluster, pod: &Key, prog: &str) -> bool {
 /// Whether `prog` (a bare name or a path) exists in the image.
 pub fn image_has_program(image: &str, prog: &str) -> bool {
     has_program(image, prog)
+}
+
+/// Programs the userlands have that the terminal does not run: alpine's and the busybox
+/// image's other applets, and Debian's coreutils, findutils and the like (nginx's
+/// entrypoint script included). A container may be started with one of them.
+const BUSYBOX_OTHERS: &str = "arch base32 bc blkid busybox bunzip2 bzcat bzip2 cal chgrp chmod chown chroot cksum clear cmp comm cp cpio crond crontab dd df diff dmesg dnsdomainname dos2unix du expand expr factor fallocate find flock fold free fsync fuser getopt gunzip gzip halt hd hexdump hostid httpd iostat ipcalc kill killall less link ln logger login ls lsof md5sum mkdir mkfifo mknod mktemp more mount mountpoint mv nice nl nohup nproc nsenter od passwd paste pgrep pidof ping6 pkill pmap poweroff pstree readlink realpath reboot renice reset rev rm rmdir run-parts setsid sha1sum sha256sum sha512sum shred shuf split stat strings stty su sum sync sysctl tac tar telnet time timeout top touch traceroute6 tree truncate tty udhcpc umount unlink unshare unzip uptime usleep uudecode uuencode vi watch which xargs xxd yes zcat";
+const DEBIAN_OTHERS: &str = "apachectl apt apt-get b2sum base32 chgrp chmod chown chroot cksum comm cp csplit dd df dir dircolors docker-entrypoint.sh dpkg du expand expr factor find fmt fold gunzip gzip hostid httpd-foreground install join kill link ln logname ls md5sum mkdir mkfifo mknod mktemp mount mv nginx-debug nice nl nohup nproc numfmt od paste perl pr readlink realpath rm rmdir sha1sum sha256sum sha512sum shred shuf split stat stty su sum sync tac tar timeout touch truncate tty umount unexpand unlink vdir which xargs yes zcat";
+
+/// Whether the image certainly lacks `prog`, so a container whose process it would be
+/// fails to start: the image is one whose contents the playground models (netshoot
+/// carries too many tools to say, the system images are left alone), and `prog` is
+/// neither a program the terminal runs there nor another of its userland's programs.
+pub fn image_lacks_program(image: &str, prog: &str) -> bool {
+    let base = prog.rsplit('/').next().unwrap_or(prog);
+    let modelled = matches!(
+        crate::cluster::images::image_repo(image),
+        "busybox"
+            | "busyboxplus"
+            | "alpine"
+            | "curl"
+            | "agnhost"
+            | "nginx"
+            | "httpd"
+            | "ubuntu"
+            | "debian"
+            | "jessie-dnsutils"
+            | "dnsutils"
+            | "http-echo"
+            | "whoami"
+    );
+    if !modelled || profile(image).pull_fails {
+        return false;
+    }
+    let others = match userland(image) {
+        Userland::Busybox => BUSYBOX_OTHERS,
+        Userland::Debian => DEBIAN_OTHERS,
+        Userland::Distroless => "",
+    };
+    !has_program(image, base) && !others.split(' ').any(|w| w == base)
 }
 
 fn get_pod(c: &Cluster, key: &Key) -> Option<Pod> {
@@ -792,9 +836,9 @@ impl Host for PodHost<'_> {
             return self.not_found(prog0, out);
         }
         match prog.as_str() {
-            "sh" | "ash" | "bash" | "dash" => self.shell(args, stdin, env, out),
+            "sh" | "ash" | "bash" | "dash" | "zsh" => self.shell(args, stdin, env, out),
             "wget" => wget(self, args, out),
-            "nslookup" if is_dnsutils(&self.image) => super::bind::nslookup(self, args, out),
+            "nslookup" if has_bind_tools(&self.image) => super::bind::nslookup(self, args, out),
             "nslookup" => nslookup(self, args, out),
             "dig" => super::bind::dig(self, args, out),
             "host" => super::bind::host(self, args, out),

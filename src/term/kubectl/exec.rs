@@ -500,6 +500,11 @@ fn container_log(
     started_ms: i64,
     until_ms: Option<i64>,
 ) -> Vec<(i64, String)> {
+    // A container that never started (StartError) reports the Unix epoch as its start
+    // and has logged nothing.
+    if started_ms < 0 {
+        return Vec::new();
+    }
     let mut lines: Vec<(i64, String)> = crate::net::apps::startup_log(ct, started_ms)
         .into_iter()
         .map(|l| (started_ms, l))

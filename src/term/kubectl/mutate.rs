@@ -957,11 +957,31 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
         _ => true,
     });
-    if a.has(&["-t", "--tty"]) {
+    // A container whose process its image lacks never starts (kubelet::start_error).
+    // run.go handleAttachPod waits for the pod to be running and ready: a failed pod is
+    // not attached to but its log printed (there is none), and under restart policy
+    // Always or OnFailure the pod never gets ready, so the wait (--pod-running-timeout,
+    // 1m0s) runs out.
+    let start_error = start_error_of(ctx.cluster, &key);
+    if let Some((_, waiting)) = &start_error {
+        if *waiting {
+            ctx.cluster.run_until(60_000, |_| false);
+            if a.has(&["--rm"]) {
+                let _ = ctx.cluster.delete("Pod", &ns, &name, None);
+                ctx.cluster
+                    .run_until(600_000, |c| c.store.get(&key).is_none());
+                out.out(&format!("pod \"{name}\" deleted\n"));
+            }
+            return fail(out, "timed out waiting for the condition");
+        }
+    }
+    if a.has(&["-t", "--tty"]) && start_error.is_none() {
         out.err("If you don't see a command prompt, try pressing enter.\n");
     }
     let mut code = 0;
-    if started && !cmd.is_empty() {
+    if start_error.is_some() {
+        code = 128;
+    } else if started && !cmd.is_empty() {
         let stdin = ctx.stdin.to_string();
         let mut attached = Output::new();
         code = crate::term::pod::run_in_pod(
@@ -990,10 +1010,40 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     if restart == "Always" {
         return 0;
     }
-    if code != 0 {
-        out.err(&format!("pod {ns}/{name} terminated (Error)\n"));
+    match start_error {
+        // run.go: "pod %s/%s terminated (%s)\n%s" with the container's reason and message.
+        Some((message, _)) => out.err(&format!(
+            "pod {ns}/{name} terminated (StartError)\n{message}\n"
+        )),
+        None if code != 0 => out.err(&format!("pod {ns}/{name} terminated (Error)\n")),
+        None => {}
     }
     code
+}
+
+/// The runtime's error for a `kubectl run` pod whose container could not start, and
+/// whether it waits to be started again (restart policy Always or OnFailure) rather
+/// than having failed (Never).
+fn start_error_of(cluster: &crate::cluster::Cluster, key: &Key) -> Option<(String, bool)> {
+    let Some(Object::Pod(pod)) = cluster.store.get(key) else {
+        return None;
+    };
+    let cs = pod.status.as_ref()?.container_statuses.as_ref()?.first()?;
+    let start_error = |st: Option<&k8s_openapi::api::core::v1::ContainerState>| {
+        st.and_then(|st| st.terminated.as_ref())
+            .filter(|t| t.reason.as_deref() == Some("StartError"))
+            .map(|t| t.message.clone().unwrap_or_default())
+    };
+    match start_error(cs.state.as_ref()) {
+        Some(message) => Some((message, false)),
+        None => cs
+            .state
+            .as_ref()
+            .is_some_and(|st| st.waiting.is_some())
+            .then(|| start_error(cs.last_state.as_ref()))
+            .flatten()
+            .map(|message| (message, true)),
+    }
 }
 
 /// The Service `kubectl run --expose` creates (run.go generateService with the
