@@ -174,4 +174,6 @@ transcripts! {
     t153_json_patch_move_copy_test => "153-json-patch-move-copy-test.txt",
     t154_insufficient_cpu_pending => "154-insufficient-cpu-pending.txt",
     t155_instant_exit_crashloop_watch => "155-instant-exit-crashloop-watch.txt",
+    t156_netshoot_dns_tools => "156-netshoot-dns-tools.txt",
+    t157_missing_executable_start_error => "157-missing-executable-start-error.txt",
 }
