@@ -174,4 +174,6 @@ transcripts! {
     t153_json_patch_move_copy_test => "153-json-patch-move-copy-test.txt",
     t154_insufficient_cpu_pending => "154-insufficient-cpu-pending.txt",
     t155_instant_exit_crashloop_watch => "155-instant-exit-crashloop-watch.txt",
+    t163_patch_service_ports_strategic_merge => "163-patch-service-ports-strategic-merge.txt",
+    t164_label_annotate_selector_output => "164-label-annotate-selector-output.txt",
 }
