@@ -176,4 +176,5 @@ transcripts! {
     t155_instant_exit_crashloop_watch => "155-instant-exit-crashloop-watch.txt",
     t163_patch_service_ports_strategic_merge => "163-patch-service-ports-strategic-merge.txt",
     t164_label_annotate_selector_output => "164-label-annotate-selector-output.txt",
+    t165_hostname_fqdn => "165-hostname-fqdn.txt",
 }
