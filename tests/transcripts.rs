@@ -177,4 +177,5 @@ transcripts! {
     t163_patch_service_ports_strategic_merge => "163-patch-service-ports-strategic-merge.txt",
     t164_label_annotate_selector_output => "164-label-annotate-selector-output.txt",
     t165_hostname_fqdn => "165-hostname-fqdn.txt",
+    t166_sort_by_missing_field => "166-sort-by-missing-field.txt",
 }
