@@ -176,4 +176,8 @@ transcripts! {
     t155_instant_exit_crashloop_watch => "155-instant-exit-crashloop-watch.txt",
     t156_netshoot_dns_tools => "156-netshoot-dns-tools.txt",
     t157_missing_executable_start_error => "157-missing-executable-start-error.txt",
+    t163_patch_service_ports_strategic_merge => "163-patch-service-ports-strategic-merge.txt",
+    t164_label_annotate_selector_output => "164-label-annotate-selector-output.txt",
+    t165_hostname_fqdn => "165-hostname-fqdn.txt",
+    t166_sort_by_missing_field => "166-sort-by-missing-field.txt",
 }

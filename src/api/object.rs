@@ -234,16 +234,26 @@ impl Object {
         rt: &'static ResourceType,
         value: serde_json::Value,
     ) -> Result<Object, serde_json::Error> {
+        Object::from_json_reporting(rt, value, &mut |_| {})
+    }
+
+    /// [`Object::from_json`], reporting the paths of unknown fields to `on_unknown`
+    /// (serde_ignored paths; `manifest::ignored_path` turns them into `spec.typo`).
+    pub fn from_json_reporting(
+        rt: &'static ResourceType,
+        value: serde_json::Value,
+        u: &mut dyn FnMut(serde_ignored::Path),
+    ) -> Result<Object, serde_json::Error> {
         Ok(match rt.kind {
-            "Namespace" => Object::from(decode::<Namespace>(value, &mut |_| {})?),
-            "Node" => Object::from(decode::<Node>(value, &mut |_| {})?),
-            "Pod" => Object::from(decode::<Pod>(value, &mut |_| {})?),
-            "Service" => Object::from(decode::<Service>(value, &mut |_| {})?),
-            "Endpoints" => Object::from(decode::<Endpoints>(value, &mut |_| {})?),
-            "EndpointSlice" => Object::from(decode::<EndpointSlice>(value, &mut |_| {})?),
-            "Deployment" => Object::from(decode::<Deployment>(value, &mut |_| {})?),
-            "ReplicaSet" => Object::from(decode::<ReplicaSet>(value, &mut |_| {})?),
-            "Event" => Object::from(decode::<Event>(value, &mut |_| {})?),
+            "Namespace" => Object::from(decode::<Namespace>(value, u)?),
+            "Node" => Object::from(decode::<Node>(value, u)?),
+            "Pod" => Object::from(decode::<Pod>(value, u)?),
+            "Service" => Object::from(decode::<Service>(value, u)?),
+            "Endpoints" => Object::from(decode::<Endpoints>(value, u)?),
+            "EndpointSlice" => Object::from(decode::<EndpointSlice>(value, u)?),
+            "Deployment" => Object::from(decode::<Deployment>(value, u)?),
+            "ReplicaSet" => Object::from(decode::<ReplicaSet>(value, u)?),
+            "Event" => Object::from(decode::<Event>(value, u)?),
             _ => {
                 let mut body = match value {
                     serde_json::Value::Object(m) => m,

@@ -9,6 +9,7 @@ use k8s_openapi::api::core::v1::{Service, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
 
+pub use super::smp::three_way;
 use super::{Cluster, Key, Millis};
 use crate::api::{kinds, Object};
 use crate::manifest::defaults::apply_defaults;
@@ -993,95 +994,6 @@ fn ensure_annotations_map(v: &mut Value) {
         if !meta.get("annotations").is_some_and(Value::is_object) {
             meta.insert("annotations".into(), Value::Object(Default::default()));
         }
-    }
-}
-
-/// The strategic-merge merge key for a list field, by its name.
-fn merge_key(field: &str) -> Option<&'static str> {
-    match field {
-        "containers" | "initContainers" | "env" | "volumes" | "imagePullSecrets" => Some("name"),
-        "volumeMounts" => Some("mountPath"),
-        _ => None,
-    }
-}
-
-/// kubectl apply's three-way merge (original = last applied, modified = new config,
-/// current = live), computed straight to the result. Maps merge key by key and drop
-/// what the previous apply set but the new one omits; lists with a merge key merge
-/// item by item; Service and container `ports` merge by port number; other lists are
-/// replaced.
-pub fn three_way(
-    original: Option<&Value>,
-    modified: &Value,
-    current: &Value,
-    field: &str,
-) -> Value {
-    match (modified, current) {
-        (Value::Object(m), Value::Object(c)) => {
-            let mut out = c.clone();
-            for (k, mv) in m {
-                let ov = original.and_then(|o| o.get(k));
-                let merged = match c.get(k) {
-                    Some(cv) => three_way(ov, mv, cv, k),
-                    None => mv.clone(),
-                };
-                out.insert(k.clone(), merged);
-            }
-            if let Some(Value::Object(o)) = original {
-                for k in o.keys() {
-                    if !m.contains_key(k) {
-                        out.remove(k);
-                    }
-                }
-            }
-            Value::Object(out)
-        }
-        (Value::Array(m), Value::Array(c)) => {
-            let key = merge_key(field).or_else(|| {
-                if field == "ports" {
-                    if m.iter().all(|x| x.get("containerPort").is_some()) {
-                        Some("containerPort")
-                    } else if m.iter().all(|x| x.get("port").is_some()) {
-                        Some("port")
-                    } else {
-                        None
-                    }
-                } else {
-                    None
-                }
-            });
-            let Some(key) = key else {
-                return modified.clone();
-            };
-            let find = |list: &Vec<Value>, item: &Value| -> Option<Value> {
-                let id = item.get(key)?;
-                let proto = item.get("protocol");
-                list.iter()
-                    .find(|x| {
-                        x.get(key) == Some(id)
-                            && (proto.is_none()
-                                || x.get("protocol") == proto
-                                || x.get("protocol").is_none())
-                    })
-                    .cloned()
-            };
-            let orig_list = original
-                .and_then(|o| o.as_array())
-                .cloned()
-                .unwrap_or_default();
-            Value::Array(
-                m.iter()
-                    .map(|mi| {
-                        let oi = find(&orig_list, mi);
-                        match find(c, mi) {
-                            Some(ci) => three_way(oi.as_ref(), mi, &ci, ""),
-                            None => mi.clone(),
-                        }
-                    })
-                    .collect(),
-            )
-        }
-        _ => modified.clone(),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod kubelet;
 mod repack;
 pub mod resources;
 pub mod script;
+pub mod smp;
 pub mod statefulsets;
 pub mod store;
 

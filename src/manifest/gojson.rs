@@ -110,8 +110,217 @@ fn write_value(out: &mut String, key: &str, v: &Value) {
     }
 }
 
+/// The syntax error Go's encoding/json scanner (`checkValid`, scanner.go) reports for
+/// `text`, or `None` when it is one valid JSON value: `unexpected end of JSON input`,
+/// `invalid character 'x' looking for beginning of value` and the like.
+pub fn syntax_error(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut s = Scan { b, i: 0 };
+    let r = s.value().and_then(|()| {
+        s.ws();
+        match s.peek() {
+            None => Ok(()),
+            Some(c) => Err(invalid(c, "after top-level value")),
+        }
+    });
+    r.err()
+}
+
+const EOF: &str = "unexpected end of JSON input";
+
+/// scanner.go `quoteChar`.
+fn invalid(c: u8, context: &str) -> String {
+    let q = match c {
+        b'\'' => "'\\''".to_string(),
+        b'"' => "'\"'".to_string(),
+        b'\n' => "'\\n'".to_string(),
+        b'\r' => "'\\r'".to_string(),
+        b'\t' => "'\\t'".to_string(),
+        0..=0x1f | 0x7f => format!("'\\x{c:02x}'"),
+        0x80..=0x9f => format!("'\\u{:04x}'", c),
+        _ => format!("'{}'", char::from(c)),
+    };
+    format!("invalid character {q} {context}")
+}
+
+struct Scan<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Scan<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+    fn next(&mut self) -> Result<u8, String> {
+        let c = self.peek().ok_or(EOF)?;
+        self.i += 1;
+        Ok(c)
+    }
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+    fn value(&mut self) -> Result<(), String> {
+        self.ws();
+        match self.next()? {
+            b'{' => self.object(),
+            b'[' => self.array(),
+            b'"' => self.string(),
+            b'-' => match self.next()? {
+                c @ b'0'..=b'9' => self.number(c),
+                c => Err(invalid(c, "in numeric literal")),
+            },
+            c @ b'0'..=b'9' => self.number(c),
+            b't' => self.literal("true"),
+            b'f' => self.literal("false"),
+            b'n' => self.literal("null"),
+            c => Err(invalid(c, "looking for beginning of value")),
+        }
+    }
+    /// After an opening bracket: whether the container closes at once.
+    fn empty(&mut self, close: u8) -> bool {
+        self.ws();
+        let shut = self.peek() == Some(close);
+        if shut {
+            self.i += 1;
+        }
+        shut
+    }
+    fn object(&mut self) -> Result<(), String> {
+        if self.empty(b'}') {
+            return Ok(());
+        }
+        loop {
+            match self.next()? {
+                b'"' => self.string()?,
+                c => return Err(invalid(c, "looking for beginning of object key string")),
+            }
+            self.ws();
+            match self.next()? {
+                b':' => {}
+                c => return Err(invalid(c, "after object key")),
+            }
+            self.value()?;
+            self.ws();
+            match self.next()? {
+                b',' => self.ws(),
+                b'}' => return Ok(()),
+                c => return Err(invalid(c, "after object key:value pair")),
+            }
+        }
+    }
+    fn array(&mut self) -> Result<(), String> {
+        if self.empty(b']') {
+            return Ok(());
+        }
+        loop {
+            self.value()?;
+            self.ws();
+            match self.next()? {
+                b',' => {}
+                b']' => return Ok(()),
+                c => return Err(invalid(c, "after array element")),
+            }
+        }
+    }
+    fn string(&mut self) -> Result<(), String> {
+        loop {
+            match self.next()? {
+                b'"' => return Ok(()),
+                b'\\' => match self.next()? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                    b'u' => {
+                        for _ in 0..4 {
+                            let c = self.next()?;
+                            if !c.is_ascii_hexdigit() {
+                                return Err(invalid(c, "in \\u hexadecimal character escape"));
+                            }
+                        }
+                    }
+                    c => return Err(invalid(c, "in string escape code")),
+                },
+                c if c < 0x20 => return Err(invalid(c, "in string literal")),
+                _ => {}
+            }
+        }
+    }
+    /// A number whose first digit is `first`; ends before the first byte that cannot
+    /// continue it (the caller judges that byte).
+    fn number(&mut self, first: u8) -> Result<(), String> {
+        if first != b'0' {
+            while matches!(self.peek(), Some(b'0'..=b'9')) {
+                self.i += 1;
+            }
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            match self.next()? {
+                b'0'..=b'9' => {}
+                c => return Err(invalid(c, "after decimal point in numeric literal")),
+            }
+            while matches!(self.peek(), Some(b'0'..=b'9')) {
+                self.i += 1;
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            let mut c = self.next()?;
+            if c == b'+' || c == b'-' {
+                c = self.next()?;
+            }
+            if !c.is_ascii_digit() {
+                return Err(invalid(c, "in exponent of numeric literal"));
+            }
+            while matches!(self.peek(), Some(b'0'..=b'9')) {
+                self.i += 1;
+            }
+        }
+        Ok(())
+    }
+    fn literal(&mut self, word: &str) -> Result<(), String> {
+        for expect in word.bytes().skip(1) {
+            let c = self.next()?;
+            if c != expect {
+                return Err(invalid(
+                    c,
+                    &format!("in literal {word} (expecting '{}')", char::from(expect)),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn go_json_syntax_errors() {
+        use super::syntax_error;
+        assert_eq!(syntax_error(r#"{"a":[1,2]}"#), None);
+        assert_eq!(
+            syntax_error(r#"{"a":1"#).as_deref(),
+            Some("unexpected end of JSON input")
+        );
+        assert_eq!(
+            syntax_error("{a:1}").as_deref(),
+            Some("invalid character 'a' looking for beginning of object key string")
+        );
+        assert_eq!(
+            syntax_error(r#"{"a":1}}"#).as_deref(),
+            Some("invalid character '}' after top-level value")
+        );
+        assert_eq!(
+            syntax_error(r#"{"a":tru}"#).as_deref(),
+            Some("invalid character '}' in literal true (expecting 'e')")
+        );
+        assert_eq!(
+            syntax_error(r#"{"a" 1}"#).as_deref(),
+            Some("invalid character '1' after object key")
+        );
+    }
+
     use super::typed_json;
 
     #[test]

@@ -365,6 +365,16 @@ fn str_field<'a>(v: &'a Value, path: &[&str]) -> &'a str {
 }
 
 /// Decodes one object (not a List) into its typed form.
+/// sigs.k8s.io/yaml `YAMLToJSON` of one document (its first): the value, or go-yaml's
+/// error (`yaml: line 1: did not find expected ',' or ']'`).
+pub fn yaml_to_json(text: &str) -> Result<Value, String> {
+    let Some(de) = serde_yaml::Deserializer::from_str(text).next() else {
+        return Ok(Value::Null);
+    };
+    yamlconv::to_json(de, text)
+        .map_err(|e| format!("yaml: {}", yamlconv::go_yaml_error(&e, text).message))
+}
+
 pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocError> {
     let Value::Object(map) = &v else {
         // Verified with kubectl.1.33 `label --local -f -` on `hello` and `- a`.

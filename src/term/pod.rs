@@ -865,10 +865,28 @@ impl Host for PodHost<'_> {
             "ip" | "ifconfig" => ip_cmd(self, &prog, args, out),
             "hostname" => {
                 let Some(pod) = self.pod() else { return 1 };
-                if args.first().map(String::as_str) == Some("-i") {
-                    out.out(&format!("{}\n", net::pod_ip(&pod).unwrap_or("")));
-                } else {
-                    out.out(&format!("{}\n", pod_hostname(&pod)));
+                // -f/-d: the canonical name of the hostname's /etc/hosts line (busybox
+                // xgethostbyname's h_name, Debian getaddrinfo AI_CANONNAME): the first
+                // name, `host.subdomain.ns.svc.cluster.local` for a pod with a subdomain.
+                let host = pod_hostname(&pod);
+                let fqdn = hosts_file(&pod)
+                    .lines()
+                    .find(|l| l.split('\t').skip(1).any(|n| n == host))
+                    .and_then(|l| l.split('\t').nth(1))
+                    .unwrap_or(&host)
+                    .to_string();
+                match args.first().map(String::as_str) {
+                    Some("-i") => out.out(&format!("{}\n", net::pod_ip(&pod).unwrap_or(""))),
+                    Some("-f" | "--fqdn" | "--long") => out.out(&format!("{fqdn}\n")),
+                    Some("-d" | "--domain") => {
+                        if let Some((_, d)) = fqdn.split_once('.') {
+                            out.out(&format!("{d}\n"));
+                        }
+                    }
+                    Some("-s" | "--short") => {
+                        out.out(&format!("{}\n", host.split('.').next().unwrap_or("")))
+                    }
+                    _ => out.out(&format!("{host}\n")),
                 }
                 0
             }

@@ -532,7 +532,7 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let ns = ctx.namespace(a);
     let sort_by = match a.value(&["--sort-by"]).map(jsonpath::relaxed) {
         Some(Ok(e)) if !e.is_empty() => match jsonpath::Template::parse(&e) {
-            Ok(t) => Some(t),
+            Ok(t) => Some((t, e)),
             Err(err) => return fail(out, &format!("error parsing jsonpath {e}, {err}")),
         },
         Some(Err(e)) => return fail(out, &e),
@@ -626,8 +626,8 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             }
         }
     }
-    if let Some(t) = &sort_by {
-        if let Err(e) = sort_objects(&mut objs, t) {
+    if let Some((t, expr)) = &sort_by {
+        if let Err(e) = sort_objects(&mut objs, t, expr) {
             return fail(out, &e);
         }
     }
@@ -780,8 +780,9 @@ pub fn custom_columns(
 }
 
 /// kubectl `RuntimeSort`: missing values first, numbers numerically, strings in natural order.
-/// An error is the jsonpath's (an array index out of range).
-pub fn sort_objects(objs: &mut [Object], t: &jsonpath::Template) -> Result<(), String> {
+/// An error is the jsonpath's (an array index out of range), or sorter.go SortObjects'
+/// when no object has the field (`expr` is the relaxed expression, `{.metadata.x}`).
+pub fn sort_objects(objs: &mut [Object], t: &jsonpath::Template, expr: &str) -> Result<(), String> {
     let less = |a: &Option<serde_json::Value>, b: &Option<serde_json::Value>| -> bool {
         match (a, b) {
             (None, _) => true,
@@ -798,6 +799,11 @@ pub fn sort_objects(objs: &mut [Object], t: &jsonpath::Template) -> Result<(), S
     let mut keyed: Vec<(Option<serde_json::Value>, Object)> = Vec::with_capacity(objs.len());
     for o in objs.iter() {
         keyed.push((t.values(&o.to_json())?.into_iter().next(), o.clone()));
+    }
+    if !keyed.is_empty() && keyed.iter().all(|(v, _)| v.is_none()) {
+        return Err(format!(
+            "couldn't find any field with path \"{expr}\" in the list of objects"
+        ));
     }
     crate::sort::sort_by(&mut keyed, |a, b| {
         if a.0.is_none() && b.0.is_none() {

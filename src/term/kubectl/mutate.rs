@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::{fail, find, not_found, parse_targets, Args, Ctx, ENDPOINTS_WARNING};
 use crate::api::{kinds, Object, ResourceType, Selector};
-use crate::cluster::api_ops::three_way;
+use crate::cluster::smp::strategic_merge;
 use crate::cluster::{ApiError, ApplyOutcome, Cluster, Key};
 use crate::manifest::{self, DocError};
 use crate::term::shell::Output;
@@ -175,6 +175,26 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
             }
             let refn = ref_name(&obj);
             let input = obj.to_json();
+            // apply.go warns before it sends the patch (so also when the patch fails,
+            // and whatever -o says), but not on a client-side dry run.
+            if matches!(mode, Mode::Apply) && suffix != Some(" (dry run)") {
+                let obj_ns = obj.meta().namespace.clone().unwrap_or_else(|| ns.clone());
+                let lacks =
+                    find(cluster, obj.resource_type(), &obj_ns, obj.name()).is_some_and(|live| {
+                        live.meta()
+                            .annotations
+                            .as_ref()
+                            .is_none_or(|m| !m.contains_key(crate::cluster::api_ops::LAST_APPLIED))
+                    });
+                if lacks {
+                    let res = format!(
+                        "{}/{}",
+                        refn.split('/').next().map(plural_of).unwrap_or_default(),
+                        refn.split('/').nth(1).unwrap_or("")
+                    );
+                    out.err(&MISSING_ANNOTATION.replace("{res}", &res));
+                }
+            }
             let result = match mode {
                 Mode::Apply => cluster.apply(obj, &ns),
                 Mode::Create => cluster
@@ -182,8 +202,7 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
                     .map(|stored| (stored, ApplyOutcome::Created, false)),
             };
             match result {
-                Ok((stored, outcome, missing)) if !matches!(printer, ObjPrinter::Message) => {
-                    let _ = missing;
+                Ok((stored, outcome, _)) if !matches!(printer, ObjPrinter::Message) => {
                     let json = match suffix {
                         Some(" (dry run)") if outcome == ApplyOutcome::Created => {
                             client_object(input, &stored)
@@ -199,15 +218,7 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
                     printed += 1;
                     print_object(&printer, &refn, json, out);
                 }
-                Ok((_, outcome, missing)) => {
-                    if missing {
-                        let res = format!(
-                            "{}/{}",
-                            refn.split('/').next().map(plural_of).unwrap_or_default(),
-                            refn.split('/').nth(1).unwrap_or("")
-                        );
-                        out.err(&MISSING_ANNOTATION.replace("{res}", &res));
-                    }
+                Ok((_, outcome, _)) => {
                     out.out(&format!(
                         "{refn} {}{}\n",
                         outcome.as_str(),
@@ -1079,6 +1090,8 @@ fn exposed_service(
 
 /// `kubectl run --expose`: the pod is created first, then the Service, which is
 /// printed at once; the pod is printed last, and a failed Service is reported after it.
+/// With `-o yaml` run.go's generateService writes its own `---` after the Service and
+/// the shared YAML printer writes another before the pod, its second object.
 fn run_and_expose(ctx: &mut Ctx, a: &Args, out: &mut Output, pod: Object, service: Object) -> i32 {
     let mut pod_out = Output::new();
     if create_one(ctx, a, &mut pod_out, pod, "created") != 0 {
@@ -1090,7 +1103,7 @@ fn run_and_expose(ctx: &mut Ctx, a: &Args, out: &mut Output, pod: Object, servic
     if svc_code == 0 {
         out.append(svc_out);
         if a.value(&["-o", "--output"]) == Some("yaml") {
-            out.out("---\n");
+            out.out("---\n---\n");
         }
         out.append(pod_out);
         0
@@ -1535,11 +1548,18 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
         Ok(d) => d,
         Err(e) => return fail(out, &e),
     };
+    let printer = match obj_printer(a) {
+        Ok(p) => p,
+        Err(e) => return fail(out, &e),
+    };
     let overwrite = a.has(&["--overwrite"]);
+    // label.go visits every object (ContinueOnError): an object whose keys exist with
+    // other values is an aggregate of one error per key, and the others go on.
+    let mut failed: Vec<Vec<String>> = Vec::new();
     let (done, not_done) = if field == "labels" {
         ("labeled", "not labeled")
     } else {
-        ("annotated", "not annotated")
+        ("annotated", "annotated")
     };
     for mut obj in objects {
         let refn = ref_name(&obj);
@@ -1561,16 +1581,32 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
                 .get_or_insert_with(Default::default)
         };
         let before = map.clone();
+        let clashes: Vec<String> = changes
+            .iter()
+            .filter_map(|ch| ch.split_once('='))
+            .filter_map(|(k, v)| match map.get(k) {
+                Some(old) if old != v && !overwrite => Some(if field == "labels" {
+                    format!("'{k}' already has a value ({old}), and --overwrite is false")
+                } else {
+                    format!("'{k}' already has a value ({old})")
+                }),
+                _ => None,
+            })
+            .collect();
+        if !clashes.is_empty() {
+            // annotate.go validateNoAnnotationOverwrites: one error naming every key.
+            failed.push(if field == "labels" {
+                clashes
+            } else {
+                vec![format!(
+                    "--overwrite is false but found the following declared annotation(s): {}",
+                    clashes.join("; ")
+                )]
+            });
+            continue;
+        }
         for ch in &changes {
             if let Some((k, v)) = ch.split_once('=') {
-                if let Some(old) = map.get(k) {
-                    if old != v && !overwrite {
-                        out.err(&format!(
-                            "error: '{k}' already has a value ({old}), and --overwrite is false\n"
-                        ));
-                        return 1;
-                    }
-                }
                 map.insert(k.to_string(), v.to_string());
             } else if let Some(k) = ch.strip_suffix('-') {
                 map.remove(k);
@@ -1584,8 +1620,15 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
                 obj.meta_mut().annotations = None;
             }
         }
-        if !changed {
-            out.out(&format!("{refn} {not_done}\n"));
+        // label.go prints the object it changed locally (info.Object), not the
+        // server's answer, whatever the dry-run mode.
+        let shown = (!matches!(printer, ObjPrinter::Message)).then(|| obj.to_read_json());
+        // annotate.go always prints "annotated".
+        if !changed && field == "labels" {
+            match shown {
+                Some(json) => print_object(&printer, &refn, json, out),
+                None => out.out(&format!("{refn} {not_done}{}\n", dry.unwrap_or(""))),
+            }
             continue;
         }
         // kubectl 1.33 label.go updateDataChangeMsg: without --overwrite, an object
@@ -1596,14 +1639,37 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
             done
         };
         match update_unless_dry(ctx, dry, obj) {
-            Ok((_, suffix)) => out.out(&format!("{refn} {done}{suffix}\n")),
+            Ok((_, suffix)) => match shown {
+                Some(json) => print_object(&printer, &refn, json, out),
+                None => out.out(&format!("{refn} {done}{suffix}\n")),
+            },
             Err(e) => {
                 out.err(&format!("{}\n", e.render(None)));
                 return 1;
             }
         }
     }
-    0
+    // cmdutil checkErr: an aggregate of one error is that error ("error: " added);
+    // MultipleErrors prints each of several bare, a nested aggregate as `[a, b]`.
+    match failed.as_slice() {
+        [] => 0,
+        [one] if one.len() == 1 => fail(out, &one[0]),
+        [one] => {
+            for e in one {
+                out.err(&format!("{e}\n"));
+            }
+            1
+        }
+        many => {
+            for errs in many {
+                match errs.as_slice() {
+                    [e] => out.err(&format!("{e}\n")),
+                    _ => out.err(&format!("[{}]\n", errs.join(", "))),
+                }
+            }
+            1
+        }
+    }
 }
 
 /// label.go parseLabels: `k=v` splits into exactly two parts and the value must be a
@@ -1656,11 +1722,7 @@ pub(super) fn override_object(
             merge_patch(&mut v, &patch);
             v
         }
-        "strategic" => {
-            let mut v = three_way(None, &patch, &current, "");
-            strip_nulls(&mut v);
-            v
-        }
+        "strategic" => strategic_merge(&current, &patch)?,
         other => return Err(format!("invalid override type: {other}")),
     };
     Object::from_json(obj.resource_type(), patched).map_err(|e| e.to_string())
@@ -1668,11 +1730,39 @@ pub(super) fn override_object(
 
 /// kubectl patch: strategic merge (default), merge, or json patch.
 pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
-    let Some(text) = a.value(&["-p", "--patch"]) else {
+    let printer = match obj_printer(a) {
+        Ok(p) => p,
+        Err(e) => return fail(out, &e),
+    };
+    let Some(text) = a.value(&["-p", "--patch"]).filter(|t| !t.is_empty()) else {
         return fail(
             out,
             "must specify --patch or --patch-file containing the contents of the patch",
         );
+    };
+    let ty = a.value(&["--type"]).unwrap_or("strategic");
+    if !matches!(ty, "json" | "merge" | "strategic") {
+        return fail(
+            out,
+            &format!("--type must be one of [json merge strategic], not \"{ty}\""),
+        );
+    }
+    // patch.go RunPatch: apimachinery yaml.ToJSON before anything is fetched. Text that
+    // starts with `{` counts as JSON and is sent as it is, so the server's JSON decoder
+    // (or, in a client-side dry run, the patch library) reports its syntax errors.
+    let parsed: Result<Value, String> = if text.trim_start().starts_with('{') {
+        match crate::manifest::gojson::syntax_error(text) {
+            Some(e) => Err(e),
+            None => serde_json::from_str(text).map_err(|e| e.to_string()),
+        }
+    } else {
+        match crate::manifest::yaml_to_json(text) {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                let q = crate::manifest::gofmt::quote(text);
+                return fail(out, &format!("unable to parse {q}: {e}"));
+            }
+        }
     };
     let obj = match one_target(ctx, a, a.rest(1)) {
         Ok(o) => o,
@@ -1681,17 +1771,37 @@ pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             return 1;
         }
     };
-    let patch: Value = match serde_json::from_str(text).or_else(|_| serde_yaml::from_str(text)) {
-        Ok(v) => v,
-        Err(e) => return fail(out, &format!("unable to parse \"{text}\": {e}")),
-    };
-    let refn = ref_name(&obj);
-    let current = obj.to_json();
-    let ty = a.value(&["--type"]).unwrap_or("strategic");
     let client_side = matches!(
         a.value(&["--dry-run"]),
         Some("client" | "unchanged" | "1" | "t" | "T" | "TRUE" | "true" | "True")
     );
+    let patch = match parsed {
+        Ok(v) => v,
+        // Client side: strategicpatch's ErrBadJSONDoc, json-patch's ErrBadJSONPatch, or
+        // DecodePatch's own error. Server side (handlers/patch.go, fieldValidation Warn
+        // when kubectl sends none): kjson.UnmarshalStrict's error as a BadRequest.
+        Err(e) if client_side => {
+            return fail(
+                out,
+                match ty {
+                    "strategic" => "invalid JSON document",
+                    "merge" => "Invalid JSON Patch",
+                    _ => &e,
+                },
+            )
+        }
+        Err(e) => {
+            let prefix = if ty == "strategic" {
+                ""
+            } else {
+                "error decoding patch: "
+            };
+            out.err(&format!("Error from server (BadRequest): {prefix}{e}\n"));
+            return 1;
+        }
+    };
+    let refn = ref_name(&obj);
+    let current = obj.to_json();
     let merged = match ty {
         "json" => match json_patch_on_server(&current, &patch, client_side) {
             Ok(v) => v,
@@ -1700,25 +1810,36 @@ pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 return 1;
             }
         },
-        "merge" => {
+        // The server's StrategicMergeMapPatch; its errors are not API statuses, so the
+        // API server answers 500 with the bare message (ErrorToAPIStatus) and kubectl
+        // prints `Error from server: ...`; a client-side dry run prints `error: ...`.
+        "strategic" => match strategic_merge(&current, &patch) {
+            Ok(v) => v,
+            Err(e) if client_side => return fail(out, &e),
+            Err(e) => {
+                out.err(&format!("Error from server: {e}\n"));
+                return 1;
+            }
+        },
+        _ => {
             let mut v = current.clone();
             merge_patch(&mut v, &patch);
             v
         }
-        "strategic" => {
-            // Strategic merge: like a merge patch, but lists with merge keys merge by key and `null` deletes.
-            let mut v = three_way(None, &patch, &current, "");
-            strip_nulls(&mut v);
-            v
-        }
-        other => {
-            return fail(
-                out,
-                &format!("--type must be one of [json merge strategic], not \"{other}\""),
-            )
-        }
     };
-    let new_obj = match Object::from_json(obj.resource_type(), merged) {
+    // Fields the type does not have: the server decodes with fieldValidation Warn and
+    // answers with one warning per field (handlers/patch.go addStrictDecodingWarnings).
+    let mut unknown = Vec::new();
+    let client_json = merged.clone();
+    let decoded = Object::from_json_reporting(obj.resource_type(), merged, &mut |p| {
+        unknown.push(crate::manifest::ignored_path(&p.to_string()));
+    });
+    if !client_side {
+        for f in &unknown {
+            out.err(&format!("Warning: unknown field \"{f}\"\n"));
+        }
+    }
+    let new_obj = match decoded {
         Ok(o) => o,
         Err(e) => {
             out.err(&format!("Error from server (BadRequest): {e}\n"));
@@ -1730,31 +1851,36 @@ pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         Err(e) => return fail(out, &e),
     };
     // patch.go's ToPrinter sets the operation after PrintFlagsWithDryRunStrategy put
-    // the dry-run suffix into it, so a dry run prints the bare "patched".
+    // the dry-run suffix into it, so a dry run prints the bare "patched"; a client-side
+    // one prints the object it patched itself (no server defaults).
+    let key = Key::of(&new_obj);
+    let sent = new_obj.to_json();
     match update_unless_dry(ctx, dry, new_obj) {
         Ok((changed, _)) => {
-            out.out(&format!(
-                "{refn} patched{}\n",
-                if changed { "" } else { " (no change)" }
-            ));
+            if !matches!(printer, ObjPrinter::Message) {
+                let json = match ctx.cluster.store.get(&key) {
+                    Some(o) if dry.is_none() => o.to_read_json(),
+                    _ if client_side => client_json,
+                    _ => sent,
+                };
+                print_object(&printer, &refn, json, out);
+            } else {
+                // Client side, patch.go compares the patched JSON with the original.
+                let same = if client_side {
+                    client_json == current
+                } else {
+                    !changed
+                };
+                out.out(&format!(
+                    "{refn} patched{}\n",
+                    if same { " (no change)" } else { "" }
+                ));
+            }
             0
         }
         Err(e) => {
             out.err(&format!("{}\n", e.render(None)));
             1
-        }
-    }
-}
-
-fn strip_nulls(v: &mut Value) {
-    if let Value::Object(m) = v {
-        m.retain(|_, x| !x.is_null());
-        for x in m.values_mut() {
-            strip_nulls(x);
-        }
-    } else if let Value::Array(items) = v {
-        for x in items {
-            strip_nulls(x);
         }
     }
 }
@@ -1780,7 +1906,8 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 }
 
 /// A JSON patch as the API server applies it (apiserver handlers/patch.go applyJSPatch):
-/// a body that is not a list fails to decode (400); a patch that does not apply is a
+/// a body that is not a list fails the strict decode into `[]jsonPatchOp` that the
+/// default fieldValidation (Warn) runs first (400, "error decoding patch: "); a patch that does not apply is a
 /// 422 built by `errors.NewGenericServerResponse(422, "", GroupResource{}, "", err, 0,
 /// false)`, which keeps only the generic message and drops the json-patch error
 /// (kubernetes/kubernetes#79210), so kubectl prints an invalid request without details.
@@ -1796,11 +1923,11 @@ fn json_patch_on_server(doc: &Value, ops: &Value, client: bool) -> Result<Value,
         Value::Array(_) | Value::Null => None,
     };
     if let Some(t) = go_type {
-        let e = format!("json: cannot unmarshal {t} into Go value of type jsonpatch.Patch");
+        let e = "json: cannot unmarshal";
         return Err(if client {
-            format!("error: {e}")
+            format!("error: {e} {t} into Go value of type jsonpatch.Patch")
         } else {
-            format!("Error from server (BadRequest): {e}")
+            format!("Error from server (BadRequest): error decoding patch: {e} {t} into Go value of type []handlers.jsonPatchOp")
         });
     }
     if ops.is_null() {
@@ -2566,6 +2693,10 @@ fn set_statefulset_images(
 /// replaces a Service's whole `spec.selector`; other kinds cannot have it set.
 fn set_selector(ctx: &mut Ctx, a: &Args, words: &[String], out: &mut Output) -> i32 {
     use crate::api::selector::Requirement;
+    let printer = match obj_printer(a) {
+        Ok(p) => p,
+        Err(e) => return fail(out, &e),
+    };
     let Some((expr, target_words)) = words.split_last() else {
         return fail(out, "one selector is required");
     };
@@ -2630,9 +2761,14 @@ fn set_selector(ctx: &mut Ctx, a: &Args, words: &[String], out: &mut Output) -> 
         Ok(d) => d,
         Err(e) => return fail(out, &e),
     };
-    match update_unless_dry(ctx, dry, Object::Service(svc)) {
+    let obj = Object::Service(svc);
+    let shown = (!matches!(printer, ObjPrinter::Message)).then(|| obj.to_read_json());
+    match update_unless_dry(ctx, dry, obj) {
         Ok((_, suffix)) => {
-            out.out(&format!("{refn} selector updated{suffix}\n"));
+            match shown {
+                Some(json) => print_object(&printer, &refn, json, out),
+                None => out.out(&format!("{refn} selector updated{suffix}\n")),
+            }
             0
         }
         Err(e) => {
