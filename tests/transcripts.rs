@@ -176,4 +176,5 @@ transcripts! {
     t155_instant_exit_crashloop_watch => "155-instant-exit-crashloop-watch.txt",
     t156_netshoot_dns_tools => "156-netshoot-dns-tools.txt",
     t157_missing_executable_start_error => "157-missing-executable-start-error.txt",
+    t158_kubectl_debug_ephemeral_container => "158-kubectl-debug-ephemeral-container.txt",
 }
