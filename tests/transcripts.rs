@@ -180,4 +180,5 @@ transcripts! {
     t164_label_annotate_selector_output => "164-label-annotate-selector-output.txt",
     t165_hostname_fqdn => "165-hostname-fqdn.txt",
     t166_sort_by_missing_field => "166-sort-by-missing-field.txt",
+    t158_kubectl_debug_ephemeral_container => "158-kubectl-debug-ephemeral-container.txt",
 }

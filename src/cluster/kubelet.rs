@@ -2081,6 +2081,116 @@ impl Cluster {
     }
 }
 
+/// An ephemeral container as the container it is (`corev1.Container(ec.EphemeralContainerCommon)`):
+/// the same fields, without `targetContainerName`.
+pub fn ephemeral_as_container(
+    ec: &k8s_openapi::api::core::v1::EphemeralContainer,
+) -> k8s_openapi::api::core::v1::Container {
+    let ec = ec.clone();
+    k8s_openapi::api::core::v1::Container {
+        args: ec.args,
+        command: ec.command,
+        env: ec.env,
+        env_from: ec.env_from,
+        image: ec.image,
+        image_pull_policy: ec.image_pull_policy,
+        lifecycle: ec.lifecycle,
+        liveness_probe: ec.liveness_probe,
+        name: ec.name,
+        ports: ec.ports,
+        readiness_probe: ec.readiness_probe,
+        resize_policy: ec.resize_policy,
+        resources: ec.resources,
+        restart_policy: ec.restart_policy,
+        security_context: ec.security_context,
+        startup_probe: ec.startup_probe,
+        stdin: ec.stdin,
+        stdin_once: ec.stdin_once,
+        termination_message_path: ec.termination_message_path,
+        termination_message_policy: ec.termination_message_policy,
+        tty: ec.tty,
+        volume_devices: ec.volume_devices,
+        volume_mounts: ec.volume_mounts,
+        working_dir: ec.working_dir,
+    }
+}
+
+/// An ephemeral container `kubectl debug` added to a running pod (the `ephemeralcontainers`
+/// subresource): the kubelet's next sync starts it like any container - its image
+/// events, `Created` and `Started` - and reports it in `ephemeralContainerStatuses`,
+/// never ready and never restarted (kuberuntime's ephemeral container start).
+pub fn start_ephemeral(c: &mut Cluster, key: &Key, name: &str) {
+    let Some(pod) = pod_of(c, key) else { return };
+    let Some(ec) = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.ephemeral_containers.as_ref())
+        .and_then(|v| v.iter().find(|e| e.name == name))
+    else {
+        return;
+    };
+    let ct = ephemeral_as_container(ec);
+    let node = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+    let n = pod.spec.as_ref().map_or(0, |s| {
+        s.containers.len() + s.ephemeral_containers.as_ref().map_or(0, Vec::len)
+    }) as u64;
+    let obj = Object::Pod(pod);
+    let seed = super::store::KeyLike::parts_hash(key) ^ n;
+    ensure_images(
+        c,
+        &obj,
+        &images_to_ensure(std::slice::from_ref(&ct)),
+        node.as_deref(),
+        seed,
+    );
+    record_start(c, &obj, node.as_deref(), name, None);
+    drop(obj);
+    let now = c.now_time();
+    let status = ContainerStatus {
+        started: None,
+        ..running_status(&ct, n, &now, c.now ^ seed as Millis)
+    };
+    c.store.update_pod(key, |_, st| {
+        let st = st.get_or_insert_with(Default::default);
+        let v = st.ephemeral_container_statuses.get_or_insert_with(Vec::new);
+        v.retain(|s| s.name != status.name);
+        v.push(status);
+    });
+}
+
+/// An ephemeral container's process has ended (its attached session closed, or it had
+/// nothing to read): it is never restarted, its status stays terminated (reason
+/// Completed for exit code 0, else Error).
+pub fn end_ephemeral(c: &mut Cluster, key: &Key, name: &str, code: i32) {
+    let now = c.now_time();
+    c.store.update_pod(key, |_, st| {
+        let Some(s) = st
+            .as_mut()
+            .and_then(|st| st.ephemeral_container_statuses.as_mut())
+            .and_then(|v| v.iter_mut().find(|s| s.name == name))
+        else {
+            return;
+        };
+        let started_at = s
+            .state
+            .as_ref()
+            .and_then(|st| st.running.as_ref())
+            .and_then(|r| r.started_at.clone());
+        let container_id = s.container_id.clone();
+        s.state = Some(ContainerState {
+            terminated: Some(ContainerStateTerminated {
+                container_id,
+                exit_code: code,
+                finished_at: Some(now),
+                reason: Some(if code == 0 { "Completed" } else { "Error" }.into()),
+                started_at,
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::{backoff_after, go_duration};

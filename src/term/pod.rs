@@ -463,7 +463,15 @@ pub fn exec_in_pod(
             .containers
             .iter()
             .chain(s.init_containers.iter().flatten());
-        all.find(|x| x.name == container).cloned()
+        all.find(|x| x.name == container).cloned().or_else(|| {
+            // An ephemeral container (`kubectl debug`).
+            let ec = s
+                .ephemeral_containers
+                .iter()
+                .flatten()
+                .find(|e| e.name == container)?;
+            Some(crate::cluster::kubelet::ephemeral_as_container(ec))
+        })
     }) else {
         return (out, 1);
     };

@@ -1006,6 +1006,20 @@ fn describe_pod(c: &Cluster, p: &Pod, events: &[&Event]) -> String {
         Some(p),
         "",
     );
+    if let Some(ec) = spec.ephemeral_containers.as_ref().filter(|v| !v.is_empty()) {
+        let ec: Vec<Container> = ec
+            .iter()
+            .map(crate::cluster::kubelet::ephemeral_as_container)
+            .collect();
+        describe_containers(
+            &mut w,
+            "Ephemeral Containers",
+            &ec,
+            st.ephemeral_container_statuses.as_ref(),
+            Some(p),
+            "",
+        );
+    }
     if let Some(g) = spec.readiness_gates.as_ref().filter(|v| !v.is_empty()) {
         w.w(0, "Readiness Gates:\n  Type\tStatus\n");
         for gate in g {

@@ -2,6 +2,7 @@
 //! client prints (REFERENCE.md sections 1 and 8).
 
 pub mod args;
+pub mod debug;
 pub mod describe;
 pub mod exec;
 pub mod expose;
@@ -176,6 +177,7 @@ fn run_command(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
         "taint" => nodes::taint(ctx, &a, out),
         "replace" => more::replace(ctx, &a, out),
         "auth" => more::auth(ctx, &a, out),
+        "debug" => debug::debug(ctx, &a, out),
         _ => more::other(ctx, &a, out),
     }
 }
