@@ -203,6 +203,19 @@ fn nesting_100_levels_block_flow_and_json() {
     c.rejects(deep, "error");
     let deep_json = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     c.rejects(deep_json, "error");
+    // A JSON patch body goes through Go's scanner first: 200,000 levels get its
+    // "exceeded max depth", not a stack overflow.
+    let deep_patch = format!(
+        "kubectl patch svc kubernetes -p '{{\"a\":{}'",
+        "[".repeat(200_000)
+    );
+    let r = c.command(&deep_patch);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.output.combined().contains("exceeded max depth"),
+        "{}",
+        short(&r.output.combined())
+    );
     c.assert_intact();
 }
 

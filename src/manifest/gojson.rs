@@ -162,21 +162,60 @@ impl Scan<'_> {
             self.i += 1;
         }
     }
+    /// One value. Go's scanner keeps its nesting on a stack (parseState) rather than
+    /// recursing, and so does this: hostile nesting cannot exhaust the call stack (1 MiB
+    /// in wasm). Like Go it refuses more than 10000 levels (maxNestingDepth).
     fn value(&mut self) -> Result<(), String> {
-        self.ws();
-        match self.next()? {
-            b'{' => self.object(),
-            b'[' => self.array(),
-            b'"' => self.string(),
-            b'-' => match self.next()? {
-                c @ b'0'..=b'9' => self.number(c),
-                c => Err(invalid(c, "in numeric literal")),
-            },
-            c @ b'0'..=b'9' => self.number(c),
-            b't' => self.literal("true"),
-            b'f' => self.literal("false"),
-            b'n' => self.literal("null"),
-            c => Err(invalid(c, "looking for beginning of value")),
+        const MAX_NESTING_DEPTH: usize = 10_000;
+        // The containers open around the current position: `{` or `[`.
+        let mut open: Vec<u8> = Vec::new();
+        loop {
+            self.ws();
+            match self.next()? {
+                c @ (b'{' | b'[') => {
+                    if open.len() >= MAX_NESTING_DEPTH {
+                        return Err(invalid(c, "exceeded max depth"));
+                    }
+                    let close = if c == b'{' { b'}' } else { b']' };
+                    if !self.empty(close) {
+                        open.push(c);
+                        if c == b'{' {
+                            self.key()?;
+                        }
+                        continue;
+                    }
+                }
+                b'"' => self.string()?,
+                b'-' => match self.next()? {
+                    c @ b'0'..=b'9' => self.number(c)?,
+                    c => return Err(invalid(c, "in numeric literal")),
+                },
+                c @ b'0'..=b'9' => self.number(c)?,
+                b't' => self.literal("true")?,
+                b'f' => self.literal("false")?,
+                b'n' => self.literal("null")?,
+                c => return Err(invalid(c, "looking for beginning of value")),
+            }
+            // A value ended: close the containers it ends, or go on to the next element.
+            loop {
+                let Some(&container) = open.last() else {
+                    return Ok(());
+                };
+                self.ws();
+                match (container, self.next()?) {
+                    (b'{', b',') => {
+                        self.ws();
+                        self.key()?;
+                        break;
+                    }
+                    (b'{', b'}') | (b'[', b']') => {
+                        open.pop();
+                    }
+                    (b'{', c) => return Err(invalid(c, "after object key:value pair")),
+                    (_, b',') => break,
+                    (_, c) => return Err(invalid(c, "after array element")),
+                }
+            }
         }
     }
     /// After an opening bracket: whether the container closes at once.
@@ -188,41 +227,16 @@ impl Scan<'_> {
         }
         shut
     }
-    fn object(&mut self) -> Result<(), String> {
-        if self.empty(b'}') {
-            return Ok(());
+    /// An object key and its colon.
+    fn key(&mut self) -> Result<(), String> {
+        match self.next()? {
+            b'"' => self.string()?,
+            c => return Err(invalid(c, "looking for beginning of object key string")),
         }
-        loop {
-            match self.next()? {
-                b'"' => self.string()?,
-                c => return Err(invalid(c, "looking for beginning of object key string")),
-            }
-            self.ws();
-            match self.next()? {
-                b':' => {}
-                c => return Err(invalid(c, "after object key")),
-            }
-            self.value()?;
-            self.ws();
-            match self.next()? {
-                b',' => self.ws(),
-                b'}' => return Ok(()),
-                c => return Err(invalid(c, "after object key:value pair")),
-            }
-        }
-    }
-    fn array(&mut self) -> Result<(), String> {
-        if self.empty(b']') {
-            return Ok(());
-        }
-        loop {
-            self.value()?;
-            self.ws();
-            match self.next()? {
-                b',' => {}
-                b']' => return Ok(()),
-                c => return Err(invalid(c, "after array element")),
-            }
+        self.ws();
+        match self.next()? {
+            b':' => Ok(()),
+            c => Err(invalid(c, "after object key")),
         }
     }
     fn string(&mut self) -> Result<(), String> {
@@ -319,6 +333,38 @@ mod tests {
             syntax_error(r#"{"a" 1}"#).as_deref(),
             Some("invalid character '1' after object key")
         );
+        assert_eq!(
+            syntax_error(r#"{"a":[{},[],{"b":[1,{"c":null}]}],"d":-1.5e3}"#),
+            None
+        );
+        assert_eq!(
+            syntax_error(r#"{"a":[1}"#).as_deref(),
+            Some("invalid character '}' after array element")
+        );
+        assert_eq!(
+            syntax_error(r#"{"a":{"b":1]}"#).as_deref(),
+            Some("invalid character ']' after object key:value pair")
+        );
+        assert_eq!(
+            syntax_error(r#"{"a":1,}"#).as_deref(),
+            Some("invalid character '}' looking for beginning of object key string")
+        );
+    }
+
+    /// Hostile nesting neither recurses nor passes: Go's scanner.go stops at
+    /// maxNestingDepth (10000) with "exceeded max depth"; 10000 levels still scan.
+    #[test]
+    fn nesting_is_bounded_without_recursion() {
+        use super::syntax_error;
+        let deep = format!("{{\"a\":{}", "[".repeat(200_000));
+        assert_eq!(
+            syntax_error(&deep).as_deref(),
+            Some("invalid character '[' exceeded max depth")
+        );
+        let ok = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(syntax_error(&ok), None);
+        let over = format!("{}{}", "[".repeat(10_001), "]".repeat(10_001));
+        assert!(syntax_error(&over).is_some_and(|e| e.ends_with("exceeded max depth")));
     }
 
     use super::typed_json;
