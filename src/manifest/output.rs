@@ -50,24 +50,10 @@ pub fn to_json_api(v: &Value, pretty: bool) -> String {
 }
 
 fn typed_json(v: &Value, step: usize) -> String {
+    // kind, apiVersion, metadata; then ObjectMeta's fields in Go order (gojson's
+    // table); then the fields of the other kinds this prints.
+    const HEAD: &[&str] = &["kind", "apiVersion", "metadata"];
     const ORDER: &[&str] = &[
-        "kind",
-        "apiVersion",
-        "metadata",
-        "name",
-        "generateName",
-        "namespace",
-        "selfLink",
-        "uid",
-        "resourceVersion",
-        "generation",
-        "creationTimestamp",
-        "deletionTimestamp",
-        "deletionGracePeriodSeconds",
-        "labels",
-        "annotations",
-        "ownerReferences",
-        "finalizers",
         "replicas",
         "matchLabels",
         "matchExpressions",
@@ -122,11 +108,14 @@ fn typed_json(v: &Value, step: usize) -> String {
         "loadBalancer",
         "phase",
     ];
+    let meta = super::gojson::OBJECT_META_FIELDS;
     let rank = |_: &str, k: &str| {
-        (
-            ORDER.iter().position(|o| *o == k).unwrap_or(ORDER.len()),
-            k.to_string(),
-        )
+        let at = |list: &[&str]| list.iter().position(|o| *o == k);
+        let position = at(HEAD)
+            .or_else(|| at(meta).map(|i| HEAD.len() + i))
+            .or_else(|| at(ORDER).map(|i| HEAD.len() + meta.len() + i))
+            .unwrap_or(HEAD.len() + meta.len() + ORDER.len());
+        (position, k.to_string())
     };
     let mut out = String::new();
     json_indented(v, 0, step, "", &mut out, &rank);
