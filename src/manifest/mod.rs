@@ -7,6 +7,7 @@ use serde_json::Value;
 
 mod decode;
 pub mod defaults;
+mod fastyaml;
 pub mod gofmt;
 pub mod gojson;
 pub mod output;
@@ -247,10 +248,18 @@ fn read_yaml(text: &str, source: &str) -> Raw {
         }
     };
     for chunk in chunks {
-        // go-yaml decodes only the first document of a chunk.
-        let first = serde_yaml::Deserializer::from_str(chunk.text).next();
-        let Some(de) = first else { continue };
-        match yamlconv::to_json(de, chunk.text) {
+        // Plain block YAML has a quick reader; everything else (and every error) is
+        // serde_yaml's through `yamlconv`, which reads it as go-yaml does.
+        let read = match fastyaml::read(chunk.text) {
+            Some(v) => Ok(v),
+            None => {
+                // go-yaml decodes only the first document of a chunk.
+                let first = serde_yaml::Deserializer::from_str(chunk.text).next();
+                let Some(de) = first else { continue };
+                yamlconv::to_json(de, chunk.text)
+            }
+        };
+        match read {
             Ok(Value::Null) => continue,
             Ok(v) => values.push((chunk.first_line, v)),
             Err(e) => {

@@ -35,7 +35,7 @@ struct GoVisitor<'s> {
 
 /// go-yaml v2 `resolve.go`: the YAML 1.1 booleans that YAML 1.2 (serde_yaml) reads as
 /// strings. (`true`/`false` in their three spellings are booleans in both.)
-fn yaml11_bool(s: &str) -> Option<bool> {
+pub(crate) fn yaml11_bool(s: &str) -> Option<bool> {
     match s {
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
         "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
@@ -49,7 +49,7 @@ fn float(f: f64) -> Value {
         .unwrap_or(Value::Null)
 }
 
-fn key_string(v: &Value) -> Option<String> {
+pub(crate) fn key_string(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Bool(b) => Some(b.to_string()),
