@@ -181,4 +181,7 @@ transcripts! {
     t165_hostname_fqdn => "165-hostname-fqdn.txt",
     t166_sort_by_missing_field => "166-sort-by-missing-field.txt",
     t158_kubectl_debug_ephemeral_container => "158-kubectl-debug-ephemeral-container.txt",
+    t167_sidecar_init_containers => "167-sidecar-init-containers.txt",
+    t168_kubectl_debug_session_end => "168-kubectl-debug-session-end.txt",
+    t169_nginx_entrypoint_exec_not_found => "169-nginx-entrypoint-exec-not-found.txt",
 }

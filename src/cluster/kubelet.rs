@@ -200,7 +200,14 @@ pub fn pod_bound(c: &mut Cluster, key: &Key) {
         let inits = spec.as_ref().and_then(|s| s.init_containers.as_deref());
         let inits = inits.unwrap_or_default();
         set_condition(&mut conds, initialized(inits, &now));
-        set_ready(&mut conds, false, &now, cts);
+        // GenerateContainersReadyCondition: the sidecars, then the app containers.
+        let unready: Vec<_> = inits
+            .iter()
+            .filter(|ct| is_sidecar(ct))
+            .chain(cts)
+            .cloned()
+            .collect();
+        set_ready(&mut conds, false, &now, &unready);
         set_condition(&mut conds, condition("PodScheduled", true, &now));
         status.conditions = Some(order_conditions(conds));
         // kubelet convertToAPIContainerStatuses: a pod with init containers shows every
@@ -492,8 +499,18 @@ fn run_one_shots(c: &mut Cluster, key: &Key) {
         .filter(|ct| ct.stdin != Some(true))
         .filter_map(|ct| Some((ct.name.clone(), one_shot(ct)?)))
         .collect();
+    // dash's exit status for a command it cannot find (see `entrypoint_exec_error`).
+    let mut status = if pod
+        .spec
+        .iter()
+        .flat_map(|s| s.containers.iter())
+        .any(|ct| entrypoint_exec_error(ct).is_some())
+    {
+        127
+    } else {
+        0
+    };
     drop(pod);
-    let mut status = 0;
     for (name, argv) in runs {
         let (out, code) = crate::term::pod::exec_in_pod(c, key, &name, &argv, "", false);
         append_log(c, key, &out.combined());
@@ -534,9 +551,33 @@ pub fn finish_attached(c: &mut Cluster, key: &Key, code: i32, printed: &str) {
     update_rt(c, key, |r| r.exit_code = code);
 }
 
+/// What dash prints when the official nginx image's entrypoint cannot run the
+/// container's args: docker-entrypoint.sh ends in `exec "$@"` (its line 47), so args
+/// that do not start nginx are exec'd, and a program the image lacks ends the
+/// container at once, status 127.
+pub fn entrypoint_exec_error(ct: &k8s_openapi::api::core::v1::Container) -> Option<String> {
+    let image = ct.image.as_deref().unwrap_or("");
+    if ct.command.as_ref().is_some_and(|c| !c.is_empty())
+        || images::image_repo(image) != "nginx"
+        || image.contains("alpine")
+    {
+        return None;
+    }
+    let prog = ct.args.as_ref()?.first()?;
+    if prog == "nginx"
+        || prog == "nginx-debug"
+        || !crate::term::pod::image_lacks_program(image, prog)
+    {
+        return None;
+    }
+    Some(format!(
+        "/docker-entrypoint.sh: 47: exec: {prog}: not found"
+    ))
+}
+
 /// Whether the container's process ends by itself right after starting.
 pub fn exits_at_once(ct: &k8s_openapi::api::core::v1::Container) -> bool {
-    if one_shot(ct).is_some() {
+    if one_shot(ct).is_some() || entrypoint_exec_error(ct).is_some() {
         return true;
     }
     let image = ct.image.as_deref().unwrap_or("");
@@ -618,6 +659,10 @@ pub fn wake(c: &mut Cluster, key: &Key) {
             }
         }
         Stage::Creating if rt.inits_done < init_count(&pod) => start_init(c, key, pod, rt),
+        Stage::Initializing { timed: true } if current_is_sidecar(&pod, &rt) => {
+            drop(pod);
+            sidecar_started(c, key)
+        }
         Stage::Initializing { timed: true } => init_exited(c, key),
         Stage::Initializing { .. } => {}
         Stage::CrashBackOff if rt.inits_done < init_count(&pod) => start_init(c, key, pod, rt),
@@ -713,6 +758,9 @@ fn start_init(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
         *cs = ContainerStatus {
             restart_count: restarts,
             last_state,
+            // prober_manager UpdatePodStatus: a started sidecar without a readiness
+            // probe is ready.
+            ready: is_sidecar(&ct) && ct.readiness_probe.is_none(),
             ..running_status(&ct, 1000 + index as u64, &now, seed)
         };
     }
@@ -741,6 +789,18 @@ fn start_init(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
         node.as_deref(),
     );
     c.store.put(obj);
+    if is_sidecar(&ct) {
+        // A sidecar keeps running; the kubelet's next sync (after the PLEG sees it
+        // started) goes on to the next container (computeInitContainerActions).
+        let now_ms = c.now;
+        update_rt(c, key, |r| {
+            r.stage = Stage::Initializing { timed: true };
+            r.started_at = Some(now_ms);
+            r.scripts = Vec::new();
+        });
+        c.schedule(c.now + 1000, Timer::Pod(key.clone()));
+        return;
+    }
     let plan = super::script::plan(&argv_of(&ct), finite_script);
     let timed = one_shot(&ct).is_some() || (plan.is_none() && exits_at_once(&ct));
     let now_ms = c.now;
@@ -763,6 +823,49 @@ fn start_init(c: &mut Cluster, key: &Key, pod: Arc<Pod>, rt: PodRuntime) {
         update_rt(c, key, |r| r.scripts = vec![run]);
         script_tick(c, key);
     }
+}
+
+/// A restartable init container (`restartPolicy: Always`, a sidecar): it starts in
+/// its turn among the init containers and keeps running beside the app containers.
+pub fn is_sidecar(ct: &k8s_openapi::api::core::v1::Container) -> bool {
+    ct.restart_policy.as_deref() == Some("Always")
+}
+
+fn current_is_sidecar(pod: &Pod, rt: &PodRuntime) -> bool {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.init_containers.as_ref())
+        .and_then(|v| v.get(rt.inits_done))
+        .is_some_and(is_sidecar)
+}
+
+/// The sidecar the kubelet started is running (no startup probe: started at once): it
+/// counts as initialized (GeneratePodInitializedCondition) and the next init container,
+/// or the app containers, start in this sync.
+fn sidecar_started(c: &mut Cluster, key: &Key) {
+    let Some(pod) = pod_of(c, key) else { return };
+    let inits = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.init_containers.clone())
+        .unwrap_or_default();
+    drop(pod);
+    let done = c.pods.get(key).map_or(0, |r| r.inits_done) + 1;
+    let now = c.now_time();
+    c.store.update_pod(key, |_, status| {
+        let status = status.get_or_insert_with(Default::default);
+        let mut conds = status.conditions.take().unwrap_or_default();
+        let pending: Vec<_> = inits.get(done..).unwrap_or_default().to_vec();
+        set_condition(&mut conds, initialized(&pending, &now));
+        status.conditions = Some(order_conditions(conds));
+    });
+    update_rt(c, key, |r| {
+        r.stage = Stage::Creating;
+        r.inits_done = done;
+        r.restarts = 0;
+        r.started_at = None;
+    });
+    wake(c, key);
 }
 
 /// The running init container exited with the runtime's `exit_code`: the next one
@@ -1928,30 +2031,54 @@ fn containers_stopped(c: &mut Cluster, key: &Key, pod: &Pod) -> bool {
         let status = status.get_or_insert_with(Default::default);
         status.phase = Some(if code == 0 { "Succeeded" } else { "Failed" }.into());
         for cs in status.container_statuses.iter_mut().flatten() {
-            let started = cs
-                .state
-                .as_ref()
-                .and_then(|st| st.running.as_ref())
-                .and_then(|r| r.started_at.clone());
-            cs.ready = false;
-            cs.started = Some(false);
-            cs.state = Some(ContainerState {
-                terminated: Some(ContainerStateTerminated {
-                    exit_code: code,
-                    reason: Some(if code == 0 { "Completed" } else { "Error" }.into()),
-                    started_at: started,
-                    finished_at: Some(now.clone()),
-                    container_id: cs.container_id.clone(),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            });
+            stop(cs, code, &now);
+        }
+        // The sidecars stop after them: SIGTERM, or SIGKILL at the grace period's end.
+        let inits = spec.iter().flat_map(|s| s.init_containers.iter().flatten());
+        for (ct, cs) in inits.zip(status.init_container_statuses.iter_mut().flatten()) {
+            if cs.state.as_ref().is_some_and(|st| st.running.is_some()) {
+                stop(cs, if exits_on_sigterm(ct) { 0 } else { 137 }, &now);
+            }
         }
         let mut conds = status.conditions.take().unwrap_or_default();
         set_ready(&mut conds, false, &now, cts);
         status.conditions = Some(order_conditions(conds));
     });
     true
+}
+
+/// A container of a pod being deleted has stopped with `code`.
+fn stop(
+    cs: &mut ContainerStatus,
+    code: i32,
+    now: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
+) {
+    let started = cs
+        .state
+        .as_ref()
+        .and_then(|st| st.running.as_ref())
+        .and_then(|r| r.started_at.clone());
+    cs.ready = false;
+    cs.started = Some(false);
+    cs.state = Some(ContainerState {
+        terminated: Some(ContainerStateTerminated {
+            exit_code: code,
+            reason: Some(if code == 0 { "Completed" } else { "Error" }.into()),
+            started_at: started,
+            finished_at: Some(now.clone()),
+            container_id: cs.container_id.clone(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+}
+
+/// Whether any sidecar of the pod is running.
+fn sidecars_running(pod: &Pod) -> bool {
+    pod.status
+        .iter()
+        .flat_map(|s| s.init_container_statuses.iter().flatten())
+        .any(|cs| cs.state.as_ref().is_some_and(|st| st.running.is_some()))
 }
 
 /// Deletion began: SIGTERM now, SIGKILL after the grace period.
@@ -1963,7 +2090,22 @@ pub fn begin_termination(c: &mut Cluster, key: &Key, grace: i64) {
         .as_ref()
         .map(|s| s.containers.clone())
         .unwrap_or_default();
-    let prompt = cts.iter().all(exits_on_sigterm);
+    // killContainersWithSyncResult: the app containers first, then the sidecars in
+    // reverse order; the pod goes when the last has stopped.
+    let sidecars: Vec<_> = pod
+        .spec
+        .iter()
+        .flat_map(|s| s.init_containers.iter().flatten())
+        .filter(|ct| is_sidecar(ct))
+        .rev()
+        .cloned()
+        .collect();
+    let sidecars = if sidecars_running(&pod) {
+        sidecars
+    } else {
+        Vec::new()
+    };
+    let prompt = cts.iter().chain(&sidecars).all(exits_on_sigterm);
     let kill_at = if !running {
         c.now + 500
     } else if prompt {
@@ -1974,7 +2116,7 @@ pub fn begin_termination(c: &mut Cluster, key: &Key, grace: i64) {
     let obj = Object::from(pod);
     let node = node_of(&obj);
     if running {
-        for ct in &cts {
+        for ct in cts.iter().chain(&sidecars) {
             c.record_event(
                 &obj,
                 "Normal",
@@ -2161,6 +2303,16 @@ pub fn start_ephemeral(c: &mut Cluster, key: &Key, name: &str) {
 /// An ephemeral container's process has ended (its attached session closed, or it had
 /// nothing to read): it is never restarted, its status stays terminated (reason
 /// Completed for exit code 0, else Error).
+/// Whether the pod's ephemeral container `name` is running.
+pub fn ephemeral_running(c: &Cluster, key: &Key, name: &str) -> bool {
+    pod_of(c, key).is_some_and(|p| {
+        p.status
+            .iter()
+            .flat_map(|s| s.ephemeral_container_statuses.iter().flatten())
+            .any(|s| s.name == name && s.state.as_ref().is_some_and(|st| st.running.is_some()))
+    })
+}
+
 pub fn end_ephemeral(c: &mut Cluster, key: &Key, name: &str, code: i32) {
     let now = c.now_time();
     c.store.update_pod(key, |_, st| {

@@ -118,8 +118,17 @@ pub fn app_of(ct: &Container) -> Option<App> {
     }
     let cmd_base = first_base(&words[..cmd.len()]);
     match repo {
-        "nginx" => (cmd.is_empty() || cmd_base == "nginx" || cmd_base == "/docker-entrypoint.sh")
-            .then_some(App::Nginx),
+        // docker-entrypoint.sh execs the args: nginx runs only when they start it.
+        "nginx" => {
+            let args_run_nginx = args.is_empty()
+                || matches!(first_base(&words[cmd.len()..]), "nginx" | "nginx-debug");
+            let runs = if cmd.is_empty() || cmd_base == "/docker-entrypoint.sh" {
+                args_run_nginx
+            } else {
+                cmd_base == "nginx"
+            };
+            runs.then_some(App::Nginx)
+        }
         "httpd" => (cmd.is_empty() || cmd_base.starts_with("httpd")).then_some(App::Httpd),
         "agnhost" => {
             let w = if first_base(&words) == "agnhost" {
@@ -743,6 +752,9 @@ pub fn startup_log(ct: &Container, started: Millis) -> Vec<String> {
         .flatten()
         .chain(ct.args.iter().flatten())
         .collect();
+    if let Some(error) = crate::cluster::kubelet::entrypoint_exec_error(ct) {
+        return vec![error];
+    }
     if let Some((first, rest)) = argv.split_first() {
         if first.rsplit('/').next() == Some("echo") {
             let words: Vec<&str> = rest.iter().map(|s| s.as_str()).collect();

@@ -540,6 +540,41 @@ mod watch_tests {
         w.run(&Step::Command { line: line.into() });
     }
 
+    /// In the page's live terminal `kubectl debug -it POD --image=busybox` leaves the
+    /// terminal in the ephemeral container's shell: lines run there until `exit`, which
+    /// ends the container and prints attach.go's reattach message.
+    #[test]
+    fn a_live_debug_shell_runs_lines_in_the_container_until_exit() {
+        let mut w = World::new(1);
+        w.terminal.live = true;
+        command(&mut w, "kubectl run web --image=nginx:1.27");
+        w.run(&Step::Advance { ms: 5_000 });
+        let r = w.run(&Step::Command {
+            line: "kubectl debug -it web --image=busybox --profile=general -c dbg".into(),
+        });
+        assert!(r.output.combined().ends_with("try pressing enter.\n"));
+        assert!(w.terminal.attached.is_some());
+        let r = w.run(&Step::Command {
+            line: "wget -qO- localhost | grep title".into(),
+        });
+        assert_eq!(r.output.combined(), "<title>Welcome to nginx!</title>\n");
+        let r = w.run(&Step::Command {
+            line: "exit".into(),
+        });
+        assert!(r
+            .output
+            .combined()
+            .starts_with("Session ended, the ephemeral container"));
+        assert!(w.terminal.attached.is_none());
+        let r = w.run(&Step::Command {
+            line: "kubectl exec web -c dbg -- true".into(),
+        });
+        assert_eq!(
+            r.output.combined(),
+            "error: unable to upgrade connection: container not found (\"dbg\")\n"
+        );
+    }
+
     /// The page's live `get -w` sees every write of a step, not only the last: a pod
     /// created while it runs prints Pending (created), Pending (bound), then
     /// ContainerCreating (the kubelet's first status), as a real watch does.

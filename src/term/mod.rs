@@ -38,6 +38,17 @@ pub struct Terminal {
     /// What the page should tell the learner about the last command where the terminal
     /// simplifies (invariant 6: never inside the command's own output).
     pub notice: Option<String>,
+    /// The ephemeral container's shell `kubectl debug -it` attached the live terminal to:
+    /// the lines typed run in it until `exit` ends it (live terminal only).
+    pub attached: Option<Attached>,
+}
+
+/// A shell in a pod's ephemeral container the terminal is attached to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attached {
+    pub namespace: String,
+    pub pod: String,
+    pub container: String,
 }
 
 /// A command left running in the background on the learner's machine.
@@ -73,11 +84,17 @@ impl Terminal {
             stream_until: None,
             edit: None,
             notice: None,
+            attached: None,
         }
     }
 
     /// Runs one command line (with any heredoc body on the following lines).
     pub fn run(&mut self, cluster: &mut Cluster, script: &str) -> (Output, i32) {
+        if let Some(at) = self.attached.clone() {
+            if let Some(done) = self.run_attached(cluster, &at, script) {
+                return done;
+            }
+        }
         let mut out = Output::new();
         // A running stream survives other commands (the page's Kill and Scale buttons run
         // kubectl too); the page ends it (Ctrl+C) before running a line the learner typed.
@@ -98,6 +115,55 @@ impl Terminal {
         cluster.set_clock_limit(None);
         self.shell = shell;
         (out, code)
+    }
+
+    /// A line typed while attached to an ephemeral container's shell: it runs there
+    /// (`exit` ends the shell, and with it the container: attach.go then prints its
+    /// reattach message). None when the container is no longer running (the pod went):
+    /// the session is over and the line runs on the learner's machine.
+    fn run_attached(
+        &mut self,
+        cluster: &mut Cluster,
+        at: &Attached,
+        line: &str,
+    ) -> Option<(Output, i32)> {
+        let key = crate::cluster::Key::new("Pod", &at.namespace, &at.pod);
+        if !crate::cluster::kubelet::ephemeral_running(cluster, &key, &at.container) {
+            self.attached = None;
+            return None;
+        }
+        let mut out = Output::new();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if let ["exit" | "logout", rest @ ..] = words.as_slice() {
+            // ash: `exit` with no number keeps the last status; a word is an error we
+            // do not model, so it ends with 0 too.
+            let code = rest
+                .first()
+                .and_then(|w| w.parse::<i32>().ok())
+                .unwrap_or(0)
+                & 255;
+            crate::cluster::kubelet::end_ephemeral(cluster, &key, &at.container, code);
+            self.attached = None;
+            out.out(&format!(
+                "Session ended, the ephemeral container will not be restarted but may be reattached using 'kubectl attach {} -c {} -i -t' if it is still running\n",
+                at.pod, at.container
+            ));
+            return Some((out, 0));
+        }
+        if words.is_empty() {
+            return Some((out, 0));
+        }
+        cluster.set_clock_limit(Some(
+            cluster
+                .now
+                .saturating_add(crate::cluster::MAX_COMMAND_CLOCK),
+        ));
+        let argv = ["sh".to_string(), "-c".to_string(), line.to_string()];
+        let (o, code) =
+            crate::term::pod::exec_in_pod(cluster, &key, &at.container, &argv, "", true);
+        cluster.set_clock_limit(None);
+        out.append(o);
+        Some((out, code))
     }
 
     /// Whether a background job listens on this local port.

@@ -343,7 +343,7 @@ pub fn app() -> Html {
                         applied={state.applied.clone()} {on_input} {on_apply} />
                 <Diagram snapshot={snap} selected={ui.sel.clone()} menu={ui.menu} {highlight}
                          hits={ui.hits.clone()} packets={ui.packets.clone()} dispatch={dispatch.clone()} />
-                <Terminal entries={state.term.clone()} prompt={view::prompt(ui)} dispatch={dispatch.clone()} world={state.world.clone()}
+                <Terminal entries={state.term.clone()} prompt={view::prompt(ui, &state.world.borrow())} dispatch={dispatch.clone()} world={state.world.clone()}
                           streaming={super::live::streaming(&state)} />
                 <Inspector world={state.world.clone()} rev={(rev, state.work.scenario.steps.len())}
                            clock={now / INSPECTOR_REFRESH_MS} sel={ui.sel.clone()}

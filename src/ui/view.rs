@@ -287,7 +287,7 @@ pub fn reduce(state: &mut State, action: UiAction) {
             if super::live::interrupt(state) {
                 return;
             }
-            let prompt = prompt(&state.ui);
+            let prompt = prompt_of(state);
             state.term.push(TermEntry {
                 prompt,
                 line: format!("{line}^C"),
@@ -298,13 +298,18 @@ pub fn reduce(state: &mut State, action: UiAction) {
     }
 }
 
-/// The terminal's prompt: `$` at the top, `/ #` inside a pod.
-pub fn prompt(ui: &UiState) -> String {
-    if ui.shell.is_some() {
+/// The terminal's prompt: `$` at the top, `/ #` inside a pod (an exec shell, or the
+/// ephemeral container's shell `kubectl debug -it` attached the terminal to).
+pub fn prompt(ui: &UiState, world: &crate::scenario::World) -> String {
+    if ui.shell.is_some() || world.terminal.attached.is_some() {
         "/ #".into()
     } else {
         "$".into()
     }
+}
+
+fn prompt_of(state: &State) -> String {
+    prompt(&state.ui, &state.world.borrow())
 }
 
 fn term_line(state: &mut State, line: String) {
@@ -315,7 +320,7 @@ fn term_line(state: &mut State, line: String) {
         state.term.clear();
         return;
     }
-    let prompt = prompt(&state.ui);
+    let prompt = prompt_of(state);
     if let Some((ns, pod)) = state.ui.shell.clone() {
         if trimmed == "exit" || trimmed == "logout" {
             state.ui.shell = None;
@@ -340,8 +345,10 @@ fn term_line(state: &mut State, line: String) {
         });
         return;
     }
+    // Inside a `kubectl debug -it` shell the world's terminal runs the line in the pod.
+    let attached = state.world.borrow().terminal.attached.is_some();
     let ns = state.world.borrow().terminal.namespace.clone();
-    if let Some((ns, pod)) = interactive_exec(trimmed, &ns) {
+    if let Some((ns, pod)) = interactive_exec(trimmed, &ns).filter(|_| !attached) {
         let exists = state
             .world
             .borrow()

@@ -216,36 +216,54 @@ pub fn debug(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             }
             continue;
         }
-        {
-            // attach.go, as `kubectl run -it`: the hint, then the container's session.
-            if tty && !quiet {
-                out.err("If you don't see a command prompt, try pressing enter.\n");
-            }
+        // attach.go Run: SetupTTY (raw only when stdin is a terminal: in a transcript
+        // without a heredoc, and in the page), the hint whether or not there is a TTY
+        // (checked with the real 1.33 client), the session, then reattachMessage.
+        let terminal = ctx.stdin.is_empty();
+        let raw = tty && terminal;
+        if tty && !terminal && !quiet {
+            out.err("Unable to use a TTY - input is not a terminal or the right kind of file\n");
+        }
+        if !quiet {
+            out.err("If you don't see a command prompt, try pressing enter.\n");
+        }
+        // Without a command the image's own: a shell for the busybox-like images.
+        let cmd = if !a.command.is_empty() {
+            a.command.clone()
+        } else if crate::term::pod::image_has_program(&image, "sh") {
+            vec!["sh".to_string()]
+        } else {
+            Vec::new()
+        };
+        let shell = matches!(
+            cmd.iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .as_slice(),
+            ["sh" | "/bin/sh" | "ash" | "/bin/ash" | "bash" | "/bin/bash"]
+        );
+        if ctx.term.live && raw && shell {
+            // The page's terminal stays in the container's shell until `exit`.
+            ctx.term.attached = Some(crate::term::Attached {
+                namespace: ns.clone(),
+                pod: name.to_string(),
+                container: cname.clone(),
+            });
+            return 0;
+        }
+        if !cmd.is_empty() {
             let stdin = if interactive {
                 ctx.stdin.to_string()
             } else {
                 String::new()
             };
-            // Without a command the image's own: a shell for the busybox-like images.
-            let cmd = if !a.command.is_empty() {
-                a.command.clone()
-            } else if crate::term::pod::image_has_program(&image, "sh") {
-                vec!["sh".to_string()]
-            } else {
-                Vec::new()
-            };
-            if !cmd.is_empty() {
-                let (o, code) = crate::term::pod::exec_in_pod(
-                    ctx.cluster,
-                    &key,
-                    &cname,
-                    &cmd,
-                    &stdin,
-                    tty && ctx.stdin.is_empty(),
-                );
-                out.append(o);
-                crate::cluster::kubelet::end_ephemeral(ctx.cluster, &key, &cname, code);
-            }
+            let (o, code) =
+                crate::term::pod::exec_in_pod(ctx.cluster, &key, &cname, &cmd, &stdin, raw);
+            out.append(o);
+            crate::cluster::kubelet::end_ephemeral(ctx.cluster, &key, &cname, code);
+        }
+        if raw && interactive && !quiet {
+            out.out(&format!("Session ended, the ephemeral container will not be restarted but may be reattached using 'kubectl attach {name} -c {cname} -i -t' if it is still running\n"));
         }
     }
     0

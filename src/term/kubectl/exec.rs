@@ -185,6 +185,38 @@ fn container_running(c: &Cluster, key: &Key) -> bool {
         .is_some_and(|o| matches!(o, Object::Pod(p) if p.status.as_ref().and_then(|s| s.container_statuses.as_ref()).is_some_and(|cs| cs.iter().any(|s| s.state.as_ref().and_then(|st| st.running.as_ref()).is_some()))))
 }
 
+/// An init (sidecar) or ephemeral container by name, and whether its status says it runs.
+fn other_container(p: &Pod, name: &str) -> Option<(Container, bool)> {
+    let spec = p.spec.as_ref()?;
+    let status = p.status.as_ref();
+    let runs = |statuses: Option<&Vec<k8s_openapi::api::core::v1::ContainerStatus>>| {
+        statuses
+            .into_iter()
+            .flatten()
+            .any(|s| s.name == name && s.state.as_ref().is_some_and(|st| st.running.is_some()))
+    };
+    if let Some(c) = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .find(|c| c.name == name)
+    {
+        return Some((
+            c.clone(),
+            runs(status.and_then(|s| s.init_container_statuses.as_ref())),
+        ));
+    }
+    let ec = spec
+        .ephemeral_containers
+        .iter()
+        .flatten()
+        .find(|e| e.name == name)?;
+    Some((
+        crate::cluster::kubelet::ephemeral_as_container(ec),
+        runs(status.and_then(|s| s.ephemeral_container_statuses.as_ref())),
+    ))
+}
+
 fn exec_id(c: &mut Cluster) -> String {
     (0..8).map(|_| format!("{:08x}", c.rand_u32())).collect()
 }
@@ -226,13 +258,20 @@ pub fn exec(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         return fail(out, "pod has no containers");
     };
     let key = key_of(&pod);
-    let Some(ct) = containers(&pod).into_iter().find(|c| c.name == cname) else {
+    // The kubelet's GetExec finds the container among the pod's running ones (app,
+    // sidecar or ephemeral); one that has ended is "not found".
+    let Some((ct, running)) = containers(&pod)
+        .into_iter()
+        .find(|c| c.name == cname)
+        .map(|c| (c, container_running(ctx.cluster, &key)))
+        .or_else(|| other_container(&pod, &cname))
+    else {
         return fail(
             out,
             &format!("unable to upgrade connection: container not found (\"{cname}\")"),
         );
     };
-    if !container_running(ctx.cluster, &key) {
+    if !running {
         return fail(
             out,
             &format!("unable to upgrade connection: container not found (\"{cname}\")"),

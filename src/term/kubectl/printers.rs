@@ -555,16 +555,24 @@ pub fn pod_row(pod: &Pod, now: Millis, wide: bool) -> Vec<String> {
     let n_init = spec
         .and_then(|s| s.init_containers.as_ref())
         .map_or(0, |v| v.len());
+    // The sidecars' restarts: all a started pod's RESTARTS shows of its init containers.
+    let (mut sidecar_restarts, mut sidecar_last) = (0i64, None::<Millis>);
     for (i, c) in init_statuses.into_iter().flatten().enumerate() {
         restarts += c.restart_count as i64;
-        if let Some(t) = c
+        let finished = c
             .last_state
             .as_ref()
             .and_then(|l| l.terminated.as_ref())
             .and_then(|t| t.finished_at.as_ref())
-        {
-            let ms = Cluster::millis_of(t);
+            .map(Cluster::millis_of);
+        if let Some(ms) = finished {
             last_restart = Some(last_restart.map_or(ms, |l: Millis| l.max(ms)));
+        }
+        if restartable_init(&c.name) {
+            sidecar_restarts += i64::from(c.restart_count);
+            if let Some(ms) = finished {
+                sidecar_last = Some(sidecar_last.map_or(ms, |l: Millis| l.max(ms)));
+            }
         }
         let st = c.state.as_ref();
         let term = st.and_then(|s| s.terminated.as_ref());
@@ -572,8 +580,8 @@ pub fn pod_row(pod: &Pod, now: Millis, wide: bool) -> Vec<String> {
         if term.is_some_and(|t| t.exit_code == 0) {
             continue;
         }
-        if restartable_init(&c.name) && st.is_some_and(|s| s.running.is_some()) {
-            if c.started == Some(true) {
+        if restartable_init(&c.name) && c.started == Some(true) {
+            if c.ready {
                 ready += 1;
             }
             continue;
@@ -602,6 +610,8 @@ pub fn pod_row(pod: &Pod, now: Millis, wide: bool) -> Vec<String> {
                 .any(|c| c.type_ == "Initialized" && c.status == "True")
         });
     if !initializing || initialized {
+        restarts = sidecar_restarts;
+        last_restart = sidecar_last;
         let mut has_running = false;
         for c in status
             .and_then(|s| s.container_statuses.as_ref())
