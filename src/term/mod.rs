@@ -38,6 +38,9 @@ pub struct Terminal {
     /// What the page should tell the learner about the last command where the terminal
     /// simplifies (invariant 6: never inside the command's own output).
     pub notice: Option<String>,
+    /// The learner's files (`cat > app.yaml <<EOF`, `kubectl get ... -o yaml > svc.yaml`),
+    /// by absolute path, and the directories they made (`mkdir`); see [`host::Files`].
+    pub files: host::Files,
 }
 
 /// A command left running in the background on the learner's machine.
@@ -60,6 +63,7 @@ impl Terminal {
         let mut shell = Shell::new(Dialect::Bash);
         shell.env.set_exported("HOME", "/home/learner");
         shell.env.set_exported("USER", "learner");
+        shell.env.set_exported("PWD", host::HOME);
         shell
             .env
             .set_exported("PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -73,6 +77,7 @@ impl Terminal {
             stream_until: None,
             edit: None,
             notice: None,
+            files: host::Files::default(),
         }
     }
 

@@ -48,16 +48,8 @@ pub fn create_data(ctx: &mut Ctx, a: &Args, out: &mut Output, secret: bool) -> i
         Err(e) => return fail(out, &e),
     };
     let kind = if secret { "Secret" } else { "ConfigMap" };
-    for f in ["--from-file", "--from-env-file"] {
-        if let Some(src) = a.values(&[f]).first() {
-            let file = src.split_once('=').map_or(*src, |(_, p)| p);
-            return fail(
-                out,
-                &format!("error reading {file}: no such file or directory"),
-            );
-        }
-    }
-    let mut data = Map::new();
+    // Literals first, then files, then env files (create_configmap.go/create_secret.go).
+    let mut entries: Vec<(String, String)> = Vec::new();
     for lit in a.values(&["--from-literal"]) {
         let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
             return fail(
@@ -65,6 +57,67 @@ pub fn create_data(ctx: &mut Ctx, a: &Args, out: &mut Output, secret: bool) -> i
                 &format!("invalid literal source {lit}, expected key=value"),
             );
         };
+        entries.push((k.to_string(), v.to_string()));
+    }
+    for src in a.values(&["--from-file"]) {
+        // util.ParseFileSource: `key=path`, or the path's base name as the key.
+        let (key, file) = match src.split_once('=') {
+            Some((k, p)) => (Some(k), p),
+            None => (None, src),
+        };
+        let files = &ctx.term.files;
+        if let Some(text) = files.get(file) {
+            let base = file
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or(file);
+            entries.push((key.unwrap_or(base).to_string(), text.to_string()));
+        } else if files.is_dir(file) {
+            if key.is_some() {
+                return fail(out, "cannot give a key name for a directory path");
+            }
+            for abs in files.list(file).0 {
+                let base = abs.rsplit('/').next().unwrap_or(&abs).to_string();
+                entries.push((base, files.get(&abs).unwrap_or_default().to_string()));
+            }
+        } else {
+            return fail(
+                out,
+                &format!("error reading {file}: no such file or directory"),
+            );
+        }
+    }
+    for file in a.values(&["--from-env-file"]) {
+        let Some(text) = ctx.term.files.get(file) else {
+            return fail(
+                out,
+                &format!("error reading {file}: no such file or directory"),
+            );
+        };
+        // kubectl's env-file rules (cmd/util/env_file.go): blank lines and #comments
+        // skipped, leading whitespace trimmed, KEY=VALUE, a bare KEY taken from the
+        // environment (empty here).
+        for line in text.lines() {
+            let line = line.trim_start();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (k, v) = line.split_once('=').unwrap_or((line, ""));
+            // validation.IsEnvVarName.
+            let ok = k
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+                && k.chars().next().is_some_and(|c| !c.is_ascii_digit());
+            if !ok {
+                return fail(out, &format!("\"{k}\" is not a valid key name: a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"));
+            }
+            entries.push((k.to_string(), v.to_string()));
+        }
+    }
+    let mut data = Map::new();
+    for (k, v) in entries {
+        let k = k.as_str();
         if !valid_key(k) {
             return fail(out, &format!("\"{k}\" is not a valid key name for a {kind}: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
         }
@@ -74,7 +127,7 @@ pub fn create_data(ctx: &mut Ctx, a: &Args, out: &mut Output, secret: bool) -> i
         let v = if secret {
             STANDARD.encode(v.as_bytes())
         } else {
-            v.to_string()
+            v
         };
         data.insert(k.to_string(), Value::String(v));
     }

@@ -55,7 +55,7 @@ pub(super) fn files_failed(ctx: &mut Ctx, out: &mut Output, e: &FilesError) -> i
     }
 }
 
-/// Reads `-f` inputs: only `-` (stdin) exists in the playground's terminal.
+/// Reads `-f` inputs: `-` (stdin), or the learner's files and directories.
 pub(super) fn read_files<'a>(ctx: &Ctx<'a>, a: &Args) -> Result<Vec<(String, String)>, FilesError> {
     let files = a.values(&["-f", "--filename"]);
     if files.is_empty() {
@@ -72,6 +72,32 @@ pub(super) fn read_files<'a>(ctx: &Ctx<'a>, a: &Args) -> Result<Vec<(String, Str
             return Err(FilesError::Connect(format!(
                 "Unable to connect to the server: dial tcp: lookup {host}: no such host"
             )));
+        } else if let Some(text) = ctx.term.files.get(f) {
+            v.push((f.to_string(), text.to_string()));
+        } else if ctx.term.files.is_dir(f) {
+            // cli-runtime's FileVisitorForSTDIN/ExpandPathsToFileVisitors: the directory's
+            // .json, .yaml and .yml files, by name, each named by the path as joined.
+            let (names, _) = ctx.term.files.list(f);
+            let before = v.len();
+            for abs in names {
+                let base = abs.rsplit('/').next().unwrap_or(&abs);
+                if [".json", ".yaml", ".yml"].iter().any(|e| base.ends_with(e)) {
+                    let text = ctx.term.files.get(&abs).unwrap_or_default().to_string();
+                    let shown = super::super::shell::normalize_path("/", &format!("{f}/{base}"));
+                    // filepath.Join keeps a relative path relative.
+                    let shown = if f.starts_with('/') {
+                        shown
+                    } else {
+                        shown.trim_start_matches('/').to_string()
+                    };
+                    v.push((shown, text));
+                }
+            }
+            if v.len() == before {
+                return Err(FilesError::Usage(format!(
+                    "error reading [{f}]: recognized file extensions are [.json .yaml .yml]"
+                )));
+            }
         } else {
             return Err(FilesError::Usage(format!(
                 "the path \"{f}\" does not exist"
