@@ -161,6 +161,41 @@ pub fn create_data(ctx: &mut Ctx, a: &Args, out: &mut Output, secret: bool) -> i
     }
 }
 
+/// Go's `tls.X509KeyPair` checks of the PEM blocks (crypto/tls tls.go): a certificate
+/// block in the first input, a `* PRIVATE KEY` block in the second. The DER inside is
+/// not parsed, nor is the key matched to the certificate.
+fn pem_pair(cert: &str, key: &str) -> Result<(), String> {
+    let types = |t: &str| -> Vec<String> {
+        t.split("-----BEGIN ")
+            .skip(1)
+            .filter_map(|r| r.split_once("-----").map(|(ty, _)| ty.to_string()))
+            .collect()
+    };
+    let (ct, kt) = (types(cert), types(key));
+    if !ct.iter().any(|t| t == "CERTIFICATE") {
+        return Err(if ct.is_empty() {
+            "tls: failed to find any PEM data in certificate input".into()
+        } else if ct.iter().any(|t| t.ends_with("PRIVATE KEY")) {
+            "tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched".into()
+        } else {
+            format!("tls: failed to find \"CERTIFICATE\" PEM block in certificate input after skipping PEM blocks of the following types: [{}]", ct.join(" "))
+        });
+    }
+    if !kt
+        .iter()
+        .any(|t| t == "PRIVATE KEY" || t.ends_with(" PRIVATE KEY"))
+    {
+        return Err(if kt.is_empty() {
+            "tls: failed to find any PEM data in key input".into()
+        } else if kt.iter().any(|t| t == "CERTIFICATE") {
+            "tls: found a certificate rather than a key in the PEM for the private key".into()
+        } else {
+            format!("tls: failed to find PEM block with type ending in \"PRIVATE KEY\" in key input after skipping PEM blocks of the following types: [{}]", kt.join(" "))
+        });
+    }
+    Ok(())
+}
+
 /// `--rule`'s check (create_ingress.go ruleRegex, anchored only at the start):
 /// `host/path=svcname:svcport...` with host in `[\w*.-]*`, names and ports in `[\w-]+`.
 fn ingress_rule_ok(rule: &str) -> bool {
@@ -774,17 +809,50 @@ pub fn other(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             }
         },
         // create_secret_tls.go: both flags first, then the certificate is read before
-        // the key, and the terminal has no files of its own.
+        // the key (the learner's files), then tls.X509KeyPair checks the PEM blocks.
         "create secret tls" => match (a.value(&["--cert"]), a.value(&["--key"])) {
-            (Some(cert), Some(_)) if !cert.is_empty() => {
+            (Some(cert), Some(key)) if !cert.is_empty() => {
+                let mut texts = Vec::new();
+                for f in [cert, key] {
+                    match ctx.term.files.get(f) {
+                        Some(t) => texts.push(t.to_string()),
+                        None => {
+                            return fail(
+                                out,
+                                &format!("Cannot read file {f}, open {f}: no such file or directory"),
+                            )
+                        }
+                    }
+                }
+                if let Err(e) = pem_pair(&texts[0], &texts[1]) {
+                    return fail(out, &e);
+                }
                 notice(
                     ctx,
-                    "This terminal has no files of its own: a TLS Secret can be applied as YAML from the editor.".into(),
+                    "The playground checks only that the files hold PEM blocks, not that the key matches the certificate.".into(),
                 );
-                fail(
-                    out,
-                    &format!("Cannot read file {cert}, open {cert}: no such file or directory"),
-                )
+                let name = match name_arg(a, "create secret tls") {
+                    Ok(n) => n,
+                    Err(e) => return fail(out, &e),
+                };
+                let ns = a.value(&["-n", "--namespace"]);
+                let v = json!({
+                    "apiVersion": "v1",
+                    "kind": "Secret",
+                    "metadata": { "name": name, "namespace": ns },
+                    "type": "kubernetes.io/tls",
+                    "data": {
+                        "tls.crt": STANDARD.encode(texts[0].as_bytes()),
+                        "tls.key": STANDARD.encode(texts[1].as_bytes()),
+                    },
+                });
+                let Some(rt) = kinds::by_kind_name("Secret") else {
+                    return 1;
+                };
+                match Object::from_json(rt, v) {
+                    Ok(obj) => super::mutate::create_one(ctx, a, out, obj, "created"),
+                    Err(e) => fail(out, &e.to_string()),
+                }
             }
             _ => fail(out, "key and cert must be specified"),
         },
