@@ -181,4 +181,7 @@ transcripts! {
     t165_hostname_fqdn => "165-hostname-fqdn.txt",
     t166_sort_by_missing_field => "166-sort-by-missing-field.txt",
     t158_kubectl_debug_ephemeral_container => "158-kubectl-debug-ephemeral-container.txt",
+    t173_manifest_files_on_the_learners_machine => "173-manifest-files-on-the-learners-machine.txt",
+    t174_nothing_to_apply_or_delete => "174-nothing-to-apply-or-delete.txt",
+    t175_secret_and_configmap_from_files => "175-secret-and-configmap-from-files.txt",
 }
