@@ -4,6 +4,129 @@ use super::kubectl;
 use super::shell::{Env, Host, Output};
 use super::Terminal;
 use crate::cluster::Cluster;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The learner's home directory: the top prompt starts there.
+pub const HOME: &str = "/home/learner";
+/// At most this many files, each at most [`MAX_FILE`] bytes (manifests are limited to 1 MiB).
+const MAX_FILES: usize = 200;
+const MAX_FILE: usize = 1 << 20;
+
+/// The learner's own files: what they write under their home directory or /tmp, by
+/// absolute path, the directories they made, and the shell's working directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Files {
+    files: BTreeMap<String, String>,
+    dirs: BTreeSet<String>,
+    cwd: Option<String>,
+}
+
+impl Files {
+    /// The working directory (`cd`), home at first.
+    pub fn cwd(&self) -> &str {
+        self.cwd.as_deref().unwrap_or(HOME)
+    }
+
+    /// `path` as an absolute, normalized path.
+    pub fn abs(&self, path: &str) -> String {
+        let path = match path.strip_prefix('~') {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{HOME}{rest}"),
+            _ => path.to_string(),
+        };
+        super::shell::normalize_path(self.cwd(), &path)
+    }
+
+    /// A file's contents.
+    pub fn get(&self, path: &str) -> Option<&str> {
+        self.files.get(&self.abs(path)).map(String::as_str)
+    }
+
+    /// Whether `path` is a directory: the system's own, or one the learner made.
+    pub fn is_dir(&self, path: &str) -> bool {
+        let p = self.abs(path);
+        matches!(
+            p.as_str(),
+            "/" | "/home"
+                | HOME
+                | "/tmp"
+                | "/etc"
+                | "/usr"
+                | "/usr/bin"
+                | "/usr/local"
+                | "/usr/local/bin"
+                | "/bin"
+                | "/var"
+                | "/dev"
+        ) || self.dirs.contains(&p)
+    }
+
+    /// The files directly in a directory (absolute paths, sorted), and its subdirectories.
+    pub fn list(&self, dir: &str) -> (Vec<String>, Vec<String>) {
+        let d = self.abs(dir);
+        let prefix = if d == "/" { d.clone() } else { format!("{d}/") };
+        let direct = |p: &&String| {
+            p.strip_prefix(&prefix)
+                .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+        };
+        (
+            self.files.keys().filter(direct).cloned().collect(),
+            self.dirs.iter().filter(direct).cloned().collect(),
+        )
+    }
+
+    /// Whether the learner may create `abs` (under home or /tmp).
+    fn writable(abs: &str) -> bool {
+        abs.starts_with(&format!("{HOME}/")) || abs.starts_with("/tmp/")
+    }
+
+    /// The directory part of an absolute path.
+    fn parent(abs: &str) -> &str {
+        match abs.rfind('/') {
+            Some(0) | None => "/",
+            Some(i) => &abs[..i],
+        }
+    }
+
+    /// Writes (or appends to) a file; Err holds the reason bash prints.
+    pub fn write(&mut self, path: &str, data: &str, append: bool) -> Result<(), String> {
+        let abs = self.abs(path);
+        if abs == "/dev/null" {
+            return Ok(());
+        }
+        if self.is_dir(&abs) {
+            return Err("Is a directory".into());
+        }
+        if !self.is_dir(Self::parent(&abs)) {
+            return Err("No such file or directory".into());
+        }
+        if !Self::writable(&abs) {
+            return Err("Permission denied".into());
+        }
+        if self.files.len() >= MAX_FILES && !self.files.contains_key(&abs) {
+            return Err("No space left on device".into());
+        }
+        let entry = self.files.entry(abs).or_default();
+        if !append {
+            entry.clear();
+        }
+        if entry.len() + data.len() > MAX_FILE {
+            return Err("File too large".into());
+        }
+        entry.push_str(data);
+        Ok(())
+    }
+
+    /// Reads a file; Err holds the reason.
+    pub fn read(&self, path: &str) -> Result<String, String> {
+        if let Some(t) = self.get(path) {
+            return Ok(t.to_string());
+        }
+        if self.is_dir(path) {
+            return Err("Is a directory".into());
+        }
+        Err("No such file or directory".into())
+    }
+}
 
 pub struct TopHost<'a> {
     pub cluster: &'a mut Cluster,
@@ -39,6 +162,22 @@ pub fn parse_sleep(args: &[String]) -> Result<i64, String> {
 }
 
 impl Host for TopHost<'_> {
+    fn read_file(&mut self, path: &str) -> Result<String, String> {
+        self.term.files.read(path)
+    }
+
+    fn write_file(&mut self, path: &str, data: &str, append: bool) -> Result<(), String> {
+        self.term.files.write(path, data, append)
+    }
+
+    fn is_dir(&mut self, path: &str) -> bool {
+        self.term.files.is_dir(path)
+    }
+
+    fn chdir(&mut self, path: &str) {
+        self.term.files.cwd = Some(path.to_string());
+    }
+
     fn run(&mut self, argv: &[String], stdin: &str, env: &Env, out: &mut Output) -> i32 {
         let Some(prog) = argv.first() else { return 0 };
         let args = &argv[1..];
@@ -95,9 +234,50 @@ impl Host for TopHost<'_> {
                 0
             }
             "curl" => crate::term::pod::curl_from_outside(self.cluster, self.term, args, env, out),
+            "ls" => ls(&self.term.files, args, out),
+            "rm" => rm(&mut self.term.files, args, out),
+            "mkdir" => mkdir(&mut self.term.files, args, out),
+            "touch" => {
+                let mut code = 0;
+                for f in args.iter().filter(|a| !a.starts_with('-')) {
+                    if self.term.files.get(f).is_none() {
+                        if let Err(e) = self.term.files.write(f, "", true) {
+                            out.err(&format!("touch: cannot touch '{f}': {e}\n"));
+                            code = 1;
+                        }
+                    }
+                }
+                code
+            }
+            "tee" => {
+                let append = args.iter().any(|a| a == "-a" || a == "--append");
+                let mut code = 0;
+                for f in args.iter().filter(|a| !a.starts_with('-')) {
+                    if let Err(e) = self.term.files.write(f, stdin, append) {
+                        out.err(&format!("tee: {f}: {e}\n"));
+                        code = 1;
+                    }
+                }
+                out.out(stdin);
+                code
+            }
             _ => {
-                if let Some((o, e, code)) = crate::term::tools::run_tool(argv, stdin) {
+                let files = &self.term.files;
+                if let Some((o, e, code)) =
+                    crate::term::tools::run_tool_with_files(argv, stdin, &mut |p| files.read(p))
+                {
                     out.out(&o);
+                    // GNU cat words an unreadable operand as the other coreutils do.
+                    let e = match prog.as_str() {
+                        "cat" => e
+                            .lines()
+                            .map(|l| match l.strip_prefix("cat: can't open '") {
+                                Some(rest) => format!("cat: {}\n", rest.replacen("': ", ": ", 1)),
+                                None => format!("{l}\n"),
+                            })
+                            .collect(),
+                        _ => e,
+                    };
                     out.err(&e);
                     return code;
                 }
@@ -106,6 +286,152 @@ impl Host for TopHost<'_> {
             }
         }
     }
+}
+
+/// GNU `ls` (output not a terminal: one name a line): the operands that are files
+/// first, then each directory's entries (names sorted), headed by `DIR:` when there
+/// are several operands. `-a` adds `.` and `..`.
+fn ls(files: &Files, args: &[String], out: &mut Output) -> i32 {
+    let all = args
+        .iter()
+        .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('a'));
+    let ops: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let ops: Vec<&str> = if ops.is_empty() {
+        vec!["."]
+    } else {
+        ops.iter().map(|s| s.as_str()).collect()
+    };
+    let mut code = 0;
+    let (mut plain, mut dirs) = (Vec::new(), Vec::new());
+    for op in &ops {
+        if files.get(op).is_some() {
+            plain.push(op.to_string());
+        } else if files.is_dir(op) {
+            dirs.push(*op);
+        } else {
+            out.err(&format!(
+                "ls: cannot access '{op}': No such file or directory\n"
+            ));
+            code = 2;
+        }
+    }
+    crate::sort::sort(&mut plain);
+    for p in &plain {
+        out.out(&format!("{p}\n"));
+    }
+    let headed = ops.len() > 1;
+    for (i, d) in dirs.iter().enumerate() {
+        if headed {
+            if i > 0 || !plain.is_empty() {
+                out.out("\n");
+            }
+            out.out(&format!("{d}:\n"));
+        }
+        let (f, sub) = files.list(d);
+        let mut names: Vec<String> = f
+            .iter()
+            .chain(sub.iter())
+            .filter_map(|p| p.rsplit('/').next().map(str::to_string))
+            .collect();
+        if all {
+            names.push(".".into());
+            names.push("..".into());
+        }
+        crate::sort::sort(&mut names);
+        for n in names {
+            out.out(&format!("{n}\n"));
+        }
+    }
+    code
+}
+
+/// GNU `rm [-f] [-r] FILE...`.
+fn rm(files: &mut Files, args: &[String], out: &mut Output) -> i32 {
+    let force = args
+        .iter()
+        .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('f'));
+    let recursive = args.iter().any(|a| {
+        a.starts_with('-') && !a.starts_with("--") && (a.contains('r') || a.contains('R'))
+    });
+    let ops: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if ops.is_empty() && !force {
+        out.err("rm: missing operand\nTry 'rm --help' for more information.\n");
+        return 1;
+    }
+    let mut code = 0;
+    for op in ops {
+        let abs = files.abs(op);
+        if files.files.remove(&abs).is_some() {
+            continue;
+        }
+        if files.dirs.contains(&abs) {
+            if recursive {
+                let prefix = format!("{abs}/");
+                files.files.retain(|k, _| !k.starts_with(&prefix));
+                files.dirs.retain(|k| k != &abs && !k.starts_with(&prefix));
+                continue;
+            }
+            out.err(&format!("rm: cannot remove '{op}': Is a directory\n"));
+            code = 1;
+        } else if files.is_dir(op) {
+            out.err(&format!("rm: cannot remove '{op}': Permission denied\n"));
+            code = 1;
+        } else if !force {
+            out.err(&format!(
+                "rm: cannot remove '{op}': No such file or directory\n"
+            ));
+            code = 1;
+        }
+    }
+    code
+}
+
+/// GNU `mkdir [-p] DIR...` (its messages quote with the UTF-8 locale's quotes).
+fn mkdir(files: &mut Files, args: &[String], out: &mut Output) -> i32 {
+    let parents = args.iter().any(|a| a == "-p" || a == "--parents");
+    let ops: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if ops.is_empty() {
+        out.err("mkdir: missing operand\nTry 'mkdir --help' for more information.\n");
+        return 1;
+    }
+    let mut code = 0;
+    for op in ops {
+        let abs = files.abs(op);
+        let exists = files.is_dir(&abs) || files.files.contains_key(&abs);
+        if exists {
+            if !(parents && files.is_dir(&abs)) {
+                out.err(&format!(
+                    "mkdir: cannot create directory \u{2018}{op}\u{2019}: File exists\n"
+                ));
+                code = 1;
+            }
+            continue;
+        }
+        let parent = Files::parent(&abs).to_string();
+        let reason = if !Files::writable(&abs) {
+            Some("Permission denied")
+        } else if files.dirs.len() >= MAX_FILES {
+            Some("No space left on device")
+        } else if !files.is_dir(&parent) && !parents {
+            Some("No such file or directory")
+        } else {
+            None
+        };
+        if let Some(r) = reason {
+            out.err(&format!(
+                "mkdir: cannot create directory \u{2018}{op}\u{2019}: {r}\n"
+            ));
+            code = 1;
+            continue;
+        }
+        // -p makes the missing parents too (only under home or /tmp).
+        let mut p = abs.clone();
+        while Files::writable(&p) && !files.is_dir(&p) {
+            files.dirs.insert(p.clone());
+            p = Files::parent(&p).to_string();
+        }
+    }
+    code
 }
 
 /// GNU coreutils `timeout`'s exit status when the command could not run or the

@@ -41,6 +41,9 @@ pub struct Terminal {
     /// The ephemeral container's shell `kubectl debug -it` attached the live terminal to:
     /// the lines typed run in it until `exit` ends it (live terminal only).
     pub attached: Option<Attached>,
+    /// The learner's files (`cat > app.yaml <<EOF`, `kubectl get ... -o yaml > svc.yaml`),
+    /// by absolute path, and the directories they made (`mkdir`); see [`host::Files`].
+    pub files: host::Files,
 }
 
 /// A shell in a pod's ephemeral container the terminal is attached to.
@@ -71,6 +74,7 @@ impl Terminal {
         let mut shell = Shell::new(Dialect::Bash);
         shell.env.set_exported("HOME", "/home/learner");
         shell.env.set_exported("USER", "learner");
+        shell.env.set_exported("PWD", host::HOME);
         shell
             .env
             .set_exported("PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -85,6 +89,7 @@ impl Terminal {
             edit: None,
             notice: None,
             attached: None,
+            files: host::Files::default(),
         }
     }
 

@@ -2144,6 +2144,9 @@ fn describe_statefulset(c: &Cluster, g: &GenericObject, events: &[&Event]) -> Op
 
 pub fn describe(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let words = a.rest(1).to_vec();
+    if words.is_empty() && !a.values(&["-f", "--filename"]).is_empty() {
+        return describe_files(ctx, a, out);
+    }
     if words.is_empty() {
         // kubectl 1.33 prints one line (verified with the real client).
         out.err("error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
@@ -2231,6 +2234,68 @@ pub fn describe(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     } else {
         1
     }
+}
+
+/// `kubectl describe -f FILE`: the builder takes each object from the file without a
+/// GET, so the describer's own GET reports a missing one (describe.go Run: each
+/// distinct error once, after the descriptions).
+fn describe_files(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let files = match super::mutate::read_files(ctx, a) {
+        Ok(f) => f,
+        Err(e) => return super::mutate::files_failed(ctx, out, &e),
+    };
+    let ns = ctx.namespace(a);
+    let c: &Cluster = ctx.cluster;
+    let mut objs: Vec<Object> = Vec::new();
+    let mut errs: Vec<String> = Vec::new();
+    for (source, text) in files {
+        for doc in crate::manifest::parse(&text, &source) {
+            use crate::manifest::DocError;
+            let (kind, name, own_ns) = match doc.result {
+                Ok(o) => (
+                    o.kind().to_string(),
+                    o.name().to_string(),
+                    o.meta().namespace.clone(),
+                ),
+                Err(DocError::UnknownFields { object, .. }) => (
+                    object.kind().to_string(),
+                    object.name().to_string(),
+                    object.meta().namespace.clone(),
+                ),
+                Err(DocError::Decode {
+                    kind,
+                    name,
+                    namespace,
+                    ..
+                }) => (kind, name, Some(namespace).filter(|n| !n.is_empty())),
+                Err(DocError::Syntax { message, .. } | DocError::Client { message, .. }) => {
+                    errs.push(message);
+                    continue;
+                }
+            };
+            let Some(rt) = crate::api::kinds::by_kind_name(&kind) else {
+                continue;
+            };
+            let ons = own_ns.unwrap_or_else(|| ns.clone());
+            match find(c, rt, &ons, &name) {
+                Some(o) => objs.push(o.clone()),
+                None => errs.push(not_found(rt, &name)),
+            }
+        }
+    }
+    errs.dedup();
+    for (i, o) in objs.iter().enumerate() {
+        let s = describe_object(c, o);
+        if i == 0 {
+            out.out(&s);
+        } else {
+            out.out(&format!("\n\n{s}"));
+        }
+    }
+    for e in &errs {
+        out.err(&format!("{e}\n"));
+    }
+    i32::from(!errs.is_empty())
 }
 
 // ------------------------------------------------------------------ explain

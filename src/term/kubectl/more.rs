@@ -48,16 +48,8 @@ pub fn create_data(ctx: &mut Ctx, a: &Args, out: &mut Output, secret: bool) -> i
         Err(e) => return fail(out, &e),
     };
     let kind = if secret { "Secret" } else { "ConfigMap" };
-    for f in ["--from-file", "--from-env-file"] {
-        if let Some(src) = a.values(&[f]).first() {
-            let file = src.split_once('=').map_or(*src, |(_, p)| p);
-            return fail(
-                out,
-                &format!("error reading {file}: no such file or directory"),
-            );
-        }
-    }
-    let mut data = Map::new();
+    // Literals first, then files, then env files (create_configmap.go/create_secret.go).
+    let mut entries: Vec<(String, String)> = Vec::new();
     for lit in a.values(&["--from-literal"]) {
         let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
             return fail(
@@ -65,6 +57,67 @@ pub fn create_data(ctx: &mut Ctx, a: &Args, out: &mut Output, secret: bool) -> i
                 &format!("invalid literal source {lit}, expected key=value"),
             );
         };
+        entries.push((k.to_string(), v.to_string()));
+    }
+    for src in a.values(&["--from-file"]) {
+        // util.ParseFileSource: `key=path`, or the path's base name as the key.
+        let (key, file) = match src.split_once('=') {
+            Some((k, p)) => (Some(k), p),
+            None => (None, src),
+        };
+        let files = &ctx.term.files;
+        if let Some(text) = files.get(file) {
+            let base = file
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or(file);
+            entries.push((key.unwrap_or(base).to_string(), text.to_string()));
+        } else if files.is_dir(file) {
+            if key.is_some() {
+                return fail(out, "cannot give a key name for a directory path");
+            }
+            for abs in files.list(file).0 {
+                let base = abs.rsplit('/').next().unwrap_or(&abs).to_string();
+                entries.push((base, files.get(&abs).unwrap_or_default().to_string()));
+            }
+        } else {
+            return fail(
+                out,
+                &format!("error reading {file}: no such file or directory"),
+            );
+        }
+    }
+    for file in a.values(&["--from-env-file"]) {
+        let Some(text) = ctx.term.files.get(file) else {
+            return fail(
+                out,
+                &format!("error reading {file}: no such file or directory"),
+            );
+        };
+        // kubectl's env-file rules (cmd/util/env_file.go): blank lines and #comments
+        // skipped, leading whitespace trimmed, KEY=VALUE, a bare KEY taken from the
+        // environment (empty here).
+        for line in text.lines() {
+            let line = line.trim_start();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (k, v) = line.split_once('=').unwrap_or((line, ""));
+            // validation.IsEnvVarName.
+            let ok = k
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+                && k.chars().next().is_some_and(|c| !c.is_ascii_digit());
+            if !ok {
+                return fail(out, &format!("\"{k}\" is not a valid key name: a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"));
+            }
+            entries.push((k.to_string(), v.to_string()));
+        }
+    }
+    let mut data = Map::new();
+    for (k, v) in entries {
+        let k = k.as_str();
         if !valid_key(k) {
             return fail(out, &format!("\"{k}\" is not a valid key name for a {kind}: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
         }
@@ -74,7 +127,7 @@ pub fn create_data(ctx: &mut Ctx, a: &Args, out: &mut Output, secret: bool) -> i
         let v = if secret {
             STANDARD.encode(v.as_bytes())
         } else {
-            v.to_string()
+            v
         };
         data.insert(k.to_string(), Value::String(v));
     }
@@ -106,6 +159,41 @@ pub fn create_data(ctx: &mut Ctx, a: &Args, out: &mut Output, secret: bool) -> i
         Ok(obj) => super::mutate::create_one(ctx, a, out, obj, "created"),
         Err(e) => fail(out, &e.to_string()),
     }
+}
+
+/// Go's `tls.X509KeyPair` checks of the PEM blocks (crypto/tls tls.go): a certificate
+/// block in the first input, a `* PRIVATE KEY` block in the second. The DER inside is
+/// not parsed, nor is the key matched to the certificate.
+fn pem_pair(cert: &str, key: &str) -> Result<(), String> {
+    let types = |t: &str| -> Vec<String> {
+        t.split("-----BEGIN ")
+            .skip(1)
+            .filter_map(|r| r.split_once("-----").map(|(ty, _)| ty.to_string()))
+            .collect()
+    };
+    let (ct, kt) = (types(cert), types(key));
+    if !ct.iter().any(|t| t == "CERTIFICATE") {
+        return Err(if ct.is_empty() {
+            "tls: failed to find any PEM data in certificate input".into()
+        } else if ct.iter().any(|t| t.ends_with("PRIVATE KEY")) {
+            "tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched".into()
+        } else {
+            format!("tls: failed to find \"CERTIFICATE\" PEM block in certificate input after skipping PEM blocks of the following types: [{}]", ct.join(" "))
+        });
+    }
+    if !kt
+        .iter()
+        .any(|t| t == "PRIVATE KEY" || t.ends_with(" PRIVATE KEY"))
+    {
+        return Err(if kt.is_empty() {
+            "tls: failed to find any PEM data in key input".into()
+        } else if kt.iter().any(|t| t == "CERTIFICATE") {
+            "tls: found a certificate rather than a key in the PEM for the private key".into()
+        } else {
+            format!("tls: failed to find PEM block with type ending in \"PRIVATE KEY\" in key input after skipping PEM blocks of the following types: [{}]", kt.join(" "))
+        });
+    }
+    Ok(())
 }
 
 /// `--rule`'s check (create_ingress.go ruleRegex, anchored only at the start):
@@ -721,17 +809,50 @@ pub fn other(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             }
         },
         // create_secret_tls.go: both flags first, then the certificate is read before
-        // the key, and the terminal has no files of its own.
+        // the key (the learner's files), then tls.X509KeyPair checks the PEM blocks.
         "create secret tls" => match (a.value(&["--cert"]), a.value(&["--key"])) {
-            (Some(cert), Some(_)) if !cert.is_empty() => {
+            (Some(cert), Some(key)) if !cert.is_empty() => {
+                let mut texts = Vec::new();
+                for f in [cert, key] {
+                    match ctx.term.files.get(f) {
+                        Some(t) => texts.push(t.to_string()),
+                        None => {
+                            return fail(
+                                out,
+                                &format!("Cannot read file {f}, open {f}: no such file or directory"),
+                            )
+                        }
+                    }
+                }
+                if let Err(e) = pem_pair(&texts[0], &texts[1]) {
+                    return fail(out, &e);
+                }
                 notice(
                     ctx,
-                    "This terminal has no files of its own: a TLS Secret can be applied as YAML from the editor.".into(),
+                    "The playground checks only that the files hold PEM blocks, not that the key matches the certificate.".into(),
                 );
-                fail(
-                    out,
-                    &format!("Cannot read file {cert}, open {cert}: no such file or directory"),
-                )
+                let name = match name_arg(a, "create secret tls") {
+                    Ok(n) => n,
+                    Err(e) => return fail(out, &e),
+                };
+                let ns = a.value(&["-n", "--namespace"]);
+                let v = json!({
+                    "apiVersion": "v1",
+                    "kind": "Secret",
+                    "metadata": { "name": name, "namespace": ns },
+                    "type": "kubernetes.io/tls",
+                    "data": {
+                        "tls.crt": STANDARD.encode(texts[0].as_bytes()),
+                        "tls.key": STANDARD.encode(texts[1].as_bytes()),
+                    },
+                });
+                let Some(rt) = kinds::by_kind_name("Secret") else {
+                    return 1;
+                };
+                match Object::from_json(rt, v) {
+                    Ok(obj) => super::mutate::create_one(ctx, a, out, obj, "created"),
+                    Err(e) => fail(out, &e.to_string()),
+                }
             }
             _ => fail(out, "key and cert must be specified"),
         },

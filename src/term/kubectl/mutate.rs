@@ -55,7 +55,7 @@ pub(super) fn files_failed(ctx: &mut Ctx, out: &mut Output, e: &FilesError) -> i
     }
 }
 
-/// Reads `-f` inputs: only `-` (stdin) exists in the playground's terminal.
+/// Reads `-f` inputs: `-` (stdin), or the learner's files and directories.
 pub(super) fn read_files<'a>(ctx: &Ctx<'a>, a: &Args) -> Result<Vec<(String, String)>, FilesError> {
     let files = a.values(&["-f", "--filename"]);
     if files.is_empty() {
@@ -72,6 +72,32 @@ pub(super) fn read_files<'a>(ctx: &Ctx<'a>, a: &Args) -> Result<Vec<(String, Str
             return Err(FilesError::Connect(format!(
                 "Unable to connect to the server: dial tcp: lookup {host}: no such host"
             )));
+        } else if let Some(text) = ctx.term.files.get(f) {
+            v.push((f.to_string(), text.to_string()));
+        } else if ctx.term.files.is_dir(f) {
+            // cli-runtime's FileVisitorForSTDIN/ExpandPathsToFileVisitors: the directory's
+            // .json, .yaml and .yml files, by name, each named by the path as joined.
+            let (names, _) = ctx.term.files.list(f);
+            let before = v.len();
+            for abs in names {
+                let base = abs.rsplit('/').next().unwrap_or(&abs);
+                if [".json", ".yaml", ".yml"].iter().any(|e| base.ends_with(e)) {
+                    let text = ctx.term.files.get(&abs).unwrap_or_default().to_string();
+                    let shown = super::super::shell::normalize_path("/", &format!("{f}/{base}"));
+                    // filepath.Join keeps a relative path relative.
+                    let shown = if f.starts_with('/') {
+                        shown
+                    } else {
+                        shown.trim_start_matches('/').to_string()
+                    };
+                    v.push((shown, text));
+                }
+            }
+            if v.len() == before {
+                return Err(FilesError::Usage(format!(
+                    "error reading [{f}]: recognized file extensions are [.json .yaml .yml]"
+                )));
+            }
         } else {
             return Err(FilesError::Usage(format!(
                 "the path \"{f}\" does not exist"
@@ -138,12 +164,18 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
     let mut errors: Vec<String> = Vec::new();
     let mut warned_endpoints = false;
     let mut printed = 0;
+    let mut documents = 0;
     for (source, text) in files {
         for doc in manifest::parse(&text, &source) {
+            documents += 1;
             let obj = match doc.result {
                 Ok(o) => o,
-                Err(DocError::Syntax { message, .. }) | Err(DocError::Client { message, .. }) => {
+                Err(DocError::Syntax { message, .. }) => {
                     errors.push(message);
+                    continue;
+                }
+                Err(DocError::Client { message, .. }) => {
+                    errors.push(schema_checked(message, &source, a));
                     continue;
                 }
                 Err(DocError::UnknownFields { object, fields, .. }) => {
@@ -232,10 +264,36 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
             }
         }
     }
+    // apply.go / create.go: an input with no objects at all (empty, only comments or
+    // `---`, an empty List).
+    if documents == 0 {
+        let verb = if matches!(mode, Mode::Apply) {
+            "apply"
+        } else {
+            "create"
+        };
+        return fail(out, &format!("no objects passed to {verb}"));
+    }
     for e in &errors {
         out.err(&format!("{e}\n"));
     }
     i32::from(!errors.is_empty())
+}
+
+/// kubectl's schema validation (`--validate` strict, true or warn: the default) looks
+/// at each document before it is decoded: one that is not a map is "invalid object to
+/// validate" (`pkg/validation` getObjectKind), not the decoder's unmarshal error that
+/// commands without validation print (verified with kubectl.1.33 apply and create).
+fn schema_checked(message: String, source: &str, a: &Args) -> String {
+    let unvalidated = matches!(a.value(&["--validate"]), Some("false" | "ignore"));
+    let decoder = format!("error: unable to decode \"{source}\": json: cannot unmarshal ");
+    if !unvalidated
+        && message.starts_with(&decoder)
+        && message.ends_with(" into Go value of type unstructured.detector")
+    {
+        return format!("error: error validating \"{source}\": error validating data: invalid object to validate; if you choose to ignore these errors, turn validation off with --validate=false");
+    }
+    message
 }
 
 /// `deployment.apps` -> `deployments.apps` for warnings that name the resource.
@@ -1173,8 +1231,10 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             Ok(f) => f,
             Err(e) => return files_failed(ctx, out, &e),
         };
+        let mut documents = 0;
         for (source, text) in files {
             for doc in manifest::parse(&text, &source) {
+                documents += 1;
                 match doc.result {
                     Ok(obj) => {
                         let rt = obj.resource_type();
@@ -1215,6 +1275,10 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                     Err(DocError::Decode { message, .. }) => errors.push(message),
                 }
             }
+        }
+        if documents == 0 {
+            out.out("No resources found\n");
+            return 0;
         }
     } else {
         let words = a.rest(1);
@@ -1281,12 +1345,11 @@ pub fn delete(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 }
             }
         }
-        if targets.is_empty() && errors.is_empty() && !ignore {
-            if all_ns || parsed.iter().all(|t| !t.rt.namespaced) {
-                out.err("No resources found\n");
-            } else {
-                out.err(&format!("No resources found in {ns} namespace.\n"));
-            }
+        // delete.go DeleteResult: a name counts as found without a GET (RequireObject
+        // false), a selector or --all by what it lists; none found is said on stdout,
+        // without a namespace, --ignore-not-found or not.
+        if targets.is_empty() && errors.is_empty() && parsed.iter().all(|t| t.name.is_none()) {
+            out.out("No resources found\n");
             return 0;
         }
     }

@@ -953,6 +953,7 @@ impl Exec<'_> {
             return 1;
         }
         self.sh.env.set("OLDPWD", &pwd);
+        self.host.chdir(&path);
         self.sh.env.set("PWD", &path);
         0
     }
@@ -1284,7 +1285,7 @@ impl Exec<'_> {
     }
 }
 
-fn normalize_path(pwd: &str, target: &str) -> String {
+pub(crate) fn normalize_path(pwd: &str, target: &str) -> String {
     let joined = if target.starts_with('/') {
         target.to_string()
     } else {

@@ -8,6 +8,7 @@
 //! the dialect only changes the wording of the shell's own messages.
 
 mod interp;
+pub(crate) use interp::normalize_path;
 mod lexer;
 mod parser;
 
@@ -299,6 +300,11 @@ pub trait Host {
     /// Whether `path` is an existing directory (for `cd` and `test -d`).
     fn is_dir(&mut self, path: &str) -> bool {
         path == "/"
+    }
+
+    /// `cd` moved the shell to `path` (absolute), where relative paths now point.
+    fn chdir(&mut self, path: &str) {
+        let _ = path;
     }
 }
 
