@@ -3,7 +3,7 @@
 //! the kubelet starts in the pod's namespaces; `-i` attaches to it as `kubectl run -i`
 //! does. Node debugging and `--copy-to` are not simulated.
 
-use k8s_openapi::api::core::v1::{EnvVar, EphemeralContainer, ResourceRequirements};
+use k8s_openapi::api::core::v1::{EphemeralContainer, ResourceRequirements};
 
 use super::{fail, not_found, Args, Ctx};
 use crate::api::{kinds, Object};
@@ -147,16 +147,7 @@ pub fn debug(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         {
             return unsimulated(ctx, out, "Changing an existing ephemeral container is");
         }
-        let env: Vec<EnvVar> = a
-            .values(&["--env"])
-            .iter()
-            .filter_map(|kv| kv.split_once('='))
-            .map(|(k, v)| EnvVar {
-                name: k.to_string(),
-                value: Some(v.to_string()),
-                ..Default::default()
-            })
-            .collect();
+        let env = super::mutate::env_flags(a);
         let policy = if policy.is_empty() {
             crate::manifest::defaults::default_pull_policy(&image)
         } else {

@@ -125,6 +125,19 @@ enum Mode {
 
 /// The ` (dry run)` suffix of `--dry-run=client|server` (cmdutil.GetDryRunStrategy; the
 /// value was checked by [`dry_run_check`]).
+/// The `--env K=V` flags of `kubectl run` and `kubectl debug` as container environment.
+pub(super) fn env_flags(a: &Args) -> Vec<EnvVar> {
+    a.values(&["--env"])
+        .iter()
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| EnvVar {
+            name: k.into(),
+            value: Some(v.into()),
+            ..Default::default()
+        })
+        .collect()
+}
+
 pub(super) fn dry_run(a: &Args) -> Option<&'static str> {
     match a.value(&["--dry-run"])? {
         "server" => Some(" (server dry run)"),
@@ -950,16 +963,7 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     // Positional words after NAME are arguments too (`kubectl run x --image=busybox sleep 10`).
     cmd.splice(0..0, a.rest(2).iter().cloned());
     let use_command = a.has(&["--command"]);
-    let env: Vec<EnvVar> = a
-        .values(&["--env"])
-        .iter()
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| EnvVar {
-            name: k.into(),
-            value: Some(v.into()),
-            ..Default::default()
-        })
-        .collect();
+    let env = env_flags(a);
     let container = Container {
         name: name.clone(),
         image: Some(image),
