@@ -190,4 +190,5 @@ transcripts! {
     t180_diff_a_service_before_applying => "180-diff-a-service-before-applying.txt",
     t181_diff_deployment_secret_and_several_objects => "181-diff-deployment-secret-and-several-objects.txt",
     t182_documents_without_kind => "182-documents-without-kind.txt",
+    t183_componentstatuses_and_sleep_behind_an_entrypoint => "183-componentstatuses-and-sleep-behind-an-entrypoint.txt",
 }
