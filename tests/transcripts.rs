@@ -187,4 +187,8 @@ transcripts! {
     t173_manifest_files_on_the_learners_machine => "173-manifest-files-on-the-learners-machine.txt",
     t174_nothing_to_apply_or_delete => "174-nothing-to-apply-or-delete.txt",
     t175_secret_and_configmap_from_files => "175-secret-and-configmap-from-files.txt",
+    t180_diff_a_service_before_applying => "180-diff-a-service-before-applying.txt",
+    t181_diff_deployment_secret_and_several_objects => "181-diff-deployment-secret-and-several-objects.txt",
+    t182_documents_without_kind => "182-documents-without-kind.txt",
+    t183_componentstatuses_and_sleep_behind_an_entrypoint => "183-componentstatuses-and-sleep-behind-an-entrypoint.txt",
 }

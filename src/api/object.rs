@@ -215,6 +215,35 @@ impl Object {
                 m.entry(field).or_insert(zero);
             }
         }
+        // A pod template's ObjectMeta has a zero creationTimestamp, which apimachinery
+        // before v1.34 (kubernetes#130989) serializes as null: a v1.33 API server
+        // answers `template: metadata: creationTimestamp: null` (kubectl.1.33 prints
+        // the same for the objects it builds, `create deployment --dry-run=client`).
+        let templates: &[&[&str]] = match self.kind() {
+            "Deployment"
+            | "ReplicaSet"
+            | "StatefulSet"
+            | "DaemonSet"
+            | "Job"
+            | "ReplicationController" => &[&["spec", "template"]],
+            "CronJob" => &[
+                &["spec", "jobTemplate"],
+                &["spec", "jobTemplate", "spec", "template"],
+            ],
+            _ => &[],
+        };
+        for path in templates {
+            let template = path.iter().try_fold(&mut v, |cur, key| cur.get_mut(*key));
+            if let Some(serde_json::Value::Object(t)) = template {
+                if let serde_json::Value::Object(meta) = t
+                    .entry("metadata")
+                    .or_insert_with(|| serde_json::Value::Object(Default::default()))
+                {
+                    meta.entry("creationTimestamp")
+                        .or_insert(serde_json::Value::Null);
+                }
+            }
+        }
         if let (Object::EndpointSlice(_), serde_json::Value::Object(m)) = (self, &mut v) {
             for field in ["endpoints", "ports"] {
                 let empty = m

@@ -264,7 +264,17 @@ impl Cluster {
     }
 
     /// PUT: replaces an existing object, keeping what the server owns (status, uid, ...).
-    pub fn update(&mut self, mut obj: Object) -> Result<(Object, bool), ApiError> {
+    pub fn update(&mut self, obj: Object) -> Result<(Object, bool), ApiError> {
+        self.update_then(obj, true)
+    }
+
+    /// An update, then the controllers' reaction unless `reconcile` is false (a dry
+    /// run answers with the object as written, before any controller sees it).
+    fn update_then(
+        &mut self,
+        mut obj: Object,
+        reconcile: bool,
+    ) -> Result<(Object, bool), ApiError> {
         let key = Key::of(&obj);
         let Some(old) = self.store.get(&key).cloned() else {
             return Err(Self::not_found(obj.resource_type(), obj.name()));
@@ -361,7 +371,9 @@ impl Cluster {
             }
         }
         let changed = self.store.put(obj);
-        self.reconcile();
+        if reconcile {
+            self.reconcile();
+        }
         let stored = self.store.get(&key).cloned().unwrap_or(old);
         Ok((stored, changed))
     }
@@ -369,8 +381,36 @@ impl Cluster {
     /// kubectl apply: create, or three-way merge of (last applied, new, live) then update.
     pub fn apply(
         &mut self,
+        obj: Object,
+        default_ns: &str,
+    ) -> Result<(Object, ApplyOutcome, bool), ApiError> {
+        self.apply_then(obj, default_ns, false)
+    }
+
+    /// What `kubectl diff` compares (diff.go InfoObject): the live object, and the
+    /// API server's answer to a dry run - a create of the object as read for a new one
+    /// (no last-applied annotation: diff sends it as is), else apply's patch without
+    /// the annotation, answered with the object as written (same resourceVersion:
+    /// nothing is stored). Run on a copy of the cluster, which it changes.
+    pub fn diff_versions(
+        &mut self,
         mut obj: Object,
         default_ns: &str,
+    ) -> Result<(Option<Object>, Object), ApiError> {
+        self.place(&mut obj, default_ns)?;
+        let Some(live) = self.store.get(&Key::of(&obj)).cloned() else {
+            return Ok((None, self.create(obj, default_ns)?));
+        };
+        let (mut merged, ..) = self.apply_then(obj, default_ns, true)?;
+        merged.meta_mut().resource_version = live.meta().resource_version.clone();
+        Ok((Some(live), merged))
+    }
+
+    fn apply_then(
+        &mut self,
+        mut obj: Object,
+        default_ns: &str,
+        for_diff: bool,
     ) -> Result<(Object, ApplyOutcome, bool), ApiError> {
         self.place(&mut obj, default_ns)?;
         let mut config = obj.to_json();
@@ -406,7 +446,27 @@ impl Cluster {
             .and_then(|s| serde_json::from_str(s).ok());
         let current = live.to_json();
         let mut merged = three_way(original.as_ref(), &config, &current, "");
-        if let Some(meta) = merged.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+        if let (true, Some(meta)) = (
+            for_diff,
+            merged.get_mut("metadata").and_then(|m| m.as_object_mut()),
+        ) {
+            // diff.go builds its patch with GetModifiedConfiguration(annotate=false):
+            // the last-applied annotation stays as the live object has it.
+            let live_annotation = live
+                .meta()
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(LAST_APPLIED));
+            if let Some(a) = meta.get_mut("annotations").and_then(|a| a.as_object_mut()) {
+                match live_annotation {
+                    Some(v) => a.insert(LAST_APPLIED.into(), Value::String(v.clone())),
+                    None => a.remove(LAST_APPLIED),
+                };
+                if a.is_empty() {
+                    meta.remove("annotations");
+                }
+            }
+        } else if let Some(meta) = merged.get_mut("metadata").and_then(|m| m.as_object_mut()) {
             let ann = meta
                 .entry("annotations")
                 .or_insert_with(|| Value::Object(Default::default()));
@@ -422,7 +482,7 @@ impl Cluster {
         }
         let new_obj = Object::from_json(live.resource_type(), merged)
             .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-        let (stored, _changed) = self.update(new_obj)?;
+        let (stored, _changed) = self.update_then(new_obj, !for_diff)?;
         Ok((stored, ApplyOutcome::Configured, missing_annotation))
     }
 

@@ -293,13 +293,27 @@ fn waiting_status(
 }
 
 /// Whether the container's main process stops on SIGTERM. `sleep`/`sh` as PID 1 ignore it.
+/// PID 1 is `command[0]`; without a command, `args[0]` in an image without an
+/// entrypoint (busybox, alpine, httpd: their CMD is replaced) or whose entrypoint
+/// script ends in `exec "$@"` (nginx's docker-entrypoint.sh, curlimages/curl's
+/// entrypoint.sh for a program it has); agnhost's entrypoint is agnhost itself.
 pub fn exits_on_sigterm(ct: &k8s_openapi::api::core::v1::Container) -> bool {
     let image = ct.image.as_deref().unwrap_or("");
-    if let Some(cmd) = ct.command.as_ref().and_then(|c| c.first()) {
-        let base = cmd.rsplit('/').next().unwrap_or(cmd);
-        return !matches!(base, "sleep" | "sh" | "bash" | "ash" | "zsh" | "tail");
+    let profile = images::profile(image);
+    let execs_args = profile.exits_without_command
+        || matches!(images::image_repo(image), "nginx" | "httpd" | "curl");
+    let pid1 = match (ct.command.as_ref(), ct.args.as_ref()) {
+        (Some(cmd), _) if !cmd.is_empty() => cmd.first(),
+        (_, Some(args)) if execs_args => args.first(),
+        _ => None,
+    };
+    match pid1 {
+        Some(prog) => {
+            let base = prog.rsplit('/').next().unwrap_or(prog);
+            !matches!(base, "sleep" | "sh" | "bash" | "ash" | "zsh" | "tail")
+        }
+        None => profile.exits_on_sigterm,
     }
-    images::profile(image).exits_on_sigterm
 }
 
 /// The command line of a container whose main process is a client that runs to

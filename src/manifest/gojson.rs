@@ -71,15 +71,24 @@ fn struct_fields(key: &str) -> Option<&'static [&'static str]> {
 /// `v` (the value of `key` in its parent; "" for the root) as Go marshals it.
 pub fn typed_json(v: &Value) -> String {
     let mut out = String::new();
-    write_value(&mut out, "", v);
+    write_value(&mut out, Some(""), v);
     out
 }
 
-fn write_value(out: &mut String, key: &str, v: &Value) {
+/// `v` as Go marshals a `map[string]interface{}`: every map's keys sorted (as
+/// serde_json's map keeps them).
+pub fn marshal(v: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, None, v);
+    out
+}
+
+/// `key`: the value's key in its parent, for the struct field order; None for maps.
+fn write_value(out: &mut String, key: Option<&str>, v: &Value) {
     match v {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            if let Some(order) = struct_fields(key) {
+            if let Some(order) = key.and_then(struct_fields) {
                 let rank = |k: &str| order.iter().position(|f| *f == k).unwrap_or(order.len());
                 crate::sort::sort_by_key(&mut keys, |k| rank(k));
             }
@@ -90,7 +99,7 @@ fn write_value(out: &mut String, key: &str, v: &Value) {
                 }
                 super::output::json_string(k, out);
                 out.push(':');
-                write_value(out, k, &m[k.as_str()]);
+                write_value(out, key.map(|_| k.as_str()), &m[k.as_str()]);
             }
             out.push('}');
         }

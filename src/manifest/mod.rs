@@ -373,6 +373,52 @@ fn str_field<'a>(v: &'a Value, path: &[&str]) -> &'a str {
     cur.as_str().unwrap_or("")
 }
 
+const KIND_MISSING: &str = "Object 'Kind' is missing in '";
+
+fn validation_message(source: &str, what: &str) -> String {
+    format!("error: error validating \"{source}\": error validating data: {what}; if you choose to ignore these errors, turn validation off with --validate=false")
+}
+
+/// kubectl `pkg/validation` getObjectKind: what is wrong with apiVersion and kind
+/// (both problems collected), if anything.
+fn unset_type_fields(map: &serde_json::Map<String, Value>) -> Option<String> {
+    let mut missing = Vec::new();
+    match map.get("apiVersion") {
+        None | Some(Value::Null) => missing.push("apiVersion not set"),
+        Some(Value::String(_)) => {}
+        Some(_) => missing.push("apiVersion isn't string type"),
+    }
+    match map.get("kind") {
+        None | Some(Value::Null) => missing.push("kind not set"),
+        Some(Value::String(_)) => {}
+        Some(_) => missing.push("kind isn't string type"),
+    }
+    match missing.as_slice() {
+        [] => None,
+        [one] => Some(one.to_string()),
+        _ => Some(format!("[{}]", missing.join(", "))),
+    }
+}
+
+/// A document error as a command that validates its input (`--validate` true, strict
+/// or warn: apply, create, replace) words it: schema validation looks at a document
+/// before the decoder, so a missing kind is "kind not set", not the decoder's error.
+pub fn validated(message: String, source: &str) -> String {
+    let decoder = format!("error: unable to decode \"{source}\": {KIND_MISSING}");
+    let doc = message
+        .strip_prefix(&decoder)
+        .and_then(|rest| rest.strip_suffix('\''))
+        .and_then(|json| serde_json::from_str::<Value>(json).ok());
+    match doc
+        .as_ref()
+        .and_then(Value::as_object)
+        .map(unset_type_fields)
+    {
+        Some(Some(what)) => validation_message(source, &what),
+        _ => message,
+    }
+}
+
 /// Decodes one object (not a List) into its typed form.
 /// sigs.k8s.io/yaml `YAMLToJSON` of one document (its first): the value, or go-yaml's
 /// error (`yaml: line 1: did not find expected ',' or ']'`).
@@ -398,28 +444,27 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
             line,
         ));
     };
-    // kubectl `pkg/validation` getObjectKind: both problems are collected.
-    let mut missing = Vec::new();
-    match map.get("apiVersion") {
-        None | Some(Value::Null) => missing.push("apiVersion not set"),
-        Some(Value::String(_)) => {}
-        Some(_) => missing.push("apiVersion isn't string type"),
-    }
-    match map.get("kind") {
-        None | Some(Value::Null) => missing.push("kind not set"),
-        Some(Value::String(_)) => {}
-        Some(_) => missing.push("kind isn't string type"),
-    }
-    if !missing.is_empty() {
-        let what = if missing.len() == 1 {
-            missing.join("")
-        } else {
-            format!("[{}]", missing.join(", "))
-        };
+    // Without a kind the decoder (apimachinery's unstructured JSON scheme) gives up
+    // with the document as Go marshals it (keys sorted); kubectl commands that validate
+    // (apply, create, replace) say what schema validation says instead: `validated`.
+    // Verified with kubectl.1.33 delete -f, apply --validate=false -f and diff -f.
+    if map
+        .get("kind")
+        .is_none_or(|k| k.as_str().is_none_or(str::is_empty))
+        && map
+            .get("apiVersion")
+            .is_none_or(|v| v.is_string() || v.is_null())
+    {
         return Err(client(
-            format!("error: error validating \"{source}\": error validating data: {what}; if you choose to ignore these errors, turn validation off with --validate=false"),
+            format!(
+                "error: unable to decode \"{source}\": {KIND_MISSING}{}'",
+                gojson::marshal(&v)
+            ),
             line,
         ));
+    }
+    if let Some(what) = unset_type_fields(map) {
+        return Err(client(validation_message(source, &what), line));
     }
     let kind = str_field(&v, &["kind"]).to_string();
     let api_version = str_field(&v, &["apiVersion"]).to_string();

@@ -130,8 +130,11 @@ fn unknown_kind_and_missing_kind() {
         "STDIN",
     );
     assert_eq!(last_error(&docs), "error: resource mapping not found for name: \"web\" namespace: \"dev\" from \"STDIN\": no matches for kind \"Deployment\" in version \"v1\"\nensure CRDs are installed first");
+    // The decoder's error; commands that validate word it as validation does
+    // (kubectl.1.33 delete -f and apply -f).
     let docs = parse("apiVersion: v1\nmetadata:\n  name: web\n", "STDIN");
-    assert_eq!(last_error(&docs), "error: error validating \"STDIN\": error validating data: kind not set; if you choose to ignore these errors, turn validation off with --validate=false");
+    assert_eq!(last_error(&docs), "error: unable to decode \"STDIN\": Object 'Kind' is missing in '{\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"web\"}}'");
+    assert_eq!(validated(last_error(&docs), "STDIN"), "error: error validating \"STDIN\": error validating data: kind not set; if you choose to ignore these errors, turn validation off with --validate=false");
     let docs = parse("kind: Service\nmetadata:\n  name: web\n", "STDIN");
     assert_eq!(last_error(&docs), "error: error validating \"STDIN\": error validating data: apiVersion not set; if you choose to ignore these errors, turn validation off with --validate=false");
 }

@@ -9,6 +9,7 @@ pub mod kubectl;
 pub mod pod;
 pub mod shell;
 pub mod tools;
+pub mod unidiff;
 
 use crate::cluster::Cluster;
 use shell::{Dialect, Output, Shell};

@@ -155,7 +155,8 @@ impl State {
 
 fn problem(err: DocError, start_line: usize) -> Problem {
     let (message, line) = match err {
-        DocError::Syntax { message, line } | DocError::Client { message, line } => (message, line),
+        DocError::Syntax { message, line } => (message, line),
+        DocError::Client { message, line } => (manifest::validated(message, "STDIN"), line),
         DocError::UnknownFields { fields, line, .. } => {
             (format!("unknown field(s): {}", fields.join(", ")), line)
         }

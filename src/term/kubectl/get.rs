@@ -491,6 +491,28 @@ fn list_matching(
     Ok(v)
 }
 
+/// The components the API server checks for `componentstatuses` (storage_core.go
+/// `serversToValidate`: one etcd storage config in a kind cluster), in the order they
+/// usually answer - the list is gathered from goroutines, so a real cluster's order
+/// varies.
+const COMPONENTS: [&str; 3] = ["scheduler", "controller-manager", "etcd-0"];
+
+/// `kubectl get componentstatuses [NAME]`: the deprecated API's warning, then each
+/// component healthy with the body of its health check, `ok` (componentstatus
+/// validator.go; printers.go printComponentStatus: NAME STATUS MESSAGE ERROR).
+fn component_statuses(name: Option<&str>, no_headers: bool, out: &mut Output) -> i32 {
+    out.err("Warning: v1 ComponentStatus is deprecated in v1.19+\n");
+    let mut text = String::new();
+    if !no_headers {
+        text.push_str("NAME\tSTATUS\tMESSAGE\tERROR\n");
+    }
+    for c in COMPONENTS.iter().filter(|c| name.is_none_or(|n| n == **c)) {
+        text.push_str(&format!("{c}\tHealthy\tok\t\n"));
+    }
+    out.out(&TabWriter::kubectl().format(&text));
+    0
+}
+
 pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let words = a.rest(1).to_vec();
     if let Some(path) = a.value(&["--raw"]) {
@@ -590,6 +612,12 @@ pub fn get(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
 
     if targets.iter().any(|t| t.rt.kind == "Endpoints") {
         out.err(ENDPOINTS_WARNING);
+    }
+    if let ([t], Format::Table { .. }) = (targets.as_slice(), &format) {
+        let known = t.name.as_deref().is_none_or(|n| COMPONENTS.contains(&n));
+        if t.rt.kind == "ComponentStatus" && known && !a.has(&["-w", "--watch", "--watch-only"]) {
+            return component_statuses(t.name.as_deref(), opts.no_headers, out);
+        }
     }
 
     if a.has(&["-w", "--watch", "--watch-only"]) {

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod debug;
 pub mod describe;
+pub mod diff;
 pub mod exec;
 pub mod expose;
 pub mod flagset;
@@ -73,6 +74,15 @@ fn run_command(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
     let a = match Args::parse(argv) {
         Ok(a) => a,
         Err(e) => {
+            // diff.go's flag error function: a usage error, exit 2 (1 means "differs").
+            if let args::ParseError::Flag { msg, cmd } = &e {
+                if cmd == "kubectl diff" {
+                    out.err(&format!(
+                        "error: {msg}\nSee 'kubectl diff -h' for help and examples\n"
+                    ));
+                    return 2;
+                }
+            }
             out.err(&e.render());
             return 1;
         }

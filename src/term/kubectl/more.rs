@@ -375,9 +375,11 @@ pub fn replace(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         for doc in manifest::parse(&text, &source) {
             let mut obj = match doc.result {
                 Ok(o) => o,
-                Err(DocError::Syntax { message, .. })
-                | Err(DocError::Client { message, .. })
-                | Err(DocError::Decode { message, .. }) => {
+                Err(DocError::Client { message, .. }) => {
+                    errors.push(super::mutate::schema_checked(message, &source, a));
+                    continue;
+                }
+                Err(DocError::Syntax { message, .. }) | Err(DocError::Decode { message, .. }) => {
                     errors.push(message);
                     continue;
                 }
@@ -449,9 +451,15 @@ pub fn get_files(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             let obj = match doc.result {
                 Ok(o) => o,
                 Err(DocError::UnknownFields { object, .. }) => *object,
+                // get.go's builder continues on errors and prints them as an
+                // aggregate (cmdutil MultipleErrors), without `error: `.
                 Err(DocError::Syntax { message, .. })
                 | Err(DocError::Client { message, .. })
-                | Err(DocError::Decode { message, .. }) => return fail(out, &message),
+                | Err(DocError::Decode { message, .. }) => {
+                    let message = message.strip_prefix("error: ").unwrap_or(&message);
+                    out.err(&format!("{message}\n"));
+                    return 1;
+                }
             };
             if let Some(ns) = obj.meta().namespace.clone() {
                 if !g.given(&["-n", "--namespace"]) {
@@ -869,6 +877,7 @@ pub fn other(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             out.err("error: must specify one of -f and -k\n");
             2
         }
+        "diff" => super::diff::diff(ctx, a, out),
         _ => {
             notice(
                 ctx,

@@ -148,7 +148,7 @@ pub(super) fn dry_run(a: &Args) -> Option<&'static str> {
 
 /// The namespace check kubectl does before sending: an object's own namespace must
 /// match an explicit `-n`.
-fn namespace_conflict(obj: &Object, a: &Args) -> Option<String> {
+pub(super) fn namespace_conflict(obj: &Object, a: &Args) -> Option<String> {
     let explicit = a.value(&["-n", "--namespace"])?;
     let own = obj.meta().namespace.as_deref()?;
     (obj.resource_type().namespaced && own != explicit).then(|| {
@@ -297,11 +297,14 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
 /// at each document before it is decoded: one that is not a map is "invalid object to
 /// validate" (`pkg/validation` getObjectKind), not the decoder's unmarshal error that
 /// commands without validation print (verified with kubectl.1.33 apply and create).
-fn schema_checked(message: String, source: &str, a: &Args) -> String {
+pub(super) fn schema_checked(message: String, source: &str, a: &Args) -> String {
     let unvalidated = matches!(a.value(&["--validate"]), Some("false" | "ignore"));
+    if unvalidated {
+        return message;
+    }
+    let message = manifest::validated(message, source);
     let decoder = format!("error: unable to decode \"{source}\": json: cannot unmarshal ");
-    if !unvalidated
-        && message.starts_with(&decoder)
+    if message.starts_with(&decoder)
         && message.ends_with(" into Go value of type unstructured.detector")
     {
         return format!("error: error validating \"{source}\": error validating data: invalid object to validate; if you choose to ignore these errors, turn validation off with --validate=false");
@@ -483,7 +486,7 @@ fn dry_run_check(c: &Cluster, a: &Args, out: &mut Output) -> Result<Option<&'sta
 /// A create the API server answered without storing it (server dry run:
 /// DryRunnableStorage.Create copies the object back without going to etcd), so it has a
 /// uid and creationTimestamp but no resourceVersion.
-fn not_stored(json: Value) -> Value {
+pub(super) fn not_stored(json: Value) -> Value {
     let mut json = with_status(json);
     if let Some(meta) = json.get_mut("metadata").and_then(Value::as_object_mut) {
         meta.remove("resourceVersion");
@@ -493,7 +496,7 @@ fn not_stored(json: Value) -> Value {
 
 /// A workload the API server has just created has no status yet, which Go encodes
 /// as `status: {}` (a struct field without a pointer).
-fn with_status(mut json: Value) -> Value {
+pub(super) fn with_status(mut json: Value) -> Value {
     let workload = matches!(
         json.get("kind").and_then(Value::as_str),
         Some("Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job")
