@@ -187,4 +187,7 @@ transcripts! {
     t173_manifest_files_on_the_learners_machine => "173-manifest-files-on-the-learners-machine.txt",
     t174_nothing_to_apply_or_delete => "174-nothing-to-apply-or-delete.txt",
     t175_secret_and_configmap_from_files => "175-secret-and-configmap-from-files.txt",
+    t176_nc_raw_http => "176-nc-raw-http.txt",
+    t177_getent_hosts => "177-getent-hosts.txt",
+    t178_netstat_route_ifconfig => "178-netstat-route-ifconfig.txt",
 }
