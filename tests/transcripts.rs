@@ -190,4 +190,5 @@ transcripts! {
     t176_nc_raw_http => "176-nc-raw-http.txt",
     t177_getent_hosts => "177-getent-hosts.txt",
     t178_netstat_route_ifconfig => "178-netstat-route-ifconfig.txt",
+    t179_traceroute => "179-traceroute.txt",
 }

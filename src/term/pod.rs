@@ -878,6 +878,7 @@ impl Host for PodHost<'_> {
             "netstat" => nettools::netstat(self, args, out),
             "route" => nettools::route(self, args, out),
             "ifconfig" => nettools::ifconfig(self, args, out),
+            "traceroute" => nettools::traceroute(self, args, out),
             "ip" => nettools::ip(self, args, out),
             "hostname" => {
                 let Some(pod) = self.pod() else { return 1 };

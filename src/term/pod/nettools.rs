@@ -18,6 +18,25 @@ const NC_USAGE: &str = "BusyBox v1.37.0 (2025-01-17 18:12:01 UTC) multi-call bin
 /// ETIMEDOUT: tcp_syn_retries 6, the RTO doubling from 1 s (1+2+4+8+16+32+64).
 const SYN_TIMEOUT_SECS: i64 = 127;
 
+/// libbb's xhost2sockaddr: the host's first address, or "bad address" (after the
+/// resolver's 10 s when the nameserver does not answer).
+fn resolve_host(h: &mut PodHost, tool: &str, host: &str, out: &mut Output) -> Option<String> {
+    let src = h.source();
+    let pod = h.pod();
+    let ns = h.pod.namespace.clone();
+    let mut trace = Vec::new();
+    match resolve_in_pod(h.cluster, &src, pod.as_ref(), &ns, host, &mut trace) {
+        Ok(v) => Some(v.first().cloned().unwrap_or_default()),
+        Err(e) => {
+            if e == ResolveError::Timeout {
+                h.cluster.advance(10_000);
+            }
+            out.err(&format!("{tool}: bad address '{host}'\n"));
+            None
+        }
+    }
+}
+
 /// busybox `nc` (nc_bloaty.c): connects, copies stdin to the connection and the
 /// connection to stdout until both have ended. After the end of stdin it shuts its
 /// write side, so an HTTP server answers the request it got and closes. Failures are
@@ -107,20 +126,10 @@ pub(super) fn nc(h: &mut PodHost, args: &[String], stdin: &str, out: &mut Output
         .get(1)
         .and_then(|p| p.parse::<u16>().ok())
         .map_or(0, i32::from);
-    let src = h.source();
-    let pod = h.pod();
-    let ns = h.pod.namespace.clone();
-    let mut trace = Vec::new();
-    let ip = match resolve_in_pod(h.cluster, &src, pod.as_ref(), &ns, host, &mut trace) {
-        Ok(v) => v.first().cloned().unwrap_or_default(),
-        Err(e) => {
-            if e == ResolveError::Timeout {
-                h.cluster.advance(10_000);
-            }
-            out.err(&format!("nc: bad address '{host}'\n"));
-            return 1;
-        }
+    let Some(ip) = resolve_host(h, "nc", host, out) else {
+        return 1;
     };
+    let src = h.source();
     let dotted = format!("{ip}:{port}");
     let proto = if udp { Proto::Udp } else { Proto::Tcp };
     let conn = if port == 0 {
@@ -882,4 +891,140 @@ pub(super) fn ip(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
             1
         }
     }
+}
+
+// ------------------------------------------------------------------ traceroute
+
+/// busybox `traceroute` (networking/traceroute.c), UDP probes to ports from 33434:
+/// `traceroute to HOST (IP), 30 hops max, 46 byte packets`, then per hop "%2d", the
+/// answering address when it changes ("  NAME (IP)", "  IP" with -n) and each probe's
+/// time ("  0.123 ms") or "  *" when nothing came back within -w seconds (3).
+/// The path from a pod: its gateway (the node's end of the veth), the other node for a
+/// pod there, then the pod itself, which answers port unreachable. A ClusterIP is not a
+/// host: the probes' ports are no Service port, so kube-proxy leaves them alone and
+/// they follow the node's default route out to the docker network's gateway and beyond,
+/// where nothing answers.
+pub(super) fn traceroute(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
+    let mut numeric = false;
+    let mut max_ttl: u32 = 30;
+    let mut nprobes: u32 = 3;
+    let mut wait: i64 = 3;
+    let mut pos = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a.len() > 1 && a.starts_with('-') {
+            let chars: Vec<char> = a[1..].chars().collect();
+            let mut j = 0;
+            while j < chars.len() {
+                match chars[j] {
+                    'n' => numeric = true,
+                    'F' | 'I' | 'l' | 'r' | 'd' | 'v' | 'x' => {}
+                    c @ ('m' | 'q' | 'w' | 'p' | 's' | 't' | 'z' | 'f' | 'i' | 'g') => {
+                        let rest: String = chars[j + 1..].iter().collect();
+                        let value = if rest.is_empty() {
+                            i += 1;
+                            args.get(i).cloned().unwrap_or_default()
+                        } else {
+                            rest
+                        };
+                        let n = value.parse::<i64>().ok();
+                        match (c, n) {
+                            ('m', Some(n)) if (1..=255).contains(&n) => max_ttl = n as u32,
+                            ('q', Some(n)) if (1..=100).contains(&n) => nprobes = n as u32,
+                            ('w', Some(n)) if (0..=86400).contains(&n) => wait = n,
+                            ('m' | 'q' | 'w', _) => {
+                                out.err(&format!("traceroute: invalid number '{value}'\n"));
+                                return 1;
+                            }
+                            _ => {}
+                        }
+                        break;
+                    }
+                    c => {
+                        out.err(&format!("traceroute: unrecognized option: {c}\n"));
+                        return 1;
+                    }
+                }
+                j += 1;
+            }
+        } else {
+            pos.push(a.clone());
+        }
+        i += 1;
+    }
+    let Some(host) = pos.first() else {
+        out.err("BusyBox v1.37.0 (2025-01-17 18:12:01 UTC) multi-call binary.\n\nUsage: traceroute [-46IFlnrv] [-f 1ST_TTL] [-m MAXTTL] [-q PROBES] [-p PORT]\n\t[-t TOS] [-w WAIT_SEC] [-s SRC_IP] [-i IFACE]\n\t[-z PAUSE_MSEC] HOST [BYTES]\n\nTrace the route to HOST\n\n\t-4,-6\tForce IP or IPv6 name resolution\n\t-F\tSet don't fragment bit\n\t-I\tUse ICMP ECHO instead of UDP datagrams\n\t-l\tDisplay TTL value of the returned packet\n\t-n\tPrint numeric addresses\n\t-r\tBypass routing tables, send directly to HOST\n\t-v\tVerbose\n\t-f N\tFirst number of hops (default 1)\n\t-m N\tMax number of hops\n\t-q N\tNumber of probes per hop (default 3)\n\t-p N\tBase UDP port number used in probes\n\t\t(default 33434)\n\t-s IP\tSource address\n\t-i IFACE Source interface\n\t-t N\tType-of-service in probe packets (default 0)\n\t-w SEC\tWait for a response (default 3)\n\t-z MSEC\tWait before each send\n");
+        return 1;
+    };
+    let Some(ip) = resolve_host(h, "traceroute", host, out) else {
+        return 1;
+    };
+    let pod = h.pod();
+    out.out(&format!(
+        "traceroute to {host} ({ip}), {max_ttl} hops max, 46 byte packets\n"
+    ));
+    let Some(e) = Eth0::of(h) else { return 1 };
+    let own_node = pod
+        .as_ref()
+        .and_then(|p| p.status.as_ref()?.host_ip.clone());
+    let target = h
+        .cluster
+        .store
+        .list("Pod")
+        .into_iter()
+        .find_map(|o| match o {
+            crate::api::Object::Pod(p) if net::pod_ip(p) == Some(ip.as_str()) => {
+                Some(p.status.as_ref().and_then(|s| s.host_ip.clone()))
+            }
+            _ => None,
+        });
+    // Each answering hop, None where nothing answers.
+    let mut hops: Vec<Option<String>> = Vec::new();
+    let reached = target.is_some() || ip == e.ip();
+    if ip == e.ip() {
+        hops.push(Some(ip.clone()));
+    } else {
+        hops.push(Some(e.gateway()));
+        match target {
+            Some(node) => {
+                if node != own_node {
+                    hops.extend(node.map(Some));
+                }
+                hops.push(Some(ip.clone()));
+            }
+            None => hops.push(Some(net::OUTSIDE_IP.to_string())),
+        }
+    }
+    let mut last = String::new();
+    for ttl in 1..=max_ttl {
+        let hop = hops.get(ttl as usize - 1).cloned().flatten();
+        let mut line = format!("{ttl:2}");
+        for probe in 0..nprobes {
+            match &hop {
+                Some(addr) => {
+                    if *addr != last {
+                        let name = if numeric {
+                            addr.clone()
+                        } else {
+                            format!("{} ({addr})", reverse_name(h, addr))
+                        };
+                        line.push_str(&format!("  {name}"));
+                        last = addr.clone();
+                    }
+                    let us = 40 + h.cluster.rand_below(60) + u64::from(probe) * 3;
+                    line.push_str(&format!("  {}.{:03} ms", us / 1000, us % 1000));
+                }
+                None => {
+                    h.cluster.advance(wait * 1000);
+                    line.push_str("  *");
+                }
+            }
+        }
+        out.out(&format!("{line}\n"));
+        if reached && hop.as_deref() == Some(ip.as_str()) {
+            break;
+        }
+    }
+    0
 }
