@@ -268,6 +268,8 @@ pub struct HttpRequest {
     pub user_agent: String,
     /// Further headers, in the order sent.
     pub headers: Vec<(String, String)>,
+    /// The request line's protocol (`HTTP/1.1`, or `HTTP/1.0` from a raw request).
+    pub proto: &'static str,
 }
 
 impl HttpRequest {
@@ -280,6 +282,7 @@ impl HttpRequest {
             host,
             user_agent: user_agent.into(),
             headers: vec![(header.0.into(), header.1.into())],
+            proto: "HTTP/1.1",
         }
     }
 }
@@ -550,26 +553,30 @@ pub fn http(c: &mut Cluster, peer: &Peer, req: &HttpRequest) -> HttpResponse {
                         resp(404, Some(&server), "text/html", nginx_error_page(404), now)
                     };
                     let sent = if head { 0 } else { r.body.len() };
+                    // log_format main: an absent User-Agent is "-".
+                    let ua = if req.user_agent.is_empty() { "-" } else { &req.user_agent };
                     let line = format!(
-                        "{} - - [{}] \"{} {} HTTP/1.1\" {} {} \"-\" \"{}\" \"-\"",
+                        "{} - - [{}] \"{} {} {}\" {} {} \"-\" \"{}\" \"-\"",
                         peer.client_ip,
                         time_local(now),
                         req.method,
                         req.path,
+                        req.proto,
                         r.status,
                         sent,
-                        req.user_agent
+                        ua
                     );
                     c.net.logs.entry(key.clone()).or_default().push((now, line));
                     if r.status == 404 {
                         let err = format!(
-                            "{} [error] 29#29: *{} open() \"/usr/share/nginx/html{}\" failed (2: No such file or directory), client: {}, server: localhost, request: \"{} {} HTTP/1.1\", host: \"{}\"",
+                            "{} [error] 29#29: *{} open() \"/usr/share/nginx/html{}\" failed (2: No such file or directory), client: {}, server: localhost, request: \"{} {} {}\", host: \"{}\"",
                             nginx_time(now),
                             c.net.logs.get(key).map_or(1, Vec::len),
                             path_only,
                             peer.client_ip,
                             req.method,
                             req.path,
+                            req.proto,
                             req.host
                         );
                         if let Some(v) = c.net.logs.get_mut(key) {
@@ -818,4 +825,230 @@ pub fn startup_log(ct: &Container, started: Millis) -> Vec<String> {
         ],
         App::ApiServer => Vec::new(),
     }
+}
+
+/// What a server sends back on a TCP connection that carried `data` and was then
+/// half-closed by the client (busybox `nc` shuts its write side at the end of stdin):
+/// the raw response, status line, headers and body, or nothing when the request never
+/// ended (the server reads the end of the stream and closes). Request parsing follows
+/// nginx's `ngx_http_parse_request_line` / Go's `net/http` readRequest: a request line
+/// `METHOD URI HTTP/x.y`, then header lines up to an empty line (CRLF or bare LF).
+pub fn raw_http(c: &mut Cluster, peer: &Peer, data: &str) -> String {
+    let go = match &peer.kind {
+        PeerKind::Pod(key) => match c.store.get(key).cloned() {
+            Some(crate::api::Object::Pod(pod)) => {
+                match listening(c, key, &pod, peer.port, Proto::Tcp) {
+                    Some(App::Nginx | App::Httpd) => false,
+                    Some(_) => true,
+                    None => return String::new(),
+                }
+            }
+            _ => return String::new(),
+        },
+        PeerKind::Internet(_) => false,
+        // A TLS listener: any plain request gets Go's crypto/tls answer.
+        PeerKind::ApiServer => true,
+    };
+    // Both servers skip empty lines before the request line.
+    let text = data.trim_start_matches(['\r', '\n']);
+    let first = text.split('\n').next().unwrap_or("");
+    let request_line = first.trim_end_matches('\r');
+    let parts: Vec<&str> = request_line.split(' ').filter(|w| !w.is_empty()).collect();
+    let proto = match parts.get(2).copied() {
+        Some("HTTP/1.1") => Some("HTTP/1.1"),
+        Some("HTTP/1.0") => Some("HTTP/1.0"),
+        _ => None,
+    };
+    let method_ok = parts
+        .first()
+        .is_some_and(|m| m.bytes().all(|b| b.is_ascii_uppercase()));
+    let line_ok = proto.is_some() && method_ok && parts.len() == 3;
+    let end = [
+        text.find("\r\n\r\n"),
+        text.find("\n\n"),
+        text.find("\n\r\n"),
+    ]
+    .into_iter()
+    .flatten()
+    .min();
+    let now = c.now;
+    let bad = |c: &mut Cluster| {
+        if go {
+            go_bad_request(None)
+        } else {
+            nginx_bad_request(now, peer, c, None)
+        }
+    };
+    let Some(end) = end else {
+        // nginx rejects a request line as soon as it reads a byte that cannot belong
+        // there; Go (and nginx with a line that may still be right) waits for more,
+        // reads the end of the stream and closes without a word.
+        let complete = text.contains('\n');
+        return if !go && ((complete && !line_ok) || (!complete && !method_ok)) {
+            bad(c)
+        } else {
+            String::new()
+        };
+    };
+    let lines = text[..end]
+        .split('\n')
+        .skip(1)
+        .map(|l| l.trim_end_matches('\r'));
+    let mut host = None;
+    let mut user_agent = String::new();
+    let mut headers = Vec::new();
+    let mut bad_header = false;
+    for l in lines {
+        match l.split_once(':') {
+            Some((k, v)) if !k.is_empty() && !k.contains(' ') => {
+                let v = v.trim().to_string();
+                if k.eq_ignore_ascii_case("host") {
+                    host = Some(v);
+                } else if k.eq_ignore_ascii_case("user-agent") {
+                    user_agent = v;
+                } else {
+                    headers.push((k.to_string(), v));
+                }
+            }
+            _ => bad_header = true,
+        }
+    }
+    let (Some(proto), true, false) = (proto, line_ok, bad_header) else {
+        return bad(c);
+    };
+    let connection = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("connection"))
+        .map(|(_, v)| v.to_ascii_lowercase());
+    let keepalive = match proto {
+        "HTTP/1.1" => connection.as_deref() != Some("close"),
+        _ => connection.as_deref() == Some("keep-alive"),
+    };
+    if proto == "HTTP/1.1" && host.is_none() {
+        return if go {
+            go_bad_request(Some("missing required Host header"))
+        } else {
+            let req = HttpRequest {
+                method: parts[0].to_string(),
+                path: parts[1].to_string(),
+                host: String::new(),
+                user_agent,
+                headers,
+                proto,
+            };
+            nginx_bad_request(now, peer, c, Some(&req))
+        };
+    }
+    let req = HttpRequest {
+        method: parts[0].to_string(),
+        path: parts[1].to_string(),
+        host: host.unwrap_or_default(),
+        user_agent,
+        headers,
+        proto,
+    };
+    let r = http(c, peer, &req);
+    let mut headers: Vec<(String, String)> = r
+        .headers
+        .iter()
+        .filter(|(k, _)| k != "Connection")
+        .cloned()
+        .collect();
+    if r.version == "HTTP/1.0" && r.headers.is_empty() {
+        // crypto/tls's reply to plain HTTP: no headers at all.
+    } else if go {
+        // net/http writes the handler's headers (sorted), then Date, Content-Length,
+        // Content-Type and Connection (server.go extraHeader.Write); it answers in the
+        // request's protocol and says "Connection: close" only to an HTTP/1.1 client
+        // that asked for it.
+        let fixed = ["Date", "Content-Length", "Content-Type"];
+        let mut own: Vec<(String, String)> = headers
+            .iter()
+            .filter(|(k, _)| !fixed.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        crate::sort::sort_by(&mut own, |a, b| a.0.cmp(&b.0));
+        for f in fixed {
+            if let Some(h) = headers.iter().find(|(k, _)| k == f) {
+                own.push(h.clone());
+            }
+        }
+        if proto == "HTTP/1.1" && !keepalive {
+            own.push(("Connection".into(), "close".into()));
+        }
+        headers = own;
+    } else {
+        // ngx_http_header_filter: Connection after Last-Modified (before the ETag and
+        // Accept-Ranges the static module adds).
+        let at = headers
+            .iter()
+            .position(|(k, _)| k == "Last-Modified")
+            .map_or_else(
+                || {
+                    headers
+                        .iter()
+                        .position(|(k, _)| k == "Content-Length")
+                        .map_or(headers.len(), |i| i + 1)
+                },
+                |i| i + 1,
+            );
+        let value = if keepalive { "keep-alive" } else { "close" };
+        headers.insert(at, ("Connection".into(), value.into()));
+    }
+    let version = if go && r.version == "HTTP/1.1" {
+        proto
+    } else {
+        r.version
+    };
+    let mut s = format!("{version} {} {}\r\n", r.status, r.reason);
+    for (k, v) in &headers {
+        s.push_str(&format!("{k}: {v}\r\n"));
+    }
+    s.push_str("\r\n");
+    s.push_str(&r.body);
+    s
+}
+
+/// Go net/http's answer to a request it cannot read (server.go `c.serve`): a status
+/// error names its reason in the status line and body, anything else is a bare 400.
+fn go_bad_request(why: Option<&str>) -> String {
+    const HEADERS: &str =
+        "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n";
+    match why {
+        Some(w) => format!("HTTP/1.1 400 Bad Request: {w}{HEADERS}400 Bad Request: {w}"),
+        None => format!("HTTP/1.1 400 Bad Request{HEADERS}400 Bad Request"),
+    }
+}
+
+/// nginx's 400 (ngx_http_special_response.c; a bad request is never kept alive). A
+/// request that was read far enough to be logged (`req`) gets its access-log line.
+fn nginx_bad_request(
+    now: Millis,
+    peer: &Peer,
+    c: &mut Cluster,
+    req: Option<&HttpRequest>,
+) -> String {
+    let body = nginx_error_page(400);
+    if let (Some(req), PeerKind::Pod(key)) = (req, &peer.kind) {
+        let ua = if req.user_agent.is_empty() {
+            "-"
+        } else {
+            &req.user_agent
+        };
+        let line = format!(
+            "{} - - [{}] \"{} {} {}\" 400 {} \"-\" \"{ua}\" \"-\"",
+            peer.client_ip,
+            time_local(now),
+            req.method,
+            req.path,
+            req.proto,
+            body.len()
+        );
+        c.net.logs.entry(key.clone()).or_default().push((now, line));
+    }
+    format!(
+        "HTTP/1.1 400 Bad Request\r\nServer: nginx/{NGINX_VERSION}\r\nDate: {}\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        http_date(now),
+        body.len()
+    )
 }

@@ -15,6 +15,8 @@ use crate::dns::{self, RType, Rcode, ResolvConf};
 use crate::net::apps::{HttpRequest, HttpResponse};
 use crate::net::{self, Hop, Outcome, Proto, Source};
 
+mod nettools;
+
 pub const CURL_VERSION: &str = "8.11.1";
 const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -97,6 +99,8 @@ fn has_program(image: &str, prog: &str) -> bool {
             ) || (prog == "curl" && p.has_curl)
                 || (prog == "agnhost" && repo == "agnhost")
                 || (prog == "apk" && repo == "alpine")
+                // musl-utils, in the alpine-based images (not the busybox image).
+                || (prog == "getent" && !matches!(repo.as_str(), "busybox" | "busyboxplus"))
                 // netshoot (its Dockerfile's `apk add`): bash, zsh (its CMD) and
                 // bind-tools, whose nslookup comes before busybox's.
                 || (matches!(prog, "bash" | "zsh") && repo == "netshoot")
@@ -869,8 +873,13 @@ impl Host for PodHost<'_> {
             "ps" => self.ps(out),
             "apk" => self.apk(args, out),
             "ping" => ping(self, args, out),
-            "nc" => nc(self, args, out),
-            "ip" | "ifconfig" => ip_cmd(self, &prog, args, out),
+            "nc" => nettools::nc(self, args, stdin, out),
+            "getent" => nettools::getent(self, args, out),
+            "netstat" => nettools::netstat(self, args, out),
+            "route" => nettools::route(self, args, out),
+            "ifconfig" => nettools::ifconfig(self, args, out),
+            "traceroute" => nettools::traceroute(self, args, out),
+            "ip" => nettools::ip(self, args, out),
             "hostname" => {
                 let Some(pod) = self.pod() else { return 1 };
                 // -f/-d: the canonical name of the hostname's /etc/hosts line (busybox
@@ -1440,6 +1449,7 @@ fn wget_one(
         host: u.host_port.clone(),
         user_agent: ua.to_string(),
         headers: headers.to_vec(),
+        proto: "HTTP/1.1",
     };
     let resp = net::apps::http(h.cluster, &peer, &req);
     if server_resp {
@@ -1781,147 +1791,6 @@ fn ping(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
     out.out(&stats);
     // "exit with 1 -- 'failure'" when nothing came back, or a deadline cut -c short.
     i32::from(sent == 0 || (cut_by_deadline.is_some() && count.is_some()))
-}
-
-fn nc(h: &mut PodHost, args: &[String], out: &mut Output) -> i32 {
-    let mut zero = false;
-    let mut verbose = false;
-    let mut udp = false;
-    let mut wait: Option<i64> = None;
-    let mut pos = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        if a.starts_with('-') && a.len() > 1 {
-            for (j, ch) in a[1..].chars().enumerate() {
-                match ch {
-                    'z' => zero = true,
-                    'v' => verbose = true,
-                    'u' => udp = true,
-                    'n' => {}
-                    'w' => {
-                        let rest = &a[2 + j..];
-                        wait = if rest.is_empty() {
-                            i += 1;
-                            args.get(i).and_then(|v| v.parse().ok())
-                        } else {
-                            rest.parse().ok()
-                        };
-                        break;
-                    }
-                    _ => {}
-                }
-            }
-        } else {
-            pos.push(a.clone());
-        }
-        i += 1;
-    }
-    let (Some(host), Some(port)) = (pos.first(), pos.get(1).and_then(|p| p.parse::<i32>().ok()))
-    else {
-        out.err("BusyBox v1.37.0 (2025-01-17 18:12:01 UTC) multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT  - connect\nnc [OPTIONS] -l -p PORT [HOST] [PORT]  - listen\n");
-        return 1;
-    };
-    let src = h.source();
-    let pod = h.pod();
-    let ns = h.pod.namespace.clone();
-    let mut trace = Vec::new();
-    let ip = match resolve_in_pod(h.cluster, &src, pod.as_ref(), &ns, host, &mut trace) {
-        Ok(v) => v.first().cloned().unwrap_or_default(),
-        Err(_) => {
-            out.err(&format!("nc: bad address '{host}'\n"));
-            return 1;
-        }
-    };
-    let proto = if udp { Proto::Udp } else { Proto::Tcp };
-    let conn = net::connect(h.cluster, &src, &ip, port, proto);
-    match conn.outcome {
-        Outcome::Connected(_) => {
-            if verbose {
-                out.err(&format!("{host} ({ip}:{port}) open\n"));
-            }
-            let _ = zero;
-            0
-        }
-        Outcome::Refused => {
-            out.err(&format!("nc: {host} ({ip}:{port}): Connection refused\n"));
-            1
-        }
-        Outcome::Unreachable => {
-            out.err(&format!("nc: {host} ({ip}:{port}): Host is unreachable\n"));
-            1
-        }
-        Outcome::TimedOut => {
-            h.cluster.advance(wait.unwrap_or(75).max(1) * 1000);
-            out.err(&format!("nc: {host} ({ip}:{port}): Operation timed out\n"));
-            1
-        }
-    }
-}
-
-fn ip_cmd(h: &mut PodHost, prog: &str, args: &[String], out: &mut Output) -> i32 {
-    let Some(pod) = h.pod() else { return 1 };
-    let ip = net::pod_ip(&pod).unwrap_or("").to_string();
-    let octets: Vec<u32> = ip.split('.').filter_map(|p| p.parse().ok()).collect();
-    let mac = if octets.len() == 4 {
-        format!(
-            "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-            0x2e,
-            0x4a,
-            octets[1] & 0xff,
-            octets[2] & 0xff,
-            octets[3] & 0xff,
-            (octets[3] * 7) & 0xff
-        )
-    } else {
-        "2e:4a:00:00:00:00".into()
-    };
-    let bcast = if octets.len() == 4 {
-        format!("{}.{}.{}.255", octets[0], octets[1], octets[2])
-    } else {
-        String::new()
-    };
-    if prog == "ifconfig" {
-        out.out(&format!("eth0      Link encap:Ethernet  HWaddr {}  \n          inet addr:{ip}  Bcast:{bcast}  Mask:255.255.255.0\n          UP BROADCAST RUNNING MULTICAST  MTU:1500  Metric:1\n\nlo        Link encap:Local Loopback  \n          inet addr:127.0.0.1  Mask:255.0.0.0\n          UP LOOPBACK RUNNING  MTU:65536  Metric:1\n\n", mac.to_ascii_uppercase()));
-        return 0;
-    }
-    let sub = args.first().map(String::as_str).unwrap_or("");
-    match sub {
-        "a" | "addr" | "address" => {
-            let lo = "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n    inet6 ::1/128 scope host \n       valid_lft forever preferred_lft forever\n".to_string();
-            let eth0 = format!("2: eth0@if{}: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue state UP \n    link/ether {mac} brd ff:ff:ff:ff:ff:ff\n    inet {ip}/24 brd {bcast} scope global eth0\n       valid_lft forever preferred_lft forever\n", octets.get(3).copied().unwrap_or(2) + 3);
-            // `ip addr show [dev] NAME` lists that interface only.
-            let dev = args
-                .iter()
-                .skip(1)
-                .map(String::as_str)
-                .find(|w| !matches!(*w, "show" | "sh" | "s" | "list" | "ls" | "dev"));
-            match dev {
-                Some("lo") => out.out(&lo),
-                Some("eth0") => out.out(&eth0),
-                _ => out.out(&format!("{lo}{eth0}")),
-            }
-            0
-        }
-        "r" | "route" => {
-            let gw = if octets.len() == 4 {
-                format!("{}.{}.{}.1", octets[0], octets[1], octets[2])
-            } else {
-                String::new()
-            };
-            let net_ = if octets.len() == 4 {
-                format!("{}.{}.{}.0", octets[0], octets[1], octets[2])
-            } else {
-                String::new()
-            };
-            out.out(&format!("default via {gw} dev eth0 \n{net_}/24 via {gw} dev eth0  src {ip} \n{gw} dev eth0 scope link  src {ip} \n"));
-            0
-        }
-        _ => {
-            out.err("BusyBox v1.37.0 (2025-01-17 18:12:01 UTC) multi-call binary.\n\nUsage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n");
-            1
-        }
-    }
 }
 
 // ------------------------------------------------------------------ curl
@@ -2382,6 +2251,7 @@ fn curl_one(
         },
         user_agent: o.user_agent.clone(),
         headers: headers.clone(),
+        proto: "HTTP/1.1",
     };
     if o.verbose {
         out.err(&format!(
