@@ -44,7 +44,11 @@ DIST="${1:-dist}"
 # work (the learner's own files for kubectl -f FILE|DIR and shell redirects, sidecar init
 # containers, the page's kubectl debug -it shell, create secret tls, and fastyaml, the quick
 # reader for plain block YAML that cut the settle benchmark's instructions by 8%) took it to
-# 1103.3 KB on 2026-11-28; budget 1110 KB on the same rule. A saving
+# 1103.3 KB on 2026-11-28; budget 1110 KB on the same rule. The sixteenth session's
+# fidelity work (kubectl diff with a port of GNU diff's `diff -u` hunks, busybox nc sending
+# stdin with raw HTTP answers, getent, netstat, route, ifconfig and traceroute in pods,
+# componentstatuses, documents without kind) took it to 1125.9 KB on 2026-11-28; budget
+# 1135 KB on the same rule. A saving
 # found but not made: jiff's RFC 9557/TZif parser and strtime formatter (~25 KB of error
 # text and their code) are linked only through k8s-openapi's Time (de)serializers; building
 # Time values from our own RFC 3339 code would drop them. What is left is mostly
@@ -53,7 +57,7 @@ DIST="${1:-dist}"
 # and static data (280 KB raw, 110 KB gzip: kubectl flag tables, help and lesson text, jiff
 # errors). opt-level "s" measured 1089 KB against "z"'s 921 KB; wasm-opt -Os or --converge
 # change under 2 KB. Reaching 450 KB needs k8s-openapi's serde replaced by leaner code: open.
-BUDGET_KB="${SIZE_BUDGET_KB:-1110}"
+BUDGET_KB="${SIZE_BUDGET_KB:-1135}"
 BUDGET=$((BUDGET_KB * 1024))
 
 shopt -s nullglob
