@@ -709,6 +709,65 @@ fn hostile_command_lines() {
     c.assert_intact();
 }
 
+/// The pod network tools and kubectl diff read the learner's arguments and stdin: odd
+/// options, huge counts, a megabyte sent through nc, diffs of huge or broken manifests.
+#[test]
+fn pod_network_tools_and_diff_with_odd_input() {
+    let mut c = Case::new();
+    for line in [
+        "kubectl create deployment web --image=nginx:1.27",
+        "kubectl expose deployment web --port=80",
+        "kubectl run debug --image=alpine --restart=Never -- sleep 3600",
+        "kubectl wait --for=condition=Ready pod/debug",
+        "kubectl rollout status deployment/web",
+    ] {
+        assert_eq!(c.command(line).code, 0, "{line}");
+    }
+    let big = "A".repeat(1 << 20);
+    let lines: Vec<String> = vec![
+        format!("kubectl exec debug -- sh -c 'printf \"{big}\" | nc -w 1 web 80'"),
+        "kubectl exec debug -- sh -c 'printf \"GET / HTTP/1.1\\r\\n\\r\\n\\0\\377\" | nc web 80'".into(),
+        "kubectl exec debug -- sh -c 'printf \"\\r\\n\\r\\n\\r\\n\" | nc web 80'".into(),
+        "kubectl exec debug -- nc -w -5 web 80".into(),
+        "kubectl exec debug -- nc -w 99999999999999999999 web 80".into(),
+        "kubectl exec debug -- nc -zv web 0".into(),
+        "kubectl exec debug -- nc -zv web 99999999".into(),
+        "kubectl exec debug -- nc -vvvvvvvvvv web -1".into(),
+        format!("kubectl exec debug -- getent hosts {}", "a.".repeat(5000)),
+        "kubectl exec debug -- getent ahosts '' ''".into(),
+        "kubectl exec debug -- getent".into(),
+        "kubectl exec debug -- traceroute -m 0 web".into(),
+        "kubectl exec debug -- traceroute -m 99999999 -q 99999999 -w 99999999 web".into(),
+        "kubectl exec debug -- traceroute -q -1 web".into(),
+        "kubectl exec debug -- traceroute 999.999.999.999".into(),
+        "kubectl exec debug -- netstat -tulnpar -x -y -z".into(),
+        "kubectl exec debug -- route add default gw 1.2.3.4".into(),
+        format!("kubectl exec debug -- ifconfig {}", "e".repeat(10_000)),
+        "kubectl diff -f /nonexistent".into(),
+        "kubectl diff -f - <<EOF\n: : :\n[\nEOF".into(),
+        format!(
+            "kubectl diff -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n{}EOF",
+            (0..5000).map(|i| format!("  k{i}: v{i}\n")).collect::<String>()
+        ),
+    ];
+    for line in &lines {
+        let r = c.command(line);
+        assert!(
+            r.output.combined().len() <= kubeplay::term::shell::MAX_OUTPUT + 200,
+            "`{}` printed {} bytes",
+            short(line),
+            r.output.combined().len()
+        );
+    }
+    // The tools still answer sensibly afterwards: garbage before a request is nginx's 400,
+    // and a new object diffs against nothing (exit 1: differences).
+    let r = c.command("kubectl exec debug -- sh -c 'printf \"\\r\\n\\r\\n\\r\\n\" | nc web 80'");
+    assert!(r.output.combined().starts_with("HTTP/1.1 400 Bad Request"));
+    let r = c.command(lines.last().map(String::as_str).unwrap_or_default());
+    assert_eq!(r.code, 1, "{}", short(&r.output.combined()));
+    c.assert_intact();
+}
+
 #[test]
 fn sleep_far_in_the_future_with_busy_pods() {
     let mut c = Case::new();
