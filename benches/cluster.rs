@@ -1,7 +1,7 @@
 //! Control-plane benchmarks (issue 3 point 12): settle 100 Deployments x 10 replicas
 //! + 100 Services, an idle tick, and killing 100 pods.
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use criterion::{criterion_group, BatchSize, Criterion};
 use kubeplay::api::Object;
 use kubeplay::cluster::bootstrap::set_max_pods;
 use kubeplay::scenario::{Step, World};
@@ -114,4 +114,8 @@ fn benches(c: &mut Criterion) {
 }
 
 criterion_group!(cluster_benches, benches);
-criterion_main!(cluster_benches);
+fn main() {
+    kubeplay::keep_freed_memory();
+    cluster_benches();
+    Criterion::default().configure_from_args().final_summary();
+}

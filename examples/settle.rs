@@ -9,6 +9,7 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1);
+    kubeplay::keep_freed_memory();
     let mut text = String::new();
     for i in 0..100 {
         text.push_str(&format!(
