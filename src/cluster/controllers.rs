@@ -1402,6 +1402,7 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread, retry: bool) {
         .collect();
     let mut fits = Vec::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    let mut untolerated = Vec::new();
     // Nodes turned away only by NodeResourcesFit (Unschedulable: preemption is tried
     // there; every other filter here is UnschedulableAndUnresolvable).
     let mut short_nodes = 0;
@@ -1443,13 +1444,8 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread, retry: bool) {
                 })
             })
         {
-            *reasons
-                .entry(format!(
-                    "node(s) had untolerated taint {{{}: {}}}",
-                    t.key,
-                    t.value.clone().unwrap_or_default()
-                ))
-                .or_default() += 1;
+            // Worded only if the pod fits nowhere: the control-plane node turns every pod away.
+            untolerated.push(t);
             continue;
         }
         if !node_selector.iter().all(|(k, v)| nl.get(k) == Some(v)) {
@@ -1490,6 +1486,15 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread, retry: bool) {
     }
     let total = nodes.len();
     if fits.is_empty() {
+        for t in untolerated {
+            let value = t.value.as_deref().unwrap_or_default();
+            *reasons
+                .entry(format!(
+                    "node(s) had untolerated taint {{{}: {value}}}",
+                    t.key
+                ))
+                .or_default() += 1;
+        }
         let obj = Object::Pod(pod.clone());
         // FitError.Error: "<count> <reason>" sorted as strings; the DefaultPreemption
         // PostFilter's own FitError follows: nodes that failed only for resources have

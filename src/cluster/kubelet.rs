@@ -201,13 +201,8 @@ pub fn pod_bound(c: &mut Cluster, key: &Key) {
         let inits = inits.unwrap_or_default();
         set_condition(&mut conds, initialized(inits, &now));
         // GenerateContainersReadyCondition: the sidecars, then the app containers.
-        let unready: Vec<_> = inits
-            .iter()
-            .filter(|ct| is_sidecar(ct))
-            .chain(cts)
-            .cloned()
-            .collect();
-        set_ready(&mut conds, false, &now, &unready);
+        let unready = inits.iter().filter(|ct| is_sidecar(ct)).chain(cts);
+        set_ready(&mut conds, false, &now, unready);
         set_condition(&mut conds, condition("PodScheduled", true, &now));
         status.conditions = Some(order_conditions(conds));
         // kubelet convertToAPIContainerStatuses: a pod with init containers shows every
@@ -1646,22 +1641,24 @@ fn full_image(image: &str) -> String {
     }
 }
 
-fn set_ready(
+fn set_ready<'a>(
     conds: &mut Vec<PodCondition>,
     ready: bool,
     now: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
-    cts: &[k8s_openapi::api::core::v1::Container],
+    cts: impl IntoIterator<Item = &'a k8s_openapi::api::core::v1::Container>,
 ) {
     let mut r = condition("Ready", ready, now);
     if !ready {
         r.reason = Some("ContainersNotReady".into());
-        r.message = Some(format!(
-            "containers with unready status: [{}]",
-            cts.iter()
-                .map(|c| c.name.clone())
-                .collect::<Vec<_>>()
-                .join(" ")
-        ));
+        let mut message = String::from("containers with unready status: [");
+        for (i, ct) in cts.into_iter().enumerate() {
+            if i > 0 {
+                message.push(' ');
+            }
+            message.push_str(&ct.name);
+        }
+        message.push(']');
+        r.message = Some(message);
     }
     let mut cr = r.clone();
     cr.type_ = "ContainersReady".into();
