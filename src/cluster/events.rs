@@ -41,7 +41,11 @@ pub(crate) struct Recorder {
     scratch: String,
     /// Strings shared by many events; few and short (namespaces, reasons, sources).
     interned: HashSet<Arc<str>, BuildHasherDefault<FastHasher>>,
+    /// Recently interned strings by the address of the text they were asked for.
+    recent: [Option<Arc<str>>; RECENT],
 }
+
+const RECENT: usize = 16;
 
 /// The distinct messages of one aggregate key (hashes, at most AGGREGATE_MAX_EVENTS).
 #[derive(Debug, Clone, Default)]
@@ -84,11 +88,23 @@ fn repeats(
 impl Recorder {
     /// One shared copy of a string many events carry (namespace, reason, source).
     fn intern(&mut self, text: &str) -> Arc<str> {
-        if let Some(s) = self.interned.get(text) {
-            return s.clone();
+        // Most texts are literals (reasons, sources) or the same few namespaces: a slot
+        // chosen by the text's address usually holds it already, sparing the hash lookup.
+        let slot = (text.as_ptr() as usize >> 3) % RECENT;
+        if let Some(s) = &self.recent[slot] {
+            if **s == *text {
+                return s.clone();
+            }
         }
-        let s: Arc<str> = Arc::from(text);
-        self.interned.insert(s.clone());
+        let s = match self.interned.get(text) {
+            Some(s) => s.clone(),
+            None => {
+                let s: Arc<str> = Arc::from(text);
+                self.interned.insert(s.clone());
+                s
+            }
+        };
+        self.recent[slot] = Some(s.clone());
         s
     }
 }
