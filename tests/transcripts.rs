@@ -195,4 +195,5 @@ transcripts! {
     t181_diff_deployment_secret_and_several_objects => "181-diff-deployment-secret-and-several-objects.txt",
     t182_documents_without_kind => "182-documents-without-kind.txt",
     t183_componentstatuses_and_sleep_behind_an_entrypoint => "183-componentstatuses-and-sleep-behind-an-entrypoint.txt",
+    t184_pod_ips_are_never_shared => "184-pod-ips-are-never-shared.txt",
 }
