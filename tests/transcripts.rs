@@ -197,4 +197,5 @@ transcripts! {
     t183_componentstatuses_and_sleep_behind_an_entrypoint => "183-componentstatuses-and-sleep-behind-an-entrypoint.txt",
     t184_pod_ips_are_never_shared => "184-pod-ips-are-never-shared.txt",
     t185_curl_inside_an_nginx_pod => "185-curl-inside-an-nginx-pod.txt",
+    t186_record_flag => "186-record-flag.txt",
 }

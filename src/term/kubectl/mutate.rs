@@ -218,6 +218,10 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
                 ctx.term.notice = Some("The cluster's three nodes are fixed: a Node cannot be created from a manifest here.".into());
                 continue;
             }
+            // apply.go / create.go record the command line in the object sent (for apply
+            // also in the last-applied configuration built from it).
+            let mut obj = obj;
+            record(a, &mut obj);
             let refn = ref_name(&obj);
             let input = obj.to_json();
             // apply.go warns before it sends the patch (so also when the patch fails,
@@ -1008,6 +1012,9 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         },
         None => pod,
     };
+    // run.go createGeneratedObject records the command line after the overrides.
+    let mut pod = pod;
+    record(a, &mut pod);
     let interactive = a.has(&["-i", "--stdin"]) || a.has(&["--attach"]);
     let service = match (service, interactive) {
         (Some(service), false) => return run_and_expose(ctx, a, out, pod, service),
@@ -1529,6 +1536,8 @@ pub fn scale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
         other => return fail(out, &format!("cannot scale a {}", other.kind())),
     }
+    // scale.go: with --record, a merge patch of the change-cause annotation.
+    record(a, &mut obj);
     match update_unless_dry(ctx, dry, obj) {
         Ok((_, suffix)) => {
             out.out(&format!("{refn} scaled{suffix}\n"));
@@ -2348,6 +2357,8 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     if let Err(e) = set {
         return fail(out, &e);
     }
+    // set_image.go records the command line in the object the patch is computed from.
+    record(a, &mut obj);
     // set_image.go: an empty patch (the images were already those) is skipped silently.
     if obj == before {
         return 0;
@@ -2365,6 +2376,18 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             out.err(&format!("{}\n", e.render(None)));
             1
         }
+    }
+}
+
+/// RecordFlags' ChangeCauseRecorder: with `--record` the command line becomes the
+/// object's `kubernetes.io/change-cause` annotation, which the Deployment controller
+/// copies to the new ReplicaSet and `rollout history` shows as CHANGE-CAUSE.
+pub(super) fn record(a: &Args, obj: &mut Object) {
+    if let Some(cause) = a.change_cause() {
+        obj.meta_mut()
+            .annotations
+            .get_or_insert_with(Default::default)
+            .insert("kubernetes.io/change-cause".into(), cause);
     }
 }
 
