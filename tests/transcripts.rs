@@ -198,4 +198,5 @@ transcripts! {
     t184_pod_ips_are_never_shared => "184-pod-ips-are-never-shared.txt",
     t185_curl_inside_an_nginx_pod => "185-curl-inside-an-nginx-pod.txt",
     t186_record_flag => "186-record-flag.txt",
+    t187_rollout_status_without_watch => "187-rollout-status-without-watch.txt",
 }
