@@ -199,4 +199,5 @@ transcripts! {
     t185_curl_inside_an_nginx_pod => "185-curl-inside-an-nginx-pod.txt",
     t186_record_flag => "186-record-flag.txt",
     t187_rollout_status_without_watch => "187-rollout-status-without-watch.txt",
+    t188_run_labels => "188-run-labels.txt",
 }

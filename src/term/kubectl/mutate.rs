@@ -916,20 +916,26 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let Some(image) = a.value(&["--image"]).map(str::to_string) else {
         return fail(out, "required flag(s) \"image\" not set");
     };
-    let labels: BTreeMap<String, String> = match a.value(&["--labels", "-l"]) {
-        Some(l) => {
-            let mut m = BTreeMap::new();
-            for kv in l.split(',') {
-                // kubectl run `generate.ParseLabels`.
-                let Some((k, v)) = kv.split_once('=').filter(|(k, _)| !k.is_empty()) else {
-                    return fail(out, &format!("unexpected label spec: {kv}"));
-                };
-                m.insert(k.to_string(), v.to_string());
+    // generateversioned BasicPod: an empty --labels is the default `run=NAME` too.
+    let labels: BTreeMap<String, String> =
+        match a.value(&["--labels", "-l"]).filter(|l| !l.is_empty()) {
+            Some(l) => {
+                let mut m = BTreeMap::new();
+                for kv in l.split(',') {
+                    // kubectl run `generate.ParseLabels`: exactly one `=`, a key before it.
+                    let parts: Vec<&str> = kv.split('=').collect();
+                    let [k, v] = parts[..] else {
+                        return fail(out, &format!("unexpected label spec: {kv}"));
+                    };
+                    if k.is_empty() {
+                        return fail(out, "unexpected empty label key");
+                    }
+                    m.insert(k.to_string(), v.to_string());
+                }
+                m
             }
-            m
-        }
-        None => [("run".to_string(), name.clone())].into_iter().collect(),
-    };
+            None => [("run".to_string(), name.clone())].into_iter().collect(),
+        };
     // kubectl run: the env pairs and the port are parsed before anything is sent.
     for kv in a.values(&["--env"]) {
         if !kv.contains('=') {
