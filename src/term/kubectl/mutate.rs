@@ -1723,6 +1723,9 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
         } else {
             done
         };
+        // label.go / annotate.go record the command line in the object they patch from.
+        let mut obj = obj;
+        record(a, &mut obj);
         match update_unless_dry(ctx, dry, obj) {
             Ok((_, suffix)) => match shown {
                 Some(json) => print_object(&printer, &refn, json, out),
@@ -1938,6 +1941,9 @@ pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     // patch.go's ToPrinter sets the operation after PrintFlagsWithDryRunStrategy put
     // the dry-run suffix into it, so a dry run prints the bare "patched"; a client-side
     // one prints the object it patched itself (no server defaults).
+    // patch.go: with --record, the change-cause goes in a second merge patch.
+    let mut new_obj = new_obj;
+    record(a, &mut new_obj);
     let key = Key::of(&new_obj);
     let sent = new_obj.to_json();
     match update_unless_dry(ctx, dry, new_obj) {
