@@ -3,7 +3,7 @@
 
 use criterion::{criterion_group, BatchSize, Criterion};
 use kubeplay::api::Object;
-use kubeplay::cluster::bootstrap::set_max_pods;
+use kubeplay::cluster::bootstrap::{set_max_pods, set_pod_cidr};
 use kubeplay::scenario::{Step, World};
 
 fn big_manifest() -> String {
@@ -18,11 +18,16 @@ fn big_manifest() -> String {
 
 /// The default cluster with room for the benchmark's 1,000 pods: its two workers' kubelets
 /// as if started with --max-pods=600 (the default, 110, would leave most pods Pending
-/// with "Too many pods", and the benchmark would measure less work).
+/// with "Too many pods", and the benchmark would measure less work), and a /22 pod range
+/// each, as the default /24 has 253 addresses.
 fn roomy_world() -> World {
     let mut w = World::new(1);
-    for node in ["kubeplay-worker", "kubeplay-worker2"] {
+    for (node, cidr) in [
+        ("kubeplay-worker", "10.244.4.0/22"),
+        ("kubeplay-worker2", "10.244.8.0/22"),
+    ] {
         set_max_pods(&mut w.cluster, node, 600);
+        set_pod_cidr(&mut w.cluster, node, cidr);
     }
     w
 }

@@ -19,14 +19,33 @@ fn main() {
     let mut best = f64::MAX;
     for _ in 0..runs {
         let mut w = World::new(1);
-        // Room for 1,000 pods, as in the criterion benchmark (benches/cluster.rs).
-        for node in ["kubeplay-worker", "kubeplay-worker2"] {
+        // Room for 1,000 pods, as in the criterion benchmark (benches/cluster.rs): the
+        // pod count and a pod range with more than a /24's 253 addresses.
+        for (node, cidr) in [
+            ("kubeplay-worker", "10.244.4.0/22"),
+            ("kubeplay-worker2", "10.244.8.0/22"),
+        ] {
             kubeplay::cluster::bootstrap::set_max_pods(&mut w.cluster, node, 600);
+            kubeplay::cluster::bootstrap::set_pod_cidr(&mut w.cluster, node, cidr);
         }
         let start = Instant::now();
         w.run(&Step::Apply { text: text.clone() });
         w.run(&Step::Advance { ms: 30_000 });
         best = best.min(start.elapsed().as_secs_f64() * 1e3);
+        let ready = w
+            .cluster
+            .store
+            .list_ns("Pod", "default")
+            .filter(|o| match o {
+                kubeplay::api::Object::Pod(p) => p
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.conditions.as_ref())
+                    .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True")),
+                _ => false,
+            })
+            .count();
+        assert_eq!(ready, 1000, "every pod Ready after settling");
         std::hint::black_box(&w);
     }
     println!("settle: best of {runs}: {best:.1} ms");

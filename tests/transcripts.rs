@@ -195,4 +195,9 @@ transcripts! {
     t181_diff_deployment_secret_and_several_objects => "181-diff-deployment-secret-and-several-objects.txt",
     t182_documents_without_kind => "182-documents-without-kind.txt",
     t183_componentstatuses_and_sleep_behind_an_entrypoint => "183-componentstatuses-and-sleep-behind-an-entrypoint.txt",
+    t184_pod_ips_are_never_shared => "184-pod-ips-are-never-shared.txt",
+    t185_curl_inside_an_nginx_pod => "185-curl-inside-an-nginx-pod.txt",
+    t186_record_flag => "186-record-flag.txt",
+    t187_rollout_status_without_watch => "187-rollout-status-without-watch.txt",
+    t188_run_labels => "188-run-labels.txt",
 }

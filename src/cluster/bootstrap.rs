@@ -180,17 +180,33 @@ pub fn node(name: &str, ip: &str, cidr: &str, control_plane: bool) -> Node {
 /// Not reachable from the page (nodes are read-only there); the benchmarks use it to
 /// fit 1,000 pods on the default cluster's two workers, 110 each by default.
 pub fn set_max_pods(c: &mut Cluster, node: &str, pods: u32) {
-    let Some(Object::Node(n)) = c.store.get_parts("Node", "", node).cloned() else {
+    change_node(c, node, |n| {
+        let status = n.status.get_or_insert_with(Default::default);
+        for list in [&mut status.capacity, &mut status.allocatable] {
+            list.get_or_insert_with(Default::default)
+                .insert("pods".into(), Quantity(pods.to_string()));
+        }
+    });
+}
+
+/// A node allocated a bigger pod range (`spec.podCIDR`/`podCIDRs`), as if the
+/// controller-manager ran with a smaller `--node-cidr-mask-size`. The default /24 holds
+/// 253 pods (host-local keeps the first address for the gateway); the benchmarks, which
+/// put 500 pods on each worker, give the workers a /22 each. Not reachable from the page.
+pub fn set_pod_cidr(c: &mut Cluster, node: &str, cidr: &str) {
+    change_node(c, node, |n| {
+        let spec = n.spec.get_or_insert_with(Default::default);
+        spec.pod_cidr = Some(cidr.to_string());
+        spec.pod_cidrs = Some(vec![cidr.to_string()]);
+    });
+}
+
+/// Writes back the node `f` changed (nothing if there is no such node).
+fn change_node(c: &mut Cluster, node: &str, f: impl FnOnce(&mut Node)) {
+    let Some(Object::Node(mut n)) = c.store.get_parts("Node", "", node).cloned() else {
         return;
     };
-    let mut n = n;
-    let status = Arc::make_mut(&mut n)
-        .status
-        .get_or_insert_with(Default::default);
-    for list in [&mut status.capacity, &mut status.allocatable] {
-        list.get_or_insert_with(Default::default)
-            .insert("pods".into(), Quantity(pods.to_string()));
-    }
+    f(Arc::make_mut(&mut n));
     c.store.put(Object::Node(n));
 }
 

@@ -160,16 +160,25 @@ pub fn node_ip(c: &Cluster, node: &str) -> Option<String> {
     }
 }
 
-fn node_pod_cidr_base(c: &Cluster, node: &str) -> Option<String> {
-    match c.get("Node", "", node) {
-        Some(Object::Node(n)) => {
-            let cidr = n.spec.as_ref()?.pod_cidr.clone()?;
-            let net = cidr.split('/').next()?.to_string();
-            let parts: Vec<&str> = net.split('.').collect();
-            (parts.len() == 4).then(|| format!("{}.{}.{}", parts[0], parts[1], parts[2]))
-        }
-        _ => None,
+/// The node's pod range as host-local IPAM canonicalizes it (containernetworking/plugins
+/// `plugins/ipam/host-local/backend/allocator/range.go`): the gateway and RangeStart are
+/// the network's first address, RangeEnd the last before the broadcast address. The
+/// three as `u32` addresses: (gateway = start, end).
+fn node_pod_range(c: &Cluster, node: &str) -> Option<(u32, u32)> {
+    let Some(Object::Node(n)) = c.get("Node", "", node) else {
+        return None;
+    };
+    let cidr = n.spec.as_ref()?.pod_cidr.as_deref()?;
+    let (net, len) = cidr.split_once('/')?;
+    let net = u32::from(net.parse::<std::net::Ipv4Addr>().ok()?);
+    let len: u32 = len.parse().ok()?;
+    // range.go: "Network %s too small to allocate from" below a /30.
+    if len > 30 {
+        return None;
     }
+    let mask = u32::MAX.checked_shl(32 - len).unwrap_or(0);
+    let net = net & mask;
+    Some((net + 1, (net | !mask) - 1))
 }
 
 /// Called once the scheduler (or a manifest's nodeName) bound the pod to a node.
@@ -667,6 +676,7 @@ pub fn wake(c: &mut Cluster, key: &Key) {
                 c.remove_object(key);
             }
         }
+        Stage::Creating if pod_range_exhausted(c, &pod) => sandbox_failed(c, key, pod),
         Stage::Creating if rt.inits_done < init_count(&pod) => start_init(c, key, pod, rt),
         Stage::Initializing { timed: true } if current_is_sidecar(&pod, &rt) => {
             drop(pod);
@@ -1261,10 +1271,114 @@ fn next_pod_ip(c: &mut Cluster, pod: &Pod) -> Option<String> {
     if spec.host_network == Some(true) {
         return node_ip(c, &node);
     }
-    let base = node_pod_cidr_base(c, &node)?;
-    let n = c.next_pod_ip.entry(node).or_insert(1);
-    *n = if *n >= 254 { 2 } else { *n + 1 };
-    Some(format!("{base}.{n}"))
+    let ip = free_pod_ip(c, &node)?;
+    c.next_pod_ip.insert(node, ip);
+    Some(std::net::Ipv4Addr::from(ip).to_string())
+}
+
+/// The address host-local IPAM hands the next sandbox on `node` (allocator.go `Get`
+/// with its RangeIter): round robin from the last reserved address + 1, wrapping from
+/// RangeEnd to RangeStart, skipping the gateway and every address still reserved - one
+/// a pod on this node holds until its sandbox goes (a finished pod's sandbox is gone,
+/// so its address may be handed out again while its status still shows it). None when
+/// the range is exhausted (or the node has no pod range).
+fn free_pod_ip(c: &Cluster, node: &str) -> Option<u32> {
+    let (start, end) = node_pod_range(c, node)?;
+    let gateway = start;
+    let last = c
+        .next_pod_ip
+        .get(node)
+        .copied()
+        .filter(|ip| (start..=end).contains(ip));
+    let first = match last {
+        Some(ip) if ip < end => ip + 1,
+        _ => start,
+    };
+    let mut ip = first;
+    loop {
+        if ip != gateway && !pod_ip_reserved(c, node, ip) {
+            return Some(ip);
+        }
+        ip = if ip >= end { start } else { ip + 1 };
+        if ip == first {
+            return None;
+        }
+    }
+}
+
+/// Whether a pod on `node` whose sandbox still exists (bound there, not finished) has
+/// this address.
+fn pod_ip_reserved(c: &Cluster, node: &str, ip: u32) -> bool {
+    let ip = std::net::Ipv4Addr::from(ip).to_string();
+    c.store.pods_with_ip(&ip).any(|o| match o {
+        Object::Pod(p) => {
+            p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node)
+                && !super::resources::is_finished(p)
+        }
+        _ => false,
+    })
+}
+
+/// The pod needs a sandbox (it has no IP and is not on the host's network) and its
+/// node's pod range has no address left.
+fn pod_range_exhausted(c: &Cluster, pod: &Pod) -> bool {
+    let Some(spec) = pod.spec.as_ref() else {
+        return false;
+    };
+    let Some(node) = spec.node_name.as_deref() else {
+        return false;
+    };
+    let has_ip = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.pod_ip.as_ref())
+        .is_some();
+    !has_ip
+        && spec.host_network != Some(true)
+        && node_pod_range(c, node).is_some()
+        && free_pod_ip(c, node).is_none()
+}
+
+/// kuberuntime_manager.go SyncPod: createPodSandbox failed, so no container is made and
+/// the pod stays ContainerCreating; the pod worker tries again after its back-off
+/// (pod_workers.go, kubelet.go `backOffPeriod`, 10 s). The message is the CRI error as
+/// the kubelet records it ("Failed to create pod sandbox: %v"): containerd's
+/// "failed to setup network for sandbox %q: %w" around libcni's "plugin %s failed (add):
+/// %w" (api.go `pluginDescription`: kindnet's ptp entry has no name of its own), around
+/// host-local's "failed to allocate for range %d: %v" and allocator.go's "no IP
+/// addresses available in range set: %s" (RangeSet.String: `start-end`, the gateway's
+/// address included).
+fn sandbox_failed(c: &mut Cluster, key: &Key, pod: Arc<Pod>) {
+    let node = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+    let range = node
+        .as_deref()
+        .and_then(|n| node_pod_range(c, n))
+        .map(|(start, end)| {
+            format!(
+                "{}-{}",
+                std::net::Ipv4Addr::from(start),
+                std::net::Ipv4Addr::from(end)
+            )
+        })
+        .unwrap_or_default();
+    let mut id = String::with_capacity(64);
+    super::store::push_digest(
+        &mut id,
+        (c.now as u64) ^ super::store::KeyLike::parts_hash(key).rotate_left(17),
+    );
+    let message = format!(
+        "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"{id}\": plugin type=\"ptp\" failed (add): failed to allocate for range 0: no IP addresses available in range set: {range}"
+    );
+    let obj = Object::Pod(pod);
+    c.record_event(
+        &obj,
+        "Warning",
+        "FailedCreatePodSandBox",
+        &message,
+        "kubelet",
+        node.as_deref(),
+    );
+    c.schedule(c.now + 10_000, Timer::Pod(key.clone()));
 }
 
 /// What the runtime says when a container's process is not in its image (one the

@@ -258,3 +258,71 @@ fn the_kube_proxy_configmap_names_the_proxy_mode() {
     c.apply_settings();
     assert_eq!(mode_line(&c), "mode: ipvs");
 }
+
+fn pod_ips_on(c: &Cluster, node: &str) -> Vec<Option<String>> {
+    c.store
+        .list_ns("Pod", "default")
+        .filter_map(|o| match o {
+            Object::Pod(p)
+                if p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node) =>
+            {
+                Some(p.status.as_ref().and_then(|s| s.pod_ip.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// host-local IPAM (allocator.go): addresses in use are skipped, and an exhausted range
+/// leaves the pod ContainerCreating with FailedCreatePodSandBox until one is released.
+#[test]
+fn pod_ips_skip_addresses_in_use_and_an_exhausted_range_fails_the_sandbox() {
+    let mut c = Cluster::new(1);
+    // .1 is the gateway: .2-.6 are the five addresses pods can have, and one of the
+    // CoreDNS pods already has .2.
+    bootstrap::set_pod_cidr(&mut c, "kubeplay-worker", "10.244.1.0/29");
+    let pinned = NGINX
+        .replace("replicas: 3", "replicas: 7")
+        .replace(
+            "    spec:\n      containers:",
+            "    spec:\n      nodeSelector:\n        kubernetes.io/hostname: kubeplay-worker\n      containers:",
+        );
+    apply_text(&mut c, &pinned);
+    c.advance(30_000);
+    let ips = pod_ips_on(&c, "kubeplay-worker");
+    assert_eq!(ips.len(), 7);
+    let mut given: Vec<String> = ips.iter().flatten().cloned().collect();
+    given.sort();
+    assert_eq!(
+        given,
+        ["10.244.1.3", "10.244.1.4", "10.244.1.5", "10.244.1.6"]
+    );
+    assert_eq!(ready_pods(&c, "default").len(), 4);
+    let failed: Vec<String> = c
+        .store
+        .list_ns("Event", "default")
+        .filter_map(|o| match o {
+            Object::Event(e) if e.event().reason.as_deref() == Some("FailedCreatePodSandBox") => {
+                e.event().message.clone()
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(!failed.is_empty());
+    for m in &failed {
+        assert!(m.starts_with("Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \""), "{m}");
+        assert!(m.ends_with("\": plugin type=\"ptp\" failed (add): failed to allocate for range 0: no IP addresses available in range set: 10.244.1.1-10.244.1.6"), "{m}");
+    }
+    // A pod that goes releases its address; a waiting pod gets it at its next try, and
+    // no two pods on the node ever share one.
+    let victim = ready_pods(&c, "default")[0].clone();
+    c.delete("Pod", "default", &victim, None).unwrap();
+    c.advance(30_000);
+    let ips = pod_ips_on(&c, "kubeplay-worker");
+    let mut given: Vec<String> = ips.iter().flatten().cloned().collect();
+    given.sort();
+    given.dedup();
+    assert_eq!(given.len(), 4);
+    assert_eq!(ready_pods(&c, "default").len(), 4);
+    assert!(!given.contains(&"10.244.1.2".to_string()));
+}

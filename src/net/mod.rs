@@ -372,7 +372,7 @@ pub fn connect(
         node: src_node.as_deref(),
     };
     let outcome = match landing {
-        None => loopback_route(c, src, &src_ip, port, proto, &mut trace),
+        None => loopback_route(c, src, dest_ip, port, proto, &mut trace),
         Some(landing) => route(c, &from, &landing, dest_ip, port, proto, &mut trace),
     };
     if !matches!(src, Source::Node(_)) {
@@ -396,16 +396,24 @@ struct From<'a> {
     node: Option<&'a str>,
 }
 
+/// A connection to a loopback address (`127.x`, `::1`) stays in the pod's network
+/// namespace: the server sees it come from that same loopback address (an nginx
+/// access log line starts `127.0.0.1 - -` or `::1 - -`).
 fn loopback_route(
     c: &mut Cluster,
     src: &Source,
-    src_ip: &str,
+    dest_ip: &str,
     port: i32,
     proto: Proto,
     trace: &mut Vec<Hop>,
 ) -> Outcome {
+    let lo = if dest_ip == "localhost" {
+        "127.0.0.1"
+    } else {
+        dest_ip
+    };
     match src {
-        Source::Pod(k) => deliver_pod(c, k.clone(), src_ip, port, proto, "127.0.0.1", trace),
+        Source::Pod(k) => deliver_pod(c, k.clone(), lo, port, proto, lo, trace),
         Source::Node(n) => deliver_node(c, n, port, proto, "127.0.0.1", trace),
         Source::Outside => {
             trace.push(Hop::Reject {
@@ -642,16 +650,18 @@ fn via_endpoints(
         to_port: ep.port,
     });
     let mut seen = Cow::Borrowed(seen_ip);
-    // Hairpin: a pod reaching itself through its Service is masqueraded.
-    if *ep.ip == *seen_ip {
-        if let Some(n) = &ep.node {
-            if let Some(ip) = kubelet::node_ip(c, n) {
-                seen = Cow::Owned(ip);
-            }
-            trace.push(Hop::Snat {
-                to_ip: Arc::from(&*seen),
-            });
+    // Hairpin: a pod reaching itself through its Service is masqueraded (kube-proxy's
+    // KUBE-SEP rule marks a packet whose source is the endpoint). MASQUERADE takes the
+    // address of the interface the packet leaves by: the node's end of the pod's veth,
+    // which kindnet's ptp plugin gives the range's gateway address (ptp.go
+    // setupHostVeth: x.y.z.1), as the pod's route table shows it.
+    if *ep.ip == *seen_ip && ep.node.is_some() {
+        if let Some((net, _)) = ep.ip.rsplit_once('.') {
+            seen = Cow::Owned(format!("{net}.1"));
         }
+        trace.push(Hop::Snat {
+            to_ip: Arc::from(&*seen),
+        });
     }
     if let Some(n) = ep.node.as_ref().filter(|n| Some(&***n) != from_node) {
         trace.push(Hop::Node {

@@ -18,6 +18,25 @@ use crate::net::{self, Hop, Outcome, Proto, Source};
 mod nettools;
 
 pub const CURL_VERSION: &str = "8.11.1";
+
+/// The curl an image ships: the nginx image (debian:bookworm-slim, whose Dockerfile
+/// installs Debian's `curl` package) has bookworm's curl 7.88.1; every other image
+/// with curl, and the learner's machine, curl 8.11.1 (TRANSCRIPTS.md).
+pub fn curl_version(image: &str) -> &'static str {
+    if crate::cluster::images::image_repo(image) == "nginx" {
+        "7.88.1"
+    } else {
+        CURL_VERSION
+    }
+}
+
+/// Whether this curl predates 8.x's wording: lib/strerror.c said "Couldn't connect to
+/// server" for CURLE_COULDNT_CONNECT until 8.9, and the verbose trace had no "Host
+/// ... was resolved" / "IPv4:" lines (added in 8.5), "using HTTP/1.x" or "Request
+/// completely sent off", and named the connection "(#0)" after "Connected to".
+fn curl_7(version: &str) -> bool {
+    version.starts_with("7.")
+}
 const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// Which userland an image ships.
@@ -866,6 +885,7 @@ impl Host for PodHost<'_> {
                     &self.pod.namespace.clone(),
                     None,
                     tty,
+                    curl_version(&self.image),
                     args,
                     out,
                 )
@@ -1813,6 +1833,8 @@ struct CurlOpts {
     data: Option<String>,
     user_agent: String,
     urls: Vec<String>,
+    /// Which curl runs (see [`curl_version`]).
+    version: &'static str,
 }
 
 fn parse_secs(v: Option<&String>) -> Option<f64> {
@@ -1820,7 +1842,7 @@ fn parse_secs(v: Option<&String>) -> Option<f64> {
         .filter(|x| x.is_finite() && *x >= 0.0)
 }
 
-fn curl_opts(args: &[String], out: &mut Output) -> Result<CurlOpts, i32> {
+fn curl_opts(args: &[String], version: &'static str, out: &mut Output) -> Result<CurlOpts, i32> {
     let mut o = CurlOpts {
         silent: false,
         show_error: false,
@@ -1836,8 +1858,9 @@ fn curl_opts(args: &[String], out: &mut Output) -> Result<CurlOpts, i32> {
         method: None,
         headers: Vec::new(),
         data: None,
-        user_agent: format!("curl/{CURL_VERSION}"),
+        user_agent: format!("curl/{version}"),
         urls: Vec::new(),
+        version,
     };
     let mut i = 0;
     while i < args.len() {
@@ -1937,10 +1960,11 @@ pub fn curl(
     ns: &str,
     term: Option<&Terminal>,
     tty: bool,
+    version: &'static str,
     args: &[String],
     out: &mut Output,
 ) -> i32 {
-    let o = match curl_opts(args, out) {
+    let o = match curl_opts(args, version, out) {
         Ok(o) => o,
         Err(code) => return code,
     };
@@ -1955,7 +1979,24 @@ pub fn curl(
     code
 }
 
+/// RFC 6761 names curl resolves itself (lib/hostip.c: "localhost" and names ending
+/// in ".localhost").
+fn is_curl_localhost(host: &str) -> bool {
+    let h = host.strip_suffix('.').unwrap_or(host);
+    h == "localhost" || h.ends_with(".localhost")
+}
+
 fn curl_err(o: &CurlOpts, out: &mut Output, code: i32, msg: &str) -> i32 {
+    // lib/sendf.c Curl_failf: with -v the error is also a "* " line of the trace, and
+    // the connection's end follows it (8.x "Closing connection", 7.x with its number).
+    if o.verbose && matches!(code, 6 | 7 | 22 | 28) {
+        let closing = if curl_7(o.version) {
+            "* Closing connection 0\n"
+        } else {
+            "* Closing connection\n"
+        };
+        out.err(&format!("* {msg}\n{closing}"));
+    }
     if !o.silent || o.show_error {
         out.err(&format!("curl: ({code}) {msg}\n"));
     }
@@ -2118,6 +2159,10 @@ fn curl_one(
                 }
             }
         }
+    } else if is_curl_localhost(&host_l) {
+        // lib/hostip.c get_localhost: curl answers "localhost" itself with ::1 and then
+        // 127.0.0.1, and tries IPv6 first; the pod's loopback has both.
+        ("::1".to_string(), src.clone(), u.port)
     } else {
         match resolve_in_pod(c, src, pod, ns, &u.host, &mut trace) {
             Ok(ips) => (
@@ -2137,10 +2182,24 @@ fn curl_one(
         }
     };
     if o.verbose {
-        out.err(&format!(
-            "* Host {}:{} was resolved.\n* IPv6: (none)\n* IPv4: {ip}\n*   Trying {ip}:{}...\n",
-            u.host, u.port, u.port
-        ));
+        // 8.x brackets an IPv6 address in "Trying"; 7.88 printed it bare.
+        let shown = if ip.contains(':') && !curl_7(o.version) {
+            format!("[{ip}]")
+        } else {
+            ip.clone()
+        };
+        if !curl_7(o.version) {
+            let (v6, v4) = if ip == "::1" {
+                ("::1", "127.0.0.1".to_string())
+            } else {
+                ("(none)", ip.clone())
+            };
+            out.err(&format!(
+                "* Host {}:{} was resolved.\n* IPv6: {v6}\n* IPv4: {v4}\n",
+                u.host, u.port
+            ));
+        }
+        out.err(&format!("*   Trying {shown}:{}...\n", u.port));
     }
     let conn = if api_proxy {
         None
@@ -2153,24 +2212,52 @@ fn curl_one(
         Some(Outcome::Refused | Outcome::Unreachable) => {
             let ms = c.now - start + 1 + c.rand_below(3) as i64;
             if o.verbose {
-                out.err(&format!(
-                    "* connect to {ip} port {} from {} port {} failed: Connection refused\n",
-                    u.port,
-                    net::source_addr(c, src).0,
-                    30000 + c.rand_below(30000)
-                ));
+                // The happy eyeballer's attempts, one per address ("localhost" is ::1,
+                // then 127.0.0.1); 8.x names the local end of each socket.
+                let tries: &[&str] = if ip == "::1" {
+                    &["::1", "127.0.0.1"]
+                } else {
+                    &[ip.as_str()]
+                };
+                for (n, addr) in tries.iter().enumerate() {
+                    if n > 0 {
+                        out.err(&format!("*   Trying {addr}:{}...\n", u.port));
+                    }
+                    if curl_7(o.version) {
+                        out.err(&format!(
+                            "* connect to {addr} port {} failed: Connection refused\n",
+                            u.port
+                        ));
+                    } else {
+                        let local = if addr.starts_with("127.") || *addr == "::1" {
+                            addr.to_string()
+                        } else {
+                            net::source_addr(c, src).0
+                        };
+                        out.err(&format!(
+                            "* connect to {addr} port {} from {local} port {} failed: Connection refused\n",
+                            u.port,
+                            30000 + c.rand_below(30000)
+                        ));
+                    }
+                }
             }
             meter.fail(c.now, out, None);
+            let why = if curl_7(o.version) {
+                "Couldn't connect to server"
+            } else {
+                "Could not connect to server"
+            };
             let code = curl_err(
                 o,
                 out,
                 7,
                 &format!(
-                    "Failed to connect to {} port {} after {ms} ms: Could not connect to server",
+                    "Failed to connect to {} port {} after {ms} ms: {why}",
                     u.host, u.port
                 ),
             );
-            write_out(o, out, 0, &ip, code, url);
+            write_out(o, out, 0, &ip, code, url, 0);
             return code;
         }
         Some(Outcome::TimedOut) => {
@@ -2209,15 +2296,22 @@ fn curl_one(
                     )
                 }
             };
-            write_out(o, out, 0, &ip, code, url);
+            write_out(o, out, 0, &ip, code, url, 0);
             return code;
         }
     };
     if o.verbose {
-        out.err(&format!(
-            "* Connected to {} ({ip}) port {} \n* using HTTP/1.x\n",
-            u.host, u.port
-        ));
+        if curl_7(o.version) {
+            out.err(&format!(
+                "* Connected to {} ({ip}) port {} (#0)\n",
+                u.host, u.port
+            ));
+        } else {
+            out.err(&format!(
+                "* Connected to {} ({ip}) port {} \n* using HTTP/1.x\n",
+                u.host, u.port
+            ));
+        }
     }
     if u.scheme == "https" {
         meter.fail(c.now, out, None);
@@ -2227,7 +2321,7 @@ fn curl_one(
             35,
             "OpenSSL/3.3.2: error:0A00010B:SSL routines::wrong version number",
         );
-        write_out(o, out, 0, &ip, code, url);
+        write_out(o, out, 0, &ip, code, url, 0);
         return code;
     }
     let method = o.method.clone().unwrap_or_else(|| {
@@ -2261,7 +2355,11 @@ fn curl_one(
         for (k, v) in &headers {
             out.err(&format!("> {k}: {v}\n"));
         }
-        out.err("> \n* Request completely sent off\n");
+        out.err(if curl_7(o.version) {
+            "> \n"
+        } else {
+            "> \n* Request completely sent off\n"
+        });
     }
     let resp: HttpResponse = match &peer {
         Some(peer) => net::apps::http(c, peer, &req),
@@ -2295,7 +2393,7 @@ fn curl_one(
             22,
             &format!("The requested URL returned error: {}", resp.status),
         );
-        write_out(o, out, resp.status, &ip, code, url);
+        write_out(o, out, resp.status, &ip, code, url, 0);
         return code;
     }
     let mut body = String::new();
@@ -2337,11 +2435,20 @@ fn curl_one(
     if o.verbose && tty {
         out.err(&intact);
     }
-    write_out(o, out, resp.status, &ip, 0, url);
+    write_out(o, out, resp.status, &ip, 0, url, got);
     0
 }
 
-fn write_out(o: &CurlOpts, out: &mut Output, status: u16, ip: &str, exit: i32, url: &str) {
+#[allow(clippy::too_many_arguments)]
+fn write_out(
+    o: &CurlOpts,
+    out: &mut Output,
+    status: u16,
+    ip: &str,
+    exit: i32,
+    url: &str,
+    downloaded: usize,
+) {
     let Some(fmt) = &o.write_out else { return };
     let mut s = String::new();
     let mut rest = fmt.as_str();
@@ -2361,7 +2468,7 @@ fn write_out(o: &CurlOpts, out: &mut Output, status: u16, ip: &str, exit: i32, u
                     "exitcode" => exit.to_string(),
                     "url_effective" | "url" => url.to_string(),
                     "time_total" | "time_connect" | "time_namelookup" => "0.003000".into(),
-                    "size_download" => "0".into(),
+                    "size_download" => downloaded.to_string(),
                     _ => String::new(),
                 };
                 s.push_str(&val);
@@ -2410,6 +2517,7 @@ pub fn curl_from_outside(
         &ns,
         Some(term),
         !out.piped,
+        CURL_VERSION,
         args,
         out,
     )

@@ -58,6 +58,30 @@ fn defs(spec: &'static str) -> impl Iterator<Item = FlagDef> {
     })
 }
 
+/// The commands that still take `--record` (genericclioptions RecordFlags.AddFlags, marked
+/// deprecated, so `--help` does not list it and the generated table lacks it), as the
+/// real 1.33 client accepts it.
+const RECORD_FLAG: &[&str] = &[
+    "annotate",
+    "apply",
+    "autoscale",
+    "create",
+    "edit",
+    "expose",
+    "label",
+    "patch",
+    "run",
+    "scale",
+    "set image",
+    "set resources",
+    "set selector",
+    "set serviceaccount",
+];
+
+/// pflag FlagSet.Set: using a deprecated flag prints this to stderr while parsing.
+const RECORD_DEPRECATED: &str =
+    "Flag --record has been deprecated, --record will be removed in the future\n";
+
 /// One kubectl command of the table: its path (`create deployment`) and flags.
 #[derive(Debug, Clone, Copy)]
 pub struct Command {
@@ -123,6 +147,13 @@ impl Command {
     /// shorthand goes with it: `config set-context -n` is unknown).
     pub fn flag_defs(&self) -> Vec<FlagDef> {
         let mut v: Vec<FlagDef> = defs(self.flags).collect();
+        if RECORD_FLAG.contains(&self.path) {
+            v.push(FlagDef {
+                short: None,
+                long: "record",
+                kind: Kind::Bool,
+            });
+        }
         for g in defs(flagset::GLOBAL) {
             if !v.iter().any(|d| d.long == g.long) {
                 v.push(g);
@@ -610,6 +641,33 @@ impl Args {
     /// Whether the flag was given at all (any value).
     pub fn given(&self, names: &[&str]) -> bool {
         self.value(names).is_some()
+    }
+
+    /// What pflag printed while parsing: a notice for each use of a deprecated flag.
+    pub fn deprecation_notices(&self) -> String {
+        self.flags
+            .iter()
+            .filter(|f| f.long == "record")
+            .map(|_| RECORD_DEPRECATED)
+            .collect()
+    }
+
+    /// With `--record` (true), the command line as RecordFlags records it in the
+    /// `kubernetes.io/change-cause` annotation (parseCommandArguments): `kubectl`, the
+    /// non-flag words as typed, then each flag in order as ` --NAME=VALUE`.
+    pub fn change_cause(&self) -> Option<String> {
+        if !self.has(&["--record"]) {
+            return None;
+        }
+        let mut s = String::from("kubectl");
+        for w in self.positional.iter().chain(&self.command) {
+            s.push(' ');
+            s.push_str(w);
+        }
+        for f in &self.flags {
+            s.push_str(&format!(" --{}={}", f.long, f.value));
+        }
+        Some(s)
     }
 
     /// Positional words after the verb (and after a sub-verb when `skip` is 2).

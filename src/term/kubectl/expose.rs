@@ -52,6 +52,8 @@ pub fn expose(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         },
         None => svc,
     };
+    // expose.go records the command line (--record) before a client dry run prints.
+    super::mutate::record(a, &mut svc);
     // expose.go prints a client dry run before CreateOrUpdateAnnotation runs.
     if a.has(&["--save-config"]) && dry_run(a) != Some(" (dry run)") {
         save_config(&mut svc);

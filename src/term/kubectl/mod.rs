@@ -87,6 +87,7 @@ fn run_command(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
             return 1;
         }
     };
+    out.err(&a.deprecation_notices());
     let cmd = a.cmd();
     if a.has(&["-h", "--help"]) {
         out.out(&if a.path.is_empty() {

@@ -218,6 +218,10 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
                 ctx.term.notice = Some("The cluster's three nodes are fixed: a Node cannot be created from a manifest here.".into());
                 continue;
             }
+            // apply.go / create.go record the command line in the object sent (for apply
+            // also in the last-applied configuration built from it).
+            let mut obj = obj;
+            record(a, &mut obj);
             let refn = ref_name(&obj);
             let input = obj.to_json();
             // apply.go warns before it sends the patch (so also when the patch fails,
@@ -912,20 +916,26 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let Some(image) = a.value(&["--image"]).map(str::to_string) else {
         return fail(out, "required flag(s) \"image\" not set");
     };
-    let labels: BTreeMap<String, String> = match a.value(&["--labels", "-l"]) {
-        Some(l) => {
-            let mut m = BTreeMap::new();
-            for kv in l.split(',') {
-                // kubectl run `generate.ParseLabels`.
-                let Some((k, v)) = kv.split_once('=').filter(|(k, _)| !k.is_empty()) else {
-                    return fail(out, &format!("unexpected label spec: {kv}"));
-                };
-                m.insert(k.to_string(), v.to_string());
+    // generateversioned BasicPod: an empty --labels is the default `run=NAME` too.
+    let labels: BTreeMap<String, String> =
+        match a.value(&["--labels", "-l"]).filter(|l| !l.is_empty()) {
+            Some(l) => {
+                let mut m = BTreeMap::new();
+                for kv in l.split(',') {
+                    // kubectl run `generate.ParseLabels`: exactly one `=`, a key before it.
+                    let parts: Vec<&str> = kv.split('=').collect();
+                    let [k, v] = parts[..] else {
+                        return fail(out, &format!("unexpected label spec: {kv}"));
+                    };
+                    if k.is_empty() {
+                        return fail(out, "unexpected empty label key");
+                    }
+                    m.insert(k.to_string(), v.to_string());
+                }
+                m
             }
-            m
-        }
-        None => [("run".to_string(), name.clone())].into_iter().collect(),
-    };
+            None => [("run".to_string(), name.clone())].into_iter().collect(),
+        };
     // kubectl run: the env pairs and the port are parsed before anything is sent.
     for kv in a.values(&["--env"]) {
         if !kv.contains('=') {
@@ -1008,6 +1018,9 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         },
         None => pod,
     };
+    // run.go createGeneratedObject records the command line after the overrides.
+    let mut pod = pod;
+    record(a, &mut pod);
     let interactive = a.has(&["-i", "--stdin"]) || a.has(&["--attach"]);
     let service = match (service, interactive) {
         (Some(service), false) => return run_and_expose(ctx, a, out, pod, service),
@@ -1529,6 +1542,8 @@ pub fn scale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         }
         other => return fail(out, &format!("cannot scale a {}", other.kind())),
     }
+    // scale.go: with --record, a merge patch of the change-cause annotation.
+    record(a, &mut obj);
     match update_unless_dry(ctx, dry, obj) {
         Ok((_, suffix)) => {
             out.out(&format!("{refn} scaled{suffix}\n"));
@@ -1708,6 +1723,9 @@ pub fn label(ctx: &mut Ctx, a: &Args, out: &mut Output, field: &str) -> i32 {
         } else {
             done
         };
+        // label.go / annotate.go record the command line in the object they patch from.
+        let mut obj = obj;
+        record(a, &mut obj);
         match update_unless_dry(ctx, dry, obj) {
             Ok((_, suffix)) => match shown {
                 Some(json) => print_object(&printer, &refn, json, out),
@@ -1923,6 +1941,9 @@ pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     // patch.go's ToPrinter sets the operation after PrintFlagsWithDryRunStrategy put
     // the dry-run suffix into it, so a dry run prints the bare "patched"; a client-side
     // one prints the object it patched itself (no server defaults).
+    // patch.go: with --record, the change-cause goes in a second merge patch.
+    let mut new_obj = new_obj;
+    record(a, &mut new_obj);
     let key = Key::of(&new_obj);
     let sent = new_obj.to_json();
     match update_unless_dry(ctx, dry, new_obj) {
@@ -2348,6 +2369,8 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     if let Err(e) = set {
         return fail(out, &e);
     }
+    // set_image.go records the command line in the object the patch is computed from.
+    record(a, &mut obj);
     // set_image.go: an empty patch (the images were already those) is skipped silently.
     if obj == before {
         return 0;
@@ -2365,6 +2388,18 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             out.err(&format!("{}\n", e.render(None)));
             1
         }
+    }
+}
+
+/// RecordFlags' ChangeCauseRecorder: with `--record` the command line becomes the
+/// object's `kubernetes.io/change-cause` annotation, which the Deployment controller
+/// copies to the new ReplicaSet and `rollout history` shows as CHANGE-CAUSE.
+pub(super) fn record(a: &Args, obj: &mut Object) {
+    if let Some(cause) = a.change_cause() {
+        obj.meta_mut()
+            .annotations
+            .get_or_insert_with(Default::default)
+            .insert("kubernetes.io/change-cause".into(), cause);
     }
 }
 

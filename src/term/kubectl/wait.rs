@@ -444,7 +444,9 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                     Ok(status) => status,
                     Err(e) => return fail(out, &e),
                 };
-                if done {
+                // rollout_status.go: with --watch=false the first status is the answer,
+                // done or not, and the command succeeds.
+                if done || (a.given(&["-w", "--watch"]) && !a.has(&["-w", "--watch"])) {
                     out.out(&msg);
                     return 0;
                 }
