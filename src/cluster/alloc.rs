@@ -20,14 +20,23 @@ pub struct Allocators {
     node_ports: BTreeSet<i32>,
 }
 
+/// Dotted-quad text of an address, without the formatter (the kubelet asks for every
+/// candidate pod IP it checks).
 pub fn ip_to_string(ip: u32) -> String {
-    format!(
-        "{}.{}.{}.{}",
-        ip >> 24,
-        (ip >> 16) & 0xff,
-        (ip >> 8) & 0xff,
-        ip & 0xff
-    )
+    let mut s = String::with_capacity(15);
+    for (i, octet) in ip.to_be_bytes().into_iter().enumerate() {
+        if i > 0 {
+            s.push('.');
+        }
+        if octet >= 100 {
+            s.push(char::from(b'0' + octet / 100));
+        }
+        if octet >= 10 {
+            s.push(char::from(b'0' + octet / 10 % 10));
+        }
+        s.push(char::from(b'0' + octet % 10));
+    }
+    s
 }
 
 pub fn parse_ipv4(s: &str) -> Option<u32> {
@@ -170,6 +179,25 @@ impl Allocators {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ip_to_string_prints_as_ipv4addr_does() {
+        for ip in [
+            0u32,
+            1,
+            9,
+            10,
+            99,
+            100,
+            255,
+            0x0a60_0001,
+            0x0af4_01fe,
+            0xac12_ffc8,
+            u32::MAX,
+        ] {
+            assert_eq!(ip_to_string(ip), std::net::Ipv4Addr::from(ip).to_string());
+        }
+    }
 
     fn fixed(n: u64) -> impl FnMut(u64) -> u64 {
         move |m| n % m.max(1)

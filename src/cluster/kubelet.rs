@@ -1273,7 +1273,7 @@ fn next_pod_ip(c: &mut Cluster, pod: &Pod) -> Option<String> {
     }
     let ip = free_pod_ip(c, &node)?;
     c.next_pod_ip.insert(node, ip);
-    Some(std::net::Ipv4Addr::from(ip).to_string())
+    Some(super::alloc::ip_to_string(ip))
 }
 
 /// The address host-local IPAM hands the next sandbox on `node` (allocator.go `Get`
@@ -1309,7 +1309,7 @@ fn free_pod_ip(c: &Cluster, node: &str) -> Option<u32> {
 /// Whether a pod on `node` whose sandbox still exists (bound there, not finished) has
 /// this address.
 fn pod_ip_reserved(c: &Cluster, node: &str, ip: u32) -> bool {
-    let ip = std::net::Ipv4Addr::from(ip).to_string();
+    let ip = super::alloc::ip_to_string(ip);
     c.store.pods_with_ip(&ip).any(|o| match o {
         Object::Pod(p) => {
             p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node)
