@@ -77,6 +77,40 @@ fn applying_the_lesson_creates_both_objects() {
     assert!(state.problems.is_empty(), "{:?}", state.problems);
 }
 
+/// The page's state starts half-started (the first frame paints the installed cluster);
+/// `Action::Start`, or any action that runs a step, completes it: the world is then
+/// `World::new`'s, and a second Start changes nothing.
+#[wasm_bindgen_test]
+fn start_completes_the_starting_world() {
+    use kubeplay::scenario::World;
+    let state = std::rc::Rc::new(State::default());
+    assert!(state.world.borrow().start_pending());
+    assert_eq!(state.world.borrow().cluster.now, 0);
+    let started = state.clone().reduce(Action::Start);
+    assert!(!started.world.borrow().start_pending());
+    assert!(started.version > state.version);
+    assert!(started.world.borrow().cluster == World::new(1).cluster);
+    let again = started.clone().reduce(Action::Start);
+    assert!(
+        std::rc::Rc::ptr_eq(&again, &started),
+        "a second Start is a no-op"
+    );
+    assert!(
+        started.work.scenario.steps.is_empty(),
+        "Start is not a recorded step"
+    );
+
+    // An Apply before Start: the controllers and clock run first, then the Apply.
+    let applied = std::rc::Rc::new(State::default()).reduce(Action::Apply);
+    assert!(!applied.world.borrow().start_pending());
+    assert_eq!(applied.applied.len(), 2, "{:?}", applied.applied);
+    let mut fresh = World::new(1);
+    fresh.run(&kubeplay::scenario::Step::Apply {
+        text: DEFAULT_MANIFEST.to_string(),
+    });
+    assert!(applied.world.borrow().cluster == fresh.cluster);
+}
+
 fn ready(state: std::rc::Rc<State>) -> std::rc::Rc<State> {
     // Ten seconds of simulated time: the nginx pods start and become endpoints.
     (0..20).fold(state, |s, _| s.reduce(Action::Tick(500)))

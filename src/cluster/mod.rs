@@ -175,6 +175,16 @@ impl PartialEq for Cluster {
 impl Cluster {
     /// The default kind-like cluster (DESIGN.md "The default cluster"), settled.
     pub fn new(seed: u64) -> Cluster {
+        let mut c = Cluster::installed(seed);
+        c.finish_start();
+        c
+    }
+
+    /// The first half of [`Cluster::new`]: the default objects installed at time 0, before
+    /// any controller has looked at them (the nodes and the static pods, bound). A real
+    /// state the cluster passes through on its way to [`Cluster::new`]'s; the page paints
+    /// it first and runs [`Cluster::finish_start`] after that frame.
+    pub fn installed(seed: u64) -> Cluster {
         let mut c = Cluster {
             now: 0,
             store: Store::default(),
@@ -193,9 +203,15 @@ impl Cluster {
             recorder: events::Recorder::default(),
         };
         bootstrap::install(&mut c);
-        c.reconcile();
-        c.advance_to(START);
         c
+    }
+
+    /// The second half of [`Cluster::new`]: the controllers reconcile the installed
+    /// objects and the clock runs to [`START`]. `installed(s)` then `finish_start()` is
+    /// `new(s)`, step for step.
+    pub fn finish_start(&mut self) {
+        self.reconcile();
+        self.advance_to(START);
     }
 
     // ---- time ----

@@ -78,16 +78,46 @@ pub struct World {
     /// ("send traffic", wget/curl/nslookup in the terminal), with their hop traces, for
     /// the page to animate (at most `net::MAX_FLOWS`; probes are not included).
     pub flows: Vec<crate::net::Flow>,
+    /// Made by [`World::starting`] and not started yet: the cluster is
+    /// [`Cluster::installed`]'s; [`World::finish_start`] (which every step runs first)
+    /// makes it [`World::new`]'s.
+    start_pending: bool,
 }
 
 impl World {
     pub fn new(seed: u64) -> World {
+        let mut w = World::starting(seed);
+        w.finish_start();
+        w
+    }
+
+    /// [`World::new`] in two halves, for the page's first frame: the cluster with its
+    /// default objects installed at time 0 (nodes, static pods), the controllers and the
+    /// clock not run yet. [`World::finish_start`], or any step, completes it; the world is
+    /// then the same as `World::new(seed)`.
+    pub fn starting(seed: u64) -> World {
         World {
-            cluster: Cluster::new(seed),
+            cluster: Cluster::installed(seed),
             terminal: Terminal::new(),
             history: Vec::new(),
             flows: Vec::new(),
+            start_pending: true,
         }
+    }
+
+    /// Whether [`World::finish_start`] has still to run.
+    pub fn start_pending(&self) -> bool {
+        self.start_pending
+    }
+
+    /// Runs the second half of [`World::starting`] if it has not run yet (see
+    /// [`Cluster::finish_start`]). Whether it ran now.
+    pub fn finish_start(&mut self) -> bool {
+        let pending = std::mem::replace(&mut self.start_pending, false);
+        if pending {
+            self.cluster.finish_start();
+        }
+        pending
     }
 
     /// Runs a command line in the terminal.
@@ -238,6 +268,7 @@ impl World {
 
     /// Runs one step; afterwards `flows` holds the connections it made.
     pub fn run(&mut self, step: &Step) -> StepResult {
+        self.finish_start();
         self.cluster.net.flows = Some(Vec::new());
         // A running watch printed the versions the last step wrote; it needs this step's.
         let watching = matches!(
@@ -326,6 +357,35 @@ mod tests {
             .filter(|l| !l.starts_with('('))
             .filter_map(|l| l.rsplit_once(' ')?.1.parse::<u32>().ok())
             .sum()
+    }
+
+    /// The page paints `World::starting` first; finishing it, or running a step on it, must
+    /// give exactly `World::new`'s world (share links and undo replay on `World::new`).
+    #[test]
+    fn starting_then_finish_is_new() {
+        let mut started = World::starting(1);
+        assert!(started.start_pending());
+        assert_eq!(started.cluster.now, 0);
+        assert!(
+            !started.cluster.store.is_empty(),
+            "the default objects are installed"
+        );
+        assert!(started.finish_start());
+        assert!(!started.finish_start(), "runs once");
+        let new = World::new(1);
+        assert!(started.cluster == new.cluster);
+        assert_eq!(started.cluster.now, crate::cluster::START);
+        assert_eq!(started.digest(), new.digest());
+
+        let mut stepped = World::starting(1);
+        let mut fresh = World::new(1);
+        for w in [&mut stepped, &mut fresh] {
+            w.run(&Step::Apply { text: NGINX.into() });
+            w.run(&Step::Advance { ms: 10_000 });
+        }
+        assert!(!stepped.start_pending());
+        assert!(stepped.cluster == fresh.cluster);
+        assert_eq!(stepped.digest(), fresh.digest());
     }
 
     #[test]

@@ -89,6 +89,9 @@ pub enum Action {
     Ui(UiAction),
     /// Share, Undo, Reset, Export, lessons, links (see [`super::share::WorkAction`]).
     Work(super::share::WorkAction),
+    /// Two frames after the first: the starting cluster's controllers and clock run
+    /// ([`World::finish_start`]; any other action that changes the world runs them first).
+    Start,
 }
 
 impl State {
@@ -169,13 +172,15 @@ fn problem(err: DocError, start_line: usize) -> Problem {
 }
 
 impl Default for State {
-    /// The lesson's starting manifest in the editor and an empty cluster.
+    /// The lesson's starting manifest in the editor and an empty cluster, still starting
+    /// ([`World::starting`]: the first frame does not wait for the controllers; the page
+    /// dispatches [`Action::Start`] after it).
     fn default() -> Self {
         State {
             text: DEFAULT_MANIFEST.to_string(),
             problems: Vec::new(),
             applied: Vec::new(),
-            world: Rc::new(RefCell::new(super::live::world(1))),
+            world: Rc::new(RefCell::new(super::live::starting_world(1))),
             version: 0,
             term: Vec::new(),
             ui: UiState::default(),
@@ -192,8 +197,16 @@ impl Reducible for State {
         if matches!(action, Action::Tick(_)) && self.ui.paused {
             return self;
         }
+        if action == Action::Start && !self.world.borrow().start_pending() {
+            return self;
+        }
         let mut next = (*self).clone();
+        // A starting world's controllers and clock run before anything else happens to it.
+        if next.world.borrow_mut().finish_start() {
+            next.version += 1;
+        }
         match action {
+            Action::Start => {}
             Action::Edit(text) => next.text = text,
             Action::Apply => next.apply(),
             Action::Tick(ms) => {
@@ -241,6 +254,9 @@ fn warm_up(world: &World) {
     let _ = snapshot(&scratch, "default");
 }
 
+/// How many frames [`Action::Start`] waits (before `share::START_FRAMES`' start-up work).
+const START_AFTER_FRAMES: u32 = 2;
+
 /// The clock's period and the simulated time each tick advances.
 const TICK_MS: u32 = 500;
 
@@ -264,7 +280,13 @@ pub fn app() -> Html {
     }
     {
         let world = state.world.clone();
+        let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
+            // The first frame shows the cluster as installed; the frame after it is painted
+            // too before the controllers and clock run (`Action::Start`), then the warm-up.
+            super::after_frames(START_AFTER_FRAMES, move || {
+                dispatcher.dispatch(Action::Start)
+            });
             super::after_frames(super::share::START_FRAMES, move || warm_up(&world.borrow()));
         });
     }

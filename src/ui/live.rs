@@ -13,6 +13,14 @@ pub fn world(seed: u64) -> World {
     w
 }
 
+/// [`world`] in two halves ([`World::starting`]): the default objects installed, the
+/// controllers and the clock to run after the first frame (`app::Action::Start`).
+pub fn starting_world(seed: u64) -> World {
+    let mut w = World::starting(seed);
+    w.terminal.live = true;
+    w
+}
+
 /// Whether a streaming command is running (the terminal shows no prompt then).
 pub fn streaming(state: &State) -> bool {
     state.world.borrow().terminal.stream.is_some()

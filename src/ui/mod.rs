@@ -109,10 +109,61 @@ fn reserve_heap() {
     drop(std::hint::black_box(block));
 }
 
+/// Attribute values the diagram sets again and again (element by element, on every
+/// Apply), interned so each crosses to JS as a cached string rather than being decoded
+/// anew (wasm-bindgen's `enable-interning`; yew interns the attribute names itself).
+const COMMON_VALUES: &[&str] = &[
+    "button",
+    "0",
+    "true",
+    "false",
+    "kp-pod-box",
+    "kp-pod-tint",
+    "kp-pod-name",
+    "kp-pod-info",
+    "kp-svc-box",
+    "kp-svc-name",
+    "kp-svc-info",
+    "kp-svc-dns",
+    "kp-node-title",
+    "kp-node-ip",
+    "kp-link kp-link-ready",
+    "kp-link kp-link-notready",
+    "kp-link kp-link-terminating",
+    "kp-applied-ok",
+    "kp-applied-same",
+    "kp-applied-error",
+    "kp-btn-small",
+    "kp-deploy-name",
+    "kp-swatch",
+    "kp-muted",
+    "Scale down",
+    "Scale up",
+    "3",
+    "6",
+    "8",
+    "10",
+];
+
+fn intern_common() {
+    for v in COMMON_VALUES {
+        wasm_bindgen::intern(v);
+    }
+    for n in [
+        diagram::POD_W,
+        diagram::POD_H,
+        diagram::SVC_W,
+        diagram::SVC_H,
+    ] {
+        wasm_bindgen::intern(&n.to_string());
+    }
+}
+
 /// Starts the page: mounts the app into `#app`, or into `<body>` when there is none.
 pub fn start() {
     install_panic_hook();
     reserve_heap();
+    intern_common();
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
