@@ -2282,15 +2282,22 @@ fn curl_one(
                     // Linux gives up after tcp_syn_retries=6 (about 2 min 15 s). curl
                     // (lib/connect.c) words the eyeballer's CURLE_COULDNT_CONNECT, then
                     // returns 28 because the socket's errno was ETIMEDOUT.
+                    // The same strerror text as a refused connection: curl >= 8.9 says
+                    // "Could not", 7.x and <= 8.8 "Couldn't".
                     let ms = 134_000 + c.rand_below(1000) as i64;
                     c.advance(ms);
                     meter.fail(c.now, out, None);
+                    let why = if curl_7(o.version) {
+                        "Couldn't connect to server"
+                    } else {
+                        "Could not connect to server"
+                    };
                     curl_err(
                         o,
                         out,
                         28,
                         &format!(
-                            "Failed to connect to {} port {} after {ms} ms: Couldn't connect to server",
+                            "Failed to connect to {} port {} after {ms} ms: {why}",
                             u.host, u.port
                         ),
                     )
