@@ -115,7 +115,8 @@ impl KeyQueue {
 
     /// Everything queued, in key order; the queue is left empty.
     pub(crate) fn take(&mut self) -> Vec<Key> {
-        let mut keys: Vec<Key> = std::mem::take(&mut self.0).into_iter().collect();
+        // Drained, not taken: the table keeps its room for the next round of keys.
+        let mut keys: Vec<Key> = self.0.drain().collect();
         keys.sort_unstable();
         keys
     }

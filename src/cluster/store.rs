@@ -955,14 +955,16 @@ impl Store {
 
     /// Takes the writes since the last call (see `journal`).
     pub fn take_journal(&mut self) -> Vec<(Key, Option<Object>)> {
-        let journal = std::mem::take(&mut self.journal);
-        let mut writes: Vec<_> = journal
-            .into_iter()
+        // Drained, not taken: the map keeps its room for the next writes.
+        let objects = &self.objects;
+        let mut writes: Vec<_> = self
+            .journal
+            .drain()
             .map(|(key, earlier)| {
                 let old = match earlier {
                     Earlier::Absent => None,
                     Earlier::Was(old) => Some(old),
-                    Earlier::LikeCurrent => self.objects.get(&key).cloned(),
+                    Earlier::LikeCurrent => objects.get(&key).cloned(),
                 };
                 (key, old)
             })
