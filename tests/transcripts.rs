@@ -200,4 +200,5 @@ transcripts! {
     t186_record_flag => "186-record-flag.txt",
     t187_rollout_status_without_watch => "187-rollout-status-without-watch.txt",
     t188_run_labels => "188-run-labels.txt",
+    t189_attach_to_a_missing_pod => "189-attach-to-a-missing-pod.txt",
 }

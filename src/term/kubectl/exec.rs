@@ -16,7 +16,7 @@ use crate::term::shell::Output;
 /// Resolves `POD` or `TYPE/NAME` to a pod, the way kubectl's `AttachablePodForObject` does
 /// (or, for `logs`, `LogsForObject`, which announces its pick among several).
 /// Err is the full stderr text (ending in a newline) and the exit code.
-fn resolve_pod(
+pub(super) fn resolve_pod(
     c: &Cluster,
     ns: &str,
     target: &str,

@@ -870,6 +870,15 @@ pub fn other(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             "one of src or dest must be a remote file specification",
         ),
         "attach" if words.is_empty() => fail(out, "at least 1 argument is required for attach"),
+        // attach.go resolves its target (AttachablePodForObject) before attaching: a
+        // missing pod is the API server's NotFound, as for exec.
+        "attach"
+            if super::exec::resolve_pod(ctx.cluster, &ctx.namespace(a), &words[0], out, false)
+                .map_err(|e| out.err(&e))
+                .is_err() =>
+        {
+            1
+        }
         "autoscale" if a.value(&["--max"]).is_none() => {
             fail(out, "required flag(s) \"max\" not set")
         }
