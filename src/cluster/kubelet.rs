@@ -170,7 +170,7 @@ fn node_pod_range(c: &Cluster, node: &str) -> Option<(u32, u32)> {
     };
     let cidr = n.spec.as_ref()?.pod_cidr.as_deref()?;
     let (net, len) = cidr.split_once('/')?;
-    let net = u32::from(net.parse::<std::net::Ipv4Addr>().ok()?);
+    let net = super::alloc::parse_ipv4(net)?;
     let len: u32 = len.parse().ok()?;
     // range.go: "Network %s too small to allocate from" below a /30.
     if len > 30 {
@@ -1271,7 +1271,8 @@ fn next_pod_ip(c: &mut Cluster, pod: &Pod) -> Option<String> {
     if spec.host_network == Some(true) {
         return node_ip(c, &node);
     }
-    let ip = free_pod_ip(c, &node)?;
+    let range = node_pod_range(c, &node)?;
+    let ip = free_pod_ip(c, &node, range)?;
     c.next_pod_ip.insert(node, ip);
     Some(super::alloc::ip_to_string(ip))
 }
@@ -1280,10 +1281,9 @@ fn next_pod_ip(c: &mut Cluster, pod: &Pod) -> Option<String> {
 /// with its RangeIter): round robin from the last reserved address + 1, wrapping from
 /// RangeEnd to RangeStart, skipping the gateway and every address still reserved - one
 /// a pod on this node holds until its sandbox goes (a finished pod's sandbox is gone,
-/// so its address may be handed out again while its status still shows it). None when
-/// the range is exhausted (or the node has no pod range).
-fn free_pod_ip(c: &Cluster, node: &str) -> Option<u32> {
-    let (start, end) = node_pod_range(c, node)?;
+/// so its address may be handed out again while its status still shows it) within the
+/// node's `(start, end)` range ([`node_pod_range`]). None when the range is exhausted.
+fn free_pod_ip(c: &Cluster, node: &str, (start, end): (u32, u32)) -> Option<u32> {
     let gateway = start;
     let last = c
         .next_pod_ip
@@ -1335,8 +1335,7 @@ fn pod_range_exhausted(c: &Cluster, pod: &Pod) -> bool {
         .is_some();
     !has_ip
         && spec.host_network != Some(true)
-        && node_pod_range(c, node).is_some()
-        && free_pod_ip(c, node).is_none()
+        && node_pod_range(c, node).is_some_and(|range| free_pod_ip(c, node, range).is_none())
 }
 
 /// kuberuntime_manager.go SyncPod: createPodSandbox failed, so no container is made and
@@ -1356,8 +1355,8 @@ fn sandbox_failed(c: &mut Cluster, key: &Key, pod: Arc<Pod>) {
         .map(|(start, end)| {
             format!(
                 "{}-{}",
-                std::net::Ipv4Addr::from(start),
-                std::net::Ipv4Addr::from(end)
+                super::alloc::ip_to_string(start),
+                super::alloc::ip_to_string(end)
             )
         })
         .unwrap_or_default();

@@ -8,8 +8,8 @@ use crate::scenario::World;
 
 /// A world whose terminal is the page's live one.
 pub fn world(seed: u64) -> World {
-    let mut w = World::new(seed);
-    w.terminal.live = true;
+    let mut w = starting_world(seed);
+    w.finish_start();
     w
 }
 
