@@ -1,8 +1,28 @@
 // Loads the app without an inline script (the page's CSP forbids inline scripts).
-// trunk (Trunk.toml: filehash = false, inject_scripts = false) emits kubeplay.js
-// and kubeplay_bg.wasm next to this file; init() fetches the .wasm and runs main().
-import init from './kubeplay.js';
-
-init().catch((err) => {
-  console.error('kubeplay failed to start:', err);
+// trunk (Trunk.toml: filehash = false, inject_scripts = false) emits kubeplay.js and
+// kubeplay_bg.wasm next to this file.
+//
+// index.html loads this module `async` and it has no static import, so it runs as soon
+// as it arrives, before the page has finished parsing: the WebAssembly starts compiling
+// from the (preloaded) response while kubeplay.js is still loading, instead of after
+// DOMContentLoaded. The app mounts once the document is parsed (it needs #app).
+const url = new URL('kubeplay_bg.wasm', import.meta.url);
+const compiled = WebAssembly.compileStreaming(fetch(url)).catch(async (err) => {
+  // A server that does not send application/wasm: compile from the bytes instead.
+  console.warn('kubeplay: streaming compile failed, compiling from bytes:', err);
+  const response = await fetch(url);
+  return WebAssembly.compile(await response.arrayBuffer());
 });
+const parsed =
+  document.readyState === 'loading'
+    ? new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }))
+    : Promise.resolve();
+
+import('./kubeplay.js')
+  .then(async ({ default: init }) => {
+    await parsed;
+    await init({ module_or_path: compiled });
+  })
+  .catch((err) => {
+    console.error('kubeplay failed to start:', err);
+  });

@@ -94,6 +94,17 @@ export default async function (t) {
   assert.match(message, /yaml/i);
   assert.equal(await editor.inputValue(), MALFORMED, 'the text stays in the editor');
   assert.equal(await editor.getAttribute('aria-invalid'), 'true');
+  // The gutter marks the line: its marker lies over that line's number.
+  const marker = page.locator('.kp-gutter-bad');
+  assert.equal(await marker.count(), 1, 'one marked line');
+  assert.equal((await marker.textContent()).trim(), `▸${MALFORMED_LINE}`);
+  const numbers = await page.locator('.kp-gutter-lines').boundingBox();
+  const lines = (await page.locator('.kp-gutter-lines').textContent()).split('\n').length;
+  assert.equal(lines, MALFORMED.split('\n').length, 'one number per line');
+  const box = await marker.boundingBox();
+  const lineHeight = numbers.height / lines;
+  const expectedTop = numbers.y + (MALFORMED_LINE - 1) * lineHeight;
+  assert.ok(Math.abs(box.y - expectedTop) < 2, `marker at ${box.y}, line ${MALFORMED_LINE} at ${expectedTop}`);
   await t.screenshot('syntax-error');
 
   t.step('fix the text and Apply again: the error goes away');
