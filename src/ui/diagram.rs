@@ -28,6 +28,24 @@ const LINK_GAP: i32 = 64;
 const CLIENT_H: i32 = 44;
 const CLIENT_GAP: i32 = 36;
 const DNS_W: i32 = 150;
+/// Baselines and left edge of the text inside a pod and a Service box (box coordinates).
+const POD_TEXT_X: i32 = 12;
+const POD_LINES_Y: [i32; 2] = [18, 36];
+const SVC_TEXT_X: i32 = 10;
+const SVC_LINES_Y: [i32; 4] = [20, 38, 55, 72];
+const CLIENT_LINES_DY: [i32; 2] = [18, 35];
+
+/// The numbers inside pod and Service boxes, the same for every box: `ui::intern_common`
+/// interns them (with the box sizes) so they cross to JS as cached strings.
+pub(crate) fn box_numbers() -> Vec<i32> {
+    let client_y = SVC_H + CLIENT_GAP;
+    let mut n = vec![POD_W, POD_H, SVC_W, SVC_H, CLIENT_H, POD_TEXT_X, SVC_TEXT_X];
+    n.extend(POD_LINES_Y);
+    n.extend(SVC_LINES_Y);
+    n.extend([SVC_W / 2, client_y]);
+    n.extend(CLIENT_LINES_DY.map(|dy| client_y + dy));
+    n
+}
 /// Services per row at least (more when the node row is wider): many Services wrap into
 /// rows instead of one row the SVG scales down until its text is unreadable (and costly to
 /// lay out: the browser shapes every label at a tiny scaled font size).
@@ -912,37 +930,40 @@ pub fn diagram(props: &DiagramProps) -> Html {
             }
         }
         let hits = props.hits.get(&key).copied();
+        // Placed by the group's transform, so every attribute inside is one of a few
+        // constant strings (interned: they cross to JS without being decoded again) and a
+        // pod that moves changes one attribute. The inner group carries the appear
+        // animation, whose CSS transform would otherwise replace the placement.
         html! {
             <g class={class} role="button" tabindex="0" aria-label={pod_label(p)}
-               key={key.clone()} {onclick} {onkeydown}>
-                <rect class="kp-pod-box" x={px.to_string()} y={py.to_string()} width={POD_W.to_string()}
-                      height={POD_H.to_string()} rx="6" />
-                <rect class="kp-pod-tint" x={px.to_string()} y={py.to_string()} width="6"
-                      height={POD_H.to_string()} rx="3" />
-                { text_lines(px + 12, [
-                    ("kp-pod-name", py + 18, short(&p.name, 23)),
-                    ("kp-pod-info", py + 36, format!(
-                        "{} · {}{}",
-                        p.ip.as_deref().unwrap_or("no IP"),
-                        p.status,
-                        if p.status == "Running" && !p.ready { " · not ready" } else { "" }
-                    )),
-                ]) }
-                if let Some(h) = hits {
-                    <g class="kp-hits" key={format!("hits{h}")} aria-label={format!("{h} hits")}>
-                        <rect x={(px + POD_W - 40).to_string()} y={(py + POD_H - 21).to_string()}
-                              width="34" height="17" rx="8.5" />
-                        <text x={(px + POD_W - 23).to_string()} y={(py + POD_H - 8).to_string()}
-                              text-anchor="middle">{ h.to_string() }</text>
-                    </g>
-                }
+               key={key.clone()} transform={format!("translate({px} {py})")} {onclick} {onkeydown}>
+                <g class="kp-pod-in">
+                    <rect class="kp-pod-box" width={POD_W.to_string()} height={POD_H.to_string()} rx="6" />
+                    <rect class="kp-pod-tint" width="6" height={POD_H.to_string()} rx="3" />
+                    { text_lines(POD_TEXT_X, [
+                        ("kp-pod-name", POD_LINES_Y[0], short(&p.name, 23)),
+                        ("kp-pod-info", POD_LINES_Y[1], format!(
+                            "{} · {}{}",
+                            p.ip.as_deref().unwrap_or("no IP"),
+                            p.status,
+                            if p.status == "Running" && !p.ready { " · not ready" } else { "" }
+                        )),
+                    ]) }
+                    if let Some(h) = hits {
+                        <g class="kp-hits" key={format!("hits{h}")} aria-label={format!("{h} hits")}>
+                            <rect x={(POD_W - 40).to_string()} y={(POD_H - 21).to_string()}
+                                  width="34" height="17" rx="8.5" />
+                            <text x={(POD_W - 23).to_string()} y={(POD_H - 8).to_string()}
+                                  text-anchor="middle">{ h.to_string() }</text>
+                        </g>
+                    }
+                </g>
             </g>
         }
     });
 
     let services = snap.services.iter().enumerate().map(|(i, s)| {
         let (sx, svc_y) = svc_at(i);
-        let client_y = svc_y + SVC_H + CLIENT_GAP;
         let key = format!("{}/{}", s.namespace, s.name);
         let sel = Sel::Service {
             namespace: s.namespace.clone(),
@@ -984,26 +1005,27 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 .as_ref()
                 .map(|h| ("external host (DNS CNAME)", short(h, 30)))
         };
+        // Placed by the group's transform, as pods are: constant attributes inside.
+        let client_y = SVC_H + CLIENT_GAP;
         html! {
             <g class={class} role="button" tabindex="0" aria-label={service_label(s)}
-               key={key.clone()} {onclick} {onkeydown}>
-                <rect class="kp-svc-box" x={sx.to_string()} y={svc_y.to_string()} width={SVC_W.to_string()}
-                      height={SVC_H.to_string()} rx="8" />
-                { text_lines(sx + 10, [
-                    ("kp-svc-name", svc_y + 20, format!("svc/{}", short(&s.name, 24))),
-                    ("kp-svc-info", svc_y + 38, ip_line),
-                    ("kp-svc-info", svc_y + 55, port_line),
-                    ("kp-svc-dns", svc_y + 72, short(&s.dns(), 34)),
+               key={key.clone()} transform={format!("translate({sx} {svc_y})")} {onclick} {onkeydown}>
+                <rect class="kp-svc-box" width={SVC_W.to_string()} height={SVC_H.to_string()} rx="8" />
+                { text_lines(SVC_TEXT_X, [
+                    ("kp-svc-name", SVC_LINES_Y[0], format!("svc/{}", short(&s.name, 24))),
+                    ("kp-svc-info", SVC_LINES_Y[1], ip_line),
+                    ("kp-svc-info", SVC_LINES_Y[2], port_line),
+                    ("kp-svc-dns", SVC_LINES_Y[3], short(&s.dns(), 34)),
                 ]) }
                 if let Some((title, text)) = client {
                     <g class="kp-client">
-                        <line class="kp-client-link" x1={(sx + SVC_W / 2).to_string()} y1={client_y.to_string()}
-                              x2={(sx + SVC_W / 2).to_string()} y2={(svc_y + SVC_H).to_string()} />
-                        <rect x={sx.to_string()} y={client_y.to_string()} width={SVC_W.to_string()}
+                        <line class="kp-client-link" x1={(SVC_W / 2).to_string()} y1={client_y.to_string()}
+                              x2={(SVC_W / 2).to_string()} y2={SVC_H.to_string()} />
+                        <rect y={client_y.to_string()} width={SVC_W.to_string()}
                               height={CLIENT_H.to_string()} rx="8" />
-                        { text_lines(sx + 10, [
-                            ("kp-client-title", client_y + 18, title.to_string()),
-                            ("kp-client-info", client_y + 35, text),
+                        { text_lines(SVC_TEXT_X, [
+                            ("kp-client-title", client_y + CLIENT_LINES_DY[0], title.to_string()),
+                            ("kp-client-info", client_y + CLIENT_LINES_DY[1], text),
                         ]) }
                     </g>
                 }

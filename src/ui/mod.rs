@@ -118,6 +118,11 @@ const COMMON_VALUES: &[&str] = &[
     "true",
     "false",
     "kp-pod-box",
+    "kp-pod-in",
+    "kp-client",
+    "kp-client-link",
+    "kp-client-title",
+    "kp-client-info",
     "kp-pod-tint",
     "kp-pod-name",
     "kp-pod-info",
@@ -149,12 +154,7 @@ fn intern_common() {
     for v in COMMON_VALUES {
         wasm_bindgen::intern(v);
     }
-    for n in [
-        diagram::POD_W,
-        diagram::POD_H,
-        diagram::SVC_W,
-        diagram::SVC_H,
-    ] {
+    for n in diagram::box_numbers() {
         wasm_bindgen::intern(&n.to_string());
     }
 }
