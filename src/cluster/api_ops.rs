@@ -231,6 +231,20 @@ impl Cluster {
                 }
             }
         }
+        // The Job registry generates its selector from the uid before validation
+        // (PrepareForCreate; the uid is filled in first).
+        let mut uid = None;
+        if let Object::Generic(g) = &mut obj {
+            if g.kind.kind == "Job" {
+                let id = self.store.new_uid();
+                let g = Arc::make_mut(g);
+                let name = g.metadata.name.clone().unwrap_or_default();
+                crate::manifest::defaults::job_generate_selector(&name, &id, &mut g.body);
+                crate::manifest::defaults::job_labels(&mut g.metadata, &g.body);
+                g.metadata.uid = Some(id.clone());
+                uid = Some(id);
+            }
+        }
         let causes = validate(&obj);
         if !causes.is_empty() {
             if let Object::Service(svc) = &obj {
@@ -239,12 +253,14 @@ impl Cluster {
             return Err(invalid(&obj, causes));
         }
         let now = self.now_time();
-        let uid = self.store.new_uid();
+        let uid = uid.unwrap_or_else(|| self.store.new_uid());
         let meta = obj.meta_mut();
         meta.uid = Some(uid);
         meta.creation_timestamp = Some(now);
         meta.generate_name = meta.generate_name.take();
-        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_)) || is_statefulset(&obj) {
+        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_))
+            || is_controlled_generic(&obj)
+        {
             obj.meta_mut().generation = Some(1);
         }
         if let Object::Pod(pod) = &mut obj {
@@ -314,7 +330,7 @@ impl Cluster {
             (Object::Namespace(n), Object::Namespace(o)) => {
                 Arc::make_mut(n).status = o.status.clone()
             }
-            (Object::Generic(n), Object::Generic(o)) if is_statefulset(&old) => {
+            (Object::Generic(n), Object::Generic(o)) if is_controlled_generic(&old) => {
                 let body = &mut Arc::make_mut(n).body;
                 match o.body.get("status") {
                     Some(status) => body.insert("status".into(), status.clone()),
@@ -364,7 +380,9 @@ impl Cluster {
             }
         }
         // generation counts spec changes.
-        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_)) || is_statefulset(&obj) {
+        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_))
+            || is_controlled_generic(&obj)
+        {
             let spec_of = |o: &Object| o.to_json().get("spec").cloned();
             if spec_of(&obj) != spec_of(&old) {
                 obj.meta_mut().generation = Some(old.meta().generation.unwrap_or(1) + 1);
@@ -1057,10 +1075,10 @@ fn ensure_annotations_map(v: &mut Value) {
     }
 }
 
-/// StatefulSets are stored as generic objects but have a controller (and so a generation
+/// StatefulSets and Jobs are stored as generic objects but have a controller (and so a generation
 /// and a status that belongs to it).
-fn is_statefulset(obj: &Object) -> bool {
-    obj.kind() == "StatefulSet"
+fn is_controlled_generic(obj: &Object) -> bool {
+    matches!(obj.kind(), "StatefulSet" | "Job")
 }
 
 /// A fresh ObjectMeta with name and namespace.

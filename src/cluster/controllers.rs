@@ -45,6 +45,10 @@ pub fn run_all(c: &mut Cluster) {
         super::statefulsets::sync_statefulset(c, &key);
     }
     absorb(c);
+    for key in c.work.jobs.take() {
+        super::jobs::sync_job(c, &key);
+    }
+    absorb(c);
     garbage_collect(c);
     absorb(c);
     schedule(c);
@@ -76,6 +80,7 @@ pub(crate) struct Work {
     deployments: KeyQueue,
     replicasets: KeyQueue,
     statefulsets: KeyQueue,
+    jobs: KeyQueue,
     /// Objects whose owners may be gone.
     garbage: KeyQueue,
     /// Pods that may need a node or a kubelet.
@@ -134,10 +139,16 @@ impl Work {
         self.deployments.insert(key);
     }
 
+    /// A Job's resync at a time it asked for (`Timer::Job`).
+    pub(crate) fn requeue_job(&mut self, key: Key) {
+        self.jobs.insert(key);
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.deployments.is_empty()
             && self.replicasets.is_empty()
             && self.statefulsets.is_empty()
+            && self.jobs.is_empty()
             && self.garbage.is_empty()
             && self.unbound.is_empty()
             && !self.freed
@@ -243,6 +254,7 @@ fn note_change(
                     work.replicasets.insert(rs);
                 }
                 work.statefulsets.extend(owner_key(o.meta(), "StatefulSet"));
+                work.jobs.extend(owner_key(o.meta(), "Job"));
                 for (k, v) in o.meta().labels.iter().flatten() {
                     work.services
                         .extend(store.services_selecting(ns, k, v).cloned());
@@ -286,6 +298,9 @@ fn note_change(
         }
         "StatefulSet" if new.is_some() => {
             work.statefulsets.insert(key.clone());
+        }
+        "Job" if new.is_some() => {
+            work.jobs.insert(key.clone());
         }
         "Service" => {
             work.services.insert(key.clone());
@@ -371,6 +386,35 @@ fn as_pod(o: &Object) -> Option<&Pod> {
         Object::Pod(p) => Some(p),
         _ => None,
     }
+}
+
+/// A pod a controller creates from its template (controller_utils.go
+/// GetPodFromTemplate, then what the API server adds on create): Pending with its QoS
+/// class, the service account token volume, the pod defaults. `metadata` carries the
+/// name, owner and what the controller adds; uid and creation time are filled here.
+pub(crate) fn new_controlled_pod(
+    c: &mut Cluster,
+    metadata: ObjectMeta,
+    spec: Option<k8s_openapi::api::core::v1::PodSpec>,
+) -> Object {
+    let qos = crate::manifest::defaults::qos_class(spec.as_ref());
+    let mut pod = Pod {
+        metadata: ObjectMeta {
+            uid: Some(c.store.new_uid()),
+            creation_timestamp: Some(c.now_time()),
+            ..metadata
+        },
+        spec,
+        status: Some(k8s_openapi::api::core::v1::PodStatus {
+            phase: Some("Pending".into()),
+            qos_class: Some(qos.into()),
+            ..Default::default()
+        }),
+    };
+    crate::manifest::defaults::mount_service_account_token(&mut pod);
+    let mut pod = Object::from(pod);
+    crate::manifest::defaults::apply_defaults(&mut pod);
+    pod
 }
 
 /// Pods whose controller is the object with this uid, in key order.

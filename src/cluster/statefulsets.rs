@@ -12,11 +12,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use k8s_openapi::api::core::v1::{Pod, PodStatus, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::{json, Value};
 
-use super::controllers::{controlled_pods, is_pod_ready, is_terminating, owner_ref, template_hash};
+use super::controllers::{
+    controlled_pods, is_pod_ready, is_terminating, new_controlled_pod, owner_ref, template_hash,
+};
 use super::{Cluster, Key};
 use crate::api::{GenericObject, Object};
 
@@ -228,29 +230,15 @@ fn new_pod(
     let mut spec = template.spec.clone().unwrap_or_default();
     spec.hostname = Some(pod_name.to_string());
     spec.subdomain = service_name.map(str::to_string);
-    let qos = crate::manifest::defaults::qos_class(Some(&spec));
-    let mut pod = Pod {
-        metadata: ObjectMeta {
-            name: Some(pod_name.to_string()),
-            namespace: set.namespace.clone(),
-            labels: Some(labels),
-            annotations: tmeta.and_then(|m| m.annotations.clone()),
-            owner_references: Some(vec![owner_ref("StatefulSet", "apps/v1", set)]),
-            uid: Some(c.store.new_uid()),
-            creation_timestamp: Some(c.now_time()),
-            ..Default::default()
-        },
-        spec: Some(spec),
-        status: Some(PodStatus {
-            phase: Some("Pending".into()),
-            qos_class: Some(qos.into()),
-            ..Default::default()
-        }),
+    let metadata = ObjectMeta {
+        name: Some(pod_name.to_string()),
+        namespace: set.namespace.clone(),
+        labels: Some(labels),
+        annotations: tmeta.and_then(|m| m.annotations.clone()),
+        owner_references: Some(vec![owner_ref("StatefulSet", "apps/v1", set)]),
+        ..Default::default()
     };
-    crate::manifest::defaults::mount_service_account_token(&mut pod);
-    let mut pod = Object::from(pod);
-    crate::manifest::defaults::apply_defaults(&mut pod);
-    pod
+    new_controlled_pod(c, metadata, Some(spec))
 }
 
 /// status as the controller writes it (v1.33 fields; zero counts are left out, as
