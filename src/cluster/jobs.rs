@@ -10,7 +10,8 @@
 //! container restarts reaching it) fails the Job with FailureTarget then Failed
 //! (BackoffLimitExceeded), `activeDeadlineSeconds` with DeadlineExceeded; enough
 //! successes complete it with SuccessCriteriaMet then Complete (CompletionsReached).
-//! `suspend: true` deletes the active pods and sets the Suspended condition.
+//! `suspend: true` deletes the active pods and sets the Suspended condition; a finished
+//! Job with `ttlSecondsAfterFinished` is deleted once that time has passed.
 //!
 //! Jobs are stored as [`GenericObject`]s: the controller reads the fields it needs from
 //! the JSON body and writes `status` back into it. The back-off record the real
@@ -188,8 +189,9 @@ pub(crate) fn sync_job(c: &mut Cluster, key: &Key) {
         Some(Value::Object(m)) => m.clone(),
         _ => Map::new(),
     };
-    // util.IsJobFinished: nothing more to do.
+    // util.IsJobFinished: nothing more to do, but for the TTL-after-finished controller.
     if condition_true(&old_status, "Complete") || condition_true(&old_status, "Failed") {
+        ttl_after_finished(c, key, &job, &old_status);
         return;
     }
     let spec = job.body.get("spec").cloned().unwrap_or(Value::Null);
@@ -406,6 +408,54 @@ pub(crate) fn sync_job(c: &mut Cluster, key: &Key) {
         let obj = c.store.get(key).cloned().unwrap_or(job_obj);
         c.record_event(&obj, ty, reason, message, COMPONENT, None);
     }
+}
+
+/// The TTL-after-finished controller (pkg/controller/ttlafterfinished): a finished Job
+/// with `ttlSecondsAfterFinished` is deleted that long after its Complete or Failed
+/// condition's lastTransitionTime (with foreground propagation: its pods go with it).
+fn ttl_after_finished(
+    c: &mut Cluster,
+    key: &Key,
+    job: &GenericObject,
+    status: &Map<String, Value>,
+) {
+    let Some(ttl) = job
+        .body
+        .get("spec")
+        .and_then(|s| s.get("ttlSecondsAfterFinished"))
+        .and_then(Value::as_i64)
+    else {
+        return;
+    };
+    let finished_at = ["Complete", "Failed"]
+        .into_iter()
+        .filter_map(|ty| find_condition(status, ty))
+        .find(|c| c.get("status") == Some(&json!("True")))
+        .and_then(|c| c.get("lastTransitionTime"))
+        .and_then(|t| serde_json::from_value::<Time>(t.clone()).ok())
+        .map(|t| Cluster::millis_of(&t));
+    let Some(finished_at) = finished_at else {
+        return;
+    };
+    let expire = finished_at.saturating_add(ttl.max(0).saturating_mul(1000));
+    if c.now < expire {
+        c.schedule(expire, Timer::Job(key.clone()));
+        return;
+    }
+    let uid = job.metadata.uid.clone().unwrap_or_default();
+    let pods: Vec<Key> = controlled_pods(c, &uid)
+        .filter_map(|p| {
+            Some(Key::new(
+                "Pod",
+                p.metadata.namespace.as_deref()?,
+                p.metadata.name.as_deref()?,
+            ))
+        })
+        .collect();
+    for pod in pods {
+        c.delete_pod(&pod, None);
+    }
+    let _ = c.delete_request("Job", &key.namespace, &key.name, None);
 }
 
 /// manageJob's inputs beyond the pods.
@@ -805,6 +855,29 @@ spec:
         assert!(pods_of(&c, "held").is_empty());
         assert_eq!(condition_types(&c, "held"), ["Suspended"]);
         assert!(status(&c, "held").get("startTime").is_none());
+    }
+
+    #[test]
+    fn a_finished_job_with_a_ttl_is_deleted_with_its_pods() {
+        let mut c = Cluster::new(1);
+        apply_text(
+            &mut c,
+            &job(
+                "brief",
+                "[\"echo\", \"hi\"]",
+                "  ttlSecondsAfterFinished: 30\n",
+            ),
+        );
+        c.advance(10_000);
+        assert_eq!(
+            condition_types(&c, "brief"),
+            ["SuccessCriteriaMet", "Complete"]
+        );
+        c.advance(20_000);
+        assert!(c.get("Job", "default", "brief").is_some());
+        c.advance(15_000);
+        assert!(c.get("Job", "default", "brief").is_none());
+        assert!(pods_of(&c, "brief").is_empty());
     }
 
     #[test]
