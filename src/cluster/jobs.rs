@@ -36,6 +36,9 @@ const BACKOFF: Millis = 10_000;
 const MAX_BACKOFF: Millis = 600_000;
 /// `MaxPodCreateDeletePerSync`.
 const MAX_PER_SYNC: i64 = 500;
+/// A hostile parallelism is cut to this many active pods (a real cluster would make
+/// them all, 500 a sync), as the StatefulSet controller cuts replicas.
+const MAX_ACTIVE: i64 = 500;
 const COMPONENT: &str = "job-controller";
 const BACKOFF_MESSAGE: &str = "Job has reached the specified backoff limit";
 const DEADLINE_MESSAGE: &str = "Job was active longer than specified deadline";
@@ -210,7 +213,7 @@ pub(crate) fn sync_job(c: &mut Cluster, key: &Key) {
     let completions = spec_i64(&spec, "completions").map(|n| n.clamp(0, i32::MAX as i64));
     let parallelism = spec_i64(&spec, "parallelism")
         .unwrap_or(1)
-        .clamp(0, i32::MAX as i64);
+        .clamp(0, MAX_ACTIVE);
     let suspended = spec.get("suspend") == Some(&json!(true));
     let on_failure = spec
         .get("template")
