@@ -204,4 +204,5 @@ transcripts! {
     t190_job_fetches_a_service => "190-job-fetches-a-service.txt",
     t191_job_backoff_limit => "191-job-backoff-limit.txt",
     t192_create_job => "192-create-job.txt",
+    t193_daemonset => "193-daemonset.txt",
 }

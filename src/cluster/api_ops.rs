@@ -263,6 +263,12 @@ impl Cluster {
         {
             obj.meta_mut().generation = Some(1);
         }
+        if obj.kind() == "DaemonSet" {
+            obj.meta_mut()
+                .annotations
+                .get_or_insert_with(Default::default)
+                .insert(DS_TEMPLATE_GENERATION.into(), "1".into());
+        }
         if let Object::Pod(pod) = &mut obj {
             crate::manifest::defaults::mount_service_account_token(Arc::make_mut(pod));
             let qos = crate::manifest::defaults::qos_class(pod.spec.as_ref());
@@ -387,6 +393,26 @@ impl Cluster {
             if spec_of(&obj) != spec_of(&old) {
                 obj.meta_mut().generation = Some(old.meta().generation.unwrap_or(1) + 1);
             }
+        }
+        // daemonset strategy PrepareForUpdate: templateGeneration follows template changes.
+        if obj.kind() == "DaemonSet" {
+            let template_of = |o: &Object| o.to_json().pointer("/spec/template").cloned();
+            let old_gen: i64 = old
+                .meta()
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(DS_TEMPLATE_GENERATION))
+                .and_then(|g| g.parse().ok())
+                .unwrap_or(1);
+            let gen = if template_of(&obj) != template_of(&old) {
+                old_gen + 1
+            } else {
+                old_gen
+            };
+            obj.meta_mut()
+                .annotations
+                .get_or_insert_with(Default::default)
+                .insert(DS_TEMPLATE_GENERATION.into(), gen.to_string());
         }
         let changed = self.store.put(obj);
         if reconcile {
@@ -1075,11 +1101,15 @@ fn ensure_annotations_map(v: &mut Value) {
     }
 }
 
-/// StatefulSets and Jobs are stored as generic objects but have a controller (and so a generation
+/// StatefulSets, Jobs and DaemonSets are stored as generic objects but have a controller (and so a generation
 /// and a status that belongs to it).
 fn is_controlled_generic(obj: &Object) -> bool {
-    matches!(obj.kind(), "StatefulSet" | "Job")
+    matches!(obj.kind(), "StatefulSet" | "Job" | "DaemonSet")
 }
+
+/// The annotation apps/v1 keeps a DaemonSet's templateGeneration in (the registry sets
+/// it to 1 on create and adds one whenever the template changes).
+pub const DS_TEMPLATE_GENERATION: &str = "deprecated.daemonset.template.generation";
 
 /// A fresh ObjectMeta with name and namespace.
 pub fn meta(name: &str, namespace: &str) -> ObjectMeta {

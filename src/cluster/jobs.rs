@@ -181,13 +181,9 @@ fn spec_i64(spec: &Value, key: &str) -> Option<i64> {
 
 /// One pass of the controller over the Job at `key` (syncJob).
 pub(crate) fn sync_job(c: &mut Cluster, key: &Key) {
-    let Some(Object::Generic(job)) = c.store.get(key) else {
+    let Some(job) = super::controllers::live_generic(c, key) else {
         return;
     };
-    let job: Arc<GenericObject> = job.clone();
-    if is_terminating(&job.metadata) {
-        return;
-    }
     let old_status = match job.body.get("status") {
         Some(Value::Object(m)) => m.clone(),
         _ => Map::new(),
@@ -401,12 +397,7 @@ pub(crate) fn sync_job(c: &mut Cluster, key: &Key) {
     status.insert("ready".into(), json!(ready.max(0)));
     status.insert("terminating".into(), json!(terminating));
     status.insert("uncountedTerminatedPods".into(), json!({}));
-    let status = Value::Object(status);
-    if job.body.get("status") != Some(&status) {
-        let mut updated = (*job).clone();
-        updated.body.insert("status".into(), status);
-        c.store.put(Object::Generic(Arc::new(updated)));
-    }
+    super::controllers::put_status(c, &job, Value::Object(status));
     if let Some((ty, reason, message)) = done_event {
         let obj = c.store.get(key).cloned().unwrap_or(job_obj);
         c.record_event(&obj, ty, reason, message, COMPONENT, None);
@@ -660,11 +651,7 @@ fn new_pod(c: &mut Cluster, job: &ObjectMeta, template: &PodTemplateSpec) -> Str
     let ns = job.namespace.clone().unwrap_or_default();
     let base = job.name.clone().unwrap_or_default();
     // names.SimpleNameGenerator: the prefix cut to 58 characters.
-    let prefix: String = format!("{base}-").chars().take(58).collect();
-    let mut name = format!("{prefix}{}", c.rand_suffix(5));
-    while c.get("Pod", &ns, &name).is_some() {
-        name = format!("{prefix}{}", c.rand_suffix(5));
-    }
+    let (name, prefix) = super::controllers::generated_pod_name(c, &ns, &base);
     let tmeta = template.metadata.as_ref();
     let mut finalizers = tmeta.and_then(|m| m.finalizers.clone()).unwrap_or_default();
     if !finalizers.iter().any(|f| f == TRACKING_FINALIZER) {

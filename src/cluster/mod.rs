@@ -9,6 +9,7 @@ pub mod alloc;
 pub mod api_ops;
 pub mod bootstrap;
 pub mod controllers;
+pub mod daemonsets;
 pub mod deployment_util;
 pub mod events;
 pub mod images;

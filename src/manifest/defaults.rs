@@ -26,6 +26,9 @@ pub fn apply_defaults(obj: &mut Object) {
         Object::Generic(g) if g.kind.kind == "StatefulSet" => {
             statefulset(&mut std::sync::Arc::make_mut(g).body)
         }
+        Object::Generic(g) if g.kind.kind == "DaemonSet" => {
+            daemonset(&mut std::sync::Arc::make_mut(g).body)
+        }
         Object::Generic(g) if g.kind.kind == "Job" => {
             let g = std::sync::Arc::make_mut(g);
             job(&mut g.body);
@@ -82,21 +85,51 @@ pub fn statefulset(body: &mut serde_json::Map<String, serde_json::Value>) {
     ] {
         spec.entry(key).or_insert(default);
     }
-    if let Some(strategy) = json_object(spec, "updateStrategy") {
-        strategy
-            .entry("type")
-            .or_insert_with(|| json!("RollingUpdate"));
-        if strategy.get("type") == Some(&json!("RollingUpdate")) {
-            if let Some(rolling) = json_object(strategy, "rollingUpdate") {
-                rolling.entry("partition").or_insert_with(|| json!(0));
-            }
-        }
-    }
+    rolling_update_defaults(spec, &[("partition", json!(0))]);
     if let Some(retention) = json_object(spec, "persistentVolumeClaimRetentionPolicy") {
         for key in ["whenDeleted", "whenScaled"] {
             retention.entry(key).or_insert_with(|| json!("Retain"));
         }
     }
+    template_defaults(spec);
+}
+
+/// `updateStrategy` of a StatefulSet or DaemonSet: type RollingUpdate when unset, and
+/// then these `rollingUpdate` fields.
+fn rolling_update_defaults(
+    spec: &mut serde_json::Map<String, serde_json::Value>,
+    fields: &[(&str, serde_json::Value)],
+) {
+    use serde_json::json;
+    let Some(strategy) = json_object(spec, "updateStrategy") else {
+        return;
+    };
+    strategy
+        .entry("type")
+        .or_insert_with(|| json!("RollingUpdate"));
+    if strategy.get("type") == Some(&json!("RollingUpdate")) {
+        if let Some(rolling) = json_object(strategy, "rollingUpdate") {
+            for (k, v) in fields {
+                rolling.entry(*k).or_insert_with(|| v.clone());
+            }
+        }
+    }
+}
+
+/// `SetDefaults_DaemonSet` (apps/v1) on the stored JSON (DaemonSets are kept as generic
+/// objects): updateStrategy RollingUpdate with maxUnavailable 1 and maxSurge 0,
+/// revisionHistoryLimit 10; and the pod defaults in its template.
+pub fn daemonset(body: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::json;
+    let Some(spec) = json_object(body, "spec") else {
+        return;
+    };
+    rolling_update_defaults(
+        spec,
+        &[("maxUnavailable", json!(1)), ("maxSurge", json!(0))],
+    );
+    spec.entry("revisionHistoryLimit")
+        .or_insert_with(|| json!(10));
     template_defaults(spec);
 }
 

@@ -177,6 +177,7 @@ pub fn validate(obj: &Object) -> Vec<Cause> {
         }
         Object::Generic(g) if g.kind.kind == "StatefulSet" => statefulset(g, &mut out),
         Object::Generic(g) if g.kind.kind == "Job" => job(g, &mut out),
+        Object::Generic(g) if g.kind.kind == "DaemonSet" => daemonset(g, &mut out),
         Object::Deployment(d) => {
             object_meta(&d.metadata, NameRule::Subdomain, &mut out);
             if let Some(spec) = &d.spec {
@@ -817,7 +818,6 @@ fn template(
 /// name, `spec.replicas`, the selector and the pod template (StatefulSets are stored as
 /// JSON; what does not decode counts as missing).
 fn statefulset(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
-    use crate::api::object::decode;
     object_meta(&g.metadata, NameRule::Subdomain, out);
     let spec = g.body.get("spec");
     let field = |k: &str| spec.and_then(|s| s.get(k)).cloned();
@@ -828,8 +828,25 @@ fn statefulset(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
             out,
         );
     }
+    selector_and_template(g, "statefulset", out);
+}
+
+/// apps validation ValidateDaemonSet, the parts the playground's DaemonSets use: the
+/// name, the selector, the pod template (restartPolicy Always) and that they match.
+/// DaemonSets are stored as JSON; what does not decode counts as missing.
+fn daemonset(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
+    object_meta(&g.metadata, NameRule::Subdomain, out);
+    selector_and_template(g, "daemonset", out);
+}
+
+/// The selector and pod template of a workload kept as JSON (what does not decode
+/// counts as missing), validated as the typed apps/v1 kinds are.
+fn selector_and_template(g: &crate::api::GenericObject, workload: &str, out: &mut Vec<Cause>) {
+    use crate::api::object::decode;
+    let spec = g.body.get("spec");
+    let field = |k: &str| spec.and_then(|s| s.get(k)).cloned();
     let sel: Option<LabelSelector> = field("selector").and_then(|v| decode(v, &mut |_| {}).ok());
-    let sel_ok = selector(sel.as_ref(), "spec.selector", "statefulset", out);
+    let sel_ok = selector(sel.as_ref(), "spec.selector", workload, out);
     let tmpl: Option<PodTemplateSpec> = field("template").and_then(|v| decode(v, &mut |_| {}).ok());
     template(
         tmpl.as_ref(),

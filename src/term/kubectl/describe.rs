@@ -2087,8 +2087,80 @@ pub fn describe_object(c: &Cluster, obj: &Object) -> String {
             describe_statefulset(c, g, &events).unwrap_or_else(|| describe_generic(c, g, &events))
         }
         Object::Generic(g) if g.kind.kind == "Job" => describe_job(c, g, &events),
+        Object::Generic(g) if g.kind.kind == "DaemonSet" => {
+            describe_daemonset(c, g, &events).unwrap_or_else(|| describe_generic(c, g, &events))
+        }
         Object::Generic(g) => describe_generic(c, g, &events),
     }
+}
+
+/// describe.go DaemonSetDescriber (describeDaemonSet; DaemonSets are stored as generic
+/// JSON, `None` when the stored spec does not decode and the generic describer is used).
+fn describe_daemonset(c: &Cluster, g: &GenericObject, events: &[&Event]) -> Option<String> {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+    let spec = g.body.get("spec")?;
+    let selector: LabelSelector =
+        crate::api::object::decode(spec.get("selector")?.clone(), &mut |_| {}).ok()?;
+    let template: PodTemplateSpec =
+        crate::api::object::decode(spec.get("template")?.clone(), &mut |_| {}).ok()?;
+    let status = g.body.get("status");
+    let num = |k: &str| {
+        status
+            .and_then(|s| s.get(k))
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0)
+    };
+    let m = &g.metadata;
+    let mut w = W::default();
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+    w.w(
+        0,
+        &format!("Selector:\t{}\n", selector_string(Some(&selector))),
+    );
+    let node_selector = template
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_selector.as_ref());
+    w.w(
+        0,
+        &format!(
+            "Node-Selector:\t{}\n",
+            crate::api::selector::format_labels(node_selector)
+        ),
+    );
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    for (title, key) in [
+        (
+            "Desired Number of Nodes Scheduled",
+            "desiredNumberScheduled",
+        ),
+        (
+            "Current Number of Nodes Scheduled",
+            "currentNumberScheduled",
+        ),
+        (
+            "Number of Nodes Scheduled with Up-to-date Pods",
+            "updatedNumberScheduled",
+        ),
+        (
+            "Number of Nodes Scheduled with Available Pods",
+            "numberAvailable",
+        ),
+        ("Number of Nodes Misscheduled", "numberMisscheduled"),
+    ] {
+        w.w(0, &format!("{title}: {}\n", num(key)));
+    }
+    let sel = Selector::from_label_selector(&selector);
+    let (r, wt, s, f) = pod_phases(c, meta_ns(m), &sel, m.uid.as_deref());
+    w.w(
+        0,
+        &format!("Pods Status:\t{r} Running / {wt} Waiting / {s} Succeeded / {f} Failed\n"),
+    );
+    describe_pod_template(&mut w, Some(&template));
+    describe_events(&mut w, events, c.now);
+    Some(w.finish())
 }
 
 /// describe.go JobDescriber (describeJob): Jobs are stored as generic JSON, read here

@@ -2382,10 +2382,10 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             Arc::make_mut(p).spec.as_mut().map(|s| &mut s.containers),
             &pairs,
         ),
-        Object::Generic(g) if g.kind.kind == "StatefulSet" => {
+        Object::Generic(g) if matches!(g.kind.kind, "StatefulSet" | "DaemonSet") => {
             set_statefulset_images(Arc::make_mut(g), &pairs)
         }
-        Object::Generic(g) if matches!(g.kind.kind, "DaemonSet" | "Job" | "CronJob") => {
+        Object::Generic(g) if matches!(g.kind.kind, "Job" | "CronJob") => {
             Err("this resource has no containers".into())
         }
         other => Err(no_pod_template(other)),
@@ -2785,7 +2785,7 @@ fn set_images(containers: Option<&mut Vec<Container>>, pairs: &[String]) -> Resu
     Ok(())
 }
 
-/// `set image` on a StatefulSet, which is stored as JSON: `NAME=IMAGE` pairs (`*` for
+/// `set image` on a StatefulSet or DaemonSet, which are stored as JSON: `NAME=IMAGE` pairs (`*` for
 /// every container) applied to `spec.template.spec.containers`.
 fn set_statefulset_images(
     set: &mut crate::api::GenericObject,
