@@ -201,4 +201,8 @@ transcripts! {
     t187_rollout_status_without_watch => "187-rollout-status-without-watch.txt",
     t188_run_labels => "188-run-labels.txt",
     t189_attach_to_a_missing_pod => "189-attach-to-a-missing-pod.txt",
+    t190_job_fetches_a_service => "190-job-fetches-a-service.txt",
+    t191_job_backoff_limit => "191-job-backoff-limit.txt",
+    t192_create_job => "192-create-job.txt",
+    t193_daemonset => "193-daemonset.txt",
 }

@@ -247,7 +247,7 @@ pub static RESOURCE_TYPES: &[ResourceType] = &[
         true,
         false
     ),
-    rt!("Job", "jobs", "job", [], "batch", "v1", true, false),
+    rt!("Job", "jobs", "job", [], "batch", "v1", true, true),
     rt!(
         "EndpointSlice",
         "endpointslices",

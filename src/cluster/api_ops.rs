@@ -231,6 +231,20 @@ impl Cluster {
                 }
             }
         }
+        // The Job registry generates its selector from the uid before validation
+        // (PrepareForCreate; the uid is filled in first).
+        let mut uid = None;
+        if let Object::Generic(g) = &mut obj {
+            if g.kind.kind == "Job" {
+                let id = self.store.new_uid();
+                let g = Arc::make_mut(g);
+                let name = g.metadata.name.clone().unwrap_or_default();
+                crate::manifest::defaults::job_generate_selector(&name, &id, &mut g.body);
+                crate::manifest::defaults::job_labels(&mut g.metadata, &g.body);
+                g.metadata.uid = Some(id.clone());
+                uid = Some(id);
+            }
+        }
         let causes = validate(&obj);
         if !causes.is_empty() {
             if let Object::Service(svc) = &obj {
@@ -239,13 +253,21 @@ impl Cluster {
             return Err(invalid(&obj, causes));
         }
         let now = self.now_time();
-        let uid = self.store.new_uid();
+        let uid = uid.unwrap_or_else(|| self.store.new_uid());
         let meta = obj.meta_mut();
         meta.uid = Some(uid);
         meta.creation_timestamp = Some(now);
         meta.generate_name = meta.generate_name.take();
-        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_)) || is_statefulset(&obj) {
+        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_))
+            || is_controlled_generic(&obj)
+        {
             obj.meta_mut().generation = Some(1);
+        }
+        if obj.kind() == "DaemonSet" {
+            obj.meta_mut()
+                .annotations
+                .get_or_insert_with(Default::default)
+                .insert(DS_TEMPLATE_GENERATION.into(), "1".into());
         }
         if let Object::Pod(pod) = &mut obj {
             crate::manifest::defaults::mount_service_account_token(Arc::make_mut(pod));
@@ -314,7 +336,7 @@ impl Cluster {
             (Object::Namespace(n), Object::Namespace(o)) => {
                 Arc::make_mut(n).status = o.status.clone()
             }
-            (Object::Generic(n), Object::Generic(o)) if is_statefulset(&old) => {
+            (Object::Generic(n), Object::Generic(o)) if is_controlled_generic(&old) => {
                 let body = &mut Arc::make_mut(n).body;
                 match o.body.get("status") {
                     Some(status) => body.insert("status".into(), status.clone()),
@@ -364,11 +386,33 @@ impl Cluster {
             }
         }
         // generation counts spec changes.
-        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_)) || is_statefulset(&obj) {
+        if matches!(obj, Object::Deployment(_) | Object::ReplicaSet(_))
+            || is_controlled_generic(&obj)
+        {
             let spec_of = |o: &Object| o.to_json().get("spec").cloned();
             if spec_of(&obj) != spec_of(&old) {
                 obj.meta_mut().generation = Some(old.meta().generation.unwrap_or(1) + 1);
             }
+        }
+        // daemonset strategy PrepareForUpdate: templateGeneration follows template changes.
+        if obj.kind() == "DaemonSet" {
+            let template_of = |o: &Object| o.to_json().pointer("/spec/template").cloned();
+            let old_gen: i64 = old
+                .meta()
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(DS_TEMPLATE_GENERATION))
+                .and_then(|g| g.parse().ok())
+                .unwrap_or(1);
+            let gen = if template_of(&obj) != template_of(&old) {
+                old_gen + 1
+            } else {
+                old_gen
+            };
+            obj.meta_mut()
+                .annotations
+                .get_or_insert_with(Default::default)
+                .insert(DS_TEMPLATE_GENERATION.into(), gen.to_string());
         }
         let changed = self.store.put(obj);
         if reconcile {
@@ -1057,11 +1101,15 @@ fn ensure_annotations_map(v: &mut Value) {
     }
 }
 
-/// StatefulSets are stored as generic objects but have a controller (and so a generation
+/// StatefulSets, Jobs and DaemonSets are stored as generic objects but have a controller (and so a generation
 /// and a status that belongs to it).
-fn is_statefulset(obj: &Object) -> bool {
-    obj.kind() == "StatefulSet"
+fn is_controlled_generic(obj: &Object) -> bool {
+    matches!(obj.kind(), "StatefulSet" | "Job" | "DaemonSet")
 }
+
+/// The annotation apps/v1 keeps a DaemonSet's templateGeneration in (the registry sets
+/// it to 1 on create and adds one whenever the template changes).
+pub const DS_TEMPLATE_GENERATION: &str = "deprecated.daemonset.template.generation";
 
 /// A fresh ObjectMeta with name and namespace.
 pub fn meta(name: &str, namespace: &str) -> ObjectMeta {

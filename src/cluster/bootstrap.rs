@@ -506,10 +506,11 @@ pub fn install(c: &mut Cluster) {
         crate::manifest::defaults::apply_defaults(&mut p);
         put(c, p);
     }
-    // DaemonSets kube-proxy and kindnet: stored (not simulated as controllers), one pod per node.
-    // (name, container, image, label, the pod template's nodeSelector): kind's kindnet
-    // manifest runs container kindnet-cni on every node; kubeadm's kube-proxy selects
-    // kubernetes.io/os=linux.
+    // DaemonSets kube-proxy and kindnet, one pod per node (the DaemonSet controller,
+    // `daemonsets`, keeps them so). (name, container, image, label, the pod template's
+    // nodeSelector): kind's kindnet manifest runs container kindnet-cni on every node;
+    // kubeadm's kube-proxy selects kubernetes.io/os=linux. Both tolerate every taint
+    // (`tolerations: [{operator: Exists}]`), so they run on the control-plane node too.
     for (ds, ctr, image, label, node_selector) in [
         (
             "kindnet",
@@ -534,7 +535,7 @@ pub fn install(c: &mut Cluster) {
         if ds == "kindnet" {
             ctr_json["resources"] = kindnet_resources;
         }
-        let mut pod_spec = serde_json::json!({"containers": [ctr_json], "hostNetwork": true});
+        let mut pod_spec = serde_json::json!({"containers": [ctr_json], "hostNetwork": true, "tolerations": [{"operator": "Exists"}]});
         if let (Some(m), false) = (pod_spec.as_object_mut(), node_selector.is_null()) {
             m.insert("nodeSelector".into(), node_selector);
         }
@@ -545,15 +546,18 @@ pub fn install(c: &mut Cluster) {
                 "template": {"metadata": {"labels": {label.0: label.1}}, "spec": pod_spec}
             }),
         );
-        body.insert(
-            "status".into(),
-            serde_json::json!({"currentNumberScheduled": 3, "desiredNumberScheduled": 3, "numberAvailable": 3, "numberReady": 3, "updatedNumberScheduled": 3, "numberMisscheduled": 0}),
-        );
+        crate::manifest::defaults::daemonset(&mut body);
+        let revision = body
+            .get("spec")
+            .and_then(|s| s.get("template"))
+            .map(super::controllers::template_hash)
+            .unwrap_or_default();
         let uid = c.store.new_uid();
         let ds_obj = Object::from(GenericObject {
             kind: rt,
             metadata: ObjectMeta {
                 labels: labels(&[label]),
+                annotations: labels(&[(super::api_ops::DS_TEMPLATE_GENERATION, "1")]),
                 uid: Some(uid.clone()),
                 creation_timestamp: Some(c.now_time()),
                 generation: Some(1),
@@ -584,7 +588,11 @@ pub fn install(c: &mut Cluster) {
                 "kube-system",
                 node_name,
                 pod_ctr,
-                &[label, ("pod-template-generation", "1")],
+                &[
+                    label,
+                    ("controller-revision-hash", &revision),
+                    ("pod-template-generation", "1"),
+                ],
                 Some(owner),
             ));
             crate::manifest::defaults::apply_defaults(&mut p);

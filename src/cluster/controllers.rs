@@ -45,6 +45,14 @@ pub fn run_all(c: &mut Cluster) {
         super::statefulsets::sync_statefulset(c, &key);
     }
     absorb(c);
+    for key in c.work.jobs.take() {
+        super::jobs::sync_job(c, &key);
+    }
+    absorb(c);
+    for key in c.work.daemonsets.take() {
+        super::daemonsets::sync_daemonset(c, &key);
+    }
+    absorb(c);
     garbage_collect(c);
     absorb(c);
     schedule(c);
@@ -76,6 +84,8 @@ pub(crate) struct Work {
     deployments: KeyQueue,
     replicasets: KeyQueue,
     statefulsets: KeyQueue,
+    jobs: KeyQueue,
+    daemonsets: KeyQueue,
     /// Objects whose owners may be gone.
     garbage: KeyQueue,
     /// Pods that may need a node or a kubelet.
@@ -134,10 +144,17 @@ impl Work {
         self.deployments.insert(key);
     }
 
+    /// A Job's resync at a time it asked for (`Timer::Job`).
+    pub(crate) fn requeue_job(&mut self, key: Key) {
+        self.jobs.insert(key);
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.deployments.is_empty()
             && self.replicasets.is_empty()
             && self.statefulsets.is_empty()
+            && self.jobs.is_empty()
+            && self.daemonsets.is_empty()
             && self.garbage.is_empty()
             && self.unbound.is_empty()
             && !self.freed
@@ -243,6 +260,8 @@ fn note_change(
                     work.replicasets.insert(rs);
                 }
                 work.statefulsets.extend(owner_key(o.meta(), "StatefulSet"));
+                work.jobs.extend(owner_key(o.meta(), "Job"));
+                work.daemonsets.extend(owner_key(o.meta(), "DaemonSet"));
                 for (k, v) in o.meta().labels.iter().flatten() {
                     work.services
                         .extend(store.services_selecting(ns, k, v).cloned());
@@ -287,6 +306,12 @@ fn note_change(
         "StatefulSet" if new.is_some() => {
             work.statefulsets.insert(key.clone());
         }
+        "Job" if new.is_some() => {
+            work.jobs.insert(key.clone());
+        }
+        "DaemonSet" if new.is_some() => {
+            work.daemonsets.insert(key.clone());
+        }
         "Service" => {
             work.services.insert(key.clone());
             work.load_balancers = true;
@@ -304,6 +329,8 @@ fn note_change(
         "Node" => {
             // Room may have appeared (or gone): every unbound pod is looked at again.
             work.unbound.extend(store.list("Pod").map(Key::of));
+            // A node's labels, taints or existence decide where daemon pods run.
+            work.daemonsets.extend(store.list("DaemonSet").map(Key::of));
             if new.is_some() {
                 work.nodes.insert(key.name.clone());
             }
@@ -371,6 +398,79 @@ fn as_pod(o: &Object) -> Option<&Pod> {
         Object::Pod(p) => Some(p),
         _ => None,
     }
+}
+
+/// The workload kept as JSON at `key` that a controller syncs: `None` when it is gone
+/// or being deleted.
+pub(crate) fn live_generic(c: &Cluster, key: &Key) -> Option<Arc<crate::api::GenericObject>> {
+    match c.store.get(key) {
+        Some(Object::Generic(g)) if !is_terminating(&g.metadata) => Some(g.clone()),
+        _ => None,
+    }
+}
+
+/// Whether a StatefulSet's or DaemonSet's `updateStrategy` (JSON) is RollingUpdate,
+/// the default.
+pub(crate) fn rolling_update(strategy: Option<&serde_json::Value>) -> bool {
+    strategy
+        .and_then(|s| s.get("type"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("RollingUpdate")
+        == "RollingUpdate"
+}
+
+/// Writes `status` into a workload kept as JSON, unless it already says that.
+pub(crate) fn put_status(
+    c: &mut Cluster,
+    obj: &crate::api::GenericObject,
+    status: serde_json::Value,
+) {
+    if obj.body.get("status") == Some(&status) {
+        return;
+    }
+    let mut obj = obj.clone();
+    obj.body.insert("status".into(), status);
+    c.store.put(Object::Generic(Arc::new(obj)));
+}
+
+/// A free name `BASE-<5 random>` for a pod made with `generateName: BASE-` (the prefix
+/// cut to 58 characters, as names.SimpleNameGenerator does); gives the name and prefix.
+pub(crate) fn generated_pod_name(c: &mut Cluster, ns: &str, base: &str) -> (String, String) {
+    let prefix: String = format!("{base}-").chars().take(58).collect();
+    let mut name = format!("{prefix}{}", c.rand_suffix(5));
+    while c.get("Pod", ns, &name).is_some() {
+        name = format!("{prefix}{}", c.rand_suffix(5));
+    }
+    (name, prefix)
+}
+
+/// A pod a controller creates from its template (controller_utils.go
+/// GetPodFromTemplate, then what the API server adds on create): Pending with its QoS
+/// class, the service account token volume, the pod defaults. `metadata` carries the
+/// name, owner and what the controller adds; uid and creation time are filled here.
+pub(crate) fn new_controlled_pod(
+    c: &mut Cluster,
+    metadata: ObjectMeta,
+    spec: Option<k8s_openapi::api::core::v1::PodSpec>,
+) -> Object {
+    let qos = crate::manifest::defaults::qos_class(spec.as_ref());
+    let mut pod = Pod {
+        metadata: ObjectMeta {
+            uid: Some(c.store.new_uid()),
+            creation_timestamp: Some(c.now_time()),
+            ..metadata
+        },
+        spec,
+        status: Some(k8s_openapi::api::core::v1::PodStatus {
+            phase: Some("Pending".into()),
+            qos_class: Some(qos.into()),
+            ..Default::default()
+        }),
+    };
+    crate::manifest::defaults::mount_service_account_token(&mut pod);
+    let mut pod = Object::from(pod);
+    crate::manifest::defaults::apply_defaults(&mut pod);
+    pod
 }
 
 /// Pods whose controller is the object with this uid, in key order.
@@ -1308,7 +1408,64 @@ fn node_taints(c: &mut Cluster, names: BTreeSet<String>) {
     }
 }
 
-fn tolerates(pod: &Pod, taint: &k8s_openapi::api::core::v1::Taint) -> bool {
+/// The NodeAffinity filter's required part (component-helpers nodeaffinity): no
+/// requirement, or any one of the node selector terms matches - each of its label
+/// expressions and its `metadata.name` fields.
+pub(crate) fn node_affinity_matches(
+    pod: &Pod,
+    node_name: &str,
+    labels: &BTreeMap<String, String>,
+) -> bool {
+    let Some(required) = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.affinity.as_ref())
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|n| {
+            n.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })
+    else {
+        return true;
+    };
+    let holds = |r: &k8s_openapi::api::core::v1::NodeSelectorRequirement, have: Option<&str>| {
+        let values = r.values.as_deref().unwrap_or(&[]);
+        let number = |s: &str| s.parse::<i64>().ok();
+        match r.operator.as_str() {
+            "In" => have.is_some_and(|h| values.iter().any(|v| v == h)),
+            "NotIn" => have.is_none_or(|h| !values.iter().any(|v| v == h)),
+            "Exists" => have.is_some(),
+            "DoesNotExist" => have.is_none(),
+            "Gt" | "Lt" => {
+                let (Some(h), Some(v)) = (
+                    have.and_then(number),
+                    values.first().and_then(|v| number(v)),
+                ) else {
+                    return false;
+                };
+                if r.operator == "Gt" {
+                    h > v
+                } else {
+                    h < v
+                }
+            }
+            _ => false,
+        }
+    };
+    required.node_selector_terms.iter().any(|term| {
+        let exprs = term.match_expressions.as_deref().unwrap_or(&[]);
+        let fields = term.match_fields.as_deref().unwrap_or(&[]);
+        (!exprs.is_empty() || !fields.is_empty())
+            && exprs
+                .iter()
+                .all(|r| holds(r, labels.get(&r.key).map(String::as_str)))
+            && fields
+                .iter()
+                .all(|r| r.key == "metadata.name" && holds(r, Some(node_name)))
+    })
+}
+
+pub(crate) fn tolerates(pod: &Pod, taint: &k8s_openapi::api::core::v1::Taint) -> bool {
     pod.spec
         .as_ref()
         .and_then(|s| s.tolerations.as_ref())
@@ -1449,7 +1606,10 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread, retry: bool) {
             untolerated.push(t);
             continue;
         }
-        if !node_selector.iter().all(|(k, v)| nl.get(k) == Some(v)) {
+        let node_name = n.metadata.name.as_deref().unwrap_or("");
+        if !node_selector.iter().all(|(k, v)| nl.get(k) == Some(v))
+            || !node_affinity_matches(&pod, node_name, nl)
+        {
             *reasons
                 .entry("node(s) didn't match Pod's node affinity/selector".into())
                 .or_default() += 1;

@@ -9,9 +9,11 @@ pub mod alloc;
 pub mod api_ops;
 pub mod bootstrap;
 pub mod controllers;
+pub mod daemonsets;
 pub mod deployment_util;
 pub mod events;
 pub mod images;
+pub mod jobs;
 pub mod kubelet;
 mod repack;
 pub mod resources;
@@ -100,6 +102,9 @@ pub enum Timer {
     /// The Deployment controller looks at a stalled rollout again at its progress
     /// deadline (progress.go requeueStuckDeployment).
     Deployment(Key),
+    /// The Job controller looks at a Job again when its pod failure back-off or its
+    /// activeDeadlineSeconds ends (enqueueSyncJobWithDelay, queue.AddAfter).
+    Job(Key),
 }
 
 /// Decides a readiness/liveness probe. Installed by the data plane, which answers
@@ -261,6 +266,7 @@ impl Cluster {
                         Timer::Liveness(key) => kubelet::liveness_tick(self, &key),
                         Timer::KubernetesService => bootstrap::ensure_kubernetes_service(self),
                         Timer::Deployment(key) => self.work.requeue_deployment(key),
+                        Timer::Job(key) => self.work.requeue_job(key),
                     }
                 }
             }

@@ -10,15 +10,16 @@
 //! needs from the JSON body and writes `status` back into it.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use k8s_openapi::api::core::v1::{Pod, PodStatus, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::{json, Value};
 
-use super::controllers::{controlled_pods, is_pod_ready, is_terminating, owner_ref, template_hash};
+use super::controllers::{
+    controlled_pods, is_pod_ready, is_terminating, new_controlled_pod, owner_ref, template_hash,
+};
 use super::{Cluster, Key};
-use crate::api::{GenericObject, Object};
+use crate::api::Object;
 
 /// A hostile replica count is cut to this many pods (a real cluster would make them all).
 const MAX_PODS: i64 = 500;
@@ -35,13 +36,9 @@ fn ordinal(set_name: &str, pod_name: &str) -> Option<i64> {
 /// One pass of the controller over the StatefulSet at `key`: create, scale down or roll
 /// at most what its policy allows now, then write its status.
 pub(crate) fn sync_statefulset(c: &mut Cluster, key: &Key) {
-    let Some(Object::Generic(set)) = c.store.get(key) else {
+    let Some(set) = super::controllers::live_generic(c, key) else {
         return;
     };
-    let set: Arc<GenericObject> = set.clone();
-    if is_terminating(&set.metadata) {
-        return;
-    }
     let ns = key.namespace.clone();
     let name = key.name.clone();
     let uid = set.metadata.uid.clone().unwrap_or_default();
@@ -150,11 +147,7 @@ pub(crate) fn sync_statefulset(c: &mut Cluster, key: &Key) {
     // highest ordinal (down to the partition) not made from the current template is
     // deleted; the creation above brings it back from the new template next time.
     let strategy = spec.get("updateStrategy");
-    let rolling = strategy
-        .and_then(|s| s.get("type"))
-        .and_then(Value::as_str)
-        .unwrap_or("RollingUpdate")
-        == "RollingUpdate";
+    let rolling = super::controllers::rolling_update(strategy);
     let partition = strategy
         .and_then(|s| s.get("rollingUpdate"))
         .and_then(|r| r.get("partition"))
@@ -228,29 +221,15 @@ fn new_pod(
     let mut spec = template.spec.clone().unwrap_or_default();
     spec.hostname = Some(pod_name.to_string());
     spec.subdomain = service_name.map(str::to_string);
-    let qos = crate::manifest::defaults::qos_class(Some(&spec));
-    let mut pod = Pod {
-        metadata: ObjectMeta {
-            name: Some(pod_name.to_string()),
-            namespace: set.namespace.clone(),
-            labels: Some(labels),
-            annotations: tmeta.and_then(|m| m.annotations.clone()),
-            owner_references: Some(vec![owner_ref("StatefulSet", "apps/v1", set)]),
-            uid: Some(c.store.new_uid()),
-            creation_timestamp: Some(c.now_time()),
-            ..Default::default()
-        },
-        spec: Some(spec),
-        status: Some(PodStatus {
-            phase: Some("Pending".into()),
-            qos_class: Some(qos.into()),
-            ..Default::default()
-        }),
+    let metadata = ObjectMeta {
+        name: Some(pod_name.to_string()),
+        namespace: set.namespace.clone(),
+        labels: Some(labels),
+        annotations: tmeta.and_then(|m| m.annotations.clone()),
+        owner_references: Some(vec![owner_ref("StatefulSet", "apps/v1", set)]),
+        ..Default::default()
     };
-    crate::manifest::defaults::mount_service_account_token(&mut pod);
-    let mut pod = Object::from(pod);
-    crate::manifest::defaults::apply_defaults(&mut pod);
-    pod
+    new_controlled_pod(c, metadata, Some(spec))
 }
 
 /// status as the controller writes it (v1.33 fields; zero counts are left out, as
@@ -295,13 +274,8 @@ fn write_status(c: &mut Cluster, key: &Key, uid: &str, revision: &str) {
     status.insert("replicas".into(), json!(replicas));
     status.insert("updateRevision".into(), json!(revision));
     put_count(&mut status, "updatedReplicas", updated);
-    let status = Value::Object(status);
-    if set.body.get("status") == Some(&status) {
-        return;
-    }
-    let mut set = (**set).clone();
-    set.body.insert("status".into(), status);
-    c.store.put(Object::Generic(Arc::new(set)));
+    let set = set.clone();
+    super::controllers::put_status(c, &set, Value::Object(status));
 }
 
 /// An `omitempty` count: written only when it is not zero.

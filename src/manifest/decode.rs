@@ -239,6 +239,7 @@ fn struct_type(kind: &str, parent_chain: &[&str], field: &str) -> Option<&'stati
             "ReplicaSet" => "ReplicaSetSpec",
             "Namespace" => "NamespaceSpec",
             "Node" => "NodeSpec",
+            "Job" => "JobSpec",
             _ => return None,
         },
         "status" => match kind {
@@ -246,6 +247,7 @@ fn struct_type(kind: &str, parent_chain: &[&str], field: &str) -> Option<&'stati
             "Pod" => "PodStatus",
             "Deployment" => "DeploymentStatus",
             "ReplicaSet" => "ReplicaSetStatus",
+            "Job" => "JobStatus",
             _ => return None,
         },
         "template" => "PodTemplateSpec",

@@ -26,6 +26,14 @@ pub fn apply_defaults(obj: &mut Object) {
         Object::Generic(g) if g.kind.kind == "StatefulSet" => {
             statefulset(&mut std::sync::Arc::make_mut(g).body)
         }
+        Object::Generic(g) if g.kind.kind == "DaemonSet" => {
+            daemonset(&mut std::sync::Arc::make_mut(g).body)
+        }
+        Object::Generic(g) if g.kind.kind == "Job" => {
+            let g = std::sync::Arc::make_mut(g);
+            job(&mut g.body);
+            job_labels(&mut g.metadata, &g.body);
+        }
         Object::Generic(g) if g.kind.kind == "Secret" => {
             secret(&mut std::sync::Arc::make_mut(g).body)
         }
@@ -77,21 +85,57 @@ pub fn statefulset(body: &mut serde_json::Map<String, serde_json::Value>) {
     ] {
         spec.entry(key).or_insert(default);
     }
-    if let Some(strategy) = json_object(spec, "updateStrategy") {
-        strategy
-            .entry("type")
-            .or_insert_with(|| json!("RollingUpdate"));
-        if strategy.get("type") == Some(&json!("RollingUpdate")) {
-            if let Some(rolling) = json_object(strategy, "rollingUpdate") {
-                rolling.entry("partition").or_insert_with(|| json!(0));
-            }
-        }
-    }
+    rolling_update_defaults(spec, &[("partition", json!(0))]);
     if let Some(retention) = json_object(spec, "persistentVolumeClaimRetentionPolicy") {
         for key in ["whenDeleted", "whenScaled"] {
             retention.entry(key).or_insert_with(|| json!("Retain"));
         }
     }
+    template_defaults(spec);
+}
+
+/// `updateStrategy` of a StatefulSet or DaemonSet: type RollingUpdate when unset, and
+/// then these `rollingUpdate` fields.
+fn rolling_update_defaults(
+    spec: &mut serde_json::Map<String, serde_json::Value>,
+    fields: &[(&str, serde_json::Value)],
+) {
+    use serde_json::json;
+    let Some(strategy) = json_object(spec, "updateStrategy") else {
+        return;
+    };
+    strategy
+        .entry("type")
+        .or_insert_with(|| json!("RollingUpdate"));
+    if strategy.get("type") == Some(&json!("RollingUpdate")) {
+        if let Some(rolling) = json_object(strategy, "rollingUpdate") {
+            for (k, v) in fields {
+                rolling.entry(*k).or_insert_with(|| v.clone());
+            }
+        }
+    }
+}
+
+/// `SetDefaults_DaemonSet` (apps/v1) on the stored JSON (DaemonSets are kept as generic
+/// objects): updateStrategy RollingUpdate with maxUnavailable 1 and maxSurge 0,
+/// revisionHistoryLimit 10; and the pod defaults in its template.
+pub fn daemonset(body: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::json;
+    let Some(spec) = json_object(body, "spec") else {
+        return;
+    };
+    rolling_update_defaults(
+        spec,
+        &[("maxUnavailable", json!(1)), ("maxSurge", json!(0))],
+    );
+    spec.entry("revisionHistoryLimit")
+        .or_insert_with(|| json!(10));
+    template_defaults(spec);
+}
+
+/// The pod defaults (`SetDefaults_PodSpec`, containers) in the `template` of a workload
+/// kept as JSON; a template that does not decode is left for validation.
+fn template_defaults(spec: &mut serde_json::Map<String, serde_json::Value>) {
     let Some(template) = spec.get("template").cloned() else {
         return;
     };
@@ -106,6 +150,116 @@ pub fn statefulset(body: &mut serde_json::Map<String, serde_json::Value>) {
     }
     if let Ok(v) = serde_json::to_value(&template) {
         spec.insert("template".into(), v);
+    }
+}
+
+/// `SetDefaults_Job` (batch/v1, v1.33) on the stored JSON (Jobs are kept as generic
+/// objects): completions and parallelism 1 when both are unset, backoffLimit 6,
+/// completionMode NonIndexed, suspend false, podReplacementPolicy TerminatingOrFailed
+/// (Failed with a podFailurePolicy), manualSelector false; and the pod defaults in
+/// its template.
+pub fn job(body: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::json;
+    let Some(spec) = json_object(body, "spec") else {
+        return;
+    };
+    let unset = |spec: &serde_json::Map<String, serde_json::Value>, k: &str| {
+        spec.get(k).is_none_or(serde_json::Value::is_null)
+    };
+    if unset(spec, "completions") && unset(spec, "parallelism") {
+        spec.insert("completions".into(), json!(1));
+    }
+    let replacement = if unset(spec, "podFailurePolicy") {
+        "TerminatingOrFailed"
+    } else {
+        "Failed"
+    };
+    for (key, default) in [
+        ("parallelism", json!(1)),
+        ("backoffLimit", json!(6)),
+        ("completionMode", json!("NonIndexed")),
+        ("suspend", json!(false)),
+        ("podReplacementPolicy", json!(replacement)),
+        ("manualSelector", json!(false)),
+    ] {
+        if unset(spec, key) {
+            spec.insert(key.into(), default);
+        }
+    }
+    template_defaults(spec);
+}
+
+/// The rest of `SetDefaults_Job`: a Job without labels of its own shows its pod
+/// template's (the API server defaults every read, so once the selector is generated
+/// the generated labels are among them).
+pub fn job_labels(
+    meta: &mut k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    body: &serde_json::Map<String, serde_json::Value>,
+) {
+    if meta.labels.as_ref().is_some_and(|l| !l.is_empty()) {
+        return;
+    }
+    let labels = body
+        .get("spec")
+        .and_then(|s| s.get("template"))
+        .and_then(|t| t.get("metadata"))
+        .and_then(|m| m.get("labels"))
+        .and_then(serde_json::Value::as_object);
+    if let Some(labels) = labels {
+        meta.labels = Some(
+            labels
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect(),
+        );
+    }
+}
+
+/// The Job registry's `generateSelector` (pkg/registry/batch/job/strategy.go), run on
+/// create once the Job has its uid, unless `manualSelector` is true: the pod template
+/// gets `job-name`, `batch.kubernetes.io/job-name`, `controller-uid` and
+/// `batch.kubernetes.io/controller-uid` (each unless already there) and the selector
+/// matches `batch.kubernetes.io/controller-uid`.
+pub fn job_generate_selector(
+    name: &str,
+    uid: &str,
+    body: &mut serde_json::Map<String, serde_json::Value>,
+) {
+    use serde_json::{json, Value};
+    let Some(spec) = json_object(body, "spec") else {
+        return;
+    };
+    if spec.get("manualSelector") == Some(&json!(true)) {
+        return;
+    }
+    if let Some(template) = json_object(spec, "template") {
+        if let Some(meta) = json_object(template, "metadata") {
+            if meta.get("labels").is_some_and(Value::is_null) {
+                meta.remove("labels");
+            }
+            if let Some(labels) = json_object(meta, "labels") {
+                for (k, v) in [
+                    ("job-name", name),
+                    ("batch.kubernetes.io/job-name", name),
+                    ("controller-uid", uid),
+                    ("batch.kubernetes.io/controller-uid", uid),
+                ] {
+                    labels.entry(k).or_insert_with(|| json!(v));
+                }
+            }
+        }
+    }
+    if spec.get("selector").is_some_and(Value::is_null) {
+        spec.remove("selector");
+    }
+    if let Some(selector) = json_object(spec, "selector") {
+        if selector.get("matchLabels").is_some_and(Value::is_null) {
+            selector.remove("matchLabels");
+        }
+        if let Some(ml) = json_object(selector, "matchLabels") {
+            ml.entry("batch.kubernetes.io/controller-uid")
+                .or_insert_with(|| json!(uid));
+        }
     }
 }
 

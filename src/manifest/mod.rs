@@ -543,6 +543,19 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
             EndpointSlice
         ),
         _ => {
+            // A Job is kept as JSON but read strictly as the API server's typed Job is,
+            // so a typo or a wrong type is refused as for the typed kinds.
+            let mut unknown = vec![];
+            if t.kind == "Job" {
+                type Job = k8s_openapi::api::batch::v1::Job;
+                match decode::strict::<Job>(v.clone()) {
+                    Ok((_, u)) => unknown = u,
+                    Err(e) => {
+                        let check = |x: &Value| decode::strict::<Job>(x.clone()).err();
+                        return Err(decode_err(decode::go_type_error(&kind, &v, &check, &e)));
+                    }
+                }
+            }
             let mut body = match v {
                 Value::Object(m) => m,
                 _ => serde_json::Map::new(),
@@ -561,7 +574,7 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
                     metadata,
                     body,
                 }),
-                vec![],
+                unknown,
             )
         }
     };

@@ -176,6 +176,8 @@ pub fn validate(obj: &Object) -> Vec<Cause> {
             }
         }
         Object::Generic(g) if g.kind.kind == "StatefulSet" => statefulset(g, &mut out),
+        Object::Generic(g) if g.kind.kind == "Job" => job(g, &mut out),
+        Object::Generic(g) if g.kind.kind == "DaemonSet" => daemonset(g, &mut out),
         Object::Deployment(d) => {
             object_meta(&d.metadata, NameRule::Subdomain, &mut out);
             if let Some(spec) = &d.spec {
@@ -816,7 +818,6 @@ fn template(
 /// name, `spec.replicas`, the selector and the pod template (StatefulSets are stored as
 /// JSON; what does not decode counts as missing).
 fn statefulset(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
-    use crate::api::object::decode;
     object_meta(&g.metadata, NameRule::Subdomain, out);
     let spec = g.body.get("spec");
     let field = |k: &str| spec.and_then(|s| s.get(k)).cloned();
@@ -827,8 +828,25 @@ fn statefulset(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
             out,
         );
     }
+    selector_and_template(g, "statefulset", out);
+}
+
+/// apps validation ValidateDaemonSet, the parts the playground's DaemonSets use: the
+/// name, the selector, the pod template (restartPolicy Always) and that they match.
+/// DaemonSets are stored as JSON; what does not decode counts as missing.
+fn daemonset(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
+    object_meta(&g.metadata, NameRule::Subdomain, out);
+    selector_and_template(g, "daemonset", out);
+}
+
+/// The selector and pod template of a workload kept as JSON (what does not decode
+/// counts as missing), validated as the typed apps/v1 kinds are.
+fn selector_and_template(g: &crate::api::GenericObject, workload: &str, out: &mut Vec<Cause>) {
+    use crate::api::object::decode;
+    let spec = g.body.get("spec");
+    let field = |k: &str| spec.and_then(|s| s.get(k)).cloned();
     let sel: Option<LabelSelector> = field("selector").and_then(|v| decode(v, &mut |_| {}).ok());
-    let sel_ok = selector(sel.as_ref(), "spec.selector", "statefulset", out);
+    let sel_ok = selector(sel.as_ref(), "spec.selector", workload, out);
     let tmpl: Option<PodTemplateSpec> = field("template").and_then(|v| decode(v, &mut |_| {}).ok());
     template(
         tmpl.as_ref(),
@@ -837,6 +855,69 @@ fn statefulset(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
         "spec.template",
         out,
     );
+}
+
+/// batch validation ValidateJob (pkg/apis/batch/validation), the parts the playground's
+/// Jobs use: the name, the counts that must not be negative, the pod template with its
+/// restartPolicy (OnFailure or Never; `Always`, the pod default, is reported as
+/// missing), the selector and that it matches the template's labels. Jobs are stored
+/// as JSON; what does not decode counts as missing.
+fn job(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
+    use crate::api::object::decode;
+    object_meta(&g.metadata, NameRule::Subdomain, out);
+    let spec = g.body.get("spec");
+    let field = |k: &str| spec.and_then(|s| s.get(k)).cloned();
+    for key in [
+        "parallelism",
+        "completions",
+        "activeDeadlineSeconds",
+        "backoffLimit",
+        "ttlSecondsAfterFinished",
+    ] {
+        if let Some(n) = field(key).and_then(|v| v.as_i64()) {
+            if n < 0 {
+                out.push(invalid(
+                    format!("spec.{key}"),
+                    &n.to_string(),
+                    "must be greater than or equal to 0",
+                ));
+            }
+        }
+    }
+    let tmpl: PodTemplateSpec = field("template")
+        .and_then(|v| decode(v, &mut |_| {}).ok())
+        .unwrap_or_default();
+    let tlabels = tmpl.metadata.as_ref().and_then(|m| m.labels.clone());
+    labels(tlabels.as_ref(), "spec.template.labels", out);
+    let default_spec = PodSpec::default();
+    let pod = tmpl.spec.as_ref().unwrap_or(&default_spec);
+    pod_spec(pod, "spec.template.spec", out);
+    match pod.restart_policy.as_deref().unwrap_or("") {
+        "Always" | "" => out.push(required(
+            "spec.template.spec.restartPolicy",
+            "valid values: \"OnFailure\", \"Never\"",
+        )),
+        "OnFailure" | "Never" => {}
+        other => out.push(unsupported(
+            "spec.template.spec.restartPolicy",
+            other,
+            &["OnFailure", "Never"],
+        )),
+    }
+    let sel: Option<LabelSelector> = field("selector").and_then(|v| decode(v, &mut |_| {}).ok());
+    match &sel {
+        None => out.push(required("spec.selector", "")),
+        Some(sel) => {
+            labels(sel.match_labels.as_ref(), "spec.selector.matchLabels", out);
+            if !selector_matches(sel, tlabels.as_ref()) {
+                out.push(invalid(
+                    "spec.template.metadata.labels",
+                    &gofmt::string_map(Some(&tlabels.clone().unwrap_or_default())),
+                    "`selector` does not match template `labels`",
+                ));
+            }
+        }
+    }
 }
 
 fn selector_matches(sel: &LabelSelector, labels: Option<&BTreeMap<String, String>>) -> bool {

@@ -2086,8 +2086,187 @@ pub fn describe_object(c: &Cluster, obj: &Object) -> String {
         Object::Generic(g) if g.kind.kind == "StatefulSet" => {
             describe_statefulset(c, g, &events).unwrap_or_else(|| describe_generic(c, g, &events))
         }
+        Object::Generic(g) if g.kind.kind == "Job" => describe_job(c, g, &events),
+        Object::Generic(g) if g.kind.kind == "DaemonSet" => {
+            describe_daemonset(c, g, &events).unwrap_or_else(|| describe_generic(c, g, &events))
+        }
         Object::Generic(g) => describe_generic(c, g, &events),
     }
+}
+
+/// describe.go DaemonSetDescriber (describeDaemonSet; DaemonSets are stored as generic
+/// JSON, `None` when the stored spec does not decode and the generic describer is used).
+fn describe_daemonset(c: &Cluster, g: &GenericObject, events: &[&Event]) -> Option<String> {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+    let spec = g.body.get("spec")?;
+    let selector: LabelSelector =
+        crate::api::object::decode(spec.get("selector")?.clone(), &mut |_| {}).ok()?;
+    let template: PodTemplateSpec =
+        crate::api::object::decode(spec.get("template")?.clone(), &mut |_| {}).ok()?;
+    let status = g.body.get("status");
+    let num = |k: &str| {
+        status
+            .and_then(|s| s.get(k))
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0)
+    };
+    let m = &g.metadata;
+    let mut w = W::default();
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+    w.w(
+        0,
+        &format!("Selector:\t{}\n", selector_string(Some(&selector))),
+    );
+    let node_selector = template
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_selector.as_ref());
+    w.w(
+        0,
+        &format!(
+            "Node-Selector:\t{}\n",
+            crate::api::selector::format_labels(node_selector)
+        ),
+    );
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    for (title, key) in [
+        (
+            "Desired Number of Nodes Scheduled",
+            "desiredNumberScheduled",
+        ),
+        (
+            "Current Number of Nodes Scheduled",
+            "currentNumberScheduled",
+        ),
+        (
+            "Number of Nodes Scheduled with Up-to-date Pods",
+            "updatedNumberScheduled",
+        ),
+        (
+            "Number of Nodes Scheduled with Available Pods",
+            "numberAvailable",
+        ),
+        ("Number of Nodes Misscheduled", "numberMisscheduled"),
+    ] {
+        w.w(0, &format!("{title}: {}\n", num(key)));
+    }
+    let sel = Selector::from_label_selector(&selector);
+    let (r, wt, s, f) = pod_phases(c, meta_ns(m), &sel, m.uid.as_deref());
+    w.w(
+        0,
+        &format!("Pods Status:\t{r} Running / {wt} Waiting / {s} Succeeded / {f} Failed\n"),
+    );
+    describe_pod_template(&mut w, Some(&template));
+    describe_events(&mut w, events, c.now);
+    Some(w.finish())
+}
+
+/// describe.go JobDescriber (describeJob): Jobs are stored as generic JSON, read here
+/// field by field as the typed batch/v1 Job would print.
+fn describe_job(c: &Cluster, g: &GenericObject, events: &[&Event]) -> String {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, Time};
+    use serde_json::Value;
+    let spec = g.body.get("spec");
+    let status = g.body.get("status");
+    let num = |v: Option<&Value>, k: &str| v.and_then(|s| s.get(k)).and_then(Value::as_i64);
+    let time = |k: &str| -> Option<Time> {
+        status
+            .and_then(|s| s.get(k))
+            .and_then(|t| serde_json::from_value(t.clone()).ok())
+    };
+    let m = &g.metadata;
+    let mut w = W::default();
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+    let selector: Option<LabelSelector> = spec
+        .and_then(|s| s.get("selector"))
+        .and_then(|s| crate::api::object::decode(s.clone(), &mut |_| {}).ok());
+    w.w(
+        0,
+        &format!("Selector:\t{}\n", selector_string(selector.as_ref())),
+    );
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    if let Some(cb) = controlled_by(m) {
+        w.w(0, &format!("Controlled By:\t{cb}\n"));
+    }
+    if let Some(p) = num(spec, "parallelism") {
+        w.w(0, &format!("Parallelism:\t{p}\n"));
+    }
+    match num(spec, "completions") {
+        Some(n) => w.w(0, &format!("Completions:\t{n}\n")),
+        None => w.w(0, "Completions:\t<unset>\n"),
+    }
+    if let Some(mode) = spec
+        .and_then(|s| s.get("completionMode"))
+        .and_then(Value::as_str)
+    {
+        w.w(0, &format!("Completion Mode:\t{mode}\n"));
+    }
+    if let Some(s) = spec.and_then(|s| s.get("suspend")).and_then(Value::as_bool) {
+        w.w(0, &format!("Suspend:\t{s}\n"));
+    }
+    if let Some(b) = num(spec, "backoffLimit") {
+        w.w(0, &format!("Backoff Limit:\t{b}\n"));
+    }
+    if let Some(t) = num(spec, "ttlSecondsAfterFinished") {
+        w.w(0, &format!("TTL Seconds After Finished:\t{t}\n"));
+    }
+    let start = time("startTime");
+    let end = time("completionTime");
+    if let Some(t) = &start {
+        w.w(0, &format!("Start Time:\t{}\n", rfc1123z(t)));
+    }
+    if let Some(t) = &end {
+        w.w(0, &format!("Completed At:\t{}\n", rfc1123z(t)));
+    }
+    if let (Some(s), Some(e)) = (&start, &end) {
+        w.w(
+            0,
+            &format!(
+                "Duration:\t{}\n",
+                human_duration(Cluster::millis_of(e) - Cluster::millis_of(s))
+            ),
+        );
+    }
+    if let Some(d) = num(spec, "activeDeadlineSeconds") {
+        w.w(0, &format!("Active Deadline Seconds:\t{d}s\n"));
+    }
+    let active = num(status, "active").unwrap_or(0);
+    let succeeded = num(status, "succeeded").unwrap_or(0);
+    let failed = num(status, "failed").unwrap_or(0);
+    match num(status, "ready") {
+        None => w.w(
+            0,
+            &format!("Pods Statuses:\t{active} Active / {succeeded} Succeeded / {failed} Failed\n"),
+        ),
+        Some(ready) => w.w(
+            0,
+            &format!(
+                "Pods Statuses:\t{active} Active ({ready} Ready) / {succeeded} Succeeded / {failed} Failed\n"
+            ),
+        ),
+    }
+    if spec
+        .and_then(|s| s.get("completionMode"))
+        .and_then(Value::as_str)
+        == Some("Indexed")
+    {
+        let done = status
+            .and_then(|s| s.get("completedIndexes"))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .unwrap_or("<none>");
+        w.w(0, &format!("Completed Indexes:\t{done}\n"));
+    }
+    let template: Option<PodTemplateSpec> = spec
+        .and_then(|s| s.get("template"))
+        .and_then(|t| crate::api::object::decode(t.clone(), &mut |_| {}).ok());
+    describe_pod_template(&mut w, template.as_ref());
+    describe_events(&mut w, events, c.now);
+    w.finish()
 }
 
 /// describe.go StatefulSetDescriber (StatefulSets are stored as generic JSON; `None`

@@ -68,15 +68,56 @@ pub(super) fn resolve_pod(
                     _ => None,
                 })
                 .collect();
-            // ActivePods ordering: running and ready first, then by name.
-            crate::sort::sort_by_key(&mut pods, |p| {
-                (
-                    p.metadata.deletion_timestamp.is_some(),
-                    p.status.as_ref().and_then(|s| s.phase.as_deref()) != Some("Running"),
-                    !crate::cluster::controllers::is_pod_ready(p),
-                    p.metadata.name.clone(),
-                )
-            });
+            if logs {
+                // podutils.ByLogging: assigned first; Running (and any phase it does not
+                // rank, Succeeded and Failed too) before Unknown before Pending; ready
+                // first, the longest ready first; more restarts first; older first.
+                crate::sort::sort_by_key(&mut pods, |p| {
+                    let st = p.status.as_ref();
+                    let phase = match st.and_then(|s| s.phase.as_deref()) {
+                        Some("Unknown") => 1,
+                        Some("Pending") => 2,
+                        _ => 0,
+                    };
+                    let ready = crate::cluster::controllers::is_pod_ready(p);
+                    let ready_since = st
+                        .and_then(|s| s.conditions.as_ref())
+                        .into_iter()
+                        .flatten()
+                        .find(|c| c.type_ == "Ready")
+                        .and_then(|c| c.last_transition_time.as_ref())
+                        .map(Cluster::millis_of)
+                        .filter(|_| ready);
+                    let restarts = st
+                        .and_then(|s| s.container_statuses.as_ref())
+                        .into_iter()
+                        .flatten()
+                        .map(|c| c.restart_count)
+                        .max()
+                        .unwrap_or(0);
+                    (
+                        p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_none(),
+                        phase,
+                        !ready,
+                        ready_since.unwrap_or(i64::MAX),
+                        -i64::from(restarts),
+                        p.metadata
+                            .creation_timestamp
+                            .as_ref()
+                            .map_or(i64::MAX, Cluster::millis_of),
+                    )
+                });
+            } else {
+                // ActivePods ordering: running and ready first, then by name.
+                crate::sort::sort_by_key(&mut pods, |p| {
+                    (
+                        p.metadata.deletion_timestamp.is_some(),
+                        p.status.as_ref().and_then(|s| s.phase.as_deref()) != Some("Running"),
+                        !crate::cluster::controllers::is_pod_ready(p),
+                        p.metadata.name.clone(),
+                    )
+                });
+            }
             match pods.first() {
                 Some(p) => {
                     if logs && pods.len() > 1 {

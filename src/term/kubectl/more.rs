@@ -231,6 +231,132 @@ fn ingress_backend(svc: &str) -> Value {
 /// `kubectl create ingress NAME --rule=host/path=svc:port[,tls[=secret]]`
 /// (kubectl `pkg/cmd/create/create_ingress.go`): rules of one host share an entry, a
 /// trailing `*` makes the path a Prefix (else Exact), `,tls[=secret]` adds a TLS entry.
+/// `kubectl create job NAME --image=IMAGE [-- COMMAND [args...]]` (create_job.go
+/// createJob: one container named after the Job, restartPolicy Never; `--from` needs a
+/// CronJob, whose jobTemplate the playground does not instantiate).
+pub fn create_job(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let image = a.value(&["--image"]).unwrap_or("");
+    let from = a.value(&["--from"]).unwrap_or("");
+    // Complete: NAME first, then Validate: exactly one of --image and --from.
+    let name = match name_arg(a, "create job") {
+        Ok(n) => n,
+        Err(e) => return fail(out, &e),
+    };
+    if image.is_empty() == from.is_empty() {
+        return fail(out, "either --image or --from must be specified");
+    }
+    if !from.is_empty() {
+        return create_job_from(ctx, a, out, &name, from);
+    }
+    let mut container = Map::new();
+    if !a.command.is_empty() {
+        container.insert("command".into(), json!(a.command));
+    }
+    container.insert("image".into(), json!(image));
+    container.insert("name".into(), json!(name));
+    container.insert("resources".into(), json!({}));
+    let spec = json!({
+        "template": {
+            "metadata": {},
+            "spec": {
+                "containers": [Value::Object(container)],
+                "restartPolicy": "Never",
+            },
+        },
+    });
+    let v = job_json(a, json!({ "name": name }), spec);
+    create_json(ctx, a, out, "Job", v)
+}
+
+/// `create job NAME --from=cronjob/CRON` (create_job.go createJobFromCronJob): the
+/// CronJob's jobTemplate, annotated `cronjob.kubernetes.io/instantiate: manual` and
+/// controlled by the CronJob.
+fn create_job_from(ctx: &mut Ctx, a: &Args, out: &mut Output, name: &str, from: &str) -> i32 {
+    if !a.command.is_empty() {
+        return fail(out, "cannot specify --from and command");
+    }
+    let (ty, cron) = from.split_once('/').unwrap_or((from, ""));
+    let Some(rt) = kinds::lookup(ty) else {
+        return fail(
+            out,
+            &format!("the server doesn't have a resource type \"{ty}\""),
+        );
+    };
+    if cron.is_empty() {
+        // A bare TYPE lists every object of it; one CronJob alone would do.
+        notice(
+            ctx,
+            format!("kubectl create job --from={from}: name the CronJob as --from=cronjob/NAME."),
+        );
+        return fail(out, "from must be an existing cronjob");
+    }
+    let ns = ctx.namespace(a);
+    let scope = if rt.namespaced { ns.as_str() } else { "" };
+    let Some(cj) = ctx.cluster.get(rt.kind, scope, cron).cloned() else {
+        out.err(&format!("{}\n", super::not_found(rt, cron)));
+        return 1;
+    };
+    if rt.kind != "CronJob" {
+        // `%T` of the typed object the builder decoded.
+        return fail(out, &format!("unknown object type *v1.{}", rt.kind));
+    }
+    let v = cj.to_json();
+    let template = v.get("spec").and_then(|s| s.get("jobTemplate"));
+    let tmeta = template.and_then(|t| t.get("metadata"));
+    let mut annotations = Map::new();
+    annotations.insert("cronjob.kubernetes.io/instantiate".into(), json!("manual"));
+    if let Some(Value::Object(m)) = tmeta.and_then(|m| m.get("annotations")) {
+        for (k, v) in m {
+            annotations.insert(k.clone(), v.clone());
+        }
+    }
+    let mut meta = json!({
+        "name": name,
+        "annotations": annotations,
+        "ownerReferences": [{
+            "apiVersion": "batch/v1",
+            "kind": "CronJob",
+            "name": cron,
+            "uid": cj.meta().uid.clone().unwrap_or_default(),
+            "controller": true,
+        }],
+    });
+    if let Some(labels) = tmeta.and_then(|m| m.get("labels")).filter(|l| !l.is_null()) {
+        meta["labels"] = labels.clone();
+    }
+    let spec = template
+        .and_then(|t| t.get("spec"))
+        .cloned()
+        .unwrap_or(json!({}));
+    let v = job_json(a, meta, spec);
+    create_json(ctx, a, out, "Job", v)
+}
+
+/// The Job `create job` sends: its metadata (with `-n`'s namespace) and spec.
+fn job_json(a: &Args, mut meta: Value, spec: Value) -> Value {
+    if let Some(ns) = a.value(&["-n", "--namespace"]) {
+        meta["namespace"] = json!(ns);
+    }
+    json!({
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": meta,
+        "spec": spec,
+        "status": {},
+    })
+}
+
+/// Creates an object `kubectl create TYPE` built as JSON.
+fn create_json(ctx: &mut Ctx, a: &Args, out: &mut Output, kind: &str, v: Value) -> i32 {
+    let Some(rt) = kinds::by_kind_name(kind) else {
+        return 1;
+    };
+    match Object::from_json(rt, v) {
+        Ok(obj) => super::mutate::create_one(ctx, a, out, obj, "created"),
+        Err(e) => fail(out, &e.to_string()),
+    }
+}
+
 pub fn create_ingress(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let name = match name_arg(a, "create ingress") {
         Ok(n) => n,
@@ -352,13 +478,7 @@ pub fn create_ingress(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         "spec": Value::Object(spec),
         "status": { "loadBalancer": {} },
     });
-    let Some(rt) = kinds::by_kind_name("Ingress") else {
-        return 1;
-    };
-    match Object::from_json(rt, v) {
-        Ok(obj) => super::mutate::create_one(ctx, a, out, obj, "created"),
-        Err(e) => fail(out, &e.to_string()),
-    }
+    create_json(ctx, a, out, "Ingress", v)
 }
 
 /// `kubectl replace -f FILE`: a PUT of each object (`--force`: delete, then create).
@@ -929,7 +1049,10 @@ mod tests {
     fn unsupported_commands_leave_a_page_notice() {
         let mut c = Cluster::new(1);
         let mut term = Terminal::new();
-        let (out, code) = term.run(&mut c, "kubectl create job j --image=busybox");
+        let (out, code) = term.run(
+            &mut c,
+            "kubectl create cronjob j --image=busybox --schedule=@daily",
+        );
         assert_eq!(code, 1);
         assert!(out.combined().starts_with("error: "), "{}", out.combined());
         assert!(term.notice.is_some());

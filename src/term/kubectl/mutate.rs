@@ -218,6 +218,14 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
                 ctx.term.notice = Some("The cluster's three nodes are fixed: a Node cannot be created from a manifest here.".into());
                 continue;
             }
+            if obj.kind() == "Job"
+                && obj.to_json().pointer("/spec/completionMode")
+                    == Some(&serde_json::json!("Indexed"))
+            {
+                ctx.term.notice = Some(
+                    "Indexed Jobs are stored but not run here: only NonIndexed Jobs (the default) get pods.".into(),
+                );
+            }
             // apply.go / create.go record the command line in the object sent (for apply
             // also in the last-applied configuration built from it).
             let mut obj = obj;
@@ -560,6 +568,21 @@ pub(super) fn client_json(obj: &Object) -> Value {
             .or_insert_with(|| serde_json::json!({})),
     );
     match kind {
+        // create_job.go's Job: the template's ObjectMeta and status are structs.
+        "Job" => {
+            if let Some(t) = root
+                .get_mut("spec")
+                .and_then(|s| s.get_mut("template"))
+                .and_then(Value::as_object_mut)
+            {
+                meta(t.entry("metadata").or_insert_with(|| serde_json::json!({})));
+                if let Some(ps) = t.get_mut("spec") {
+                    pod_spec(ps);
+                }
+            }
+            root.entry("status")
+                .or_insert_with(|| serde_json::json!({}));
+        }
         "Deployment" => {
             if let Some(spec) = root.get_mut("spec").and_then(Value::as_object_mut) {
                 spec.entry("strategy")
@@ -771,6 +794,7 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         "service" | "svc" => create_service(ctx, a, out, rest),
         "configmap" | "cm" => super::more::create_data(ctx, a, out, false),
         "ingress" | "ing" => super::more::create_ingress(ctx, a, out),
+        "job" => super::more::create_job(ctx, a, out),
         "secret" if a.path == "create secret generic" => {
             super::more::create_data(ctx, a, out, true)
         }
@@ -2358,10 +2382,10 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             Arc::make_mut(p).spec.as_mut().map(|s| &mut s.containers),
             &pairs,
         ),
-        Object::Generic(g) if g.kind.kind == "StatefulSet" => {
+        Object::Generic(g) if matches!(g.kind.kind, "StatefulSet" | "DaemonSet") => {
             set_statefulset_images(Arc::make_mut(g), &pairs)
         }
-        Object::Generic(g) if matches!(g.kind.kind, "DaemonSet" | "Job" | "CronJob") => {
+        Object::Generic(g) if matches!(g.kind.kind, "Job" | "CronJob") => {
             Err("this resource has no containers".into())
         }
         other => Err(no_pod_template(other)),
@@ -2761,7 +2785,7 @@ fn set_images(containers: Option<&mut Vec<Container>>, pairs: &[String]) -> Resu
     Ok(())
 }
 
-/// `set image` on a StatefulSet, which is stored as JSON: `NAME=IMAGE` pairs (`*` for
+/// `set image` on a StatefulSet or DaemonSet, which are stored as JSON: `NAME=IMAGE` pairs (`*` for
 /// every container) applied to `spec.template.spec.containers`.
 fn set_statefulset_images(
     set: &mut crate::api::GenericObject,

@@ -266,6 +266,10 @@ pub fn headers(kind: &str, wide: bool) -> Vec<&'static str> {
         ),
         "ConfigMap" => (&["NAME", "DATA", "AGE"], &[]),
         "StatefulSet" => (&["NAME", "READY", "AGE"], &["CONTAINERS", "IMAGES"]),
+        "Job" => (
+            &["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
         "Secret" => (&["NAME", "TYPE", "DATA", "AGE"], &[]),
         _ => (&["NAME", "AGE"], &[]),
     };
@@ -327,6 +331,7 @@ pub fn row(obj: &Object, now: Millis, wide: bool) -> Vec<String> {
             }
             "DaemonSet" => daemonset_row(obj.name(), &g.body, age, wide),
             "StatefulSet" => statefulset_row(obj.name(), &g.body, age, wide),
+            "Job" => job_row(g, now, age, wide),
             "Ingress" => ingress_row(obj.name(), &g.body, age),
             "ConfigMap" => {
                 let n = ["data", "binaryData"]
@@ -433,6 +438,78 @@ fn statefulset_row(
     let mut row = vec![name.to_string(), format!("{ready}/{desired}"), age];
     if wide {
         row.extend(template_containers(body));
+    }
+    row
+}
+
+/// printers.go printJob: STATUS from the conditions (Complete, Failed, then
+/// Terminating, Suspended, FailureTarget, SuccessCriteriaMet, else Running),
+/// COMPLETIONS `succeeded/completions` (`/1`, or `/1 of P` with parallelism P > 1, when
+/// completions is unset), DURATION from startTime to completionTime or to now.
+fn job_row(g: &crate::api::GenericObject, now: Millis, age: String, wide: bool) -> Vec<String> {
+    use serde_json::Value;
+    let body = &g.body;
+    let spec = body.get("spec");
+    let status = body.get("status");
+    let num = |v: Option<&Value>, k: &str| v.and_then(|s| s.get(k)).and_then(Value::as_i64);
+    let succeeded = num(status, "succeeded").unwrap_or(0);
+    let completions = match num(spec, "completions") {
+        Some(n) => format!("{succeeded}/{n}"),
+        None => match num(spec, "parallelism").unwrap_or(0) {
+            p if p > 1 => format!("{succeeded}/1 of {p}"),
+            _ => format!("{succeeded}/1"),
+        },
+    };
+    let time = |k: &str| {
+        status
+            .and_then(|s| s.get(k))
+            .and_then(|t| serde_json::from_value::<Time>(t.clone()).ok())
+            .map(|t| Cluster::millis_of(&t))
+    };
+    let duration = match (time("startTime"), time("completionTime")) {
+        (None, _) => String::new(),
+        (Some(start), None) => human_duration(now - start),
+        (Some(start), Some(end)) => human_duration(end - start),
+    };
+    let has = |ty: &str| {
+        status
+            .and_then(|s| s.get("conditions"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|c| {
+                c.get("type").and_then(Value::as_str) == Some(ty)
+                    && c.get("status").and_then(Value::as_str) == Some("True")
+            })
+    };
+    let state = if has("Complete") {
+        "Complete"
+    } else if has("Failed") {
+        "Failed"
+    } else if g.metadata.deletion_timestamp.is_some() {
+        "Terminating"
+    } else if has("Suspended") {
+        "Suspended"
+    } else if has("FailureTarget") {
+        "FailureTarget"
+    } else if has("SuccessCriteriaMet") {
+        "SuccessCriteriaMet"
+    } else {
+        "Running"
+    };
+    let mut row = vec![
+        g.metadata.name.clone().unwrap_or_default(),
+        state.to_string(),
+        completions,
+        duration,
+        age,
+    ];
+    if wide {
+        row.extend(template_containers(body));
+        let sel: Option<LabelSelector> = spec
+            .and_then(|s| s.get("selector"))
+            .and_then(|s| crate::api::object::decode(s.clone(), &mut |_| {}).ok());
+        row.push(selector_string(sel.as_ref()));
     }
     row
 }

@@ -277,6 +277,57 @@ fn deployment_status(obj: &Object) -> Result<(String, bool), String> {
 /// kubectl polymorphichelpers/rollout_status.go StatefulSetStatusViewer. The API
 /// server defaults updateStrategy to RollingUpdate with partition 0, so a StatefulSet
 /// that set none ends in "partitioned roll out complete".
+/// kubectl polymorphichelpers/rollout_status.go DaemonSetStatusViewer (DaemonSets are
+/// stored as JSON).
+fn daemonset_status(obj: &Object) -> Result<(String, bool), String> {
+    let Object::Generic(ds) = obj else {
+        return Ok((String::new(), true));
+    };
+    let name = ds.metadata.name.clone().unwrap_or_default();
+    let status = ds.body.get("status");
+    let field = |k: &str| {
+        status
+            .and_then(|s| s.get(k))
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0)
+    };
+    let strategy_type = ds
+        .body
+        .get("spec")
+        .and_then(|s| s.get("updateStrategy"))
+        .and_then(|s| s.get("type"))
+        .and_then(|t| t.as_str())
+        .unwrap_or("RollingUpdate");
+    if strategy_type != "RollingUpdate" {
+        return Err("rollout status is only available for RollingUpdate strategy type".into());
+    }
+    if ds.metadata.generation.unwrap_or(0) > field("observedGeneration") {
+        return Ok((
+            "Waiting for daemon set spec update to be observed...\n".into(),
+            false,
+        ));
+    }
+    let desired = field("desiredNumberScheduled");
+    let updated = field("updatedNumberScheduled");
+    if updated < desired {
+        return Ok((
+            format!("Waiting for daemon set \"{name}\" rollout to finish: {updated} out of {desired} new pods have been updated...\n"),
+            false,
+        ));
+    }
+    let available = field("numberAvailable");
+    if available < desired {
+        return Ok((
+            format!("Waiting for daemon set \"{name}\" rollout to finish: {available} of {desired} updated pods are available...\n"),
+            false,
+        ));
+    }
+    Ok((
+        format!("daemon set \"{name}\" successfully rolled out\n"),
+        true,
+    ))
+}
+
 fn statefulset_status(obj: &Object) -> Result<(String, bool), String> {
     let Object::Generic(set) = obj else {
         return Ok((String::new(), true));
@@ -412,8 +463,9 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         return fail(out, &e);
     }
     let is_statefulset = t.rt.kind == "StatefulSet";
+    let is_daemonset = t.rt.kind == "DaemonSet";
     if t.rt.kind != "Deployment"
-        && !(is_statefulset && matches!(sub.as_str(), "status" | "restart"))
+        && !((is_statefulset || is_daemonset) && matches!(sub.as_str(), "status" | "restart"))
     {
         return fail(
             out,
@@ -437,6 +489,8 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 };
                 let status = if is_statefulset {
                     statefulset_status(&obj)
+                } else if is_daemonset {
+                    daemonset_status(&obj)
                 } else {
                     deployment_status(&obj)
                 };
