@@ -531,11 +531,32 @@ pub fn install(c: &mut Cluster) {
         let mut body = serde_json::Map::new();
         // kind's kindnet manifest requests and limits 100m / 50Mi; kube-proxy sets none.
         let kindnet_resources = serde_json::json!({"requests": {"cpu": "100m", "memory": "50Mi"}, "limits": {"cpu": "100m", "memory": "50Mi"}});
-        let mut ctr_json = serde_json::json!({"name": ctr, "image": image});
+        // The template as the API server's defaulting leaves it, written out: defaulting a
+        // template decodes it as a typed PodTemplateSpec, and the page's first frame (which
+        // paints this installed cluster) would wait for those large decoders to compile.
+        // A test checks that `defaults::daemonset` finds nothing to add.
+        let mut ctr_json = serde_json::json!({
+            "image": image,
+            "imagePullPolicy": "IfNotPresent",
+            "name": ctr,
+            "resources": {},
+            "terminationMessagePath": "/dev/termination-log",
+            "terminationMessagePolicy": "File",
+        });
         if ds == "kindnet" {
             ctr_json["resources"] = kindnet_resources;
         }
-        let mut pod_spec = serde_json::json!({"containers": [ctr_json], "hostNetwork": true, "tolerations": [{"operator": "Exists"}]});
+        let mut pod_spec = serde_json::json!({
+            "containers": [ctr_json],
+            "dnsPolicy": "ClusterFirst",
+            "enableServiceLinks": true,
+            "hostNetwork": true,
+            "restartPolicy": "Always",
+            "schedulerName": "default-scheduler",
+            "securityContext": {},
+            "terminationGracePeriodSeconds": 30,
+            "tolerations": [{"operator": "Exists"}],
+        });
         if let (Some(m), false) = (pod_spec.as_object_mut(), node_selector.is_null()) {
             m.insert("nodeSelector".into(), node_selector);
         }
@@ -546,7 +567,7 @@ pub fn install(c: &mut Cluster) {
                 "template": {"metadata": {"labels": {label.0: label.1}}, "spec": pod_spec}
             }),
         );
-        crate::manifest::defaults::daemonset(&mut body);
+        crate::manifest::defaults::daemonset_spec(&mut body);
         let revision = body
             .get("spec")
             .and_then(|s| s.get("template"))
@@ -863,5 +884,26 @@ pub(crate) fn ensure_kubernetes_service(c: &mut Cluster) {
             continue;
         }
         put(c, obj);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::api::object::Object;
+
+    /// `install` writes the system DaemonSets' templates already defaulted (so the first
+    /// frame does not decode them): defaulting them again must change nothing.
+    #[test]
+    fn system_daemonsets_are_written_defaulted() {
+        let c = crate::cluster::Cluster::installed(1);
+        let mut seen = 0;
+        for o in c.store.list("DaemonSet") {
+            let Object::Generic(g) = o else { continue };
+            let mut again = g.body.clone();
+            crate::manifest::defaults::daemonset(&mut again);
+            assert_eq!(again, g.body, "{}", o.name());
+            seen += 1;
+        }
+        assert_eq!(seen, 2, "kindnet and kube-proxy");
     }
 }

@@ -120,6 +120,15 @@ fn rolling_update_defaults(
 /// objects): updateStrategy RollingUpdate with maxUnavailable 1 and maxSurge 0,
 /// revisionHistoryLimit 10; and the pod defaults in its template.
 pub fn daemonset(body: &mut serde_json::Map<String, serde_json::Value>) {
+    daemonset_spec(body);
+    if let Some(spec) = json_object(body, "spec") {
+        template_defaults(spec);
+    }
+}
+
+/// [`daemonset`] without the pod template's defaults: the update strategy and the
+/// revision history limit (for a template already written defaulted, as `bootstrap`'s).
+pub fn daemonset_spec(body: &mut serde_json::Map<String, serde_json::Value>) {
     use serde_json::json;
     let Some(spec) = json_object(body, "spec") else {
         return;
@@ -130,7 +139,6 @@ pub fn daemonset(body: &mut serde_json::Map<String, serde_json::Value>) {
     );
     spec.entry("revisionHistoryLimit")
         .or_insert_with(|| json!(10));
-    template_defaults(spec);
 }
 
 /// The pod defaults (`SetDefaults_PodSpec`, containers) in the `template` of a workload
