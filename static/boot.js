@@ -7,12 +7,15 @@
 // from the (preloaded) response while kubeplay.js is still loading, instead of after
 // DOMContentLoaded. The app mounts once the document is parsed (it needs #app).
 const url = new URL('kubeplay_bg.wasm', import.meta.url);
-const compiled = WebAssembly.compileStreaming(fetch(url)).catch(async (err) => {
-  // A server that does not send application/wasm: compile from the bytes instead.
-  console.warn('kubeplay: streaming compile failed, compiling from bytes:', err);
-  const response = await fetch(url);
-  return WebAssembly.compile(await response.arrayBuffer());
-});
+const fromBytes = async () => WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+const compiled =
+  typeof WebAssembly.compileStreaming === 'function'
+    ? WebAssembly.compileStreaming(fetch(url)).catch((err) => {
+        // A server that does not send application/wasm: compile from the bytes instead.
+        console.warn('kubeplay: streaming compile failed, compiling from bytes:', err);
+        return fromBytes();
+      })
+    : fromBytes();
 const parsed =
   document.readyState === 'loading'
     ? new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }))
