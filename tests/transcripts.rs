@@ -205,4 +205,5 @@ transcripts! {
     t191_job_backoff_limit => "191-job-backoff-limit.txt",
     t192_create_job => "192-create-job.txt",
     t193_daemonset => "193-daemonset.txt",
+    t194_exec_and_logs_unknown_container => "194-exec-and-logs-unknown-container.txt",
 }

@@ -307,10 +307,14 @@ pub fn exec(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         .map(|c| (c, container_running(ctx.cluster, &key)))
         .or_else(|| other_container(&pod, &cname))
     else {
-        return fail(
-            out,
-            &format!("unable to upgrade connection: container not found (\"{cname}\")"),
-        );
+        // The API server's exec subresource (pkg/registry/core/pod strategy.go
+        // validateContainer) turns away a container the pod's spec does not have,
+        // before any kubelet sees the request.
+        let name = pod.metadata.name.as_deref().unwrap_or_default();
+        out.err(&format!(
+            "Error from server (BadRequest): container {cname} is not valid for pod {name}\n"
+        ));
+        return 1;
     };
     if !running {
         return fail(
