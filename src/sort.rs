@@ -8,6 +8,7 @@
 //! stable sort: equal elements keep their order.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Stable sort by a comparator, like `slice::sort_by`.
 pub fn sort_by<T>(v: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
@@ -31,6 +32,37 @@ pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
 /// Stable sort in ascending order, like `slice::sort`.
 pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);
+}
+
+/// A `BTreeMap` from pairs, like `collect()`: a repeated key keeps its last value. The
+/// standard `FromIterator` sorts the pairs first, with its own driftsort per key and value
+/// type; inserting them one by one gives the same map without it.
+pub fn collect_map<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (k, v) in pairs {
+        map.insert(k, v);
+    }
+    map
+}
+
+/// A `BTreeSet` from items, like `collect()`, without the standard sort's copy per type.
+pub fn collect_set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    for item in items {
+        set.insert(item);
+    }
+    set
+}
+
+/// A JSON object from pairs, like `collect()` (serde_json's map is a `BTreeMap`).
+pub fn collect_object(
+    pairs: impl IntoIterator<Item = (String, serde_json::Value)>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut map = serde_json::Map::new();
+    for (k, v) in pairs {
+        map.insert(k, v);
+    }
+    map
 }
 
 /// The swaps that put `n` elements in the stable order `compare` (on original indices)
@@ -83,5 +115,23 @@ mod tests {
         let mut desc = vec![1, 3, 2];
         sort_by(&mut desc, |a, b| b.cmp(a));
         assert_eq!(desc, [3, 2, 1]);
+    }
+
+    #[test]
+    fn collect_map_and_set_match_from_iter() {
+        // A repeated key keeps its last value, as `BTreeMap::from_iter` does.
+        let pairs = [("b", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5)];
+        let expected: BTreeMap<_, _> = pairs.into_iter().collect();
+        assert_eq!(collect_map(pairs), expected);
+        assert_eq!(collect_map(pairs).get("b"), Some(&3));
+        assert_eq!(collect_map(pairs).get("a"), Some(&5));
+        assert!(collect_map(Vec::<(u8, u8)>::new()).is_empty());
+        let items = ["pear", "fig", "pear", "apple"];
+        let expected: BTreeSet<_> = items.into_iter().collect();
+        assert_eq!(collect_set(items), expected);
+        assert_eq!(
+            collect_set(items).into_iter().collect::<Vec<_>>(),
+            ["apple", "fig", "pear"]
+        );
     }
 }

@@ -986,12 +986,13 @@ fn drop_type_dependent_fields(new: &mut Service, old: &Service) {
     }
     // sameNodePorts: no node port that the old Service did not have.
     let set = |s: &ServiceSpec| -> BTreeSet<i32> {
-        s.ports
-            .iter()
-            .flatten()
-            .filter_map(|p| p.node_port)
-            .filter(|n| *n != 0)
-            .collect()
+        crate::sort::collect_set(
+            s.ports
+                .iter()
+                .flatten()
+                .filter_map(|p| p.node_port)
+                .filter(|n| *n != 0),
+        )
     };
     if node_ports(&old_ty) && !node_ports(&new_ty) && set(ns).is_subset(&set(os)) {
         for p in ns.ports.iter_mut().flatten() {

@@ -43,12 +43,9 @@ pub const NODES: &[(&str, &str, &str, bool)] = &[
 ];
 
 fn labels(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
-    Some(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-    )
+    Some(crate::sort::collect_map(
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+    ))
 }
 
 pub(crate) fn put(c: &mut Cluster, mut obj: Object) {
@@ -79,16 +76,17 @@ pub fn node(name: &str, ip: &str, cidr: &str, control_plane: bool) -> Node {
         ));
     }
     let q = |s: &str| Quantity(s.to_string());
-    let resources: BTreeMap<String, Quantity> = [
-        ("cpu", q("2")),
-        ("ephemeral-storage", q("263112772Ki")),
-        ("hugepages-2Mi", q("0")),
-        ("memory", q("8129300Ki")),
-        ("pods", q("110")),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
+    let resources: BTreeMap<String, Quantity> = crate::sort::collect_map(
+        [
+            ("cpu", q("2")),
+            ("ephemeral-storage", q("263112772Ki")),
+            ("hugepages-2Mi", q("0")),
+            ("memory", q("8129300Ki")),
+            ("pods", q("110")),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v)),
+    );
     Node {
         metadata: ObjectMeta {
             name: Some(name.to_string()),
@@ -254,9 +252,10 @@ fn container(name: &str, image: &str, command: &[&str]) -> Container {
 fn resources(requests: &[(&str, &str)], limits: &[(&str, &str)]) -> Option<ResourceRequirements> {
     let list = |l: &[(&str, &str)]| {
         (!l.is_empty()).then(|| {
-            l.iter()
-                .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
-                .collect::<BTreeMap<_, _>>()
+            crate::sort::collect_map(
+                l.iter()
+                    .map(|(k, v)| (k.to_string(), Quantity(v.to_string()))),
+            )
         })
     };
     Some(ResourceRequirements {

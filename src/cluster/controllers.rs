@@ -671,7 +671,7 @@ fn old_replicasets(
         .into_iter()
         .filter(|rs| rs.metadata.uid.as_deref() != new_uid)
         .collect();
-    olds.sort_by_key(|rs| revision_of(&rs.metadata));
+    crate::sort::sort_by_key(&mut olds, |rs| revision_of(&rs.metadata));
     olds
 }
 
@@ -973,7 +973,7 @@ fn scale_down_olds(
     }
     // Oldest first (controller.ReplicaSetsByCreationTimestamp).
     let mut by_age: Vec<usize> = (0..olds.len()).collect();
-    by_age.sort_by_key(|&i| {
+    crate::sort::sort_by_key(&mut by_age, |&i| {
         let m = &olds[i].metadata;
         (
             m.creation_timestamp.as_ref().map(Cluster::millis_of),
@@ -1060,7 +1060,7 @@ fn write_deployment_status(
     }
     // kubectl lists Available before Progressing.
     if let Some(conds) = status.conditions.as_mut() {
-        conds.sort_by_key(|c| if c.type_ == "Available" { 0 } else { 1 });
+        crate::sort::sort_by_key(conds, |c| if c.type_ == "Available" { 0 } else { 1 });
     }
     let status = Some(status);
     let rev = new_rs.as_ref().map_or(0, |rs| revision_of(&rs.metadata));
@@ -1292,7 +1292,7 @@ fn sync_replicaset(c: &mut Cluster, key: &Key, rs: Arc<ReplicaSet>) {
         }
     } else if have > want {
         let mut ranked = ranked(c);
-        ranked.sort();
+        crate::sort::sort(&mut ranked);
         let rs_obj = Object::from(rs.clone());
         for (_, name) in ranked.into_iter().take((have - want) as usize) {
             c.delete_pod(&Key::new("Pod", &ns, &name), None);
@@ -1664,7 +1664,7 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread, retry: bool) {
         // not helpful for scheduling").
         let histogram = |reasons: &BTreeMap<String, usize>| {
             let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
-            parts.sort();
+            crate::sort::sort(&mut parts);
             parts.join(", ")
         };
         let mut preemption: BTreeMap<String, usize> = BTreeMap::new();
@@ -1755,7 +1755,7 @@ fn schedule_one(c: &mut Cluster, key: &Key, spread: &mut Spread, retry: bool) {
             (same, c.store.active_pods_on_node(n), n.clone())
         })
         .collect();
-    best.sort();
+    crate::sort::sort(&mut best);
     let top = (best[0].0, best[0].1);
     let ties: Vec<&String> = best
         .iter()
@@ -1917,7 +1917,7 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
             })
         })
         .collect();
-    eps.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut eps, |a, b| a.name.cmp(&b.name));
 
     // --- EndpointSlices: one per distinct resolved port set. ---
     let mut groups: BTreeMap<Vec<Option<i32>>, Vec<&PodEndpoint>> = BTreeMap::new();
@@ -1999,7 +1999,7 @@ fn sync_service_endpoints(c: &mut Cluster, svc: &Service, sel: &BTreeMap<String,
     }
     // The oldest slices are reused first, so the one a Service started with stays full.
     let mut reuse = existing;
-    reuse.sort_by_key(|s| {
+    crate::sort::sort_by_key(&mut reuse, |s| {
         s.metadata
             .creation_timestamp
             .as_ref()
@@ -2280,12 +2280,12 @@ fn load_balancers(c: &mut Cluster) {
             _ => None,
         })
         .collect();
-    let used: BTreeSet<String> = svcs
-        .iter()
-        .filter_map(|s| s.status.as_ref()?.load_balancer.as_ref()?.ingress.as_ref())
-        .flatten()
-        .filter_map(|i| i.ip.clone())
-        .collect();
+    let used: BTreeSet<String> = crate::sort::collect_set(
+        svcs.iter()
+            .filter_map(|s| s.status.as_ref()?.load_balancer.as_ref()?.ingress.as_ref())
+            .flatten()
+            .filter_map(|i| i.ip.clone()),
+    );
     let mut used = used;
     for mut svc in svcs {
         let is_lb = svc.spec.as_ref().and_then(|s| s.type_.as_deref()) == Some("LoadBalancer");

@@ -499,7 +499,7 @@ spec:
 
     fn nodes_of(pods: &[Pod]) -> Vec<String> {
         let mut v: Vec<String> = pods.iter().filter_map(pod_node).collect();
-        v.sort();
+        crate::sort::sort(&mut v);
         v
     }
 
@@ -562,7 +562,7 @@ spec:
                 .iter()
                 .filter_map(|p| p.spec.as_ref()?.containers.first()?.image.clone())
                 .collect();
-            v.sort();
+            crate::sort::sort(&mut v);
             v
         };
         assert_eq!(images(&c), ["nginx:1.27"]);

@@ -400,7 +400,7 @@ fn active_or_latest(
     olds: &[Arc<ReplicaSet>],
 ) -> Option<Arc<ReplicaSet>> {
     let mut olds: Vec<&Arc<ReplicaSet>> = olds.iter().collect();
-    olds.sort_by_key(|rs| std::cmp::Reverse(age_key(rs)));
+    crate::sort::sort_by_key(&mut olds, |rs| std::cmp::Reverse(age_key(rs)));
     let all: Vec<&Arc<ReplicaSet>> = olds.iter().copied().chain(new_rs).collect();
     let active: Vec<&&Arc<ReplicaSet>> = all.iter().filter(|rs| spec_replicas(rs) > 0).collect();
     match active.len() {
@@ -476,7 +476,7 @@ pub fn scale(
 /// controller.ReplicaSetsBySizeNewer when scaling up (the newer of two equal sizes first),
 /// ReplicaSetsBySizeOlder when scaling down (the older first); the largest first.
 fn sort_for_scaling(rss: &mut [Arc<ReplicaSet>], to_add: i32) {
-    rss.sort_by(|a, b| {
+    crate::sort::sort_by(rss, |a, b| {
         let by_size = spec_replicas(b).cmp(&spec_replicas(a));
         let by_age = if to_add > 0 {
             age_key(b).cmp(&age_key(a))

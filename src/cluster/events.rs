@@ -296,7 +296,7 @@ impl Cluster {
             .events_in(ns, Some(uid))
             .map(StoredEvent::event)
             .collect();
-        v.sort_by_key(|e| {
+        crate::sort::sort_by_key(&mut v, |e| {
             e.first_timestamp
                 .as_ref()
                 .map(Cluster::millis_of)

@@ -249,7 +249,7 @@ fn order_conditions(mut conds: Vec<PodCondition>) -> Vec<PodCondition> {
         "PodScheduled" => 4,
         _ => 5,
     };
-    conds.sort_by_key(|c| rank(&c.type_));
+    crate::sort::sort_by_key(&mut conds, |c| rank(&c.type_));
     conds
 }
 

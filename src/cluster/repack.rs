@@ -70,7 +70,7 @@ pub(crate) fn repack(members: Vec<Member>) -> Vec<EndpointSubset> {
                         }
                     })
                     .collect();
-                list.sort_by(less_address);
+                crate::sort::sort_by(&mut list, less_address);
                 (!list.is_empty()).then_some(list)
             };
             let ports = ports.map(|mut ports| {

@@ -52,7 +52,7 @@ pub fn go_value(v: &Value) -> String {
         }
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             let parts: Vec<String> = keys
                 .iter()
                 .map(|k| format!("{k}:{}", go_value(&m[k.as_str()])))
@@ -249,7 +249,7 @@ fn normalize_order(
     let (mut named, server_only): (Vec<Value>, Vec<Value>) = merged
         .into_iter()
         .partition(|x| index(patch_order, x).is_some());
-    named.sort_by_key(|x| index(patch_order, x));
+    crate::sort::sort_by_key(&mut named, |x| index(patch_order, x));
     let server_refs: Vec<&Value> = server_order.iter().collect();
     let mut out = Vec::with_capacity(named.len() + server_only.len());
     let (mut left, mut right) = (

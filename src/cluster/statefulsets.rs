@@ -65,8 +65,8 @@ pub(crate) fn sync_statefulset(c: &mut Cluster, key: &Key) {
 
     // The pods it owns, by ordinal: whether terminating, whether Running and Ready, and
     // the revision it was made from.
-    let pods: BTreeMap<i64, PodState> = controlled_pods(c, &uid)
-        .filter_map(|p| {
+    let pods: BTreeMap<i64, PodState> =
+        crate::sort::collect_map(controlled_pods(c, &uid).filter_map(|p| {
             let n = ordinal(&name, p.metadata.name.as_deref()?)?;
             Some((
                 n,
@@ -76,8 +76,7 @@ pub(crate) fn sync_statefulset(c: &mut Cluster, key: &Key) {
                     revision: pod_revision(p).map(str::to_string),
                 },
             ))
-        })
-        .collect();
+        }));
     let mut acted = false;
     let set_obj = Object::Generic(set.clone());
 

@@ -104,6 +104,22 @@ pub(crate) fn strict<T: DeserializeOwned>(v: Value) -> Result<(T, Vec<String>), 
     }
 }
 
+/// [`strict`] for the kinds `Object::from_json_reporting` decodes into their k8s-openapi
+/// types, as an `Object`: one copy of this wrapper for all of them instead of one per type.
+pub(crate) fn strict_object(
+    rt: &'static crate::api::kinds::ResourceType,
+    v: Value,
+) -> Result<(crate::api::Object, Vec<String>), String> {
+    let mut unknown = Vec::new();
+    let r = crate::api::Object::from_json_reporting(rt, v, &mut |p| {
+        unknown.push(ignored_path(&p.to_string()));
+    });
+    match r {
+        Ok(o) => Ok((o, unknown)),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// `spec.?.ports.?.0.targetport` -> `spec.ports[0].targetport`.
 pub fn ignored_path(p: &str) -> String {
     let mut out = String::new();

@@ -214,12 +214,10 @@ pub fn job_labels(
         .and_then(|m| m.get("labels"))
         .and_then(serde_json::Value::as_object);
     if let Some(labels) = labels {
-        meta.labels = Some(
-            labels
-                .iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                .collect(),
-        );
+        meta.labels =
+            Some(crate::sort::collect_map(labels.iter().filter_map(
+                |(k, v)| Some((k.clone(), v.as_str()?.to_string())),
+            )));
     }
 }
 

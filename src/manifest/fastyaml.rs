@@ -620,7 +620,7 @@ mod tests {
                         .iter()
                         .map(|(k, _)| plain(k).as_ref().and_then(key_string))
                         .collect();
-                    keys.sort();
+                    crate::sort::sort(&mut keys);
                     keys.windows(2).all(|w| w[0] != w[1])
                         && entries.iter().all(|(_, v)| unique_keys(v))
                 }

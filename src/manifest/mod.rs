@@ -516,32 +516,16 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
         ),
         line: Some(line),
     };
-    macro_rules! typed {
-        ($ty:ty, $variant:ident) => {{
-            match decode::strict::<$ty>(v.clone()) {
-                Ok((o, unknown)) => (Object::from(o), unknown),
-                Err(e) => {
-                    let check = |x: &Value| decode::strict::<$ty>(x.clone()).err();
-                    return Err(decode_err(decode::go_type_error(&kind, &v, &check, &e)));
-                }
-            }
-        }};
-    }
-    use k8s_openapi::api::apps::v1 as apps;
-    use k8s_openapi::api::core::v1 as core;
+    // The typed kinds: decoded into their k8s-openapi types by `Object::from_json_reporting`.
     let (obj, unknown) = match t.kind {
-        "Deployment" => typed!(apps::Deployment, Deployment),
-        "ReplicaSet" => typed!(apps::ReplicaSet, ReplicaSet),
-        "Service" => typed!(core::Service, Service),
-        "Pod" => typed!(core::Pod, Pod),
-        "Namespace" => typed!(core::Namespace, Namespace),
-        "Node" => typed!(core::Node, Node),
-        "Endpoints" => typed!(core::Endpoints, Endpoints),
-        "Event" => typed!(core::Event, Event),
-        "EndpointSlice" => typed!(
-            k8s_openapi::api::discovery::v1::EndpointSlice,
-            EndpointSlice
-        ),
+        "Deployment" | "ReplicaSet" | "Service" | "Pod" | "Namespace" | "Node" | "Endpoints"
+        | "Event" | "EndpointSlice" => match decode::strict_object(t, v.clone()) {
+            Ok(decoded) => decoded,
+            Err(e) => {
+                let check = |x: &Value| decode::strict_object(t, x.clone()).err();
+                return Err(decode_err(decode::go_type_error(&kind, &v, &check, &e)));
+            }
+        },
         _ => {
             // A Job is kept as JSON but read strictly as the API server's typed Job is,
             // so a typo or a wrong type is refused as for the typed kinds.

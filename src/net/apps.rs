@@ -634,7 +634,7 @@ pub fn http(c: &mut Cluster, peer: &Peer, req: &HttpRequest) -> HttpResponse {
                             k if !k.is_empty() => (format!("GET /header?key={k}"), 200, header(&k)),
                             _ => {
                                 let mut sorted = headers.clone();
-                                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                                crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
                                 let fields: Vec<String> = sorted
                                     .iter()
                                     .map(|(k, v)| format!("{}:[{}]", serde_json::Value::from(k.as_str()), serde_json::Value::from(v.as_str())))
@@ -685,7 +685,7 @@ pub fn http(c: &mut Cluster, peer: &Peer, req: &HttpRequest) -> HttpResponse {
                     b.push_str(&format!("Host: {}\r\n", req.host));
                     b.push_str(&format!("User-Agent: {}\r\n", req.user_agent));
                     let mut hs = req.headers.clone();
-                    hs.sort_by(|a, b| a.0.cmp(&b.0));
+                    crate::sort::sort_by(&mut hs, |a, b| a.0.cmp(&b.0));
                     for (k, v) in hs {
                         b.push_str(&format!("{k}: {v}\r\n"));
                     }

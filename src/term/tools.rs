@@ -1692,7 +1692,7 @@ fn tr(args: &[String], stdin: &str) -> ToolResult {
     let Some(s1) = o.operands.first() else {
         return usage("tr");
     };
-    let set1: BTreeSet<char> = tr_set(s1).into_iter().collect();
+    let set1: BTreeSet<char> = crate::sort::collect_set(tr_set(s1));
     let list1 = tr_set(s1);
     let set2 = o.operands.get(1).map(|s| tr_set(s)).unwrap_or_default();
     if !delete && !squeeze && o.operands.len() < 2 {
@@ -1704,7 +1704,7 @@ fn tr(args: &[String], stdin: &str) -> ToolResult {
     let squeeze_set: BTreeSet<char> = if delete || o.operands.len() < 2 {
         set1.clone()
     } else {
-        set2.iter().copied().collect()
+        crate::sort::collect_set(set2.iter().copied())
     };
     for ch in stdin.chars() {
         let mapped = if delete {

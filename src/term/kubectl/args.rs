@@ -302,7 +302,7 @@ fn suggestions(word: &str) -> Vec<&'static str> {
         .map(|c| c.path)
         .filter(|name| levenshtein(&w, name) <= 2 || name.starts_with(&w))
         .collect();
-    names.sort_by_key(|n| rank(n));
+    crate::sort::sort_by_key(&mut names, |n| rank(n));
     names
 }
 

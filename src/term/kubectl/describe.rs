@@ -2049,7 +2049,7 @@ fn describe_generic(c: &Cluster, g: &GenericObject, events: &[&Event]) -> String
         }
     }
     content.insert("metadata".into(), meta);
-    let sorted: serde_json::Map<String, serde_json::Value> = content.into_iter().collect();
+    let sorted = crate::sort::collect_object(content);
     unstructured(&mut w, 0, &sorted);
     describe_events(&mut w, events, c.now);
     w.finish()

@@ -163,15 +163,13 @@ fn mask_secret(from: Option<&mut Value>, to: &mut Value) {
     let mask = |data: &serde_json::Map<String, Value>,
                 other: &serde_json::Map<String, Value>,
                 changed: &str| {
-        data.iter()
-            .map(|(k, v)| {
-                let m = match other.get(k) {
-                    Some(o) if o != v => changed,
-                    _ => "***",
-                };
-                (k.clone(), Value::String(m.into()))
-            })
-            .collect::<serde_json::Map<_, _>>()
+        crate::sort::collect_object(data.iter().map(|(k, v)| {
+            let m = match other.get(k) {
+                Some(o) if o != v => changed,
+                _ => "***",
+            };
+            (k.clone(), Value::String(m.into()))
+        }))
     };
     if let Some(f) = from.and_then(|f| f.get_mut("data")) {
         *f = Value::Object(mask(&before, &after, "*** (before)"));

@@ -908,7 +908,7 @@ fn watch(
     if !a.has(&["--watch-only"]) {
         w.print(&initial, true, ctx.cluster.now, out);
     }
-    w.seen = initial.into_iter().map(|o| (Key::of(&o), o)).collect();
+    w.seen = crate::sort::collect_map(initial.into_iter().map(|o| (Key::of(&o), o)));
     super::stream::start(ctx, a, super::stream::Stream::Watch(Box::new(w)), out)
 }
 

@@ -348,12 +348,9 @@ fn enforced_namespace(a: &Args) -> Option<String> {
 }
 
 fn labels_of(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
-    Some(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-    )
+    Some(crate::sort::collect_map(
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+    ))
 }
 
 /// create_deployment.go `buildPodSpec`: the image's last path segment without tag or
@@ -958,7 +955,7 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 }
                 m
             }
-            None => [("run".to_string(), name.clone())].into_iter().collect(),
+            None => crate::sort::collect_map([("run".to_string(), name.clone())]),
         };
     // kubectl run: the env pairs and the port are parsed before anything is sent.
     for kv in a.values(&["--env"]) {

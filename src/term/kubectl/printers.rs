@@ -1837,7 +1837,7 @@ pub mod jsonpath {
             }
             Value::Object(m) => {
                 let mut pairs: Vec<(&String, &Value)> = m.iter().collect();
-                pairs.sort_by(|a, b| a.0.cmp(b.0));
+                crate::sort::sort_by(&mut pairs, |a, b| a.0.cmp(b.0));
                 let parts: Vec<String> = pairs
                     .into_iter()
                     .map(|(k, v)| format!("{k}:{}", go_format(v, null_text)))

@@ -776,14 +776,14 @@ pub fn rollout(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             // The patch replaces the Deployment's annotations: its own bookkeeping ones
             // plus the ReplicaSet's other annotations (e.g. its change-cause).
             use crate::cluster::controllers::NOT_COPIED_ANNOTATIONS as SKIP;
-            let mut annotations: BTreeMap<String, String> = d
-                .metadata
-                .annotations
-                .iter()
-                .flatten()
-                .filter(|(k, _)| SKIP.contains(&k.as_str()))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
+            let mut annotations: BTreeMap<String, String> = crate::sort::collect_map(
+                d.metadata
+                    .annotations
+                    .iter()
+                    .flatten()
+                    .filter(|(k, _)| SKIP.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.clone())),
+            );
             for (k, v) in rs.metadata.annotations.iter().flatten() {
                 if !SKIP.contains(&k.as_str()) {
                     annotations.insert(k.clone(), v.clone());
