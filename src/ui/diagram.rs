@@ -680,11 +680,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
     }
     let snap = &props.snapshot;
     let max_pods = snap.nodes.iter().map(|n| n.pods.len()).max().unwrap_or(0) as i32;
-    let all_node_ports: BTreeSet<i32> = snap
-        .services
-        .iter()
-        .flat_map(|s| s.node_ports.iter().copied())
-        .collect();
+    let all_node_ports: BTreeSet<i32> = crate::sort::collect_set(
+        snap.services
+            .iter()
+            .flat_map(|s| s.node_ports.iter().copied()),
+    );
     let foot = if all_node_ports.is_empty() {
         0
     } else {
@@ -753,17 +753,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
 
     let layout = Layout {
         pod_pos: &pod_pos,
-        services: snap
-            .services
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let client =
-                    !s.node_ports.is_empty() || s.external.is_some() || s.external_name.is_some();
-                let (x, y) = svc_at(i);
-                (format!("{}/{}", s.namespace, s.name), (x, y, client))
-            })
-            .collect(),
+        services: crate::sort::collect_map(snap.services.iter().enumerate().map(|(i, s)| {
+            let client =
+                !s.node_ports.is_empty() || s.external.is_some() || s.external_name.is_some();
+            let (x, y) = svc_at(i);
+            (format!("{}/{}", s.namespace, s.name), (x, y, client))
+        })),
         dns: dns_marker
             .as_ref()
             .map(|_| (GAP + cols * (SVC_W + GAP) + DNS_W / 2, svc_y + SVC_H / 2)),

@@ -54,11 +54,12 @@ pub fn editor(props: &EditorProps) -> Html {
             }
         })
     };
-    let bad_lines: BTreeMap<usize, String> = props
-        .problems
-        .iter()
-        .filter_map(|p| p.line.map(|l| (l, p.message.clone())))
-        .collect();
+    let bad_lines: BTreeMap<usize, String> = crate::sort::collect_map(
+        props
+            .problems
+            .iter()
+            .filter_map(|p| p.line.map(|l| (l, p.message.clone()))),
+    );
     let n_lines = props.text.lines().count().max(1) + usize::from(props.text.ends_with('\n'));
     let has_problems = !props.problems.is_empty();
     html! {

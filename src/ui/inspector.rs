@@ -132,11 +132,12 @@ pub fn explain(world: &World, ns: &str, name: &str) -> Vec<PodVerdict> {
 
 /// The pods (namespace/name) a Service selects.
 pub fn selected_pods(world: &World, ns: &str, name: &str) -> BTreeSet<String> {
-    explain(world, ns, name)
-        .into_iter()
-        .filter(|v| v.selected)
-        .map(|v| format!("{ns}/{}", v.pod))
-        .collect()
+    crate::sort::collect_set(
+        explain(world, ns, name)
+            .into_iter()
+            .filter(|v| v.selected)
+            .map(|v| format!("{ns}/{}", v.pod)),
+    )
 }
 
 /// The kubectl command the inspector shows for a selection and tab.
