@@ -19,7 +19,7 @@ pub fn sort_by<T>(v: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
         let items: &[T] = v;
         swaps_for(items.len(), &mut |a, b| compare(&items[a], &items[b]))
     };
-    for (a, b) in swaps {
+    for (a, b) in swaps.iter() {
         v.swap(a, b);
     }
 }
@@ -65,10 +65,72 @@ pub fn collect_object(
     map
 }
 
+/// Lists up to this long are sorted without allocating (the kubelet orders a pod's few
+/// conditions on every status write): an insertion sort of indices on the stack.
+const SMALL: usize = 16;
+
+/// The swaps that put a list in order, applied in turn with `slice::swap`.
+enum Swaps {
+    Small([(u8, u8); SMALL], usize),
+    Large(Vec<(usize, usize)>),
+}
+
+impl Swaps {
+    fn iter(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let (small, large): (&[(u8, u8)], &[(usize, usize)]) = match self {
+            Swaps::Small(s, n) => (&s[..*n], &[]),
+            Swaps::Large(l) => (&[], l),
+        };
+        small
+            .iter()
+            .map(|&(a, b)| (usize::from(a), usize::from(b)))
+            .chain(large.iter().copied())
+    }
+}
+
 /// The swaps that put `n` elements in the stable order `compare` (on original indices)
 /// defines. Not generic: the standard sort is instantiated once, here.
 #[inline(never)]
-fn swaps_for(n: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<(usize, usize)> {
+fn swaps_for(n: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Swaps {
+    if n <= SMALL {
+        // Stable insertion sort: an element moves left only past greater ones.
+        let mut order = [0u8; SMALL];
+        for (i, o) in order.iter_mut().enumerate().take(n) {
+            *o = i as u8;
+        }
+        for i in 1..n {
+            let cur = order[i];
+            let mut j = i;
+            while j > 0 && compare(usize::from(order[j - 1]), usize::from(cur)) == Ordering::Greater
+            {
+                order[j] = order[j - 1];
+                j -= 1;
+            }
+            order[j] = cur;
+        }
+        let mut at = [0u8; SMALL];
+        let mut pos = [0u8; SMALL];
+        for i in 0..n {
+            at[i] = i as u8;
+            pos[i] = i as u8;
+        }
+        let mut swaps = [(0u8, 0u8); SMALL];
+        let mut count = 0;
+        for i in 0..n {
+            let want = order[i];
+            let from = pos[usize::from(want)];
+            if usize::from(from) != i {
+                let displaced = at[i];
+                swaps[count] = (i as u8, from);
+                count += 1;
+                at[i] = want;
+                at[usize::from(from)] = displaced;
+                pos[usize::from(want)] = i as u8;
+                pos[usize::from(displaced)] = from;
+            }
+        }
+        return Swaps::Small(swaps, count);
+    }
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| compare(a, b));
     // at[p]: original index of the element now at position p; pos[o]: its position.
@@ -86,7 +148,7 @@ fn swaps_for(n: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec
             pos[displaced] = from;
         }
     }
-    swaps
+    Swaps::Large(swaps)
 }
 
 #[cfg(test)]
