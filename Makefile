@@ -65,16 +65,16 @@ checks: fmt-check clippy test-native test-web dist e2e size
 
 fmt-check:
 	$(call step,cargo fmt --check)
-	cargo fmt --check
+	cargo fmt --all --check
 
 clippy:
 	$(call step,cargo clippy (native and wasm32))
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
 
 test-native:
 	$(call step,native tests)
-	cargo test --no-fail-fast
+	cargo test --workspace --no-fail-fast
 
 test-web:
 	$(call step,browser tests: wasm-bindgen-test in headless Chromium)

@@ -51,14 +51,12 @@ DIST="${1:-dist}"
 # 1135 KB on the same rule. The eighteenth session's Job and DaemonSet controllers (~39 KB)
 # were paid for by routing the remaining std sorts and BTreeMap/BTreeSet collects through
 # src/sort.rs (35 driftsort copies -> 1) and one non-generic strict decode: 1129.9 KB on
-# 2026-11-28, budget unchanged. A saving
-# found but not made: jiff's RFC 9557/TZif parser and strtime formatter (~25 KB of error
-# text and their code) are linked only through k8s-openapi's Time (de)serializers; building
-# Time values from our own RFC 3339 code would drop them. What is left is mostly
+# 2026-11-28, budget unchanged. The nineteenth session replaced jiff (reached only through
+# k8s-openapi's Time and MicroTime) by patches/jiff-lite, a Timestamp with Go's RFC 3339
+# parser: 1129.9 -> 1081.4 KB. What is left is mostly
 # unique code, not duplicates: k8s-openapi Deserialize visitors behind serde_ignored (~410 KB
-# of 2.5 MB raw wasm code), our own simulation/kubectl code, Yew, jiff (k8s-openapi's Time),
-# and static data (280 KB raw, 110 KB gzip: kubectl flag tables, help and lesson text, jiff
-# errors). opt-level "s" measured 1089 KB against "z"'s 921 KB; wasm-opt -Os or --converge
+# of 2.5 MB raw wasm code), our own simulation/kubectl code, Yew,
+# and static data (kubectl flag tables, help and lesson text). opt-level "s" measured 1089 KB against "z"'s 921 KB; wasm-opt -Os or --converge
 # change under 2 KB. Reaching 450 KB needs k8s-openapi's serde replaced by leaner code: open.
 BUDGET_KB="${SIZE_BUDGET_KB:-1135}"
 BUDGET=$((BUDGET_KB * 1024))

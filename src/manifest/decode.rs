@@ -313,6 +313,11 @@ pub(crate) fn go_type_error(
     check: &dyn Fn(&Value) -> Option<String>,
     serde_msg: &str,
 ) -> String {
+    // metav1.Time's UnmarshalJSON returns time.Parse's error as it is, without the
+    // field (patches/jiff-lite ports Go's parser and its texts).
+    if serde_msg.starts_with("parsing time \"") {
+        return serde_msg.to_string();
+    }
     let path = find_culprit(v, check, 64);
     // Walk the path: struct names, Go json path (keys only, no map keys, no indices).
     let mut struct_name = kind.to_string();
