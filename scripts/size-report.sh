@@ -53,9 +53,10 @@ DIST="${1:-dist}"
 # src/sort.rs (35 driftsort copies -> 1) and one non-generic strict decode: 1129.9 KB on
 # 2026-11-28, budget unchanged. The nineteenth session replaced jiff (reached only through
 # k8s-openapi's Time and MicroTime) by patches/jiff-lite, a Timestamp with Go's RFC 3339
-# parser: 1129.9 -> 1081.4 KB. What is left is mostly
-# unique code, not duplicates: k8s-openapi Deserialize visitors behind serde_ignored (~410 KB
-# of 2.5 MB raw wasm code), our own simulation/kubectl code, Yew,
+# parser: 1129.9 -> 1081.4 KB; and serde_ignored's wrapper of every k8s-openapi visitor by
+# comparing the input with the decoded object encoded back (manifest::decode::unknown_fields):
+# 1046.8 KB. What is left is mostly unique code, not duplicates: k8s-openapi's Deserialize
+# visitors (~300 KB of 2.4 MB raw wasm code), our own simulation/kubectl code, Yew,
 # and static data (kubectl flag tables, help and lesson text). opt-level "s" measured 1089 KB against "z"'s 921 KB; wasm-opt -Os or --converge
 # change under 2 KB. Reaching 450 KB needs k8s-openapi's serde replaced by leaner code: open.
 BUDGET_KB="${SIZE_BUDGET_KB:-1135}"

@@ -258,31 +258,21 @@ impl Object {
     }
 
     /// Decodes API JSON of a known type into an `Object` (the inverse of `to_json`).
-    /// Unknown fields are ignored here; `manifest` reports them.
+    /// Unknown fields are ignored here; `manifest::decode::unknown_fields` finds them.
     pub fn from_json(
         rt: &'static ResourceType,
         value: serde_json::Value,
     ) -> Result<Object, serde_json::Error> {
-        Object::from_json_reporting(rt, value, &mut |_| {})
-    }
-
-    /// [`Object::from_json`], reporting the paths of unknown fields to `on_unknown`
-    /// (serde_ignored paths; `manifest::ignored_path` turns them into `spec.typo`).
-    pub fn from_json_reporting(
-        rt: &'static ResourceType,
-        value: serde_json::Value,
-        u: &mut dyn FnMut(serde_ignored::Path),
-    ) -> Result<Object, serde_json::Error> {
         Ok(match rt.kind {
-            "Namespace" => Object::from(decode::<Namespace>(value, u)?),
-            "Node" => Object::from(decode::<Node>(value, u)?),
-            "Pod" => Object::from(decode::<Pod>(value, u)?),
-            "Service" => Object::from(decode::<Service>(value, u)?),
-            "Endpoints" => Object::from(decode::<Endpoints>(value, u)?),
-            "EndpointSlice" => Object::from(decode::<EndpointSlice>(value, u)?),
-            "Deployment" => Object::from(decode::<Deployment>(value, u)?),
-            "ReplicaSet" => Object::from(decode::<ReplicaSet>(value, u)?),
-            "Event" => Object::from(decode::<Event>(value, u)?),
+            "Namespace" => Object::from(decode::<Namespace>(value)?),
+            "Node" => Object::from(decode::<Node>(value)?),
+            "Pod" => Object::from(decode::<Pod>(value)?),
+            "Service" => Object::from(decode::<Service>(value)?),
+            "Endpoints" => Object::from(decode::<Endpoints>(value)?),
+            "EndpointSlice" => Object::from(decode::<EndpointSlice>(value)?),
+            "Deployment" => Object::from(decode::<Deployment>(value)?),
+            "ReplicaSet" => Object::from(decode::<ReplicaSet>(value)?),
+            "Event" => Object::from(decode::<Event>(value)?),
             _ => {
                 let mut body = match value {
                     serde_json::Value::Object(m) => m,
@@ -293,7 +283,7 @@ impl Object {
                 body.remove("kind");
                 Object::from(GenericObject {
                     kind: rt,
-                    metadata: decode(meta, &mut |_| {})?,
+                    metadata: decode(meta)?,
                     body,
                 })
             }
@@ -305,16 +295,15 @@ impl Object {
     }
 }
 
-/// Deserializes API JSON into a k8s-openapi type, reporting unknown fields to `on_unknown`.
+/// Deserializes API JSON into a k8s-openapi type (unknown fields are skipped).
 ///
-/// Every decode in the crate goes through this one function with a `dyn` callback, so
-/// the (very large) k8s-openapi deserializers are instantiated for a single
-/// deserializer type: this keeps the WebAssembly bundle several hundred KB smaller.
+/// Every typed decode in the crate goes through `serde_json::Value` as the one
+/// deserializer, so each (very large) k8s-openapi deserializer is instantiated once
+/// in the WebAssembly bundle.
 pub fn decode<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
-    on_unknown: &mut dyn FnMut(serde_ignored::Path),
 ) -> Result<T, serde_json::Error> {
-    serde_ignored::deserialize(value, on_unknown)
+    serde_json::from_value(value)
 }
 
 #[cfg(test)]

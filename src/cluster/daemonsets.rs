@@ -169,9 +169,7 @@ pub(crate) fn sync_daemonset(c: &mut Cluster, key: &Key) {
     let uid = ds.metadata.uid.clone().unwrap_or_default();
     let spec = ds.body.get("spec").cloned().unwrap_or(Value::Null);
     let template_json = spec.get("template").cloned().unwrap_or(Value::Null);
-    let Ok(template) =
-        crate::api::object::decode::<PodTemplateSpec>(template_json.clone(), &mut |_| {})
-    else {
+    let Ok(template) = crate::api::object::decode::<PodTemplateSpec>(template_json.clone()) else {
         return;
     };
     let hash = template_hash(&template_json);

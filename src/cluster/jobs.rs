@@ -534,7 +534,6 @@ fn manage(
             .and_then(|s| s.get("template"))
             .cloned()
             .unwrap_or(Value::Null),
-        &mut |_| {},
     ) else {
         return (active, 0, 0);
     };

@@ -56,9 +56,7 @@ pub(crate) fn sync_statefulset(c: &mut Cluster, key: &Key) {
         .map(str::to_string);
     let template_json = spec.get("template").unwrap_or(&Value::Null);
     // Through the crate's one decoder: no new deserializer instances in the bundle.
-    let Ok(template) =
-        crate::api::object::decode::<PodTemplateSpec>(template_json.clone(), &mut |_| {})
-    else {
+    let Ok(template) = crate::api::object::decode::<PodTemplateSpec>(template_json.clone()) else {
         return;
     };
     let revision = format!("{name}-{}", template_hash(template_json));

@@ -1,5 +1,5 @@
 //! JSON value -> typed k8s-openapi object, with strict unknown-field detection
-//! (serde_ignored) and Go-`encoding/json`-style type error messages.
+//! (`unknown_fields`) and Go-`encoding/json`-style type error messages.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -92,52 +92,63 @@ pub(crate) fn prefill(kind: &str, v: &mut Value) {
     }
 }
 
-/// Decodes `v`, collecting unknown-field paths (`spec.ports[0].targetport`).
-pub(crate) fn strict<T: DeserializeOwned>(v: Value) -> Result<(T, Vec<String>), String> {
-    let mut unknown = Vec::new();
-    let r: Result<T, serde_json::Error> = crate::api::object::decode(v, &mut |p| {
-        unknown.push(ignored_path(&p.to_string()));
-    });
-    match r {
-        Ok(t) => Ok((t, unknown)),
-        Err(e) => Err(e.to_string()),
-    }
+/// Decodes `v` as the API server's strict decoder does: the typed value, and the paths
+/// of the fields the type does not have (`spec.ports[0].targetport`), in the order the
+/// decoder meets them.
+pub(crate) fn strict<T: DeserializeOwned + serde::Serialize>(
+    v: Value,
+) -> Result<(T, Vec<String>), String> {
+    let t: T = crate::api::object::decode(v.clone()).map_err(|e| e.to_string())?;
+    let typed = serde_json::to_value(&t).unwrap_or(Value::Null);
+    Ok((t, unknown_fields(&v, &typed)))
 }
 
-/// [`strict`] for the kinds `Object::from_json_reporting` decodes into their k8s-openapi
-/// types, as an `Object`: one copy of this wrapper for all of them instead of one per type.
+/// [`strict`] for the kinds `Object::from_json` decodes into their k8s-openapi types,
+/// as an `Object`: one copy of this wrapper for all of them instead of one per type.
 pub(crate) fn strict_object(
     rt: &'static crate::api::kinds::ResourceType,
-    v: Value,
+    v: &Value,
 ) -> Result<(crate::api::Object, Vec<String>), String> {
-    let mut unknown = Vec::new();
-    let r = crate::api::Object::from_json_reporting(rt, v, &mut |p| {
-        unknown.push(ignored_path(&p.to_string()));
-    });
-    match r {
-        Ok(o) => Ok((o, unknown)),
-        Err(e) => Err(e.to_string()),
-    }
+    let o = crate::api::Object::from_json(rt, v.clone()).map_err(|e| e.to_string())?;
+    let unknown = unknown_fields(v, &o.to_json());
+    Ok((o, unknown))
 }
 
-/// `spec.?.ports.?.0.targetport` -> `spec.ports[0].targetport`.
-pub fn ignored_path(p: &str) -> String {
-    let mut out = String::new();
-    for seg in p.split('.') {
-        if seg == "?" || seg.is_empty() {
-            continue;
-        }
-        if seg.bytes().all(|b| b.is_ascii_digit()) {
-            out.push('[');
-            out.push_str(seg);
-            out.push(']');
-        } else {
-            if !out.is_empty() {
-                out.push('.');
+/// The fields of `input` that did not survive a decode into the typed value and its
+/// encoding back (`typed`): the ones the type does not have. The decode skipped each
+/// of them, and everything inside it; a key given as `null` is not one, since a typed
+/// field left empty is not encoded either.
+pub fn unknown_fields(input: &Value, typed: &Value) -> Vec<String> {
+    fn walk(input: &Value, typed: &Value, path: &mut String, out: &mut Vec<String>) {
+        match (input, typed) {
+            (Value::Object(i), Value::Object(t)) => {
+                for (k, v) in i {
+                    let len = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                    match t.get(k) {
+                        Some(tv) => walk(v, tv, path, out),
+                        None if v.is_null() => {}
+                        None => out.push(path.clone()),
+                    }
+                    path.truncate(len);
+                }
             }
-            out.push_str(seg);
+            (Value::Array(i), Value::Array(t)) => {
+                for (n, (v, tv)) in i.iter().zip(t).enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{n}]"));
+                    walk(v, tv, path, out);
+                    path.truncate(len);
+                }
+            }
+            _ => {}
         }
     }
+    let mut out = Vec::new();
+    walk(input, typed, &mut String::new(), &mut out);
     out
 }
 
@@ -409,13 +420,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ignored_paths_read_like_the_api_server() {
-        // Format from DESIGN.md (serde_ignored path) and REFERENCE.md section 1 (server path).
+    fn unknown_fields_read_like_the_api_server() {
+        // Path format: REFERENCE.md section 1 (the API server's strict decoding warnings).
+        use serde_json::json;
+        let rt = crate::api::kinds::by_kind("Service", "v1").unwrap();
+        let input = json!({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "web", "creationTimestamp": null, "labelz": {"a": "b"}},
+            "spec": {"ports": [{"port": 80}, {"port": 81, "targetport": 8080}], "foo": 1,
+                     "selector": {"app": "web"}, "clusterIP": null}
+        });
+        let (_, unknown) = strict_object(rt, &input).unwrap();
         assert_eq!(
-            ignored_path("spec.?.ports.?.0.targetport"),
-            "spec.ports[0].targetport"
+            unknown,
+            ["metadata.labelz", "spec.foo", "spec.ports[1].targetport"]
         );
-        assert_eq!(ignored_path("spec.?.foo"), "spec.foo");
-        assert_eq!(ignored_path("foo"), "foo");
     }
 }

@@ -147,10 +147,9 @@ fn template_defaults(spec: &mut serde_json::Map<String, serde_json::Value>) {
     let Some(template) = spec.get("template").cloned() else {
         return;
     };
-    let Ok(mut template) = crate::api::object::decode::<k8s_openapi::api::core::v1::PodTemplateSpec>(
-        template,
-        &mut |_| {},
-    ) else {
+    let Ok(mut template) =
+        crate::api::object::decode::<k8s_openapi::api::core::v1::PodTemplateSpec>(template)
+    else {
         return;
     };
     if let Some(pod) = template.spec.as_mut() {

@@ -14,7 +14,7 @@ pub mod output;
 pub mod validate;
 mod yamlconv;
 
-pub use decode::ignored_path;
+pub use decode::unknown_fields;
 
 /// Largest text `parse` accepts (issue 3, point 10).
 pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
@@ -474,8 +474,7 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
     if let Some(meta) = map.get("metadata") {
         let check = |m: &Value| -> Option<String> {
             crate::api::object::decode::<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>(
-                m.clone(),
-                &mut |_| {},
+                m.clone()
             )
             .err()
             .map(|e| e.to_string())
@@ -516,13 +515,17 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
         ),
         line: Some(line),
     };
-    // The typed kinds: decoded into their k8s-openapi types by `Object::from_json_reporting`.
+    // The typed kinds: decoded into their k8s-openapi types by `Object::from_json`.
     let (obj, unknown) = match t.kind {
         "Deployment" | "ReplicaSet" | "Service" | "Pod" | "Namespace" | "Node" | "Endpoints"
-        | "Event" | "EndpointSlice" => match decode::strict_object(t, v.clone()) {
+        | "Event" | "EndpointSlice" => match decode::strict_object(t, &v) {
             Ok(decoded) => decoded,
             Err(e) => {
-                let check = |x: &Value| decode::strict_object(t, x.clone()).err();
+                let check = |x: &Value| {
+                    crate::api::Object::from_json(t, x.clone())
+                        .err()
+                        .map(|e| e.to_string())
+                };
                 return Err(decode_err(decode::go_type_error(&kind, &v, &check, &e)));
             }
         },
@@ -535,7 +538,11 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
                 match decode::strict::<Job>(v.clone()) {
                     Ok((_, u)) => unknown = u,
                     Err(e) => {
-                        let check = |x: &Value| decode::strict::<Job>(x.clone()).err();
+                        let check = |x: &Value| {
+                            crate::api::object::decode::<Job>(x.clone())
+                                .err()
+                                .map(|e| e.to_string())
+                        };
                         return Err(decode_err(decode::go_type_error(&kind, &v, &check, &e)));
                     }
                 }
@@ -550,7 +557,7 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
             let metadata = if meta.is_null() {
                 Default::default()
             } else {
-                crate::api::object::decode(meta, &mut |_| {}).unwrap_or_default()
+                crate::api::object::decode(meta).unwrap_or_default()
             };
             (
                 Object::from(GenericObject {

@@ -845,9 +845,9 @@ fn selector_and_template(g: &crate::api::GenericObject, workload: &str, out: &mu
     use crate::api::object::decode;
     let spec = g.body.get("spec");
     let field = |k: &str| spec.and_then(|s| s.get(k)).cloned();
-    let sel: Option<LabelSelector> = field("selector").and_then(|v| decode(v, &mut |_| {}).ok());
+    let sel: Option<LabelSelector> = field("selector").and_then(|v| decode(v).ok());
     let sel_ok = selector(sel.as_ref(), "spec.selector", workload, out);
-    let tmpl: Option<PodTemplateSpec> = field("template").and_then(|v| decode(v, &mut |_| {}).ok());
+    let tmpl: Option<PodTemplateSpec> = field("template").and_then(|v| decode(v).ok());
     template(
         tmpl.as_ref(),
         &sel.unwrap_or_default(),
@@ -885,7 +885,7 @@ fn job(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
         }
     }
     let tmpl: PodTemplateSpec = field("template")
-        .and_then(|v| decode(v, &mut |_| {}).ok())
+        .and_then(|v| decode(v).ok())
         .unwrap_or_default();
     let tlabels = tmpl.metadata.as_ref().and_then(|m| m.labels.clone());
     labels(tlabels.as_ref(), "spec.template.labels", out);
@@ -904,7 +904,7 @@ fn job(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
             &["OnFailure", "Never"],
         )),
     }
-    let sel: Option<LabelSelector> = field("selector").and_then(|v| decode(v, &mut |_| {}).ok());
+    let sel: Option<LabelSelector> = field("selector").and_then(|v| decode(v).ok());
     match &sel {
         None => out.push(required("spec.selector", "")),
         Some(sel) => {

@@ -2099,10 +2099,9 @@ pub fn describe_object(c: &Cluster, obj: &Object) -> String {
 fn describe_daemonset(c: &Cluster, g: &GenericObject, events: &[&Event]) -> Option<String> {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
     let spec = g.body.get("spec")?;
-    let selector: LabelSelector =
-        crate::api::object::decode(spec.get("selector")?.clone(), &mut |_| {}).ok()?;
+    let selector: LabelSelector = crate::api::object::decode(spec.get("selector")?.clone()).ok()?;
     let template: PodTemplateSpec =
-        crate::api::object::decode(spec.get("template")?.clone(), &mut |_| {}).ok()?;
+        crate::api::object::decode(spec.get("template")?.clone()).ok()?;
     let status = g.body.get("status");
     let num = |k: &str| {
         status
@@ -2182,7 +2181,7 @@ fn describe_job(c: &Cluster, g: &GenericObject, events: &[&Event]) -> String {
     w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
     let selector: Option<LabelSelector> = spec
         .and_then(|s| s.get("selector"))
-        .and_then(|s| crate::api::object::decode(s.clone(), &mut |_| {}).ok());
+        .and_then(|s| crate::api::object::decode(s.clone()).ok());
     w.w(
         0,
         &format!("Selector:\t{}\n", selector_string(selector.as_ref())),
@@ -2263,7 +2262,7 @@ fn describe_job(c: &Cluster, g: &GenericObject, events: &[&Event]) -> String {
     }
     let template: Option<PodTemplateSpec> = spec
         .and_then(|s| s.get("template"))
-        .and_then(|t| crate::api::object::decode(t.clone(), &mut |_| {}).ok());
+        .and_then(|t| crate::api::object::decode(t.clone()).ok());
     describe_pod_template(&mut w, template.as_ref());
     describe_events(&mut w, events, c.now);
     w.finish()
@@ -2274,10 +2273,9 @@ fn describe_job(c: &Cluster, g: &GenericObject, events: &[&Event]) -> String {
 fn describe_statefulset(c: &Cluster, g: &GenericObject, events: &[&Event]) -> Option<String> {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
     let spec = g.body.get("spec")?;
-    let selector: LabelSelector =
-        crate::api::object::decode(spec.get("selector")?.clone(), &mut |_| {}).ok()?;
+    let selector: LabelSelector = crate::api::object::decode(spec.get("selector")?.clone()).ok()?;
     let template: PodTemplateSpec =
-        crate::api::object::decode(spec.get("template")?.clone(), &mut |_| {}).ok()?;
+        crate::api::object::decode(spec.get("template")?.clone()).ok()?;
     let num = |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_i64);
     let m = &g.metadata;
     let mut w = W::default();

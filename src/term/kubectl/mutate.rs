@@ -1938,11 +1938,12 @@ pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     };
     // Fields the type does not have: the server decodes with fieldValidation Warn and
     // answers with one warning per field (handlers/patch.go addStrictDecodingWarnings).
-    let mut unknown = Vec::new();
     let client_json = merged.clone();
-    let decoded = Object::from_json_reporting(obj.resource_type(), merged, &mut |p| {
-        unknown.push(crate::manifest::ignored_path(&p.to_string()));
-    });
+    let decoded = Object::from_json(obj.resource_type(), merged);
+    let unknown = match &decoded {
+        Ok(o) => crate::manifest::unknown_fields(&client_json, &o.to_json()),
+        Err(_) => Vec::new(),
+    };
     if !client_side {
         for f in &unknown {
             out.err(&format!("Warning: unknown field \"{f}\"\n"));

@@ -508,7 +508,7 @@ fn job_row(g: &crate::api::GenericObject, now: Millis, age: String, wide: bool) 
         row.extend(template_containers(body));
         let sel: Option<LabelSelector> = spec
             .and_then(|s| s.get("selector"))
-            .and_then(|s| crate::api::object::decode(s.clone(), &mut |_| {}).ok());
+            .and_then(|s| crate::api::object::decode(s.clone()).ok());
         row.push(selector_string(sel.as_ref()));
     }
     row
