@@ -119,36 +119,52 @@ pub(crate) fn strict_object(
 /// of them, and everything inside it; a key given as `null` is not one, since a typed
 /// field left empty is not encoded either.
 pub fn unknown_fields(input: &Value, typed: &Value) -> Vec<String> {
-    fn walk(input: &Value, typed: &Value, path: &mut String, out: &mut Vec<String>) {
+    /// A step of the path: a key, or an index into a list.
+    enum Seg<'a> {
+        Key(&'a str),
+        Idx(usize),
+    }
+    // The path is spelled out only for a field that is reported.
+    fn spell(path: &[Seg]) -> String {
+        let mut s = String::new();
+        for seg in path {
+            match seg {
+                Seg::Key(k) => {
+                    if !s.is_empty() {
+                        s.push('.');
+                    }
+                    s.push_str(k);
+                }
+                Seg::Idx(n) => s.push_str(&format!("[{n}]")),
+            }
+        }
+        s
+    }
+    fn walk<'a>(input: &'a Value, typed: &Value, path: &mut Vec<Seg<'a>>, out: &mut Vec<String>) {
         match (input, typed) {
             (Value::Object(i), Value::Object(t)) => {
                 for (k, v) in i {
-                    let len = path.len();
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(k);
+                    path.push(Seg::Key(k));
                     match t.get(k) {
                         Some(tv) => walk(v, tv, path, out),
                         None if v.is_null() => {}
-                        None => out.push(path.clone()),
+                        None => out.push(spell(path)),
                     }
-                    path.truncate(len);
+                    path.pop();
                 }
             }
             (Value::Array(i), Value::Array(t)) => {
                 for (n, (v, tv)) in i.iter().zip(t).enumerate() {
-                    let len = path.len();
-                    path.push_str(&format!("[{n}]"));
+                    path.push(Seg::Idx(n));
                     walk(v, tv, path, out);
-                    path.truncate(len);
+                    path.pop();
                 }
             }
             _ => {}
         }
     }
     let mut out = Vec::new();
-    walk(input, typed, &mut String::new(), &mut out);
+    walk(input, typed, &mut Vec::new(), &mut out);
     out
 }
 
