@@ -2087,6 +2087,7 @@ pub fn describe_object(c: &Cluster, obj: &Object) -> String {
             describe_statefulset(c, g, &events).unwrap_or_else(|| describe_generic(c, g, &events))
         }
         Object::Generic(g) if g.kind.kind == "Job" => describe_job(c, g, &events),
+        Object::Generic(g) if g.kind.kind == "CronJob" => describe_cronjob(c, g, &events),
         Object::Generic(g) if g.kind.kind == "DaemonSet" => {
             describe_daemonset(c, g, &events).unwrap_or_else(|| describe_generic(c, g, &events))
         }
@@ -2265,6 +2266,107 @@ fn describe_job(c: &Cluster, g: &GenericObject, events: &[&Event]) -> String {
         .and_then(|s| s.get("template"))
         .and_then(|t| crate::api::object::decode(t.clone(), &mut |_| {}).ok());
     describe_pod_template(&mut w, template.as_ref());
+    describe_events(&mut w, events, c.now);
+    w.finish()
+}
+
+/// describe.go CronJobDescriber (describeCronJob, describeJobTemplate, printActiveJobs):
+/// CronJobs are stored as generic JSON, read here field by field.
+fn describe_cronjob(c: &Cluster, g: &GenericObject, events: &[&Event]) -> String {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, Time};
+    use serde_json::Value;
+    let spec = g.body.get("spec");
+    let job = spec
+        .and_then(|s| s.get("jobTemplate"))
+        .and_then(|t| t.get("spec"));
+    let num = |v: Option<&Value>, k: &str| v.and_then(|s| s.get(k)).and_then(Value::as_i64);
+    let unset =
+        |n: Option<i64>, unit: &str| n.map_or("<unset>".to_string(), |n| format!("{n}{unit}"));
+    let m = &g.metadata;
+    let mut w = W::default();
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    let text = |k: &str| {
+        spec.and_then(|s| s.get(k))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    };
+    w.w(0, &format!("Schedule:\t{}\n", text("schedule")));
+    w.w(
+        0,
+        &format!("Concurrency Policy:\t{}\n", text("concurrencyPolicy")),
+    );
+    let suspend = match spec.and_then(|s| s.get("suspend")).and_then(Value::as_bool) {
+        None => "<unset>",
+        Some(true) => "True",
+        Some(false) => "False",
+    };
+    w.w(0, &format!("Suspend:\t{suspend}\n"));
+    w.w(
+        0,
+        &format!(
+            "Successful Job History Limit:\t{}\n",
+            unset(num(spec, "successfulJobsHistoryLimit"), "")
+        ),
+    );
+    w.w(
+        0,
+        &format!(
+            "Failed Job History Limit:\t{}\n",
+            unset(num(spec, "failedJobsHistoryLimit"), "")
+        ),
+    );
+    w.w(
+        0,
+        &format!(
+            "Starting Deadline Seconds:\t{}\n",
+            unset(num(spec, "startingDeadlineSeconds"), "s")
+        ),
+    );
+    let selector: Option<LabelSelector> = job
+        .and_then(|s| s.get("selector"))
+        .and_then(|s| crate::api::object::decode(s.clone(), &mut |_| {}).ok());
+    match &selector {
+        Some(sel) => w.w(0, &format!("Selector:\t{}\n", selector_string(Some(sel)))),
+        None => w.w(0, "Selector:\t<unset>\n"),
+    }
+    w.w(
+        0,
+        &format!("Parallelism:\t{}\n", unset(num(job, "parallelism"), "")),
+    );
+    w.w(
+        0,
+        &format!("Completions:\t{}\n", unset(num(job, "completions"), "")),
+    );
+    if let Some(d) = num(job, "activeDeadlineSeconds") {
+        w.w(0, &format!("Active Deadline Seconds:\t{d}s\n"));
+    }
+    let template: Option<PodTemplateSpec> = job
+        .and_then(|s| s.get("template"))
+        .and_then(|t| crate::api::object::decode(t.clone(), &mut |_| {}).ok());
+    describe_pod_template(&mut w, template.as_ref());
+    let status = g.body.get("status");
+    let last: Option<Time> = status
+        .and_then(|s| s.get("lastScheduleTime"))
+        .and_then(|t| serde_json::from_value(t.clone()).ok());
+    match &last {
+        Some(t) => w.w(0, &format!("Last Schedule Time:\t{}\n", rfc1123z(t))),
+        None => w.w(0, "Last Schedule Time:\t<unset>\n"),
+    }
+    let active: Vec<&str> = status
+        .and_then(|s| s.get("active"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.get("name").and_then(Value::as_str))
+        .collect();
+    if active.is_empty() {
+        w.w(0, "Active Jobs:\t<none>\n");
+    } else {
+        w.w(0, &format!("Active Jobs:\t{}\n", active.join(", ")));
+    }
     describe_events(&mut w, events, c.now);
     w.finish()
 }

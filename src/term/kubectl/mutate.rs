@@ -508,7 +508,7 @@ pub(super) fn not_stored(json: Value) -> Value {
 pub(super) fn with_status(mut json: Value) -> Value {
     let workload = matches!(
         json.get("kind").and_then(Value::as_str),
-        Some("Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job")
+        Some("Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob")
     );
     if let (true, Some(obj)) = (workload, json.as_object_mut()) {
         obj.entry("status")
@@ -565,6 +565,28 @@ pub(super) fn client_json(obj: &Object) -> Value {
             .or_insert_with(|| serde_json::json!({})),
     );
     match kind {
+        // create_cronjob.go's CronJob: both templates' ObjectMeta are structs.
+        "CronJob" => {
+            if let Some(jt) = root
+                .get_mut("spec")
+                .and_then(|s| s.get_mut("jobTemplate"))
+                .and_then(Value::as_object_mut)
+            {
+                meta(
+                    jt.entry("metadata")
+                        .or_insert_with(|| serde_json::json!({})),
+                );
+                if let Some(t) = jt
+                    .get_mut("spec")
+                    .and_then(|s| s.get_mut("template"))
+                    .and_then(Value::as_object_mut)
+                {
+                    meta(t.entry("metadata").or_insert_with(|| serde_json::json!({})));
+                }
+            }
+            root.entry("status")
+                .or_insert_with(|| serde_json::json!({}));
+        }
         // create_job.go's Job: the template's ObjectMeta and status are structs.
         "Job" => {
             if let Some(t) = root
@@ -792,6 +814,7 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         "configmap" | "cm" => super::more::create_data(ctx, a, out, false),
         "ingress" | "ing" => super::more::create_ingress(ctx, a, out),
         "job" => super::more::create_job(ctx, a, out),
+        "cronjob" | "cj" => super::more::create_cronjob(ctx, a, out),
         "secret" if a.path == "create secret generic" => {
             super::more::create_data(ctx, a, out, true)
         }
