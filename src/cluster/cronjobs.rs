@@ -108,9 +108,11 @@ fn parse_int(expr: &str) -> Result<u32, String> {
     }
     let n: i64 = match expr.parse() {
         Ok(n) => n,
-        Err(_) => return Err(format!(
+        Err(_) => {
+            return Err(format!(
             "failed to parse int from {expr}: strconv.Atoi: parsing {expr:?}: value out of range"
-        )),
+        ))
+        }
     };
     if n < 0 {
         return Err(format!("negative number ({n}) not allowed: {expr}"));

@@ -540,6 +540,9 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
                     }
                 }
             }
+            if t.kind == "CronJob" {
+                unknown = cronjob_unknown_fields(&v);
+            }
             let mut body = match v {
                 Value::Object(m) => m,
                 _ => serde_json::Map::new(),
@@ -570,6 +573,54 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
         });
     }
     Ok(obj)
+}
+
+/// The unknown fields of a CronJob, as the API server's strict decoding finds them: its
+/// own fields by name, and its job template read as the typed Job is (sharing that
+/// decoder rather than adding one for the CronJob types).
+fn cronjob_unknown_fields(v: &Value) -> Vec<String> {
+    const TOP: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
+    const SPEC: &[&str] = &[
+        "schedule",
+        "timeZone",
+        "startingDeadlineSeconds",
+        "concurrencyPolicy",
+        "suspend",
+        "jobTemplate",
+        "successfulJobsHistoryLimit",
+        "failedJobsHistoryLimit",
+    ];
+    let mut unknown = Vec::new();
+    let mut extra = |m: Option<&Value>, known: &[&str], path: &str| {
+        for k in m
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+        {
+            if !known.contains(&k.as_str()) {
+                unknown.push(format!("{path}{k}"));
+            }
+        }
+    };
+    extra(Some(v), TOP, "");
+    let spec = v.get("spec");
+    extra(spec, SPEC, "spec.");
+    let template = spec.and_then(|s| s.get("jobTemplate"));
+    extra(template, &["metadata", "spec"], "spec.jobTemplate.");
+    if let Some(t) = template.filter(|t| t.is_object()) {
+        let mut job = serde_json::Map::new();
+        for k in ["metadata", "spec"] {
+            if let Some(x) = t.get(k) {
+                job.insert(k.into(), x.clone());
+            }
+        }
+        type Job = k8s_openapi::api::batch::v1::Job;
+        if let Ok((_, u)) = decode::strict::<Job>(Value::Object(job)) {
+            unknown.extend(u.into_iter().map(|p| format!("spec.jobTemplate.{p}")));
+        }
+    }
+    unknown
 }
 
 #[cfg(test)]
