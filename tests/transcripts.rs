@@ -208,4 +208,5 @@ transcripts! {
     t194_exec_and_logs_unknown_container => "194-exec-and-logs-unknown-container.txt",
     t200_create_cronjob => "200-create-cronjob.txt",
     t201_cronjob_apply_defaults_validation => "201-cronjob-apply-defaults-validation.txt",
+    t202_cronjob_concurrency_suspend_history => "202-cronjob-concurrency-suspend-history.txt",
 }

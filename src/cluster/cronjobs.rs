@@ -1053,6 +1053,95 @@ mod tests {
         assert!(parse("0 0 ? * *").is_ok());
     }
 
+    /// A CronJob running every minute whose job template is the Job tests' Job.
+    fn cronjob(name: &str, extra: &str, command: &str) -> String {
+        let job = crate::cluster::jobs::tests::job(name, command, "");
+        let job_spec: String = job
+            .split_once("spec:\n")
+            .map_or("", |(_, s)| s)
+            .lines()
+            .map(|l| format!("    {l}\n"))
+            .collect();
+        format!(
+            "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: {name}\nspec:\n  schedule: \"* * * * *\"\n{extra}  jobTemplate:\n    spec:\n{job_spec}"
+        )
+    }
+
+    fn job_names(c: &Cluster) -> Vec<String> {
+        c.store
+            .list_ns("Job", "default")
+            .map(|o| o.name().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn jobs_are_made_each_minute_and_the_history_is_kept_short() {
+        let mut c = Cluster::new(1);
+        crate::cluster::tests::apply_text(
+            &mut c,
+            &cronjob("tick", "  successfulJobsHistoryLimit: 2\n", "[\"true\"]"),
+        );
+        assert!(job_names(&c).is_empty());
+        // The next whole minute after the start (00:05:00) is 00:06:00.
+        let minute = (EPOCH_SECONDS + c.now / 1000) / 60 + 1;
+        c.advance_to((minute * 60 - EPOCH_SECONDS) * 1000 + 30_000);
+        assert_eq!(job_names(&c), [format!("tick-{minute}")]);
+        let job = c.get("Job", "default", &format!("tick-{minute}")).cloned();
+        let meta = job.as_ref().map(Object::meta).cloned().unwrap_or_default();
+        assert_eq!(
+            meta.annotations
+                .as_ref()
+                .and_then(|a| a.get(SCHEDULED_ANNOTATION))
+                .map(String::as_str),
+            Some(rfc3339(minute * 60, 0).as_str())
+        );
+        let owner = &meta.owner_references.unwrap_or_default()[0];
+        assert_eq!(
+            (owner.kind.as_str(), owner.controller),
+            ("CronJob", Some(true))
+        );
+        // Three more minutes: four Jobs made, the two oldest deleted.
+        c.advance(180_000);
+        let want: Vec<String> = (minute + 2..=minute + 3)
+            .map(|m| format!("tick-{m}"))
+            .collect();
+        assert_eq!(job_names(&c), want);
+        // Settled: looking again changes nothing.
+        crate::cluster::tests::assert_settled(&mut c);
+    }
+
+    #[test]
+    fn forbid_skips_while_a_job_runs_and_replace_swaps_it() {
+        let mut c = Cluster::new(1);
+        crate::cluster::tests::apply_text(
+            &mut c,
+            &cronjob(
+                "one",
+                "  concurrencyPolicy: Forbid\n",
+                "[\"sleep\", \"300\"]",
+            ),
+        );
+        c.advance(150_000);
+        assert_eq!(job_names(&c).len(), 1);
+        crate::cluster::tests::apply_text(
+            &mut c,
+            &cronjob(
+                "one",
+                "  concurrencyPolicy: Replace\n",
+                "[\"sleep\", \"300\"]",
+            ),
+        );
+        c.advance(60_000);
+        // The first Job was replaced by the next minute's.
+        let names = job_names(&c);
+        assert_eq!(names.len(), 1, "{names:?}");
+        let status = match c.get("CronJob", "default", "one") {
+            Some(Object::Generic(g)) => g.body.get("status").cloned().unwrap_or(Value::Null),
+            _ => Value::Null,
+        };
+        assert_eq!(status["active"][0]["name"], json!(names[0]));
+    }
+
     #[test]
     fn most_recent_counts_missed_times() {
         let s = parse("*/1 * * * *").unwrap();
