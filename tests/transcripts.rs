@@ -209,4 +209,5 @@ transcripts! {
     t200_create_cronjob => "200-create-cronjob.txt",
     t201_cronjob_apply_defaults_validation => "201-cronjob-apply-defaults-validation.txt",
     t202_cronjob_concurrency_suspend_history => "202-cronjob-concurrency-suspend-history.txt",
+    t203_explain_recursive => "203-explain-recursive.txt",
 }

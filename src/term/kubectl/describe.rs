@@ -2711,7 +2711,6 @@ fn wrap(text: &str, indent: usize) -> String {
 }
 
 pub fn explain(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
-    let _ = &ctx;
     let Some(arg) = a.rest(1).first() else {
         // kubectl 1.33 prints one line (verified with the real client).
         out.err("error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
@@ -2782,13 +2781,53 @@ pub fn explain(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         s.push_str(&wrap(desc, 4));
     }
     s.push_str("    \nFIELDS:\n");
-    for (name, t, d) in fields {
-        s.push_str(&format!("  {name}\t{t}\n"));
-        s.push_str(&wrap(d, 4));
-        s.push('\n');
+    let recursive = a.has(&["--recursive"]);
+    if field_list(&mut s, &key, &fields, 1, recursive) {
+        ctx.term.notice = Some(format!(
+            "kubectl explain {arg} --recursive: the field tree stops where this playground's copy of the API schema does."
+        ));
     }
     out.out(&s);
     0
+}
+
+/// explain's plaintext template `fieldList`/`fieldDetail`: each field as `name\t<type>`
+/// indented two spaces a level, its enum values (at most four, then `, ....`) on the
+/// next line, then its description, or with `--recursive` its own fields and no
+/// description. Gives whether a field's subtree was left out for want of its schema.
+fn field_list(s: &mut String, key: &str, fields: &[Field], level: usize, recursive: bool) -> bool {
+    let pad = " ".repeat(level * 2);
+    let mut partial = false;
+    for (name, t, d) in fields {
+        s.push_str(&format!("{pad}{name}\t{t}"));
+        let path = format!("{key}.{name}");
+        if let Some(values) = enum_values(&path) {
+            let more = if values.len() > 4 { ", ...." } else { "" };
+            let shown: Vec<&str> = values.iter().take(4).copied().collect();
+            s.push_str(&format!("\n{pad}enum: {}{more}", shown.join(", ")));
+        }
+        s.push('\n');
+        if !recursive {
+            s.push_str(&wrap(d, level * 2 + 2));
+            s.push('\n');
+            continue;
+        }
+        match schema(&path) {
+            Some((_, _, sub)) => partial |= field_list(s, &path, &sub, level + 1, true),
+            None => {
+                // A field of an object type whose fields are not in the table.
+                let ty = t.split(['<', '>']).nth(1).unwrap_or("");
+                let inner = ty
+                    .trim_start_matches("[]")
+                    .trim_start_matches("map[string]");
+                partial |= !matches!(
+                    inner,
+                    "string" | "integer" | "boolean" | "number" | "IntOrString" | "Quantity"
+                );
+            }
+        }
+    }
+    partial
 }
 
 #[cfg(test)]
@@ -2988,9 +3027,14 @@ Events:                   <none>",
     }
 
     fn explain_output(what: &str) -> (i32, String) {
+        explain_with(&["explain", what]).0
+    }
+
+    /// Runs `kubectl ARGV...` through `explain`: the exit code, output, and page notice.
+    fn explain_with(argv: &[&str]) -> ((i32, String), Option<String>) {
         let mut c = Cluster::new(1);
         let mut term = crate::term::Terminal::new();
-        let argv: Vec<String> = ["explain", what].iter().map(|s| s.to_string()).collect();
+        let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
         let a = Args::parse(&argv).unwrap_or_default();
         let mut ctx = Ctx {
             cluster: &mut c,
@@ -2999,7 +3043,33 @@ Events:                   <none>",
         };
         let mut out = Output::new();
         let code = explain(&mut ctx, &a, &mut out);
-        (code, out.combined())
+        ((code, out.combined()), term.notice)
+    }
+
+    /// `--recursive` nests the fields without descriptions; where the schema table has
+    /// no fields for an object type the page says the tree is cut short.
+    #[test]
+    fn explain_recursive_nests_fields() {
+        let ((code, o), notice) = explain_with(&["explain", "svc", "--recursive"]);
+        assert_eq!(code, 0);
+        assert!(
+            o.contains("  spec\t<ServiceSpec>\n    clusterIP\t<string>\n"),
+            "{o}"
+        );
+        assert!(
+            o.contains("    ports\t<[]ServicePort>\n      appProtocol\t<string>\n"),
+            "{o}"
+        );
+        assert!(
+            o.contains(
+                "    type\t<string>\n    enum: ClusterIP, ExternalName, LoadBalancer, NodePort\n"
+            ),
+            "{o}"
+        );
+        assert!(!o.contains("clusterIP is the IP address"), "{o}");
+        assert!(notice.is_some());
+        let (_, notice) = explain_with(&["explain", "svc.spec.ports", "--recursive"]);
+        assert!(notice.is_none());
     }
 
     /// A leaf field prints FIELD (and ENUM for enums) and its description, no FIELDS

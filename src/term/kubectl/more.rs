@@ -232,8 +232,8 @@ fn ingress_backend(svc: &str) -> Value {
 /// (kubectl `pkg/cmd/create/create_ingress.go`): rules of one host share an entry, a
 /// trailing `*` makes the path a Prefix (else Exact), `,tls[=secret]` adds a TLS entry.
 /// `kubectl create job NAME --image=IMAGE [-- COMMAND [args...]]` (create_job.go
-/// createJob: one container named after the Job, restartPolicy Never; `--from` needs a
-/// CronJob, whose jobTemplate the playground does not instantiate).
+/// createJob: one container named after the Job, restartPolicy Never; `--from` makes
+/// it from a CronJob's jobTemplate).
 pub fn create_job(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let image = a.value(&["--image"]).unwrap_or("");
     let from = a.value(&["--from"]).unwrap_or("");
