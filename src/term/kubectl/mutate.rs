@@ -226,6 +226,18 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
                     "Indexed Jobs are stored but not run here: only NonIndexed Jobs (the default) get pods.".into(),
                 );
             }
+            let zone = obj.to_json().pointer("/spec/timeZone").cloned();
+            if let Some(z) = zone
+                .as_ref()
+                .and_then(serde_json::Value::as_str)
+                .filter(|_| obj.kind() == "CronJob")
+            {
+                if !z.is_empty() && crate::cluster::cronjobs::offset_of(z).is_none() {
+                    ctx.term.notice = Some(format!(
+                        "CronJob time zone {z}: schedules here run in UTC or a fixed Etc/GMT offset, so this one is read as UTC."
+                    ));
+                }
+            }
             // apply.go / create.go record the command line in the object sent (for apply
             // also in the last-applied configuration built from it).
             let mut obj = obj;
