@@ -98,45 +98,41 @@ fn all(b: &Bounds) -> u64 {
 }
 
 /// strconv.Atoi with robfig's wording (`mustParseInt`).
-fn parse_int(expr: &str) -> Result<u32, String> {
-    let syntax = || {
-        format!("failed to parse int from {expr}: strconv.Atoi: parsing {expr:?}: invalid syntax")
-    };
+fn parse_int(expr: &str) -> Result<u64, String> {
     let digits = expr.strip_prefix(['+', '-']).unwrap_or(expr);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(syntax());
+        return Err(format!(
+            "failed to parse int from {expr}: strconv.Atoi: parsing {expr:?}: invalid syntax"
+        ));
     }
-    let n: i64 = match expr.parse() {
-        Ok(n) => n,
-        Err(_) => {
-            return Err(format!(
+    let n: i64 = expr.parse().map_err(|_| {
+        format!(
             "failed to parse int from {expr}: strconv.Atoi: parsing {expr:?}: value out of range"
-        ))
-        }
-    };
+        )
+    })?;
     if n < 0 {
         return Err(format!("negative number ({n}) not allowed: {expr}"));
     }
-    // A value past the field's bounds is reported by the range checks.
-    Ok(n.min(u32::MAX as i64 / 2) as u32)
+    Ok(n as u64)
 }
 
-fn int_or_name(expr: &str, b: &Bounds) -> Result<u32, String> {
+fn int_or_name(expr: &str, b: &Bounds) -> Result<u64, String> {
     let lower = expr.to_ascii_lowercase();
     if let Some(i) = b.names.iter().position(|n| *n == lower) {
-        return Ok(i as u32 + b.min);
+        return Ok(i as u64 + u64::from(b.min));
     }
     parse_int(expr)
 }
 
 /// getRange: `*`, `?`, `N`, `N-M`, each with an optional `/STEP` (`N/STEP` is `N-max/STEP`).
 fn range(expr: &str, b: &Bounds) -> Result<u64, String> {
+    let (min, max) = (u64::from(b.min), u64::from(b.max));
     let range_and_step: Vec<&str> = expr.split('/').collect();
     let low_high: Vec<&str> = range_and_step[0].split('-').collect();
     let single = low_high.len() == 1;
-    let (mut start, mut end, mut extra);
+    let (start, mut end, mut extra);
     if low_high[0] == "*" || low_high[0] == "?" {
-        (start, end, extra) = (b.min, b.max, STAR);
+        (start, end, extra) = (min, max, STAR);
     } else {
         start = int_or_name(low_high[0], b)?;
         extra = 0;
@@ -151,7 +147,7 @@ fn range(expr: &str, b: &Bounds) -> Result<u64, String> {
         2 => {
             let step = parse_int(range_and_step[1])?;
             if single {
-                end = b.max;
+                end = max;
             }
             if step > 1 {
                 extra = 0;
@@ -160,16 +156,14 @@ fn range(expr: &str, b: &Bounds) -> Result<u64, String> {
         }
         _ => return Err(format!("too many slashes: {expr}")),
     };
-    if start < b.min {
+    if start < min {
         return Err(format!(
-            "beginning of range ({start}) below minimum ({}): {expr}",
-            b.min
+            "beginning of range ({start}) below minimum ({min}): {expr}"
         ));
     }
-    if end > b.max {
+    if end > max {
         return Err(format!(
-            "end of range ({end}) above maximum ({}): {expr}",
-            b.max
+            "end of range ({end}) above maximum ({max}): {expr}"
         ));
     }
     if start > end {
@@ -180,8 +174,8 @@ fn range(expr: &str, b: &Bounds) -> Result<u64, String> {
     if step == 0 {
         return Err(format!("step of range should be a positive number: {expr}"));
     }
-    start = start.min(63);
-    Ok(bits(start, end, step) | extra)
+    // Every bound is below 64 here; a step past the range's width takes the start alone.
+    Ok(bits(start as u32, end as u32, step.min(64) as u32) | extra)
 }
 
 fn field(text: &str, b: &Bounds) -> Result<u64, String> {
@@ -190,24 +184,37 @@ fn field(text: &str, b: &Bounds) -> Result<u64, String> {
         .try_fold(0, |acc, r| Ok(acc | range(r, b)?))
 }
 
-/// Go's time.ParseDuration for whole numbers of its units (`@every 1h30m`).
+/// Go's time.ParseDuration (`@every 1h30m`, `@every 1.5m`), in milliseconds.
 fn duration_ms(s: &str) -> Result<i64, String> {
     let invalid = || format!("time: invalid duration {s:?}");
-    let mut rest = s;
-    let mut total: i64 = 0;
-    if rest.is_empty() {
-        return Err(invalid());
-    }
+    let (neg, mut rest) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
     if rest == "0" {
         return Ok(0);
     }
+    if rest.is_empty() {
+        return Err(invalid());
+    }
+    let digits = |t: &str| t.bytes().take_while(u8::is_ascii_digit).count();
+    let mut total: i64 = 0;
     while !rest.is_empty() {
-        let n_len = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if n_len == 0 {
+        let int_len = digits(rest);
+        let int: i64 = match int_len {
+            0 => 0,
+            _ => rest[..int_len].parse().map_err(|_| invalid())?,
+        };
+        rest = &rest[int_len..];
+        let mut frac = "";
+        if let Some(r) = rest.strip_prefix('.') {
+            let n = digits(r);
+            frac = &r[..n];
+            rest = &r[n..];
+        }
+        if int_len == 0 && frac.is_empty() {
             return Err(invalid());
         }
-        let n: i64 = rest[..n_len].parse().map_err(|_| invalid())?;
-        rest = &rest[n_len..];
         let u_len = rest
             .char_indices()
             .find(|(_, c)| c.is_ascii_digit() || *c == '.')
@@ -223,10 +230,16 @@ fn duration_ms(s: &str) -> Result<i64, String> {
             "h" => 3_600_000_000_000,
             _ => return Err(format!("time: unknown unit {unit:?} in duration {s:?}")),
         };
-        total = total.saturating_add(n.saturating_mul(ns));
+        let mut part = int.saturating_mul(ns);
+        let mut scale = ns;
+        for d in frac.bytes().take(18) {
+            scale /= 10;
+            part = part.saturating_add(i64::from(d - b'0') * scale);
+        }
+        total = total.saturating_add(part);
         rest = &rest[u_len..];
     }
-    Ok(total / 1_000_000)
+    Ok(if neg { -total } else { total } / 1_000_000)
 }
 
 /// cron.ParseStandard: the error texts are robfig/cron v3's.
@@ -1049,6 +1062,31 @@ mod tests {
             err("@every 5"),
             "failed to parse duration @every 5: time: missing unit in duration \"5\""
         );
+        assert_eq!(
+            err("4294967296 * * * *"),
+            "end of range (4294967296) above maximum (59): 4294967296"
+        );
+        assert_eq!(
+            err("-5 * * * *"),
+            "failed to parse int from : strconv.Atoi: parsing \"\": invalid syntax"
+        );
+        assert_eq!(
+            err("@every 1d"),
+            "failed to parse duration @every 1d: time: unknown unit \"d\" in duration \"1d\""
+        );
+        assert_eq!(parse("@every 1.5m"), Ok(Schedule::Every(90_000)));
+        assert_eq!(parse("@every -5s"), Ok(Schedule::Every(1000)));
+        // Steps wider than the field take the start alone, on every target width.
+        assert_eq!(next("5/4294967296 * * * *", JAN1), Some(JAN1 + 300));
+        for hostile in [
+            "TZ=",
+            "TZ=Mars/Olympus 0 * * * *",
+            ",,,,",
+            "* * * * ,",
+            "0-0/0 * * * *",
+        ] {
+            let _ = parse(hostile);
+        }
         assert!(parse("0 0 * JAN-mar Mon-fri").is_ok());
         assert!(parse("0 0 ? * *").is_ok());
     }
