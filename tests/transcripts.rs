@@ -207,4 +207,8 @@ transcripts! {
     t192_create_job => "192-create-job.txt",
     t193_daemonset => "193-daemonset.txt",
     t194_exec_and_logs_unknown_container => "194-exec-and-logs-unknown-container.txt",
+    t200_create_cronjob => "200-create-cronjob.txt",
+    t201_cronjob_apply_defaults_validation => "201-cronjob-apply-defaults-validation.txt",
+    t202_cronjob_concurrency_suspend_history => "202-cronjob-concurrency-suspend-history.txt",
+    t203_explain_recursive => "203-explain-recursive.txt",
 }

@@ -193,7 +193,19 @@ impl Cluster {
     }
 
     /// POST: creates an object (kubectl create, run, expose, and apply of a new object).
-    pub fn create(&mut self, mut obj: Object, default_ns: &str) -> Result<Object, ApiError> {
+    pub fn create(&mut self, obj: Object, default_ns: &str) -> Result<Object, ApiError> {
+        let created = self.create_request(obj, default_ns)?;
+        self.reconcile();
+        Ok(created)
+    }
+
+    /// [`Cluster::create`] without letting the controllers react: a controller's own
+    /// create, whose status write comes first (as [`Cluster::delete_request`]).
+    pub(crate) fn create_request(
+        &mut self,
+        mut obj: Object,
+        default_ns: &str,
+    ) -> Result<Object, ApiError> {
         self.place(&mut obj, default_ns)?;
         if obj.name().is_empty() {
             if let Some(prefix) = obj.meta().generate_name.clone() {
@@ -280,9 +292,7 @@ impl Cluster {
         }
         self.store.put(obj.clone());
         // The response is the object as created, before any controller reacts to it.
-        let created = self.store.get(&key).cloned().unwrap_or(obj);
-        self.reconcile();
-        Ok(created)
+        Ok(self.store.get(&key).cloned().unwrap_or(obj))
     }
 
     /// PUT: replaces an existing object, keeping what the server owns (status, uid, ...).
@@ -1102,10 +1112,10 @@ fn ensure_annotations_map(v: &mut Value) {
     }
 }
 
-/// StatefulSets, Jobs and DaemonSets are stored as generic objects but have a controller (and so a generation
+/// StatefulSets, Jobs, DaemonSets and CronJobs are stored as generic objects but have a controller (and so a generation
 /// and a status that belongs to it).
 fn is_controlled_generic(obj: &Object) -> bool {
-    matches!(obj.kind(), "StatefulSet" | "Job" | "DaemonSet")
+    matches!(obj.kind(), "StatefulSet" | "Job" | "DaemonSet" | "CronJob")
 }
 
 /// The annotation apps/v1 keeps a DaemonSet's templateGeneration in (the registry sets

@@ -45,6 +45,10 @@ pub fn run_all(c: &mut Cluster) {
         super::statefulsets::sync_statefulset(c, &key);
     }
     absorb(c);
+    for key in c.work.cronjobs.take() {
+        super::cronjobs::sync_cronjob(c, &key);
+    }
+    absorb(c);
     for key in c.work.jobs.take() {
         super::jobs::sync_job(c, &key);
     }
@@ -85,6 +89,7 @@ pub(crate) struct Work {
     replicasets: KeyQueue,
     statefulsets: KeyQueue,
     jobs: KeyQueue,
+    cronjobs: KeyQueue,
     daemonsets: KeyQueue,
     /// Objects whose owners may be gone.
     garbage: KeyQueue,
@@ -149,11 +154,17 @@ impl Work {
         self.jobs.insert(key);
     }
 
+    /// A CronJob's resync at its next schedule time (`Timer::CronJob`).
+    pub(crate) fn requeue_cronjob(&mut self, key: Key) {
+        self.cronjobs.insert(key);
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.deployments.is_empty()
             && self.replicasets.is_empty()
             && self.statefulsets.is_empty()
             && self.jobs.is_empty()
+            && self.cronjobs.is_empty()
             && self.daemonsets.is_empty()
             && self.garbage.is_empty()
             && self.unbound.is_empty()
@@ -306,8 +317,16 @@ fn note_change(
         "StatefulSet" if new.is_some() => {
             work.statefulsets.insert(key.clone());
         }
-        "Job" if new.is_some() => {
-            work.jobs.insert(key.clone());
+        "Job" => {
+            if new.is_some() {
+                work.jobs.insert(key.clone());
+            }
+            for o in versions() {
+                work.cronjobs.extend(owner_key(o.meta(), "CronJob"));
+            }
+        }
+        "CronJob" if new.is_some() => {
+            work.cronjobs.insert(key.clone());
         }
         "DaemonSet" if new.is_some() => {
             work.daemonsets.insert(key.clone());

@@ -525,9 +525,7 @@ spec:
         assert_eq!(status(&c, "default", "agent", "desiredNumberScheduled"), 2);
         c.advance(10_000);
         assert_eq!(status(&c, "default", "agent", "numberAvailable"), 2);
-        let before = c.store.clone();
-        c.reconcile_everything();
-        assert!(c.store == before);
+        crate::cluster::tests::assert_settled(&mut c);
 
         apply_text(
             &mut c,

@@ -672,11 +672,11 @@ fn new_pod(c: &mut Cluster, job: &ObjectMeta, template: &PodTemplateSpec) -> Str
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::cluster::tests::apply_text;
 
-    fn job(name: &str, command: &str, extra: &str) -> String {
+    pub(crate) fn job(name: &str, command: &str, extra: &str) -> String {
         format!(
             "apiVersion: batch/v1
 kind: Job
@@ -786,9 +786,7 @@ spec:
             Some("Succeeded")
         );
         // Settled: looking again changes nothing.
-        let before = c.store.clone();
-        c.reconcile_everything();
-        assert!(c.store == before);
+        crate::cluster::tests::assert_settled(&mut c);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod alloc;
 pub mod api_ops;
 pub mod bootstrap;
 pub mod controllers;
+pub mod cronjobs;
 pub mod daemonsets;
 pub mod deployment_util;
 pub mod events;
@@ -105,6 +106,9 @@ pub enum Timer {
     /// The Job controller looks at a Job again when its pod failure back-off or its
     /// activeDeadlineSeconds ends (enqueueSyncJobWithDelay, queue.AddAfter).
     Job(Key),
+    /// The CronJob controller looks at a CronJob again at its next schedule time
+    /// (nextScheduleTimeDuration, queue.AddAfter).
+    CronJob(Key),
 }
 
 /// Decides a readiness/liveness probe. Installed by the data plane, which answers
@@ -267,6 +271,7 @@ impl Cluster {
                         Timer::KubernetesService => bootstrap::ensure_kubernetes_service(self),
                         Timer::Deployment(key) => self.work.requeue_deployment(key),
                         Timer::Job(key) => self.work.requeue_job(key),
+                        Timer::CronJob(key) => self.work.requeue_cronjob(key),
                     }
                 }
             }

@@ -44,6 +44,13 @@ pub fn apply_text(c: &mut Cluster, text: &str) -> Vec<ApplyOutcome> {
         .collect()
 }
 
+/// A settled cluster: queueing everything again changes nothing.
+pub fn assert_settled(c: &mut Cluster) {
+    let before = c.store.clone();
+    c.reconcile_everything();
+    assert!(c.store == before);
+}
+
 fn ready_pods(c: &Cluster, ns: &str) -> Vec<String> {
     c.store
         .list_ns("Pod", ns)

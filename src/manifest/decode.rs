@@ -320,7 +320,7 @@ fn struct_type(kind: &str, parent_chain: &[&str], field: &str) -> Option<&'stati
     })
 }
 
-fn json_type(v: Option<&Value>) -> String {
+pub(crate) fn json_type(v: Option<&Value>) -> String {
     match v {
         Some(Value::String(_)) => "string".into(),
         Some(Value::Number(n)) if n.is_f64() => format!("number {n}"),

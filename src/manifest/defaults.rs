@@ -34,6 +34,9 @@ pub fn apply_defaults(obj: &mut Object) {
             job(&mut g.body);
             job_labels(&mut g.metadata, &g.body);
         }
+        Object::Generic(g) if g.kind.kind == "CronJob" => {
+            cronjob(&mut std::sync::Arc::make_mut(g).body)
+        }
         Object::Generic(g) if g.kind.kind == "Secret" => {
             secret(&mut std::sync::Arc::make_mut(g).body)
         }
@@ -194,6 +197,29 @@ pub fn job(body: &mut serde_json::Map<String, serde_json::Value>) {
         }
     }
     template_defaults(spec);
+}
+
+/// `SetDefaults_CronJob` (batch/v1, v1.33): concurrencyPolicy Allow, suspend false,
+/// successfulJobsHistoryLimit 3, failedJobsHistoryLimit 1; and the pod defaults in the
+/// job template's pod template (SetDefaults_Job is for Jobs, not their templates).
+pub fn cronjob(body: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::json;
+    let Some(spec) = json_object(body, "spec") else {
+        return;
+    };
+    for (key, default) in [
+        ("concurrencyPolicy", json!("Allow")),
+        ("suspend", json!(false)),
+        ("successfulJobsHistoryLimit", json!(3)),
+        ("failedJobsHistoryLimit", json!(1)),
+    ] {
+        if spec.get(key).is_none_or(serde_json::Value::is_null) {
+            spec.insert(key.into(), default);
+        }
+    }
+    if let Some(job_spec) = json_object(spec, "jobTemplate").and_then(|t| json_object(t, "spec")) {
+        template_defaults(job_spec);
+    }
 }
 
 /// The rest of `SetDefaults_Job`: a Job without labels of its own shows its pod

@@ -547,6 +547,9 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
                     }
                 }
             }
+            if t.kind == "CronJob" {
+                unknown = cronjob_unknown_fields(&v).map_err(decode_err)?;
+            }
             let mut body = match v {
                 Value::Object(m) => m,
                 _ => serde_json::Map::new(),
@@ -577,6 +580,103 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
         });
     }
     Ok(obj)
+}
+
+/// The unknown fields of a CronJob, as the API server's strict decoding finds them: its
+/// own fields by name, and its job template read as the typed Job is (sharing that
+/// decoder rather than adding one for the CronJob types). `Err` is encoding/json's type
+/// error for a value of the wrong type (batch/v1 CronJobSpec's fields, or the job
+/// template's, with the path from the CronJob).
+fn cronjob_unknown_fields(v: &Value) -> Result<Vec<String>, String> {
+    const TOP: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
+    const SPEC: &[&str] = &[
+        "schedule",
+        "timeZone",
+        "startingDeadlineSeconds",
+        "concurrencyPolicy",
+        "suspend",
+        "jobTemplate",
+        "successfulJobsHistoryLimit",
+        "failedJobsHistoryLimit",
+    ];
+    let mut unknown = Vec::new();
+    let mut extra = |m: Option<&Value>, known: &[&str], path: &str| {
+        for k in m
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+        {
+            if !known.contains(&k.as_str()) {
+                unknown.push(format!("{path}{k}"));
+            }
+        }
+    };
+    extra(Some(v), TOP, "");
+    let spec = v.get("spec");
+    extra(spec, SPEC, "spec.");
+    for (field, ty) in [
+        ("schedule", "string"),
+        ("timeZone", "string"),
+        ("startingDeadlineSeconds", "int64"),
+        ("concurrencyPolicy", "v1.ConcurrencyPolicy"),
+        ("suspend", "bool"),
+        ("jobTemplate", "v1.JobTemplateSpec"),
+        ("successfulJobsHistoryLimit", "int32"),
+        ("failedJobsHistoryLimit", "int32"),
+    ] {
+        let Some(x) = spec.and_then(|s| s.get(field)).filter(|x| !x.is_null()) else {
+            continue;
+        };
+        let fits = match ty {
+            "int64" => x.is_i64(),
+            "int32" => x.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+            "bool" => x.is_boolean(),
+            "v1.JobTemplateSpec" => x.is_object(),
+            _ => x.is_string(),
+        };
+        if !fits {
+            let value = match x {
+                Value::Number(n) if ty.starts_with("int") => format!("number {n}"),
+                _ => decode::json_type(Some(x)),
+            };
+            return Err(format!(
+                "json: cannot unmarshal {value} into Go struct field CronJobSpec.spec.{field} of type {ty}"
+            ));
+        }
+    }
+    let template = spec.and_then(|s| s.get("jobTemplate"));
+    extra(template, &["metadata", "spec"], "spec.jobTemplate.");
+    if let Some(t) = template.filter(|t| t.is_object()) {
+        let mut job = serde_json::Map::new();
+        for k in ["metadata", "spec"] {
+            if let Some(x) = t.get(k) {
+                job.insert(k.into(), x.clone());
+            }
+        }
+        type Job = k8s_openapi::api::batch::v1::Job;
+        let job = Value::Object(job);
+        match decode::strict::<Job>(job.clone()) {
+            Ok((_, u)) => unknown.extend(u.into_iter().map(|p| format!("spec.jobTemplate.{p}"))),
+            Err(e) => {
+                let check = |x: &Value| decode::strict::<Job>(x.clone()).err();
+                let msg = decode::go_type_error("Job", &job, &check, &e);
+                // The Job's field path, from the CronJob: under spec.jobTemplate.
+                const AT: &str = "Go struct field ";
+                return Err(match msg.find(AT) {
+                    Some(i) => match msg[i + AT.len()..].find('.') {
+                        Some(dot) => {
+                            let cut = i + AT.len() + dot + 1;
+                            format!("{}spec.jobTemplate.{}", &msg[..cut], &msg[cut..])
+                        }
+                        None => msg,
+                    },
+                    None => msg,
+                });
+            }
+        }
+    }
+    Ok(unknown)
 }
 
 #[cfg(test)]

@@ -177,6 +177,7 @@ pub fn validate(obj: &Object) -> Vec<Cause> {
         }
         Object::Generic(g) if g.kind.kind == "StatefulSet" => statefulset(g, &mut out),
         Object::Generic(g) if g.kind.kind == "Job" => job(g, &mut out),
+        Object::Generic(g) if g.kind.kind == "CronJob" => cronjob(g, &mut out),
         Object::Generic(g) if g.kind.kind == "DaemonSet" => daemonset(g, &mut out),
         Object::Deployment(d) => {
             object_meta(&d.metadata, NameRule::Subdomain, &mut out);
@@ -866,45 +867,10 @@ fn job(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
     use crate::api::object::decode;
     object_meta(&g.metadata, NameRule::Subdomain, out);
     let spec = g.body.get("spec");
-    let field = |k: &str| spec.and_then(|s| s.get(k)).cloned();
-    for key in [
-        "parallelism",
-        "completions",
-        "activeDeadlineSeconds",
-        "backoffLimit",
-        "ttlSecondsAfterFinished",
-    ] {
-        if let Some(n) = field(key).and_then(|v| v.as_i64()) {
-            if n < 0 {
-                out.push(invalid(
-                    format!("spec.{key}"),
-                    &n.to_string(),
-                    "must be greater than or equal to 0",
-                ));
-            }
-        }
-    }
-    let tmpl: PodTemplateSpec = field("template")
-        .and_then(|v| decode(v).ok())
-        .unwrap_or_default();
-    let tlabels = tmpl.metadata.as_ref().and_then(|m| m.labels.clone());
-    labels(tlabels.as_ref(), "spec.template.labels", out);
-    let default_spec = PodSpec::default();
-    let pod = tmpl.spec.as_ref().unwrap_or(&default_spec);
-    pod_spec(pod, "spec.template.spec", out);
-    match pod.restart_policy.as_deref().unwrap_or("") {
-        "Always" | "" => out.push(required(
-            "spec.template.spec.restartPolicy",
-            "valid values: \"OnFailure\", \"Never\"",
-        )),
-        "OnFailure" | "Never" => {}
-        other => out.push(unsupported(
-            "spec.template.spec.restartPolicy",
-            other,
-            &["OnFailure", "Never"],
-        )),
-    }
-    let sel: Option<LabelSelector> = field("selector").and_then(|v| decode(v).ok());
+    let tlabels = job_spec(spec, "spec", out);
+    let sel: Option<LabelSelector> = spec
+        .and_then(|s| s.get("selector"))
+        .and_then(|v| decode(v.clone()).ok());
     match &sel {
         None => out.push(required("spec.selector", "")),
         Some(sel) => {
@@ -917,6 +883,156 @@ fn job(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
                 ));
             }
         }
+    }
+}
+
+/// validateJobSpec, the parts the playground's Jobs use, at `path` (`spec`, or
+/// `spec.jobTemplate.spec` in a CronJob): the counts that must not be negative and the
+/// pod template with its restartPolicy. Gives the template's labels.
+fn job_spec(
+    spec: Option<&serde_json::Value>,
+    path: &str,
+    out: &mut Vec<Cause>,
+) -> Option<BTreeMap<String, String>> {
+    use crate::api::object::decode;
+    let field = |k: &str| spec.and_then(|s| s.get(k)).cloned();
+    for key in [
+        "parallelism",
+        "completions",
+        "activeDeadlineSeconds",
+        "backoffLimit",
+        "ttlSecondsAfterFinished",
+    ] {
+        if let Some(n) = field(key).and_then(|v| v.as_i64()) {
+            if n < 0 {
+                out.push(invalid(
+                    format!("{path}.{key}"),
+                    &n.to_string(),
+                    "must be greater than or equal to 0",
+                ));
+            }
+        }
+    }
+    let tmpl: PodTemplateSpec = field("template")
+        .and_then(|v| decode(v).ok())
+        .unwrap_or_default();
+    let tlabels = tmpl.metadata.as_ref().and_then(|m| m.labels.clone());
+    labels(tlabels.as_ref(), &format!("{path}.template.labels"), out);
+    let default_spec = PodSpec::default();
+    let pod = tmpl.spec.as_ref().unwrap_or(&default_spec);
+    pod_spec(pod, &format!("{path}.template.spec"), out);
+    let rp_path = format!("{path}.template.spec.restartPolicy");
+    match pod.restart_policy.as_deref().unwrap_or("") {
+        "Always" | "" => out.push(required(rp_path, "valid values: \"OnFailure\", \"Never\"")),
+        "OnFailure" | "Never" => {}
+        other => out.push(unsupported(rp_path, other, &["OnFailure", "Never"])),
+    }
+    tlabels
+}
+
+/// batch validation ValidateCronJobCreate / validateCronJobSpec (v1.33): the name (at
+/// most 52 characters, as `-<minutes>` makes the Job names), the schedule (required,
+/// parseable by robfig/cron, no `TZ`), startingDeadlineSeconds, timeZone,
+/// concurrencyPolicy, the job template (no selector of its own), the history limits.
+fn cronjob(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
+    use serde_json::Value;
+    object_meta(&g.metadata, NameRule::Subdomain, out);
+    let spec = g.body.get("spec");
+    let field = |k: &str| spec.and_then(|s| s.get(k));
+    let schedule = field("schedule").and_then(Value::as_str).unwrap_or("");
+    let zone = field("timeZone").and_then(Value::as_str);
+    if schedule.is_empty() {
+        out.push(required("spec.schedule", ""));
+    } else {
+        if let Err(e) = crate::cluster::cronjobs::parse(schedule) {
+            out.push(invalid("spec.schedule", &quote(schedule), &e));
+        }
+        if schedule.contains("TZ") {
+            out.push(invalid(
+                "spec.schedule",
+                &quote(schedule),
+                "cannot use TZ or CRON_TZ in schedule, use timeZone field instead",
+            ));
+        }
+    }
+    let nonneg64 = |k: &str, out: &mut Vec<Cause>| {
+        if let Some(n) = field(k).and_then(Value::as_i64).filter(|n| *n < 0) {
+            out.push(invalid(
+                format!("spec.{k}"),
+                &n.to_string(),
+                "must be greater than or equal to 0",
+            ));
+        }
+    };
+    nonneg64("startingDeadlineSeconds", out);
+    if let Some(z) = zone {
+        let bad_part = |p: &str| {
+            p == "."
+                || p == ".."
+                || p.starts_with('-')
+                || p.is_empty()
+                || p.len() > 14
+                || !p
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+'))
+        };
+        if z.is_empty() {
+            out.push(invalid(
+                "spec.timeZone",
+                &quote(z),
+                "timeZone must be nil or non-empty string",
+            ));
+        } else if z.split('/').any(bad_part) {
+            out.push(invalid(
+                "spec.timeZone",
+                &quote(z),
+                &format!("unknown time zone {z}"),
+            ));
+        } else if z.eq_ignore_ascii_case("local") {
+            out.push(invalid(
+                "spec.timeZone",
+                &quote(z),
+                "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones",
+            ));
+        }
+    }
+    match field("concurrencyPolicy")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+    {
+        "Allow" | "Forbid" | "Replace" => {}
+        "" => out.push(required("spec.concurrencyPolicy", "")),
+        other => out.push(unsupported(
+            "spec.concurrencyPolicy",
+            other,
+            &["Allow", "Forbid", "Replace"],
+        )),
+    }
+    let job = field("jobTemplate").and_then(|t| t.get("spec"));
+    job_spec(job, "spec.jobTemplate.spec", out);
+    if let Some(sel) = job.and_then(|j| j.get("selector")).filter(|s| !s.is_null()) {
+        let sel: LabelSelector = crate::api::object::decode(sel.clone()).unwrap_or_default();
+        out.push(invalid(
+            "spec.jobTemplate.spec.selector",
+            &gofmt::label_selector(&sel),
+            "`selector` will be auto-generated",
+        ));
+    }
+    if job.and_then(|j| j.get("manualSelector")) == Some(&Value::Bool(true)) {
+        out.push(cause(
+            "spec.jobTemplate.spec.manualSelector",
+            "Unsupported value: true: supported values: \"nil\", \"false\"",
+        ));
+    }
+    nonneg64("successfulJobsHistoryLimit", out);
+    nonneg64("failedJobsHistoryLimit", out);
+    let name = g.metadata.name.as_deref().unwrap_or("");
+    if name.len() > 52 {
+        out.push(invalid(
+            "metadata.name",
+            &quote(name),
+            "must be no more than 52 characters",
+        ));
     }
 }
 

@@ -2087,6 +2087,7 @@ pub fn describe_object(c: &Cluster, obj: &Object) -> String {
             describe_statefulset(c, g, &events).unwrap_or_else(|| describe_generic(c, g, &events))
         }
         Object::Generic(g) if g.kind.kind == "Job" => describe_job(c, g, &events),
+        Object::Generic(g) if g.kind.kind == "CronJob" => describe_cronjob(c, g, &events),
         Object::Generic(g) if g.kind.kind == "DaemonSet" => {
             describe_daemonset(c, g, &events).unwrap_or_else(|| describe_generic(c, g, &events))
         }
@@ -2264,6 +2265,107 @@ fn describe_job(c: &Cluster, g: &GenericObject, events: &[&Event]) -> String {
         .and_then(|s| s.get("template"))
         .and_then(|t| crate::api::object::decode(t.clone()).ok());
     describe_pod_template(&mut w, template.as_ref());
+    describe_events(&mut w, events, c.now);
+    w.finish()
+}
+
+/// describe.go CronJobDescriber (describeCronJob, describeJobTemplate, printActiveJobs):
+/// CronJobs are stored as generic JSON, read here field by field.
+fn describe_cronjob(c: &Cluster, g: &GenericObject, events: &[&Event]) -> String {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, Time};
+    use serde_json::Value;
+    let spec = g.body.get("spec");
+    let job = spec
+        .and_then(|s| s.get("jobTemplate"))
+        .and_then(|t| t.get("spec"));
+    let num = |v: Option<&Value>, k: &str| v.and_then(|s| s.get(k)).and_then(Value::as_i64);
+    let unset =
+        |n: Option<i64>, unit: &str| n.map_or("<unset>".to_string(), |n| format!("{n}{unit}"));
+    let m = &g.metadata;
+    let mut w = W::default();
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    let text = |k: &str| {
+        spec.and_then(|s| s.get(k))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    };
+    w.w(0, &format!("Schedule:\t{}\n", text("schedule")));
+    w.w(
+        0,
+        &format!("Concurrency Policy:\t{}\n", text("concurrencyPolicy")),
+    );
+    let suspend = match spec.and_then(|s| s.get("suspend")).and_then(Value::as_bool) {
+        None => "<unset>",
+        Some(true) => "True",
+        Some(false) => "False",
+    };
+    w.w(0, &format!("Suspend:\t{suspend}\n"));
+    w.w(
+        0,
+        &format!(
+            "Successful Job History Limit:\t{}\n",
+            unset(num(spec, "successfulJobsHistoryLimit"), "")
+        ),
+    );
+    w.w(
+        0,
+        &format!(
+            "Failed Job History Limit:\t{}\n",
+            unset(num(spec, "failedJobsHistoryLimit"), "")
+        ),
+    );
+    w.w(
+        0,
+        &format!(
+            "Starting Deadline Seconds:\t{}\n",
+            unset(num(spec, "startingDeadlineSeconds"), "s")
+        ),
+    );
+    let selector: Option<LabelSelector> = job
+        .and_then(|s| s.get("selector"))
+        .and_then(|s| crate::api::object::decode(s.clone()).ok());
+    match &selector {
+        Some(sel) => w.w(0, &format!("Selector:\t{}\n", selector_string(Some(sel)))),
+        None => w.w(0, "Selector:\t<unset>\n"),
+    }
+    w.w(
+        0,
+        &format!("Parallelism:\t{}\n", unset(num(job, "parallelism"), "")),
+    );
+    w.w(
+        0,
+        &format!("Completions:\t{}\n", unset(num(job, "completions"), "")),
+    );
+    if let Some(d) = num(job, "activeDeadlineSeconds") {
+        w.w(0, &format!("Active Deadline Seconds:\t{d}s\n"));
+    }
+    let template: Option<PodTemplateSpec> = job
+        .and_then(|s| s.get("template"))
+        .and_then(|t| crate::api::object::decode(t.clone()).ok());
+    describe_pod_template(&mut w, template.as_ref());
+    let status = g.body.get("status");
+    let last: Option<Time> = status
+        .and_then(|s| s.get("lastScheduleTime"))
+        .and_then(|t| serde_json::from_value(t.clone()).ok());
+    match &last {
+        Some(t) => w.w(0, &format!("Last Schedule Time:\t{}\n", rfc1123z(t))),
+        None => w.w(0, "Last Schedule Time:\t<unset>\n"),
+    }
+    let active: Vec<&str> = status
+        .and_then(|s| s.get("active"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.get("name").and_then(Value::as_str))
+        .collect();
+    if active.is_empty() {
+        w.w(0, "Active Jobs:\t<none>\n");
+    } else {
+        w.w(0, &format!("Active Jobs:\t{}\n", active.join(", ")));
+    }
     describe_events(&mut w, events, c.now);
     w.finish()
 }
@@ -2607,7 +2709,6 @@ fn wrap(text: &str, indent: usize) -> String {
 }
 
 pub fn explain(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
-    let _ = &ctx;
     let Some(arg) = a.rest(1).first() else {
         // kubectl 1.33 prints one line (verified with the real client).
         out.err("error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
@@ -2678,13 +2779,53 @@ pub fn explain(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         s.push_str(&wrap(desc, 4));
     }
     s.push_str("    \nFIELDS:\n");
-    for (name, t, d) in fields {
-        s.push_str(&format!("  {name}\t{t}\n"));
-        s.push_str(&wrap(d, 4));
-        s.push('\n');
+    let recursive = a.has(&["--recursive"]);
+    if field_list(&mut s, &key, &fields, 1, recursive) {
+        ctx.term.notice = Some(format!(
+            "kubectl explain {arg} --recursive: the field tree stops where this playground's copy of the API schema does."
+        ));
     }
     out.out(&s);
     0
+}
+
+/// explain's plaintext template `fieldList`/`fieldDetail`: each field as `name\t<type>`
+/// indented two spaces a level, its enum values (at most four, then `, ....`) on the
+/// next line, then its description, or with `--recursive` its own fields and no
+/// description. Gives whether a field's subtree was left out for want of its schema.
+fn field_list(s: &mut String, key: &str, fields: &[Field], level: usize, recursive: bool) -> bool {
+    let pad = " ".repeat(level * 2);
+    let mut partial = false;
+    for (name, t, d) in fields {
+        s.push_str(&format!("{pad}{name}\t{t}"));
+        let path = format!("{key}.{name}");
+        if let Some(values) = enum_values(&path) {
+            let more = if values.len() > 4 { ", ...." } else { "" };
+            let shown: Vec<&str> = values.iter().take(4).copied().collect();
+            s.push_str(&format!("\n{pad}enum: {}{more}", shown.join(", ")));
+        }
+        s.push('\n');
+        if !recursive {
+            s.push_str(&wrap(d, level * 2 + 2));
+            s.push('\n');
+            continue;
+        }
+        match schema(&path) {
+            Some((_, _, sub)) => partial |= field_list(s, &path, &sub, level + 1, true),
+            None => {
+                // A field of an object type whose fields are not in the table.
+                let ty = t.split(['<', '>']).nth(1).unwrap_or("");
+                let inner = ty
+                    .trim_start_matches("[]")
+                    .trim_start_matches("map[string]");
+                partial |= !matches!(
+                    inner,
+                    "string" | "integer" | "boolean" | "number" | "IntOrString" | "Quantity"
+                );
+            }
+        }
+    }
+    partial
 }
 
 #[cfg(test)]
@@ -2884,9 +3025,14 @@ Events:                   <none>",
     }
 
     fn explain_output(what: &str) -> (i32, String) {
+        explain_with(&["explain", what]).0
+    }
+
+    /// Runs `kubectl ARGV...` through `explain`: the exit code, output, and page notice.
+    fn explain_with(argv: &[&str]) -> ((i32, String), Option<String>) {
         let mut c = Cluster::new(1);
         let mut term = crate::term::Terminal::new();
-        let argv: Vec<String> = ["explain", what].iter().map(|s| s.to_string()).collect();
+        let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
         let a = Args::parse(&argv).unwrap_or_default();
         let mut ctx = Ctx {
             cluster: &mut c,
@@ -2895,7 +3041,33 @@ Events:                   <none>",
         };
         let mut out = Output::new();
         let code = explain(&mut ctx, &a, &mut out);
-        (code, out.combined())
+        ((code, out.combined()), term.notice)
+    }
+
+    /// `--recursive` nests the fields without descriptions; where the schema table has
+    /// no fields for an object type the page says the tree is cut short.
+    #[test]
+    fn explain_recursive_nests_fields() {
+        let ((code, o), notice) = explain_with(&["explain", "svc", "--recursive"]);
+        assert_eq!(code, 0);
+        assert!(
+            o.contains("  spec\t<ServiceSpec>\n    clusterIP\t<string>\n"),
+            "{o}"
+        );
+        assert!(
+            o.contains("    ports\t<[]ServicePort>\n      appProtocol\t<string>\n"),
+            "{o}"
+        );
+        assert!(
+            o.contains(
+                "    type\t<string>\n    enum: ClusterIP, ExternalName, LoadBalancer, NodePort\n"
+            ),
+            "{o}"
+        );
+        assert!(!o.contains("clusterIP is the IP address"), "{o}");
+        assert!(notice.is_some());
+        let (_, notice) = explain_with(&["explain", "svc.spec.ports", "--recursive"]);
+        assert!(notice.is_none());
     }
 
     /// A leaf field prints FIELD (and ENUM for enums) and its description, no FIELDS

@@ -226,6 +226,18 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
                     "Indexed Jobs are stored but not run here: only NonIndexed Jobs (the default) get pods.".into(),
                 );
             }
+            let zone = obj.to_json().pointer("/spec/timeZone").cloned();
+            if let Some(z) = zone
+                .as_ref()
+                .and_then(serde_json::Value::as_str)
+                .filter(|_| obj.kind() == "CronJob")
+            {
+                if !z.is_empty() && crate::cluster::cronjobs::offset_of(z).is_none() {
+                    ctx.term.notice = Some(format!(
+                        "CronJob time zone {z}: schedules here run in UTC or a fixed Etc/GMT offset, so this one is read as UTC."
+                    ));
+                }
+            }
             // apply.go / create.go record the command line in the object sent (for apply
             // also in the last-applied configuration built from it).
             let mut obj = obj;
@@ -508,7 +520,7 @@ pub(super) fn not_stored(json: Value) -> Value {
 pub(super) fn with_status(mut json: Value) -> Value {
     let workload = matches!(
         json.get("kind").and_then(Value::as_str),
-        Some("Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job")
+        Some("Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob")
     );
     if let (true, Some(obj)) = (workload, json.as_object_mut()) {
         obj.entry("status")
@@ -565,6 +577,28 @@ pub(super) fn client_json(obj: &Object) -> Value {
             .or_insert_with(|| serde_json::json!({})),
     );
     match kind {
+        // create_cronjob.go's CronJob: both templates' ObjectMeta are structs.
+        "CronJob" => {
+            if let Some(jt) = root
+                .get_mut("spec")
+                .and_then(|s| s.get_mut("jobTemplate"))
+                .and_then(Value::as_object_mut)
+            {
+                meta(
+                    jt.entry("metadata")
+                        .or_insert_with(|| serde_json::json!({})),
+                );
+                if let Some(t) = jt
+                    .get_mut("spec")
+                    .and_then(|s| s.get_mut("template"))
+                    .and_then(Value::as_object_mut)
+                {
+                    meta(t.entry("metadata").or_insert_with(|| serde_json::json!({})));
+                }
+            }
+            root.entry("status")
+                .or_insert_with(|| serde_json::json!({}));
+        }
         // create_job.go's Job: the template's ObjectMeta and status are structs.
         "Job" => {
             if let Some(t) = root
@@ -792,6 +826,7 @@ pub fn create(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         "configmap" | "cm" => super::more::create_data(ctx, a, out, false),
         "ingress" | "ing" => super::more::create_ingress(ctx, a, out),
         "job" => super::more::create_job(ctx, a, out),
+        "cronjob" | "cj" => super::more::create_cronjob(ctx, a, out),
         "secret" if a.path == "create secret generic" => {
             super::more::create_data(ctx, a, out, true)
         }

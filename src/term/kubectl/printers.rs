@@ -271,6 +271,18 @@ pub fn headers(kind: &str, wide: bool) -> Vec<&'static str> {
             &["CONTAINERS", "IMAGES", "SELECTOR"],
         ),
         "Secret" => (&["NAME", "TYPE", "DATA", "AGE"], &[]),
+        "CronJob" => (
+            &[
+                "NAME",
+                "SCHEDULE",
+                "TIMEZONE",
+                "SUSPEND",
+                "ACTIVE",
+                "LAST SCHEDULE",
+                "AGE",
+            ],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
         _ => (&["NAME", "AGE"], &[]),
     };
     if kind == "Event" && wide {
@@ -332,6 +344,7 @@ pub fn row(obj: &Object, now: Millis, wide: bool) -> Vec<String> {
             "DaemonSet" => daemonset_row(obj.name(), &g.body, age, wide),
             "StatefulSet" => statefulset_row(obj.name(), &g.body, age, wide),
             "Job" => job_row(g, now, age, wide),
+            "CronJob" => cronjob_row(g, now, age, wide),
             "Ingress" => ingress_row(obj.name(), &g.body, age),
             "ConfigMap" => {
                 let n = ["data", "binaryData"]
@@ -514,11 +527,60 @@ fn job_row(g: &crate::api::GenericObject, now: Millis, age: String, wide: bool) 
     row
 }
 
+/// printers.go printCronJob: SCHEDULE, TIMEZONE (`<none>`), SUSPEND (printBoolPtr),
+/// ACTIVE (the active Jobs), LAST SCHEDULE (since lastScheduleTime, or `<none>`); -o
+/// wide adds the job template's containers, images and selector.
+fn cronjob_row(g: &crate::api::GenericObject, now: Millis, age: String, wide: bool) -> Vec<String> {
+    use serde_json::Value;
+    let spec = g.body.get("spec");
+    let status = g.body.get("status");
+    let text = |k: &str| spec.and_then(|s| s.get(k)).and_then(Value::as_str);
+    let suspend = match spec.and_then(|s| s.get("suspend")).and_then(Value::as_bool) {
+        None => "<unset>",
+        Some(true) => "True",
+        Some(false) => "False",
+    };
+    let active = status
+        .and_then(|s| s.get("active"))
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    let last: Option<Time> = status
+        .and_then(|s| s.get("lastScheduleTime"))
+        .and_then(|t| serde_json::from_value(t.clone()).ok());
+    let mut row = vec![
+        g.metadata.name.clone().unwrap_or_default(),
+        text("schedule").unwrap_or("").to_string(),
+        text("timeZone").unwrap_or("<none>").to_string(),
+        suspend.to_string(),
+        active.to_string(),
+        match &last {
+            Some(t) => since(now, Some(t)),
+            None => "<none>".into(),
+        },
+        age,
+    ];
+    if wide {
+        let job = spec
+            .and_then(|s| s.get("jobTemplate"))
+            .and_then(|t| t.get("spec"));
+        row.extend(spec_containers(job));
+        let sel: Option<LabelSelector> = job
+            .and_then(|s| s.get("selector"))
+            .and_then(|s| crate::api::object::decode(s.clone()).ok());
+        row.push(format_label_selector(sel.as_ref()));
+    }
+    row
+}
+
 /// The -o wide CONTAINERS and IMAGES cells of a workload stored as JSON: its pod
 /// template's container names and images, comma-separated.
 fn template_containers(body: &serde_json::Map<String, serde_json::Value>) -> [String; 2] {
-    let containers: Vec<&serde_json::Value> = body
-        .get("spec")
+    spec_containers(body.get("spec"))
+}
+
+/// [`template_containers`] of a spec holding a pod `template` (a CronJob's job template's).
+fn spec_containers(spec: Option<&serde_json::Value>) -> [String; 2] {
+    let containers: Vec<&serde_json::Value> = spec
         .and_then(|s| s.get("template"))
         .and_then(|t| t.get("spec"))
         .and_then(|p| p.get("containers"))
