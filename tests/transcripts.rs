@@ -206,4 +206,5 @@ transcripts! {
     t192_create_job => "192-create-job.txt",
     t193_daemonset => "193-daemonset.txt",
     t194_exec_and_logs_unknown_container => "194-exec-and-logs-unknown-container.txt",
+    t195_toleration_validation => "195-toleration-validation.txt",
 }

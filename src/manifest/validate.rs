@@ -1071,6 +1071,80 @@ fn pod_spec(spec: &PodSpec, field: &str, out: &mut Vec<Cause>) {
             }
         }
     }
+    tolerations(spec, field, out);
+}
+
+/// ValidateTolerations, after the hostname and subdomain in ValidatePodSpec. The value
+/// errors name the `operator` field, as upstream does.
+fn tolerations(spec: &PodSpec, field: &str, out: &mut Vec<Cause>) {
+    for (i, t) in spec.tolerations.iter().flatten().enumerate() {
+        let p = format!("{field}.tolerations[{i}]");
+        let key = t.key.as_deref().unwrap_or("");
+        let op = t.operator.as_deref().unwrap_or("");
+        let value = t.value.as_deref().unwrap_or("");
+        let effect = t.effect.as_deref().unwrap_or("");
+        for m in qualified_name(key).into_iter().filter(|_| !key.is_empty()) {
+            out.push(invalid(format!("{p}.key"), &quote(key), &m));
+        }
+        if key.is_empty() && op != "Exists" {
+            out.push(invalid(
+                format!("{p}.operator"),
+                &quote(op),
+                "operator must be Exists when `key` is empty, which means \"match all values and all keys\"",
+            ));
+        }
+        if t.toleration_seconds.is_some() && effect != "NoExecute" {
+            out.push(invalid(
+                format!("{p}.effect"),
+                &quote(effect),
+                "effect must be 'NoExecute' when `tolerationSeconds` is set",
+            ));
+        }
+        match op {
+            "Equal" | "" => {
+                let errs = label_value(value);
+                if !errs.is_empty() {
+                    out.push(invalid(
+                        format!("{p}.operator"),
+                        &quote(value),
+                        &errs.join(";"),
+                    ));
+                }
+            }
+            "Exists" if !value.is_empty() => {
+                // %#v of the internal core.Toleration; a set pointer prints as an address.
+                let secs = if t.toleration_seconds.is_some() {
+                    "(*int64)(0xc000b4e2a8)"
+                } else {
+                    "(*int64)(nil)"
+                };
+                let v = format!(
+                    "core.Toleration{{Key:{}, Operator:\"Exists\", Value:{}, Effect:{}, TolerationSeconds:{secs}}}",
+                    quote(key),
+                    quote(value),
+                    quote(effect)
+                );
+                out.push(invalid(
+                    format!("{p}.operator"),
+                    &v,
+                    "value must be empty when `operator` is 'Exists'",
+                ));
+            }
+            "Exists" => {}
+            other => out.push(unsupported(
+                format!("{p}.operator"),
+                other,
+                &["Equal", "Exists"],
+            )),
+        }
+        if !matches!(effect, "" | "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+            out.push(unsupported(
+                format!("{p}.effect"),
+                effect,
+                &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+            ));
+        }
+    }
 }
 
 fn container(c: &Container, p: &str, out: &mut Vec<Cause>) {
