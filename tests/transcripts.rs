@@ -207,4 +207,5 @@ transcripts! {
     t193_daemonset => "193-daemonset.txt",
     t194_exec_and_logs_unknown_container => "194-exec-and-logs-unknown-container.txt",
     t195_toleration_validation => "195-toleration-validation.txt",
+    t196_set_resources => "196-set-resources.txt",
 }

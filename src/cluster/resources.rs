@@ -253,3 +253,211 @@ mod tests {
         );
     }
 }
+
+/// resource.ErrFormatWrong: what ParseQuantity answers for text that is not a quantity.
+pub const QUANTITY_FORMAT: &str =
+    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
+/// A quantity's suffix family (resource.Format), which its canonical form keeps.
+#[derive(Clone, Copy, PartialEq)]
+enum QFormat {
+    DecimalSI,
+    BinarySI,
+    DecimalExponent,
+}
+
+/// resource.ParseQuantity: the value in nano-units (rounded up, as a Quantity keeps at
+/// most nano precision), its format, and whether the parser keeps the text as given
+/// (its fast path: a text already in canonical form is reused, so `5.` and `2E6` print
+/// as typed), or the library's error text.
+fn parse_quantity(s: &str) -> Result<(i128, QFormat, bool), &'static str> {
+    const SUFFIX: &str = "unable to parse quantity's suffix";
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let num_len = body
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.')
+        .count();
+    let (num, suffix) = body.split_at(num_len);
+    let tail = suffix.trim_start_matches(|c: char| "eEinumkKMGTP".contains(c));
+    let tail = tail.strip_prefix(['+', '-']).unwrap_or(tail);
+    if num.is_empty() || !tail.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(QUANTITY_FORMAT);
+    }
+    let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+    if frac.contains('.') || (int.is_empty() && frac.is_empty()) {
+        return Err(QUANTITY_FORMAT);
+    }
+    // value = digits / 10^frac.len() * mult, with mult = num / den in nano-units.
+    // The suffix's decimal exponent (binary: its power of 1024) for the fast path.
+    let mut exp10 = 0i32;
+    let (format, num_mult, den_mult): (QFormat, i128, i128) = match suffix {
+        "" => (QFormat::DecimalSI, 1_000_000_000, 1),
+        "n" | "u" | "m" => {
+            let k = "num".find(suffix).map_or(0, |i| i as u32);
+            exp10 = 3 * k as i32 - 9;
+            (QFormat::DecimalSI, 1000i128.pow(k), 1)
+        }
+        "k" | "M" | "G" | "T" | "P" | "E" => {
+            let k = "kMGTPE".find(suffix).map_or(0, |i| i as u32 + 1);
+            exp10 = 3 * k as i32;
+            (QFormat::DecimalSI, 1_000_000_000 * 1000i128.pow(k), 1)
+        }
+        "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" => {
+            let k = "KMGTPE".find(&suffix[..1]).map_or(0, |i| i as u32 + 1);
+            exp10 = k as i32;
+            (QFormat::BinarySI, 1_000_000_000 * 1024i128.pow(k), 1)
+        }
+        _ => {
+            let exp = suffix
+                .strip_prefix(['e', 'E'])
+                .and_then(|e| e.parse::<i32>().ok())
+                .filter(|e| (-30..=30).contains(e))
+                .ok_or(SUFFIX)?;
+            exp10 = exp;
+            let scale = 10i128.pow(exp.unsigned_abs());
+            if exp >= 0 {
+                (QFormat::DecimalExponent, 1_000_000_000 * scale, 1)
+            } else {
+                (QFormat::DecimalExponent, 1_000_000_000, scale)
+            }
+        }
+    };
+    let digits = format!("{int}{frac}");
+    let digits = digits.trim_start_matches('0');
+    if digits.len() > 30 {
+        return Err(QUANTITY_FORMAT);
+    }
+    let m: i128 = if digits.is_empty() {
+        0
+    } else {
+        digits.parse().map_err(|_| QUANTITY_FORMAT)?
+    };
+    let den = 10i128
+        .checked_pow(frac.len() as u32)
+        .and_then(|d| d.checked_mul(den_mult))
+        .ok_or(QUANTITY_FORMAT)?;
+    let n = m.checked_mul(num_mult).ok_or(QUANTITY_FORMAT)?;
+    let v = n / den + i128::from(n % den != 0);
+    // ParseQuantity's fast path reuses the text when it is already canonical.
+    let shifted = format!("{int}{frac}");
+    let reuse = match format {
+        QFormat::BinarySI => {
+            frac.is_empty()
+                && 15 - int.len() as i32 - exp10 * 3 > 0
+                && int.parse::<i64>().is_ok_and(|v| v & 7 != 0)
+        }
+        _ => {
+            let scale = exp10 - frac.len() as i32;
+            18 - shifted.len() as i32 >= 0
+                && scale >= -9
+                && scale.rem_euclid(3) == 0
+                && !shifted.ends_with("000")
+                && !shifted.starts_with('0')
+        }
+    };
+    Ok((if neg { -v } else { v }, format, reuse))
+}
+
+/// `Quantity.String()` of a parsed quantity (CanonicalizeBytes): binary suffixes for a
+/// whole number of units from 1024 on, else the decimal suffix (n, u, m, "", k, M, ...)
+/// whose exponent, a multiple of 3, leaves no trailing zeros to drop.
+pub fn canonical_quantity(s: &str) -> Result<String, &'static str> {
+    let (v, mut format, reuse) = parse_quantity(s)?;
+    if reuse {
+        return Ok(s.to_string());
+    }
+    const NANO: i128 = 1_000_000_000;
+    if format == QFormat::BinarySI {
+        if v.abs() < 1024 * NANO || v % NANO != 0 {
+            format = QFormat::DecimalSI;
+        } else {
+            let mut u = v / NANO;
+            let mut k = 0;
+            while k < 6 && u % 1024 == 0 {
+                u /= 1024;
+                k += 1;
+            }
+            return Ok(format!(
+                "{u}{}",
+                ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][k]
+            ));
+        }
+    }
+    if v == 0 {
+        return Ok("0".into());
+    }
+    let (mut m, mut exp) = (v, -9i32);
+    while m % 10 == 0 {
+        m /= 10;
+        exp += 1;
+    }
+    while exp.rem_euclid(3) != 0 || (format == QFormat::DecimalSI && exp > 18) {
+        m *= 10;
+        exp -= 1;
+    }
+    Ok(match format {
+        QFormat::DecimalExponent if exp != 0 => format!("{m}e{exp}"),
+        QFormat::DecimalExponent => m.to_string(),
+        _ => {
+            let i = ((exp + 9) / 3) as usize;
+            format!(
+                "{m}{}",
+                ["n", "u", "m", "", "k", "M", "G", "T", "P", "E"][i]
+            )
+        }
+    })
+}
+
+/// A parsed quantity's value in nano-units, for comparisons (None if it does not parse).
+pub fn quantity_nanos(s: &str) -> Option<i128> {
+    parse_quantity(s).ok().map(|(v, ..)| v)
+}
+
+#[cfg(test)]
+mod quantity_tests {
+    use super::*;
+
+    /// Canonical forms as apimachinery's quantity_test.go prints them.
+    #[test]
+    fn canonical_forms() {
+        for (input, want) in [
+            ("0.5", "500m"),
+            ("1024Mi", "1Gi"),
+            ("1", "1"),
+            ("-1", "-1"),
+            ("2000m", "2"),
+            ("1000", "1k"),
+            ("512Mi", "512Mi"),
+            ("1.5Gi", "1536Mi"),
+            ("100Mi", "100Mi"),
+            ("0", "0"),
+            ("200m", "200m"),
+            ("1e3", "1e3"),
+            ("1500", "1500"),
+            ("0.1m", "100u"),
+            ("1023Ki", "1023Ki"),
+            ("5Ki", "5Ki"),
+            ("100", "100"),
+            ("12345678", "12345678"),
+            (".5", "500m"),
+            ("5.", "5."),
+            ("1e-3", "1e-3"),
+            ("2E6", "2E6"),
+        ] {
+            assert_eq!(canonical_quantity(input).as_deref(), Ok(want), "{input}");
+        }
+        for bad in ["abc", "", "1.2.3", "--1", "1Qi"] {
+            assert!(canonical_quantity(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            canonical_quantity("1kk"),
+            Err("unable to parse quantity's suffix")
+        );
+        assert_eq!(canonical_quantity("1Kb"), Err(QUANTITY_FORMAT));
+        assert_eq!(canonical_quantity("abc"), Err(QUANTITY_FORMAT));
+    }
+}

@@ -1196,4 +1196,53 @@ fn container(c: &Container, p: &str, out: &mut Vec<Cause>) {
         }
         protocol(port.protocol.as_deref(), &format!("{f}.protocol"), out);
     }
+    if let Some(r) = c.resources.as_ref() {
+        resources(r, &format!("{p}.resources"), out);
+    }
+}
+
+/// ValidateContainerResourceRequirements: standard resource names, no negative amounts,
+/// a request at most its limit (equal to it for resources that cannot be overcommitted).
+fn resources(r: &k8s_openapi::api::core::v1::ResourceRequirements, p: &str, out: &mut Vec<Cause>) {
+    use crate::cluster::resources::{canonical_quantity, quantity_nanos};
+    let shown = |q: &str| quote(&canonical_quantity(q).unwrap_or_else(|_| q.to_string()));
+    let check = |list: &str, name: &str, q: &str, out: &mut Vec<Cause>| {
+        let f = format!("{p}.{list}[{name}]");
+        let standard = matches!(name, "cpu" | "memory" | "ephemeral-storage")
+            || name.starts_with("hugepages-");
+        if !name.contains('/') && !standard {
+            out.push(invalid(
+                &f,
+                &quote(name),
+                "must be a standard resource for containers",
+            ));
+        }
+        if quantity_nanos(q).is_some_and(|v| v < 0) {
+            out.push(invalid(&f, &shown(q), "must be greater than or equal to 0"));
+        }
+    };
+    for (name, q) in r.limits.iter().flatten() {
+        check("limits", name, &q.0, out);
+    }
+    for (name, q) in r.requests.iter().flatten() {
+        check("requests", name, &q.0, out);
+        let Some(limit) = r.limits.as_ref().and_then(|l| l.get(name)) else {
+            continue;
+        };
+        let (req, lim) = (quantity_nanos(&q.0), quantity_nanos(&limit.0));
+        let overcommit = matches!(name.as_str(), "cpu" | "memory" | "ephemeral-storage");
+        let rule = if req != lim && !overcommit {
+            "equal to"
+        } else if req > lim {
+            "less than or equal to"
+        } else {
+            continue;
+        };
+        let lim_text = canonical_quantity(&limit.0).unwrap_or_else(|_| limit.0.clone());
+        out.push(invalid(
+            format!("{p}.requests"),
+            &shown(&q.0),
+            &format!("must be {rule} {name} limit of {lim_text}"),
+        ));
+    }
 }
