@@ -208,4 +208,5 @@ transcripts! {
     t194_exec_and_logs_unknown_container => "194-exec-and-logs-unknown-container.txt",
     t195_toleration_validation => "195-toleration-validation.txt",
     t196_set_resources => "196-set-resources.txt",
+    t197_hpa_without_metrics => "197-hpa-without-metrics.txt",
 }

@@ -12,6 +12,7 @@ pub mod controllers;
 pub mod daemonsets;
 pub mod deployment_util;
 pub mod events;
+pub mod hpa;
 pub mod images;
 pub mod jobs;
 pub mod kubelet;
@@ -105,6 +106,9 @@ pub enum Timer {
     /// The Job controller looks at a Job again when its pod failure back-off or its
     /// activeDeadlineSeconds ends (enqueueSyncJobWithDelay, queue.AddAfter).
     Job(Key),
+    /// The HPA controller's work queue hands this HorizontalPodAutoscaler (by uid) back
+    /// (`hpa::tick`, every sync period).
+    Hpa(Key, String),
 }
 
 /// Decides a readiness/liveness probe. Installed by the data plane, which answers
@@ -267,6 +271,7 @@ impl Cluster {
                         Timer::KubernetesService => bootstrap::ensure_kubernetes_service(self),
                         Timer::Deployment(key) => self.work.requeue_deployment(key),
                         Timer::Job(key) => self.work.requeue_job(key),
+                        Timer::Hpa(key, uid) => hpa::tick(self, key, uid),
                     }
                 }
             }
@@ -409,4 +414,4 @@ impl Cluster {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

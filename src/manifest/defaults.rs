@@ -34,6 +34,9 @@ pub fn apply_defaults(obj: &mut Object) {
             job(&mut g.body);
             job_labels(&mut g.metadata, &g.body);
         }
+        Object::Generic(g) if g.kind.kind == "HorizontalPodAutoscaler" => {
+            hpa(&mut std::sync::Arc::make_mut(g).body)
+        }
         Object::Generic(g) if g.kind.kind == "Secret" => {
             secret(&mut std::sync::Arc::make_mut(g).body)
         }
@@ -651,4 +654,63 @@ pub fn namespace(n: &mut Namespace) {
     set(&mut spec.finalizers, vec!["kubernetes".into()]);
     let status = n.status.get_or_insert_with(NamespaceStatus::default);
     set_str(&mut status.phase, "Active");
+}
+
+/// autoscaling/v2 `SetDefaults_HorizontalPodAutoscaler` on the stored JSON: minReplicas 1,
+/// a CPU utilization metric of 80% when none is given (DefaultCPUUtilization), and
+/// `SetDefaults_HorizontalPodAutoscalerBehavior`: each direction's rules filled from
+/// GenerateHPAScaleUpRules (no stabilization, Max of 4 pods or 100% per 15 s) and
+/// GenerateHPAScaleDownRules (300 s stabilization, Max of 100% per 15 s), the fields
+/// the manifest sets kept (copyHPAScalingRules).
+pub fn hpa(body: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::{json, Value};
+    let Some(spec) = body
+        .entry("spec")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+    else {
+        return;
+    };
+    spec.entry("minReplicas").or_insert(json!(1));
+    if spec
+        .get("metrics")
+        .and_then(Value::as_array)
+        .is_none_or(|m| m.is_empty())
+    {
+        spec.insert(
+            "metrics".into(),
+            json!([{"type": "Resource", "resource": {"name": "cpu",
+                "target": {"type": "Utilization", "averageUtilization": 80}}}]),
+        );
+    }
+    let Some(behavior) = spec
+        .entry("behavior")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+    else {
+        return;
+    };
+    let defaults = [
+        (
+            "scaleUp",
+            json!({"stabilizationWindowSeconds": 0, "selectPolicy": "Max", "policies": [
+                {"type": "Pods", "value": 4, "periodSeconds": 15},
+                {"type": "Percent", "value": 100, "periodSeconds": 15}]}),
+        ),
+        (
+            "scaleDown",
+            json!({"stabilizationWindowSeconds": 300, "selectPolicy": "Max", "policies": [
+                {"type": "Percent", "value": 100, "periodSeconds": 15}]}),
+        ),
+    ];
+    for (direction, default) in defaults {
+        let rules = behavior.entry(direction).or_insert_with(|| json!({}));
+        if let (Some(rules), Value::Object(default)) = (rules.as_object_mut(), default) {
+            for (k, v) in default {
+                if rules.get(&k).is_none_or(Value::is_null) {
+                    rules.insert(k, v);
+                }
+            }
+        }
+    }
 }

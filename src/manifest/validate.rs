@@ -178,6 +178,7 @@ pub fn validate(obj: &Object) -> Vec<Cause> {
         Object::Generic(g) if g.kind.kind == "StatefulSet" => statefulset(g, &mut out),
         Object::Generic(g) if g.kind.kind == "Job" => job(g, &mut out),
         Object::Generic(g) if g.kind.kind == "DaemonSet" => daemonset(g, &mut out),
+        Object::Generic(g) if g.kind.kind == "HorizontalPodAutoscaler" => hpa(g, &mut out),
         Object::Deployment(d) => {
             object_meta(&d.metadata, NameRule::Subdomain, &mut out);
             if let Some(spec) = &d.spec {
@@ -837,6 +838,219 @@ fn statefulset(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
 fn daemonset(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
     object_meta(&g.metadata, NameRule::Subdomain, out);
     selector_and_template(g, "daemonset", out);
+}
+
+/// autoscaling validation ValidateHorizontalPodAutoscaler (pkg/apis/autoscaling/validation),
+/// on the defaulted JSON: the replica bounds (minReplicas at least 1 without the
+/// HPAScaleToZero gate), the scale target reference, the metrics (their source type and
+/// target) and the scaling rules. Numbers that are not numbers count as 0.
+fn hpa(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
+    use serde_json::Value;
+    object_meta(&g.metadata, NameRule::Subdomain, out);
+    let spec = g.body.get("spec").unwrap_or(&Value::Null);
+    let num = |v: &Value, k: &str| v.get(k).map(|n| n.as_i64().unwrap_or(0));
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let min = num(spec, "minReplicas");
+    let max = num(spec, "maxReplicas").unwrap_or(0);
+    if let Some(m) = min.filter(|m| *m < 1) {
+        out.push(invalid(
+            "spec.minReplicas",
+            &m.to_string(),
+            "must be greater than or equal to 1",
+        ));
+    }
+    if max < 1 {
+        out.push(invalid(
+            "spec.maxReplicas",
+            &max.to_string(),
+            "must be greater than 0",
+        ));
+    }
+    if min.is_some_and(|m| max < m) {
+        out.push(invalid(
+            "spec.maxReplicas",
+            &max.to_string(),
+            "must be greater than or equal to `minReplicas`",
+        ));
+    }
+    let target = spec.get("scaleTargetRef").unwrap_or(&Value::Null);
+    for part in ["kind", "name"] {
+        let f = format!("spec.scaleTargetRef.{part}");
+        let v = text(target, part);
+        if v.is_empty() {
+            out.push(required(f, ""));
+        } else {
+            for m in path_segment(&v) {
+                out.push(invalid(&f, &quote(&v), m));
+            }
+        }
+    }
+    let types = [
+        "ContainerResource",
+        "External",
+        "Object",
+        "Pods",
+        "Resource",
+    ];
+    for (i, m) in spec
+        .get("metrics")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let p = format!("spec.metrics[{i}]");
+        let ty = text(m, "type");
+        if ty.is_empty() {
+            out.push(required(
+                format!("{p}.type"),
+                "must specify a metric source type",
+            ));
+        }
+        if !types.contains(&ty.as_str()) {
+            out.push(unsupported(format!("{p}.type"), &ty, &types));
+        }
+        // validateResourceSource and validateMetricTarget for the resource source.
+        if let Some(r) = m.get("resource").filter(|r| r.is_object()) {
+            let rp = format!("{p}.resource");
+            if text(r, "name").is_empty() {
+                out.push(required(
+                    format!("{rp}.name"),
+                    "must specify a resource name",
+                ));
+            }
+            let t = r.get("target").unwrap_or(&Value::Null);
+            let tt = text(t, "type");
+            if tt.is_empty() {
+                out.push(required(
+                    format!("{rp}.target.type"),
+                    "must specify a metric target type",
+                ));
+            }
+            if !matches!(tt.as_str(), "Utilization" | "Value" | "AverageValue") {
+                out.push(invalid(
+                    format!("{rp}.target.type"),
+                    &quote(&tt),
+                    "must be either Utilization, Value, or AverageValue",
+                ));
+            }
+            let util = num(t, "averageUtilization");
+            if let Some(u) = util.filter(|u| *u < 1) {
+                out.push(invalid(
+                    format!("{rp}.target.averageUtilization"),
+                    &u.to_string(),
+                    "must be greater than 0",
+                ));
+            }
+            match (util.is_some(), t.get("averageValue").is_some()) {
+                (false, false) => out.push(required(
+                    format!("{rp}.target.averageUtilization"),
+                    "must set either a target raw value or a target utilization",
+                )),
+                (true, true) => out.push(forbidden(
+                    format!("{rp}.target.averageValue"),
+                    "may not set both a target raw value and a target utilization",
+                )),
+                _ => {}
+            }
+        } else if ty == "Resource" {
+            out.push(required(
+                format!("{p}.resource"),
+                "must populate information for the given metric source",
+            ));
+        }
+    }
+    // validateBehavior / validateScalingRules / validateScalingPolicy.
+    for dir in ["scaleUp", "scaleDown"] {
+        let Some(rules) = spec
+            .pointer(&format!("/behavior/{dir}"))
+            .filter(|r| r.is_object())
+        else {
+            continue;
+        };
+        let p = format!("spec.behavior.{dir}");
+        if let Some(w) = num(rules, "stabilizationWindowSeconds") {
+            if w < 0 {
+                out.push(invalid(
+                    format!("{p}.stabilizationWindowSeconds"),
+                    &w.to_string(),
+                    "must be greater than or equal to zero",
+                ));
+            }
+            if w > 3600 {
+                out.push(invalid(
+                    format!("{p}.stabilizationWindowSeconds"),
+                    &w.to_string(),
+                    "must be less than or equal to 3600",
+                ));
+            }
+        }
+        let select = text(rules, "selectPolicy");
+        if rules.get("selectPolicy").is_some()
+            && !matches!(select.as_str(), "Disabled" | "Max" | "Min")
+        {
+            out.push(unsupported(
+                format!("{p}.selectPolicy"),
+                &select,
+                &["Disabled", "Max", "Min"],
+            ));
+        }
+        let policies = rules.get("policies").and_then(Value::as_array);
+        if policies.is_none_or(|v| v.is_empty()) {
+            out.push(required(
+                format!("{p}.policies"),
+                "must specify at least one Policy",
+            ));
+        }
+        for (i, pol) in policies.into_iter().flatten().enumerate() {
+            let pp = format!("{p}.policies[{i}]");
+            let ty = text(pol, "type");
+            if !matches!(ty.as_str(), "Pods" | "Percent") {
+                out.push(unsupported(format!("{pp}.type"), &ty, &["Percent", "Pods"]));
+            }
+            let value = num(pol, "value").unwrap_or(0);
+            if value <= 0 {
+                out.push(invalid(
+                    format!("{pp}.value"),
+                    &value.to_string(),
+                    "must be greater than zero",
+                ));
+            }
+            let period = num(pol, "periodSeconds").unwrap_or(0);
+            if period <= 0 {
+                out.push(invalid(
+                    format!("{pp}.periodSeconds"),
+                    &period.to_string(),
+                    "must be greater than zero",
+                ));
+            }
+            if period > 1800 {
+                out.push(invalid(
+                    format!("{pp}.periodSeconds"),
+                    &period.to_string(),
+                    "must be less than or equal to 1800",
+                ));
+            }
+        }
+    }
+}
+
+/// apimachinery path validation IsValidPathSegmentName.
+fn path_segment(s: &str) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    match s {
+        "." => out.push("may not be '.'"),
+        ".." => out.push("may not be '..'"),
+        _ => {
+            if s.contains('/') {
+                out.push("may not contain '/'");
+            }
+            if s.contains('%') {
+                out.push("may not contain '%'");
+            }
+        }
+    }
+    out
 }
 
 /// The selector and pod template of a workload kept as JSON (what does not decode
