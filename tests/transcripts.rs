@@ -209,4 +209,5 @@ transcripts! {
     t195_toleration_validation => "195-toleration-validation.txt",
     t196_set_resources => "196-set-resources.txt",
     t197_hpa_without_metrics => "197-hpa-without-metrics.txt",
+    t198_kubectl_autoscale => "198-kubectl-autoscale.txt",
 }
