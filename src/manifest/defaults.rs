@@ -714,3 +714,20 @@ pub fn hpa(body: &mut serde_json::Map<String, serde_json::Value>) {
         }
     }
 }
+
+/// An autoscaling/v1 HPA as v2 (the v1 -> internal -> v2 conversion): apiVersion v2,
+/// `targetCPUUtilizationPercentage` turned into the CPU utilization metric.
+pub fn hpa_from_v1(v: &mut serde_json::Value) {
+    use serde_json::json;
+    v["apiVersion"] = json!("autoscaling/v2");
+    let Some(spec) = v.get_mut("spec").and_then(serde_json::Value::as_object_mut) else {
+        return;
+    };
+    if let Some(p) = spec.remove("targetCPUUtilizationPercentage") {
+        spec.insert(
+            "metrics".into(),
+            json!([{"type": "Resource", "resource": {"name": "cpu",
+                "target": {"type": "Utilization", "averageUtilization": p}}}]),
+        );
+    }
+}

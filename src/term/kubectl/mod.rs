@@ -245,7 +245,8 @@ fn lookup_type(t: &str) -> Result<&'static ResourceType, String> {
     kinds::lookup(t).ok_or_else(|| format!("the server doesn't have a resource type \"{t}\""))
 }
 
-/// `deploy,svc` and `all` (pods, services, daemonsets, deployments, replicasets, statefulsets, jobs, cronjobs).
+/// `deploy,svc` and `all` (pods, services, daemonsets, deployments, replicasets,
+/// statefulsets, horizontalpodautoscalers, jobs, cronjobs: the "all" category).
 pub fn expand_types(spec: &str) -> Result<Vec<&'static ResourceType>, String> {
     let mut v = Vec::new();
     for t in spec.split(',').filter(|s| !s.is_empty()) {
@@ -257,6 +258,7 @@ pub fn expand_types(spec: &str) -> Result<Vec<&'static ResourceType>, String> {
                 "Deployment",
                 "ReplicaSet",
                 "StatefulSet",
+                "HorizontalPodAutoscaler",
                 "Job",
                 "CronJob",
             ] {
