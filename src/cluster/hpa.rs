@@ -106,12 +106,18 @@ fn reconcile(c: &mut Cluster, hpa: &Arc<crate::api::GenericObject>) {
     let obj = Object::Generic(hpa.clone());
     let ns = obj.namespace().to_string();
     let spec = hpa.body.get("spec").cloned().unwrap_or(Value::Null);
-    let old_status = hpa.body.get("status").cloned().unwrap_or(json!({}));
+    let old_status = match hpa.body.get("status") {
+        Some(s @ Value::Object(_)) => s.clone(),
+        _ => json!({}),
+    };
     let mut conditions: Vec<Value> = old_status
         .get("conditions")
         .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|c| c.is_object())
         .cloned()
-        .unwrap_or_default();
+        .collect();
     let now = serde_json::to_value(c.now_time()).unwrap_or(Value::Null);
     let num = |v: &Value, k: &str| v.get(k).and_then(Value::as_i64);
     // A status as setStatus writes it (currentMetrics has no omitempty).

@@ -719,8 +719,14 @@ pub fn hpa(body: &mut serde_json::Map<String, serde_json::Value>) {
 /// `targetCPUUtilizationPercentage` turned into the CPU utilization metric.
 pub fn hpa_from_v1(v: &mut serde_json::Value) {
     use serde_json::json;
-    v["apiVersion"] = json!("autoscaling/v2");
-    let Some(spec) = v.get_mut("spec").and_then(serde_json::Value::as_object_mut) else {
+    let Some(obj) = v.as_object_mut() else {
+        return;
+    };
+    obj.insert("apiVersion".into(), json!("autoscaling/v2"));
+    let Some(spec) = obj
+        .get_mut("spec")
+        .and_then(serde_json::Value::as_object_mut)
+    else {
         return;
     };
     if let Some(p) = spec.remove("targetCPUUtilizationPercentage") {
