@@ -663,48 +663,37 @@ pub fn namespace(n: &mut Namespace) {
 /// GenerateHPAScaleDownRules (300 s stabilization, Max of 100% per 15 s), the fields
 /// the manifest sets kept (copyHPAScalingRules).
 pub fn hpa(body: &mut serde_json::Map<String, serde_json::Value>) {
-    use serde_json::{json, Value};
+    use serde_json::Value;
+    // Parsed from text: a json! literal of this size is kilobytes of WebAssembly.
+    const BEHAVIOR: &str = r#"{"scaleUp":{"stabilizationWindowSeconds":0,"selectPolicy":"Max","policies":[{"type":"Pods","value":4,"periodSeconds":15},{"type":"Percent","value":100,"periodSeconds":15}]},"scaleDown":{"stabilizationWindowSeconds":300,"selectPolicy":"Max","policies":[{"type":"Percent","value":100,"periodSeconds":15}]}}"#;
     let Some(spec) = body
         .entry("spec")
-        .or_insert_with(|| json!({}))
+        .or_insert_with(|| Value::Object(Default::default()))
         .as_object_mut()
     else {
         return;
     };
-    spec.entry("minReplicas").or_insert(json!(1));
+    spec.entry("minReplicas").or_insert(Value::from(1));
     if spec
         .get("metrics")
         .and_then(Value::as_array)
         .is_none_or(|m| m.is_empty())
     {
-        spec.insert(
-            "metrics".into(),
-            json!([{"type": "Resource", "resource": {"name": "cpu",
-                "target": {"type": "Utilization", "averageUtilization": 80}}}]),
-        );
+        spec.insert("metrics".into(), cpu_metric(&Value::from(80)));
     }
     let Some(behavior) = spec
         .entry("behavior")
-        .or_insert_with(|| json!({}))
+        .or_insert_with(|| Value::Object(Default::default()))
         .as_object_mut()
     else {
         return;
     };
-    let defaults = [
-        (
-            "scaleUp",
-            json!({"stabilizationWindowSeconds": 0, "selectPolicy": "Max", "policies": [
-                {"type": "Pods", "value": 4, "periodSeconds": 15},
-                {"type": "Percent", "value": 100, "periodSeconds": 15}]}),
-        ),
-        (
-            "scaleDown",
-            json!({"stabilizationWindowSeconds": 300, "selectPolicy": "Max", "policies": [
-                {"type": "Percent", "value": 100, "periodSeconds": 15}]}),
-        ),
-    ];
+    let defaults: serde_json::Map<String, Value> =
+        serde_json::from_str(BEHAVIOR).unwrap_or_default();
     for (direction, default) in defaults {
-        let rules = behavior.entry(direction).or_insert_with(|| json!({}));
+        let rules = behavior
+            .entry(direction)
+            .or_insert_with(|| Value::Object(Default::default()));
         if let (Some(rules), Value::Object(default)) = (rules.as_object_mut(), default) {
             for (k, v) in default {
                 if rules.get(&k).is_none_or(Value::is_null) {
@@ -715,14 +704,21 @@ pub fn hpa(body: &mut serde_json::Map<String, serde_json::Value>) {
     }
 }
 
+/// The metrics list of one CPU utilization target (`averageUtilization` as given).
+pub fn cpu_metric(percent: &serde_json::Value) -> serde_json::Value {
+    let text = format!(
+        r#"[{{"type":"Resource","resource":{{"name":"cpu","target":{{"type":"Utilization","averageUtilization":{percent}}}}}}}]"#
+    );
+    serde_json::from_str(&text).unwrap_or_default()
+}
+
 /// An autoscaling/v1 HPA as v2 (the v1 -> internal -> v2 conversion): apiVersion v2,
 /// `targetCPUUtilizationPercentage` turned into the CPU utilization metric.
 pub fn hpa_from_v1(v: &mut serde_json::Value) {
-    use serde_json::json;
     let Some(obj) = v.as_object_mut() else {
         return;
     };
-    obj.insert("apiVersion".into(), json!("autoscaling/v2"));
+    obj.insert("apiVersion".into(), "autoscaling/v2".into());
     let Some(spec) = obj
         .get_mut("spec")
         .and_then(serde_json::Value::as_object_mut)
@@ -730,10 +726,6 @@ pub fn hpa_from_v1(v: &mut serde_json::Value) {
         return;
     };
     if let Some(p) = spec.remove("targetCPUUtilizationPercentage") {
-        spec.insert(
-            "metrics".into(),
-            json!([{"type": "Resource", "resource": {"name": "cpu",
-                "target": {"type": "Utilization", "averageUtilization": p}}}]),
-        );
+        spec.insert("metrics".into(), cpu_metric(&p));
     }
 }

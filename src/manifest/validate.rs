@@ -853,25 +853,23 @@ fn hpa(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
     let min = num(spec, "minReplicas");
     let max = num(spec, "maxReplicas").unwrap_or(0);
     if let Some(m) = min.filter(|m| *m < 1) {
-        out.push(invalid(
+        int_cause(
+            out,
             "spec.minReplicas",
-            &m.to_string(),
+            m,
             "must be greater than or equal to 1",
-        ));
+        );
     }
     if max < 1 {
-        out.push(invalid(
-            "spec.maxReplicas",
-            &max.to_string(),
-            "must be greater than 0",
-        ));
+        int_cause(out, "spec.maxReplicas", max, "must be greater than 0");
     }
     if min.is_some_and(|m| max < m) {
-        out.push(invalid(
+        int_cause(
+            out,
             "spec.maxReplicas",
-            &max.to_string(),
+            max,
             "must be greater than or equal to `minReplicas`",
-        ));
+        );
     }
     let target = spec.get("scaleTargetRef").unwrap_or(&Value::Null);
     for part in ["kind", "name"] {
@@ -936,11 +934,12 @@ fn hpa(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
             }
             let util = num(t, "averageUtilization");
             if let Some(u) = util.filter(|u| *u < 1) {
-                out.push(invalid(
+                int_cause(
+                    out,
                     format!("{rp}.target.averageUtilization"),
-                    &u.to_string(),
+                    u,
                     "must be greater than 0",
-                ));
+                );
             }
             match (util.is_some(), t.get("averageValue").is_some()) {
                 (false, false) => out.push(required(
@@ -971,18 +970,20 @@ fn hpa(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
         let p = format!("spec.behavior.{dir}");
         if let Some(w) = num(rules, "stabilizationWindowSeconds") {
             if w < 0 {
-                out.push(invalid(
+                int_cause(
+                    out,
                     format!("{p}.stabilizationWindowSeconds"),
-                    &w.to_string(),
+                    w,
                     "must be greater than or equal to zero",
-                ));
+                );
             }
             if w > 3600 {
-                out.push(invalid(
+                int_cause(
+                    out,
                     format!("{p}.stabilizationWindowSeconds"),
-                    &w.to_string(),
+                    w,
                     "must be less than or equal to 3600",
-                ));
+                );
             }
         }
         let select = text(rules, "selectPolicy");
@@ -1010,29 +1011,37 @@ fn hpa(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
             }
             let value = num(pol, "value").unwrap_or(0);
             if value <= 0 {
-                out.push(invalid(
+                int_cause(
+                    out,
                     format!("{pp}.value"),
-                    &value.to_string(),
+                    value,
                     "must be greater than zero",
-                ));
+                );
             }
             let period = num(pol, "periodSeconds").unwrap_or(0);
             if period <= 0 {
-                out.push(invalid(
+                int_cause(
+                    out,
                     format!("{pp}.periodSeconds"),
-                    &period.to_string(),
+                    period,
                     "must be greater than zero",
-                ));
+                );
             }
             if period > 1800 {
-                out.push(invalid(
+                int_cause(
+                    out,
                     format!("{pp}.periodSeconds"),
-                    &period.to_string(),
+                    period,
                     "must be less than or equal to 1800",
-                ));
+                );
             }
         }
     }
+}
+
+/// An Invalid cause whose value is a number.
+fn int_cause(out: &mut Vec<Cause>, field: impl Into<String>, v: i64, detail: &str) {
+    out.push(invalid(field, &v.to_string(), detail));
 }
 
 /// apimachinery path validation IsValidPathSegmentName.

@@ -401,29 +401,25 @@ fn autoscale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         .value(&["--name"])
         .filter(|n| !n.is_empty())
         .unwrap_or(target.name());
-    let mut spec = Map::new();
-    spec.insert(
-        "scaleTargetRef".into(),
-        json!({"apiVersion": rt.api_version(), "kind": rt.kind, "name": target.name()}),
+    // Built as JSON text: json! literals are large in the WebAssembly bundle.
+    let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let text = format!(
+        r#"{{"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{{"name":{}}},"spec":{{"scaleTargetRef":{{"apiVersion":{},"kind":{},"name":{}}},"maxReplicas":{max}}},"status":{{"currentMetrics":null,"desiredReplicas":0}}}}"#,
+        quoted(name),
+        quoted(&rt.api_version()),
+        quoted(rt.kind),
+        quoted(target.name()),
     );
-    spec.insert("maxReplicas".into(), json!(max));
-    if min > 0 {
-        spec.insert("minReplicas".into(), json!(min));
+    let mut v: Value = serde_json::from_str(&text).unwrap_or_default();
+    if let Some(spec) = v.get_mut("spec").and_then(Value::as_object_mut) {
+        if min > 0 {
+            spec.insert("minReplicas".into(), min.into());
+        }
+        if cpu >= 0 {
+            let metrics = crate::manifest::defaults::cpu_metric(&cpu.into());
+            spec.insert("metrics".into(), metrics);
+        }
     }
-    if cpu >= 0 {
-        spec.insert(
-            "metrics".into(),
-            json!([{"type": "Resource", "resource": {"name": "cpu",
-                "target": {"type": "Utilization", "averageUtilization": cpu}}}]),
-        );
-    }
-    let v = json!({
-        "apiVersion": "autoscaling/v2",
-        "kind": "HorizontalPodAutoscaler",
-        "metadata": {"name": name},
-        "spec": spec,
-        "status": {"currentMetrics": null, "desiredReplicas": 0},
-    });
     let Some(hpa_rt) = kinds::by_kind_name("HorizontalPodAutoscaler") else {
         return 1;
     };
