@@ -233,29 +233,8 @@ fn reconcile(c: &mut Cluster, hpa: &Arc<crate::api::GenericObject>) {
     let Some(mut scaled) = c.store.get(&target).cloned() else {
         return;
     };
-    match &mut scaled {
-        Object::Deployment(d) => {
-            Arc::make_mut(d)
-                .spec
-                .get_or_insert_with(Default::default)
-                .replicas = Some(desired as i32)
-        }
-        Object::ReplicaSet(r) => {
-            Arc::make_mut(r)
-                .spec
-                .get_or_insert_with(Default::default)
-                .replicas = Some(desired as i32)
-        }
-        Object::Generic(g) => {
-            if let Some(spec) = Arc::make_mut(g)
-                .body
-                .get_mut("spec")
-                .and_then(Value::as_object_mut)
-            {
-                spec.insert("replicas".into(), json!(desired));
-            }
-        }
-        _ => return,
+    if !set_replicas(&mut scaled, desired as i32) {
+        return;
     }
     if let Err(e) = c.update_then(scaled, false) {
         let e = e.message();
@@ -288,6 +267,34 @@ fn reconcile(c: &mut Cluster, hpa: &Arc<crate::api::GenericObject>) {
     );
     let s = status(current, desired, Value::Null, &conditions, Some(&now));
     super::controllers::put_status(c, hpa, s);
+}
+
+/// The scale subresource's write: `spec.replicas` of a Deployment, ReplicaSet or
+/// StatefulSet (kept as JSON); false for another kind. `kubectl scale` writes through it too.
+pub(crate) fn set_replicas(obj: &mut Object, n: i32) -> bool {
+    match obj {
+        Object::Deployment(d) => {
+            Arc::make_mut(d)
+                .spec
+                .get_or_insert_with(Default::default)
+                .replicas = Some(n)
+        }
+        Object::ReplicaSet(r) => {
+            Arc::make_mut(r)
+                .spec
+                .get_or_insert_with(Default::default)
+                .replicas = Some(n)
+        }
+        Object::Generic(g) if g.kind.kind == "StatefulSet" => {
+            let body = &mut Arc::make_mut(g).body;
+            let spec = body.entry("spec").or_insert_with(|| json!({}));
+            if let Some(spec) = spec.as_object_mut() {
+                spec.insert("replicas".into(), json!(n));
+            }
+        }
+        _ => return false,
+    }
+    true
 }
 
 /// What computeReplicasForMetric fails with for one metric without a metrics API:

@@ -1541,27 +1541,8 @@ pub fn scale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     };
     let refn = ref_name(&obj);
     let mut obj = obj;
-    match &mut obj {
-        Object::Deployment(d) => {
-            Arc::make_mut(d)
-                .spec
-                .get_or_insert_with(Default::default)
-                .replicas = Some(replicas)
-        }
-        Object::ReplicaSet(r) => {
-            Arc::make_mut(r)
-                .spec
-                .get_or_insert_with(Default::default)
-                .replicas = Some(replicas)
-        }
-        Object::Generic(g) if g.kind.kind == "StatefulSet" => {
-            let body = &mut Arc::make_mut(g).body;
-            let spec = body.entry("spec").or_insert_with(|| serde_json::json!({}));
-            if let Some(spec) = spec.as_object_mut() {
-                spec.insert("replicas".into(), serde_json::json!(replicas));
-            }
-        }
-        other => return fail(out, &format!("cannot scale a {}", other.kind())),
+    if !crate::cluster::hpa::set_replicas(&mut obj, replicas) {
+        return fail(out, &format!("cannot scale a {}", obj.kind()));
     }
     // scale.go: with --record, a merge patch of the change-cause annotation.
     record(a, &mut obj);
