@@ -1427,7 +1427,7 @@ fn container(c: &Container, p: &str, out: &mut Vec<Cause>) {
 /// ValidateContainerResourceRequirements: standard resource names, no negative amounts,
 /// a request at most its limit (equal to it for resources that cannot be overcommitted).
 fn resources(r: &k8s_openapi::api::core::v1::ResourceRequirements, p: &str, out: &mut Vec<Cause>) {
-    use crate::cluster::resources::{canonical_quantity, quantity_nanos};
+    use crate::cluster::resources::{canonical_quantity, quantity_cmp, quantity_negative};
     let shown = |q: &str| quote(&canonical_quantity(q).unwrap_or_else(|_| q.to_string()));
     let check = |list: &str, name: &str, q: &str, out: &mut Vec<Cause>| {
         let f = format!("{p}.{list}[{name}]");
@@ -1440,7 +1440,7 @@ fn resources(r: &k8s_openapi::api::core::v1::ResourceRequirements, p: &str, out:
                 "must be a standard resource for containers",
             ));
         }
-        if quantity_nanos(q).is_some_and(|v| v < 0) {
+        if quantity_negative(q) {
             out.push(invalid(&f, &shown(q), "must be greater than or equal to 0"));
         }
     };
@@ -1452,11 +1452,11 @@ fn resources(r: &k8s_openapi::api::core::v1::ResourceRequirements, p: &str, out:
         let Some(limit) = r.limits.as_ref().and_then(|l| l.get(name)) else {
             continue;
         };
-        let (req, lim) = (quantity_nanos(&q.0), quantity_nanos(&limit.0));
+        let order = quantity_cmp(&q.0, &limit.0);
         let overcommit = matches!(name.as_str(), "cpu" | "memory" | "ephemeral-storage");
-        let rule = if req != lim && !overcommit {
+        let rule = if order.is_some_and(|o| o.is_ne()) && !overcommit {
             "equal to"
-        } else if req > lim {
+        } else if order.is_some_and(|o| o.is_gt()) {
             "less than or equal to"
         } else {
             continue;
