@@ -195,15 +195,16 @@ fn reconcile(c: &mut Cluster, hpa: &Arc<crate::api::GenericObject>) {
             .cloned()
             .unwrap_or_default();
         // The first invalid metric's (reason, error, condition error).
+        // Only Resource metrics are modelled; with none, the status just records the scale.
         let mut first: Option<(&str, String, String)> = None;
-        for m in &metrics {
-            let ((outer, inner), reason) = metric_error(m);
-            if let Some(reason) = reason {
-                c.record_event(&obj, "Warning", reason, &inner, COMPONENT, None);
-            }
-            first.get_or_insert((reason.unwrap_or(""), outer, inner));
+        for (outer, inner) in metrics.iter().filter_map(metric_error) {
+            let reason = "FailedGetResourceMetric";
+            c.record_event(&obj, "Warning", reason, &inner, COMPONENT, None);
+            first.get_or_insert((reason, outer, inner));
         }
         let Some((reason, outer, inner)) = first else {
+            let s = status(current, old_desired, Value::Null, &conditions, last_scale);
+            super::controllers::put_status(c, hpa, s);
             return;
         };
         set_condition(
@@ -297,40 +298,27 @@ pub(crate) fn set_replicas(obj: &mut Object, n: i32) -> bool {
     true
 }
 
-/// What computeReplicasForMetric fails with for one metric without a metrics API:
-/// ((the error it returns, the error its condition and event carry), the event's reason).
-/// Only Resource metrics record an event of their own here.
-fn metric_error(m: &Value) -> ((String, String), Option<&'static str>) {
-    let s = |p: &str| {
-        m.pointer(p)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
-    match s("/type").as_str() {
-        "Resource" => {
-            let name = s("/resource/name");
-            let what = if m.pointer("/resource/target/averageValue").is_some() {
-                "usage"
-            } else {
-                "utilization"
-            };
-            let inner = format!(
-                "failed to get {name} {what}: unable to get metrics for resource {name}: {NO_METRICS_API}"
-            );
-            (
-                (
-                    format!("failed to get {name} resource metric value: {inner}"),
-                    inner,
-                ),
-                Some("FailedGetResourceMetric"),
-            )
-        }
-        other => {
-            let e = format!("unknown metric source type {other:?}");
-            ((e.clone(), e), None)
-        }
+/// What computeReplicasForMetric fails with for a Resource metric without a metrics API:
+/// (the error it returns, the error its FailedGetResourceMetric condition and event
+/// carry); None for the other metric types, which are not modelled.
+fn metric_error(m: &Value) -> Option<(String, String)> {
+    let s = |p: &str| m.pointer(p).and_then(Value::as_str).unwrap_or("");
+    if s("/type") != "Resource" {
+        return None;
     }
+    let name = s("/resource/name");
+    let what = if m.pointer("/resource/target/averageValue").is_some() {
+        "usage"
+    } else {
+        "utilization"
+    };
+    let inner = format!(
+        "failed to get {name} {what}: unable to get metrics for resource {name}: {NO_METRICS_API}"
+    );
+    Some((
+        format!("failed to get {name} resource metric value: {inner}"),
+        inner,
+    ))
 }
 
 #[cfg(test)]
@@ -400,6 +388,24 @@ mod tests {
             .values()
             .flatten()
             .any(|t| matches!(t, crate::cluster::Timer::Hpa(..))));
+    }
+
+    /// A metric type the controller does not model records no ScalingActive condition
+    /// (rather than one without a reason).
+    #[test]
+    fn unmodelled_metric_types_leave_scaling_active_unset() {
+        let mut c = Cluster::new(1);
+        apply(&mut c, &deployment(2));
+        let pods = HPA.replace(
+            "  maxReplicas: 3\n",
+            "  maxReplicas: 3\n  metrics:\n  - type: Pods\n    pods:\n      metric:\n        name: rps\n      target:\n        type: AverageValue\n        averageValue: \"10\"\n",
+        );
+        apply(&mut c, &pods);
+        c.advance(15_000);
+        let s = status(&c);
+        assert_eq!(s["conditions"].as_array().map(Vec::len), Some(1));
+        assert_eq!(s["currentReplicas"], 2);
+        assert_eq!(replicas(&c), 2);
     }
 
     #[test]
