@@ -211,4 +211,8 @@ transcripts! {
     t201_cronjob_apply_defaults_validation => "201-cronjob-apply-defaults-validation.txt",
     t202_cronjob_concurrency_suspend_history => "202-cronjob-concurrency-suspend-history.txt",
     t203_explain_recursive => "203-explain-recursive.txt",
+    t195_toleration_validation => "195-toleration-validation.txt",
+    t196_set_resources => "196-set-resources.txt",
+    t197_hpa_without_metrics => "197-hpa-without-metrics.txt",
+    t198_kubectl_autoscale => "198-kubectl-autoscale.txt",
 }

@@ -281,6 +281,13 @@ impl Cluster {
                 .get_or_insert_with(Default::default)
                 .insert(DS_TEMPLATE_GENERATION.into(), "1".into());
         }
+        // The HPA registry's PrepareForCreate clears the status; as v2 encodes it.
+        if let Object::Generic(g) = &mut obj {
+            if g.kind.kind == "HorizontalPodAutoscaler" {
+                let status = serde_json::json!({"currentMetrics": null, "desiredReplicas": 0});
+                Arc::make_mut(g).body.insert("status".into(), status);
+            }
+        }
         if let Object::Pod(pod) = &mut obj {
             crate::manifest::defaults::mount_service_account_token(Arc::make_mut(pod));
             let qos = crate::manifest::defaults::qos_class(pod.spec.as_ref());
@@ -290,6 +297,7 @@ impl Cluster {
                 ..Default::default()
             });
         }
+        super::hpa::schedule_first(self, &obj);
         self.store.put(obj.clone());
         // The response is the object as created, before any controller reacts to it.
         Ok(self.store.get(&key).cloned().unwrap_or(obj))
@@ -302,7 +310,7 @@ impl Cluster {
 
     /// An update, then the controllers' reaction unless `reconcile` is false (a dry
     /// run answers with the object as written, before any controller sees it).
-    fn update_then(
+    pub(crate) fn update_then(
         &mut self,
         mut obj: Object,
         reconcile: bool,
@@ -346,7 +354,9 @@ impl Cluster {
             (Object::Namespace(n), Object::Namespace(o)) => {
                 Arc::make_mut(n).status = o.status.clone()
             }
-            (Object::Generic(n), Object::Generic(o)) if is_controlled_generic(&old) => {
+            (Object::Generic(n), Object::Generic(o))
+                if is_controlled_generic(&old) || old.kind() == "HorizontalPodAutoscaler" =>
+            {
                 let body = &mut Arc::make_mut(n).body;
                 match o.body.get("status") {
                     Some(status) => body.insert("status".into(), status.clone()),

@@ -13,6 +13,7 @@ pub mod cronjobs;
 pub mod daemonsets;
 pub mod deployment_util;
 pub mod events;
+pub mod hpa;
 pub mod images;
 pub mod jobs;
 pub mod kubelet;
@@ -109,6 +110,9 @@ pub enum Timer {
     /// The CronJob controller looks at a CronJob again at its next schedule time
     /// (nextScheduleTimeDuration, queue.AddAfter).
     CronJob(Key),
+    /// The HPA controller's work queue hands this HorizontalPodAutoscaler (by uid) back
+    /// (`hpa::tick`, every sync period).
+    Hpa(Key, String),
 }
 
 /// Decides a readiness/liveness probe. Installed by the data plane, which answers
@@ -272,6 +276,7 @@ impl Cluster {
                         Timer::Deployment(key) => self.work.requeue_deployment(key),
                         Timer::Job(key) => self.work.requeue_job(key),
                         Timer::CronJob(key) => self.work.requeue_cronjob(key),
+                        Timer::Hpa(key, uid) => hpa::tick(self, key, uid),
                     }
                 }
             }
@@ -414,4 +419,4 @@ impl Cluster {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

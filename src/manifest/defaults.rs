@@ -37,6 +37,9 @@ pub fn apply_defaults(obj: &mut Object) {
         Object::Generic(g) if g.kind.kind == "CronJob" => {
             cronjob(&mut std::sync::Arc::make_mut(g).body)
         }
+        Object::Generic(g) if g.kind.kind == "HorizontalPodAutoscaler" => {
+            hpa(&mut std::sync::Arc::make_mut(g).body)
+        }
         Object::Generic(g) if g.kind.kind == "Secret" => {
             secret(&mut std::sync::Arc::make_mut(g).body)
         }
@@ -676,4 +679,78 @@ pub fn namespace(n: &mut Namespace) {
     set(&mut spec.finalizers, vec!["kubernetes".into()]);
     let status = n.status.get_or_insert_with(NamespaceStatus::default);
     set_str(&mut status.phase, "Active");
+}
+
+/// autoscaling/v2 `SetDefaults_HorizontalPodAutoscaler` on the stored JSON: minReplicas 1,
+/// a CPU utilization metric of 80% when none is given (DefaultCPUUtilization), and
+/// `SetDefaults_HorizontalPodAutoscalerBehavior`: each direction's rules filled from
+/// GenerateHPAScaleUpRules (no stabilization, Max of 4 pods or 100% per 15 s) and
+/// GenerateHPAScaleDownRules (300 s stabilization, Max of 100% per 15 s), the fields
+/// the manifest sets kept (copyHPAScalingRules).
+pub fn hpa(body: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::Value;
+    // Parsed from text: a json! literal of this size is kilobytes of WebAssembly.
+    const BEHAVIOR: &str = r#"{"scaleUp":{"stabilizationWindowSeconds":0,"selectPolicy":"Max","policies":[{"type":"Pods","value":4,"periodSeconds":15},{"type":"Percent","value":100,"periodSeconds":15}]},"scaleDown":{"stabilizationWindowSeconds":300,"selectPolicy":"Max","policies":[{"type":"Percent","value":100,"periodSeconds":15}]}}"#;
+    let Some(spec) = body
+        .entry("spec")
+        .or_insert_with(|| Value::Object(Default::default()))
+        .as_object_mut()
+    else {
+        return;
+    };
+    spec.entry("minReplicas").or_insert(Value::from(1));
+    if spec
+        .get("metrics")
+        .and_then(Value::as_array)
+        .is_none_or(|m| m.is_empty())
+    {
+        spec.insert("metrics".into(), cpu_metric(&Value::from(80)));
+    }
+    let Some(behavior) = spec
+        .entry("behavior")
+        .or_insert_with(|| Value::Object(Default::default()))
+        .as_object_mut()
+    else {
+        return;
+    };
+    let defaults: serde_json::Map<String, Value> =
+        serde_json::from_str(BEHAVIOR).unwrap_or_default();
+    for (direction, default) in defaults {
+        let rules = behavior
+            .entry(direction)
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let (Some(rules), Value::Object(default)) = (rules.as_object_mut(), default) {
+            for (k, v) in default {
+                if rules.get(&k).is_none_or(Value::is_null) {
+                    rules.insert(k, v);
+                }
+            }
+        }
+    }
+}
+
+/// The metrics list of one CPU utilization target (`averageUtilization` as given).
+pub fn cpu_metric(percent: &serde_json::Value) -> serde_json::Value {
+    let text = format!(
+        r#"[{{"type":"Resource","resource":{{"name":"cpu","target":{{"type":"Utilization","averageUtilization":{percent}}}}}}}]"#
+    );
+    serde_json::from_str(&text).unwrap_or_default()
+}
+
+/// An autoscaling/v1 HPA as v2 (the v1 -> internal -> v2 conversion): apiVersion v2,
+/// `targetCPUUtilizationPercentage` turned into the CPU utilization metric.
+pub fn hpa_from_v1(v: &mut serde_json::Value) {
+    let Some(obj) = v.as_object_mut() else {
+        return;
+    };
+    obj.insert("apiVersion".into(), "autoscaling/v2".into());
+    let Some(spec) = obj
+        .get_mut("spec")
+        .and_then(serde_json::Value::as_object_mut)
+    else {
+        return;
+    };
+    if let Some(p) = spec.remove("targetCPUUtilizationPercentage") {
+        spec.insert("metrics".into(), cpu_metric(&p));
+    }
 }

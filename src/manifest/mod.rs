@@ -496,14 +496,24 @@ pub fn decode_object(v: Value, source: &str, line: usize) -> Result<Object, DocE
     }
     let name = str_field(&v, &["metadata", "name"]).to_string();
     let namespace = str_field(&v, &["metadata", "namespace"]).to_string();
-    let Some(t) = kinds::by_kind(&kind, &api_version) else {
+    // autoscaling/v1 is served too: its HPA is converted to the v2 the store keeps
+    // (Convert_v1_HorizontalPodAutoscalerSpec: targetCPUUtilizationPercentage becomes
+    // the CPU utilization metric; the v2 defaults do the rest).
+    let mut v = v;
+    let t = match (kind.as_str(), api_version.as_str()) {
+        ("HorizontalPodAutoscaler", "autoscaling/v1") => {
+            defaults::hpa_from_v1(&mut v);
+            kinds::by_kind(&kind, "autoscaling/v2")
+        }
+        _ => kinds::by_kind(&kind, &api_version),
+    };
+    let Some(t) = t else {
         // cli-runtime mapper.go + apimachinery meta/errors.go (REFERENCE.md section 1).
         return Err(client(
             format!("error: resource mapping not found for name: \"{name}\" namespace: \"{namespace}\" from \"{source}\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first"),
             line,
         ));
     };
-    let mut v = v;
     decode::prefill(t.kind, &mut v);
     let decode_err = |message: String| DocError::Decode {
         kind: kind.clone(),

@@ -179,6 +179,7 @@ pub fn validate(obj: &Object) -> Vec<Cause> {
         Object::Generic(g) if g.kind.kind == "Job" => job(g, &mut out),
         Object::Generic(g) if g.kind.kind == "CronJob" => cronjob(g, &mut out),
         Object::Generic(g) if g.kind.kind == "DaemonSet" => daemonset(g, &mut out),
+        Object::Generic(g) if g.kind.kind == "HorizontalPodAutoscaler" => hpa(g, &mut out),
         Object::Deployment(d) => {
             object_meta(&d.metadata, NameRule::Subdomain, &mut out);
             if let Some(spec) = &d.spec {
@@ -840,6 +841,228 @@ fn daemonset(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
     selector_and_template(g, "daemonset", out);
 }
 
+/// autoscaling validation ValidateHorizontalPodAutoscaler (pkg/apis/autoscaling/validation),
+/// on the defaulted JSON: the replica bounds (minReplicas at least 1 without the
+/// HPAScaleToZero gate), the scale target reference, the metrics (their source type and
+/// target) and the scaling rules. Numbers that are not numbers count as 0.
+fn hpa(g: &crate::api::GenericObject, out: &mut Vec<Cause>) {
+    use serde_json::Value;
+    object_meta(&g.metadata, NameRule::Subdomain, out);
+    let spec = g.body.get("spec").unwrap_or(&Value::Null);
+    let num = |v: &Value, k: &str| v.get(k).map(|n| n.as_i64().unwrap_or(0));
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let min = num(spec, "minReplicas");
+    let max = num(spec, "maxReplicas").unwrap_or(0);
+    if let Some(m) = min.filter(|m| *m < 1) {
+        int_cause(
+            out,
+            "spec.minReplicas",
+            m,
+            "must be greater than or equal to 1",
+        );
+    }
+    if max < 1 {
+        int_cause(out, "spec.maxReplicas", max, "must be greater than 0");
+    }
+    if min.is_some_and(|m| max < m) {
+        int_cause(
+            out,
+            "spec.maxReplicas",
+            max,
+            "must be greater than or equal to `minReplicas`",
+        );
+    }
+    let target = spec.get("scaleTargetRef").unwrap_or(&Value::Null);
+    for part in ["kind", "name"] {
+        let f = format!("spec.scaleTargetRef.{part}");
+        let v = text(target, part);
+        if v.is_empty() {
+            out.push(required(f, ""));
+        } else {
+            for m in path_segment(&v) {
+                out.push(invalid(&f, &quote(&v), m));
+            }
+        }
+    }
+    let types = [
+        "ContainerResource",
+        "External",
+        "Object",
+        "Pods",
+        "Resource",
+    ];
+    for (i, m) in spec
+        .get("metrics")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let p = format!("spec.metrics[{i}]");
+        let ty = text(m, "type");
+        if ty.is_empty() {
+            out.push(required(
+                format!("{p}.type"),
+                "must specify a metric source type",
+            ));
+        }
+        if !types.contains(&ty.as_str()) {
+            out.push(unsupported(format!("{p}.type"), &ty, &types));
+        }
+        // validateResourceSource and validateMetricTarget for the resource source.
+        if let Some(r) = m.get("resource").filter(|r| r.is_object()) {
+            let rp = format!("{p}.resource");
+            if text(r, "name").is_empty() {
+                out.push(required(
+                    format!("{rp}.name"),
+                    "must specify a resource name",
+                ));
+            }
+            let t = r.get("target").unwrap_or(&Value::Null);
+            let tt = text(t, "type");
+            if tt.is_empty() {
+                out.push(required(
+                    format!("{rp}.target.type"),
+                    "must specify a metric target type",
+                ));
+            }
+            if !matches!(tt.as_str(), "Utilization" | "Value" | "AverageValue") {
+                out.push(invalid(
+                    format!("{rp}.target.type"),
+                    &quote(&tt),
+                    "must be either Utilization, Value, or AverageValue",
+                ));
+            }
+            let util = num(t, "averageUtilization");
+            if let Some(u) = util.filter(|u| *u < 1) {
+                int_cause(
+                    out,
+                    format!("{rp}.target.averageUtilization"),
+                    u,
+                    "must be greater than 0",
+                );
+            }
+            match (util.is_some(), t.get("averageValue").is_some()) {
+                (false, false) => out.push(required(
+                    format!("{rp}.target.averageUtilization"),
+                    "must set either a target raw value or a target utilization",
+                )),
+                (true, true) => out.push(forbidden(
+                    format!("{rp}.target.averageValue"),
+                    "may not set both a target raw value and a target utilization",
+                )),
+                _ => {}
+            }
+        } else if ty == "Resource" {
+            out.push(required(
+                format!("{p}.resource"),
+                "must populate information for the given metric source",
+            ));
+        }
+    }
+    // validateBehavior / validateScalingRules / validateScalingPolicy.
+    for dir in ["scaleUp", "scaleDown"] {
+        let Some(rules) = spec
+            .pointer(&format!("/behavior/{dir}"))
+            .filter(|r| r.is_object())
+        else {
+            continue;
+        };
+        let p = format!("spec.behavior.{dir}");
+        if let Some(w) = num(rules, "stabilizationWindowSeconds") {
+            if w < 0 {
+                int_cause(
+                    out,
+                    format!("{p}.stabilizationWindowSeconds"),
+                    w,
+                    "must be greater than or equal to zero",
+                );
+            }
+            if w > 3600 {
+                int_cause(
+                    out,
+                    format!("{p}.stabilizationWindowSeconds"),
+                    w,
+                    "must be less than or equal to 3600",
+                );
+            }
+        }
+        let select = text(rules, "selectPolicy");
+        if rules.get("selectPolicy").is_some()
+            && !matches!(select.as_str(), "Disabled" | "Max" | "Min")
+        {
+            out.push(unsupported(
+                format!("{p}.selectPolicy"),
+                &select,
+                &["Disabled", "Max", "Min"],
+            ));
+        }
+        let policies = rules.get("policies").and_then(Value::as_array);
+        if policies.is_none_or(|v| v.is_empty()) {
+            out.push(required(
+                format!("{p}.policies"),
+                "must specify at least one Policy",
+            ));
+        }
+        for (i, pol) in policies.into_iter().flatten().enumerate() {
+            let pp = format!("{p}.policies[{i}]");
+            let ty = text(pol, "type");
+            if !matches!(ty.as_str(), "Pods" | "Percent") {
+                out.push(unsupported(format!("{pp}.type"), &ty, &["Percent", "Pods"]));
+            }
+            let value = num(pol, "value").unwrap_or(0);
+            if value <= 0 {
+                int_cause(
+                    out,
+                    format!("{pp}.value"),
+                    value,
+                    "must be greater than zero",
+                );
+            }
+            let period = num(pol, "periodSeconds").unwrap_or(0);
+            if period <= 0 {
+                int_cause(
+                    out,
+                    format!("{pp}.periodSeconds"),
+                    period,
+                    "must be greater than zero",
+                );
+            }
+            if period > 1800 {
+                int_cause(
+                    out,
+                    format!("{pp}.periodSeconds"),
+                    period,
+                    "must be less than or equal to 1800",
+                );
+            }
+        }
+    }
+}
+
+/// An Invalid cause whose value is a number.
+fn int_cause(out: &mut Vec<Cause>, field: impl Into<String>, v: i64, detail: &str) {
+    out.push(invalid(field, &v.to_string(), detail));
+}
+
+/// apimachinery path validation IsValidPathSegmentName.
+fn path_segment(s: &str) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    match s {
+        "." => out.push("may not be '.'"),
+        ".." => out.push("may not be '..'"),
+        _ => {
+            if s.contains('/') {
+                out.push("may not contain '/'");
+            }
+            if s.contains('%') {
+                out.push("may not contain '%'");
+            }
+        }
+    }
+    out
+}
+
 /// The selector and pod template of a workload kept as JSON (what does not decode
 /// counts as missing), validated as the typed apps/v1 kinds are.
 fn selector_and_template(g: &crate::api::GenericObject, workload: &str, out: &mut Vec<Cause>) {
@@ -1187,6 +1410,80 @@ fn pod_spec(spec: &PodSpec, field: &str, out: &mut Vec<Cause>) {
             }
         }
     }
+    tolerations(spec, field, out);
+}
+
+/// ValidateTolerations, after the hostname and subdomain in ValidatePodSpec. The value
+/// errors name the `operator` field, as upstream does.
+fn tolerations(spec: &PodSpec, field: &str, out: &mut Vec<Cause>) {
+    for (i, t) in spec.tolerations.iter().flatten().enumerate() {
+        let p = format!("{field}.tolerations[{i}]");
+        let key = t.key.as_deref().unwrap_or("");
+        let op = t.operator.as_deref().unwrap_or("");
+        let value = t.value.as_deref().unwrap_or("");
+        let effect = t.effect.as_deref().unwrap_or("");
+        for m in qualified_name(key).into_iter().filter(|_| !key.is_empty()) {
+            out.push(invalid(format!("{p}.key"), &quote(key), &m));
+        }
+        if key.is_empty() && op != "Exists" {
+            out.push(invalid(
+                format!("{p}.operator"),
+                &quote(op),
+                "operator must be Exists when `key` is empty, which means \"match all values and all keys\"",
+            ));
+        }
+        if t.toleration_seconds.is_some() && effect != "NoExecute" {
+            out.push(invalid(
+                format!("{p}.effect"),
+                &quote(effect),
+                "effect must be 'NoExecute' when `tolerationSeconds` is set",
+            ));
+        }
+        match op {
+            "Equal" | "" => {
+                let errs = label_value(value);
+                if !errs.is_empty() {
+                    out.push(invalid(
+                        format!("{p}.operator"),
+                        &quote(value),
+                        &errs.join(";"),
+                    ));
+                }
+            }
+            "Exists" if !value.is_empty() => {
+                // %#v of the internal core.Toleration; a set pointer prints as an address.
+                let secs = if t.toleration_seconds.is_some() {
+                    "(*int64)(0xc000b4e2a8)"
+                } else {
+                    "(*int64)(nil)"
+                };
+                let v = format!(
+                    "core.Toleration{{Key:{}, Operator:\"Exists\", Value:{}, Effect:{}, TolerationSeconds:{secs}}}",
+                    quote(key),
+                    quote(value),
+                    quote(effect)
+                );
+                out.push(invalid(
+                    format!("{p}.operator"),
+                    &v,
+                    "value must be empty when `operator` is 'Exists'",
+                ));
+            }
+            "Exists" => {}
+            other => out.push(unsupported(
+                format!("{p}.operator"),
+                other,
+                &["Equal", "Exists"],
+            )),
+        }
+        if !matches!(effect, "" | "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+            out.push(unsupported(
+                format!("{p}.effect"),
+                effect,
+                &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+            ));
+        }
+    }
 }
 
 fn container(c: &Container, p: &str, out: &mut Vec<Cause>) {
@@ -1237,5 +1534,54 @@ fn container(c: &Container, p: &str, out: &mut Vec<Cause>) {
             }
         }
         protocol(port.protocol.as_deref(), &format!("{f}.protocol"), out);
+    }
+    if let Some(r) = c.resources.as_ref() {
+        resources(r, &format!("{p}.resources"), out);
+    }
+}
+
+/// ValidateContainerResourceRequirements: standard resource names, no negative amounts,
+/// a request at most its limit (equal to it for resources that cannot be overcommitted).
+fn resources(r: &k8s_openapi::api::core::v1::ResourceRequirements, p: &str, out: &mut Vec<Cause>) {
+    use crate::cluster::resources::{canonical_quantity, quantity_cmp, quantity_negative};
+    let shown = |q: &str| quote(&canonical_quantity(q).unwrap_or_else(|_| q.to_string()));
+    let check = |list: &str, name: &str, q: &str, out: &mut Vec<Cause>| {
+        let f = format!("{p}.{list}[{name}]");
+        let standard = matches!(name, "cpu" | "memory" | "ephemeral-storage")
+            || name.starts_with("hugepages-");
+        if !name.contains('/') && !standard {
+            out.push(invalid(
+                &f,
+                &quote(name),
+                "must be a standard resource for containers",
+            ));
+        }
+        if quantity_negative(q) {
+            out.push(invalid(&f, &shown(q), "must be greater than or equal to 0"));
+        }
+    };
+    for (name, q) in r.limits.iter().flatten() {
+        check("limits", name, &q.0, out);
+    }
+    for (name, q) in r.requests.iter().flatten() {
+        check("requests", name, &q.0, out);
+        let Some(limit) = r.limits.as_ref().and_then(|l| l.get(name)) else {
+            continue;
+        };
+        let order = quantity_cmp(&q.0, &limit.0);
+        let overcommit = matches!(name.as_str(), "cpu" | "memory" | "ephemeral-storage");
+        let rule = if order.is_some_and(|o| o.is_ne()) && !overcommit {
+            "equal to"
+        } else if order.is_some_and(|o| o.is_gt()) {
+            "less than or equal to"
+        } else {
+            continue;
+        };
+        let lim_text = canonical_quantity(&limit.0).unwrap_or_else(|_| limit.0.clone());
+        out.push(invalid(
+            format!("{p}.requests"),
+            &shown(&q.0),
+            &format!("must be {rule} {name} limit of {lim_text}"),
+        ));
     }
 }

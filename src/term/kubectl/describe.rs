@@ -2088,6 +2088,9 @@ pub fn describe_object(c: &Cluster, obj: &Object) -> String {
         }
         Object::Generic(g) if g.kind.kind == "Job" => describe_job(c, g, &events),
         Object::Generic(g) if g.kind.kind == "CronJob" => describe_cronjob(c, g, &events),
+        Object::Generic(g) if g.kind.kind == "HorizontalPodAutoscaler" => {
+            describe_hpa(c, g, &events)
+        }
         Object::Generic(g) if g.kind.kind == "DaemonSet" => {
             describe_daemonset(c, g, &events).unwrap_or_else(|| describe_generic(c, g, &events))
         }
@@ -2161,6 +2164,215 @@ fn describe_daemonset(c: &Cluster, g: &GenericObject, events: &[&Event]) -> Opti
     describe_pod_template(&mut w, Some(&template));
     describe_events(&mut w, events, c.now);
     Some(w.finish())
+}
+
+/// describe.go describeHorizontalPodAutoscalerV2 (HPAs are stored as autoscaling/v2
+/// JSON): the metrics as current / target, the bounds, the behavior's rules
+/// (printDirectionBehavior), the target's counts, the conditions and events.
+fn describe_hpa(c: &Cluster, g: &GenericObject, events: &[&Event]) -> String {
+    use serde_json::Value;
+    let null = Value::Null;
+    let spec = g.body.get("spec").unwrap_or(&null);
+    let status = g.body.get("status").unwrap_or(&null);
+    let s = printers::jstr;
+    let n = |v: &Value, p: &str| v.pointer(p).and_then(Value::as_i64);
+    let qty = |v: &Value, p: &str| printers::jqty(v.pointer(p));
+    let m = &g.metadata;
+    let mut w = W::default();
+    w.w(0, &format!("Name:\t{}\n", meta_name(m)));
+    w.w(0, &format!("Namespace:\t{}\n", meta_ns(m)));
+    labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", m.annotations.as_ref());
+    if let Some(t) = &m.creation_timestamp {
+        w.w(0, &format!("CreationTimestamp:\t{}\n", rfc1123z(t)));
+    }
+    let kind = s(spec, "/scaleTargetRef/kind");
+    w.w(
+        0,
+        &format!("Reference:\t{kind}/{}\n", s(spec, "/scaleTargetRef/name")),
+    );
+    w.w(0, "Metrics:\t( current / target )\n");
+    let metrics = spec
+        .get("metrics")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let statuses = status
+        .get("currentMetrics")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    for (i, metric) in metrics.iter().enumerate() {
+        let ty = s(metric, "/type");
+        let cur = |field: &str| {
+            statuses
+                .get(i)
+                .and_then(|st| st.get(field))
+                .filter(|v| !v.is_null())
+        };
+        let unknown = || "<unknown>".to_string();
+        match ty.as_str() {
+            "Resource" | "ContainerResource" => {
+                let field = if ty == "Resource" {
+                    "resource"
+                } else {
+                    "containerResource"
+                };
+                let src = metric.get(field).unwrap_or(&null);
+                let name = s(src, "/name");
+                if ty == "Resource" {
+                    w.w(1, &format!("resource {name} on pods"));
+                } else {
+                    w.w(
+                        1,
+                        &format!(
+                            "resource {name} of container \"{}\" on pods",
+                            s(src, "/container")
+                        ),
+                    );
+                }
+                if src.pointer("/target/averageValue").is_some() {
+                    let c = cur(field).map_or_else(unknown, |c| qty(c, "/current/averageValue"));
+                    w.w(
+                        0,
+                        &format!(":\t{c} / {}\n", qty(src, "/target/averageValue")),
+                    );
+                } else {
+                    let c = cur(field)
+                        .and_then(|c| n(c, "/current/averageUtilization").map(|u| (u, c)))
+                        .map_or_else(unknown, |(u, c)| {
+                            format!("{u}% ({})", qty(c, "/current/averageValue"))
+                        });
+                    let t = n(src, "/target/averageUtilization")
+                        .map_or("<auto>".into(), |u| format!("{u}%"));
+                    w.w(1, &format!("(as a percentage of request):\t{c} / {t}\n"));
+                }
+            }
+            "Pods" => {
+                let c = cur("pods").map_or_else(unknown, |c| qty(c, "/current/averageValue"));
+                w.w(
+                    1,
+                    &format!(
+                        "\"{}\" on pods:\t{c} / {}\n",
+                        s(metric, "/pods/metric/name"),
+                        qty(metric, "/pods/target/averageValue")
+                    ),
+                );
+            }
+            "Object" | "External" => {
+                let field = if ty == "Object" { "object" } else { "external" };
+                let src = metric.get(field).unwrap_or(&null);
+                let avg = src.pointer("/target/averageValue").is_some();
+                let (label, cur_path, target_path) = if avg {
+                    (
+                        "target average value",
+                        "/current/averageValue",
+                        "/target/averageValue",
+                    )
+                } else {
+                    ("target value", "/current/value", "/target/value")
+                };
+                let c = cur(field).map_or_else(unknown, |c| qty(c, cur_path));
+                if ty == "Object" {
+                    w.w(
+                        1,
+                        &format!(
+                            "\"{}\" on {}/{} ",
+                            s(src, "/metric/name"),
+                            s(src, "/describedObject/kind"),
+                            s(src, "/describedObject/name")
+                        ),
+                    );
+                    w.w(0, &format!("({label}):\t{c} / {}\n", qty(src, target_path)));
+                } else {
+                    w.w(
+                        1,
+                        &format!(
+                            "\"{}\" ({label}):\t{c} / {}\n",
+                            s(src, "/metric/name"),
+                            qty(src, target_path)
+                        ),
+                    );
+                }
+            }
+            other => w.w(1, &format!("<unknown metric type \"{other}\">\n")),
+        }
+    }
+    let min = n(spec, "/minReplicas").map_or("<unset>".into(), |m| m.to_string());
+    w.w(0, &format!("Min replicas:\t{min}\n"));
+    w.w(
+        0,
+        &format!("Max replicas:\t{}\n", n(spec, "/maxReplicas").unwrap_or(0)),
+    );
+    if let Some(b) = spec.get("behavior").filter(|b| b.is_object()) {
+        w.w(0, "Behavior:\n");
+        for (title, dir) in [("Scale Up", "scaleUp"), ("Scale Down", "scaleDown")] {
+            let Some(rules) = b.get(dir).filter(|r| r.is_object()) else {
+                continue;
+            };
+            w.w(1, &format!("{title}:\n"));
+            if let Some(win) = n(rules, "/stabilizationWindowSeconds") {
+                w.w(2, &format!("Stabilization Window: {win} seconds\n"));
+            }
+            let policies = rules
+                .get("policies")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            if !policies.is_empty() {
+                let select = rules
+                    .get("selectPolicy")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Max");
+                w.w(2, &format!("Select Policy: {select}\n"));
+                w.w(2, "Policies:\n");
+                for p in policies {
+                    w.w(
+                        3,
+                        &format!(
+                            "- Type: {}\tValue: {}\tPeriod: {} seconds\n",
+                            s(p, "/type"),
+                            n(p, "/value").unwrap_or(0),
+                            n(p, "/periodSeconds").unwrap_or(0)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    w.w(0, &format!("{kind} pods:\t"));
+    w.w(
+        0,
+        &format!(
+            "{} current / {} desired\n",
+            n(status, "/currentReplicas").unwrap_or(0),
+            n(status, "/desiredReplicas").unwrap_or(0)
+        ),
+    );
+    let conditions = status
+        .get("conditions")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    if !conditions.is_empty() {
+        w.w(0, "Conditions:\n");
+        w.w(1, "Type\tStatus\tReason\tMessage\n");
+        w.w(1, "----\t------\t------\t-------\n");
+        for cond in conditions {
+            w.w(
+                1,
+                &format!(
+                    "{}\t{}\t{}\t{}\n",
+                    s(cond, "/type"),
+                    s(cond, "/status"),
+                    s(cond, "/reason"),
+                    s(cond, "/message")
+                ),
+            );
+        }
+    }
+    describe_events(&mut w, events, c.now);
+    w.finish()
 }
 
 /// describe.go JobDescriber (describeJob): Jobs are stored as generic JSON, read here

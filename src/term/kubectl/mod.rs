@@ -246,7 +246,8 @@ fn lookup_type(t: &str) -> Result<&'static ResourceType, String> {
 }
 
 /// `deploy,svc` and `all` (pods, services, daemonsets, deployments, replicasets, statefulsets,
-/// cronjobs, jobs: the `all` category in discovery order, batch/v1 listing cronjobs first).
+/// horizontalpodautoscalers, cronjobs, jobs: the `all` category in discovery order, batch/v1
+/// listing cronjobs first).
 pub fn expand_types(spec: &str) -> Result<Vec<&'static ResourceType>, String> {
     let mut v = Vec::new();
     for t in spec.split(',').filter(|s| !s.is_empty()) {
@@ -258,6 +259,7 @@ pub fn expand_types(spec: &str) -> Result<Vec<&'static ResourceType>, String> {
                 "Deployment",
                 "ReplicaSet",
                 "StatefulSet",
+                "HorizontalPodAutoscaler",
                 "CronJob",
                 "Job",
             ] {

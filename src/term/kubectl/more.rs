@@ -406,6 +406,96 @@ fn job_json(a: &Args, mut meta: Value, spec: Value) -> Value {
 }
 
 /// Creates an object `kubectl create TYPE` built as JSON.
+/// `kubectl autoscale TYPE NAME --max=N [--min=N] [--cpu-percent=P] [--name=X]`
+/// (kubectl `pkg/cmd/autoscale/autoscale.go`): Validate's bounds, the target through the
+/// builder, a kind without a scale subresource refused as the discovery scale resolver
+/// refuses it, then an autoscaling/v2 HPA (createHorizontalPodAutoscalerV2: minReplicas
+/// only when --min > 0, the CPU metric only when --cpu-percent >= 0) created and printed
+/// as "autoscaled" ("created" for a client dry run).
+fn autoscale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
+    let int = |flag: &str, default: i64| -> Result<i64, String> {
+        match a.value(&[flag]) {
+            None => Ok(default),
+            Some(v) => v.parse::<i32>().map(i64::from).map_err(|_| {
+                format!("invalid argument \"{v}\" for \"{flag}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax")
+            }),
+        }
+    };
+    let (max, min, cpu) = match (int("--max", -1), int("--min", -1), int("--cpu-percent", -1)) {
+        (Ok(max), Ok(min), Ok(cpu)) => (max, min, cpu),
+        (Err(e), ..) | (_, Err(e), _) | (.., Err(e)) => return fail(out, &e),
+    };
+    if max < 1 {
+        return fail(
+            out,
+            &format!("--max=MAXPODS is required and must be at least 1, max: {max}"),
+        );
+    }
+    if max < min {
+        return fail(
+            out,
+            &format!(
+                "--max=MAXPODS must be larger or equal to --min=MINPODS, max: {max}, min: {min}"
+            ),
+        );
+    }
+    let target = match super::mutate::one_target(ctx, a, a.rest(1)) {
+        Ok(t) => t,
+        Err(e) => {
+            out.err(&format!("{e}\n"));
+            return 1;
+        }
+    };
+    let rt = target.resource_type();
+    if !matches!(rt.kind, "Deployment" | "ReplicaSet" | "StatefulSet") {
+        return fail(
+            out,
+            &format!(
+                "cannot autoscale a {}: could not find scale subresource for {}/{}, Resource={} in discovery information",
+                rt.kind, rt.group, rt.version, rt.plural
+            ),
+        );
+    }
+    let name = a
+        .value(&["--name"])
+        .filter(|n| !n.is_empty())
+        .unwrap_or(target.name());
+    // Built as JSON text: json! literals are large in the WebAssembly bundle.
+    let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let text = format!(
+        r#"{{"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{{"name":{}}},"spec":{{"scaleTargetRef":{{"apiVersion":{},"kind":{},"name":{}}},"maxReplicas":{max}}},"status":{{"currentMetrics":null,"desiredReplicas":0}}}}"#,
+        quoted(name),
+        quoted(&rt.api_version()),
+        quoted(rt.kind),
+        quoted(target.name()),
+    );
+    let mut v: Value = serde_json::from_str(&text).unwrap_or_default();
+    if let Some(spec) = v.get_mut("spec").and_then(Value::as_object_mut) {
+        if min > 0 {
+            spec.insert("minReplicas".into(), min.into());
+        }
+        if cpu >= 0 {
+            let metrics = crate::manifest::defaults::cpu_metric(&cpu.into());
+            spec.insert("metrics".into(), metrics);
+        }
+    }
+    let Some(hpa_rt) = kinds::by_kind_name("HorizontalPodAutoscaler") else {
+        return 1;
+    };
+    let mut obj = match Object::from_json(hpa_rt, v) {
+        Ok(o) => o,
+        Err(e) => return fail(out, &e.to_string()),
+    };
+    super::mutate::record(a, &mut obj);
+    // ToPrinter("created") for a client dry run, ToPrinter("autoscaled") after the create.
+    let client = matches!(
+        a.value(&["--dry-run"]),
+        Some("client" | "unchanged" | "1" | "t" | "T" | "TRUE" | "true" | "True")
+    );
+    let verb = if client { "created" } else { "autoscaled" };
+    super::mutate::create_wrapping(ctx, a, out, obj, verb, None)
+}
+
 fn create_json(ctx: &mut Ctx, a: &Args, out: &mut Output, kind: &str, v: Value) -> i32 {
     let Some(rt) = kinds::by_kind_name(kind) else {
         return 1;
@@ -1061,6 +1151,7 @@ pub fn other(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         "autoscale" if a.value(&["--max"]).is_none() => {
             fail(out, "required flag(s) \"max\" not set")
         }
+        "autoscale" if a.values(&["-f", "--filename"]).is_empty() => autoscale(ctx, a, out),
         "diff" if a.values(&["-f", "--filename"]).is_empty() => {
             out.err("error: must specify one of -f and -k\n");
             2

@@ -1576,27 +1576,8 @@ pub fn scale(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     };
     let refn = ref_name(&obj);
     let mut obj = obj;
-    match &mut obj {
-        Object::Deployment(d) => {
-            Arc::make_mut(d)
-                .spec
-                .get_or_insert_with(Default::default)
-                .replicas = Some(replicas)
-        }
-        Object::ReplicaSet(r) => {
-            Arc::make_mut(r)
-                .spec
-                .get_or_insert_with(Default::default)
-                .replicas = Some(replicas)
-        }
-        Object::Generic(g) if g.kind.kind == "StatefulSet" => {
-            let body = &mut Arc::make_mut(g).body;
-            let spec = body.entry("spec").or_insert_with(|| serde_json::json!({}));
-            if let Some(spec) = spec.as_object_mut() {
-                spec.insert("replicas".into(), serde_json::json!(replicas));
-            }
-        }
-        other => return fail(out, &format!("cannot scale a {}", other.kind())),
+    if !crate::cluster::hpa::set_replicas(&mut obj, replicas) {
+        return fail(out, &format!("cannot scale a {}", obj.kind()));
     }
     // scale.go: with --record, a merge patch of the change-cause annotation.
     record(a, &mut obj);
@@ -2377,6 +2358,9 @@ pub fn set(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     if rest.first().map(String::as_str) == Some("env") {
         return set_env(ctx, a, &rest[1..], out);
     }
+    if rest.first().map(String::as_str) == Some("resources") {
+        return set_resources(ctx, a, &rest[1..], out);
+    }
     if rest.first().map(String::as_str) != Some("image") {
         return super::more::other(ctx, a, out);
     }
@@ -2457,6 +2441,18 @@ pub(super) fn record(a: &Args, obj: &mut Object) {
             .annotations
             .get_or_insert_with(Default::default)
             .insert("kubernetes.io/change-cause".into(), cause);
+    }
+}
+
+/// Where polymorphichelpers UpdatePodSpecForObjectFn finds a kind's pod spec in its JSON.
+fn pod_spec_path(kind: &str) -> Option<&'static [&'static str]> {
+    match kind {
+        "Pod" => Some(&["spec"]),
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => {
+            Some(&["spec", "template", "spec"])
+        }
+        "CronJob" => Some(&["spec", "jobTemplate", "spec", "template", "spec"]),
+        _ => None,
     }
 }
 
@@ -2601,13 +2597,8 @@ fn set_env(ctx: &mut Ctx, a: &Args, words: &[String], out: &mut Output) -> i32 {
     let overwrite = a.value(&["--overwrite"]) != Some("false");
     let rt = obj.resource_type();
     let mut body = obj.to_json();
-    let spec_path: &[&str] = match rt.kind {
-        "Pod" => &["spec"],
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => {
-            &["spec", "template", "spec"]
-        }
-        "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
-        _ => return fail(out, &no_pod_template(&obj)),
+    let Some(spec_path) = pod_spec_path(rt.kind) else {
+        return fail(out, &no_pod_template(&obj));
     };
     let pod_spec = spec_path.iter().try_fold(&mut body, |v, k| v.get_mut(*k));
     let mut listing = String::new();
@@ -2744,6 +2735,149 @@ fn set_env(ctx: &mut Ctx, a: &Args, words: &[String], out: &mut Output) -> i32 {
             out,
             &format!(
                 "failed to patch env update to pod template: {}",
+                e.message()
+            ),
+        ),
+    }
+}
+
+/// `kubectl set resources TYPE NAME --limits=cpu=200m,memory=512Mi --requests=...`
+/// (kubectl `pkg/cmd/set/set_resources.go`): the amounts (generateversioned
+/// HandleResourceRequirementsV1, limits first) go into every container of the pod
+/// template `-c` selects by glob, app containers then init containers; a changed template
+/// rolls a workload out, an unchanged object prints nothing.
+fn set_resources(ctx: &mut Ctx, a: &Args, words: &[String], out: &mut Output) -> i32 {
+    let printer = match obj_printer(a) {
+        Ok(p) => p,
+        Err(e) => return fail(out, &e),
+    };
+    if a.has(&["--local"]) {
+        if !words.is_empty() {
+            // resource.LocalResourceError
+            return fail(out, "you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'");
+        }
+        return super::more::other(ctx, a, out);
+    }
+    // Complete resolves the objects before Validate looks at the flags.
+    let obj = match one_target(ctx, a, words) {
+        Ok(o) => o,
+        Err(e) => {
+            out.err(&format!("{e}\n"));
+            return 1;
+        }
+    };
+    if a.has(&["--all"])
+        && a.value(&["-l", "--selector"])
+            .is_some_and(|l| !l.is_empty())
+    {
+        return fail(out, "cannot set --all and --selector at the same time");
+    }
+    let lists = [
+        ("limits", a.value(&["--limits"]).unwrap_or("")),
+        ("requests", a.value(&["--requests"]).unwrap_or("")),
+    ];
+    if lists.iter().all(|(_, v)| v.is_empty()) {
+        return fail(
+            out,
+            "you must specify an update to requests or limits (in the form of --requests/--limits)",
+        );
+    }
+    // populateResourceListV1: NAME=QUANTITY pairs, each quantity parsed.
+    let mut amounts: Vec<(&str, Vec<(&str, String)>)> = Vec::new();
+    for (list, spec) in lists.into_iter().filter(|(_, v)| !v.is_empty()) {
+        let mut parsed: Vec<(&str, String)> = Vec::new();
+        for stmt in spec.split(',') {
+            let mut parts = stmt.split('=');
+            let (Some(name), Some(q), None) = (parts.next(), parts.next(), parts.next()) else {
+                return fail(
+                    out,
+                    &format!("Invalid argument syntax {stmt}, expected <resource>=<value>"),
+                );
+            };
+            let q = match crate::cluster::resources::canonical_quantity(q) {
+                Ok(q) => q,
+                Err(e) => return fail(out, e),
+            };
+            // A ResourceList is a map: a repeated name keeps its last amount.
+            parsed.retain(|(n, _)| *n != name);
+            parsed.push((name, q));
+        }
+        amounts.push((list, parsed));
+    }
+    let rt = obj.resource_type();
+    let mut body = obj.to_json();
+    let Some(spec_path) = pod_spec_path(rt.kind) else {
+        return fail(out, &no_pod_template(&obj));
+    };
+    let selector = a.value(&["-c", "--containers"]).unwrap_or("*").to_string();
+    let mut matched = false;
+    if let Some(pod_spec) = spec_path.iter().try_fold(&mut body, |v, k| v.get_mut(*k)) {
+        for field in ["containers", "initContainers"] {
+            let Some(containers) = pod_spec.get_mut(field).and_then(Value::as_array_mut) else {
+                continue;
+            };
+            for c in containers {
+                let name = c.get("name").and_then(Value::as_str).unwrap_or("");
+                if !glob_match(&selector, name) {
+                    continue;
+                }
+                matched = true;
+                let Some(c) = c.as_object_mut() else { continue };
+                let r = c
+                    .entry("resources")
+                    .or_insert_with(|| serde_json::json!({}));
+                for (list, parsed) in &amounts {
+                    let Some(r) = r.as_object_mut() else { continue };
+                    let l = r.entry(*list).or_insert_with(|| serde_json::json!({}));
+                    if let Some(l) = l.as_object_mut() {
+                        for (n, q) in parsed {
+                            l.insert(n.to_string(), Value::String(q.clone()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if !matched {
+        return fail(out, &format!("unable to find container named {selector}"));
+    }
+    let refn = ref_name(&obj);
+    let mut updated = match Object::from_json(rt, body) {
+        Ok(o) => o,
+        Err(e) => return fail(out, &format!("{refn} {e}")),
+    };
+    record(a, &mut updated);
+    if updated.to_json() == obj.to_json() {
+        return 0;
+    }
+    let dry = match dry_run_check(ctx.cluster, a, out) {
+        Ok(d) => d,
+        Err(e) => return fail(out, &e),
+    };
+    let shown = match (&printer, dry) {
+        (ObjPrinter::Message, _) => None,
+        (_, Some(" (dry run)")) => Some(updated.to_read_json()),
+        _ => None,
+    };
+    match update_unless_dry(ctx, dry, updated) {
+        Ok((_, suffix)) => {
+            match shown {
+                Some(json) => print_object(&printer, &refn, json, out),
+                None if matches!(printer, ObjPrinter::Message) => {
+                    out.out(&format!("{refn} resource requirements updated{suffix}\n"))
+                }
+                None => {
+                    let key = Key::of(&obj);
+                    let json = ctx.cluster.store.get(&key).map(Object::to_read_json);
+                    print_object(&printer, &refn, json.unwrap_or(Value::Null), out);
+                }
+            }
+            0
+        }
+        Err(e) => fail(
+            out,
+            &format!(
+                "failed to patch resources update to pod template {}",
                 e.message()
             ),
         ),

@@ -283,6 +283,18 @@ pub fn headers(kind: &str, wide: bool) -> Vec<&'static str> {
             ],
             &["CONTAINERS", "IMAGES", "SELECTOR"],
         ),
+        "HorizontalPodAutoscaler" => (
+            &[
+                "NAME",
+                "REFERENCE",
+                "TARGETS",
+                "MINPODS",
+                "MAXPODS",
+                "REPLICAS",
+                "AGE",
+            ],
+            &[],
+        ),
         _ => (&["NAME", "AGE"], &[]),
     };
     if kind == "Event" && wide {
@@ -345,6 +357,7 @@ pub fn row(obj: &Object, now: Millis, wide: bool) -> Vec<String> {
             "StatefulSet" => statefulset_row(obj.name(), &g.body, age, wide),
             "Job" => job_row(g, now, age, wide),
             "CronJob" => cronjob_row(g, now, age, wide),
+            "HorizontalPodAutoscaler" => hpa_row(obj.name(), &g.body, age),
             "Ingress" => ingress_row(obj.name(), &g.body, age),
             "ConfigMap" => {
                 let n = ["data", "binaryData"]
@@ -1908,6 +1921,129 @@ pub mod jsonpath {
             }
             other => other.to_string(),
         }
+    }
+}
+
+/// The string at a JSON pointer ("" when absent), for the kinds kept as JSON.
+pub fn jstr(v: &serde_json::Value, p: &str) -> String {
+    v.pointer(p)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("")
+        .to_string()
+}
+
+/// A quantity as `Quantity.String()` prints it (a JSON number or string; "0" when absent).
+pub fn jqty(v: Option<&serde_json::Value>) -> String {
+    let t = match v {
+        Some(serde_json::Value::String(t)) => t.clone(),
+        Some(serde_json::Value::Null) | None => "0".to_string(),
+        Some(other) => other.to_string(),
+    };
+    crate::cluster::resources::canonical_quantity(&t).unwrap_or(t)
+}
+
+/// printers.go printHorizontalPodAutoscaler: REFERENCE is KIND/NAME, TARGETS
+/// formatHPAMetrics, MINPODS `<unset>` without one, REPLICAS the status' current count.
+fn hpa_row(
+    name: &str,
+    body: &serde_json::Map<String, serde_json::Value>,
+    age: String,
+) -> Vec<String> {
+    use serde_json::Value;
+    let spec = body.get("spec").unwrap_or(&Value::Null);
+    let s = jstr;
+    let n = |v: &Value, p: &str| v.pointer(p).and_then(Value::as_i64);
+    let statuses = body
+        .get("status")
+        .and_then(|s| s.get("currentMetrics"))
+        .and_then(Value::as_array);
+    vec![
+        name.into(),
+        format!(
+            "{}/{}",
+            s(spec, "/scaleTargetRef/kind"),
+            s(spec, "/scaleTargetRef/name")
+        ),
+        hpa_metrics(spec, statuses.map(Vec::as_slice).unwrap_or(&[])),
+        n(spec, "/minReplicas").map_or("<unset>".into(), |m| m.to_string()),
+        n(spec, "/maxReplicas").unwrap_or(0).to_string(),
+        body.get("status")
+            .and_then(|s| s.get("currentReplicas"))
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+            .to_string(),
+        age,
+    ]
+}
+
+/// printers.go formatHPAMetrics: `<none>` without metrics, at most two shown then
+/// ` + N more...`; a metric without a current value shows `<unknown>`.
+pub fn hpa_metrics(spec: &serde_json::Value, statuses: &[serde_json::Value]) -> String {
+    use serde_json::Value;
+    let metrics = spec
+        .get("metrics")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    if metrics.is_empty() {
+        return "<none>".into();
+    }
+    let qty = jqty;
+    let list: Vec<String> = metrics
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let ty = m.get("type").and_then(Value::as_str).unwrap_or("");
+            let field = match ty {
+                "Resource" => "resource",
+                "ContainerResource" => "containerResource",
+                "Pods" => "pods",
+                "Object" => "object",
+                "External" => "external",
+                _ => return "<unknown type>".to_string(),
+            };
+            let src = m.get(field).unwrap_or(&Value::Null);
+            let cur = statuses.get(i).and_then(|st| st.get(field));
+            let target = src.get("target").unwrap_or(&Value::Null);
+            let avg = target.get("averageValue");
+            let current = |p: &str| cur.and_then(|c| c.pointer(p));
+            let unknown = || "<unknown>".to_string();
+            match field {
+                "resource" | "containerResource" => {
+                    let name = src.get("name").and_then(Value::as_str).unwrap_or("");
+                    if avg.is_some() {
+                        let c = cur.map_or_else(unknown, |_| qty(current("/current/averageValue")));
+                        format!("{name}: {c}/{}", qty(avg))
+                    } else {
+                        let c = current("/current/averageUtilization")
+                            .and_then(Value::as_i64)
+                            .map_or_else(unknown, |u| format!("{u}%"));
+                        let t = target
+                            .get("averageUtilization")
+                            .and_then(Value::as_i64)
+                            .map_or("<auto>".into(), |u| format!("{u}%"));
+                        format!("{name}: {c}/{t}")
+                    }
+                }
+                "pods" => {
+                    let c = cur.map_or_else(unknown, |_| qty(current("/current/averageValue")));
+                    format!("{c}/{}", qty(avg))
+                }
+                _ if avg.is_some() => {
+                    let c = current("/current/averageValue").map_or_else(unknown, |v| qty(Some(v)));
+                    format!("{c}/{} (avg)", qty(avg))
+                }
+                _ => {
+                    let c = cur.map_or_else(unknown, |_| qty(current("/current/value")));
+                    format!("{c}/{}", qty(target.get("value")))
+                }
+            }
+        })
+        .collect();
+    if list.len() > 2 {
+        format!("{} + {} more...", list[..2].join(", "), list.len() - 2)
+    } else {
+        list.join(", ")
     }
 }
 
