@@ -75,6 +75,7 @@ TYPES = {
     "ResourceClaim": "api/core/v1/resource_claim.rs",
     "PodStatus": "api/core/v1/pod_status.rs",
     "PodCondition": "api/core/v1/pod_condition.rs",
+    "ContainerStatus": "api/core/v1/container_status.rs",
     "PodIP": "api/core/v1/pod_ip.rs",
     "HostIP": "api/core/v1/host_ip.rs",
     "PodTemplateSpec": "api/core/v1/pod_template_spec.rs",
