@@ -93,7 +93,6 @@ TYPES = {
     "LabelSelectorRequirement": "apimachinery/pkg/apis/meta/v1/label_selector_requirement.rs",
     "Condition": "apimachinery/pkg/apis/meta/v1/condition.rs",
     "Time": "apimachinery/pkg/apis/meta/v1/time.rs",
-    "MicroTime": "apimachinery/pkg/apis/meta/v1/micro_time.rs",
     "IntOrString": "apimachinery/pkg/util/intstr/int_or_string.rs",
     "Quantity": "apimachinery/pkg/api/resource/quantity.rs",
 }
@@ -107,7 +106,7 @@ def rust_path(key, file):
 KEY_OF = {rust_path(k, f): k for k, f in TYPES.items()}
 # Types explain shows as `string` (their schema's type is string), keeping the ref for the
 # type's own description, as the template's description walk does.
-STRING_REFS = {"Time", "MicroTime"}
+STRING_REFS = {"Time"}
 
 
 def unescape(text):

@@ -427,8 +427,17 @@ mod tests {
                 );
             }
         }
-        for kind in ["Service", "Pod", "Endpoints", "Deployment", "EndpointSlice"] {
+        let roots = ["Service", "Pod", "Endpoints", "Deployment", "EndpointSlice"];
+        for kind in roots {
             assert!(schema.get(kind).is_some(), "{kind}");
+        }
+        // Every other type is some field's type: the file holds nothing explain cannot reach.
+        for t in &schema.types {
+            let used = schema
+                .types
+                .iter()
+                .any(|o| o.fields.iter().any(|f| f.target == t.key));
+            assert!(used || roots.contains(&t.key), "{}", t.key);
         }
     }
 
