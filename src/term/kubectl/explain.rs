@@ -7,7 +7,8 @@
 //! k8s-openapi's v1.33 sources (the API server's descriptions) and an overlay with the enum
 //! values and "Possible enum values" paragraphs k8s-openapi leaves out. It holds the types a
 //! Services learner meets; a field whose type it does not hold is listed, but explain does not
-//! go into it and the page says where the copy stops.
+//! go into it and the page says where the copy stops. `scripts/explain-check.py` serves the
+//! file as OpenAPI v3 to the real kubectl 1.33 client and replays its answers for every path.
 
 use super::{fail, Args, Ctx};
 use crate::term::shell::Output;
