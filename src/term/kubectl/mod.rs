@@ -6,6 +6,7 @@ pub mod debug;
 pub mod describe;
 pub mod diff;
 pub mod exec;
+pub mod explain;
 pub mod expose;
 pub mod flagset;
 pub mod get;
@@ -180,7 +181,7 @@ fn run_command(ctx: &mut Ctx, argv: &[String], out: &mut Output) -> i32 {
             0
         }
         "api-resources" => get::api_resources(ctx, &a, out),
-        "explain" => describe::explain(ctx, &a, out),
+        "explain" => explain::explain(ctx, &a, out),
         "top" => nodes::top(ctx, &a, out),
         "cordon" => nodes::cordon(ctx, &a, out, true),
         "uncordon" => nodes::cordon(ctx, &a, out, false),
