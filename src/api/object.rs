@@ -258,21 +258,31 @@ impl Object {
     }
 
     /// Decodes API JSON of a known type into an `Object` (the inverse of `to_json`).
-    /// Unknown fields are ignored here; `manifest::decode::unknown_fields` finds them.
+    /// Unknown fields are ignored here; `manifest` reports them.
     pub fn from_json(
         rt: &'static ResourceType,
         value: serde_json::Value,
     ) -> Result<Object, serde_json::Error> {
+        Object::from_json_reporting(rt, value, &mut |_| {})
+    }
+
+    /// [`Object::from_json`], reporting the paths of unknown fields to `on_unknown`
+    /// (serde_ignored paths; `manifest::ignored_path` turns them into `spec.typo`).
+    pub fn from_json_reporting(
+        rt: &'static ResourceType,
+        value: serde_json::Value,
+        u: &mut dyn FnMut(serde_ignored::Path),
+    ) -> Result<Object, serde_json::Error> {
         Ok(match rt.kind {
-            "Namespace" => Object::from(decode::<Namespace>(value)?),
-            "Node" => Object::from(decode::<Node>(value)?),
-            "Pod" => Object::from(decode::<Pod>(value)?),
-            "Service" => Object::from(decode::<Service>(value)?),
-            "Endpoints" => Object::from(decode::<Endpoints>(value)?),
-            "EndpointSlice" => Object::from(decode::<EndpointSlice>(value)?),
-            "Deployment" => Object::from(decode::<Deployment>(value)?),
-            "ReplicaSet" => Object::from(decode::<ReplicaSet>(value)?),
-            "Event" => Object::from(decode::<Event>(value)?),
+            "Namespace" => Object::from(decode_reporting::<Namespace>(value, u)?),
+            "Node" => Object::from(decode_reporting::<Node>(value, u)?),
+            "Pod" => Object::from(decode_reporting::<Pod>(value, u)?),
+            "Service" => Object::from(decode_reporting::<Service>(value, u)?),
+            "Endpoints" => Object::from(decode_reporting::<Endpoints>(value, u)?),
+            "EndpointSlice" => Object::from(decode_reporting::<EndpointSlice>(value, u)?),
+            "Deployment" => Object::from(decode_reporting::<Deployment>(value, u)?),
+            "ReplicaSet" => Object::from(decode_reporting::<ReplicaSet>(value, u)?),
+            "Event" => Object::from(decode_reporting::<Event>(value, u)?),
             _ => {
                 let mut body = match value {
                     serde_json::Value::Object(m) => m,
@@ -296,14 +306,27 @@ impl Object {
 }
 
 /// Deserializes API JSON into a k8s-openapi type (unknown fields are skipped).
-///
-/// Every typed decode in the crate goes through `serde_json::Value` as the one
-/// deserializer, so each (very large) k8s-openapi deserializer is instantiated once
-/// in the WebAssembly bundle.
 pub fn decode<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
 ) -> Result<T, serde_json::Error> {
-    serde_json::from_value(value)
+    decode_reporting(value, &mut |_| {})
+}
+
+/// [`decode`], reporting the paths of unknown fields to `on_unknown`.
+///
+/// Every typed decode in the crate goes through this one function with a `dyn` callback,
+/// so each (very large) k8s-openapi deserializer is instantiated for a single
+/// deserializer type. Unknown fields are found while decoding (serde_ignored) rather than
+/// by encoding the typed value back and comparing: that was ~35 KB smaller in the gzip
+/// bundle, but it made the big Serialize functions hot during an Apply, and Chromium's
+/// optimizing compiler then spent ~150 ms of a 2-core machine on them (a trace showed
+/// wasm.TopTierCompilation of PodSpec's and every kind's encoders; Apply of 100
+/// documents went from ~160 to ~240 ms in interleaved runs).
+pub fn decode_reporting<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    on_unknown: &mut dyn FnMut(serde_ignored::Path),
+) -> Result<T, serde_json::Error> {
+    serde_ignored::deserialize(value, on_unknown)
 }
 
 #[cfg(test)]

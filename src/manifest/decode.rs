@@ -1,5 +1,5 @@
 //! JSON value -> typed k8s-openapi object, with strict unknown-field detection
-//! (`unknown_fields`) and Go-`encoding/json`-style type error messages.
+//! (serde_ignored) and Go-`encoding/json`-style type error messages.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -95,76 +95,51 @@ pub(crate) fn prefill(kind: &str, v: &mut Value) {
 /// Decodes `v` as the API server's strict decoder does: the typed value, and the paths
 /// of the fields the type does not have (`spec.ports[0].targetport`), in the order the
 /// decoder meets them.
-pub(crate) fn strict<T: DeserializeOwned + serde::Serialize>(
-    v: Value,
-) -> Result<(T, Vec<String>), String> {
-    let t: T = crate::api::object::decode(v.clone()).map_err(|e| e.to_string())?;
-    let typed = serde_json::to_value(&t).unwrap_or(Value::Null);
-    Ok((t, unknown_fields(&v, &typed)))
+pub(crate) fn strict<T: DeserializeOwned>(v: Value) -> Result<(T, Vec<String>), String> {
+    let mut unknown = Vec::new();
+    let r: Result<T, serde_json::Error> = crate::api::object::decode_reporting(v, &mut |p| {
+        unknown.push(ignored_path(&p.to_string()));
+    });
+    match r {
+        Ok(t) => Ok((t, unknown)),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
-/// [`strict`] for the kinds `Object::from_json` decodes into their k8s-openapi types,
-/// as an `Object`: one copy of this wrapper for all of them instead of one per type.
+/// [`strict`] for the kinds `Object::from_json_reporting` decodes into their k8s-openapi
+/// types, as an `Object`: one copy of this wrapper for all of them instead of one per type.
 pub(crate) fn strict_object(
     rt: &'static crate::api::kinds::ResourceType,
     v: &Value,
 ) -> Result<(crate::api::Object, Vec<String>), String> {
-    let o = crate::api::Object::from_json(rt, v.clone()).map_err(|e| e.to_string())?;
-    let unknown = unknown_fields(v, &o.to_json());
-    Ok((o, unknown))
+    let mut unknown = Vec::new();
+    let r = crate::api::Object::from_json_reporting(rt, v.clone(), &mut |p| {
+        unknown.push(ignored_path(&p.to_string()));
+    });
+    match r {
+        Ok(o) => Ok((o, unknown)),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
-/// The fields of `input` that did not survive a decode into the typed value and its
-/// encoding back (`typed`): the ones the type does not have. The decode skipped each
-/// of them, and everything inside it; a key given as `null` is not one, since a typed
-/// field left empty is not encoded either.
-pub fn unknown_fields(input: &Value, typed: &Value) -> Vec<String> {
-    /// A step of the path: a key, or an index into a list.
-    enum Seg<'a> {
-        Key(&'a str),
-        Idx(usize),
-    }
-    // The path is spelled out only for a field that is reported.
-    fn spell(path: &[Seg]) -> String {
-        let mut s = String::new();
-        for seg in path {
-            match seg {
-                Seg::Key(k) => {
-                    if !s.is_empty() {
-                        s.push('.');
-                    }
-                    s.push_str(k);
-                }
-                Seg::Idx(n) => s.push_str(&format!("[{n}]")),
-            }
+/// `spec.?.ports.?.0.targetport` -> `spec.ports[0].targetport`.
+pub fn ignored_path(p: &str) -> String {
+    let mut out = String::new();
+    for seg in p.split('.') {
+        if seg == "?" || seg.is_empty() {
+            continue;
         }
-        s
-    }
-    fn walk<'a>(input: &'a Value, typed: &Value, path: &mut Vec<Seg<'a>>, out: &mut Vec<String>) {
-        match (input, typed) {
-            (Value::Object(i), Value::Object(t)) => {
-                for (k, v) in i {
-                    path.push(Seg::Key(k));
-                    match t.get(k) {
-                        Some(tv) => walk(v, tv, path, out),
-                        None if v.is_null() => {}
-                        None => out.push(spell(path)),
-                    }
-                    path.pop();
-                }
+        if seg.bytes().all(|b| b.is_ascii_digit()) {
+            out.push('[');
+            out.push_str(seg);
+            out.push(']');
+        } else {
+            if !out.is_empty() {
+                out.push('.');
             }
-            (Value::Array(i), Value::Array(t)) => {
-                for (n, (v, tv)) in i.iter().zip(t).enumerate() {
-                    path.push(Seg::Idx(n));
-                    walk(v, tv, path, out);
-                    path.pop();
-                }
-            }
-            _ => {}
+            out.push_str(seg);
         }
     }
-    let mut out = Vec::new();
-    walk(input, typed, &mut Vec::new(), &mut out);
     out
 }
 
@@ -437,6 +412,10 @@ mod tests {
 
     #[test]
     fn unknown_fields_read_like_the_api_server() {
+        assert_eq!(
+            ignored_path("spec.?.ports.?.0.targetport"),
+            "spec.ports[0].targetport"
+        );
         // Path format: REFERENCE.md section 1 (the API server's strict decoding warnings).
         use serde_json::json;
         let rt = crate::api::kinds::by_kind("Service", "v1").unwrap();

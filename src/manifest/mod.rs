@@ -14,7 +14,7 @@ pub mod output;
 pub mod validate;
 mod yamlconv;
 
-pub use decode::unknown_fields;
+pub use decode::ignored_path;
 
 /// Largest text `parse` accepts (issue 3, point 10).
 pub const MAX_TEXT_BYTES: usize = 1024 * 1024;

@@ -226,12 +226,15 @@ fn apply_or_create(ctx: &mut Ctx, a: &Args, out: &mut Output, mode: Mode) -> i32
                     "Indexed Jobs are stored but not run here: only NonIndexed Jobs (the default) get pods.".into(),
                 );
             }
-            let zone = obj.to_json().pointer("/spec/timeZone").cloned();
-            if let Some(z) = zone
-                .as_ref()
-                .and_then(serde_json::Value::as_str)
-                .filter(|_| obj.kind() == "CronJob")
-            {
+            // Only a CronJob is encoded for this: encoding every applied object makes
+            // the big encoders hot, and the browser compiles them again mid-Apply.
+            let zone = match &obj {
+                Object::Generic(g) if g.kind.kind == "CronJob" => {
+                    g.body.get("spec").and_then(|s| s.get("timeZone")).cloned()
+                }
+                _ => None,
+            };
+            if let Some(z) = zone.as_ref().and_then(serde_json::Value::as_str) {
                 if !z.is_empty() && crate::cluster::cronjobs::offset_of(z).is_none() {
                     ctx.term.notice = Some(format!(
                         "CronJob time zone {z}: schedules here run in UTC or a fixed Etc/GMT offset, so this one is read as UTC."
@@ -1954,12 +1957,11 @@ pub fn patch(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     };
     // Fields the type does not have: the server decodes with fieldValidation Warn and
     // answers with one warning per field (handlers/patch.go addStrictDecodingWarnings).
+    let mut unknown = Vec::new();
     let client_json = merged.clone();
-    let decoded = Object::from_json(obj.resource_type(), merged);
-    let unknown = match &decoded {
-        Ok(o) => crate::manifest::unknown_fields(&client_json, &o.to_json()),
-        Err(_) => Vec::new(),
-    };
+    let decoded = Object::from_json_reporting(obj.resource_type(), merged, &mut |p| {
+        unknown.push(crate::manifest::ignored_path(&p.to_string()));
+    });
     if !client_side {
         for f in &unknown {
             out.err(&format!("Warning: unknown field \"{f}\"\n"));
