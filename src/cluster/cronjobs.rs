@@ -560,14 +560,8 @@ fn job_info(g: &GenericObject) -> JobInfo {
     let status = g.body.get("status");
     let cond_true = |ty: &str| {
         status
-            .and_then(|s| s.get("conditions"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .any(|c| {
-                c.get("type").and_then(Value::as_str) == Some(ty)
-                    && c.get("status").and_then(Value::as_str) == Some("True")
-            })
+            .and_then(Value::as_object)
+            .is_some_and(|s| crate::cluster::jobs::condition_true(s, ty))
     };
     let finished = if cond_true("Complete") {
         Some("Complete")

@@ -162,7 +162,9 @@ fn backoff_for(failures: i64) -> Millis {
     d
 }
 
-fn condition_true(status: &Map<String, Value>, ty: &str) -> bool {
+/// Whether the Job status has a condition of type `ty` with status True (also read by the
+/// CronJob controller and `kubectl get jobs`).
+pub(crate) fn condition_true(status: &Map<String, Value>, ty: &str) -> bool {
     find_condition(status, ty).is_some_and(|c| c.get("status") == Some(&json!("True")))
 }
 

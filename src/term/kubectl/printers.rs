@@ -499,14 +499,8 @@ fn job_row(g: &crate::api::GenericObject, now: Millis, age: String, wide: bool) 
     };
     let has = |ty: &str| {
         status
-            .and_then(|s| s.get("conditions"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .any(|c| {
-                c.get("type").and_then(Value::as_str) == Some(ty)
-                    && c.get("status").and_then(Value::as_str) == Some("True")
-            })
+            .and_then(Value::as_object)
+            .is_some_and(|s| crate::cluster::jobs::condition_true(s, ty))
     };
     let state = if has("Complete") {
         "Complete"
