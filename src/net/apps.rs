@@ -257,6 +257,57 @@ impl PodApps {
     }
 }
 
+/// What a UDP server sends back for one datagram, or None when it stays silent. agnhost
+/// netexec's UDP server (netexec.go `startUDPServer`) reads at most 2048 bytes, trims and
+/// lowercases them, answers `hostname` with the hostname, `echo TEXT` with TEXT and
+/// `clientip` with the client's address and port, and only logs anything else.
+pub fn udp_answer(c: &mut Cluster, peer: &Peer, data: &[u8]) -> Option<String> {
+    let PeerKind::Pod(key) = &peer.kind else {
+        return None;
+    };
+    let Some(crate::api::Object::Pod(pod)) = c.store.get(key).cloned() else {
+        return None;
+    };
+    let Some(App::Netexec { .. }) = listening(c, key, &pod, peer.port, Proto::Udp) else {
+        return None;
+    };
+    let text = String::from_utf8_lossy(&data[..data.len().min(2048)])
+        .trim()
+        .to_lowercase();
+    let mut client = || format!("{}:{}", peer.client_ip, 32768 + c.rand_below(28231));
+    let (answer, logged) = if text == "hostname" {
+        let name = hostname_of(&pod, key);
+        (Some(name), "Sending udp hostName response".to_string())
+    } else if let Some(rest) = text.strip_prefix("echo ") {
+        let to = client();
+        (
+            Some(rest.to_string()),
+            format!("Echoing {rest} to UDP client {to}"),
+        )
+    } else if text == "clientip" {
+        let to = client();
+        (
+            Some(to.clone()),
+            format!("Sending clientip back to UDP client {to}"),
+        )
+    } else if text.is_empty() {
+        return None;
+    } else {
+        let from = client();
+        (
+            None,
+            format!("Unknown UDP command received from {from}: {text}"),
+        )
+    };
+    let line = format!("I{}       1 log.go:245] {logged}", klog_time(c.now));
+    c.net
+        .logs
+        .entry(key.clone())
+        .or_default()
+        .push((c.now, line));
+    answer
+}
+
 /// An HTTP request as a client sends it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpRequest {

@@ -570,6 +570,34 @@ const NGINX_DEFAULT_CONF: &str = r#"server {
 }
 "#;
 
+/// strerror's text for the errno a network client reports, by the image's C library:
+/// glibc and uClibc say "Connection timed out" and "No route to host", musl "Operation
+/// timed out" and "Host is unreachable". The busybox image is glibc unless its tag names
+/// another libc (docker-library/busybox has made glibc the default variant since 1.34.1;
+/// the older default, uClibc, words these two as glibc does); busyboxplus is uClibc; the
+/// other busybox userlands here are alpine's (musl).
+fn strerror(image: &str, errno: Errno) -> &'static str {
+    let (repo, tag) = parse_image(image);
+    let glibc_like = match repo.as_str() {
+        "busybox" => !tag.contains("musl"),
+        "busyboxplus" => true,
+        _ => false,
+    };
+    match (errno, glibc_like) {
+        (Errno::TimedOut, true) => "Connection timed out",
+        (Errno::TimedOut, false) => "Operation timed out",
+        (Errno::HostUnreachable, true) => "No route to host",
+        (Errno::HostUnreachable, false) => "Host is unreachable",
+    }
+}
+
+/// The errnos whose wording differs between C libraries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Errno {
+    TimedOut,
+    HostUnreachable,
+}
+
 impl PodHost<'_> {
     fn pod(&self) -> Option<Pod> {
         get_pod(self.cluster, &self.pod)
@@ -1444,7 +1472,8 @@ fn wget_one(
         }
         Outcome::Unreachable => {
             out.err(&format!(
-                "wget: can't connect to remote host ({ip}): Host is unreachable\n"
+                "wget: can't connect to remote host ({ip}): {}\n",
+                strerror(&h.image, Errno::HostUnreachable)
             ));
             return 1;
         }

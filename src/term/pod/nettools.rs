@@ -159,12 +159,20 @@ pub(super) fn nc(h: &mut PodHost, args: &[String], stdin: &str, out: &mut Output
         Outcome::Refused => return fail(out, "Connection refused", true),
         Outcome::Unreachable => {
             h.cluster.advance(3_000);
-            return fail(out, "Host is unreachable", false);
+            return fail(
+                out,
+                super::strerror(&h.image, super::Errno::HostUnreachable),
+                false,
+            );
         }
         Outcome::TimedOut => {
             let secs = if wait > 0 { wait } else { SYN_TIMEOUT_SECS };
             h.cluster.advance(secs * 1000);
-            return fail(out, "Operation timed out", false);
+            return fail(
+                out,
+                super::strerror(&h.image, super::Errno::TimedOut),
+                false,
+            );
         }
     };
     if verbose > 0 {
@@ -182,6 +190,10 @@ pub(super) fn nc(h: &mut PodHost, args: &[String], stdin: &str, out: &mut Output
     }
     let answer = match (&peer, udp) {
         (Some(p), false) if !stdin.is_empty() => net::apps::raw_http(h.cluster, p, stdin),
+        // nc sends what one read of stdin returns as one datagram.
+        (Some(p), true) if !stdin.is_empty() => {
+            net::apps::udp_answer(h.cluster, p, stdin.as_bytes()).unwrap_or_default()
+        }
         _ => String::new(),
     };
     if udp {
