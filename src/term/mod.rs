@@ -120,6 +120,9 @@ impl Terminal {
         };
         cluster.set_clock_limit(None);
         self.shell = shell;
+        if let Some(n) = out.notice.take() {
+            self.notice = Some(n);
+        }
         (out, code)
     }
 
@@ -169,6 +172,9 @@ impl Terminal {
             crate::term::pod::exec_in_pod(cluster, &key, &at.container, &argv, "", true);
         cluster.set_clock_limit(None);
         out.append(o);
+        if let Some(n) = out.notice.take() {
+            self.notice = Some(n);
+        }
         Some((out, code))
     }
 

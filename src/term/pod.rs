@@ -230,6 +230,12 @@ const DEBIAN_OTHERS: &str = "apachectl apt apt-get b2sum base32 chgrp chmod chow
 /// neither a program the terminal runs there nor another of its userland's programs.
 pub fn image_lacks_program(image: &str, prog: &str) -> bool {
     let base = prog.rsplit('/').next().unwrap_or(prog);
+    modelled_image(image) && !has_program(image, base) && !other_program(image, base)
+}
+
+/// Whether the playground knows this image's contents (netshoot carries too many tools
+/// to say; the system images and unknown ones are left alone).
+fn modelled_image(image: &str) -> bool {
     let modelled = matches!(
         crate::cluster::images::image_repo(image),
         "busybox"
@@ -246,15 +252,25 @@ pub fn image_lacks_program(image: &str, prog: &str) -> bool {
             | "http-echo"
             | "whoami"
     );
-    if !modelled || profile(image).pull_fails {
-        return false;
-    }
+    modelled && !profile(image).pull_fails
+}
+
+/// Whether `base` is one of the programs the image's userland has that the terminal does
+/// not run.
+fn other_program(image: &str, base: &str) -> bool {
     let others = match userland(image) {
         Userland::Busybox => BUSYBOX_OTHERS,
         Userland::Debian => DEBIAN_OTHERS,
         Userland::Distroless => "",
     };
-    !has_program(image, base) && !others.split(' ').any(|w| w == base)
+    others.split(' ').any(|w| w == base)
+}
+
+/// A program a modelled image has but the terminal does not run (`uptime`, `df`, `find`):
+/// running it must not claim it is missing.
+pub fn unsimulated_program(image: &str, prog: &str) -> bool {
+    let base = prog.rsplit('/').next().unwrap_or(prog);
+    modelled_image(image) && !has_program(image, base) && other_program(image, base)
 }
 
 fn get_pod(c: &Cluster, key: &Key) -> Option<Pod> {
@@ -892,6 +908,13 @@ impl Host for PodHost<'_> {
         let prog = prog0.rsplit('/').next().unwrap_or(prog0).to_string();
         let args = &argv[1..];
         if !has_program(&self.image, &prog) && !self.installed(&prog) {
+            if unsimulated_program(&self.image, &prog) {
+                // Invariant 6: the page says what is left out, the output stays empty.
+                out.notice = Some(format!(
+                    "`{prog}` is in this image, but this Services playground does not simulate it: its output is left out."
+                ));
+                return 0;
+            }
             return self.not_found(prog0, out);
         }
         match prog.as_str() {

@@ -362,6 +362,7 @@ pub fn exec(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
 /// Whether `prog` can be exec'd directly in the container (absolute paths included).
 fn program_exists(cluster: &crate::cluster::Cluster, pod: &Key, image: &str, prog: &str) -> bool {
     crate::term::pod::image_has_program(image, prog)
+        || crate::term::pod::unsimulated_program(image, prog)
         || crate::term::pod::apk_installed(cluster, pod, prog)
 }
 

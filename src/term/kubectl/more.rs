@@ -1204,4 +1204,39 @@ mod tests {
         assert!(out.combined().starts_with("error: "), "{}", out.combined());
         assert!(term.notice.is_some());
     }
+
+    /// A program the image has but the terminal does not run is not "not found": its
+    /// output is left out, and the page says so (also through a pipe and `sh -c`).
+    #[test]
+    fn unsimulated_programs_in_an_image_leave_a_page_notice() {
+        let mut c = Cluster::new(1);
+        let mut term = Terminal::new();
+        term.run(
+            &mut c,
+            "kubectl run c --image=busybox:1.36 --restart=Never -- sleep 3600",
+        );
+        let (_, code) = term.run(&mut c, "kubectl wait --for=condition=ready pod/c");
+        assert_eq!(code, 0);
+        for line in [
+            "kubectl exec c -- uptime",
+            "kubectl exec c -- sh -c 'find / -name resolv.conf | head -1'",
+        ] {
+            term.notice = None;
+            let (out, code) = term.run(&mut c, line);
+            assert_eq!((out.combined().as_str(), code), ("", 0), "{line}");
+            assert!(
+                term.notice
+                    .as_deref()
+                    .is_some_and(|n| n.contains("does not simulate")),
+                "{line}"
+            );
+        }
+        term.notice = None;
+        let (out, code) = term.run(&mut c, "kubectl exec c -- nosuchprogram");
+        assert_eq!(code, 1);
+        assert!(out
+            .combined()
+            .contains("executable file not found in $PATH"));
+        assert!(term.notice.is_none());
+    }
 }

@@ -205,6 +205,9 @@ impl Exec<'_> {
                 } else {
                     let mut cap = Output::piped();
                     self.command(c, &mut stage_in, &mut cap);
+                    if cap.notice.is_some() {
+                        out.notice = cap.notice.take();
+                    }
                     let mut s = String::new();
                     for (st, t) in cap.chunks {
                         match st {
@@ -529,6 +532,9 @@ impl Exec<'_> {
         let mut cap = Output::new();
         cap.piped = out.piped || fds[1] != Target::Out;
         let flow = f(self, inp, &mut cap);
+        if cap.notice.is_some() {
+            out.notice = cap.notice.take();
+        }
         for (st, text) in cap.chunks {
             let t = match st {
                 Stream::Out => fds[1],
@@ -1061,6 +1067,9 @@ impl Exec<'_> {
         let mut cap = Output::piped();
         let mut inp = Input::new("");
         self.list(&list, &mut inp, &mut cap);
+        if cap.notice.is_some() {
+            out.notice = cap.notice.take();
+        }
         self.depth -= 1;
         let st = self.sh.env.last_status;
         self.sh.env = saved;

@@ -46,6 +46,9 @@ pub struct Output {
     /// stdout goes to a pipe, a file or `$(...)`, not to the terminal (curl's progress
     /// meter depends on it).
     pub piped: bool,
+    /// What the page should tell the learner about a simplification in a program that ran
+    /// (never part of the output; `Terminal::run` moves it to `Terminal::notice`).
+    pub notice: Option<String>,
 }
 
 impl Output {
@@ -137,6 +140,9 @@ impl Output {
     pub fn append(&mut self, other: Output) {
         for (st, text) in other.chunks {
             self.write(st, &text);
+        }
+        if other.notice.is_some() {
+            self.notice = other.notice;
         }
     }
 }
