@@ -176,6 +176,25 @@ fn tag_exists(repo: &str, tag: &str) -> bool {
     base_ok && variant_ok
 }
 
+/// Whether kind's node image ships `image` (its own components: the control plane's,
+/// kube-proxy, kindnetd, CoreDNS, pause, local-path-provisioner and its helper), so no
+/// node pulls it; any other image is pulled by the first container start on a node.
+pub fn preloaded(image: &str) -> bool {
+    matches!(
+        image_repo(image),
+        "pause"
+            | "coredns"
+            | "etcd"
+            | "kube-apiserver"
+            | "kube-controller-manager"
+            | "kube-scheduler"
+            | "kube-proxy"
+            | "kindnetd"
+            | "local-path-provisioner"
+            | "local-path-helper"
+    )
+}
+
 /// The size containerd reports for a pulled image (compressed layers, linux/amd64), as
 /// the kubelet's "Image size: N bytes." prints it: close to the real images' sizes for
 /// the ones the playground knows; other images get a stable size from their name.

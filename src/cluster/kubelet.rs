@@ -1207,8 +1207,11 @@ fn images_to_ensure(cts: &[k8s_openapi::api::core::v1::Container]) -> Vec<(Strin
         .collect()
 }
 
-/// The image events before containers are created: a pull for policy Always, else the
-/// node has the image (the playground's nodes hold every image a pod has asked for).
+/// The image events before containers are created (image_manager.go EnsureImageExists):
+/// a pull for policy Always; else "already present" when the node holds the image - kind's
+/// preloaded system images, or one an earlier start there pulled - and a pull otherwise.
+/// A start while that first pull is still running pulls too, as the kubelet only finds
+/// an image present once a pull has ended.
 fn ensure_images(
     c: &mut Cluster,
     pod: &Object,
@@ -1217,27 +1220,45 @@ fn ensure_images(
     seed: u64,
 ) {
     for (image, always) in images {
-        if *always {
-            image_pulled(c, pod, image, node, seed);
-        } else {
+        let held = node
+            .and_then(|n| c.node_images.get(n))
+            .and_then(|held| held.get(image))
+            .is_some_and(|&done| done <= c.now);
+        if !*always && (held || images::preloaded(image)) {
             image_present(c, pod, image, node);
+            continue;
+        }
+        let took = image_pulled(c, pod, image, node, seed);
+        if let Some(n) = node {
+            let done = c.now + took;
+            let held = c.node_images.entry(n.to_string()).or_default();
+            let at = held.entry(image.clone()).or_insert(done);
+            *at = (*at).min(done);
         }
     }
 }
-
-/// The kubelet's events for imagePullPolicy Always (pkg/kubelet/images/image_manager.go):
-/// the image is pulled on every container start, however often the node has had it;
-/// the registry then only confirms the digest, so the pull is quick. The duration is
-/// Go's `Duration.String` of whole milliseconds, derived from `seed`.
-fn image_pulled(c: &mut Cluster, pod: &Object, image: &str, node: Option<&str>, seed: u64) {
+/// The kubelet's events for a pull (pkg/kubelet/images/image_manager.go): on every
+/// container start for imagePullPolicy Always, however often the node has had the image,
+/// and on a node's first start of any other image. The duration (returned, in ms) is
+/// Go's `Duration.String` of whole milliseconds, derived from `seed`; the pull happens
+/// within the start's usual delay (the playground's registry is quick).
+fn image_pulled(
+    c: &mut Cluster,
+    pod: &Object,
+    image: &str,
+    node: Option<&str>,
+    seed: u64,
+) -> Millis {
     let pulling = format!("Pulling image \"{image}\"");
     c.record_event(pod, "Normal", "Pulling", &pulling, "kubelet", node);
-    let took = go_duration(350 + (seed % 1150) as Millis);
+    let took_ms = 350 + (seed % 1150) as Millis;
+    let took = go_duration(took_ms);
     let size = images::size_bytes(image);
     let message = format!(
         "Successfully pulled image \"{image}\" in {took} ({took} including waiting). Image size: {size} bytes."
     );
     c.record_event(pod, "Normal", "Pulled", &message, "kubelet", node);
+    took_ms
 }
 
 /// Go's `time.Duration.String` for a whole number of milliseconds under an hour:

@@ -154,6 +154,11 @@ pub struct Cluster {
     pub prober: Prober,
     /// Per node name, the last host octet handed out from its pod CIDR.
     pub(crate) next_pod_ip: BTreeMap<String, u32>,
+    /// Per node name, the images a container start there has pulled (beyond the ones kind's
+    /// node image preloads, `images::preloaded`), each with the time its pull ended: a
+    /// fresh node holds no learner image, so the first start of an IfNotPresent image on
+    /// a node pulls it, and a later one finds it "already present on machine".
+    pub(crate) node_images: BTreeMap<String, BTreeMap<String, Millis>>,
     /// What the controllers still have to look at (filled from the store's journal).
     pub(crate) work: controllers::Work,
     /// The last service-link environment built, and for which (namespace, links, Service writes).
@@ -209,6 +214,7 @@ impl Cluster {
             alloc: alloc::Allocators::default(),
             prober: crate::net::probe,
             next_pod_ip: BTreeMap::new(),
+            node_images: BTreeMap::new(),
             work: controllers::Work::default(),
             env_cache: None,
             clock_limit: MAX_NOW,
