@@ -685,11 +685,14 @@ pub fn wake(c: &mut Cluster, key: &Key) {
         Stage::Initializing { timed: true } => init_exited(c, key),
         Stage::Initializing { .. } => {}
         Stage::CrashBackOff if rt.inits_done < init_count(&pod) => start_init(c, key, pod, rt),
-        Stage::Creating => match pod_image_pull_fails(&pod) {
-            Some(image) => pull_failed(c, key, Arc::unwrap_or_clone(pod), rt, image, 1),
-            None => match container_config_error(c, &pod) {
-                Some(error) => config_failed(c, key, Arc::unwrap_or_clone(pod), error),
-                None => start_containers(c, key, pod, rt),
+        Stage::Creating => match never_pulled_image(c, &pod) {
+            Some(image) => never_pull_failed(c, key, Arc::unwrap_or_clone(pod), image),
+            None => match pod_image_pull_fails(&pod) {
+                Some(image) => pull_failed(c, key, Arc::unwrap_or_clone(pod), rt, image, 1),
+                None => match container_config_error(c, &pod) {
+                    Some(error) => config_failed(c, key, Arc::unwrap_or_clone(pod), error),
+                    None => start_containers(c, key, pod, rt),
+                },
             },
         },
         Stage::PullFailing {
@@ -1197,14 +1200,67 @@ fn image_present(c: &mut Cluster, pod: &Object, image: &str, node: Option<&str>)
     c.record_event(pod, "Normal", "Pulled", &message, "kubelet", node);
 }
 
-/// Each container's image and whether its imagePullPolicy is Always.
-fn images_to_ensure(cts: &[k8s_openapi::api::core::v1::Container]) -> Vec<(String, bool)> {
+/// Each container's image and whether its imagePullPolicy is Always (None: Never).
+fn images_to_ensure(cts: &[k8s_openapi::api::core::v1::Container]) -> Vec<(String, Option<bool>)> {
     cts.iter()
         .map(|ct| {
-            let always = ct.image_pull_policy.as_deref() == Some("Always");
-            (ct.image.clone().unwrap_or_default(), always)
+            let policy = match ct.image_pull_policy.as_deref() {
+                Some("Always") => Some(true),
+                Some("Never") => None,
+                _ => Some(false),
+            };
+            (ct.image.clone().unwrap_or_default(), policy)
         })
         .collect()
+}
+
+/// Whether `node` holds `image` now: kind's preloaded system images, or one a start
+/// there has finished pulling.
+fn node_holds(c: &Cluster, node: Option<&str>, image: &str) -> bool {
+    images::preloaded(image)
+        || node
+            .and_then(|n| c.node_images.get(n))
+            .and_then(|held| held.get(image))
+            .is_some_and(|&done| done <= c.now)
+}
+
+/// The first container image the pod's node lacks under imagePullPolicy Never: the
+/// kubelet never pulls it (image_manager.go shouldPullImage), so its start fails with
+/// ErrImageNeverPull. A real kind node gets such an image from `kind load docker-image`,
+/// which the playground does not have: only preloaded or already pulled images are there.
+fn never_pulled_image(c: &Cluster, pod: &Pod) -> Option<String> {
+    let spec = pod.spec.as_ref()?;
+    let node = spec.node_name.as_deref();
+    spec.containers.iter().find_map(|ct| {
+        let image = ct.image.as_deref().unwrap_or_default();
+        let never = ct.image_pull_policy.as_deref() == Some("Never");
+        (never && !node_holds(c, node, image)).then(|| image.to_string())
+    })
+}
+
+/// The start of a pod whose Never-policy image is missing (image_manager.go
+/// EnsureImageExists, then kuberuntime_container.go startContainer): an ErrImageNeverPull
+/// warning "Container image %q is not present with pull policy of Never", a `Failed`
+/// "Error: ErrImageNeverPull", the containers waiting with that reason and message, and
+/// the pod worker's retry 10 s later.
+fn never_pull_failed(c: &mut Cluster, key: &Key, mut pod: Pod, image: String) {
+    sandbox_up(c, &mut pod);
+    let msg = format!("Container image \"{image}\" is not present with pull policy of Never");
+    set_waiting_all(&mut pod, "ErrImageNeverPull", Some(msg.clone()), 0);
+    let obj = Object::from(pod);
+    let node = node_of(&obj);
+    let node = node.as_deref();
+    c.record_event(&obj, "Warning", "ErrImageNeverPull", &msg, "kubelet", node);
+    c.record_event(
+        &obj,
+        "Warning",
+        "Failed",
+        "Error: ErrImageNeverPull",
+        "kubelet",
+        node,
+    );
+    c.store.put(obj);
+    c.schedule(c.now + 10_000, Timer::Pod(key.clone()));
 }
 
 /// The image events before containers are created (image_manager.go EnsureImageExists):
@@ -1215,16 +1271,13 @@ fn images_to_ensure(cts: &[k8s_openapi::api::core::v1::Container]) -> Vec<(Strin
 fn ensure_images(
     c: &mut Cluster,
     pod: &Object,
-    images: &[(String, bool)],
+    images: &[(String, Option<bool>)],
     node: Option<&str>,
     seed: u64,
 ) {
     for (image, always) in images {
-        let held = node
-            .and_then(|n| c.node_images.get(n))
-            .and_then(|held| held.get(image))
-            .is_some_and(|&done| done <= c.now);
-        if !*always && (held || images::preloaded(image)) {
+        // Never: the image is there (`never_pulled_image` stopped the start otherwise).
+        if *always != Some(true) && (always.is_none() || node_holds(c, node, image)) {
             image_present(c, pod, image, node);
             continue;
         }
@@ -2449,6 +2502,15 @@ pub fn start_ephemeral(c: &mut Cluster, key: &Key, name: &str) {
 /// nothing to read): it is never restarted, its status stays terminated (reason
 /// Completed for exit code 0, else Error).
 /// Whether the pod's ephemeral container `name` is running.
+/// Whether a pod's own containers are running (the kubelet has started them and they
+/// have not exited).
+pub fn main_running(c: &Cluster, key: &Key) -> bool {
+    c.pods
+        .get(key)
+        .is_some_and(|r| matches!(r.stage, Stage::Running))
+        && pod_of(c, key).is_some()
+}
+
 pub fn ephemeral_running(c: &Cluster, key: &Key, name: &str) -> bool {
     pod_of(c, key).is_some_and(|p| {
         p.status
@@ -2456,6 +2518,26 @@ pub fn ephemeral_running(c: &Cluster, key: &Key, name: &str) -> bool {
             .flat_map(|s| s.ephemeral_container_statuses.iter().flatten())
             .any(|s| s.name == name && s.state.as_ref().is_some_and(|st| st.running.is_some()))
     })
+}
+
+/// The main container's process, a shell the learner was attached to (`kubectl run -it
+/// ... -- sh` in the page), ended with `code`: the container exits, and its pod's
+/// restart policy decides what follows, as for any exit.
+pub fn end_attached_process(c: &mut Cluster, key: &Key, code: i32) {
+    let Some(rt) = c.pods.get(key).cloned() else {
+        return;
+    };
+    if !matches!(rt.stage, Stage::Running) {
+        return;
+    }
+    let Some(pod) = pod_of(c, key) else {
+        return;
+    };
+    update_rt(c, key, |r| r.exit_code = code);
+    let Some(rt) = c.pods.get(key).cloned() else {
+        return;
+    };
+    container_exited(c, key, Arc::unwrap_or_clone(pod), rt);
 }
 
 pub fn end_ephemeral(c: &mut Cluster, key: &Key, name: &str, code: i32) {

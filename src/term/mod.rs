@@ -47,12 +47,28 @@ pub struct Terminal {
     pub files: host::Files,
 }
 
-/// A shell in a pod's ephemeral container the terminal is attached to.
+/// A shell in a pod's container the terminal is attached to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attached {
     pub namespace: String,
     pub pod: String,
     pub container: String,
+    /// How the session began, which says how it ends.
+    pub session: Session,
+}
+
+/// The command that attached the terminal to a shell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Session {
+    /// `kubectl debug -it`: an ephemeral container.
+    Debug,
+    /// `kubectl run -it NAME ... -- sh`: the pod's own container, with the pod's restart
+    /// policy, whether `--rm` deletes the pod (and the `--expose`d Service) afterwards.
+    Run {
+        restart: String,
+        rm: bool,
+        exposed: bool,
+    },
 }
 
 /// A command left running in the background on the learner's machine.
@@ -137,7 +153,13 @@ impl Terminal {
         line: &str,
     ) -> Option<(Output, i32)> {
         let key = crate::cluster::Key::new("Pod", &at.namespace, &at.pod);
-        if !crate::cluster::kubelet::ephemeral_running(cluster, &key, &at.container) {
+        let running = match at.session {
+            Session::Debug => {
+                crate::cluster::kubelet::ephemeral_running(cluster, &key, &at.container)
+            }
+            Session::Run { .. } => crate::cluster::kubelet::main_running(cluster, &key),
+        };
+        if !running {
             self.attached = None;
             return None;
         }
@@ -151,13 +173,23 @@ impl Terminal {
                 .and_then(|w| w.parse::<i32>().ok())
                 .unwrap_or(0)
                 & 255;
-            crate::cluster::kubelet::end_ephemeral(cluster, &key, &at.container, code);
             self.attached = None;
-            out.out(&format!(
-                "Session ended, the ephemeral container will not be restarted but may be reattached using 'kubectl attach {} -c {} -i -t' if it is still running\n",
-                at.pod, at.container
-            ));
-            return Some((out, 0));
+            let code = match &at.session {
+                Session::Debug => {
+                    crate::cluster::kubelet::end_ephemeral(cluster, &key, &at.container, code);
+                    out.out(&format!(
+                        "Session ended, the ephemeral container will not be restarted but may be reattached using 'kubectl attach {} -c {} -i -t' if it is still running\n",
+                        at.pod, at.container
+                    ));
+                    0
+                }
+                Session::Run {
+                    restart,
+                    rm,
+                    exposed,
+                } => kubectl::end_run_session(cluster, at, restart, *rm, *exposed, code, &mut out),
+            };
+            return Some((out, code));
         }
         if words.is_empty() {
             return Some((out, 0));

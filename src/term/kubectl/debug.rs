@@ -226,19 +226,14 @@ pub fn debug(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         } else {
             Vec::new()
         };
-        let shell = matches!(
-            cmd.iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .as_slice(),
-            ["sh" | "/bin/sh" | "ash" | "/bin/ash" | "bash" | "/bin/bash"]
-        );
+        let shell = super::is_interactive_shell(&cmd);
         if ctx.term.live && raw && shell {
             // The page's terminal stays in the container's shell until `exit`.
             ctx.term.attached = Some(crate::term::Attached {
                 namespace: ns.clone(),
                 pod: name.to_string(),
                 container: cname.clone(),
+                session: crate::term::Session::Debug,
             });
             return 0;
         }

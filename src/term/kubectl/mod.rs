@@ -24,6 +24,19 @@ use super::Terminal;
 use crate::api::{kinds, Object, ResourceType};
 use crate::cluster::{Cluster, Key};
 pub use args::Args;
+pub use mutate::end_run_session;
+
+/// Whether a container command is a bare shell, which an attached terminal types into
+/// (`kubectl run -it ... -- sh`, `kubectl debug -it`).
+fn is_interactive_shell(cmd: &[String]) -> bool {
+    matches!(
+        cmd.iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
+        ["sh" | "/bin/sh" | "ash" | "/bin/ash" | "bash" | "/bin/bash"]
+    )
+}
 
 /// Everything a kubectl command works with.
 pub struct Ctx<'a> {

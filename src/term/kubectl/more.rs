@@ -1205,6 +1205,69 @@ mod tests {
         assert!(term.notice.is_some());
     }
 
+    /// In the page, `kubectl run -it NAME --image=busybox -- sh` leaves the terminal in the
+    /// pod's shell: lines run there until `exit`, which ends the container; `--rm` then
+    /// deletes the pod, and -i's default restart policy (OnFailure) lets it succeed.
+    #[test]
+    fn run_it_sh_attaches_the_live_terminal_until_exit() {
+        let mut c = Cluster::new(1);
+        let mut term = Terminal::new();
+        term.live = true;
+        term.run(&mut c, "kubectl create deployment nginx --image=nginx:1.27");
+        term.run(&mut c, "kubectl expose deployment nginx --port=80");
+        term.run(&mut c, "kubectl rollout status deployment/nginx");
+        let (out, code) = term.run(
+            &mut c,
+            "kubectl run -it --rm dbg --image=busybox:1.36 --restart=Never -- sh",
+        );
+        assert_eq!(code, 0, "{}", out.combined());
+        assert_eq!(
+            out.combined(),
+            "If you don't see a command prompt, try pressing enter.\n"
+        );
+        assert!(term.attached.is_some());
+        let (out, code) = term.run(&mut c, "wget -qO- nginx | grep title");
+        assert_eq!(
+            (out.combined().as_str(), code),
+            ("<title>Welcome to nginx!</title>\n", 0)
+        );
+        let (out, code) = term.run(&mut c, "hostname");
+        assert_eq!((out.combined().as_str(), code), ("dbg\n", 0));
+        let (out, code) = term.run(&mut c, "exit");
+        assert_eq!(
+            (out.combined().as_str(), code),
+            ("pod \"dbg\" deleted\n", 0)
+        );
+        assert!(term.attached.is_none());
+        assert!(c
+            .store
+            .get(&crate::cluster::Key::new("Pod", "default", "dbg"))
+            .is_none());
+
+        // Without --rm and --restart: OnFailure, so the pod succeeds once the shell exits 0.
+        term.run(&mut c, "kubectl run -it keep --image=busybox:1.36 -- sh");
+        assert!(term.attached.is_some());
+        let (out, _) = term.run(&mut c, "exit");
+        assert_eq!(out.combined(), "");
+        term.run(&mut c, "sleep 2");
+        let (out, _) = term.run(
+            &mut c,
+            "kubectl get pod keep -o jsonpath={.spec.restartPolicy}/{.status.phase}",
+        );
+        assert_eq!(out.combined(), "OnFailure/Succeeded");
+
+        // --restart=Always: attach.go's hint to come back; the container starts again.
+        term.run(
+            &mut c,
+            "kubectl run -it again --image=busybox:1.36 --restart=Always -- sh",
+        );
+        let (out, _) = term.run(&mut c, "exit 3");
+        assert_eq!(
+            out.combined(),
+            "Session ended, resume using 'kubectl attach again -c again -i -t' command when the pod is running\n"
+        );
+    }
+
     /// A program the image has but the terminal does not run is not "not found": its
     /// output is left out, and the page says so (also through a pipe and `sh -c`).
     #[test]

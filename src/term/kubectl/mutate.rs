@@ -1012,7 +1012,13 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             "--port must be set when exposing a service\nSee 'kubectl run -h' for help and examples",
         );
     }
-    let restart = a.value(&["--restart"]).unwrap_or("Always").to_string();
+    // run.go getRestartPolicy: without --restart, OnFailure for -i/--stdin, else Always.
+    let stdin_flag = a.has(&["-i", "--stdin"]);
+    let default_restart = if stdin_flag { "OnFailure" } else { "Always" };
+    let restart = a
+        .value(&["--restart"])
+        .unwrap_or(default_restart)
+        .to_string();
     if !matches!(restart.as_str(), "Always" | "OnFailure" | "Never") {
         return fail(
             out,
@@ -1126,6 +1132,23 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     if a.has(&["-t", "--tty"]) && start_error.is_none() {
         out.err("If you don't see a command prompt, try pressing enter.\n");
     }
+    // In the page, `-it ... -- sh` leaves the terminal in the container's shell until
+    // `exit` (attach.go with a raw terminal); `end_run_session` finishes the command then.
+    let shell = super::is_interactive_shell(&cmd);
+    let raw = a.has(&["-t", "--tty"]) && stdin_flag && ctx.stdin.is_empty();
+    if ctx.term.live && raw && shell && started && start_error.is_none() {
+        ctx.term.attached = Some(crate::term::Attached {
+            namespace: ns.clone(),
+            pod: name.clone(),
+            container: name.clone(),
+            session: crate::term::Session::Run {
+                restart: restart.clone(),
+                rm: a.has(&["--rm"]),
+                exposed,
+            },
+        });
+        return 0;
+    }
     let mut code = 0;
     if start_error.is_some() {
         code = 128;
@@ -1155,7 +1178,9 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     }
     // run.go: with restart policy Never/OnFailure kubectl waits for the pod to finish and
     // exits with its container's code, naming the pod; with Always it does not wait.
-    if restart == "Always" {
+    // Under OnFailure a failed container starts again with its stdin already closed
+    // (stdinOnce), so it ends at once and the pod succeeds: run.go returns nil.
+    if restart == "Always" || (restart == "OnFailure" && start_error.is_none()) {
         return 0;
     }
     match start_error {
@@ -1167,6 +1192,49 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         None => {}
     }
     code
+}
+
+/// The end of a `kubectl run -it NAME ... -- sh` session in the page (`exit [code]`): the
+/// shell's exit ends the container, then run.go finishes as after any attach: attach.go's
+/// reattach hint under restart policy Always, `--rm`'s deletes, and under Never a failed
+/// pod's error with the container's code.
+pub fn end_run_session(
+    cluster: &mut crate::cluster::Cluster,
+    at: &crate::term::Attached,
+    restart: &str,
+    rm: bool,
+    exposed: bool,
+    code: i32,
+    out: &mut Output,
+) -> i32 {
+    let key = Key::new("Pod", &at.namespace, &at.pod);
+    crate::cluster::kubelet::end_attached_process(cluster, &key, code);
+    if restart == "Always" {
+        out.out(&format!(
+            "Session ended, resume using 'kubectl attach {} -c {} -i -t' command when the pod is running\n",
+            at.pod, at.container
+        ));
+    }
+    if rm {
+        let _ = cluster.delete("Pod", &at.namespace, &at.pod, None);
+        cluster.run_until(600_000, |c| c.store.get(&key).is_none());
+        out.out(&format!("pod \"{}\" deleted\n", at.pod));
+        if exposed
+            && cluster
+                .delete("Service", &at.namespace, &at.pod, None)
+                .is_ok()
+        {
+            out.out(&format!("service \"{}\" deleted\n", at.pod));
+        }
+    }
+    if restart == "Never" && code != 0 {
+        out.err(&format!(
+            "pod {}/{} terminated (Error)\n",
+            at.namespace, at.pod
+        ));
+        return code;
+    }
+    0
 }
 
 /// The runtime's error for a `kubectl run` pod whose container could not start, and
