@@ -23,8 +23,12 @@ pub const CURL_VERSION: &str = "8.11.1";
 /// installs Debian's `curl` package) has bookworm's curl 7.88.1; every other image
 /// with curl, and the learner's machine, curl 8.11.1 (TRANSCRIPTS.md).
 pub fn curl_version(image: &str) -> &'static str {
-    if crate::cluster::images::image_repo(image) == "nginx" {
+    let repo = crate::cluster::images::image_repo(image);
+    if repo == "nginx" {
         "7.88.1"
+    } else if repo == "kubernetes-bootcamp" {
+        // node:6.3.1 is buildpack-deps:jessie, with jessie's curl.
+        "7.38.0"
     } else {
         CURL_VERSION
     }
@@ -327,6 +331,11 @@ pub fn container_env(
     if repo == "curl" {
         v.push(("CURL_CA_BUNDLE".into(), "/cacert.pem".into()));
     }
+    if repo == "kubernetes-bootcamp" {
+        // The node:6.3.1 image's ENV lines (the tutorial's `kubectl exec -- env`).
+        v.push(("NPM_CONFIG_LOGLEVEL".into(), "info".into()));
+        v.push(("NODE_VERSION".into(), "6.3.1".into()));
+    }
     let status = pod.status.clone().unwrap_or_default();
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
     // A ConfigMap's or Secret's data (a Secret's decoded from base64), by name.
@@ -528,6 +537,34 @@ pub fn exec_in_pod(
     }
     let code = host.run(argv, stdin, &env, &mut out);
     (out, code)
+}
+
+/// The bootcamp image's `/server.js`, as `cat server.js` shows it in the Kubernetes
+/// Basics tutorial (the image's WORKDIR is `/`); the v2 image answers `v=2`.
+fn bootcamp_server_js(image: &str) -> String {
+    let v = if image.ends_with(":v2") { "2" } else { "1" };
+    format!(
+        r#"var http = require('http');
+var requests=0;
+var podname= process.env.HOSTNAME;
+var startTime;
+var host;
+var handleRequest = function(request, response) {{
+  response.setHeader('Content-Type', 'text/plain');
+  response.writeHead(200);
+  response.write("Hello Kubernetes bootcamp! | Running on: ");
+  response.write(host);
+  response.end(" | v={v}\n");
+  console.log("Running On:" ,host, "| Total Requests:", ++requests,"| App Uptime:", (new Date() - startTime)/1000 , "seconds", "| Log Time:",new Date());
+}}
+var www = http.createServer(handleRequest);
+www.listen(8080,function () {{
+    startTime = new Date();;
+    host = process.env.HOSTNAME;
+    console.log ("Kubernetes Bootcamp App Started At:",startTime, "| Running On: " ,host, "\n" );
+}});
+"#
+    )
 }
 
 /// The shell-and-tools world inside one container.
@@ -804,6 +841,9 @@ impl PodHost<'_> {
             "/etc/nginx/conf.d/default.conf" if parse_image(&self.image).0 == "nginx" => {
                 Ok(NGINX_DEFAULT_CONF.to_string())
             }
+            "/server.js" if parse_image(&self.image).0 == "kubernetes-bootcamp" => {
+                Ok(bootcamp_server_js(&self.image))
+            }
             _ => self
                 .cluster
                 .net
@@ -1043,6 +1083,9 @@ impl Host for PodHost<'_> {
                     .cloned()
                     .unwrap_or_else(|| "/".into());
                 let listing = match path.trim_end_matches('/') {
+                    "" if parse_image(&self.image).0 == "kubernetes-bootcamp" => {
+                        "bin\nboot\ncore\ndev\netc\nhome\nlib\nlib64\nmedia\nmnt\nopt\nproc\nroot\nrun\nsbin\nserver.js\nsrv\nsys\ntmp\nusr\nvar\n".to_string()
+                    }
                     "" => "bin\ndev\netc\nhome\nlib\nmedia\nmnt\nopt\nproc\nroot\nrun\nsbin\nsrv\nsys\ntmp\nusr\nvar\n".to_string(),
                     "/etc" => "hostname\nhosts\nos-release\nresolv.conf\n".to_string(),
                     // The nginx image's docroot, plus what was written into it.

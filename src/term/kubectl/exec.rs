@@ -590,7 +590,11 @@ fn container_log(
     if started_ms < 0 {
         return Vec::new();
     }
-    let mut lines: Vec<(i64, String)> = crate::net::apps::startup_log(ct, started_ms)
+    let host = match c.store.get(key) {
+        Some(Object::Pod(p)) => crate::term::pod::pod_hostname(p),
+        _ => String::new(),
+    };
+    let mut lines: Vec<(i64, String)> = crate::net::apps::startup_log_on(ct, started_ms, &host)
         .into_iter()
         .map(|l| (started_ms, l))
         .collect();
