@@ -632,6 +632,11 @@ fn the_bootcamp_app_answers_and_logs_each_request() {
         &format!("kubectl exec {v2} -- cat server.js"),
     );
     assert!(js.contains("response.end(\" | v=2\\n\");"), "{js}");
+    // v2's own file is not published: the page says so, never the output.
+    assert!(t.notice.take().is_some_and(|n| n.contains("not published")));
+    assert!(!js.contains("playground"));
+    run(&mut t, &mut c, &format!("kubectl exec {v2} -- env"));
+    assert_eq!(t.notice, None);
 }
 
 #[test]
