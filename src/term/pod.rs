@@ -41,6 +41,13 @@ pub fn curl_version(image: &str) -> &'static str {
 fn curl_7(version: &str) -> bool {
     version.starts_with("7.")
 }
+
+/// curl before 7.73 (jessie's 7.38.0 in the bootcamp image): a failed connect was
+/// "Failed to connect to HOST port N: " and the socket error's strerror, without the
+/// "after N ms" of later versions.
+fn curl_jessie(version: &str) -> bool {
+    version == "7.38.0"
+}
 const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// Which userland an image ships.
@@ -2304,7 +2311,7 @@ fn curl_one(
     let peer = match conn.map(|c| c.outcome) {
         None => None,
         Some(Outcome::Connected(p)) => Some(p),
-        Some(Outcome::Refused | Outcome::Unreachable) => {
+        Some(outcome @ (Outcome::Refused | Outcome::Unreachable)) => {
             let ms = c.now - start + 1 + c.rand_below(3) as i64;
             if o.verbose {
                 // The happy eyeballer's attempts, one per address ("localhost" is ::1,
@@ -2343,15 +2350,19 @@ fn curl_one(
             } else {
                 "Could not connect to server"
             };
-            let code = curl_err(
-                o,
-                out,
-                7,
-                &format!(
+            let msg = if curl_jessie(o.version) {
+                let errno = match outcome {
+                    Outcome::Unreachable => "No route to host",
+                    _ => "Connection refused",
+                };
+                format!("Failed to connect to {} port {}: {errno}", u.host, u.port)
+            } else {
+                format!(
                     "Failed to connect to {} port {} after {ms} ms: {why}",
                     u.host, u.port
-                ),
-            );
+                )
+            };
+            let code = curl_err(o, out, 7, &msg);
             write_out(o, out, 0, &ip, code, url, 0);
             return code;
         }
@@ -2387,15 +2398,18 @@ fn curl_one(
                     } else {
                         "Could not connect to server"
                     };
-                    curl_err(
-                        o,
-                        out,
-                        28,
-                        &format!(
+                    let msg = if curl_jessie(o.version) {
+                        format!(
+                            "Failed to connect to {} port {}: Connection timed out",
+                            u.host, u.port
+                        )
+                    } else {
+                        format!(
                             "Failed to connect to {} port {} after {ms} ms: {why}",
                             u.host, u.port
-                        ),
-                    )
+                        )
+                    };
+                    curl_err(o, out, 28, &msg)
                 }
             };
             write_out(o, out, 0, &ip, code, url, 0);
