@@ -177,6 +177,7 @@ fn has_program(image: &str, prog: &str) -> bool {
                     | "pwd"
             ) || (prog == "curl" && p.has_curl)
                 || (prog == "nginx" && repo == "nginx")
+                || (matches!(prog, "node" | "npm") && repo == "kubernetes-bootcamp")
                 || (matches!(prog, "nslookup" | "dig" | "host") && has_bind_tools(image))
                 || (prog == "httpd" && repo == "httpd")
         }
@@ -262,6 +263,7 @@ fn modelled_image(image: &str) -> bool {
             | "dnsutils"
             | "http-echo"
             | "whoami"
+            | "kubernetes-bootcamp"
     );
     modelled && !profile(image).pull_fails
 }
@@ -838,6 +840,8 @@ impl PodHost<'_> {
                 Err("No such file or directory".into())
             }
             "/etc/alpine-release" if self.ul() == Userland::Busybox => Ok("3.22.1\n".into()),
+            // node:6.3.1's buildpack-deps:jessie (base-files of Debian 8).
+            "/etc/os-release" if parse_image(&self.image).0 == "kubernetes-bootcamp" => Ok("PRETTY_NAME=\"Debian GNU/Linux 8 (jessie)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"8\"\nVERSION=\"8 (jessie)\"\nID=debian\nHOME_URL=\"http://www.debian.org/\"\nSUPPORT_URL=\"http://www.debian.org/support\"\nBUG_REPORT_URL=\"https://bugs.debian.org/\"\n".into()),
             "/etc/os-release" => Ok(match self.ul() {
                 Userland::Busybox => "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.22.1\nPRETTY_NAME=\"Alpine Linux v3.22\"\nHOME_URL=\"https://alpinelinux.org/\"\nBUG_REPORT_URL=\"https://gitlab.alpinelinux.org/alpine/aports/-/issues\"\n".into(),
                 _ => "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL=\"https://www.debian.org/\"\nSUPPORT_URL=\"https://www.debian.org/support\"\nBUG_REPORT_URL=\"https://bugs.debian.org/\"\n".into(),
@@ -1151,7 +1155,18 @@ impl Host for PodHost<'_> {
                 out.err("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n");
                 0
             }
-            "agnhost" | "nginx" | "httpd" | "http-echo" | "coredns" => {
+            // The bootcamp image's node 6.3.1 (and the npm it ships, 3.10.3).
+            "node" | "npm"
+                if matches!(args.first().map(String::as_str), Some("-v" | "--version")) =>
+            {
+                out.out(if prog == "node" {
+                    "v6.3.1\n"
+                } else {
+                    "3.10.3\n"
+                });
+                0
+            }
+            "agnhost" | "nginx" | "httpd" | "http-echo" | "coredns" | "node" | "npm" => {
                 // Running a second server process is out of scope; print its usage-free exit.
                 0
             }
