@@ -220,4 +220,7 @@ transcripts! {
     t196_set_resources => "196-set-resources.txt",
     t197_hpa_without_metrics => "197-hpa-without-metrics.txt",
     t198_kubectl_autoscale => "198-kubectl-autoscale.txt",
+    t211_kubernetes_basics_deploy_and_explore => "211-kubernetes-basics-deploy-and-explore.txt",
+    t212_kubernetes_basics_expose => "212-kubernetes-basics-expose.txt",
+    t213_kubernetes_basics_scale_and_update => "213-kubernetes-basics-scale-and-update.txt",
 }

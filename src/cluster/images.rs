@@ -66,6 +66,17 @@ const KNOWN: &[&str] = &[
     "jessie-dnsutils",
     "dnsutils",
     "serve_hostname",
+    "kubernetes-bootcamp",
+];
+
+/// The Kubernetes Basics tutorial's images and the tags their registries have:
+/// google-samples has only v1 (the tutorial's failed rollout pulls v10), jocatalin's
+/// Docker Hub copy v1 and v2; the old tutorial's k8s-minikube repository is gone.
+const BOOTCAMP_TAGS: &[(&str, &[&str])] = &[
+    ("gcr.io/google-samples/kubernetes-bootcamp", &["v1"]),
+    ("docker.io/jocatalin/kubernetes-bootcamp", &["v1", "v2"]),
+    ("jocatalin/kubernetes-bootcamp", &["v1", "v2"]),
+    ("gcr.io/k8s-minikube/kubernetes-bootcamp", &[]),
 ];
 
 /// Levenshtein distance, bounded to short names (image names are short; longer input is
@@ -216,6 +227,8 @@ pub fn size_bytes(image: &str) -> u64 {
         "ubuntu" => 29_754_290,
         "debian" => 48_494_272,
         "jessie-dnsutils" | "dnsutils" => 112_491_584,
+        // A kubelet's "Image size: 83642968 bytes." for v1.
+        "kubernetes-bootcamp" => 83_642_968,
         _ => {
             let h = crate::scenario::log::fnv1a(image.as_bytes());
             20_000_000 + h % 80_000_000
@@ -234,7 +247,11 @@ pub fn profile(image: &str) -> ImageProfile {
             .iter()
             .any(|prefix| path.strip_prefix(prefix) == Some(repo.as_str())),
     };
-    let tag_missing = known && official && !tag_exists(&repo, &tag);
+    let path = image.split(['@', ':']).next().unwrap_or(image);
+    let tag_missing = match BOOTCAMP_TAGS.iter().find(|(p, _)| *p == path) {
+        Some((_, tags)) => !tags.contains(&tag.as_str()),
+        None => known && official && !tag_exists(&repo, &tag),
+    };
     // A near-miss of a known image (`ngnix`, `nginix`) does not exist in the registry.
     let pull_fails = tag_missing
         || !known
@@ -260,14 +277,19 @@ pub fn profile(image: &str) -> ImageProfile {
         pull_fails,
         tag_missing,
         exits_without_command: busybox_like,
-        exits_on_sigterm: !busybox_like,
+        // The bootcamp's node (PID 1) has no SIGTERM handler: it waits for the kill.
+        exits_on_sigterm: !busybox_like && repo != "kubernetes-bootcamp",
         // nginx and httpd are Debian-based: a shell and (nginx) curl, but no busybox applets.
         has_busybox: matches!(
             repo.as_str(),
             "busybox" | "busyboxplus" | "alpine" | "agnhost" | "curl" | "netshoot"
         ),
         // radial/busyboxplus:curl, from the Kubernetes Services tutorial, adds curl.
-        has_curl: matches!(repo.as_str(), "curl" | "netshoot" | "nginx" | "busyboxplus"),
+        // The bootcamp is node:6.3.1, on buildpack-deps:jessie (bash, curl).
+        has_curl: matches!(
+            repo.as_str(),
+            "curl" | "netshoot" | "nginx" | "busyboxplus" | "kubernetes-bootcamp"
+        ),
         has_shell: !matches!(repo.as_str(), "http-echo" | "whoami" | "pause" | "coredns"),
     }
 }
@@ -316,6 +338,25 @@ mod tests {
         assert!(!profile("ngnix:1.27").tag_missing);
         assert!(!profile("bitnami/nginx:nope").pull_fails);
         assert!(profile("docker.io/library/nginx:1.161").tag_missing);
+    }
+
+    #[test]
+    fn the_bootcamp_repositories_have_their_own_tags() {
+        // Kubernetes Basics: v1 from google-samples, v2 from jocatalin, and the failed
+        // rollout's v10 ("not found").
+        for (image, missing) in [
+            ("gcr.io/google-samples/kubernetes-bootcamp:v1", false),
+            ("docker.io/jocatalin/kubernetes-bootcamp:v2", false),
+            ("jocatalin/kubernetes-bootcamp:v1", false),
+            ("gcr.io/google-samples/kubernetes-bootcamp:v10", true),
+            ("gcr.io/google-samples/kubernetes-bootcamp:v2", true),
+            ("gcr.io/k8s-minikube/kubernetes-bootcamp:v1", true),
+        ] {
+            let p = profile(image);
+            assert_eq!((p.tag_missing, p.pull_fails), (missing, missing), "{image}");
+        }
+        let p = profile("gcr.io/google-samples/kubernetes-bootcamp:v1");
+        assert!(p.known && p.has_shell && p.has_curl && !p.has_busybox && !p.exits_on_sigterm);
     }
 
     #[test]

@@ -69,6 +69,11 @@ pub enum App {
     Whoami {
         port: i32,
     },
+    /// The Kubernetes Basics tutorial's Node.js app (`kubernetes-bootcamp`, its
+    /// `server.js`): HTTP on 8080, answering with its hostname and version `v`.
+    Bootcamp {
+        v: u8,
+    },
     CoreDns,
     ApiServer,
 }
@@ -82,6 +87,7 @@ impl App {
             (App::ServeHostname { port: p, .. }, Proto::Tcp) => port == *p,
             (App::HttpEcho { port: p, .. }, Proto::Tcp) => port == *p,
             (App::Whoami { port: p }, Proto::Tcp) => port == *p,
+            (App::Bootcamp { .. }, Proto::Tcp) => port == 8080,
             (App::CoreDns, Proto::Udp) => port == 53,
             (App::CoreDns, Proto::Tcp) => matches!(port, 53 | 8080 | 8181 | 9153),
             (App::ApiServer, Proto::Tcp) => port == 6443,
@@ -200,6 +206,13 @@ pub fn app_of(ct: &Container) -> Option<App> {
                 .unwrap_or(80);
             Some(App::Whoami { port })
         }
+        // The image's CMD is `node server.js`; a command or args replace it.
+        "kubernetes-bootcamp" => (words.is_empty() || words == ["node", "server.js"]).then(|| {
+            let tag = image.rsplit_once(':').map_or("", |(_, t)| t);
+            App::Bootcamp {
+                v: if tag == "v2" { 2 } else { 1 },
+            }
+        }),
         "coredns" => Some(App::CoreDns),
         "kube-apiserver" => Some(App::ApiServer),
         _ => None,
@@ -743,6 +756,39 @@ pub fn http(c: &mut Cluster, peer: &Peer, req: &HttpRequest) -> HttpResponse {
                     b.push_str("\r\n");
                     resp(200, None, "text/plain; charset=utf-8", b, now)
                 }
+                App::Bootcamp { v } => {
+                    // server.js: every request, any method and path, gets the same
+                    // answer, and logs its count and the app's uptime.
+                    let host = hostname_of(&pod, key);
+                    let since = container_started(&pod).unwrap_or(now);
+                    let started = bootcamp_start(since, &host);
+                    let count = c.net.logs.get(key).map_or(0, |v| {
+                        v.iter().filter(|(t, l)| *t >= since && l.starts_with("Running On: ")).count()
+                    }) + 1;
+                    // The simulated clock can fall within node's start-up: the request
+                    // is then served as it starts listening.
+                    let at = now.max(started);
+                    let line = format!(
+                        "Running On: {host} | Total Requests: {count} | App Uptime: {} seconds | Log Time: {}",
+                        js_seconds(at - started),
+                        js_iso(at)
+                    );
+                    c.net.logs.entry(key.clone()).or_default().push((now, line));
+                    // Node's http module: the handler's Content-Type, then Date, and a
+                    // body written in parts goes chunked on a kept-alive connection.
+                    HttpResponse {
+                        version: "HTTP/1.1",
+                        status: 200,
+                        reason: "OK",
+                        headers: vec![
+                            ("Content-Type".into(), "text/plain".into()),
+                            ("Date".into(), http_date(now)),
+                            ("Connection".into(), "keep-alive".into()),
+                            ("Transfer-Encoding".into(), "chunked".into()),
+                        ],
+                        body: format!("Hello Kubernetes bootcamp! | Running on: {host} | v={v}\n"),
+                    }
+                }
                 App::CoreDns => match path_only.as_str() {
                     "/health" => resp(200, None, "text/plain; charset=utf-8", "OK".into(), now),
                     "/ready" => resp(200, None, "text/plain; charset=utf-8", "OK".into(), now),
@@ -763,6 +809,40 @@ pub fn http(c: &mut Cluster, peer: &Peer, req: &HttpRequest) -> HttpResponse {
             r
         }
     }
+}
+
+/// When the first running container of a pod started (its status's `startedAt`).
+fn container_started(pod: &Pod) -> Option<Millis> {
+    pod.status
+        .as_ref()
+        .and_then(|st| st.container_statuses.as_ref())
+        .and_then(|cs| {
+            cs.iter()
+                .find_map(|s| s.state.as_ref()?.running.as_ref()?.started_at.as_ref())
+        })
+        .map(Cluster::millis_of)
+}
+
+/// The bootcamp's `startTime` (`new Date()` in its listen callback): the container's
+/// start plus the moment node 6 takes to load server.js, a stable 20-119 ms from
+/// the hostname (the status's startedAt has whole seconds only).
+fn bootcamp_start(started: Millis, host: &str) -> Millis {
+    started + 20 + (crate::scenario::log::fnv1a(host.as_bytes()) % 100) as Millis
+}
+
+/// How node's console.log prints a Date: `Date.prototype.toISOString`.
+pub(crate) fn js_iso(at: Millis) -> String {
+    let (y, mo, d, h, mi, s, _) = civil(at);
+    format!(
+        "{y}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z",
+        at.rem_euclid(1000)
+    )
+}
+
+/// `ms / 1000` as JavaScript prints the number: no trailing zeros (`7.98`, `8`).
+pub(crate) fn js_seconds(ms: Millis) -> String {
+    let s = format!("{}.{:03}", ms / 1000, ms % 1000);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn link_local(ip: &str) -> String {
@@ -802,6 +882,11 @@ fn go_now(at: Millis, started: Millis, sub_ms_ns: u64) -> String {
 
 /// What a container printed when it started (before any request), as `kubectl logs` shows it.
 pub fn startup_log(ct: &Container, started: Millis) -> Vec<String> {
+    startup_log_on(ct, started, "")
+}
+
+/// [`startup_log`] of a container in the pod whose hostname is `host`.
+pub fn startup_log_on(ct: &Container, started: Millis, host: &str) -> Vec<String> {
     // A container that only runs `echo WORDS` (`kubectl run hello --image=alpine -- echo
     // hi`) logs its words once per run.
     let argv: Vec<&String> = ct
@@ -865,6 +950,15 @@ pub fn startup_log(ct: &Container, started: Millis) -> Vec<String> {
         App::ServeHostname { port, klog: false } => vec![format!("{t} Serving on port {port}.")],
         App::HttpEcho { port, .. } => vec![format!("{t} [INFO] server is listening on :{port}")],
         App::Whoami { port } => vec![format!("{t} Starting up on port {port}")],
+        // server.js: console.log("...Started At:", startTime, "| Running On: ", host, "\n")
+        // joins its arguments with spaces, and the "\n" argument ends in an empty line.
+        App::Bootcamp { .. } => vec![
+            format!(
+                "Kubernetes Bootcamp App Started At: {} | Running On:  {host} ",
+                js_iso(bootcamp_start(started, host))
+            ),
+            String::new(),
+        ],
         App::Httpd => vec![
             "AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using 10.244.1.2. Set the 'ServerName' directive globally to suppress this message".into(),
         ],

@@ -546,3 +546,106 @@ fn nginx_reports_the_kernel_its_node_runs() {
     let log = apps::startup_log(&ct, 0).join("\n");
     assert!(log.contains(&format!("OS: Linux {kernel}")), "{log}");
 }
+
+#[test]
+fn the_bootcamp_app_answers_and_logs_each_request() {
+    // server.js of gcr.io/google-samples/kubernetes-bootcamp:v1 (the Kubernetes Basics
+    // tutorial): every request gets the hostname and version, and a log line.
+    let mut c = Cluster::new(1);
+    let mut t = Terminal::new();
+    let run = |t: &mut Terminal, c: &mut Cluster, line: &str| {
+        let (out, code) = t.run(c, line);
+        assert_eq!(code, 0, "{line}: {}", out.combined());
+        out.stdout_text()
+    };
+    run(
+        &mut t,
+        &mut c,
+        "kubectl create deployment kubernetes-bootcamp --image=gcr.io/google-samples/kubernetes-bootcamp:v1",
+    );
+    c.advance(10_000);
+    let pod = run(&mut t, &mut c, "kubectl get pods -o name")
+        .trim()
+        .trim_start_matches("pod/")
+        .to_string();
+    let hello = format!("Hello Kubernetes bootcamp! | Running on: {pod} | v=1\n");
+    for _ in 0..2 {
+        let body = run(
+            &mut t,
+            &mut c,
+            &format!("kubectl exec {pod} -- curl -s localhost:8080/anything"),
+        );
+        assert_eq!(body, hello);
+    }
+    let log = run(&mut t, &mut c, &format!("kubectl logs {pod}"));
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 4, "{log}");
+    assert!(
+        lines[0].starts_with("Kubernetes Bootcamp App Started At: 2026-"),
+        "{log}"
+    );
+    assert!(
+        lines[0].ends_with(&format!("Z | Running On:  {pod} ")),
+        "{log}"
+    );
+    assert_eq!(lines[1], "");
+    for (i, l) in lines[2..].iter().enumerate() {
+        let head = format!(
+            "Running On: {pod} | Total Requests: {} | App Uptime: ",
+            i + 1
+        );
+        assert!(
+            l.starts_with(&head) && l.contains(" seconds | Log Time: 2026-"),
+            "{l}"
+        );
+    }
+    // jocatalin's v2 answers v=2; the image's other programs: bash, curl, server.js.
+    run(&mut t, &mut c, "kubectl set image deployment/kubernetes-bootcamp kubernetes-bootcamp=docker.io/jocatalin/kubernetes-bootcamp:v2");
+    run(
+        &mut t,
+        &mut c,
+        "kubectl rollout status deployment/kubernetes-bootcamp",
+    );
+    let pods = run(
+        &mut t,
+        &mut c,
+        "kubectl get pods -o name --field-selector=status.phase=Running",
+    );
+    let v2 = pods
+        .lines()
+        .map(|p| p.trim_start_matches("pod/"))
+        .find(|p| *p != pod)
+        .unwrap_or_default()
+        .to_string();
+    let body = run(
+        &mut t,
+        &mut c,
+        &format!("kubectl exec {v2} -- bash -c 'curl -s localhost:8080'"),
+    );
+    assert_eq!(
+        body,
+        format!("Hello Kubernetes bootcamp! | Running on: {v2} | v=2\n")
+    );
+    let js = run(
+        &mut t,
+        &mut c,
+        &format!("kubectl exec {v2} -- cat server.js"),
+    );
+    assert!(js.contains("response.end(\" | v=2\\n\");"), "{js}");
+    // v2's own file is not published: the page says so, never the output.
+    assert!(t.notice.take().is_some_and(|n| n.contains("not published")));
+    assert!(!js.contains("playground"));
+    run(&mut t, &mut c, &format!("kubectl exec {v2} -- env"));
+    assert_eq!(t.notice, None);
+}
+
+#[test]
+fn node_prints_numbers_and_dates_as_javascript_does() {
+    assert_eq!(apps::js_seconds(7982), "7.982");
+    assert_eq!(apps::js_seconds(15_500), "15.5");
+    assert_eq!(apps::js_seconds(8000), "8");
+    assert_eq!(apps::js_seconds(0), "0");
+    assert_eq!(apps::js_seconds(1_611_113), "1611.113");
+    assert_eq!(apps::js_iso(0).len(), "2026-01-01T00:00:00.000Z".len());
+    assert!(apps::js_iso(1234).ends_with(":01.234Z"));
+}

@@ -210,6 +210,37 @@ impl Terminal {
         Some((out, code))
     }
 
+    /// A command line's words with `$NAME`, `${NAME}` and their double-quoted forms
+    /// replaced by the shell's variables (other words as they are), for the page's
+    /// check of an interactive `kubectl exec -ti "$POD_NAME" -- bash`, which the
+    /// Kubernetes Basics tutorial types with the pod's name in a variable.
+    pub fn expand_vars(&self, line: &str) -> String {
+        let words: Vec<String> = line
+            .split_whitespace()
+            .map(|w| {
+                let bare = w
+                    .strip_prefix('"')
+                    .and_then(|x| x.strip_suffix('"'))
+                    .unwrap_or(w);
+                let name = bare.strip_prefix('$').map(|n| {
+                    n.strip_prefix('{')
+                        .and_then(|x| x.strip_suffix('}'))
+                        .unwrap_or(n)
+                });
+                match name {
+                    Some(n)
+                        if !n.is_empty()
+                            && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+                    {
+                        self.shell.env.get(n).unwrap_or_default().to_string()
+                    }
+                    _ => w.to_string(),
+                }
+            })
+            .collect();
+        words.join(" ")
+    }
+
     /// Whether a background job listens on this local port.
     pub fn listening(&self, port: i32) -> bool {
         self.jobs.iter().any(|j| match j {
@@ -252,5 +283,30 @@ impl Terminal {
             self.stream_until = None;
         }
         out.combined()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expand_vars_fills_in_the_pod_name_variable() {
+        let mut t = Terminal::new();
+        t.shell
+            .env
+            .set("POD_NAME", "kubernetes-bootcamp-5cc66bcc9b-mmfgc");
+        for line in [
+            "kubectl exec -ti $POD_NAME -- bash",
+            "kubectl exec -ti \"$POD_NAME\" -- bash",
+            "kubectl exec -ti ${POD_NAME} -- bash",
+        ] {
+            assert_eq!(
+                t.expand_vars(line),
+                "kubectl exec -ti kubernetes-bootcamp-5cc66bcc9b-mmfgc -- bash"
+            );
+        }
+        // An unset variable is empty; other words stay as typed.
+        assert_eq!(t.expand_vars("echo $NOPE 'a b'"), "echo  'a b'");
     }
 }

@@ -23,8 +23,12 @@ pub const CURL_VERSION: &str = "8.11.1";
 /// installs Debian's `curl` package) has bookworm's curl 7.88.1; every other image
 /// with curl, and the learner's machine, curl 8.11.1 (TRANSCRIPTS.md).
 pub fn curl_version(image: &str) -> &'static str {
-    if crate::cluster::images::image_repo(image) == "nginx" {
+    let repo = crate::cluster::images::image_repo(image);
+    if repo == "nginx" {
         "7.88.1"
+    } else if repo == "kubernetes-bootcamp" {
+        // node:6.3.1 is buildpack-deps:jessie, with jessie's curl.
+        "7.38.0"
     } else {
         CURL_VERSION
     }
@@ -36,6 +40,13 @@ pub fn curl_version(image: &str) -> &'static str {
 /// completely sent off", and named the connection "(#0)" after "Connected to".
 fn curl_7(version: &str) -> bool {
     version.starts_with("7.")
+}
+
+/// curl before 7.73 (jessie's 7.38.0 in the bootcamp image): a failed connect was
+/// "Failed to connect to HOST port N: " and the socket error's strerror, without the
+/// "after N ms" of later versions.
+fn curl_jessie(version: &str) -> bool {
+    version == "7.38.0"
 }
 const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -166,6 +177,7 @@ fn has_program(image: &str, prog: &str) -> bool {
                     | "pwd"
             ) || (prog == "curl" && p.has_curl)
                 || (prog == "nginx" && repo == "nginx")
+                || (matches!(prog, "node" | "npm") && repo == "kubernetes-bootcamp")
                 || (matches!(prog, "nslookup" | "dig" | "host") && has_bind_tools(image))
                 || (prog == "httpd" && repo == "httpd")
         }
@@ -251,6 +263,7 @@ fn modelled_image(image: &str) -> bool {
             | "dnsutils"
             | "http-echo"
             | "whoami"
+            | "kubernetes-bootcamp"
     );
     modelled && !profile(image).pull_fails
 }
@@ -326,6 +339,11 @@ pub fn container_env(
     }
     if repo == "curl" {
         v.push(("CURL_CA_BUNDLE".into(), "/cacert.pem".into()));
+    }
+    if repo == "kubernetes-bootcamp" {
+        // The node:6.3.1 image's ENV lines (the tutorial's `kubectl exec -- env`).
+        v.push(("NPM_CONFIG_LOGLEVEL".into(), "info".into()));
+        v.push(("NODE_VERSION".into(), "6.3.1".into()));
     }
     let status = pod.status.clone().unwrap_or_default();
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
@@ -528,6 +546,34 @@ pub fn exec_in_pod(
     }
     let code = host.run(argv, stdin, &env, &mut out);
     (out, code)
+}
+
+/// The bootcamp image's `/server.js`, as `cat server.js` shows it in the Kubernetes
+/// Basics tutorial (the image's WORKDIR is `/`); the v2 image answers `v=2`.
+fn bootcamp_server_js(image: &str) -> String {
+    let v = if image.ends_with(":v2") { "2" } else { "1" };
+    format!(
+        r#"var http = require('http');
+var requests=0;
+var podname= process.env.HOSTNAME;
+var startTime;
+var host;
+var handleRequest = function(request, response) {{
+  response.setHeader('Content-Type', 'text/plain');
+  response.writeHead(200);
+  response.write("Hello Kubernetes bootcamp! | Running on: ");
+  response.write(host);
+  response.end(" | v={v}\n");
+  console.log("Running On:" ,host, "| Total Requests:", ++requests,"| App Uptime:", (new Date() - startTime)/1000 , "seconds", "| Log Time:",new Date());
+}}
+var www = http.createServer(handleRequest);
+www.listen(8080,function () {{
+    startTime = new Date();;
+    host = process.env.HOSTNAME;
+    console.log ("Kubernetes Bootcamp App Started At:",startTime, "| Running On: " ,host, "\n" );
+}});
+"#
+    )
 }
 
 /// The shell-and-tools world inside one container.
@@ -794,6 +840,8 @@ impl PodHost<'_> {
                 Err("No such file or directory".into())
             }
             "/etc/alpine-release" if self.ul() == Userland::Busybox => Ok("3.22.1\n".into()),
+            // node:6.3.1's buildpack-deps:jessie (base-files of Debian 8).
+            "/etc/os-release" if parse_image(&self.image).0 == "kubernetes-bootcamp" => Ok("PRETTY_NAME=\"Debian GNU/Linux 8 (jessie)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"8\"\nVERSION=\"8 (jessie)\"\nID=debian\nHOME_URL=\"http://www.debian.org/\"\nSUPPORT_URL=\"http://www.debian.org/support\"\nBUG_REPORT_URL=\"https://bugs.debian.org/\"\n".into()),
             "/etc/os-release" => Ok(match self.ul() {
                 Userland::Busybox => "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.22.1\nPRETTY_NAME=\"Alpine Linux v3.22\"\nHOME_URL=\"https://alpinelinux.org/\"\nBUG_REPORT_URL=\"https://gitlab.alpinelinux.org/alpine/aports/-/issues\"\n".into(),
                 _ => "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL=\"https://www.debian.org/\"\nSUPPORT_URL=\"https://www.debian.org/support\"\nBUG_REPORT_URL=\"https://bugs.debian.org/\"\n".into(),
@@ -803,6 +851,9 @@ impl PodHost<'_> {
             }
             "/etc/nginx/conf.d/default.conf" if parse_image(&self.image).0 == "nginx" => {
                 Ok(NGINX_DEFAULT_CONF.to_string())
+            }
+            "/server.js" if parse_image(&self.image).0 == "kubernetes-bootcamp" => {
+                Ok(bootcamp_server_js(&self.image))
             }
             _ => self
                 .cluster
@@ -1043,6 +1094,9 @@ impl Host for PodHost<'_> {
                     .cloned()
                     .unwrap_or_else(|| "/".into());
                 let listing = match path.trim_end_matches('/') {
+                    "" if parse_image(&self.image).0 == "kubernetes-bootcamp" => {
+                        "bin\nboot\ncore\ndev\netc\nhome\nlib\nlib64\nmedia\nmnt\nopt\nproc\nroot\nrun\nsbin\nserver.js\nsrv\nsys\ntmp\nusr\nvar\n".to_string()
+                    }
                     "" => "bin\ndev\netc\nhome\nlib\nmedia\nmnt\nopt\nproc\nroot\nrun\nsbin\nsrv\nsys\ntmp\nusr\nvar\n".to_string(),
                     "/etc" => "hostname\nhosts\nos-release\nresolv.conf\n".to_string(),
                     // The nginx image's docroot, plus what was written into it.
@@ -1101,7 +1155,18 @@ impl Host for PodHost<'_> {
                 out.err("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n");
                 0
             }
-            "agnhost" | "nginx" | "httpd" | "http-echo" | "coredns" => {
+            // The bootcamp image's node 6.3.1 (and the npm it ships, 3.10.3).
+            "node" | "npm"
+                if matches!(args.first().map(String::as_str), Some("-v" | "--version")) =>
+            {
+                out.out(if prog == "node" {
+                    "v6.3.1\n"
+                } else {
+                    "3.10.3\n"
+                });
+                0
+            }
+            "agnhost" | "nginx" | "httpd" | "http-echo" | "coredns" | "node" | "npm" => {
                 // Running a second server process is out of scope; print its usage-free exit.
                 0
             }
@@ -2261,7 +2326,7 @@ fn curl_one(
     let peer = match conn.map(|c| c.outcome) {
         None => None,
         Some(Outcome::Connected(p)) => Some(p),
-        Some(Outcome::Refused | Outcome::Unreachable) => {
+        Some(outcome @ (Outcome::Refused | Outcome::Unreachable)) => {
             let ms = c.now - start + 1 + c.rand_below(3) as i64;
             if o.verbose {
                 // The happy eyeballer's attempts, one per address ("localhost" is ::1,
@@ -2300,15 +2365,19 @@ fn curl_one(
             } else {
                 "Could not connect to server"
             };
-            let code = curl_err(
-                o,
-                out,
-                7,
-                &format!(
+            let msg = if curl_jessie(o.version) {
+                let errno = match outcome {
+                    Outcome::Unreachable => "No route to host",
+                    _ => "Connection refused",
+                };
+                format!("Failed to connect to {} port {}: {errno}", u.host, u.port)
+            } else {
+                format!(
                     "Failed to connect to {} port {} after {ms} ms: {why}",
                     u.host, u.port
-                ),
-            );
+                )
+            };
+            let code = curl_err(o, out, 7, &msg);
             write_out(o, out, 0, &ip, code, url, 0);
             return code;
         }
@@ -2344,15 +2413,18 @@ fn curl_one(
                     } else {
                         "Could not connect to server"
                     };
-                    curl_err(
-                        o,
-                        out,
-                        28,
-                        &format!(
+                    let msg = if curl_jessie(o.version) {
+                        format!(
+                            "Failed to connect to {} port {}: Connection timed out",
+                            u.host, u.port
+                        )
+                    } else {
+                        format!(
                             "Failed to connect to {} port {} after {ms} ms: {why}",
                             u.host, u.port
-                        ),
-                    )
+                        )
+                    };
+                    curl_err(o, out, 28, &msg)
                 }
             };
             write_out(o, out, 0, &ip, code, url, 0);

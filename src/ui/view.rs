@@ -348,7 +348,8 @@ fn term_line(state: &mut State, line: String) {
     // Inside a `kubectl debug -it` shell the world's terminal runs the line in the pod.
     let attached = state.world.borrow().terminal.attached.is_some();
     let ns = state.world.borrow().terminal.namespace.clone();
-    if let Some((ns, pod)) = interactive_exec(trimmed, &ns).filter(|_| !attached) {
+    let expanded = state.world.borrow().terminal.expand_vars(trimmed);
+    if let Some((ns, pod)) = interactive_exec(&expanded, &ns).filter(|_| !attached) {
         let exists = state
             .world
             .borrow()

@@ -356,6 +356,18 @@ pub fn exec(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     if code != 0 {
         out.err(&format!("command terminated with exit code {code}\n"));
     }
+    if crate::cluster::images::image_repo(&image) == "kubernetes-bootcamp" {
+        let line = a.command.join(" ");
+        // jocatalin's v2 bootcamp image does not publish its source: the terminal shows
+        // v1's server.js answering v=2.
+        if image.ends_with(":v2") && line.contains("server.js") {
+            ctx.term.notice = Some("This is the v1 image's server.js with \"v=2\": the source of jocatalin/kubernetes-bootcamp:v2 is not published, so the playground shows what it answers, not necessarily its exact file.".into());
+        }
+        // Its curl is jessie's 7.38.0, whose -v trace the terminal words as 7.88's.
+        if line.contains("curl") && (line.contains(" -v") || line.contains("--verbose")) {
+            ctx.term.notice = Some("The bootcamp image's curl is 7.38.0; the playground prints its -v trace as curl 7.88 words it, which differs in a few lines.".into());
+        }
+    }
     code
 }
 
@@ -590,7 +602,11 @@ fn container_log(
     if started_ms < 0 {
         return Vec::new();
     }
-    let mut lines: Vec<(i64, String)> = crate::net::apps::startup_log(ct, started_ms)
+    let host = match c.store.get(key) {
+        Some(Object::Pod(p)) => crate::term::pod::pod_hostname(p),
+        _ => String::new(),
+    };
+    let mut lines: Vec<(i64, String)> = crate::net::apps::startup_log_on(ct, started_ms, &host)
         .into_iter()
         .map(|l| (started_ms, l))
         .collect();

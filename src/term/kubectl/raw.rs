@@ -185,7 +185,8 @@ fn service_proxy(
     status(c, 503, "ServiceUnavailable", &no_endpoints, None, pretty)
 }
 
-/// registry/core/pod ResourceLocation: the pod's IP and the given port (80 when none).
+/// registry/core/pod ResourceLocation: the pod's IP and the given port, else the first
+/// container port the pod declares (`kubectl run --port=8080`), else none: HTTP's 80.
 fn pod_proxy(c: &mut Cluster, pod: &Object, id: &str, path: &str, pretty: bool) -> HttpResponse {
     let Object::Pod(p) = pod else {
         return not_found_path(c, pretty);
@@ -194,7 +195,16 @@ fn pod_proxy(c: &mut Cluster, pod: &Object, id: &str, path: &str, pretty: bool) 
     let Some(ip) = net::pod_ip(p).map(str::to_string) else {
         return status(c, 400, "BadRequest", "address not allowed", None, pretty);
     };
-    let port = port.parse().unwrap_or(80);
+    let declared = p
+        .spec
+        .iter()
+        .flat_map(|s| &s.containers)
+        .find_map(|ct| ct.ports.as_ref()?.first().map(|cp| cp.container_port));
+    let port = if port.is_empty() {
+        declared.unwrap_or(80)
+    } else {
+        port.parse().unwrap_or(80)
+    };
     dial(c, &ip, port, path, pretty)
 }
 

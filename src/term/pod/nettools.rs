@@ -568,6 +568,8 @@ fn listeners(h: &PodHost) -> Vec<Listener> {
             Some(App::ServeHostname { port, .. }) => v.push(tcp6(port)),
             Some(App::HttpEcho { port, .. }) => v.push(tcp6(port)),
             Some(App::Whoami { port }) => v.push(tcp6(port)),
+            // node's listen(8080) binds the IPv6 wildcard, dual-stack.
+            Some(App::Bootcamp { .. }) => v.push(tcp6(8080)),
             Some(App::CoreDns) => {
                 for p in [53, 8080, 8181, 9153] {
                     v.push(tcp6(p));
