@@ -220,4 +220,6 @@ transcripts! {
     t196_set_resources => "196-set-resources.txt",
     t197_hpa_without_metrics => "197-hpa-without-metrics.txt",
     t198_kubectl_autoscale => "198-kubectl-autoscale.txt",
+    t214_explain_every_kind => "214-explain-every-kind.txt",
+    t215_explain_pod_spec_types => "215-explain-pod-spec-types.txt",
 }
