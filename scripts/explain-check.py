@@ -2,15 +2,18 @@
 """Checks kubeplay's `kubectl explain` against the real kubectl v1.33 client.
 
 Serves src/term/kubectl/explain-schema.txt as the OpenAPI v3 documents of a v1.33 API server
-(allOf-wrapped references, IntOrString and Quantity as oneOf, Time as a string; discovery for
-the five kinds) on a local port, runs the real `kubectl explain` for every field path the file
-holds (and --recursive, missing fields), writes the answers as a transcript and replays it:
+(allOf-wrapped references, IntOrString and Quantity as oneOf, Time and MicroTime as strings;
+discovery for the kinds of src/api/kinds.rs) on a local port, runs the real `kubectl explain`
+for every kind (and --recursive), every field of every type the file holds, and missing
+fields, writes the answers as a transcript and replays it:
 
     cargo build --release --bin replay
     python3 scripts/explain-check.py [KUBECTL] [REPLAY]
+    python3 scripts/explain-check.py --print 'ingress' 'pod.spec.affinity --recursive'
 
 KUBECTL defaults to /usr/lib/google-cloud-sdk/bin/kubectl.1.33, REPLAY to
-$CARGO_TARGET_DIR/release/replay. It prints replay's verdict (a diff per mismatch). What it
+$CARGO_TARGET_DIR/release/replay. It prints replay's verdict (a diff per mismatch); with
+--print it only prints the real client's answers for the given paths (transcript blocks). What it
 checks is the rendering (plaintext.tmpl, wrapping, types, enums, errors) of the data the
 playground holds; the data's own source is scripts/explain-schema.py.
 """
@@ -25,17 +28,31 @@ import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCHEMA = os.path.join(HERE, "..", "src", "term", "kubectl", "explain-schema.txt")
-KUBECTL = sys.argv[1] if len(sys.argv) > 1 else "/usr/lib/google-cloud-sdk/bin/kubectl.1.33"
-REPLAY = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
+# `--print PATH...`: only print the real client's answers for these paths, as transcript blocks.
+PRINT = sys.argv[2:] if sys.argv[1:2] == ["--print"] else None
+ARGS = [] if PRINT is not None else sys.argv[1:]
+KUBECTL = ARGS[0] if len(ARGS) > 0 else "/usr/lib/google-cloud-sdk/bin/kubectl.1.33"
+REPLAY = ARGS[1] if len(ARGS) > 1 else os.path.join(
     os.environ.get("CARGO_TARGET_DIR", os.path.join(HERE, "..", "target")), "release", "replay")
+KINDS = os.path.join(HERE, "..", "src", "api", "kinds.rs")
+
+
+def served_kinds():
+    """kind: (group, version, resource, name used on the command line) of every row of
+    src/api/kinds.rs's RESOURCE_TYPES (its first short name, else its singular)."""
+    text = open(KINDS).read()
+    text = text[text.index("pub static RESOURCE_TYPES"):]
+    text = text[: text.index("];")]
+    out = {}
+    for m in re.finditer(r'rt!\(\s*"(\w+)",\s*"([\w.]+)",\s*"(\w*)",\s*\[([^\]]*)\],\s*"([^"]*)",\s*"(\w+)"', text):
+        kind, plural, singular, shorts, group, version = m.groups()
+        shorts = re.findall(r'"(\w+)"', shorts)
+        out[kind] = (group, version, plural, shorts[0] if shorts else singular)
+    return out
+
+
 # kind: (group, version, resource, short name used on the command line)
-ROOTS = {
-    "Service": ("", "v1", "services", "svc"),
-    "Pod": ("", "v1", "pods", "pod"),
-    "Endpoints": ("", "v1", "endpoints", "endpoints"),
-    "Deployment": ("apps", "v1", "deployments", "deployment"),
-    "EndpointSlice": ("discovery.k8s.io", "v1", "endpointslices", "endpointslice"),
-}
+ROOTS = served_kinds()
 PRIMITIVE = ("string", "integer", "boolean", "number")
 
 
@@ -73,7 +90,7 @@ def documents(types, descs):
             sch.update({"format": "int-or-string", "oneOf": [{"type": "integer"}, {"type": "string"}]})
         elif key == "Quantity":
             sch["oneOf"] = [{"type": "string"}, {"type": "number"}]
-        elif key == "Time":
+        elif key in ("Time", "MicroTime"):
             sch.update({"format": "date-time", "type": "string"})
         else:
             props, required = {}, []
@@ -94,7 +111,9 @@ def documents(types, descs):
                 props[name] = p
                 if req == "1":
                     required.append(name)
-            sch.update({"type": "object", "properties": props})
+            sch["type"] = "object"
+            if props:
+                sch["properties"] = props
             if required:
                 sch["required"] = required
         if key in ROOTS:
@@ -155,20 +174,26 @@ def serve(docs):
 
 
 def paths(types):
-    out = []
+    """Each kind and its --recursive tree, then every field of every type once, under the
+    first path that reaches the type (a field prints the same under any path)."""
+    out, entered = [], set()
 
     def walk(key, prefix):
         for f in types[key][1]:
             p = prefix + "." + f[0]
             out.append(p)
-            if f[2] in types and types[f[2]][1]:
+            if f[2] in types and types[f[2]][1] and f[2] not in entered:
+                entered.add(f[2])
                 walk(f[2], p)
 
     for kind, (_, _, _, short) in ROOTS.items():
         out += [short, short + " --recursive"]
+    for kind, (_, _, _, short) in ROOTS.items():
+        entered.add(kind)
         walk(kind, short)
     out += ["svc.spec.nope", "svc.nope.type", "svc.spec.type.foo", "pod.spec.containers.ports.nope",
-            "svc.spec.ports --recursive", "deployment.spec --recursive"]
+            "svc.spec.ports --recursive", "deployment.spec --recursive", "pod.spec.affinity --recursive",
+            "cronjob.spec --recursive", "ingress.spec --recursive"]
     return out
 
 
@@ -182,13 +207,16 @@ def main():
             "contexts:\n- context: {cluster: c, user: u}\n  name: c\ncurrent-context: c\nusers:\n- name: u\n  user: {}\n"
             % server.server_address[1])
         transcript = ["# kubectl explain as the real kubectl prints the playground's schema (scripts/explain-check.py)."]
-        for p in paths(types):
+        for p in PRINT if PRINT is not None else paths(types):
             run = subprocess.run([KUBECTL, "--kubeconfig", config, "explain", *p.split()],
                                  capture_output=True, text=True)
             lines = [l.rstrip() for l in (run.stdout + run.stderr).split("\n")]
             while lines and not lines[-1]:
                 lines.pop()
             transcript += ["$ kubectl explain " + p, *lines, "", "# ."]
+        if PRINT is not None:
+            print("\n".join(transcript[1:]))
+            return
         file = os.path.join(tmp, "explain-check.txt")
         open(file, "w").write("\n".join(transcript) + "\n")
         sys.exit(subprocess.run([REPLAY, file]).returncode)

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Generates src/term/kubectl/explain-schema.txt, the API schema `kubectl explain` reads.
 
-Rerun (after changing the type list below, the overlay, or the k8s-openapi version):
+Rerun (after changing the kinds below, the overlay, or the k8s-openapi version):
 
     python3 scripts/explain-schema.py > src/term/kubectl/explain-schema.txt
 
 Source: k8s-openapi 0.29's generated v1.33 sources in the cargo registry
-(~/.cargo/registry/src/*/k8s-openapi-0.29.0/src/v1_33/...). Each struct's doc comment is the
+(~/.cargo/registry/src/*/k8s-openapi-0.29.0/src/v1_33/...). The types are the kinds of
+src/api/kinds.rs (ROOTS) and every type their fields reach. Each struct's doc comment is the
 type's OpenAPI description, each field's doc comment its description; a field's Rust type gives
 the type kubectl's plaintext template prints (typeGuess): `<string>`, `<integer>`, `<boolean>`,
 `<[]T>`, `<map[string]T>`, a type name for an object, `<IntOrString>`/`<Quantity>` (their
@@ -34,79 +35,101 @@ import sys
 ROOT = glob.glob(os.path.expanduser("~/.cargo/registry/src/*/k8s-openapi-0.29.0/src/v1_33"))[0]
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# The types whose fields explain lists: (key, source file). A field whose type is not here is
-# still listed with its type name and description, but explain does not go into it.
-TYPES = {
-    # Services and their endpoints
-    "Service": "api/core/v1/service.rs",
-    "ServiceSpec": "api/core/v1/service_spec.rs",
-    "ServicePort": "api/core/v1/service_port.rs",
-    "ServiceStatus": "api/core/v1/service_status.rs",
-    "LoadBalancerStatus": "api/core/v1/load_balancer_status.rs",
-    "LoadBalancerIngress": "api/core/v1/load_balancer_ingress.rs",
-    "PortStatus": "api/core/v1/port_status.rs",
-    "SessionAffinityConfig": "api/core/v1/session_affinity_config.rs",
-    "ClientIPConfig": "api/core/v1/client_ip_config.rs",
-    "Endpoints": "api/core/v1/endpoints.rs",
-    "EndpointSubset": "api/core/v1/endpoint_subset.rs",
-    "EndpointAddress": "api/core/v1/endpoint_address.rs",
-    "EndpointPort": "api/core/v1/endpoint_port.rs",
-    "ObjectReference": "api/core/v1/object_reference.rs",
-    "EndpointSlice": "api/discovery/v1/endpoint_slice.rs",
-    "Endpoint": "api/discovery/v1/endpoint.rs",
-    "EndpointConditions": "api/discovery/v1/endpoint_conditions.rs",
-    "EndpointHints": "api/discovery/v1/endpoint_hints.rs",
-    "ForZone": "api/discovery/v1/for_zone.rs",
-    "ForNode": "api/discovery/v1/for_node.rs",
-    "discovery.EndpointPort": "api/discovery/v1/endpoint_port.rs",
-    # Pods
-    "Pod": "api/core/v1/pod.rs",
-    "PodSpec": "api/core/v1/pod_spec.rs",
-    "Container": "api/core/v1/container.rs",
-    "ContainerPort": "api/core/v1/container_port.rs",
-    "Probe": "api/core/v1/probe.rs",
-    "HTTPGetAction": "api/core/v1/http_get_action.rs",
-    "HTTPHeader": "api/core/v1/http_header.rs",
-    "TCPSocketAction": "api/core/v1/tcp_socket_action.rs",
-    "ExecAction": "api/core/v1/exec_action.rs",
-    "GRPCAction": "api/core/v1/grpc_action.rs",
-    "EnvVar": "api/core/v1/env_var.rs",
-    "ResourceRequirements": "api/core/v1/resource_requirements.rs",
-    "ResourceClaim": "api/core/v1/resource_claim.rs",
-    "PodStatus": "api/core/v1/pod_status.rs",
-    "PodCondition": "api/core/v1/pod_condition.rs",
-    "ContainerStatus": "api/core/v1/container_status.rs",
-    "PodIP": "api/core/v1/pod_ip.rs",
-    "HostIP": "api/core/v1/host_ip.rs",
-    "PodTemplateSpec": "api/core/v1/pod_template_spec.rs",
-    # Deployments
-    "Deployment": "api/apps/v1/deployment.rs",
-    "DeploymentSpec": "api/apps/v1/deployment_spec.rs",
-    "DeploymentStrategy": "api/apps/v1/deployment_strategy.rs",
-    "RollingUpdateDeployment": "api/apps/v1/rolling_update_deployment.rs",
-    "DeploymentStatus": "api/apps/v1/deployment_status.rs",
-    "DeploymentCondition": "api/apps/v1/deployment_condition.rs",
-    # meta/v1 and the special types
-    "ObjectMeta": "apimachinery/pkg/apis/meta/v1/object_meta.rs",
-    "OwnerReference": "apimachinery/pkg/apis/meta/v1/owner_reference.rs",
-    "LabelSelector": "apimachinery/pkg/apis/meta/v1/label_selector.rs",
-    "LabelSelectorRequirement": "apimachinery/pkg/apis/meta/v1/label_selector_requirement.rs",
-    "Condition": "apimachinery/pkg/apis/meta/v1/condition.rs",
-    "Time": "apimachinery/pkg/apis/meta/v1/time.rs",
-    "IntOrString": "apimachinery/pkg/util/intstr/int_or_string.rs",
-    "Quantity": "apimachinery/pkg/api/resource/quantity.rs",
-}
+# The kinds kubeplay's resource table (src/api/kinds.rs RESOURCE_TYPES) serves, in its order
+# (core group first): explain's roots. Every type their fields reach is added below, down to
+# the leaves, so explain goes into any field a real API server's schema has.
+ROOTS = [
+    "api/core/v1/binding.rs",
+    "api/core/v1/component_status.rs",
+    "api/core/v1/config_map.rs",
+    "api/core/v1/endpoints.rs",
+    "api/core/v1/event.rs",
+    "api/core/v1/limit_range.rs",
+    "api/core/v1/namespace.rs",
+    "api/core/v1/node.rs",
+    "api/core/v1/persistent_volume_claim.rs",
+    "api/core/v1/persistent_volume.rs",
+    "api/core/v1/pod.rs",
+    "api/core/v1/pod_template.rs",
+    "api/core/v1/replication_controller.rs",
+    "api/core/v1/resource_quota.rs",
+    "api/core/v1/secret.rs",
+    "api/core/v1/service_account.rs",
+    "api/core/v1/service.rs",
+    "api/apps/v1/controller_revision.rs",
+    "api/apps/v1/daemon_set.rs",
+    "api/apps/v1/deployment.rs",
+    "api/apps/v1/replica_set.rs",
+    "api/apps/v1/stateful_set.rs",
+    "api/autoscaling/v2/horizontal_pod_autoscaler.rs",
+    "api/batch/v1/cron_job.rs",
+    "api/batch/v1/job.rs",
+    "api/discovery/v1/endpoint_slice.rs",
+    "api/networking/v1/ip_address.rs",
+    "api/networking/v1/ingress_class.rs",
+    "api/networking/v1/ingress.rs",
+    "api/networking/v1/network_policy.rs",
+    "api/networking/v1/service_cidr.rs",
+    "api/policy/v1/pod_disruption_budget.rs",
+    "api/rbac/v1/cluster_role_binding.rs",
+    "api/rbac/v1/cluster_role.rs",
+    "api/rbac/v1/role_binding.rs",
+    "api/rbac/v1/role.rs",
+    "api/storage/v1/storage_class.rs",
+]
 
-# Rust paths of the types above, so a field's type finds its key.
-def rust_path(key, file):
-    name = key.split(".")[-1]
-    module = "::".join(file[: -len(".rs")].split("/")[:-1])
-    return f"crate::{module}::{name}"
 
-KEY_OF = {rust_path(k, f): k for k, f in TYPES.items()}
+def struct_files():
+    """{Rust path: source file} of every type in the v1_33 tree."""
+    out = {}
+    for path in glob.glob(os.path.join(ROOT, "**", "*.rs"), recursive=True):
+        file = os.path.relpath(path, ROOT)
+        for name in re.findall(r"^pub (?:struct|enum) (\w+)", open(path).read(), re.M):
+            module = "::".join(file[: -len(".rs")].split("/")[:-1])
+            out[f"crate::{module}::{name}"] = file
+    return out
+
+
+def closure():
+    """(key, source file) of the roots and every type their fields reach, breadth first. A
+    type's key is its name, or group.Name when a type met earlier has that name (core first:
+    discovery.EndpointPort)."""
+    files = struct_files()
+    by_file = {}
+    for p, f in files.items():
+        by_file.setdefault(f, []).append(p)
+    queue = []
+    for f in ROOTS:
+        name = "".join(w.capitalize() for w in os.path.basename(f)[:-3].split("_"))
+        path = [p for p in by_file[f] if p.split("::")[-1].lower() == name.lower()]
+        queue.append(path[0])
+    order, seen = [], set()
+    while queue:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        order.append(path)
+        src = open(os.path.join(ROOT, files[path])).read()
+        body = re.split(r"\npub (?:struct|enum) ", src, 1)[1].split("\n}", 1)[0]
+        for t in re.findall(r"crate::(?:api|apimachinery)::[\w:]+", body):
+            if t in files and t not in seen:
+                queue.append(t)
+    # A name two groups share is the core group's (else the first met); the other is group.Name.
+    order.sort(key=lambda p: "::api::core::" not in p)
+    types, keys = {}, {}
+    for path in order:
+        name = path.split("::")[-1]
+        key = name if name not in types else path.split("::")[-3] + "." + name
+        keys[path] = key
+        types[key] = files[path]
+    return types, keys
+
+
+TYPES, KEY_OF = closure()
 # Types explain shows as `string` (their schema's type is string), keeping the ref for the
 # type's own description, as the template's description walk does.
-STRING_REFS = {"Time"}
+STRING_REFS = {"Time", "MicroTime"}
 
 
 def unescape(text):
@@ -220,7 +243,7 @@ def overlay():
             continue
         if "." in cur and cur.rsplit(".", 1)[0] in TYPES:
             if cur not in enums:
-                enums[cur] = (line.split(), [])
+                enums[cur] = (["" if v == '""' else v for v in line.split()], [])
             else:
                 enums[cur][1].append(line)
         else:

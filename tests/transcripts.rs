@@ -223,4 +223,6 @@ transcripts! {
     t211_kubernetes_basics_deploy_and_explore => "211-kubernetes-basics-deploy-and-explore.txt",
     t212_kubernetes_basics_expose => "212-kubernetes-basics-expose.txt",
     t213_kubernetes_basics_scale_and_update => "213-kubernetes-basics-scale-and-update.txt",
+    t214_explain_every_kind => "214-explain-every-kind.txt",
+    t215_explain_pod_spec_types => "215-explain-pod-spec-types.txt",
 }
