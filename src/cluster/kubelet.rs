@@ -569,6 +569,20 @@ pub fn finish_attached(c: &mut Cluster, key: &Key, code: i32, printed: &str) {
     update_rt(c, key, |r| r.exit_code = code);
 }
 
+/// An attached shell ended (`kubectl debug node/NAME -it`, whose pod restarts
+/// nothing): the container's process exits with the shell's status.
+pub fn end_attached(c: &mut Cluster, key: &Key, code: i32) {
+    if c.pods.get(key).map(|r| &r.stage) != Some(&Stage::Running) {
+        return;
+    }
+    let Some(pod) = pod_of(c, key) else { return };
+    update_rt(c, key, |r| r.exit_code = code);
+    let Some(rt) = c.pods.get(key).cloned() else {
+        return;
+    };
+    container_exited(c, key, Arc::unwrap_or_clone(pod), rt);
+}
+
 /// What dash prints when the official nginx image's entrypoint cannot run the
 /// container's args: docker-entrypoint.sh ends in `exec "$@"` (its line 47), so args
 /// that do not start nginx are exec'd, and a program the image lacks ends the

@@ -53,6 +53,12 @@ pub struct Attached {
     pub namespace: String,
     pub pod: String,
     pub container: String,
+    /// The container is a node-debugging pod's own (`kubectl debug node/NAME`), not an
+    /// ephemeral one: `exit` ends the pod, and attach.go prints nothing under its
+    /// restart policy Never.
+    pub node_pod: bool,
+    /// `chroot /host` started the node's shell: lines run there until its `exit`.
+    pub chroot: bool,
 }
 
 /// A command left running in the background on the learner's machine.
@@ -134,12 +140,41 @@ impl Terminal {
         line: &str,
     ) -> Option<(Output, i32)> {
         let key = crate::cluster::Key::new("Pod", &at.namespace, &at.pod);
-        if !crate::cluster::kubelet::ephemeral_running(cluster, &key, &at.container) {
+        let running = if at.node_pod {
+            matches!(cluster.store.get(&key), Some(crate::api::Object::Pod(p))
+                if p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
+        } else {
+            crate::cluster::kubelet::ephemeral_running(cluster, &key, &at.container)
+        };
+        if !running {
             self.attached = None;
             return None;
         }
         let mut out = Output::new();
         let words: Vec<&str> = line.split_whitespace().collect();
+        if at.chroot && matches!(words.as_slice(), ["exit" | "logout", ..]) {
+            // dash's exit ends the node's shell; busybox sh's prompt is back.
+            if let Some(a) = self.attached.as_mut() {
+                a.chroot = false;
+            }
+            return Some((out, 0));
+        }
+        if !at.chroot && words.as_slice() == ["chroot", "/host"] {
+            if let Some(a) = self.attached.as_mut() {
+                a.chroot = true;
+            }
+            return Some((out, 0));
+        }
+        if at.node_pod && matches!(words.as_slice(), ["exit" | "logout", ..]) {
+            let code = words
+                .get(1)
+                .and_then(|w| w.parse::<i32>().ok())
+                .unwrap_or(0)
+                & 255;
+            crate::cluster::kubelet::end_attached(cluster, &key, code);
+            self.attached = None;
+            return Some((out, 0));
+        }
         if let ["exit" | "logout", rest @ ..] = words.as_slice() {
             // ash: `exit` with no number keeps the last status; a word is an error we
             // do not model, so it ends with 0 too.
@@ -164,7 +199,13 @@ impl Terminal {
                 .now
                 .saturating_add(crate::cluster::MAX_COMMAND_CLOCK),
         ));
-        let argv = ["sh".to_string(), "-c".to_string(), line.to_string()];
+        let mut argv = vec!["sh".to_string(), "-c".to_string(), line.to_string()];
+        if at.chroot {
+            argv.splice(0..0, ["chroot".to_string(), "/host".to_string()]);
+        }
+        if line.contains("iptables") {
+            self.notice = Some(crate::net::iptables::notice(cluster.settings.proxy_mode));
+        }
         let (o, code) =
             crate::term::pod::exec_in_pod(cluster, &key, &at.container, &argv, "", true);
         cluster.set_clock_limit(None);
