@@ -675,6 +675,28 @@ mod watch_tests {
         assert_eq!(r.output.combined(), "Succeeded");
     }
 
+    /// `docker exec -it NODE bash` in the page stays in the node's bash until `exit`,
+    /// which bash echoes.
+    #[test]
+    fn a_live_docker_exec_shell_runs_on_the_node() {
+        let mut w = World::new(1);
+        w.terminal.live = true;
+        let r = w.run(&Step::Command {
+            line: "docker exec -it kubeplay-worker2 bash".into(),
+        });
+        assert_eq!(r.output.combined(), "");
+        assert!(w.terminal.attached.as_ref().is_some_and(|a| a.docker));
+        let r = w.run(&Step::Command {
+            line: "hostname".into(),
+        });
+        assert_eq!(r.output.combined(), "kubeplay-worker2\n");
+        let r = w.run(&Step::Command {
+            line: "exit".into(),
+        });
+        assert_eq!(r.output.combined(), "exit\n");
+        assert!(w.terminal.attached.is_none());
+    }
+
     /// The page's live `get -w` sees every write of a step, not only the last: a pod
     /// created while it runs prints Pending (created), Pending (bound), then
     /// ContainerCreating (the kubelet's first status), as a real watch does.

@@ -59,6 +59,9 @@ pub struct Attached {
     pub node_pod: bool,
     /// `chroot /host` started the node's shell: lines run there until its `exit`.
     pub chroot: bool,
+    /// `docker exec -it NODE bash`: `pod` names the node (kind's node container), whose
+    /// bash the lines run in until `exit`.
+    pub docker: bool,
 }
 
 /// A command left running in the background on the learner's machine.
@@ -139,6 +142,26 @@ impl Terminal {
         at: &Attached,
         line: &str,
     ) -> Option<(Output, i32)> {
+        if at.docker {
+            let mut out = Output::new();
+            let words: Vec<&str> = line.split_whitespace().collect();
+            if let ["exit" | "logout", ..] = words.as_slice() {
+                // An interactive bash says so as it exits (exit.def).
+                out.err("exit\n");
+                self.attached = None;
+                return Some((out, 0));
+            }
+            if words.is_empty() {
+                return Some((out, 0));
+            }
+            if line.contains("iptables") {
+                self.notice = Some(crate::net::iptables::notice(cluster.settings.proxy_mode));
+            }
+            let argv = ["bash".to_string(), "-c".to_string(), line.to_string()];
+            let (o, code) = crate::term::pod::exec_on_node(cluster, &at.pod, &argv, "");
+            out.append(o);
+            return Some((out, code));
+        }
         let key = crate::cluster::Key::new("Pod", &at.namespace, &at.pod);
         let running = if at.node_pod {
             matches!(cluster.store.get(&key), Some(crate::api::Object::Pod(p))

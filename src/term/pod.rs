@@ -526,6 +526,29 @@ pub fn exec_in_pod(
     (out, code)
 }
 
+/// Runs `argv` on a node as `docker exec NODE ...` does (kind's nodes are containers
+/// named after them): in the node image's root, as root.
+pub fn exec_on_node(c: &mut Cluster, node: &str, argv: &[String], stdin: &str) -> (Output, i32) {
+    let mut out = Output::new();
+    let mut host = PodHost {
+        cluster: c,
+        pod: Key::new("Node", "", node),
+        image: String::new(),
+        env_order: Vec::new(),
+        host_root: None,
+        node_root: Some(node.to_string()),
+    };
+    let mut env = Env::new();
+    env.set_exported(
+        "PATH",
+        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    );
+    env.set_exported("HOSTNAME", node);
+    env.set_exported("HOME", "/root");
+    let code = host.run(argv, stdin, &env, &mut out);
+    (out, code)
+}
+
 /// The shell-and-tools world inside one container.
 pub struct PodHost<'a> {
     pub cluster: &'a mut Cluster,

@@ -256,6 +256,7 @@ pub fn debug(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 container: cname.clone(),
                 node_pod: false,
                 chroot: false,
+                docker: false,
             });
             return 0;
         }
@@ -460,6 +461,7 @@ fn debug_node(
             container: cn,
             node_pod: true,
             chroot: false,
+            docker: false,
         });
         return 0;
     }
