@@ -268,7 +268,7 @@ impl Table {
 /// the output leaves out.
 pub fn notice(mode: ProxyMode) -> String {
     match mode {
-        ProxyMode::Iptables => "iptables-save shows kube-proxy's and the kubelet's chains; kind's own (Docker's DNS rules, kindnet's KIND-MASQ-AGENT) are left out.".into(),
+        ProxyMode::Iptables => "iptables-save and iptables -S show kube-proxy's and the kubelet's chains; kind's own (Docker's DNS rules, kindnet's KIND-MASQ-AGENT) are left out, and iptables' other commands (-L, -A, ...) are not simulated.".into(),
         _ => format!(
             "kube-proxy runs in {} mode: iptables-save shows only the kubelet's chains, not the rules kube-proxy keeps in that mode.",
             mode.as_str()
@@ -312,6 +312,42 @@ pub fn save(c: &Cluster, node: &str, table: Option<&str>, stamp: &str) -> Option
         Some(_) => return None,
     }
     Some(out)
+}
+
+/// What `iptables [-t TABLE] -S [CHAIN]` prints (iptables.c list_rules): every chain's
+/// `-P CHAIN POLICY` or `-N CHAIN` line first, then the rules, each as iptables-save
+/// prints it. Err for a chain the table does not have.
+pub fn list_rules(
+    c: &Cluster,
+    node: &str,
+    table: &str,
+    chain: Option<&str>,
+) -> Option<Result<String, ()>> {
+    let text = save(c, node, Some(table), "")?;
+    let mut heads = String::new();
+    let mut rules = String::new();
+    let mut found = chain.is_none();
+    for line in text.lines() {
+        if let Some(decl) = line.strip_prefix(':') {
+            let mut words = decl.split(' ');
+            let (name, policy) = (words.next().unwrap_or(""), words.next().unwrap_or("-"));
+            if chain.is_some_and(|ch| ch != name) {
+                continue;
+            }
+            found = true;
+            match policy {
+                "-" => heads.push_str(&format!("-N {name}\n")),
+                p => heads.push_str(&format!("-P {name} {p}\n")),
+            }
+        } else if let Some(rule) = line.strip_prefix("-A ") {
+            let name = rule.split(' ').next().unwrap_or("");
+            if chain.is_none_or(|ch| ch == name) {
+                rules.push_str(line);
+                rules.push('\n');
+            }
+        }
+    }
+    Some(if found { Ok(heads + &rules) } else { Err(()) })
 }
 
 /// kube-proxy's part: its jump rules (iptablesJumpChains, each prepended, so a
@@ -849,6 +885,40 @@ mod tests {
         assert_eq!(
             endpoint_chain("default/hostnames", "tcp", "10.244.1.2:9376"),
             "KUBE-SEP-O5WZPWJXWTGE55GX"
+        );
+    }
+
+    /// On the default cluster: the nodeports jump is KUBE-SERVICES' last rule (after
+    /// every Service's), and `-S` lists every chain before any rule.
+    #[test]
+    fn rule_order_on_the_default_cluster() {
+        let w = crate::scenario::World::new(1);
+        let nat = save(&w.cluster, "kubeplay-worker", Some("nat"), "x").unwrap_or_default();
+        let services: Vec<&str> = nat
+            .lines()
+            .filter(|l| l.starts_with("-A KUBE-SERVICES "))
+            .collect();
+        assert_eq!(services.len(), 5, "{nat}");
+        assert!(services[4].contains("-j KUBE-NODEPORTS"));
+        let listed = list_rules(&w.cluster, "kubeplay-worker", "filter", None)
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        let first_rule = listed
+            .lines()
+            .position(|l| l.starts_with("-A "))
+            .unwrap_or(0);
+        let last_head = listed
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with("-P ") || l.starts_with("-N "))
+            .map(|(i, _)| i)
+            .last()
+            .unwrap_or(usize::MAX);
+        assert!(last_head < first_rule, "{listed}");
+        assert!(listed.starts_with("-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n"));
+        assert_eq!(
+            save(&w.cluster, "kubeplay-worker", Some("bogus"), "x"),
+            None
         );
     }
 

@@ -966,6 +966,7 @@ impl PodHost<'_> {
                     }
                 }
             }
+            "iptables" => self.iptables(node, args, out),
             "hostname" => {
                 out.out(&format!("{node}\n"));
                 0
@@ -984,6 +985,51 @@ impl PodHost<'_> {
                     out.err(&format!("sh: 1: {prog}: not found\n"));
                     127
                 })
+            }
+        }
+    }
+
+    /// `iptables [-t TABLE] -S [CHAIN]` on a node (net::iptables::list_rules); the
+    /// other commands are not simulated.
+    fn iptables(&mut self, node: &str, args: &[String], out: &mut Output) -> i32 {
+        let mut table = "filter".to_string();
+        let mut list: Option<Option<String>> = None;
+        let mut i = 0;
+        while i < args.len() {
+            match args[i].as_str() {
+                "-t" | "--table" => {
+                    table = args.get(i + 1).cloned().unwrap_or_default();
+                    i += 1;
+                }
+                "-S" | "--list-rules" => {
+                    let chain = args.get(i + 1).filter(|a| !a.starts_with('-')).cloned();
+                    if chain.is_some() {
+                        i += 1;
+                    }
+                    list = Some(chain);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        let Some(chain) = list else {
+            // Nothing to show here; the page says what is there instead.
+            return 1;
+        };
+        match net::iptables::list_rules(self.cluster, node, &table, chain.as_deref()) {
+            Some(Ok(text)) => {
+                out.out(&text);
+                0
+            }
+            Some(Err(())) => {
+                out.err("iptables: No chain/target/match by that name.\n");
+                1
+            }
+            None => {
+                out.err(&format!(
+                    "iptables v1.8.9 (nf_tables): table '{table}' does not exist\n"
+                ));
+                3
             }
         }
     }
