@@ -922,6 +922,18 @@ mod tests {
         );
     }
 
+    /// In the other proxy modes kube-proxy keeps no iptables rules of this mode: only
+    /// the kubelet's chains are left.
+    #[test]
+    fn other_modes_leave_the_kubelet_chains() {
+        let mut w = crate::scenario::World::new(1);
+        w.cluster.settings.proxy_mode = ProxyMode::Nftables;
+        let all = save(&w.cluster, "kubeplay-worker", None, "x").unwrap_or_default();
+        assert!(!all.contains("KUBE-SERVICES"), "{all}");
+        assert!(all.contains("-A KUBE-FIREWALL "), "{all}");
+        assert!(notice(ProxyMode::Nftables).contains("nftables mode"));
+    }
+
     #[test]
     fn probabilities_as_saved() {
         // 1/3 -> "0.3333333333" -> lround(0.3333333333 * 2^31) = 715827883 -> %.11f.
