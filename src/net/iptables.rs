@@ -165,6 +165,36 @@ fn probability(n: usize) -> String {
     format!("{:.11}", fixed / 2_147_483_648.0)
 }
 
+fn parse_ip(s: &str) -> Option<u32> {
+    let mut v = 0u32;
+    let mut n = 0;
+    for part in s.split('.') {
+        v = (v << 8) | u32::from(part.parse::<u8>().ok()?);
+        n += 1;
+    }
+    (n == 4).then_some(v)
+}
+
+fn ip_text(v: u32) -> String {
+    let b = v.to_be_bytes();
+    format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3])
+}
+
+fn mask(bits: u32) -> u32 {
+    u32::MAX.checked_shl(32 - bits.min(32)).unwrap_or(0)
+}
+
+fn in_cidr(ip: u32, net: u32, bits: u32) -> bool {
+    ip & mask(bits) == net
+}
+
+/// An IPv4 CIDR as net.ParseCIDR reads it: the network (host bits cleared) and prefix.
+fn cidr(s: &str) -> Option<(u32, u32)> {
+    let (ip, bits) = s.split_once('/')?;
+    let bits: u32 = bits.parse().ok().filter(|b| *b <= 32)?;
+    Some((parse_ip(ip)? & mask(bits), bits))
+}
+
 /// One endpoint of a service port as kube-proxy's endpoints map holds it.
 struct Ep {
     addr: String,
@@ -514,8 +544,8 @@ fn kube_proxy(c: &Cluster, node: &str, mangle: &mut Table, filter: &mut Table, n
 /// syncProxyRules for one service port.
 #[allow(clippy::too_many_arguments)]
 fn service_port(
-    _c: &Cluster,
-    _node: &str,
+    c: &Cluster,
+    node: &str,
     filter: &mut Table,
     nat: &mut Table,
     name: &str,
@@ -653,13 +683,34 @@ fn service_port(
         .iter()
         .map(|ip| (ip, "external IP"))
         .chain(lb_ips.iter().map(|ip| (ip, "loadbalancer IP")));
+    // loadBalancerSourceRanges: load-balancer traffic goes through KUBE-FW first.
+    let fw_chain = service_chain("KUBE-FW-", name, &proto);
+    let ranges: Vec<(u32, u32)> = spec
+        .load_balancer_source_ranges
+        .iter()
+        .flatten()
+        .filter_map(|r| cidr(r.trim()))
+        .collect();
+    let uses_fw = has_any && !lb_ips.is_empty() && !ranges.is_empty();
     for (ip, what) in outside {
+        let lb = what == "loadbalancer IP";
+        let to = if lb && uses_fw { &fw_chain } else { &ext_chain };
         if has_any {
             nat.add(
                 "KUBE-SERVICES",
+                format!("{} -j {to}", dport(ip, &format!("{name} {what}"), port)),
+            );
+        }
+        if lb && uses_fw {
+            filter.add(
+                "KUBE-PROXY-FIREWALL",
                 format!(
-                    "{} -j {ext_chain}",
-                    dport(ip, &format!("{name} {what}"), port)
+                    "{} -j DROP",
+                    dport(
+                        ip,
+                        &format!("{name} traffic not accepted by {fw_chain}"),
+                        port
+                    )
                 ),
             );
         }
@@ -757,6 +808,30 @@ fn service_port(
         if has_external {
             nat.add(&ext_chain, format!("-j {external_policy_chain}"));
         }
+    }
+    if uses_fw {
+        nat.chain(&fw_chain);
+        let lb_comment = comment(&format!("{name} loadbalancer IP"));
+        let node_ip = crate::cluster::kubelet::node_ip(c, node).and_then(|ip| parse_ip(&ip));
+        let mut from_node = false;
+        for (net, bits) in &ranges {
+            nat.add(
+                &fw_chain,
+                format!("-s {}/{bits} {lb_comment} -j {ext_chain}", ip_text(*net)),
+            );
+            from_node |= node_ip.is_some_and(|ip| in_cidr(ip, *net, *bits));
+        }
+        if from_node {
+            for ip in &lb_ips {
+                nat.add(&fw_chain, format!("-s {ip}/32 {lb_comment} -j {ext_chain}"));
+            }
+        }
+        nat.add(
+            &fw_chain,
+            comment(&format!(
+                "other traffic to {name} will be dropped by KUBE-PROXY-FIREWALL"
+            )),
+        );
     }
     let to_endpoints = |nat: &mut Table, chain: &str, eps: &[&Ep]| {
         nat.chain(chain);
@@ -932,6 +1007,55 @@ mod tests {
         assert!(!all.contains("KUBE-SERVICES"), "{all}");
         assert!(all.contains("-A KUBE-FIREWALL "), "{all}");
         assert!(notice(ProxyMode::Nftables).contains("nftables mode"));
+    }
+
+    /// loadBalancerSourceRanges (a load-balancer controller gives the Service its
+    /// address): KUBE-SERVICES sends load-balancer traffic to KUBE-FW, which lets each
+    /// range (host bits cleared, as net.ParseCIDR) and - the node being inside one - the
+    /// load-balancer address itself on to KUBE-EXT; KUBE-PROXY-FIREWALL drops the rest.
+    /// Chain hash: sha256("default/lbtcp") (Python).
+    #[test]
+    fn source_ranges_go_through_the_firewall_chain() {
+        let mut w = crate::scenario::World::new(1);
+        w.cluster.settings.load_balancer_controller = true;
+        let manifest = "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: lb\nspec:\n  type: LoadBalancer\n  loadBalancerSourceRanges: [\"172.18.0.0/16\", \"203.0.113.7/24\"]\n  ports:\n  - port: 80\n---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: lb-1\n  labels:\n    kubernetes.io/service-name: lb\naddressType: IPv4\nports:\n- port: 80\nendpoints:\n- addresses: [\"10.244.1.20\"]\nEOF";
+        w.run(&crate::scenario::Step::Command {
+            line: manifest.into(),
+        });
+        w.run(&crate::scenario::Step::Advance { ms: 2_000 });
+        let lb = match w
+            .cluster
+            .store
+            .get(&crate::cluster::Key::new("Service", "default", "lb"))
+        {
+            Some(Object::Service(s)) => s
+                .status
+                .as_ref()
+                .and_then(|st| {
+                    st.load_balancer
+                        .as_ref()?
+                        .ingress
+                        .as_ref()?
+                        .first()?
+                        .ip
+                        .clone()
+                })
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        assert!(!lb.is_empty());
+        let all = save(&w.cluster, "kubeplay-worker", None, "x").unwrap_or_default();
+        let fw = "KUBE-FW-7TVXROIT6UXCX2AG";
+        let ext = "KUBE-EXT-7TVXROIT6UXCX2AG";
+        let c = "-m comment --comment \"default/lb loadbalancer IP\"";
+        let want = [
+            format!("-A KUBE-PROXY-FIREWALL -d {lb}/32 -p tcp -m comment --comment \"default/lb traffic not accepted by {fw}\" -m tcp --dport 80 -j DROP"),
+            format!("-A {fw} -s 172.18.0.0/16 {c} -j {ext}\n-A {fw} -s 203.0.113.0/24 {c} -j {ext}\n-A {fw} -s {lb}/32 {c} -j {ext}\n-A {fw} -m comment --comment \"other traffic to default/lb will be dropped by KUBE-PROXY-FIREWALL\"\n"),
+            format!("-A KUBE-SERVICES -d {lb}/32 -p tcp {c} -m tcp --dport 80 -j {fw}"),
+        ];
+        for line in want {
+            assert!(all.contains(&line), "{line}\n{all}");
+        }
     }
 
     #[test]
