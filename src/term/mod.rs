@@ -182,7 +182,17 @@ impl Terminal {
             }
             return Some((out, 0));
         }
-        if !at.chroot && words.as_slice() == ["chroot", "/host"] {
+        if !at.chroot
+            && matches!(
+                words.as_slice(),
+                ["chroot", "/host" | "/host/"]
+                    | [
+                        "chroot",
+                        "/host" | "/host/",
+                        "sh" | "/bin/sh" | "dash" | "/bin/dash"
+                    ]
+            )
+        {
             if let Some(a) = self.attached.as_mut() {
                 a.chroot = true;
             }
