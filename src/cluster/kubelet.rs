@@ -327,16 +327,24 @@ pub fn exits_on_sigterm(ct: &k8s_openapi::api::core::v1::Container) -> bool {
 /// model (`net::apps::startup_log`). Scripts that wait or loop are left running.
 pub fn one_shot(ct: &k8s_openapi::api::core::v1::Container) -> Option<Vec<String>> {
     let argv = argv_of(ct);
-    let first = argv.first()?;
+    finite_argv(&argv).then_some(argv)
+}
+
+/// Whether a command line ends by itself: a one-shot tool, a finite `sh -c` script, or
+/// either run by `chroot ROOT` (a node-debugging pod's `chroot /host iptables-save`).
+fn finite_argv(argv: &[String]) -> bool {
+    let Some(first) = argv.first() else {
+        return false;
+    };
     let base = first.rsplit('/').next().unwrap_or(first);
-    let finite = match base {
+    match base {
         "sh" | "ash" | "bash" => {
             argv.get(1).map(String::as_str) == Some("-c")
                 && argv.get(2).is_some_and(|script| finite_script(script))
         }
+        "chroot" => argv.len() > 2 && finite_argv(&argv[2..]),
         _ => ONE_SHOT_TOOLS.contains(&base),
-    };
-    finite.then_some(argv)
+    }
 }
 
 /// The container's command line: command, then args.
@@ -484,8 +492,22 @@ const MAX_LOG_BYTES: usize = 1 << 20;
 
 /// Clients and tools that end by themselves.
 const ONE_SHOT_TOOLS: &[&str] = &[
-    "wget", "curl", "nslookup", "cat", "ls", "env", "printenv", "hostname", "date", "uname", "id",
-    "whoami", "true", "false",
+    "wget",
+    "curl",
+    "nslookup",
+    "cat",
+    "ls",
+    "env",
+    "printenv",
+    "hostname",
+    "date",
+    "uname",
+    "id",
+    "whoami",
+    "true",
+    "false",
+    "iptables-save",
+    "iptables",
 ];
 
 /// Whether every command of a `sh -c` script is a one-shot tool or plain shell (no
@@ -567,6 +589,20 @@ pub fn finish_attached(c: &mut Cluster, key: &Key, code: i32, printed: &str) {
         append_log(c, key, printed);
     }
     update_rt(c, key, |r| r.exit_code = code);
+}
+
+/// An attached shell ended (`kubectl debug node/NAME -it`, whose pod restarts
+/// nothing): the container's process exits with the shell's status.
+pub fn end_attached(c: &mut Cluster, key: &Key, code: i32) {
+    if c.pods.get(key).map(|r| &r.stage) != Some(&Stage::Running) {
+        return;
+    }
+    let Some(pod) = pod_of(c, key) else { return };
+    update_rt(c, key, |r| r.exit_code = code);
+    let Some(rt) = c.pods.get(key).cloned() else {
+        return;
+    };
+    container_exited(c, key, Arc::unwrap_or_clone(pod), rt);
 }
 
 /// What dash prints when the official nginx image's entrypoint cannot run the

@@ -497,6 +497,12 @@ pub fn pod_spec(spec: &mut PodSpec) {
     set(&mut spec.security_context, PodSecurityContext::default());
     set_str(&mut spec.scheduler_name, "default-scheduler");
     set(&mut spec.enable_service_links, true);
+    // SetDefaults_HostPathVolumeSource: type "" (HostPathUnset).
+    for v in spec.volumes.iter_mut().flatten() {
+        if let Some(hp) = v.host_path.as_mut() {
+            set_str(&mut hp.type_, "");
+        }
+    }
     for c in spec.containers.iter_mut() {
         container(c);
     }

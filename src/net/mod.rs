@@ -7,6 +7,7 @@
 //! Randomness (iptables/nftables endpoint choice) comes from the cluster RNG only.
 
 pub mod apps;
+pub mod iptables;
 pub mod probe;
 mod proxy;
 

@@ -101,25 +101,13 @@ fn port_label(svc: &str, p: &ServicePort) -> String {
 }
 
 fn svc_chain(mode: ProxyMode, label: &str, sp: &ServicePort) -> String {
-    // A stable, kube-proxy-shaped chain name (the real one is a base32 SHA-256 prefix).
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in label.bytes().chain(
-        sp.protocol
-            .as_deref()
-            .unwrap_or("TCP")
-            .to_ascii_lowercase()
-            .bytes(),
-    ) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    const B32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let suffix: String = (0..16)
-        .map(|i| B32[((h >> (i * 4)) & 31) as usize] as char)
-        .collect();
+    // kube-proxy's KUBE-SVC chain name (proxier.go servicePortPolicyClusterChain), the
+    // one `iptables-save` on a node shows.
+    let proto = sp.protocol.as_deref().unwrap_or("TCP").to_ascii_lowercase();
+    let hash = super::iptables::chain_hash(&format!("{label}{proto}"));
     match mode {
-        ProxyMode::Iptables => format!("KUBE-SVC-{suffix}"),
-        ProxyMode::Nftables => format!("service-{suffix}-{}", label.replace(['/', ':'], "/")),
+        ProxyMode::Iptables => format!("KUBE-SVC-{hash}"),
+        ProxyMode::Nftables => format!("service-{hash}-{}", label.replace(['/', ':'], "/")),
         ProxyMode::Ipvs => format!("ipvs {}", label),
     }
 }
@@ -280,20 +268,25 @@ pub fn service_slices<'a>(
         })
 }
 
+/// The port a slice gives a service port: the slice port of the same name and protocol.
+pub(super) fn slice_port(sl: &EndpointSlice, sp: &ServicePort) -> Option<i32> {
+    let pname = sp.name.as_deref().unwrap_or("");
+    let sproto = sp.protocol.as_deref().unwrap_or("TCP");
+    sl.ports.iter().flatten().find_map(|p| {
+        (p.name.as_deref().unwrap_or("") == pname
+            && p.protocol.as_deref().unwrap_or("TCP") == sproto)
+            .then_some(p.port)
+            .flatten()
+    })
+}
+
 /// The endpoints kube-proxy programs for one service port, from the Service's
 /// EndpointSlices (by their `kubernetes.io/service-name` label, as kube-proxy finds them).
 fn endpoints(c: &Cluster, ns: &str, name: &str, sp: &ServicePort) -> Vec<ProxyEp> {
-    let pname = sp.name.as_deref().unwrap_or("");
-    let sproto = sp.protocol.as_deref().unwrap_or("TCP");
     let mut ready = Vec::new();
     let mut fallback = Vec::new();
     for sl in service_slices(c, ns, name) {
-        let Some(port) = sl.ports.iter().flatten().find_map(|p| {
-            (p.name.as_deref().unwrap_or("") == pname
-                && p.protocol.as_deref().unwrap_or("TCP") == sproto)
-                .then_some(p.port)
-                .flatten()
-        }) else {
+        let Some(port) = slice_port(sl, sp) else {
             continue;
         };
         for e in &sl.endpoints {

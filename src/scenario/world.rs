@@ -635,6 +635,68 @@ mod watch_tests {
         );
     }
 
+    /// `kubectl debug node/NAME -it` in the page leaves the terminal in the debugging
+    /// pod's shell; `chroot /host` enters the node's until its `exit`, where
+    /// `iptables-save` shows kube-proxy's rules; the last `exit` ends the pod (restart
+    /// policy Never: Completed, no reattach message).
+    #[test]
+    fn a_live_node_debug_shell_chroots_into_the_node() {
+        let mut w = World::new(1);
+        w.terminal.live = true;
+        let r = w.run(&Step::Command {
+            line: "kubectl debug node/kubeplay-worker -it --image=busybox --profile=general".into(),
+        });
+        assert!(r.output.combined().ends_with("try pressing enter.\n"));
+        let at = w.terminal.attached.clone().expect("attached");
+        assert!(at.node_pod && !at.chroot);
+        command(&mut w, "chroot /host");
+        assert!(w.terminal.attached.as_ref().is_some_and(|a| a.chroot));
+        let r = w.run(&Step::Command {
+            line: "iptables-save -t nat | grep -- '-A KUBE-SERVICES' | grep -c kubernetes:https"
+                .into(),
+        });
+        assert_eq!(r.output.combined(), "1\n");
+        assert!(w.terminal.notice.is_some());
+        let r = w.run(&Step::Command {
+            line: "hostname".into(),
+        });
+        assert_eq!(r.output.combined(), "kubeplay-worker\n");
+        command(&mut w, "exit");
+        assert!(w.terminal.attached.as_ref().is_some_and(|a| !a.chroot));
+        let r = w.run(&Step::Command {
+            line: "exit".into(),
+        });
+        assert_eq!(r.output.combined(), "");
+        assert!(w.terminal.attached.is_none());
+        w.run(&Step::Advance { ms: 2_000 });
+        let r = w.run(&Step::Command {
+            line: format!("kubectl get pod {} -o jsonpath={{.status.phase}}", at.pod),
+        });
+        assert_eq!(r.output.combined(), "Succeeded");
+    }
+
+    /// `docker exec -it NODE bash` in the page stays in the node's bash until `exit`,
+    /// which bash echoes.
+    #[test]
+    fn a_live_docker_exec_shell_runs_on_the_node() {
+        let mut w = World::new(1);
+        w.terminal.live = true;
+        let r = w.run(&Step::Command {
+            line: "docker exec -it kubeplay-worker2 bash".into(),
+        });
+        assert_eq!(r.output.combined(), "");
+        assert!(w.terminal.attached.as_ref().is_some_and(|a| a.docker));
+        let r = w.run(&Step::Command {
+            line: "hostname".into(),
+        });
+        assert_eq!(r.output.combined(), "kubeplay-worker2\n");
+        let r = w.run(&Step::Command {
+            line: "exit".into(),
+        });
+        assert_eq!(r.output.combined(), "exit\n");
+        assert!(w.terminal.attached.is_none());
+    }
+
     /// The page's live `get -w` sees every write of a step, not only the last: a pod
     /// created while it runs prints Pending (created), Pending (bound), then
     /// ContainerCreating (the kubelet's first status), as a real watch does.

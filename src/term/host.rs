@@ -234,6 +234,7 @@ impl Host for TopHost<'_> {
                 0
             }
             "curl" => crate::term::pod::curl_from_outside(self.cluster, self.term, args, env, out),
+            "docker" => self.docker(args, stdin, out),
             "ls" => ls(&self.term.files, args, out),
             "rm" => rm(&mut self.term.files, args, out),
             "mkdir" => mkdir(&mut self.term.files, args, out),
@@ -445,6 +446,72 @@ impl TopHost<'_> {
     /// command with the clock stopped at the deadline; a command still running there is
     /// killed (a stream ends, a wait returns silently) and the status is 124, or 128+N
     /// with `--preserve-status` / a `-s` signal other than TERM that kills at once.
+    /// `docker exec [-i] [-t] NODE COMMAND...`: kind's nodes are the Docker containers
+    /// `kubeplay-control-plane`, `kubeplay-worker`, ...; the command runs in the node's
+    /// root (`pod::exec_on_node`). In the page's live terminal `-it` with a shell stays
+    /// in the node's bash until `exit`. Other docker commands are not simulated.
+    fn docker(&mut self, args: &[String], stdin: &str, out: &mut Output) -> i32 {
+        if args.first().map(String::as_str) != Some("exec") {
+            self.term.notice =
+                Some("Only `docker exec NODE COMMAND` into the kind nodes is simulated.".into());
+            return 1;
+        }
+        let mut i = 1;
+        let (mut interactive, mut tty) = (false, false);
+        while let Some(a) = args.get(i).filter(|a| a.starts_with('-')) {
+            if !a.starts_with("--") {
+                interactive |= a.contains('i');
+                tty |= a.contains('t');
+            } else if a == "--interactive" {
+                interactive = true;
+            } else if a == "--tty" {
+                tty = true;
+            }
+            i += 1;
+        }
+        let rest = &args[i.min(args.len())..];
+        if rest.len() < 2 {
+            out.err("\"docker exec\" requires at least 2 arguments.\nSee 'docker exec --help'.\n\nUsage:  docker exec [OPTIONS] CONTAINER COMMAND [ARG...]\n\nExecute a command in a running container\n");
+            return 1;
+        }
+        let node = rest[0].clone();
+        if self
+            .cluster
+            .store
+            .get(&crate::cluster::Key::new("Node", "", &node))
+            .is_none()
+        {
+            out.err(&format!(
+                "Error response from daemon: No such container: {node}\n"
+            ));
+            return 1;
+        }
+        let cmd = rest[1..].to_vec();
+        if cmd.iter().any(|w| w.contains("iptables")) {
+            self.term.notice = Some(crate::net::iptables::notice(
+                self.cluster.settings.proxy_mode,
+            ));
+        }
+        let shell =
+            cmd.len() == 1 && matches!(cmd[0].as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash");
+        if self.term.live && interactive && tty && shell {
+            self.term.attached = Some(super::Attached {
+                namespace: String::new(),
+                pod: node,
+                container: String::new(),
+                node_pod: false,
+                chroot: false,
+                docker: true,
+                session: super::Session::Debug,
+            });
+            return 0;
+        }
+        let stdin = if interactive { stdin } else { "" };
+        let (o, code) = crate::term::pod::exec_on_node(self.cluster, &node, &cmd, stdin);
+        out.append(o);
+        code
+    }
+
     fn timeout(&mut self, args: &[String], stdin: &str, env: &Env, out: &mut Output) -> i32 {
         let mut signal = ("TERM", 15);
         let mut preserve = false;
@@ -591,6 +658,7 @@ const HELP: &str = "This terminal is your own machine next to the cluster.
   kubectl ...            talk to the cluster (get, describe, apply -f -, run, expose, exec, ...)
   kubectl exec -it POD -- sh   open a shell inside a pod (wget, nslookup, curl, ...)
   curl http://NODE-IP:NODEPORT reach a NodePort or LoadBalancer from outside the cluster
+  docker exec NODE iptables-save   kube-proxy's rules on a node (kind nodes are containers)
   sleep N                let N seconds of cluster time pass
   timeout N COMMAND      stop COMMAND (e.g. kubectl get pods -w) after N seconds
 ";

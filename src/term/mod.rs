@@ -53,6 +53,15 @@ pub struct Attached {
     pub namespace: String,
     pub pod: String,
     pub container: String,
+    /// The container is a node-debugging pod's own (`kubectl debug node/NAME`), not an
+    /// ephemeral one: `exit` ends the pod, and attach.go prints nothing under its
+    /// restart policy Never.
+    pub node_pod: bool,
+    /// `chroot /host` started the node's shell: lines run there until its `exit`.
+    pub chroot: bool,
+    /// `docker exec -it NODE bash`: `pod` names the node (kind's node container), whose
+    /// bash the lines run in until `exit`.
+    pub docker: bool,
     /// How the session began, which says how it ends.
     pub session: Session,
 }
@@ -152,12 +161,37 @@ impl Terminal {
         at: &Attached,
         line: &str,
     ) -> Option<(Output, i32)> {
-        let key = crate::cluster::Key::new("Pod", &at.namespace, &at.pod);
-        let running = match at.session {
-            Session::Debug => {
-                crate::cluster::kubelet::ephemeral_running(cluster, &key, &at.container)
+        if at.docker {
+            let mut out = Output::new();
+            let words: Vec<&str> = line.split_whitespace().collect();
+            if let ["exit" | "logout", ..] = words.as_slice() {
+                // An interactive bash says so as it exits (exit.def).
+                out.err("exit\n");
+                self.attached = None;
+                return Some((out, 0));
             }
-            Session::Run { .. } => crate::cluster::kubelet::main_running(cluster, &key),
+            if words.is_empty() {
+                return Some((out, 0));
+            }
+            if line.contains("iptables") {
+                self.notice = Some(crate::net::iptables::notice(cluster.settings.proxy_mode));
+            }
+            let argv = ["bash".to_string(), "-c".to_string(), line.to_string()];
+            let (o, code) = crate::term::pod::exec_on_node(cluster, &at.pod, &argv, "");
+            out.append(o);
+            return Some((out, code));
+        }
+        let key = crate::cluster::Key::new("Pod", &at.namespace, &at.pod);
+        let running = if at.node_pod {
+            matches!(cluster.store.get(&key), Some(crate::api::Object::Pod(p))
+                if p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
+        } else {
+            match at.session {
+                Session::Debug => {
+                    crate::cluster::kubelet::ephemeral_running(cluster, &key, &at.container)
+                }
+                Session::Run { .. } => crate::cluster::kubelet::main_running(cluster, &key),
+            }
         };
         if !running {
             self.attached = None;
@@ -165,6 +199,39 @@ impl Terminal {
         }
         let mut out = Output::new();
         let words: Vec<&str> = line.split_whitespace().collect();
+        if at.chroot && matches!(words.as_slice(), ["exit" | "logout", ..]) {
+            // dash's exit ends the node's shell; busybox sh's prompt is back.
+            if let Some(a) = self.attached.as_mut() {
+                a.chroot = false;
+            }
+            return Some((out, 0));
+        }
+        if !at.chroot
+            && matches!(
+                words.as_slice(),
+                ["chroot", "/host" | "/host/"]
+                    | [
+                        "chroot",
+                        "/host" | "/host/",
+                        "sh" | "/bin/sh" | "dash" | "/bin/dash"
+                    ]
+            )
+        {
+            if let Some(a) = self.attached.as_mut() {
+                a.chroot = true;
+            }
+            return Some((out, 0));
+        }
+        if at.node_pod && matches!(words.as_slice(), ["exit" | "logout", ..]) {
+            let code = words
+                .get(1)
+                .and_then(|w| w.parse::<i32>().ok())
+                .unwrap_or(0)
+                & 255;
+            crate::cluster::kubelet::end_attached(cluster, &key, code);
+            self.attached = None;
+            return Some((out, 0));
+        }
         if let ["exit" | "logout", rest @ ..] = words.as_slice() {
             // ash: `exit` with no number keeps the last status; a word is an error we
             // do not model, so it ends with 0 too.
@@ -199,7 +266,13 @@ impl Terminal {
                 .now
                 .saturating_add(crate::cluster::MAX_COMMAND_CLOCK),
         ));
-        let argv = ["sh".to_string(), "-c".to_string(), line.to_string()];
+        let mut argv = vec!["sh".to_string(), "-c".to_string(), line.to_string()];
+        if at.chroot {
+            argv.splice(0..0, ["chroot".to_string(), "/host".to_string()]);
+        }
+        if line.contains("iptables") {
+            self.notice = Some(crate::net::iptables::notice(cluster.settings.proxy_mode));
+        }
         let (o, code) =
             crate::term::pod::exec_in_pod(cluster, &key, &at.container, &argv, "", true);
         cluster.set_clock_limit(None);

@@ -293,8 +293,17 @@ fn get_pod(c: &Cluster, key: &Key) -> Option<Pod> {
     }
 }
 
-/// The pod's hostname (`spec.hostname` or the pod name, cut to 63 characters).
+/// The pod's hostname (`spec.hostname` or the pod name, cut to 63 characters; a
+/// hostNetwork pod has its node's, which kind names after the node).
 pub fn pod_hostname(pod: &Pod) -> String {
+    if let Some(node) = pod
+        .spec
+        .as_ref()
+        .filter(|s| s.host_network == Some(true))
+        .and_then(|s| s.node_name.clone())
+    {
+        return node;
+    }
     pod.spec
         .as_ref()
         .and_then(|s| s.hostname.clone())
@@ -534,11 +543,14 @@ pub fn exec_in_pod(
     };
     let envv = container_env(c, key, &pod, &ct, tty);
     let image = ct.image.clone().unwrap_or_default();
+    let host_root = mounts_host_root(&pod, container);
     let mut host = PodHost {
         cluster: c,
         pod: key.clone(),
         image,
         env_order: envv.iter().map(|(k, _)| k.clone()).collect(),
+        host_root,
+        node_root: None,
     };
     let mut env = Env::new();
     for (k, v) in &envv {
@@ -576,12 +588,86 @@ www.listen(8080,function () {{
     )
 }
 
+/// Runs `argv` on a node as `docker exec NODE ...` does (kind's nodes are containers
+/// named after them): in the node image's root, as root.
+pub fn exec_on_node(c: &mut Cluster, node: &str, argv: &[String], stdin: &str) -> (Output, i32) {
+    let mut out = Output::new();
+    let mut host = PodHost {
+        cluster: c,
+        pod: Key::new("Node", "", node),
+        image: String::new(),
+        env_order: Vec::new(),
+        host_root: None,
+        node_root: Some(node.to_string()),
+    };
+    let mut env = Env::new();
+    env.set_exported(
+        "PATH",
+        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    );
+    env.set_exported("HOSTNAME", node);
+    env.set_exported("HOME", "/root");
+    let code = host.run(argv, stdin, &env, &mut out);
+    (out, code)
+}
+
 /// The shell-and-tools world inside one container.
 pub struct PodHost<'a> {
     pub cluster: &'a mut Cluster,
     pub pod: Key,
     pub image: String,
     env_order: Vec<String>,
+    /// The node whose root filesystem the container mounts at `/host` (a hostPath
+    /// volume of `/`, as `kubectl debug node/NAME` mounts it).
+    host_root: Option<String>,
+    /// After `chroot /host`: the node (kind's node image, Debian) is the root.
+    node_root: Option<String>,
+}
+
+/// One of the text tools (`term::tools`), its status; None when it is not one. `gnu`:
+/// GNU coreutils (Debian) names a missing file without busybox's "can't open '...'".
+fn run_tool(
+    prog: &str,
+    args: &[String],
+    stdin: &str,
+    reader: &mut dyn FnMut(&str) -> Result<String, String>,
+    gnu: bool,
+    out: &mut Output,
+) -> Option<i32> {
+    let argv: Vec<String> = std::iter::once(prog.to_string())
+        .chain(args.iter().cloned())
+        .collect();
+    let (o, e, code) = super::tools::run_tool_with_files(&argv, stdin, reader)?;
+    out.out(&o);
+    if gnu && prog == "cat" {
+        for line in e.lines() {
+            let gnu = line
+                .strip_prefix("cat: can't open '")
+                .and_then(|r| r.split_once("': "))
+                .map(|(f, why)| format!("cat: {f}: {why}"));
+            out.err(&format!("{}\n", gnu.as_deref().unwrap_or(line)));
+        }
+    } else {
+        out.err(&e);
+    }
+    Some(code)
+}
+
+/// The node whose `/` a container mounts at `/host` through a hostPath volume.
+fn mounts_host_root(pod: &Pod, container: &str) -> Option<String> {
+    let spec = pod.spec.as_ref()?;
+    let ct = spec.containers.iter().find(|c| c.name == container)?;
+    let mount = ct
+        .volume_mounts
+        .iter()
+        .flatten()
+        .find(|m| m.mount_path.trim_end_matches('/') == "/host")?;
+    let vol = spec
+        .volumes
+        .iter()
+        .flatten()
+        .find(|v| v.name == mount.name)?;
+    (vol.host_path.as_ref()?.path == "/").then(|| spec.node_name.clone())?
 }
 
 /// The nginx image's `/etc/nginx/conf.d/default.conf` (nginx packaging's default.conf
@@ -902,6 +988,147 @@ impl PodHost<'_> {
         code
     }
 
+    /// busybox `chroot NEWROOT [PROG ARGS]` (coreutils/chroot.c): only into the node's
+    /// root a node-debugging pod mounts at `/host`; without PROG, `$SHELL` or `/bin/sh -i`.
+    fn chroot(&mut self, args: &[String], stdin: &str, env: &Env, out: &mut Output) -> i32 {
+        let Some(root) = args.first() else {
+            out.err("BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: chroot NEWROOT [PROG ARGS]\n\nRun PROG with root directory set to NEWROOT\n");
+            return 1;
+        };
+        let node = match (&self.host_root, root.trim_end_matches('/')) {
+            (Some(node), "/host") => node.clone(),
+            _ => {
+                out.err(&format!(
+                    "chroot: can't change root directory to '{root}': No such file or directory\n"
+                ));
+                return 1;
+            }
+        };
+        let mut argv: Vec<String> = args[1..].to_vec();
+        if argv.is_empty() {
+            argv = vec![
+                env.get("SHELL").unwrap_or("/bin/sh").to_string(),
+                "-i".into(),
+            ];
+        }
+        self.node_root = Some(node);
+        let code = self.run(&argv, stdin, env, out);
+        self.node_root = None;
+        code
+    }
+
+    /// A program of kind's node image (Debian bookworm: dash as `/bin/sh`, bash,
+    /// iptables 1.8.9 over nf_tables) run after `chroot /host`.
+    fn node_program(
+        &mut self,
+        node: &str,
+        prog: &str,
+        args: &[String],
+        stdin: &str,
+        env: &Env,
+        out: &mut Output,
+    ) -> i32 {
+        match prog {
+            "sh" | "dash" | "bash" => self.shell(args, stdin, env, out),
+            "iptables-save" => {
+                let mut table: Option<String> = None;
+                let mut i = 0;
+                while i < args.len() {
+                    let a = &args[i];
+                    if a == "-t" || a == "--table" {
+                        table = args.get(i + 1).cloned();
+                        i += 1;
+                    } else if let Some(t) = a
+                        .strip_prefix("--table=")
+                        .or_else(|| a.strip_prefix("-t").filter(|t| !t.is_empty()))
+                    {
+                        table = Some(t.to_string());
+                    }
+                    i += 1;
+                }
+                let stamp = unix_date(self.cluster.now, false).replace(" UTC ", " ");
+                match net::iptables::save(self.cluster, node, table.as_deref(), &stamp) {
+                    Some(text) => {
+                        out.out(&text);
+                        0
+                    }
+                    None => {
+                        out.err(&format!(
+                            "iptables-save v1.8.9 (nf_tables): table '{}' does not exist\n",
+                            table.unwrap_or_default()
+                        ));
+                        1
+                    }
+                }
+            }
+            "iptables" => self.iptables(node, args, out),
+            "hostname" => {
+                out.out(&format!("{node}\n"));
+                0
+            }
+            "whoami" => {
+                out.out("root\n");
+                0
+            }
+            "printenv" => self.print_env(env, args, out),
+            _ => {
+                let mut reader = |p: &str| match p {
+                    "/etc/hostname" => Ok(format!("{node}\n")),
+                    _ => Err("No such file or directory".to_string()),
+                };
+                run_tool(prog, args, stdin, &mut reader, true, out).unwrap_or_else(|| {
+                    out.err(&format!("sh: 1: {prog}: not found\n"));
+                    127
+                })
+            }
+        }
+    }
+
+    /// `iptables [-t TABLE] -S [CHAIN]` on a node (net::iptables::list_rules); the
+    /// other commands are not simulated.
+    fn iptables(&mut self, node: &str, args: &[String], out: &mut Output) -> i32 {
+        let mut table = "filter".to_string();
+        let mut list: Option<Option<String>> = None;
+        let mut i = 0;
+        while i < args.len() {
+            match args[i].as_str() {
+                "-t" | "--table" => {
+                    table = args.get(i + 1).cloned().unwrap_or_default();
+                    i += 1;
+                }
+                "-S" | "--list-rules" => {
+                    let chain = args.get(i + 1).filter(|a| !a.starts_with('-')).cloned();
+                    if chain.is_some() {
+                        i += 1;
+                    }
+                    list = Some(chain);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        let Some(chain) = list else {
+            // Nothing to show here; the page says what is there instead.
+            return 1;
+        };
+        match net::iptables::list_rules(self.cluster, node, &table, chain.as_deref()) {
+            Some(Ok(text)) => {
+                out.out(&text);
+                0
+            }
+            Some(Err(())) => {
+                out.err("iptables: No chain/target/match by that name.\n");
+                1
+            }
+            None => {
+                out.err(&format!(
+                    "iptables v1.8.9 (nf_tables): table '{table}' does not exist\n"
+                ));
+                3
+            }
+        }
+    }
+
     fn shell(&mut self, args: &[String], stdin: &str, env: &Env, out: &mut Output) -> i32 {
         let mut sh = Shell::child_of(env, Dialect::BusyboxAsh);
         let mut i = 0;
@@ -958,6 +1185,12 @@ impl Host for PodHost<'_> {
         let Some(prog0) = argv.first() else { return 0 };
         let prog = prog0.rsplit('/').next().unwrap_or(prog0).to_string();
         let args = &argv[1..];
+        if let Some(node) = self.node_root.clone() {
+            return self.node_program(&node, &prog, args, stdin, env, out);
+        }
+        if prog == "chroot" && self.ul() != Userland::Distroless {
+            return self.chroot(args, stdin, env, out);
+        }
         if !has_program(&self.image, &prog) && !self.installed(&prog) {
             if unsimulated_program(&self.image, &prog) {
                 // Invariant 6: the page says what is left out, the output stays empty.
@@ -1175,28 +1408,10 @@ impl Host for PodHost<'_> {
                 0
             }
             _ => {
+                let gnu = self.ul() == Userland::Debian;
                 let mut reader = |p: &str| self.read(p);
-                let argv2: Vec<String> = std::iter::once(prog.clone())
-                    .chain(args.iter().cloned())
-                    .collect();
-                match super::tools::run_tool_with_files(&argv2, stdin, &mut reader) {
-                    Some((o, e, code)) => {
-                        out.out(&o);
-                        // GNU coreutils (Debian images) names a missing file without
-                        // busybox's "can't open '...'".
-                        if self.ul() == Userland::Debian && prog == "cat" {
-                            for line in e.lines() {
-                                let gnu = line
-                                    .strip_prefix("cat: can't open '")
-                                    .and_then(|r| r.split_once("': "))
-                                    .map(|(f, why)| format!("cat: {f}: {why}"));
-                                out.err(&format!("{}\n", gnu.as_deref().unwrap_or(line)));
-                            }
-                        } else {
-                            out.err(&e);
-                        }
-                        code
-                    }
+                match run_tool(&prog, args, stdin, &mut reader, gnu, out) {
+                    Some(code) => code,
                     None => self.not_found(prog0, out),
                 }
             }

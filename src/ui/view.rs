@@ -301,7 +301,13 @@ pub fn reduce(state: &mut State, action: UiAction) {
 /// The terminal's prompt: `$` at the top, `/ #` inside a pod (an exec shell, or the
 /// ephemeral container's shell `kubectl debug -it` attached the terminal to).
 pub fn prompt(ui: &UiState, world: &crate::scenario::World) -> String {
-    if ui.shell.is_some() || world.terminal.attached.is_some() {
+    if let Some(at) = world.terminal.attached.as_ref().filter(|a| a.docker) {
+        // Debian's /etc/bash.bashrc PS1 in kind's node image, as root.
+        format!("root@{}:/#", at.pod)
+    } else if world.terminal.attached.as_ref().is_some_and(|a| a.chroot) {
+        // dash, the node image's /bin/sh, as root.
+        "#".into()
+    } else if ui.shell.is_some() || world.terminal.attached.is_some() {
         "/ #".into()
     } else {
         "$".into()

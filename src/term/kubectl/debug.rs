@@ -1,7 +1,8 @@
 //! `kubectl debug POD --image=IMAGE`: an ephemeral container added to a running pod
 //! (staging/src/k8s.io/kubectl/pkg/cmd/debug/debug.go, debugByEphemeralContainer), which
 //! the kubelet starts in the pod's namespaces; `-i` attaches to it as `kubectl run -i`
-//! does. Node debugging and `--copy-to` are not simulated.
+//! does; `kubectl debug node/NAME` creates a node-debugging pod (`debug_node`).
+//! `--copy-to` is not simulated.
 
 use k8s_openapi::api::core::v1::{EphemeralContainer, ResourceRequirements};
 
@@ -90,7 +91,21 @@ pub fn debug(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             );
         };
         if rt.kind == "Node" {
-            return unsimulated(ctx, out, "Node debugging (kubectl debug node/NAME) is");
+            let opts = NodeDebug {
+                image: &image,
+                policy,
+                container: &container,
+                interactive,
+                tty,
+                attach,
+                quiet,
+                profile,
+            };
+            let code = debug_node(ctx, a, out, name, &ns, &opts);
+            if code != 0 {
+                return code;
+            }
+            continue;
         }
         if rt.kind != "Pod" {
             return unsimulated(ctx, out, "kubectl debug of objects other than pods is");
@@ -233,6 +248,9 @@ pub fn debug(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 namespace: ns.clone(),
                 pod: name.to_string(),
                 container: cname.clone(),
+                node_pod: false,
+                chroot: false,
+                docker: false,
                 session: crate::term::Session::Debug,
             });
             return 0;
@@ -251,6 +269,203 @@ pub fn debug(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         if raw && interactive && !quiet {
             out.out(&format!("Session ended, the ephemeral container will not be restarted but may be reattached using 'kubectl attach {name} -c {cname} -i -t' if it is still running\n"));
         }
+    }
+    0
+}
+
+struct NodeDebug<'a> {
+    image: &'a str,
+    policy: &'a str,
+    container: &'a str,
+    interactive: bool,
+    tty: bool,
+    attach: bool,
+    quiet: bool,
+    profile: &'a str,
+}
+
+/// `kubectl debug node/NAME`: debug.go visitNode - generateNodeDebugPod's pod
+/// `node-debugger-NAME-xxxxx` (container `debugger`, nodeName set, restartPolicy
+/// Never, a toleration of everything), shaped by the profile (profiles.go: legacy,
+/// general and sysadmin mount the node's `/` at `/host` and use the host's network,
+/// PID and IPC namespaces; netadmin only the namespaces; sysadmin makes the container
+/// privileged, netadmin adds NET_ADMIN and NET_RAW), created; then with `-i`
+/// handleAttachPod attaches once the container runs. The pod is left behind.
+fn debug_node(
+    ctx: &mut Ctx,
+    a: &Args,
+    out: &mut Output,
+    node: &str,
+    ns: &str,
+    o: &NodeDebug,
+) -> i32 {
+    use k8s_openapi::api::core::v1::{
+        Capabilities, Container, HostPathVolumeSource, Pod, PodSpec, SecurityContext, Toleration,
+        Volume, VolumeMount,
+    };
+    let rt = kinds::lookup("node");
+    if ctx.cluster.store.get(&Key::new("Node", "", node)).is_none() {
+        if let Some(rt) = rt {
+            out.err(&format!("{}\n", not_found(rt, node)));
+        }
+        return 1;
+    }
+    let cn = if o.container.is_empty() {
+        "debugger".to_string()
+    } else {
+        o.container.to_string()
+    };
+    let pn = format!("node-debugger-{node}-{}", ctx.cluster.rand_suffix(5));
+    if !o.quiet {
+        out.out(&format!(
+            "Creating debugging pod {pn} with container {cn} on node {node}.\n"
+        ));
+    }
+    let env = super::mutate::env_flags(a);
+    let args = (!a.command.is_empty()).then(|| a.command.clone());
+    let args_only = a.has(&["--arguments-only"]);
+    let mut ct = Container {
+        name: cn.clone(),
+        image: Some(o.image.to_string()),
+        image_pull_policy: (!o.policy.is_empty()).then(|| o.policy.to_string()),
+        env: (!env.is_empty()).then_some(env),
+        stdin: o.interactive.then_some(true),
+        tty: o.tty.then_some(true),
+        termination_message_policy: Some("File".into()),
+        command: if args_only { None } else { args.clone() },
+        args: if args_only { args } else { None },
+        ..Default::default()
+    };
+    let mut spec = PodSpec {
+        node_name: Some(node.to_string()),
+        restart_policy: Some("Never".into()),
+        tolerations: Some(vec![Toleration {
+            operator: Some("Exists".into()),
+            ..Default::default()
+        }]),
+        ..Default::default()
+    };
+    let mount_root = matches!(o.profile, "legacy" | "general" | "sysadmin");
+    let host_ns = matches!(o.profile, "legacy" | "general" | "sysadmin" | "netadmin");
+    match o.profile {
+        "sysadmin" => {
+            ct.security_context = Some(SecurityContext {
+                privileged: Some(true),
+                ..Default::default()
+            })
+        }
+        "netadmin" => {
+            ct.security_context = Some(SecurityContext {
+                capabilities: Some(Capabilities {
+                    add: Some(vec!["NET_ADMIN".into(), "NET_RAW".into()]),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+        }
+        "restricted" => {
+            ct.security_context = Some(SecurityContext {
+                run_as_non_root: Some(true),
+                allow_privilege_escalation: Some(false),
+                capabilities: Some(Capabilities {
+                    drop: Some(vec!["ALL".into()]),
+                    ..Default::default()
+                }),
+                seccomp_profile: Some(k8s_openapi::api::core::v1::SeccompProfile {
+                    type_: "RuntimeDefault".into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+        }
+        _ => {}
+    }
+    if mount_root {
+        spec.volumes = Some(vec![Volume {
+            name: "host-root".into(),
+            host_path: Some(HostPathVolumeSource {
+                path: "/".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }]);
+        ct.volume_mounts = Some(vec![VolumeMount {
+            mount_path: "/host".into(),
+            name: "host-root".into(),
+            ..Default::default()
+        }]);
+    }
+    if host_ns {
+        spec.host_network = Some(true);
+        spec.host_pid = Some(true);
+        spec.host_ipc = Some(true);
+    }
+    spec.containers = vec![ct];
+    let pod = Pod {
+        metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+            name: Some(pn.clone()),
+            ..Default::default()
+        },
+        spec: Some(spec),
+        ..Default::default()
+    };
+    if let Err(e) = ctx.cluster.create(Object::from(pod), ns) {
+        out.err(&format!("{}\n", e.render(None)));
+        return 1;
+    }
+    if !o.attach {
+        return 0;
+    }
+    // waitForContainer: until the container runs or has ended.
+    let key = Key::new("Pod", ns, &pn);
+    ctx.cluster.run_until(300_000, |c| match c.store.get(&key) {
+        Some(Object::Pod(p)) => {
+            p.status.as_ref().and_then(|s| s.phase.as_deref()) != Some("Pending")
+        }
+        _ => true,
+    });
+    let terminal = ctx.stdin.is_empty();
+    let raw = o.tty && terminal;
+    if o.tty && !terminal && !o.quiet {
+        out.err("Unable to use a TTY - input is not a terminal or the right kind of file\n");
+    }
+    if !o.quiet {
+        out.err("If you don't see a command prompt, try pressing enter.\n");
+    }
+    let cmd = if !a.command.is_empty() {
+        a.command.clone()
+    } else if crate::term::pod::image_has_program(o.image, "sh") {
+        vec!["sh".to_string()]
+    } else {
+        Vec::new()
+    };
+    if cmd.iter().any(|w| w.contains("iptables")) {
+        ctx.term.notice = Some(crate::net::iptables::notice(
+            ctx.cluster.settings.proxy_mode,
+        ));
+    }
+    let shell = super::is_interactive_shell(&cmd);
+    if ctx.term.live && raw && shell {
+        ctx.term.attached = Some(crate::term::Attached {
+            namespace: ns.to_string(),
+            pod: pn,
+            container: cn,
+            node_pod: true,
+            chroot: false,
+            docker: false,
+            session: crate::term::Session::Debug,
+        });
+        return 0;
+    }
+    if !cmd.is_empty() {
+        let stdin = if o.interactive {
+            ctx.stdin.to_string()
+        } else {
+            String::new()
+        };
+        let (o, code) = crate::term::pod::exec_in_pod(ctx.cluster, &key, &cn, &cmd, &stdin, raw);
+        out.append(o);
+        crate::cluster::kubelet::end_attached(ctx.cluster, &key, code);
     }
     0
 }
