@@ -220,4 +220,8 @@ transcripts! {
     t196_set_resources => "196-set-resources.txt",
     t197_hpa_without_metrics => "197-hpa-without-metrics.txt",
     t198_kubectl_autoscale => "198-kubectl-autoscale.txt",
+    t204_hello_app_service_access => "204-hello-app-service-access.txt",
+    t205_echoserver_source_ip => "205-echoserver-source-ip.txt",
+    t206_minikube_echo_server => "206-minikube-echo-server.txt",
+    t207_nginxdemos_hello_plain_text => "207-nginxdemos-hello-plain-text.txt",
 }

@@ -41,6 +41,49 @@ pub fn image_repo(image: &str) -> &str {
     last.split_once(':').map_or(last, |(repo, _)| repo)
 }
 
+/// The repository path of an image without registry-default prefixes, tag or digest:
+/// `docker.io/kicbase/echo-server:1.0` -> `kicbase/echo-server`.
+pub fn image_path(image: &str) -> &str {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let slash = no_digest.rfind('/').map_or(0, |i| i + 1);
+    let no_tag = match no_digest[slash..].find(':') {
+        Some(i) => &no_digest[..slash + i],
+        None => no_digest,
+    };
+    let no_registry = no_tag.strip_prefix("docker.io/").unwrap_or(no_tag);
+    no_registry.strip_prefix("library/").unwrap_or(no_registry)
+}
+
+/// The demo servers of the official tutorials, which the playground serves as the real
+/// images do (`net::apps`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Demo {
+    /// gcr.io/google-samples/hello-app (GoogleCloudPlatform/kubernetes-engine-samples
+    /// quickstarts/hello-app): a static Go binary on distroless, no shell.
+    HelloApp,
+    /// registry.k8s.io/echoserver (kubernetes/ingress-nginx images/echoheaders, 1.4 from
+    /// kubernetes/contrib ingress/echoheaders): nginx with lua on a Debian-like base.
+    EchoServer,
+    /// kicbase/echo-server (minikube's fork of jmalloc/echo-server): `FROM scratch`.
+    KicbaseEcho,
+    /// nginxdemos/hello (nginxinc/NGINX-Demos nginx-hello): nginx:mainline-alpine.
+    NginxHello,
+}
+
+/// Which tutorial demo server an image is, if any.
+pub fn demo(image: &str) -> Option<Demo> {
+    match image_repo(image) {
+        "hello-app" => return Some(Demo::HelloApp),
+        "echoserver" => return Some(Demo::EchoServer),
+        _ => {}
+    }
+    match image_path(image) {
+        "kicbase/echo-server" => Some(Demo::KicbaseEcho),
+        "nginxdemos/hello" => Some(Demo::NginxHello),
+        _ => None,
+    }
+}
+
 const KNOWN: &[&str] = &[
     "nginx",
     "agnhost",
@@ -66,6 +109,9 @@ const KNOWN: &[&str] = &[
     "jessie-dnsutils",
     "dnsutils",
     "serve_hostname",
+    "hello-app",
+    "echoserver",
+    "echo-server",
 ];
 
 /// Levenshtein distance, bounded to short names (image names are short; longer input is
@@ -223,6 +269,17 @@ pub fn size_bytes(image: &str) -> u64 {
     }
 }
 
+/// echoserver up to 1.4 (kubernetes/contrib ingress/echoheaders) prints the old
+/// `CLIENT VALUES:` page and runs nginx as PID 1; 1.10 (ingress-nginx
+/// images/echoheaders) the `Hostname:` template, started by run.sh.
+pub fn echoserver_1_4(tag: &str) -> bool {
+    let mut parts = tag.split('.');
+    matches!(
+        (parts.next(), parts.next().and_then(|m| m.parse::<u32>().ok())),
+        (Some("1"), Some(m)) if m <= 4
+    )
+}
+
 pub fn profile(image: &str) -> ImageProfile {
     let (repo, tag) = parse_image(image);
     let known = KNOWN.contains(&repo.as_str());
@@ -244,6 +301,7 @@ pub fn profile(image: &str) -> ImageProfile {
     // Their default command is a shell, which ends at once on the empty stdin of a
     // container without `stdin: true` (netshoot's CMD is zsh) and, as PID 1, ignores
     // SIGTERM.
+    let demo = demo(image);
     let busybox_like = matches!(
         repo.as_str(),
         "busybox"
@@ -260,15 +318,21 @@ pub fn profile(image: &str) -> ImageProfile {
         pull_fails,
         tag_missing,
         exits_without_command: busybox_like,
-        exits_on_sigterm: !busybox_like,
+        // echoserver 1.10's entrypoint is run.sh, a bash script that starts nginx as its
+        // child: bash as PID 1 ignores SIGTERM (1.4 runs nginx itself).
+        exits_on_sigterm: !busybox_like && (demo != Some(Demo::EchoServer) || echoserver_1_4(&tag)),
         // nginx and httpd are Debian-based: a shell and (nginx) curl, but no busybox applets.
+        // nginxdemos/hello is nginx:mainline-alpine.
         has_busybox: matches!(
             repo.as_str(),
             "busybox" | "busyboxplus" | "alpine" | "agnhost" | "curl" | "netshoot"
-        ),
+        ) || demo == Some(Demo::NginxHello),
         // radial/busyboxplus:curl, from the Kubernetes Services tutorial, adds curl.
-        has_curl: matches!(repo.as_str(), "curl" | "netshoot" | "nginx" | "busyboxplus"),
-        has_shell: !matches!(repo.as_str(), "http-echo" | "whoami" | "pause" | "coredns"),
+        has_curl: matches!(repo.as_str(), "curl" | "netshoot" | "nginx" | "busyboxplus")
+            || demo == Some(Demo::NginxHello),
+        // hello-app is distroless, kicbase/echo-server `FROM scratch`.
+        has_shell: !matches!(repo.as_str(), "http-echo" | "whoami" | "pause" | "coredns")
+            && !matches!(demo, Some(Demo::HelloApp | Demo::KicbaseEcho)),
     }
 }
 
@@ -316,6 +380,44 @@ mod tests {
         assert!(!profile("ngnix:1.27").tag_missing);
         assert!(!profile("bitnami/nginx:nope").pull_fails);
         assert!(profile("docker.io/library/nginx:1.161").tag_missing);
+    }
+
+    #[test]
+    fn tutorial_demo_images() {
+        assert_eq!(
+            demo("gcr.io/google-samples/hello-app:1.0"),
+            Some(Demo::HelloApp)
+        );
+        assert_eq!(
+            demo("us-docker.pkg.dev/google-samples/containers/gke/hello-app:2.0"),
+            Some(Demo::HelloApp)
+        );
+        assert_eq!(
+            demo("registry.k8s.io/echoserver:1.10"),
+            Some(Demo::EchoServer)
+        );
+        assert_eq!(
+            demo("docker.io/kicbase/echo-server:1.0"),
+            Some(Demo::KicbaseEcho)
+        );
+        assert_eq!(demo("nginxdemos/hello:plain-text"), Some(Demo::NginxHello));
+        assert_eq!(demo("hello-world"), None);
+        assert_eq!(
+            image_path("docker.io/library/nginx:1.27@sha256:ab"),
+            "nginx"
+        );
+        assert_eq!(image_path("localhost:5000/a/b:1"), "localhost:5000/a/b");
+        // Distroless and scratch: no shell; nginx:alpine: busybox; nginx-slim: a shell.
+        let hello = profile("gcr.io/google-samples/hello-app:1.0");
+        assert!(!hello.has_shell && !hello.pull_fails && hello.exits_on_sigterm);
+        assert!(!profile("kicbase/echo-server:1.0").has_shell);
+        let demo_nginx = profile("nginxdemos/hello:plain-text");
+        assert!(demo_nginx.has_busybox && demo_nginx.has_shell);
+        let echo = profile("registry.k8s.io/echoserver:1.10");
+        assert!(echo.has_shell && !echo.has_busybox && !echo.has_curl);
+        // run.sh (bash, PID 1) ignores SIGTERM; 1.4 runs nginx itself.
+        assert!(!echo.exits_on_sigterm);
+        assert!(profile("k8s.gcr.io/echoserver:1.4").exits_on_sigterm);
     }
 
     #[test]
