@@ -68,6 +68,9 @@ pub enum Demo {
     KicbaseEcho,
     /// nginxdemos/hello (nginxinc/NGINX-Demos nginx-hello): nginx:mainline-alpine.
     NginxHello,
+    /// gcr.io/google-samples/node-hello (nodejs-docs-samples containerengine/hello-world):
+    /// `FROM node:4`, Debian jessie with curl, `CMD node server.js` in shell form.
+    NodeHello,
 }
 
 /// Which tutorial demo server an image is, if any.
@@ -75,6 +78,7 @@ pub fn demo(image: &str) -> Option<Demo> {
     match image_repo(image) {
         "hello-app" => return Some(Demo::HelloApp),
         "echoserver" => return Some(Demo::EchoServer),
+        "node-hello" => return Some(Demo::NodeHello),
         _ => {}
     }
     match image_path(image) {
@@ -112,6 +116,7 @@ const KNOWN: &[&str] = &[
     "hello-app",
     "echoserver",
     "echo-server",
+    "node-hello",
 ];
 
 /// Levenshtein distance, bounded to short names (image names are short; longer input is
@@ -319,8 +324,11 @@ pub fn profile(image: &str) -> ImageProfile {
         tag_missing,
         exits_without_command: busybox_like,
         // echoserver 1.10's entrypoint is run.sh, a bash script that starts nginx as its
-        // child: bash as PID 1 ignores SIGTERM (1.4 runs nginx itself).
-        exits_on_sigterm: !busybox_like && (demo != Some(Demo::EchoServer) || echoserver_1_4(&tag)),
+        // child: bash as PID 1 ignores SIGTERM (1.4 runs nginx itself); node-hello's
+        // shell-form CMD leaves jessie's dash as PID 1.
+        exits_on_sigterm: !busybox_like
+            && (demo != Some(Demo::EchoServer) || echoserver_1_4(&tag))
+            && demo != Some(Demo::NodeHello),
         // nginx and httpd are Debian-based: a shell and (nginx) curl, but no busybox applets.
         // nginxdemos/hello is nginx:mainline-alpine.
         has_busybox: matches!(
@@ -329,7 +337,7 @@ pub fn profile(image: &str) -> ImageProfile {
         ) || demo == Some(Demo::NginxHello),
         // radial/busyboxplus:curl, from the Kubernetes Services tutorial, adds curl.
         has_curl: matches!(repo.as_str(), "curl" | "netshoot" | "nginx" | "busyboxplus")
-            || demo == Some(Demo::NginxHello),
+            || matches!(demo, Some(Demo::NginxHello | Demo::NodeHello)),
         // hello-app is distroless, kicbase/echo-server `FROM scratch`.
         has_shell: !matches!(repo.as_str(), "http-echo" | "whoami" | "pause" | "coredns")
             && !matches!(demo, Some(Demo::HelloApp | Demo::KicbaseEcho)),
@@ -418,6 +426,13 @@ mod tests {
         // run.sh (bash, PID 1) ignores SIGTERM; 1.4 runs nginx itself.
         assert!(!echo.exits_on_sigterm);
         assert!(profile("k8s.gcr.io/echoserver:1.4").exits_on_sigterm);
+        // node:4 (Debian jessie, curl); sh -c "node server.js" as PID 1.
+        let node = profile("gcr.io/google-samples/node-hello:1.0");
+        assert_eq!(
+            demo("gcr.io/google-samples/node-hello:1.0"),
+            Some(Demo::NodeHello)
+        );
+        assert!(node.has_shell && node.has_curl && !node.has_busybox && !node.exits_on_sigterm);
     }
 
     #[test]

@@ -1458,10 +1458,11 @@ fn sandbox_failed(c: &mut Cluster, key: &Key, pod: Arc<Pod>) {
 }
 
 /// Demo images whose CMD runs the server without an entrypoint, so args replace it:
-/// hello-app (CMD ["/hello-app"]) and echoserver 1.4 (nginx-slim's CMD).
+/// hello-app (CMD ["/hello-app"]), node-hello (CMD node server.js) and echoserver 1.4
+/// (nginx-slim's CMD).
 fn args_replace_cmd(image: &str) -> bool {
     match images::demo(image) {
-        Some(images::Demo::HelloApp) => true,
+        Some(images::Demo::HelloApp | images::Demo::NodeHello) => true,
         Some(images::Demo::EchoServer) => images::echoserver_1_4(&images::parse_image(image).1),
         _ => false,
     }

@@ -86,6 +86,10 @@ pub enum App {
     NginxHello {
         plain: bool,
     },
+    /// gcr.io/google-samples/node-hello: "Hello Kubernetes!" on $PORT (8080).
+    NodeHello {
+        port: i32,
+    },
     CoreDns,
     ApiServer,
 }
@@ -99,9 +103,12 @@ impl App {
             (App::ServeHostname { port: p, .. }, Proto::Tcp) => port == *p,
             (App::HttpEcho { port: p, .. }, Proto::Tcp) => port == *p,
             (App::Whoami { port: p }, Proto::Tcp) => port == *p,
-            (App::HelloApp { port: p, .. } | App::KicbaseEcho { port: p }, Proto::Tcp) => {
-                port == *p
-            }
+            (
+                App::HelloApp { port: p, .. }
+                | App::KicbaseEcho { port: p }
+                | App::NodeHello { port: p },
+                Proto::Tcp,
+            ) => port == *p,
             // 1.10 also listens for TLS on 8443.
             (App::EchoServer { old }, Proto::Tcp) => port == 8080 || (port == 8443 && !old),
             (App::NginxHello { .. }, Proto::Tcp) => port == 80,
@@ -190,6 +197,9 @@ pub fn app_of(ct: &Container) -> Option<App> {
             }),
             Demo::NginxHello => nginx_runs().then_some(App::NginxHello {
                 plain: tag.starts_with("plain-text"),
+            }),
+            Demo::NodeHello => runs("node", true).then(|| App::NodeHello {
+                port: env_port().unwrap_or(0),
             }),
         };
     }
@@ -876,6 +886,20 @@ pub fn http(c: &mut Cluster, peer: &Peer, req: &HttpRequest) -> HttpResponse {
                     let expires = [("Expires", expires.as_str()), ("Cache-Control", "no-cache")];
                     nginx_dynamic(c, key, peer, req, &server, "text/plain", body, &expires, true)
                 }
+                App::NodeHello { .. } => {
+                    // server.js: res.writeHead(200) sends the head at once, so Node
+                    // chunks the body to an HTTP/1.1 client (_http_outgoing.js
+                    // _storeHeader: Date, Connection, Transfer-Encoding; no type).
+                    let mut r = resp(200, None, "", "Hello Kubernetes!".into(), now);
+                    r.headers.retain(|(k, _)| k == "Date");
+                    let close = req.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("connection") && v.eq_ignore_ascii_case("close"));
+                    let keepalive = !close && req.proto == "HTTP/1.1";
+                    r.headers.push(("Connection".into(), if keepalive { "keep-alive" } else { "close" }.into()));
+                    if req.proto == "HTTP/1.1" {
+                        r.headers.push(("Transfer-Encoding".into(), "chunked".into()));
+                    }
+                    r
+                }
                 App::CoreDns => match path_only.as_str() {
                     "/health" => resp(200, None, "text/plain; charset=utf-8", "OK".into(), now),
                     "/ready" => resp(200, None, "text/plain; charset=utf-8", "OK".into(), now),
@@ -1282,7 +1306,8 @@ pub fn startup_log(ct: &Container, started: Millis) -> Vec<String> {
             "CoreDNS-1.12.0".into(),
             "linux/amd64, go1.23.3, 51e11f1".into(),
         ],
-        App::ApiServer => Vec::new(),
+        // server.js prints nothing.
+        App::ApiServer | App::NodeHello { .. } => Vec::new(),
     }
 }
 
@@ -1444,6 +1469,11 @@ pub fn raw_http(c: &mut Cluster, peer: &Peer, data: &str) -> String {
             own.push(("Connection".into(), "close".into()));
         }
         headers = own;
+    } else if let Some(at) = r.headers.iter().position(|(k, _)| k == "Connection") {
+        // The server placed it (nginx after Last-Modified or Transfer-Encoding, Node
+        // before Transfer-Encoding).
+        let value = if keepalive { "keep-alive" } else { "close" };
+        headers.insert(at, ("Connection".into(), value.into()));
     } else {
         // ngx_http_header_filter: Connection after Last-Modified (before the ETag and
         // Accept-Ranges the static module adds).
@@ -1585,6 +1615,10 @@ mod tests {
         assert_eq!(
             app("kicbase/echo-server:1.0"),
             Some(App::KicbaseEcho { port: 8080 })
+        );
+        assert_eq!(
+            app("gcr.io/google-samples/node-hello:1.0"),
+            Some(App::NodeHello { port: 8080 })
         );
         assert_eq!(
             app("docker.io/nginxdemos/hello:plain-text"),

@@ -23,8 +23,12 @@ pub const CURL_VERSION: &str = "8.11.1";
 /// installs Debian's `curl` package) has bookworm's curl 7.88.1; every other image
 /// with curl, and the learner's machine, curl 8.11.1 (TRANSCRIPTS.md).
 pub fn curl_version(image: &str) -> &'static str {
-    if crate::cluster::images::image_repo(image) == "nginx" {
+    let repo = crate::cluster::images::image_repo(image);
+    if repo == "nginx" {
         "7.88.1"
+    } else if repo == "node-hello" {
+        // node:4 is Debian jessie: its curl package.
+        "7.38.0"
     } else {
         CURL_VERSION
     }
@@ -172,6 +176,7 @@ fn has_program(image: &str, prog: &str) -> bool {
                 || (prog == "httpd" && repo == "httpd")
                 // echoserver: nginx, run.sh and the openssl it runs.
                 || (matches!(prog, "nginx" | "run.sh" | "openssl") && demo == Some(Demo::EchoServer))
+                || (matches!(prog, "node" | "npm") && demo == Some(Demo::NodeHello))
         }
         Userland::Distroless => {
             matches!(

@@ -571,7 +571,9 @@ fn listeners(h: &PodHost) -> Vec<Listener> {
             Some(App::ServeHostname { port, .. }) => v.push(tcp6(port)),
             Some(App::HttpEcho { port, .. }) => v.push(tcp6(port)),
             Some(App::Whoami { port }) => v.push(tcp6(port)),
-            Some(App::HelloApp { port, .. } | App::KicbaseEcho { port }) => v.push(tcp6(port)),
+            Some(
+                App::HelloApp { port, .. } | App::KicbaseEcho { port } | App::NodeHello { port },
+            ) => v.push(tcp6(port)),
             // echoserver's nginx.conf: `listen 8080` (1.10 also `listen 8443 ssl`), IPv4.
             Some(App::EchoServer { old }) => {
                 v.push(tcp4(8080));
