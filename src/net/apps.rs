@@ -82,10 +82,9 @@ pub enum App {
     KicbaseEcho {
         port: i32,
     },
-    /// nginxdemos/hello on 80; `plain`: the `plain-text` tag.
-    NginxHello {
-        plain: bool,
-    },
+    /// nginxdemos/hello's `plain-text` tags on 80. (The other tags serve an HTML page
+    /// with two inline PNGs, which the playground does not carry.)
+    NginxHello,
     /// gcr.io/google-samples/node-hello: "Hello Kubernetes!" on $PORT (8080).
     NodeHello {
         port: i32,
@@ -111,7 +110,7 @@ impl App {
             ) => port == *p,
             // 1.10 also listens for TLS on 8443.
             (App::EchoServer { old }, Proto::Tcp) => port == 8080 || (port == 8443 && !old),
-            (App::NginxHello { .. }, Proto::Tcp) => port == 80,
+            (App::NginxHello, Proto::Tcp) => port == 80,
             (App::CoreDns, Proto::Udp) => port == 53,
             (App::CoreDns, Proto::Tcp) => matches!(port, 53 | 8080 | 8181 | 9153),
             (App::ApiServer, Proto::Tcp) => port == 6443,
@@ -195,9 +194,9 @@ pub fn app_of(ct: &Container) -> Option<App> {
             Demo::KicbaseEcho => runs("echo-server", false).then(|| App::KicbaseEcho {
                 port: env_port().unwrap_or(0),
             }),
-            Demo::NginxHello => nginx_runs().then_some(App::NginxHello {
-                plain: tag.starts_with("plain-text"),
-            }),
+            Demo::NginxHello => {
+                (nginx_runs() && tag.contains("plain-text")).then_some(App::NginxHello)
+            }
             Demo::NodeHello => runs("node", true).then(|| App::NodeHello {
                 port: env_port().unwrap_or(0),
             }),
@@ -869,7 +868,7 @@ pub fn http(c: &mut Cluster, peer: &Peer, req: &HttpRequest) -> HttpResponse {
                     }
                     go_resp(Some("text/plain"), b, now)
                 }
-                App::NginxHello { .. } => {
+                App::NginxHello => {
                     // hello-plain-text.conf: `return 200 '...'` with `expires -1`.
                     let id: String = (0..4).map(|_| format!("{:08x}", c.rand_below(1 << 32))).collect();
                     let body = format!(
@@ -1218,7 +1217,7 @@ pub fn startup_log(ct: &Container, started: Millis) -> Vec<String> {
     };
     let t = nginx_time(started);
     match app {
-        App::Nginx | App::NginxHello { .. } => {
+        App::Nginx | App::NginxHello => {
             // nginxdemos/hello removes conf.d/default.conf (NGINX-Demos nginx-hello
             // Dockerfile) and is nginx:mainline-alpine.
             let demo = app != App::Nginx;
@@ -1322,9 +1321,9 @@ pub fn raw_http(c: &mut Cluster, peer: &Peer, data: &str) -> String {
         PeerKind::Pod(key) => match c.store.get(key).cloned() {
             Some(crate::api::Object::Pod(pod)) => {
                 match listening(c, key, &pod, peer.port, Proto::Tcp) {
-                    Some(
-                        App::Nginx | App::Httpd | App::EchoServer { .. } | App::NginxHello { .. },
-                    ) => false,
+                    Some(App::Nginx | App::Httpd | App::EchoServer { .. } | App::NginxHello) => {
+                        false
+                    }
                     Some(_) => true,
                     None => return String::new(),
                 }
@@ -1622,7 +1621,7 @@ mod tests {
         );
         assert_eq!(
             app("docker.io/nginxdemos/hello:plain-text"),
-            Some(App::NginxHello { plain: true })
+            Some(App::NginxHello)
         );
         // jmalloc's own image prints another page; someone else's "hello" is not NGINX's.
         assert_eq!(app("jmalloc/echo-server"), None);
@@ -1642,7 +1641,13 @@ mod tests {
             None
         );
         assert!(App::EchoServer { old: false }.listens(8080, Proto::Tcp));
-        assert!(!App::NginxHello { plain: true }.listens(8080, Proto::Tcp));
+        assert!(!App::NginxHello.listens(8080, Proto::Tcp));
+        // The HTML page of the other tags is not modelled.
+        assert_eq!(app("nginxdemos/hello"), None);
+        assert_eq!(
+            app("nginxdemos/hello:0.4-plain-text"),
+            Some(App::NginxHello)
+        );
     }
 
     fn get(path: &str, host: &str, ua: &str, headers: &[(&str, &str)]) -> HttpRequest {

@@ -552,7 +552,7 @@ fn listeners(h: &PodHost) -> Vec<Listener> {
         match app_of(ct) {
             // default.conf, and nginxdemos/hello's hello-plain-text.conf: `listen 80;
             // listen [::]:80;`.
-            Some(App::Nginx | App::NginxHello { .. }) => {
+            Some(App::Nginx | App::NginxHello) => {
                 v.push(tcp4(80));
                 v.push(tcp6(80));
             }
@@ -604,7 +604,7 @@ fn listeners(h: &PodHost) -> Vec<Listener> {
 fn program_of(ct: &k8s_openapi::api::core::v1::Container) -> String {
     use crate::net::apps::{app_of, App};
     let argv0 = match app_of(ct) {
-        Some(App::Nginx | App::NginxHello { .. }) => {
+        Some(App::Nginx | App::NginxHello) => {
             "nginx: master process nginx -g daemon off;".to_string()
         }
         _ => ct
