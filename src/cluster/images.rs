@@ -41,6 +41,53 @@ pub fn image_repo(image: &str) -> &str {
     last.split_once(':').map_or(last, |(repo, _)| repo)
 }
 
+/// The repository path of an image without registry-default prefixes, tag or digest:
+/// `docker.io/kicbase/echo-server:1.0` -> `kicbase/echo-server`.
+pub fn image_path(image: &str) -> &str {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let slash = no_digest.rfind('/').map_or(0, |i| i + 1);
+    let no_tag = match no_digest[slash..].find(':') {
+        Some(i) => &no_digest[..slash + i],
+        None => no_digest,
+    };
+    let no_registry = no_tag.strip_prefix("docker.io/").unwrap_or(no_tag);
+    no_registry.strip_prefix("library/").unwrap_or(no_registry)
+}
+
+/// The demo servers of the official tutorials, which the playground serves as the real
+/// images do (`net::apps`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Demo {
+    /// gcr.io/google-samples/hello-app (GoogleCloudPlatform/kubernetes-engine-samples
+    /// quickstarts/hello-app): a static Go binary on distroless, no shell.
+    HelloApp,
+    /// registry.k8s.io/echoserver (kubernetes/ingress-nginx images/echoheaders, 1.4 from
+    /// kubernetes/contrib ingress/echoheaders): nginx with lua on a Debian-like base.
+    EchoServer,
+    /// kicbase/echo-server (minikube's fork of jmalloc/echo-server): `FROM scratch`.
+    KicbaseEcho,
+    /// nginxdemos/hello (nginxinc/NGINX-Demos nginx-hello): nginx:mainline-alpine.
+    NginxHello,
+    /// gcr.io/google-samples/node-hello (nodejs-docs-samples containerengine/hello-world):
+    /// `FROM node:4`, Debian jessie with curl, `CMD node server.js` in shell form.
+    NodeHello,
+}
+
+/// Which tutorial demo server an image is, if any.
+pub fn demo(image: &str) -> Option<Demo> {
+    match image_repo(image) {
+        "hello-app" => return Some(Demo::HelloApp),
+        "echoserver" => return Some(Demo::EchoServer),
+        "node-hello" => return Some(Demo::NodeHello),
+        _ => {}
+    }
+    match image_path(image) {
+        "kicbase/echo-server" => Some(Demo::KicbaseEcho),
+        "nginxdemos/hello" => Some(Demo::NginxHello),
+        _ => None,
+    }
+}
+
 const KNOWN: &[&str] = &[
     "nginx",
     "agnhost",
@@ -66,6 +113,10 @@ const KNOWN: &[&str] = &[
     "jessie-dnsutils",
     "dnsutils",
     "serve_hostname",
+    "hello-app",
+    "echoserver",
+    "echo-server",
+    "node-hello",
     "kubernetes-bootcamp",
 ];
 
@@ -236,6 +287,17 @@ pub fn size_bytes(image: &str) -> u64 {
     }
 }
 
+/// echoserver up to 1.4 (kubernetes/contrib ingress/echoheaders) prints the old
+/// `CLIENT VALUES:` page and runs nginx as PID 1; 1.10 (ingress-nginx
+/// images/echoheaders) the `Hostname:` template, started by run.sh.
+pub fn echoserver_1_4(tag: &str) -> bool {
+    let mut parts = tag.split('.');
+    matches!(
+        (parts.next(), parts.next().and_then(|m| m.parse::<u32>().ok())),
+        (Some("1"), Some(m)) if m <= 4
+    )
+}
+
 pub fn profile(image: &str) -> ImageProfile {
     let (repo, tag) = parse_image(image);
     let known = KNOWN.contains(&repo.as_str());
@@ -261,6 +323,7 @@ pub fn profile(image: &str) -> ImageProfile {
     // Their default command is a shell, which ends at once on the empty stdin of a
     // container without `stdin: true` (netshoot's CMD is zsh) and, as PID 1, ignores
     // SIGTERM.
+    let demo = demo(image);
     let busybox_like = matches!(
         repo.as_str(),
         "busybox"
@@ -278,19 +341,28 @@ pub fn profile(image: &str) -> ImageProfile {
         tag_missing,
         exits_without_command: busybox_like,
         // The bootcamp's node (PID 1) has no SIGTERM handler: it waits for the kill.
-        exits_on_sigterm: !busybox_like && repo != "kubernetes-bootcamp",
+        // echoserver 1.10's entrypoint is run.sh, a bash script that starts nginx as its
+        // child: bash as PID 1 ignores SIGTERM (1.4 runs nginx itself); node-hello's
+        // shell-form CMD leaves jessie's dash as PID 1.
+        exits_on_sigterm: !busybox_like
+            && repo != "kubernetes-bootcamp"
+            && (demo != Some(Demo::EchoServer) || echoserver_1_4(&tag))
+            && demo != Some(Demo::NodeHello),
         // nginx and httpd are Debian-based: a shell and (nginx) curl, but no busybox applets.
+        // nginxdemos/hello is nginx:mainline-alpine.
         has_busybox: matches!(
             repo.as_str(),
             "busybox" | "busyboxplus" | "alpine" | "agnhost" | "curl" | "netshoot"
-        ),
+        ) || demo == Some(Demo::NginxHello),
         // radial/busyboxplus:curl, from the Kubernetes Services tutorial, adds curl.
         // The bootcamp is node:6.3.1, on buildpack-deps:jessie (bash, curl).
         has_curl: matches!(
             repo.as_str(),
             "curl" | "netshoot" | "nginx" | "busyboxplus" | "kubernetes-bootcamp"
-        ),
-        has_shell: !matches!(repo.as_str(), "http-echo" | "whoami" | "pause" | "coredns"),
+        ) || matches!(demo, Some(Demo::NginxHello | Demo::NodeHello)),
+        // hello-app is distroless, kicbase/echo-server `FROM scratch`.
+        has_shell: !matches!(repo.as_str(), "http-echo" | "whoami" | "pause" | "coredns")
+            && !matches!(demo, Some(Demo::HelloApp | Demo::KicbaseEcho)),
     }
 }
 
@@ -357,6 +429,51 @@ mod tests {
         }
         let p = profile("gcr.io/google-samples/kubernetes-bootcamp:v1");
         assert!(p.known && p.has_shell && p.has_curl && !p.has_busybox && !p.exits_on_sigterm);
+    }
+
+    #[test]
+    fn tutorial_demo_images() {
+        assert_eq!(
+            demo("gcr.io/google-samples/hello-app:1.0"),
+            Some(Demo::HelloApp)
+        );
+        assert_eq!(
+            demo("us-docker.pkg.dev/google-samples/containers/gke/hello-app:2.0"),
+            Some(Demo::HelloApp)
+        );
+        assert_eq!(
+            demo("registry.k8s.io/echoserver:1.10"),
+            Some(Demo::EchoServer)
+        );
+        assert_eq!(
+            demo("docker.io/kicbase/echo-server:1.0"),
+            Some(Demo::KicbaseEcho)
+        );
+        assert_eq!(demo("nginxdemos/hello:plain-text"), Some(Demo::NginxHello));
+        assert_eq!(demo("hello-world"), None);
+        assert_eq!(
+            image_path("docker.io/library/nginx:1.27@sha256:ab"),
+            "nginx"
+        );
+        assert_eq!(image_path("localhost:5000/a/b:1"), "localhost:5000/a/b");
+        // Distroless and scratch: no shell; nginx:alpine: busybox; nginx-slim: a shell.
+        let hello = profile("gcr.io/google-samples/hello-app:1.0");
+        assert!(!hello.has_shell && !hello.pull_fails && hello.exits_on_sigterm);
+        assert!(!profile("kicbase/echo-server:1.0").has_shell);
+        let demo_nginx = profile("nginxdemos/hello:plain-text");
+        assert!(demo_nginx.has_busybox && demo_nginx.has_shell);
+        let echo = profile("registry.k8s.io/echoserver:1.10");
+        assert!(echo.has_shell && !echo.has_busybox && !echo.has_curl);
+        // run.sh (bash, PID 1) ignores SIGTERM; 1.4 runs nginx itself.
+        assert!(!echo.exits_on_sigterm);
+        assert!(profile("k8s.gcr.io/echoserver:1.4").exits_on_sigterm);
+        // node:4 (Debian jessie, curl); sh -c "node server.js" as PID 1.
+        let node = profile("gcr.io/google-samples/node-hello:1.0");
+        assert_eq!(
+            demo("gcr.io/google-samples/node-hello:1.0"),
+            Some(Demo::NodeHello)
+        );
+        assert!(node.has_shell && node.has_curl && !node.has_busybox && !node.exits_on_sigterm);
     }
 
     #[test]

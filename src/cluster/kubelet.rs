@@ -304,8 +304,11 @@ fn waiting_status(
 pub fn exits_on_sigterm(ct: &k8s_openapi::api::core::v1::Container) -> bool {
     let image = ct.image.as_deref().unwrap_or("");
     let profile = images::profile(image);
+    // nginxdemos/hello has nginx's entrypoint.
     let execs_args = profile.exits_without_command
-        || matches!(images::image_repo(image), "nginx" | "httpd" | "curl");
+        || matches!(images::image_repo(image), "nginx" | "httpd" | "curl")
+        || args_replace_cmd(image)
+        || images::demo(image) == Some(images::Demo::NginxHello);
     let pid1 = match (ct.command.as_ref(), ct.args.as_ref()) {
         (Some(cmd), _) if !cmd.is_empty() => cmd.first(),
         (_, Some(args)) if execs_args => args.first(),
@@ -1490,6 +1493,17 @@ fn sandbox_failed(c: &mut Cluster, key: &Key, pod: Arc<Pod>) {
     c.schedule(c.now + 10_000, Timer::Pod(key.clone()));
 }
 
+/// Demo images whose CMD runs the server without an entrypoint, so args replace it:
+/// hello-app (CMD ["/hello-app"]), node-hello (CMD node server.js) and echoserver 1.4
+/// (nginx-slim's CMD).
+fn args_replace_cmd(image: &str) -> bool {
+    match images::demo(image) {
+        Some(images::Demo::HelloApp | images::Demo::NodeHello) => true,
+        Some(images::Demo::EchoServer) => images::echoserver_1_4(&images::parse_image(image).1),
+        _ => false,
+    }
+}
+
 /// What the runtime says when a container's process is not in its image (one the
 /// playground models, `term::pod::image_lacks_program`): runc's init looks the program
 /// up before the container runs (exec.LookPath), so containerd's task creation fails
@@ -1504,7 +1518,11 @@ pub fn start_error(ct: &k8s_openapi::api::core::v1::Container) -> Option<String>
         ct.args.as_ref().and_then(|a| a.first()),
     ) {
         (Some(cmd), _) => cmd,
-        (None, Some(arg)) if images::profile(image).exits_without_command => arg,
+        (None, Some(arg))
+            if images::profile(image).exits_without_command || args_replace_cmd(image) =>
+        {
+            arg
+        }
         _ => return None,
     };
     if !crate::term::pod::image_lacks_program(image, prog) {

@@ -74,6 +74,26 @@ pub enum App {
     Bootcamp {
         v: u8,
     },
+    /// gcr.io/google-samples/hello-app: `Version: {version}` on $PORT (8080).
+    HelloApp {
+        port: i32,
+        version: &'static str,
+    },
+    /// registry.k8s.io/echoserver on 8080; `old`: 1.4's `CLIENT VALUES:` page.
+    EchoServer {
+        old: bool,
+    },
+    /// kicbase/echo-server on $PORT (8080).
+    KicbaseEcho {
+        port: i32,
+    },
+    /// nginxdemos/hello's `plain-text` tags on 80. (The other tags serve an HTML page
+    /// with two inline PNGs, which the playground does not carry.)
+    NginxHello,
+    /// gcr.io/google-samples/node-hello: "Hello Kubernetes!" on $PORT (8080).
+    NodeHello {
+        port: i32,
+    },
     CoreDns,
     ApiServer,
 }
@@ -88,6 +108,15 @@ impl App {
             (App::HttpEcho { port: p, .. }, Proto::Tcp) => port == *p,
             (App::Whoami { port: p }, Proto::Tcp) => port == *p,
             (App::Bootcamp { .. }, Proto::Tcp) => port == 8080,
+            (
+                App::HelloApp { port: p, .. }
+                | App::KicbaseEcho { port: p }
+                | App::NodeHello { port: p },
+                Proto::Tcp,
+            ) => port == *p,
+            // 1.10 also listens for TLS on 8443.
+            (App::EchoServer { old }, Proto::Tcp) => port == 8080 || (port == 8443 && !old),
+            (App::NginxHello, Proto::Tcp) => port == 80,
             (App::CoreDns, Proto::Udp) => port == 53,
             (App::CoreDns, Proto::Tcp) => matches!(port, 53 | 8080 | 8181 | 9153),
             (App::ApiServer, Proto::Tcp) => port == 6443,
@@ -123,18 +152,64 @@ pub fn app_of(ct: &Container) -> Option<App> {
             .unwrap_or_default()
     }
     let cmd_base = first_base(&words[..cmd.len()]);
-    match repo {
-        // docker-entrypoint.sh execs the args: nginx runs only when they start it.
-        "nginx" => {
-            let args_run_nginx = args.is_empty()
-                || matches!(first_base(&words[cmd.len()..]), "nginx" | "nginx-debug");
-            let runs = if cmd.is_empty() || cmd_base == "/docker-entrypoint.sh" {
-                args_run_nginx
-            } else {
-                cmd_base == "nginx"
-            };
-            runs.then_some(App::Nginx)
+    let args_base = first_base(&words[cmd.len()..]);
+    // docker-entrypoint.sh execs the args: nginx runs only when they start it.
+    let nginx_runs = || {
+        let args_run_nginx = args.is_empty() || matches!(args_base, "nginx" | "nginx-debug");
+        if cmd.is_empty() || cmd_base == "docker-entrypoint.sh" {
+            args_run_nginx
+        } else {
+            cmd_base == "nginx"
         }
+    };
+    // `PORT` set in the container's env (hello-app, echo-server); the images' own is 8080.
+    let env_port = || {
+        ct.env
+            .iter()
+            .flatten()
+            .find(|e| e.name == "PORT")
+            .and_then(|e| e.value.as_deref())
+            .map_or(Some(8080), |v| v.parse().ok())
+    };
+    // The image's own program runs: no command (an entrypoint, or a CMD that args do not
+    // replace unless they name it), or a command naming it.
+    let runs = |prog: &str, args_replace_cmd: bool| {
+        if cmd.is_empty() {
+            !args_replace_cmd || args.is_empty() || args_base == prog
+        } else {
+            cmd_base == prog
+        }
+    };
+    if let Some(demo) = crate::cluster::images::demo(image) {
+        use crate::cluster::images::Demo;
+        let tag = crate::cluster::images::parse_image(image).1;
+        return match demo {
+            Demo::HelloApp => runs("hello-app", true).then(|| App::HelloApp {
+                port: env_port().unwrap_or(0),
+                version: if tag.starts_with('2') {
+                    "2.0.0"
+                } else {
+                    "1.0.0"
+                },
+            }),
+            Demo::EchoServer => {
+                let old = crate::cluster::images::echoserver_1_4(&tag);
+                let prog = if old { "nginx" } else { "run.sh" };
+                (runs(prog, old) || cmd_base == "nginx").then_some(App::EchoServer { old })
+            }
+            Demo::KicbaseEcho => runs("echo-server", false).then(|| App::KicbaseEcho {
+                port: env_port().unwrap_or(0),
+            }),
+            Demo::NginxHello => {
+                (nginx_runs() && tag.contains("plain-text")).then_some(App::NginxHello)
+            }
+            Demo::NodeHello => runs("node", true).then(|| App::NodeHello {
+                port: env_port().unwrap_or(0),
+            }),
+        };
+    }
+    match repo {
+        "nginx" => nginx_runs().then_some(App::Nginx),
         "httpd" => (cmd.is_empty() || cmd_base.starts_with("httpd")).then_some(App::Httpd),
         "agnhost" => {
             let w = if first_base(&words) == "agnhost" {
@@ -789,6 +864,87 @@ pub fn http(c: &mut Cluster, peer: &Peer, req: &HttpRequest) -> HttpResponse {
                         body: format!("Hello Kubernetes bootcamp! | Running on: {host} | v={v}\n"),
                     }
                 }
+                App::HelloApp { version, .. } => {
+                    // quickstarts/hello-app main.go hello(): log.Printf, then three lines.
+                    let line = format!("{} Serving request: {path_only}", nginx_time(now));
+                    c.net.logs.entry(key.clone()).or_default().push((now, line));
+                    let body = format!(
+                        "Hello, world!\nVersion: {version}\nHostname: {}\n",
+                        hostname_of(&pod, key)
+                    );
+                    go_resp(None, body, now)
+                }
+                App::EchoServer { .. } if peer.port == 8443 => {
+                    // Plain HTTP to the `ssl` listener: ngx_http_error_497_page (nginx
+                    // 1.13's pages still had bgcolor), before any lua runs (so nginx's
+                    // own Server header), not kept alive, logged in `combined`.
+                    let body = "<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n<body bgcolor=\"white\">\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>The plain HTTP request was sent to HTTPS port</center>\r\n<hr><center>nginx/1.13.3</center>\r\n</body>\r\n</html>\r\n";
+                    let mut r = resp(400, Some("nginx/1.13.3"), "text/html", body.into(), now);
+                    r.headers.push(("Connection".into(), "close".into()));
+                    let line = access_line(peer, req, now, 400, if head { 0 } else { body.len() }, false);
+                    c.net.logs.entry(key.clone()).or_default().push((now, line));
+                    r
+                }
+                App::EchoServer { old } => {
+                    let ct = pod
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.containers.iter().find(|ct| app_of(ct).as_ref() == Some(&app)));
+                    let env = ct.map_or_else(Vec::new, |ct| crate::term::pod::container_env(c, key, &pod, ct, false));
+                    let body = echoserver_page(old, peer, req, &env);
+                    let server = if old { "nginx/1.10.0" } else { "echoserver" };
+                    nginx_dynamic(c, key, peer, req, server, "text/plain", body, &[], false)
+                }
+                App::KicbaseEcho { .. } => {
+                    let port = 32768 + c.rand_below(28231);
+                    let line = format!("{}:{port} | {} {}", peer.client_ip, req.method, req.path);
+                    c.net.logs.entry(key.clone()).or_default().push((now, line));
+                    // serveHTTP of the jmalloc/echo-server version it forks: the request
+                    // line as proto, method, URL (later versions: method, URL, proto).
+                    let mut b = format!(
+                        "Request served by {}\n\n{} {} {}\n\nHost: {}\n",
+                        hostname_of(&pod, key),
+                        req.proto,
+                        req.method,
+                        req.path,
+                        req.host
+                    );
+                    for (k, v) in go_headers(req) {
+                        b.push_str(&format!("{k}: {v}\n"));
+                    }
+                    go_resp(Some("text/plain"), b, now)
+                }
+                App::NginxHello => {
+                    // hello-plain-text.conf: `return 200 '...'` with `expires -1`.
+                    let id: String = (0..4).map(|_| format!("{:08x}", c.rand_below(1 << 32))).collect();
+                    let body = format!(
+                        "Server address: {}:{}\nServer name: {}\nDate: {}\nURI: {}\nRequest ID: {id}\n",
+                        peer.ip,
+                        peer.port,
+                        hostname_of(&pod, key),
+                        time_local(now),
+                        req.path
+                    );
+                    // ngx_http_set_expires: a negative time is now plus that, "no-cache".
+                    let server = format!("nginx/{NGINX_VERSION}");
+                    let expires = http_date(now - 1000);
+                    let expires = [("Expires", expires.as_str()), ("Cache-Control", "no-cache")];
+                    nginx_dynamic(c, key, peer, req, &server, "text/plain", body, &expires, true)
+                }
+                App::NodeHello { .. } => {
+                    // server.js: res.writeHead(200) sends the head at once, so Node
+                    // chunks the body to an HTTP/1.1 client (_http_outgoing.js
+                    // _storeHeader: Date, Connection, Transfer-Encoding; no type).
+                    let mut r = resp(200, None, "", "Hello Kubernetes!".into(), now);
+                    r.headers.retain(|(k, _)| k == "Date");
+                    let close = req.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("connection") && v.eq_ignore_ascii_case("close"));
+                    let keepalive = !close && req.proto == "HTTP/1.1";
+                    r.headers.push(("Connection".into(), if keepalive { "keep-alive" } else { "close" }.into()));
+                    if req.proto == "HTTP/1.1" {
+                        r.headers.push(("Transfer-Encoding".into(), "chunked".into()));
+                    }
+                    r
+                }
                 App::CoreDns => match path_only.as_str() {
                     "/health" => resp(200, None, "text/plain; charset=utf-8", "OK".into(), now),
                     "/ready" => resp(200, None, "text/plain; charset=utf-8", "OK".into(), now),
@@ -843,6 +999,243 @@ pub(crate) fn js_iso(at: Millis) -> String {
 pub(crate) fn js_seconds(ms: Millis) -> String {
     let s = format!("{}.{:03}", ms / 1000, ms % 1000);
     s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A Go net/http answer: the handler's Content-Type first when it set one, then
+/// Date and Content-Length, then a sniffed Content-Type (server.go extraHeader.Write).
+fn go_resp(handler_type: Option<&str>, body: String, now: Millis) -> HttpResponse {
+    let mut r = resp(200, None, "", body, now);
+    r.headers.retain(|(k, _)| k != "Content-Type");
+    match handler_type {
+        Some(t) => r.headers.insert(0, ("Content-Type".into(), t.into())),
+        None => r
+            .headers
+            .push(("Content-Type".into(), "text/plain; charset=utf-8".into())),
+    }
+    r
+}
+
+/// A request's headers as Go's `r.Header` holds them: every header but Host, keys in
+/// canonical form (textproto.CanonicalMIMEHeaderKey), sorted by key.
+fn go_headers(req: &HttpRequest) -> Vec<(String, String)> {
+    let mut hs: Vec<(String, String)> = req
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            let valid = k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            let key = if valid {
+                let mut upper = true;
+                k.chars()
+                    .map(|ch| {
+                        let out = if upper {
+                            ch.to_ascii_uppercase()
+                        } else {
+                            ch.to_ascii_lowercase()
+                        };
+                        upper = ch == '-';
+                        out
+                    })
+                    .collect()
+            } else {
+                k.clone()
+            };
+            (key, v.clone())
+        })
+        .collect();
+    if !req.user_agent.is_empty() {
+        hs.push(("User-Agent".into(), req.user_agent.clone()));
+    }
+    crate::sort::sort_by(&mut hs, |a, b| a.0.cmp(&b.0));
+    hs
+}
+
+/// lua-resty-template's `{{ }}` escaping (and echoserver 1.4's copy of it).
+fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// The echoserver page: 1.10's template (ingress-nginx images/echoheaders nginx.conf,
+/// lua-resty-template drops the newline after each `{% %}` tag) or 1.4's `ngx.say`
+/// lines (kubernetes/contrib ingress/echoheaders nginx.conf). `env` is the container's
+/// environment, which nginx's `env` directives pass to the lua code.
+fn echoserver_page(old: bool, peer: &Peer, req: &HttpRequest, env: &[(String, String)]) -> String {
+    let e = html_escape;
+    let getenv = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let query = req.path.split_once('?').map(|(_, q)| q);
+    // ngx.req.http_version() is a number: LuaJIT prints 1.0 as "1".
+    let version = if req.proto == "HTTP/1.0" { "1" } else { "1.1" };
+    // $host: the Host header, lowercased, without its port; else the server_name.
+    let host = match req.host.rsplit_once(':') {
+        Some((h, p))
+            if !h.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(':') =>
+        {
+            h
+        }
+        _ => req.host.as_str(),
+    };
+    let host = if host.is_empty() {
+        "_".to_string()
+    } else {
+        host.to_ascii_lowercase()
+    };
+    let uri = format!("http://{host}:8080{}", req.path);
+    // ngx.req.get_headers(): lowercased names, sorted by the lua code.
+    let mut headers: Vec<(String, String)> = Vec::new();
+    if !req.host.is_empty() {
+        headers.push(("host".into(), req.host.clone()));
+    }
+    if !req.user_agent.is_empty() {
+        headers.push(("user-agent".into(), req.user_agent.clone()));
+    }
+    for (k, v) in &req.headers {
+        let k = k.to_ascii_lowercase();
+        if !headers.iter().any(|(h, _)| *h == k) {
+            headers.push((k, v.clone()));
+        }
+    }
+    crate::sort::sort_by(&mut headers, |a, b| a.0.cmp(&b.0));
+    let mut b = String::new();
+    if old {
+        b.push_str(&format!(
+            "CLIENT VALUES:\nclient_address={}\ncommand={}\nreal path={}\nquery={}\nrequest_version={version}\nrequest_uri={}\n\nSERVER VALUES:\nserver_version=nginx: 1.10.0 - lua: 10001\n\nHEADERS RECEIVED:\n",
+            peer.client_ip,
+            e(&req.method),
+            e(&req.path),
+            query.map_or_else(|| "nil".to_string(), e),
+            e(&uri)
+        ));
+        for (k, v) in &headers {
+            b.push_str(&format!("{k}={}\n", e(v)));
+        }
+        b.push_str("BODY:\n-no body in request-");
+        return b;
+    }
+    b.push_str(&format!(
+        "\n\nHostname: {}\n\nPod Information:\n",
+        e(getenv("HOSTNAME").unwrap_or("N/A"))
+    ));
+    match getenv("POD_NAME") {
+        Some(name) => b.push_str(&format!(
+            "\tnode name:\t{}\n\tpod name:\t{}\n\tpod namespace:\t{}\n\tpod IP:\t{}\n",
+            e(getenv("NODE_NAME").unwrap_or("N/A")),
+            e(name),
+            e(getenv("POD_NAMESPACE").unwrap_or("N/A")),
+            e(getenv("POD_IP").unwrap_or("N/A"))
+        )),
+        None => b.push_str("\t-no pod information available-\n"),
+    }
+    b.push_str(&format!(
+        "\nServer values:\n\tserver_version=nginx: 1.13.3 - lua: 10008\n\nRequest Information:\n\tclient_address={}\n\tmethod={}\n\treal path={}\n\tquery={}\n\trequest_version={version}\n\trequest_scheme=http\n\trequest_uri={}\n\nRequest Headers:\n",
+        e(&peer.client_ip),
+        e(&req.method),
+        e(&req.path),
+        e(query.unwrap_or("")),
+        e(&uri)
+    ));
+    for (k, v) in &headers {
+        b.push_str(&format!("\t{}={}\n", e(k), e(v)));
+    }
+    b.push_str("\nRequest Body:\n\t-no body in request-\n\n");
+    b
+}
+
+/// An answer nginx builds itself, with its access-log line. `main_format`: a `return`
+/// (its Content-Length known) logged in the official images' `main` format
+/// (`"$http_x_forwarded_for"` last); else lua content (echoserver), which nginx sends
+/// chunked to an HTTP/1.1 client, in one chunk whose framing `$body_bytes_sent` counts,
+/// logged in nginx's built-in `combined` format.
+#[allow(clippy::too_many_arguments)]
+fn nginx_dynamic(
+    c: &mut Cluster,
+    key: &Key,
+    peer: &Peer,
+    req: &HttpRequest,
+    server: &str,
+    ctype: &str,
+    body: String,
+    extra: &[(&str, &str)],
+    main_format: bool,
+) -> HttpResponse {
+    let now = c.now;
+    let header = |k: &str| {
+        req.headers
+            .iter()
+            .find(|(h, _)| h.eq_ignore_ascii_case(k))
+            .map(|(_, v)| v.as_str())
+    };
+    let keepalive = match req.proto {
+        "HTTP/1.1" => header("connection").is_none_or(|v| !v.eq_ignore_ascii_case("close")),
+        _ => header("connection").is_some_and(|v| v.eq_ignore_ascii_case("keep-alive")),
+    };
+    let chunked = !main_format && req.proto == "HTTP/1.1";
+    let mut r = resp(200, Some(server), ctype, body, now);
+    let len = r.body.len();
+    let sent = if req.method == "HEAD" {
+        0
+    } else if chunked {
+        format!("{len:x}").len() + len + 9
+    } else {
+        len
+    };
+    if !main_format {
+        r.headers.retain(|(k, _)| k != "Content-Length");
+        if chunked {
+            r.headers
+                .push(("Transfer-Encoding".into(), "chunked".into()));
+        }
+    }
+    let connection = if keepalive { "keep-alive" } else { "close" };
+    r.headers.push(("Connection".into(), connection.into()));
+    for (k, v) in extra {
+        r.headers.push((k.to_string(), v.to_string()));
+    }
+    let line = access_line(peer, req, now, 200, sent, main_format);
+    c.net.logs.entry(key.clone()).or_default().push((now, line));
+    r
+}
+
+/// An nginx access-log line in the built-in `combined` format, or (`main_format`) the
+/// official images' `main`, which adds `"$http_x_forwarded_for"`; an empty field is "-".
+fn access_line(
+    peer: &Peer,
+    req: &HttpRequest,
+    now: Millis,
+    status: u16,
+    sent: usize,
+    main_format: bool,
+) -> String {
+    let header = |k: &str| {
+        req.headers
+            .iter()
+            .find(|(h, _)| h.eq_ignore_ascii_case(k))
+            .map(|(_, v)| v.as_str())
+    };
+    let dash = |v: Option<&str>| v.filter(|v| !v.is_empty()).unwrap_or("-").to_string();
+    let mut line = format!(
+        "{} - - [{}] \"{} {} {}\" {status} {sent} \"{}\" \"{}\"",
+        peer.client_ip,
+        time_local(now),
+        req.method,
+        req.path,
+        req.proto,
+        dash(header("referer")),
+        dash(Some(&req.user_agent))
+    );
+    if main_format {
+        line.push_str(&format!(" \"{}\"", dash(header("x-forwarded-for"))));
+    }
+    line
 }
 
 fn link_local(ip: &str) -> String {
@@ -909,25 +1302,42 @@ pub fn startup_log_on(ct: &Container, started: Millis, host: &str) -> Vec<String
     };
     let t = nginx_time(started);
     match app {
-        App::Nginx => {
+        App::Nginx | App::NginxHello => {
+            // nginxdemos/hello removes conf.d/default.conf (NGINX-Demos nginx-hello
+            // Dockerfile) and is nginx:mainline-alpine.
+            let demo = app != App::Nginx;
+            let ipv6: &[&str] = if demo {
+                &["10-listen-on-ipv6-by-default.sh: info: /etc/nginx/conf.d/default.conf is not a file or does not exist"]
+            } else {
+                &[
+                    "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
+                    "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
+                ]
+            };
             let mut v: Vec<String> = [
                 "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
                 "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
                 "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
-                "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
-                "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
+            ]
+            .iter()
+            .chain(ipv6)
+            .chain(&[
                 "/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh",
                 "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
                 "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh",
                 "/docker-entrypoint.sh: Configuration complete; ready for start up",
-            ]
-            .iter()
+            ])
             .map(|s| s.to_string())
             .collect();
+            let gcc = if demo {
+                "built by gcc 14.2.0 (Alpine 14.2.0) "
+            } else {
+                "built by gcc 12.2.0 (Debian 12.2.0-14) "
+            };
             for l in [
                 "using the \"epoll\" event method".to_string(),
                 format!("nginx/{NGINX_VERSION}"),
-                "built by gcc 12.2.0 (Debian 12.2.0-14) ".into(),
+                gcc.into(),
                 format!("OS: Linux {}", crate::cluster::bootstrap::NODE_KERNEL),
                 "getrlimit(RLIMIT_NOFILE): 1048576:1048576".into(),
                 "start worker processes".into(),
@@ -959,6 +1369,27 @@ pub fn startup_log_on(ct: &Container, started: Millis, host: &str) -> Vec<String
             ),
             String::new(),
         ],
+        // Go's log.Printf (quickstarts/hello-app main.go).
+        App::HelloApp { port, .. } => vec![format!("{t} Server listening on port {port}")],
+        // cmd/echo-server/main.go: fmt.Printf.
+        App::KicbaseEcho { port } => vec![format!("Echo server listening on port {port}.")],
+        // nginx as PID 1 says nothing at start.
+        App::EchoServer { old: true } => Vec::new(),
+        // run.sh: openssl's key generation (its progress dots and pluses on stderr),
+        // then nginx in the foreground.
+        App::EchoServer { old: false } => {
+            let h = crate::scenario::log::fnv1a(&started.to_le_bytes());
+            let dots = |n: u64| format!("{}+++", ".".repeat(2 + (n % 90) as usize));
+            vec![
+                "Generating self-signed cert".into(),
+                "Generating a 2048 bit RSA private key".into(),
+                dots(h),
+                dots(h >> 16),
+                "writing new private key to '/certs/privateKey.key'".into(),
+                "-----".into(),
+                "Starting nginx".into(),
+            ]
+        }
         App::Httpd => vec![
             "AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using 10.244.1.2. Set the 'ServerName' directive globally to suppress this message".into(),
         ],
@@ -968,7 +1399,8 @@ pub fn startup_log_on(ct: &Container, started: Millis, host: &str) -> Vec<String
             "CoreDNS-1.12.0".into(),
             "linux/amd64, go1.23.3, 51e11f1".into(),
         ],
-        App::ApiServer => Vec::new(),
+        // server.js prints nothing.
+        App::ApiServer | App::NodeHello { .. } => Vec::new(),
     }
 }
 
@@ -983,7 +1415,9 @@ pub fn raw_http(c: &mut Cluster, peer: &Peer, data: &str) -> String {
         PeerKind::Pod(key) => match c.store.get(key).cloned() {
             Some(crate::api::Object::Pod(pod)) => {
                 match listening(c, key, &pod, peer.port, Proto::Tcp) {
-                    Some(App::Nginx | App::Httpd) => false,
+                    Some(App::Nginx | App::Httpd | App::EchoServer { .. } | App::NginxHello) => {
+                        false
+                    }
                     Some(_) => true,
                     None => return String::new(),
                 }
@@ -1106,7 +1540,13 @@ pub fn raw_http(c: &mut Cluster, peer: &Peer, data: &str) -> String {
         // Content-Type and Connection (server.go extraHeader.Write); it answers in the
         // request's protocol and says "Connection: close" only to an HTTP/1.1 client
         // that asked for it.
-        let fixed = ["Date", "Content-Length", "Content-Type"];
+        let pos = |k: &str| headers.iter().position(|(h, _)| h == k);
+        let sniffed = pos("Content-Type") > pos("Date");
+        let fixed: &[&str] = if sniffed {
+            &["Date", "Content-Length", "Content-Type"]
+        } else {
+            &["Date", "Content-Length"]
+        };
         let mut own: Vec<(String, String)> = headers
             .iter()
             .filter(|(k, _)| !fixed.contains(&k.as_str()))
@@ -1114,7 +1554,7 @@ pub fn raw_http(c: &mut Cluster, peer: &Peer, data: &str) -> String {
             .collect();
         crate::sort::sort_by(&mut own, |a, b| a.0.cmp(&b.0));
         for f in fixed {
-            if let Some(h) = headers.iter().find(|(k, _)| k == f) {
+            if let Some(h) = headers.iter().find(|(k, _)| k == *f) {
                 own.push(h.clone());
             }
         }
@@ -1122,6 +1562,11 @@ pub fn raw_http(c: &mut Cluster, peer: &Peer, data: &str) -> String {
             own.push(("Connection".into(), "close".into()));
         }
         headers = own;
+    } else if let Some(at) = r.headers.iter().position(|(k, _)| k == "Connection") {
+        // The server placed it (nginx after Last-Modified or Transfer-Encoding, Node
+        // before Transfer-Encoding).
+        let value = if keepalive { "keep-alive" } else { "close" };
+        headers.insert(at, ("Connection".into(), value.into()));
     } else {
         // ngx_http_header_filter: Connection after Last-Modified (before the ETag and
         // Accept-Ranges the static module adds).
@@ -1132,7 +1577,7 @@ pub fn raw_http(c: &mut Cluster, peer: &Peer, data: &str) -> String {
                 || {
                     headers
                         .iter()
-                        .position(|(k, _)| k == "Content-Length")
+                        .position(|(k, _)| k == "Content-Length" || k == "Transfer-Encoding")
                         .map_or(headers.len(), |i| i + 1)
                 },
                 |i| i + 1,
@@ -1150,7 +1595,15 @@ pub fn raw_http(c: &mut Cluster, peer: &Peer, data: &str) -> String {
         s.push_str(&format!("{k}: {v}\r\n"));
     }
     s.push_str("\r\n");
-    s.push_str(&r.body);
+    if headers.iter().any(|(k, _)| k == "Transfer-Encoding") && parts[0] != "HEAD" {
+        // One chunk, then the last (nginx's chunked filter).
+        if !r.body.is_empty() {
+            s.push_str(&format!("{:x}\r\n{}\r\n", r.body.len(), r.body));
+        }
+        s.push_str("0\r\n\r\n");
+    } else {
+        s.push_str(&r.body);
+    }
     s
 }
 
@@ -1196,4 +1649,170 @@ fn nginx_bad_request(
         http_date(now),
         body.len()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ct(image: &str, command: &[&str], args: &[&str], env: &[(&str, &str)]) -> Container {
+        let strs = |v: &[&str]| (!v.is_empty()).then(|| v.iter().map(|s| s.to_string()).collect());
+        Container {
+            name: "c".into(),
+            image: Some(image.into()),
+            command: strs(command),
+            args: strs(args),
+            env: (!env.is_empty()).then(|| {
+                env.iter()
+                    .map(|(k, v)| k8s_openapi::api::core::v1::EnvVar {
+                        name: k.to_string(),
+                        value: Some(v.to_string()),
+                        ..Default::default()
+                    })
+                    .collect()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn tutorial_demo_images_serve_their_apps() {
+        let app = |image: &str| app_of(&ct(image, &[], &[], &[]));
+        assert_eq!(
+            app("us-docker.pkg.dev/google-samples/containers/gke/hello-app:2.0"),
+            Some(App::HelloApp {
+                port: 8080,
+                version: "2.0.0"
+            })
+        );
+        assert_eq!(
+            app_of(&ct(
+                "gcr.io/google-samples/hello-app:1.0",
+                &[],
+                &[],
+                &[("PORT", "9090")]
+            )),
+            Some(App::HelloApp {
+                port: 9090,
+                version: "1.0.0"
+            })
+        );
+        assert_eq!(
+            app("registry.k8s.io/echoserver:1.10"),
+            Some(App::EchoServer { old: false })
+        );
+        assert_eq!(
+            app("k8s.gcr.io/echoserver:1.4"),
+            Some(App::EchoServer { old: true })
+        );
+        assert_eq!(
+            app("kicbase/echo-server:1.0"),
+            Some(App::KicbaseEcho { port: 8080 })
+        );
+        assert_eq!(
+            app("gcr.io/google-samples/node-hello:1.0"),
+            Some(App::NodeHello { port: 8080 })
+        );
+        assert_eq!(
+            app("docker.io/nginxdemos/hello:plain-text"),
+            Some(App::NginxHello)
+        );
+        // jmalloc's own image prints another page; someone else's "hello" is not NGINX's.
+        assert_eq!(app("jmalloc/echo-server"), None);
+        assert_eq!(app("example/hello:plain-text"), None);
+        // A command that replaces the server, or args that replace hello-app's CMD.
+        assert_eq!(
+            app_of(&ct(
+                "gcr.io/google-samples/hello-app:1.0",
+                &[],
+                &["sleep", "1"],
+                &[]
+            )),
+            None
+        );
+        assert_eq!(
+            app_of(&ct("kicbase/echo-server:1.0", &["sleep"], &["1"], &[])),
+            None
+        );
+        assert!(App::EchoServer { old: false }.listens(8080, Proto::Tcp));
+        assert!(!App::NginxHello.listens(8080, Proto::Tcp));
+        // The HTML page of the other tags is not modelled.
+        assert_eq!(app("nginxdemos/hello"), None);
+        assert_eq!(
+            app("nginxdemos/hello:0.4-plain-text"),
+            Some(App::NginxHello)
+        );
+    }
+
+    fn get(path: &str, host: &str, ua: &str, headers: &[(&str, &str)]) -> HttpRequest {
+        HttpRequest {
+            method: "GET".into(),
+            path: path.into(),
+            host: host.into(),
+            user_agent: ua.into(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            proto: "HTTP/1.1",
+        }
+    }
+
+    fn peer(client: &str) -> Peer {
+        Peer {
+            kind: PeerKind::ApiServer,
+            ip: "10.244.1.2".into(),
+            port: 8080,
+            client_ip: client.into(),
+        }
+    }
+
+    #[test]
+    fn echoserver_1_10_page_is_the_template_output() {
+        // A published curl 7.64.1 request through a port-forward (127.0.0.1), whose
+        // access-log line says 416 bytes: this 404-byte page in one chunk
+        // ("194\r\n" ... "\r\n0\r\n\r\n").
+        let req = get("/", "localhost:8080", "curl/7.64.1", &[("Accept", "*/*")]);
+        let env = [("HOSTNAME".to_string(), "echoserver".to_string())];
+        let page = echoserver_page(false, &peer("127.0.0.1"), &req, &env);
+        assert_eq!(
+            page,
+            "\n\nHostname: echoserver\n\nPod Information:\n\t-no pod information available-\n\nServer values:\n\tserver_version=nginx: 1.13.3 - lua: 10008\n\nRequest Information:\n\tclient_address=127.0.0.1\n\tmethod=GET\n\treal path=/\n\tquery=\n\trequest_version=1.1\n\trequest_scheme=http\n\trequest_uri=http://localhost:8080/\n\nRequest Headers:\n\taccept=*/*\n\thost=localhost:8080\n\tuser-agent=curl/7.64.1\n\nRequest Body:\n\t-no body in request-\n\n"
+        );
+        assert_eq!(format!("{:x}", page.len()).len() + page.len() + 9, 416);
+    }
+
+    #[test]
+    fn echoserver_1_4_page_has_the_old_sections() {
+        let req = get(
+            "/",
+            "192.168.64.2:32363",
+            "curl/7.51.0",
+            &[("Accept", "*/*")],
+        );
+        let page = echoserver_page(true, &peer("172.17.0.1"), &req, &[]);
+        assert_eq!(
+            page,
+            "CLIENT VALUES:\nclient_address=172.17.0.1\ncommand=GET\nreal path=/\nquery=nil\nrequest_version=1.1\nrequest_uri=http://192.168.64.2:8080/\n\nSERVER VALUES:\nserver_version=nginx: 1.10.0 - lua: 10001\n\nHEADERS RECEIVED:\naccept=*/*\nhost=192.168.64.2:32363\nuser-agent=curl/7.51.0\nBODY:\n-no body in request-"
+        );
+    }
+
+    #[test]
+    fn go_headers_are_canonical_and_sorted() {
+        let req = get(
+            "/",
+            "h",
+            "curl/8.11.1",
+            &[("x-trace-id", "7"), ("Accept", "*/*"), ("bad key", "v")],
+        );
+        let keys: Vec<String> = go_headers(&req).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["Accept", "User-Agent", "X-Trace-Id", "bad key"]);
+        // The published kicbase/echo-server answer: handler's Content-Type first.
+        let r = go_resp(Some("text/plain"), "x".into(), 0);
+        let names: Vec<&str> = r.headers.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["Content-Type", "Date", "Content-Length"]);
+        let r = go_resp(None, "x".into(), 0);
+        let names: Vec<&str> = r.headers.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["Date", "Content-Length", "Content-Type"]);
+    }
 }

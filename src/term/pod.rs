@@ -9,7 +9,7 @@ use k8s_openapi::api::core::v1::{Container, Pod};
 use super::shell::{Dialect, Env, Host, Output, Shell};
 use super::Terminal;
 use crate::api::Object;
-use crate::cluster::images::{parse_image, profile};
+use crate::cluster::images::{parse_image, profile, Demo};
 use crate::cluster::{Cluster, Key};
 use crate::dns::{self, RType, Rcode, ResolvConf};
 use crate::net::apps::{HttpRequest, HttpResponse};
@@ -28,6 +28,9 @@ pub fn curl_version(image: &str) -> &'static str {
         "7.88.1"
     } else if repo == "kubernetes-bootcamp" {
         // node:6.3.1 is buildpack-deps:jessie, with jessie's curl.
+        "7.38.0"
+    } else if repo == "node-hello" {
+        // node:4 is Debian jessie: its curl package.
         "7.38.0"
     } else {
         CURL_VERSION
@@ -77,6 +80,7 @@ fn has_program(image: &str, prog: &str) -> bool {
     let prog = prog.rsplit('/').next().unwrap_or(prog);
     let p = profile(image);
     let (repo, _) = parse_image(image);
+    let demo = crate::cluster::images::demo(image);
     match userland(image) {
         Userland::Busybox => {
             matches!(
@@ -128,6 +132,7 @@ fn has_program(image: &str, prog: &str) -> bool {
                     | "ps"
             ) || (prog == "curl" && p.has_curl)
                 || (prog == "agnhost" && repo == "agnhost")
+                || (prog == "nginx" && demo == Some(Demo::NginxHello))
                 || (prog == "apk" && repo == "alpine")
                 // musl-utils, in the alpine-based images (not the busybox image).
                 || (prog == "getent" && !matches!(repo.as_str(), "busybox" | "busyboxplus"))
@@ -180,11 +185,17 @@ fn has_program(image: &str, prog: &str) -> bool {
                 || (matches!(prog, "node" | "npm") && repo == "kubernetes-bootcamp")
                 || (matches!(prog, "nslookup" | "dig" | "host") && has_bind_tools(image))
                 || (prog == "httpd" && repo == "httpd")
+                // echoserver: nginx, run.sh and the openssl it runs.
+                || (matches!(prog, "nginx" | "run.sh" | "openssl") && demo == Some(Demo::EchoServer))
+                || (matches!(prog, "node" | "npm") && demo == Some(Demo::NodeHello))
         }
-        Userland::Distroless => matches!(
-            (repo.as_str(), prog),
-            ("http-echo", "http-echo") | ("whoami", "whoami") | ("coredns", "coredns")
-        ),
+        Userland::Distroless => {
+            matches!(
+                (repo.as_str(), prog),
+                ("http-echo", "http-echo") | ("whoami", "whoami") | ("coredns", "coredns")
+            ) || (prog == "hello-app" && demo == Some(Demo::HelloApp))
+                || (prog == "echo-server" && demo == Some(Demo::KicbaseEcho))
+        }
     }
 }
 
@@ -264,7 +275,7 @@ fn modelled_image(image: &str) -> bool {
             | "http-echo"
             | "whoami"
             | "kubernetes-bootcamp"
-    );
+    ) || crate::cluster::images::demo(image).is_some();
     modelled && !profile(image).pull_fails
 }
 
@@ -1800,7 +1811,11 @@ fn wget_one(
         path: u.path.clone(),
         host: u.host_port.clone(),
         user_agent: ua.to_string(),
-        headers: headers.to_vec(),
+        // networking/wget.c asks the server to close ("Connection: close") before the
+        // --header ones.
+        headers: std::iter::once(("Connection".to_string(), "close".to_string()))
+            .chain(headers.iter().cloned())
+            .collect(),
         proto: "HTTP/1.1",
     };
     let resp = net::apps::http(h.cluster, &peer, &req);

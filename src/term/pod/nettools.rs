@@ -543,14 +543,17 @@ fn listeners(h: &PodHost) -> Vec<Listener> {
             port,
             container: i,
         };
+        let tcp4 = |port| Listener {
+            udp: false,
+            v6: false,
+            port,
+            container: i,
+        };
         match app_of(ct) {
-            Some(App::Nginx) => {
-                v.push(Listener {
-                    udp: false,
-                    v6: false,
-                    port: 80,
-                    container: i,
-                });
+            // default.conf, and nginxdemos/hello's hello-plain-text.conf: `listen 80;
+            // listen [::]:80;`.
+            Some(App::Nginx | App::NginxHello) => {
+                v.push(tcp4(80));
                 v.push(tcp6(80));
             }
             Some(App::Httpd) => v.push(tcp6(80)),
@@ -570,6 +573,16 @@ fn listeners(h: &PodHost) -> Vec<Listener> {
             Some(App::Whoami { port }) => v.push(tcp6(port)),
             // node's listen(8080) binds the IPv6 wildcard, dual-stack.
             Some(App::Bootcamp { .. }) => v.push(tcp6(8080)),
+            Some(
+                App::HelloApp { port, .. } | App::KicbaseEcho { port } | App::NodeHello { port },
+            ) => v.push(tcp6(port)),
+            // echoserver's nginx.conf: `listen 8080` (1.10 also `listen 8443 ssl`), IPv4.
+            Some(App::EchoServer { old }) => {
+                v.push(tcp4(8080));
+                if !old {
+                    v.push(tcp4(8443));
+                }
+            }
             Some(App::CoreDns) => {
                 for p in [53, 8080, 8181, 9153] {
                     v.push(tcp6(p));
@@ -593,7 +606,9 @@ fn listeners(h: &PodHost) -> Vec<Listener> {
 fn program_of(ct: &k8s_openapi::api::core::v1::Container) -> String {
     use crate::net::apps::{app_of, App};
     let argv0 = match app_of(ct) {
-        Some(App::Nginx) => "nginx: master process nginx -g daemon off;".to_string(),
+        Some(App::Nginx | App::NginxHello) => {
+            "nginx: master process nginx -g daemon off;".to_string()
+        }
         _ => ct
             .command
             .iter()
