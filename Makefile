@@ -52,8 +52,8 @@ dist:
 	$(call step,release build with trunk -> dist/)
 	@mkdir -p $(TOOLS)
 	flock $(LOCK) trunk build --release
-	@test -f dist/kubeplay.js -a -f dist/kubeplay_bg.wasm -a -f dist/boot.js || \
-	  { echo "error: dist/ lacks kubeplay.js, kubeplay_bg.wasm or boot.js (static/boot.js imports them)" >&2; exit 1; }
+	@test -f dist/kubeplay.js -a -f dist/kubeplay_bg.wasm -a -f dist/boot.js -a -f dist/explain-schema.txt || \
+	  { echo "error: dist/ lacks kubeplay.js, kubeplay_bg.wasm, boot.js or explain-schema.txt (static/boot.js fetches them)" >&2; exit 1; }
 
 ## make test
 test: setup-test

@@ -63,7 +63,13 @@ DIST="${1:-dist}"
 # visitors behind serde_ignored (~410 KB of 2.6 MB raw wasm code), our own simulation/kubectl code, Yew,
 # and static data (kubectl flag tables, help and lesson text). opt-level "s" measured 1089 KB against "z"'s 921 KB; wasm-opt -Os or --converge
 # change under 2 KB. Reaching 450 KB needs k8s-openapi's serde replaced by leaner code: open.
-BUDGET_KB="${SIZE_BUDGET_KB:-1150}"
+# The twentieth session's features (kubectl explain for every kind with all of PodSpec's
+# types: the schema grew from 27.6 to 95.4 KB gzip; the tutorials' demo servers; kubectl
+# debug node/NAME with kube-proxy's iptables-save; the bootcamp app; node image pulls; UDP
+# answers) would have taken it to 1239.8 KB; the explain schema moved out of the WebAssembly
+# into dist/explain-schema.txt, which boot.js fetches after start-up (the first render never
+# needs it), which took the budgeted bundle back to the figure below; budget on the usual rule.
+BUDGET_KB="${SIZE_BUDGET_KB:-1160}"
 BUDGET=$((BUDGET_KB * 1024))
 
 shopt -s nullglob
@@ -92,3 +98,9 @@ if [ "$gz_total" -gt "$BUDGET" ]; then
   exit 1
 fi
 echo "    size budget: $(kb "$gz_total") of $BUDGET_KB KB gzip (wasm + js + css + html)"
+# Fetched after start-up, not part of what the first render loads: listed, not counted.
+for f in "$DIST"/*.txt; do
+  [ -f "$f" ] || continue
+  printf '    %-28s %12s %12s   (loaded after start-up, outside the budget)\n' "$(basename "$f")" \
+    "$(kb "$(wc -c <"$f")")" "$(kb "$(gzip -9 -c "$f" | wc -c)")"
+done

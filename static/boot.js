@@ -25,6 +25,16 @@ import('./kubeplay.js')
   .then(async ({ default: init }) => {
     await parsed;
     await init({ module_or_path: compiled });
+    // kubectl explain's API descriptions (~95 KB gzip) are not needed for the first
+    // render: fetched once the page runs, handed to the app on the next command.
+    setTimeout(() => {
+      fetch(new URL('explain-schema.txt', import.meta.url))
+        .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+        .then((text) => {
+          globalThis.kubeplayExplainSchema = text;
+        })
+        .catch((err) => console.warn('kubeplay: kubectl explain descriptions not loaded:', err));
+    }, 1000);
   })
   .catch((err) => {
     console.error('kubeplay failed to start:', err);

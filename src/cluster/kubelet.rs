@@ -652,6 +652,11 @@ pub fn exits_at_once(ct: &k8s_openapi::api::core::v1::Container) -> bool {
         // The clients and tools of `one_shot` are handled above.
         return matches!(base, "echo" | "exit");
     }
+    // The image's own shell waits for input while its stdin is kept open (`-i`: kubectl
+    // run -i, kubectl debug node/NAME -it).
+    if ct.stdin == Some(true) {
+        return false;
+    }
     images::profile(image).exits_without_command
 }
 

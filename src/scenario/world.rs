@@ -649,6 +649,8 @@ mod watch_tests {
         assert!(r.output.combined().ends_with("try pressing enter.\n"));
         let at = w.terminal.attached.clone().expect("attached");
         assert!(at.node_pod && !at.chroot);
+        // The page's clock runs while the learner types: the shell waits on its stdin.
+        w.run(&Step::Advance { ms: 2_000 });
         command(&mut w, "chroot /host");
         assert!(w.terminal.attached.as_ref().is_some_and(|a| a.chroot));
         let r = w.run(&Step::Command {

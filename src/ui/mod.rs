@@ -25,6 +25,25 @@ pub mod view;
 pub use app::App;
 
 /// Mounts the app into `root` (tests mount it into a detached or fresh `<div>`).
+/// Hands `kubectl explain` its schema once `static/boot.js` has fetched it after start-up
+/// (`globalThis.kubeplayExplainSchema`); until then explain says it cannot read it yet.
+pub fn install_explain_schema() {
+    use crate::term::kubectl::explain;
+    if explain::schema_installed() {
+        return;
+    }
+    let global = js_sys::global();
+    let key = wasm_bindgen::JsValue::from_str("kubeplayExplainSchema");
+    if let Some(text) = js_sys::Reflect::get(&global, &key)
+        .ok()
+        .and_then(|v| v.as_string())
+    {
+        explain::install_schema(text);
+        // The page keeps one copy: Rust's.
+        let _ = js_sys::Reflect::delete_property(&global, &key);
+    }
+}
+
 pub fn mount(root: web_sys::Element) -> yew::AppHandle<App> {
     yew::Renderer::<App>::with_root(root).render()
 }

@@ -321,6 +321,7 @@ fn prompt_of(state: &State) -> String {
 fn term_line(state: &mut State, line: String) {
     // Enter while a stream runs ends it first, as Ctrl+C would.
     super::live::interrupt(state);
+    super::install_explain_schema();
     let trimmed = line.trim();
     if trimmed == "clear" {
         state.term.clear();

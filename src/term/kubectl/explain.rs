@@ -14,7 +14,33 @@
 use super::{fail, Args, Ctx};
 use crate::term::shell::Output;
 
-static SCHEMA: &str = include_str!("explain-schema.txt");
+/// The schema's text. Natively it is built in; the page fetches it after start-up
+/// (`dist/explain-schema.txt`, ~95 KB gzip that the first render does not need) and hands
+/// it over through [`install_schema`].
+#[cfg(not(target_arch = "wasm32"))]
+fn schema_text() -> Option<&'static str> {
+    Some(include_str!("explain-schema.txt"))
+}
+
+#[cfg(target_arch = "wasm32")]
+static LOADED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+#[cfg(target_arch = "wasm32")]
+fn schema_text() -> Option<&'static str> {
+    LOADED.get().map(String::as_str)
+}
+
+/// The page's copy of the schema, once fetched (later calls change nothing).
+#[cfg(target_arch = "wasm32")]
+pub fn install_schema(text: String) {
+    let _ = LOADED.set(text);
+}
+
+/// Whether the page has the schema yet.
+#[cfg(target_arch = "wasm32")]
+pub fn schema_installed() -> bool {
+    LOADED.get().is_some()
+}
 
 /// One field of a type, as its `F` record gives it.
 struct Field<'a> {
@@ -193,7 +219,16 @@ pub fn explain(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             &format!("the server doesn't have a resource type \"{ty}\""),
         );
     };
-    let schema = Schema::parse(SCHEMA);
+    let Some(text) = schema_text() else {
+        // The page has not fetched the descriptions yet: as a client whose API server
+        // cannot serve /openapi/v3 right now (503), and the page says why.
+        ctx.term.notice = Some(
+            "The API descriptions kubectl explain reads are still loading; try again in a moment."
+                .into(),
+        );
+        return fail(out, "the server is currently unable to handle the request");
+    };
+    let schema = Schema::parse(text);
     let segments: Vec<&str> = if path.is_empty() {
         Vec::new()
     } else {
@@ -407,7 +442,7 @@ mod tests {
     /// field refers to is one of its types.
     #[test]
     fn schema_file_is_consistent() {
-        let schema = Schema::parse(SCHEMA);
+        let schema = Schema::parse(include_str!("explain-schema.txt"));
         assert!(schema.types.len() > 40);
         for t in &schema.types {
             assert!(t.desc < schema.descs.len(), "{}", t.key);
