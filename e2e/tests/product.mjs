@@ -98,6 +98,21 @@ export default async function (t) {
   await run(page, 'clear');
   assert.equal((await termText(page)).includes('Welcome to nginx!'), false, 'clear empties the output');
 
+  t.step('kubectl run -it --rm ... -- sh: a shell in a new pod until exit; explain loaded after start');
+  await run(page, 'kubectl run -it --rm dbg --image=busybox:1.36 --restart=Never -- sh');
+  await page.locator('.kp-prompt', { hasText: '/ #' }).waitFor();
+  await run(page, 'wget -qO- nginx | grep title');
+  await until(async () => ({ ok: (await termText(page)).includes('<title>Welcome to nginx!</title>'), t: (await termText(page)).slice(-400) }), 'wget from the attached shell');
+  await t.screenshot('run-it-shell');
+  // The inspector's kubectl runs at the learner's prompt, not in the attached shell.
+  assert.equal((await insp.textContent()).includes('not found'), false, 'inspector output while attached');
+  await run(page, 'exit');
+  await until(async () => ({ ok: (await termText(page)).includes('pod "dbg" deleted'), t: (await termText(page)).slice(-400) }), 'the --rm pod deleted on exit');
+  await page.locator('.kp-prompt', { hasText: '$' }).waitFor();
+  await run(page, 'kubectl explain svc.spec.sessionAffinity');
+  await until(async () => ({ ok: (await termText(page)).includes('FIELD: sessionAffinity <string>'), t: (await termText(page)).slice(-400) }), 'explain, its schema fetched after start-up');
+  await run(page, 'clear');
+
   t.step('Send traffic from outside counts hits per pod (NodePort)');
   const editor = page.getByRole('textbox', { name: 'Manifest' });
   const text = await editor.inputValue();

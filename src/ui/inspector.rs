@@ -156,9 +156,11 @@ pub fn command_for(sel: &Sel, tab: Tab) -> String {
     }
 }
 
-/// Runs a read-only command on a clone of the world.
+/// Runs a read-only command on a clone of the world, at the learner's own prompt even
+/// while the terminal is attached to a shell in a pod.
 fn read_only(world: &Rc<RefCell<World>>, cmd: &str) -> String {
     let mut clone = world.borrow().clone();
+    clone.terminal.attached = None;
     clone.command(cmd).output.combined()
 }
 
