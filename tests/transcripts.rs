@@ -169,6 +169,7 @@ transcripts! {
     t145_rollout_undo_dry_run_and_history_output => "145-rollout-undo-dry-run-and-history-output.txt",
     t146_bad_timestamps => "146-bad-timestamps.txt",
     t147_udp_service_netexec => "147-udp-service-netexec.txt",
+    t148_image_pull_policy_never => "148-image-pull-policy-never.txt",
     t149_image_pull_policy_always => "149-image-pull-policy-always.txt",
     t150_kubectl_events_watch => "150-kubectl-events-watch.txt",
     t151_kubectl_events_output_formats => "151-kubectl-events-output-formats.txt",

@@ -1027,6 +1027,13 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             ),
         );
     }
+    // run.go verifyImagePullPolicy; the generator sets the container's imagePullPolicy.
+    let pull_policy = a.value(&["--image-pull-policy"]).filter(|p| !p.is_empty());
+    if let Some(p) = pull_policy {
+        if !matches!(p, "Always" | "IfNotPresent" | "Never") {
+            return fail(out, &format!("invalid image pull policy: {p}"));
+        }
+    }
     // run.go: --rm deletes the pod after an attached session; without one it is refused.
     if a.has(&["--rm"]) && !a.has(&["-i", "--stdin", "--attach"]) {
         return fail(
@@ -1045,6 +1052,7 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     let container = Container {
         name: name.clone(),
         image: Some(image),
+        image_pull_policy: pull_policy.map(str::to_string),
         args: (!cmd.is_empty() && !use_command).then(|| cmd.clone()),
         command: (!cmd.is_empty() && use_command).then(|| cmd.clone()),
         ports: port.map(|p| {
