@@ -191,6 +191,7 @@ transcripts! {
     t167_sidecar_init_containers => "167-sidecar-init-containers.txt",
     t168_kubectl_debug_session_end => "168-kubectl-debug-session-end.txt",
     t169_nginx_entrypoint_exec_not_found => "169-nginx-entrypoint-exec-not-found.txt",
+    t170_run_i_default_restart_policy => "170-run-i-default-restart-policy.txt",
     t173_manifest_files_on_the_learners_machine => "173-manifest-files-on-the-learners-machine.txt",
     t174_nothing_to_apply_or_delete => "174-nothing-to-apply-or-delete.txt",
     t175_secret_and_configmap_from_files => "175-secret-and-configmap-from-files.txt",

@@ -1178,6 +1178,16 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
         crate::cluster::kubelet::finish_attached(ctx.cluster, &key, code, &attached.combined());
         out.append(attached);
     }
+    // run.go under OnFailure waits (--pod-running-timeout, 1m0s) for the pod to succeed.
+    // A failed command that is not a shell (a shell starts again on its closed stdin and
+    // ends 0) fails again on each restart, so the wait runs out, after --rm's delete.
+    let timed_out = restart == "OnFailure"
+        && start_error.is_none()
+        && code != 0
+        && !super::is_interactive_shell(&cmd);
+    if timed_out {
+        ctx.cluster.run_until(60_000, |_| false);
+    }
     if a.has(&["--rm"]) {
         let _ = ctx.cluster.delete("Pod", &ns, &name, None);
         ctx.cluster
@@ -1191,6 +1201,9 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
     // exits with its container's code, naming the pod; with Always it does not wait.
     // Under OnFailure a failed container starts again with its stdin already closed
     // (stdinOnce), so it ends at once and the pod succeeds: run.go returns nil.
+    if timed_out {
+        return fail(out, "timed out waiting for the condition");
+    }
     if restart == "Always" || (restart == "OnFailure" && start_error.is_none()) {
         return 0;
     }
