@@ -648,7 +648,7 @@ mod watch_tests {
         });
         assert!(r.output.combined().ends_with("try pressing enter.\n"));
         let at = w.terminal.attached.clone().expect("attached");
-        assert!(at.node_pod && !at.chroot);
+        assert!(at.session == crate::term::Session::NodeDebug && !at.chroot);
         // The page's clock runs while the learner types: the shell waits on its stdin.
         w.run(&Step::Advance { ms: 2_000 });
         command(&mut w, "chroot /host");
@@ -687,7 +687,11 @@ mod watch_tests {
             line: "docker exec -it kubeplay-worker2 bash".into(),
         });
         assert_eq!(r.output.combined(), "");
-        assert!(w.terminal.attached.as_ref().is_some_and(|a| a.docker));
+        assert!(w
+            .terminal
+            .attached
+            .as_ref()
+            .is_some_and(|a| a.session == crate::term::Session::Docker));
         let r = w.run(&Step::Command {
             line: "hostname".into(),
         });

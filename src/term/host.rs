@@ -499,10 +499,8 @@ impl TopHost<'_> {
                 namespace: String::new(),
                 pod: node,
                 container: String::new(),
-                node_pod: false,
                 chroot: false,
-                docker: true,
-                session: super::Session::Debug,
+                session: super::Session::Docker,
             });
             return 0;
         }

@@ -53,24 +53,24 @@ pub struct Attached {
     pub namespace: String,
     pub pod: String,
     pub container: String,
-    /// The container is a node-debugging pod's own (`kubectl debug node/NAME`), not an
-    /// ephemeral one: `exit` ends the pod, and attach.go prints nothing under its
-    /// restart policy Never.
-    pub node_pod: bool,
-    /// `chroot /host` started the node's shell: lines run there until its `exit`.
-    pub chroot: bool,
-    /// `docker exec -it NODE bash`: `pod` names the node (kind's node container), whose
-    /// bash the lines run in until `exit`.
-    pub docker: bool,
     /// How the session began, which says how it ends.
     pub session: Session,
+    /// `chroot /host` (in a node-debugging pod) started the node's shell: lines run there
+    /// until its `exit`.
+    pub chroot: bool,
 }
 
 /// The command that attached the terminal to a shell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Session {
-    /// `kubectl debug -it`: an ephemeral container.
+    /// `kubectl debug -it POD`: an ephemeral container.
     Debug,
+    /// `kubectl debug node/NAME -it`: the node-debugging pod's own container; `exit` ends
+    /// the pod, and attach.go prints nothing under its restart policy Never.
+    NodeDebug,
+    /// `docker exec -it NODE bash`: `pod` names the node (kind's node container), whose
+    /// bash the lines run in until `exit`.
+    Docker,
     /// `kubectl run -it NAME ... -- sh`: the pod's own container, with the pod's restart
     /// policy, whether `--rm` deletes the pod (and the `--expose`d Service) afterwards.
     Run {
@@ -161,7 +161,7 @@ impl Terminal {
         at: &Attached,
         line: &str,
     ) -> Option<(Output, i32)> {
-        if at.docker {
+        if at.session == Session::Docker {
             let mut out = Output::new();
             let words: Vec<&str> = line.split_whitespace().collect();
             if let ["exit" | "logout", ..] = words.as_slice() {
@@ -182,16 +182,16 @@ impl Terminal {
             return Some((out, code));
         }
         let key = crate::cluster::Key::new("Pod", &at.namespace, &at.pod);
-        let running = if at.node_pod {
-            matches!(cluster.store.get(&key), Some(crate::api::Object::Pod(p))
-                if p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
-        } else {
-            match at.session {
-                Session::Debug => {
-                    crate::cluster::kubelet::ephemeral_running(cluster, &key, &at.container)
-                }
-                Session::Run { .. } => crate::cluster::kubelet::main_running(cluster, &key),
+        let running = match at.session {
+            Session::Debug => {
+                crate::cluster::kubelet::ephemeral_running(cluster, &key, &at.container)
             }
+            Session::NodeDebug => {
+                matches!(cluster.store.get(&key), Some(crate::api::Object::Pod(p))
+                    if p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
+            }
+            Session::Run { .. } => crate::cluster::kubelet::main_running(cluster, &key),
+            Session::Docker => true,
         };
         if !running {
             self.attached = None;
@@ -222,16 +222,6 @@ impl Terminal {
             }
             return Some((out, 0));
         }
-        if at.node_pod && matches!(words.as_slice(), ["exit" | "logout", ..]) {
-            let code = words
-                .get(1)
-                .and_then(|w| w.parse::<i32>().ok())
-                .unwrap_or(0)
-                & 255;
-            crate::cluster::kubelet::end_attached(cluster, &key, code);
-            self.attached = None;
-            return Some((out, 0));
-        }
         if let ["exit" | "logout", rest @ ..] = words.as_slice() {
             // ash: `exit` with no number keeps the last status; a word is an error we
             // do not model, so it ends with 0 too.
@@ -250,6 +240,11 @@ impl Terminal {
                     ));
                     0
                 }
+                Session::NodeDebug => {
+                    crate::cluster::kubelet::end_attached(cluster, &key, code);
+                    0
+                }
+                Session::Docker => 0,
                 Session::Run {
                     restart,
                     rm,

@@ -301,7 +301,12 @@ pub fn reduce(state: &mut State, action: UiAction) {
 /// The terminal's prompt: `$` at the top, `/ #` inside a pod (an exec shell, or the
 /// ephemeral container's shell `kubectl debug -it` attached the terminal to).
 pub fn prompt(ui: &UiState, world: &crate::scenario::World) -> String {
-    if let Some(at) = world.terminal.attached.as_ref().filter(|a| a.docker) {
+    if let Some(at) = world
+        .terminal
+        .attached
+        .as_ref()
+        .filter(|a| a.session == crate::term::Session::Docker)
+    {
         // Debian's /etc/bash.bashrc PS1 in kind's node image, as root.
         format!("root@{}:/#", at.pod)
     } else if world.terminal.attached.as_ref().is_some_and(|a| a.chroot) {

@@ -248,9 +248,7 @@ pub fn debug(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
                 namespace: ns.clone(),
                 pod: name.to_string(),
                 container: cname.clone(),
-                node_pod: false,
                 chroot: false,
-                docker: false,
                 session: crate::term::Session::Debug,
             });
             return 0;
@@ -450,10 +448,8 @@ fn debug_node(
             namespace: ns.to_string(),
             pod: pn,
             container: cn,
-            node_pod: true,
             chroot: false,
-            docker: false,
-            session: crate::term::Session::Debug,
+            session: crate::term::Session::NodeDebug,
         });
         return 0;
     }

@@ -1149,9 +1149,7 @@ pub fn run(ctx: &mut Ctx, a: &Args, out: &mut Output) -> i32 {
             namespace: ns.clone(),
             pod: name.clone(),
             container: name.clone(),
-            node_pod: false,
             chroot: false,
-            docker: false,
             session: crate::term::Session::Run {
                 restart: restart.clone(),
                 rm: a.has(&["--rm"]),
